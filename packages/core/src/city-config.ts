@@ -1,0 +1,98 @@
+import { z } from 'zod';
+import { BadRequestError } from './errors';
+import { zodIssuesToDetails } from './validation';
+
+const Slug = z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-40 long');
+const Named = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), name: z.string().min(1) });
+
+const TimeZone = z.string().refine(
+  (tz) => {
+    try {
+      new Intl.DateTimeFormat('en', { timeZone: tz });
+      return true;
+    } catch {
+      return false;
+    }
+  },
+  { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
+);
+
+const Lon = z.number().min(-180).max(180);
+const Lat = z.number().min(-90).max(90);
+
+/**
+ * One city's deployment settings. `infra/cities/<name>.json` is the single file that both
+ * `cdk deploy -c city=NAME` and `npm start -- --city NAME` read.
+ */
+export const CityConfig = z
+  .object({
+    name: Slug,
+    displayName: z.string().min(1),
+    timeZone: TimeZone,
+    /** [west, south, east, north] in WGS-84 degrees. */
+    bbox: z.tuple([Lon, Lat, Lon, Lat]),
+    offices: z.array(Named).min(1),
+    departments: z.array(Named).default([]),
+    findingCategories: z.array(Named).min(1),
+    cors: z
+      .object({ allowOrigins: z.array(z.string().min(1)).default(['http://localhost:5173']) })
+      .default({ allowOrigins: ['http://localhost:5173'] }),
+    grid: z
+      .object({
+        /** Cities often code cells as county code + street + community + sequence digits. */
+        cellIdPattern: z.string().optional(),
+        zoneIdPattern: z.string().optional(),
+        maxVerticesPerFeature: z.number().int().positive().default(20_000),
+        /** A repair that changes a feature's area by more than this share is an error. */
+        maxRepairAreaChange: z.number().positive().max(1).default(0.01),
+        /** Zone shares below this part of a cell's area are ignored as slivers. */
+        sliverShare: z.number().min(0).max(0.5).default(0.01),
+        /** A cell whose primary zone holds less than this share straddles zones. */
+        straddleShare: z.number().min(0.5).max(1).default(0.9),
+        snapToleranceM: z.number().min(0).max(1000).default(50),
+      })
+      .default({ maxVerticesPerFeature: 20_000, maxRepairAreaChange: 0.01, sliverShare: 0.01, straddleShare: 0.9, snapToleranceM: 50 }),
+    findings: z
+      .object({
+        duplicateDistanceM: z.number().min(0).max(500).default(30),
+        revisitDelayDays: z.number().int().min(1).max(365).default(30),
+        escalateToAdminAfterDays: z.number().int().min(1).max(365).default(7),
+      })
+      .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
+  })
+  .superRefine((c, ctx) => {
+    const [w, s, e, n] = c.bbox;
+    if (w >= e || s >= n) ctx.addIssue({ code: 'custom', path: ['bbox'], message: 'west must be < east and south < north' });
+    for (const key of ['offices', 'departments', 'findingCategories'] as const) {
+      const seen = new Set<string>();
+      c[key].forEach((item, i) => {
+        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id '${item.id}'` });
+        seen.add(item.id);
+      });
+    }
+    for (const key of ['cellIdPattern', 'zoneIdPattern'] as const) {
+      const pattern = c.grid[key];
+      if (pattern === undefined) continue;
+      try {
+        new RegExp(pattern);
+      } catch {
+        ctx.addIssue({ code: 'custom', path: ['grid', key], message: 'not a valid regular expression' });
+      }
+    }
+  });
+export type CityConfig = z.infer<typeof CityConfig>;
+
+/**
+ * Validates a parsed city file; the error names the path of every bad field.
+ *
+ * @example parseCityConfig(JSON.parse(text), 'infra/cities/demo.json')
+ */
+export function parseCityConfig(input: unknown, source = 'city config'): CityConfig {
+  const result = CityConfig.safeParse(input);
+  if (result.success) return result.data;
+  const details = zodIssuesToDetails(result.error.issues);
+  throw new BadRequestError(
+    `${source} is invalid: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}

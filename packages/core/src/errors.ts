@@ -1,0 +1,79 @@
+/**
+ * Domain errors. They know nothing of HTTP: functions/src/http/errors.ts maps each `code` to a status
+ * in one table. `details` point at what is wrong and where (a JSON path, a feature index, a ring).
+ *
+ * @example
+ *   throw new NotFoundError('cell', 'C-0042'); // -> 404 {"error":{"code":"not_found",...}}
+ */
+export interface ErrorDetail {
+  /** Where the problem is, e.g. "body.features[3].geometry.coordinates[0][5]" or "query.lon". */
+  readonly path: string;
+  readonly message: string;
+}
+
+export type ErrorCode =
+  | 'bad_request'
+  | 'unauthenticated'
+  | 'forbidden'
+  | 'not_found'
+  | 'method_not_allowed'
+  | 'conflict'
+  | 'payload_too_large'
+  | 'unsupported_media_type'
+  | 'unprocessable';
+
+export class DomainError extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+    this.name = new.target.name;
+  }
+}
+
+/** The request itself is malformed: bad JSON, wrong types, missing fields. */
+export class BadRequestError extends DomainError {
+  constructor(message: string, details: readonly ErrorDetail[] = []) {
+    super('bad_request', message, details);
+  }
+}
+
+/** Well-formed but refused by a rule: illegal transition, server-owned field set by a client. */
+export class UnprocessableError extends DomainError {
+  constructor(message: string, details: readonly ErrorDetail[] = []) {
+    super('unprocessable', message, details);
+  }
+}
+
+export class UnauthenticatedError extends DomainError {
+  constructor(message = 'A valid bearer token is required.') {
+    super('unauthenticated', message);
+  }
+}
+
+export class ForbiddenError extends DomainError {
+  constructor(message = 'You may not do this.', details: readonly ErrorDetail[] = []) {
+    super('forbidden', message, details);
+  }
+}
+
+/** Also used for objects outside the caller's scope, so that their existence does not leak. */
+export class NotFoundError extends DomainError {
+  constructor(entity: string, id: string) {
+    super('not_found', `No ${entity} '${id}'.`);
+  }
+}
+
+export class ConflictError extends DomainError {
+  constructor(message: string, details: readonly ErrorDetail[] = []) {
+    super('conflict', message, details);
+  }
+}
+
+export class PayloadTooLargeError extends DomainError {
+  constructor(limitBytes: number) {
+    super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}

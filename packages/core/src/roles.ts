@@ -1,0 +1,9 @@
+import { z } from 'zod';
+
+/** The people of DOMAIN.md, as they appear in tokens, person records and the route manifest. */
+export const ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', 'grid_worker', 'volunteer'] as const;
+export const Role = z.enum(ROLES);
+export type Role = z.infer<typeof Role>;
+
+/** Roles that work in the field with a phone: their writes must carry an Idempotency-Key. */
+export const FIELD_ROLES: readonly Role[] = ['grid_leader', 'grid_worker', 'volunteer'];

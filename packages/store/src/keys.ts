@@ -1,0 +1,7 @@
+/**
+ * Every entity's keys come from one function here; nothing else builds a key by hand.
+ * Key parts are joined with '#', so ids must not contain it (the core schemas forbid it).
+ */
+export const keys = {
+  person: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' }),
+} as const;

@@ -1,0 +1,64 @@
+/**
+ * The one definition of GridPatrol's single table: key schema, secondary indexes and TTL.
+ * infra/ turns it into a CDK TableV2; the local runtime and the tests turn it into a
+ * CreateTable call against DynamoDB Local. Change it here and both follow.
+ */
+import type { CreateTableCommandInput } from '@aws-sdk/client-dynamodb';
+
+export interface KeyPair {
+  readonly partitionKey: string;
+  readonly sortKey: string;
+}
+
+export interface IndexDefinition extends KeyPair {
+  readonly indexName: string;
+  /** What the access patterns on this index are for; kept beside the index so it stays true. */
+  readonly purpose: string;
+}
+
+export interface TableDefinition extends KeyPair {
+  readonly globalSecondaryIndexes: readonly IndexDefinition[];
+  /** Epoch seconds; DynamoDB deletes the item some time after (idempotency records, caches). */
+  readonly timeToLiveAttribute: string;
+}
+
+export const TABLE: TableDefinition = {
+  partitionKey: 'pk',
+  sortKey: 'sk',
+  globalSecondaryIndexes: [
+    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'lists by area: people by zone/cell, findings by zone+status, cells by zone' },
+    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'lists by person: what I reported, what I must act on, my tasks' },
+    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'time-driven work: due dates for overdue and revisit jobs' },
+  ],
+  timeToLiveAttribute: 'expiresAt',
+};
+
+/** The physical table name for a city; CDK lets CloudFormation generate its own name instead. */
+export function localTableName(city: string): string {
+  return `gridpatrol-${city}`;
+}
+
+export function createTableInput(tableName: string, def: TableDefinition = TABLE): CreateTableCommandInput {
+  const attributes = new Set<string>([def.partitionKey, def.sortKey]);
+  for (const gsi of def.globalSecondaryIndexes) {
+    attributes.add(gsi.partitionKey);
+    attributes.add(gsi.sortKey);
+  }
+  return {
+    TableName: tableName,
+    BillingMode: 'PAY_PER_REQUEST',
+    AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
+    KeySchema: [
+      { AttributeName: def.partitionKey, KeyType: 'HASH' },
+      { AttributeName: def.sortKey, KeyType: 'RANGE' },
+    ],
+    GlobalSecondaryIndexes: def.globalSecondaryIndexes.map((gsi) => ({
+      IndexName: gsi.indexName,
+      KeySchema: [
+        { AttributeName: gsi.partitionKey, KeyType: 'HASH' },
+        { AttributeName: gsi.sortKey, KeyType: 'RANGE' },
+      ],
+      Projection: { ProjectionType: 'ALL' },
+    })),
+  };
+}
