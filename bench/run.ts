@@ -11,3 +11,5 @@ if (!name || !(BENCHES as readonly string[]).includes(name)) {
 }
 const mod = (await import(`./${name}.ts`)) as { run: (args: string[]) => Promise<void> };
 await mod.run(args);
+
+export {};

@@ -4,7 +4,7 @@
  * (functions/src/openapi.ts) and the authorisation matrix test walks it. Adding a route is one entry
  * here plus its operation in functions/src/handlers/<group>.ts.
  */
-import { HealthResponse, Person, ROLES } from '@gridpatrol/core';
+import { HealthResponse, Person, PersonId, PersonInput, ROLES } from '@gridpatrol/core';
 import { z } from 'zod';
 import type { RouteDef } from './manifest-types';
 
@@ -36,6 +36,16 @@ export const ROUTES = [
     operationId: 'getMe',
     summary: "The caller's own person record.",
     roles: EVERYONE,
+    response: Person,
+  },
+  {
+    method: 'PUT',
+    path: '/people/{id}',
+    group: 'people',
+    operationId: 'putPerson',
+    summary: 'Create or replace a person. A supervisor may manage field people of their own office only.',
+    roles: ['city_admin', 'supervisor'],
+    request: { params: z.object({ id: PersonId }), body: PersonInput },
     response: Person,
   },
 ] as const satisfies readonly RouteDef[];

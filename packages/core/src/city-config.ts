@@ -2,7 +2,9 @@ import { z } from 'zod';
 import { BadRequestError } from './errors';
 import { zodIssuesToDetails } from './validation';
 
-const Slug = z.string().regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-40 long');
+const Slug = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{1,38}[a-z0-9]$/, 'lower-case letters, digits and dashes, 3-40 long');
 const Named = z.object({ id: z.string().regex(/^[A-Za-z0-9_-]{1,64}$/), name: z.string().min(1) });
 
 const TimeZone = z.string().refine(
@@ -51,7 +53,13 @@ export const CityConfig = z
         straddleShare: z.number().min(0.5).max(1).default(0.9),
         snapToleranceM: z.number().min(0).max(1000).default(50),
       })
-      .default({ maxVerticesPerFeature: 20_000, maxRepairAreaChange: 0.01, sliverShare: 0.01, straddleShare: 0.9, snapToleranceM: 50 }),
+      .default({
+        maxVerticesPerFeature: 20_000,
+        maxRepairAreaChange: 0.01,
+        sliverShare: 0.01,
+        straddleShare: 0.9,
+        snapToleranceM: 50,
+      }),
     findings: z
       .object({
         duplicateDistanceM: z.number().min(0).max(500).default(30),
@@ -62,11 +70,13 @@ export const CityConfig = z
   })
   .superRefine((c, ctx) => {
     const [w, s, e, n] = c.bbox;
-    if (w >= e || s >= n) ctx.addIssue({ code: 'custom', path: ['bbox'], message: 'west must be < east and south < north' });
+    if (w >= e || s >= n)
+      ctx.addIssue({ code: 'custom', path: ['bbox'], message: 'west must be < east and south < north' });
     for (const key of ['offices', 'departments', 'findingCategories'] as const) {
       const seen = new Set<string>();
       c[key].forEach((item, i) => {
-        if (seen.has(item.id)) ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id '${item.id}'` });
+        if (seen.has(item.id))
+          ctx.addIssue({ code: 'custom', path: [key, i, 'id'], message: `duplicate id '${item.id}'` });
         seen.add(item.id);
       });
     }

@@ -1,7 +1,14 @@
 import { z } from 'zod';
 
 /** The people of DOMAIN.md, as they appear in tokens, person records and the route manifest. */
-export const ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', 'grid_worker', 'volunteer'] as const;
+export const ROLES = [
+  'city_admin',
+  'supervisor',
+  'zone_officer',
+  'grid_leader',
+  'grid_worker',
+  'volunteer',
+] as const;
 export const Role = z.enum(ROLES);
 export type Role = z.infer<typeof Role>;
 

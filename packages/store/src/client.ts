@@ -5,8 +5,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 
-export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
-  const client = new DynamoDBClient(
+export function makeDynamoClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBClient {
+  return new DynamoDBClient(
     endpoint
       ? {
           endpoint,
@@ -16,7 +16,10 @@ export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): Dy
         }
       : {},
   );
-  return DynamoDBDocumentClient.from(client, {
+}
+
+export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBDocumentClient {
+  return DynamoDBDocumentClient.from(makeDynamoClient(endpoint), {
     marshallOptions: { removeUndefinedValues: true, convertClassInstanceToMap: false },
   });
 }

@@ -1,5 +1,5 @@
-import { Person } from '@gridpatrol/core';
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import { Person } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import { keys } from './keys';
 

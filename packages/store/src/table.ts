@@ -26,9 +26,24 @@ export const TABLE: TableDefinition = {
   partitionKey: 'pk',
   sortKey: 'sk',
   globalSecondaryIndexes: [
-    { indexName: 'gsi1', partitionKey: 'gsi1pk', sortKey: 'gsi1sk', purpose: 'lists by area: people by zone/cell, findings by zone+status, cells by zone' },
-    { indexName: 'gsi2', partitionKey: 'gsi2pk', sortKey: 'gsi2sk', purpose: 'lists by person: what I reported, what I must act on, my tasks' },
-    { indexName: 'gsi3', partitionKey: 'gsi3pk', sortKey: 'gsi3sk', purpose: 'time-driven work: due dates for overdue and revisit jobs' },
+    {
+      indexName: 'gsi1',
+      partitionKey: 'gsi1pk',
+      sortKey: 'gsi1sk',
+      purpose: 'lists by area: people by zone/cell, findings by zone+status, cells by zone',
+    },
+    {
+      indexName: 'gsi2',
+      partitionKey: 'gsi2pk',
+      sortKey: 'gsi2sk',
+      purpose: 'lists by person: what I reported, what I must act on, my tasks',
+    },
+    {
+      indexName: 'gsi3',
+      partitionKey: 'gsi3pk',
+      sortKey: 'gsi3sk',
+      purpose: 'time-driven work: due dates for overdue and revisit jobs',
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
 };

@@ -1,0 +1,148 @@
+/**
+ * The one middy chain every HTTP handler group uses. Cross-cutting concerns run as middleware, in
+ * a fixed order; the operation itself only sees validated input and an authenticated caller:
+ *
+ *   logger context → security headers → CORS → error mapper → reply → route input (auth, parse,
+ *   validate) → operation
+ *
+ * middy runs `before` in this order and `after`/`onError` in reverse, so the error mapper turns any
+ * throw into a JSON response first and the header middlewares still decorate it.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { ForbiddenError, NotFoundError, type Person } from '@gridpatrol/core';
+import middy, { type MiddlewareObj } from '@middy/core';
+import httpCors from '@middy/http-cors';
+import httpSecurityHeaders from '@middy/http-security-headers';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import type { z } from 'zod';
+import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
+import { ROUTES } from '../routes';
+import { cityConfig, logger } from '../runtime';
+import { errorToResponse } from './errors';
+import { authenticate } from './identity';
+import { parseInput } from './parse';
+
+type Routes = (typeof ROUTES)[number];
+type Output<S> = S extends z.ZodType ? z.output<S> : never;
+type Req<R> = R extends { request: infer Q } ? Q : object;
+
+export interface OperationInput<R extends Routes> {
+  params: Req<R> extends { params: infer P } ? Output<P> : Record<string, never>;
+  query: Req<R> extends { query: infer Q } ? Output<Q> : Record<string, never>;
+  body: Req<R> extends { body: infer B } ? Output<B> : undefined;
+  /** The authenticated caller; null only on public routes. */
+  caller: R['roles'] extends 'public' ? null : Person;
+  requestId: string;
+  event: APIGatewayProxyEventV2;
+}
+
+/** A JSON answer (the default) or raw text such as CSV or GeoJSON downloads. */
+export type Reply<T> =
+  | { status?: number; body: T; headers?: Record<string, string> }
+  | { status?: number; raw: string; contentType: string; headers?: Record<string, string> };
+
+export type Operations<G extends HandlerGroup> = {
+  [R in Extract<Routes, { group: G }> as R['operationId']]: (
+    input: OperationInput<R>,
+  ) => Promise<Reply<z.input<R['response']>>>;
+};
+
+type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>;
+interface GpContext extends Context {
+  route: RouteDef;
+  input: OperationInput<Routes>;
+}
+
+const JSON_TYPE = 'application/json; charset=utf-8';
+
+function routeInput(
+  group: HandlerGroup,
+): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext> {
+  const byKey = new Map<string, RouteDef>(
+    ROUTES.filter((r) => r.group === group).map((r) => [routeKey(r), r]),
+  );
+  return {
+    before: async (request: HttpRequest) => {
+      const { event, context } = request;
+      const route = byKey.get(event.routeKey);
+      if (!route) throw new NotFoundError('route', event.routeKey);
+      // Authenticate before parsing, so an anonymous caller learns nothing about the schema.
+      const caller = route.roles === 'public' ? null : await authenticate(event);
+      if (caller && route.roles !== 'public' && !route.roles.includes(caller.role)) {
+        throw new ForbiddenError(`A ${caller.role} may not call ${routeKey(route)}.`);
+      }
+      const parsed = parseInput(route, event);
+      context.route = route;
+      context.input = { ...parsed, caller, requestId: context.awsRequestId, event } as OperationInput<Routes>;
+    },
+  };
+}
+
+/** Converts the operation's Reply into API Gateway's structured result. */
+const replyToHttp: MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+> = {
+  after: async (request: HttpRequest) => {
+    const reply = request.response as unknown as Reply<unknown>;
+    const requestId = request.context.awsRequestId;
+    const status = reply.status ?? request.context.route.successStatus ?? 200;
+    const headers = { 'x-request-id': requestId, ...reply.headers };
+    request.response =
+      'raw' in reply
+        ? { statusCode: status, headers: { ...headers, 'content-type': reply.contentType }, body: reply.raw }
+        : {
+            statusCode: status,
+            headers: { ...headers, 'content-type': JSON_TYPE },
+            body: JSON.stringify(reply.body),
+          };
+  },
+};
+
+/** The one place a thrown error becomes an HTTP answer; 5xx bodies never carry internals. */
+const errorMapper: MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+> = {
+  onError: async (request: HttpRequest) => {
+    const requestId = request.context.awsRequestId;
+    const { status, body, internal } = errorToResponse(request.error, requestId);
+    if (internal) logger.error('unhandled error', { error: request.error as Error });
+    else logger.info('request refused', { status, code: body.error.code });
+    request.response = {
+      statusCode: status,
+      headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId },
+      body: JSON.stringify(body),
+    };
+  },
+};
+
+/**
+ * Builds the Lambda handler of one handler group from its operations.
+ *
+ * @example export const handler = httpHandler('people', { getMe: async ({ caller }) => ({ body: caller }) });
+ */
+export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfer<Operations<G>>) {
+  const ops = operations as unknown as Record<
+    string,
+    (input: OperationInput<Routes>) => Promise<Reply<unknown>>
+  >;
+  const core = async (_event: APIGatewayProxyEventV2, context: GpContext) => {
+    const op = ops[context.route.operationId];
+    if (!op) throw new Error(`handler group '${group}' has no operation '${context.route.operationId}'`);
+    return (await op(context.input)) as unknown as APIGatewayProxyStructuredResultV2;
+  };
+  const { cors } = cityConfig();
+  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
+    .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(httpSecurityHeaders())
+    .use(httpCors({ origins: cors.allowOrigins, headers: 'authorization,content-type,idempotency-key' }))
+    .use(errorMapper)
+    .use(replyToHttp)
+    .use(routeInput(group))
+    .handler(core);
+}

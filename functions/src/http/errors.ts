@@ -1,0 +1,47 @@
+import { DomainError, type ErrorCode, type ErrorDetail } from '@gridpatrol/core';
+
+/** The one table from domain error codes to HTTP statuses. */
+export const STATUS_BY_CODE: Record<ErrorCode, number> = {
+  bad_request: 400,
+  unauthenticated: 401,
+  forbidden: 403,
+  not_found: 404,
+  method_not_allowed: 405,
+  conflict: 409,
+  payload_too_large: 413,
+  unsupported_media_type: 415,
+  unprocessable: 422,
+};
+
+export interface ErrorBody {
+  error: { code: string; message: string; details: ErrorDetail[]; requestId?: string };
+}
+
+/**
+ * Turns anything thrown into a status and a body. Only domain errors (statuses below 500) expose
+ * their message; anything else is an internal error whose body carries the request id only.
+ */
+export function errorToResponse(
+  err: unknown,
+  requestId: string,
+): { status: number; body: ErrorBody; internal: boolean } {
+  if (err instanceof DomainError) {
+    return {
+      status: STATUS_BY_CODE[err.code],
+      body: { error: { code: err.code, message: err.message, details: [...err.details], requestId } },
+      internal: false,
+    };
+  }
+  return {
+    status: 500,
+    body: {
+      error: {
+        code: 'internal',
+        message: `Internal error. Quote request id ${requestId} when reporting it.`,
+        details: [],
+        requestId,
+      },
+    },
+    internal: true,
+  };
+}

@@ -1,0 +1,54 @@
+/**
+ * Turns an API Gateway (payload 2.0) event into the validated input of a route: path parameters,
+ * query string and JSON body, each checked by the route's zod schema. Problems name where they are
+ * ("body.lon", "query.cursor").
+ */
+import { BadRequestError, DomainError, zodIssuesToDetails } from '@gridpatrol/core';
+import type { APIGatewayProxyEventV2 } from 'aws-lambda';
+import type { z } from 'zod';
+import type { RouteDef } from '../manifest-types';
+
+export interface ParsedInput {
+  params: unknown;
+  query: unknown;
+  body: unknown;
+}
+
+function check(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
+  if (!schema) return where === 'body' ? undefined : {};
+  const result = schema.safeParse(value);
+  if (result.success) return result.data;
+  const details = zodIssuesToDetails(result.error.issues, where);
+  throw new BadRequestError(
+    `Invalid request ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    details,
+  );
+}
+
+export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
+  if (event.body === undefined || event.body === null || event.body === '') {
+    throw new BadRequestError('A JSON request body is required.', [{ path: 'body', message: 'missing' }]);
+  }
+  const type = event.headers?.['content-type'];
+  if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
+    throw new DomainError('unsupported_media_type', `Send the body as application/json, not '${type}'.`, [
+      { path: 'headers.content-type', message: `unsupported: ${type}` },
+    ]);
+  }
+  const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
+  try {
+    return JSON.parse(text);
+  } catch (err) {
+    const reason = err instanceof Error ? err.message : String(err);
+    throw new BadRequestError(`Malformed JSON body: ${reason}`, [{ path: 'body', message: reason }]);
+  }
+}
+
+export function parseInput(route: RouteDef, event: APIGatewayProxyEventV2): ParsedInput {
+  const req = route.request;
+  return {
+    params: check(req?.params, event.pathParameters ?? {}, 'params'),
+    query: check(req?.query, event.queryStringParameters ?? {}, 'query'),
+    body: req?.body ? check(req.body, readJsonBody(event), 'body') : undefined,
+  };
+}

@@ -1,0 +1,3 @@
+export * from './manifest-types';
+export * from './openapi';
+export * from './routes';

@@ -1,0 +1,61 @@
+/**
+ * Local stand-in for Cognito: bearer tokens signed with a dev key (HS256, jose). The local server
+ * verifies them and passes their claims on exactly where API Gateway's JWT authorizer puts them.
+ * The key lives in .data/ so that tokens printed by `npm start` or `gridpatrol token` keep working.
+ */
+import { randomBytes } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
+import { jwtVerify, SignJWT } from 'jose';
+
+export const DEV_ISSUER = 'gridpatrol-local';
+export const DEV_AUDIENCE = 'gridpatrol';
+
+export function devKey(dataDir: string): Uint8Array {
+  const file = path.join(dataDir, 'dev-token-key');
+  if (!existsSync(file)) {
+    mkdirSync(dataDir, { recursive: true });
+    writeFileSync(file, randomBytes(32).toString('hex'), { mode: 0o600 });
+  }
+  return Buffer.from(readFileSync(file, 'utf8').trim(), 'hex');
+}
+
+export const randomDevKey = (): Uint8Array => randomBytes(32);
+
+/** A token for a person; `sub` is the person id. Roles are read from the person record, not the token. */
+export async function issueDevToken(key: Uint8Array, personId: string, ttl = '12h'): Promise<string> {
+  return new SignJWT({ token_use: 'id' })
+    .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
+    .setSubject(personId)
+    .setIssuer(DEV_ISSUER)
+    .setAudience(DEV_AUDIENCE)
+    .setIssuedAt()
+    .setExpirationTime(ttl)
+    .sign(key);
+}
+
+export type Claims = Record<string, string | number | boolean | string[]>;
+
+/** Verified claims, or undefined for a missing, malformed, forged or expired token. */
+export async function verifyDevToken(
+  key: Uint8Array,
+  authorization: string | undefined,
+): Promise<Claims | undefined> {
+  const match = /^Bearer\s+(\S+)$/i.exec(authorization ?? '');
+  if (!match?.[1]) return undefined;
+  try {
+    const { payload } = await jwtVerify(match[1], key, {
+      issuer: DEV_ISSUER,
+      audience: DEV_AUDIENCE,
+      algorithms: ['HS256'],
+    });
+    const claims: Claims = {};
+    for (const [k, v] of Object.entries(payload)) {
+      if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') claims[k] = v;
+      else if (Array.isArray(v)) claims[k] = v.map(String);
+    }
+    return claims;
+  } catch {
+    return undefined;
+  }
+}

@@ -1,0 +1,6 @@
+export * from './dev-auth';
+export * from './dynamodb-local';
+export * from './paths';
+export * from './runtime';
+export * from './seed';
+export * from './server';

@@ -1,0 +1,291 @@
+/**
+ * The local HTTP server: turns each request into an API Gateway HTTP API (payload 2.0) event,
+ * invokes the very handler Lambda would run for its route, and writes the result back unchanged.
+ * It keeps AWS's limits where they matter (6 MB Lambda payload, 30 s integration timeout) and, like
+ * the JWT authorizer, refuses a missing or bad token before any handler runs.
+ */
+import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
+import type { CityConfig, ErrorCode } from '@gridpatrol/core';
+import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { type Claims, verifyDevToken } from './dev-auth';
+
+export const MAX_BODY_BYTES = 6 * 1024 * 1024;
+const TIMEOUT_MS = 30_000;
+
+type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
+
+interface CompiledRoute {
+  route: RouteDef;
+  pattern: RegExp;
+  names: string[];
+}
+
+function compile(route: RouteDef): CompiledRoute {
+  const names: string[] = [];
+  const source = route.path
+    .split('/')
+    .map((part) => {
+      const param = /^\{(\w+)(\+?)\}$/.exec(part);
+      if (!param?.[1]) return part.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+      names.push(param[1]);
+      return param[2] ? '(.+)' : '([^/]+)';
+    })
+    .join('/');
+  return { route, pattern: new RegExp(`^${source}$`), names };
+}
+
+// Like API Gateway, a literal segment wins over a parameter: fewer parameters first.
+const COMPILED = (ROUTES as readonly RouteDef[]).map(compile).sort((a, b) => a.names.length - b.names.length);
+
+const TEXT_TYPES = /^(text\/|application\/([\w.+-]+\+)?(json|xml|javascript|x-www-form-urlencoded)\b)/i;
+
+export interface LocalServerOptions {
+  readonly config: CityConfig;
+  /** Key that dev tokens are signed with. */
+  readonly tokenKey: Uint8Array;
+  readonly port?: number;
+  readonly host?: string;
+}
+
+export interface LocalServer {
+  readonly url: string;
+  close(): Promise<void>;
+}
+
+function sendJson(
+  res: http.ServerResponse,
+  status: number,
+  code: ErrorCode | 'internal' | 'gateway_timeout',
+  message: string,
+  extra: Record<string, string> = {},
+) {
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
+  res.end(JSON.stringify({ error: { code, message, details: [] } }));
+}
+
+async function loadHandlers(): Promise<Record<HandlerGroup, LambdaHandler>> {
+  const entries = await Promise.all(
+    HANDLER_GROUPS.map(async (group) => {
+      const mod = (await import(`@gridpatrol/functions/handlers/${group}`)) as { handler: LambdaHandler };
+      return [group, mod.handler] as const;
+    }),
+  );
+  return Object.fromEntries(entries) as Record<HandlerGroup, LambdaHandler>;
+}
+
+function readBody(req: http.IncomingMessage): Promise<Buffer | 'too_large'> {
+  return new Promise((resolve, reject) => {
+    const declared = Number(req.headers['content-length'] ?? 0);
+    if (declared > MAX_BODY_BYTES) {
+      req.resume();
+      resolve('too_large');
+      return;
+    }
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > MAX_BODY_BYTES) {
+        chunks.length = 0;
+        return; // keep draining so the 413 can be written
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(size > MAX_BODY_BYTES ? 'too_large' : Buffer.concat(chunks)));
+    req.on('error', reject);
+  });
+}
+
+function lambdaContext(group: HandlerGroup, requestId: string, deadline: number): Context {
+  const name = `gridpatrol-local-${group}`;
+  return {
+    callbackWaitsForEmptyEventLoop: true,
+    functionName: name,
+    functionVersion: '$LATEST',
+    invokedFunctionArn: `arn:aws:lambda:local:000000000000:function:${name}`,
+    memoryLimitInMB: '1024',
+    awsRequestId: requestId,
+    logGroupName: `/aws/lambda/${name}`,
+    logStreamName: 'local',
+    getRemainingTimeInMillis: () => Math.max(0, deadline - Date.now()),
+    done: () => undefined,
+    fail: () => undefined,
+    succeed: () => undefined,
+  };
+}
+
+function buildEvent(
+  req: http.IncomingMessage,
+  url: URL,
+  match: CompiledRoute,
+  values: string[],
+  body: Buffer,
+  claims: Claims | undefined,
+  requestId: string,
+): APIGatewayProxyEventV2 {
+  const headers: Record<string, string> = {};
+  for (const [k, v] of Object.entries(req.headers))
+    if (v !== undefined) headers[k] = Array.isArray(v) ? v.join(',') : v;
+  const query: Record<string, string> = {};
+  for (const [k, v] of url.searchParams) query[k] = k in query ? `${query[k]},${v}` : v;
+  const pathParameters = Object.fromEntries(
+    match.names.map((n, i) => [n, decodeURIComponent(values[i] ?? '')]),
+  );
+  const contentType = headers['content-type'] ?? '';
+  const isText = body.length === 0 || TEXT_TYPES.test(contentType);
+  const now = new Date();
+  const key = routeKey(match.route);
+  return {
+    version: '2.0',
+    routeKey: key,
+    rawPath: url.pathname,
+    rawQueryString: url.search.slice(1),
+    cookies: headers.cookie?.split(/;\s*/),
+    headers,
+    queryStringParameters: Object.keys(query).length ? query : undefined,
+    pathParameters: match.names.length ? pathParameters : undefined,
+    body: body.length ? body.toString(isText ? 'utf8' : 'base64') : undefined,
+    isBase64Encoded: !isText,
+    requestContext: {
+      accountId: '000000000000',
+      apiId: 'local',
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'localhost',
+      http: {
+        method: req.method ?? 'GET',
+        path: url.pathname,
+        protocol: `HTTP/${req.httpVersion}`,
+        sourceIp: req.socket.remoteAddress ?? '127.0.0.1',
+        userAgent: headers['user-agent'] ?? '',
+      },
+      requestId,
+      routeKey: key,
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+      ...(claims ? { authorizer: { jwt: { claims, scopes: [] } } } : {}),
+    },
+  } as APIGatewayProxyEventV2;
+}
+
+function writeResult(res: http.ServerResponse, result: unknown, requestId: string) {
+  // API Gateway's payload 2.0 rules: a value without statusCode is a 200 JSON body.
+  const structured =
+    result !== null && typeof result === 'object' && 'statusCode' in result
+      ? (result as APIGatewayProxyStructuredResultV2)
+      : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
+  const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
+  for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
+  const body = structured.body ?? '';
+  res.writeHead(structured.statusCode ?? 200, headers);
+  res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
+}
+
+/**
+ * Serves the route manifest on localhost.
+ *
+ * @example const server = await startLocalServer({ config, tokenKey, port: 3000 }); ... await server.close();
+ */
+export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
+  const handlers = await loadHandlers();
+  const allowOrigins = new Set(opts.config.cors.allowOrigins);
+
+  const server = http.createServer(async (req, res) => {
+    const requestId = randomUUID();
+    try {
+      const url = new URL(req.url ?? '/', 'http://localhost');
+      const method = req.method ?? 'GET';
+      const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+      if (candidates.length === 0) {
+        req.resume();
+        return sendJson(res, 404, 'not_found', `No route for ${url.pathname}.`);
+      }
+      const origin = req.headers.origin;
+      if (method === 'OPTIONS') {
+        req.resume();
+        const cors: Record<string, string> = {};
+        if (origin && allowOrigins.has(origin)) {
+          cors['access-control-allow-origin'] = origin;
+          cors['access-control-allow-methods'] = [...new Set(candidates.map((x) => x.c.route.method))].join(
+            ',',
+          );
+          cors['access-control-allow-headers'] = 'authorization,content-type,idempotency-key';
+          cors['access-control-max-age'] = '600';
+        }
+        res.writeHead(204, cors);
+        return res.end();
+      }
+      const hit = candidates.find((x) => x.c.route.method === method);
+      if (!hit?.m) {
+        req.resume();
+        const allow = [...new Set(candidates.map((x) => x.c.route.method))].join(', ');
+        return sendJson(
+          res,
+          405,
+          'method_not_allowed',
+          `${method} is not allowed on ${url.pathname}; use ${allow}.`,
+          { allow },
+        );
+      }
+      let claims: Claims | undefined;
+      if (hit.c.route.roles !== 'public') {
+        claims = await verifyDevToken(opts.tokenKey, req.headers.authorization);
+        if (!claims) {
+          req.resume();
+          return sendJson(
+            res,
+            401,
+            'unauthenticated',
+            'A valid bearer token is required (Authorization: Bearer <token>).',
+          );
+        }
+      }
+      const body = await readBody(req);
+      if (body === 'too_large') {
+        return sendJson(
+          res,
+          413,
+          'payload_too_large',
+          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+          { connection: 'close' },
+        );
+      }
+      const event = buildEvent(req, url, hit.c, hit.m.slice(1), body, claims, requestId);
+      const group = hit.c.route.group;
+      const handler = handlers[group];
+      const deadline = Date.now() + TIMEOUT_MS;
+      let timer: NodeJS.Timeout | undefined;
+      const timeout = new Promise<'timeout'>((r) => {
+        timer = setTimeout(() => r('timeout'), TIMEOUT_MS);
+      });
+      const result = await Promise.race([handler(event, lambdaContext(group, requestId, deadline)), timeout]);
+      clearTimeout(timer);
+      if (result === 'timeout')
+        return sendJson(res, 504, 'gateway_timeout', 'The handler did not answer within 30 s.');
+      writeResult(res, result, requestId);
+    } catch (err) {
+      // What API Gateway answers when the function itself fails.
+      console.error(`[local] ${requestId} handler failed:`, err);
+      if (!res.headersSent) sendJson(res, 500, 'internal', `Internal error. Quote request id ${requestId}.`);
+      else res.end();
+    }
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}

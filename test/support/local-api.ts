@@ -1,0 +1,73 @@
+/**
+ * A real local server for one test file: its own table in the shared DynamoDB Local, the city's
+ * seed, a random dev-token key, and a small fetch wrapper.
+ */
+import { randomUUID } from 'node:crypto';
+import type { CityConfig } from '@gridpatrol/core';
+import { readCityConfig } from '@gridpatrol/infra/cities';
+import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
+
+export interface TestApi {
+  readonly url: string;
+  readonly config: CityConfig;
+  readonly tableName: string;
+  token(personId: string): Promise<string>;
+  call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
+  close(): Promise<void>;
+}
+
+// biome-ignore lint/suspicious/noExplicitAny: test responses are inspected loosely
+type Json = any;
+
+export interface TestResponse {
+  status: number;
+  headers: Headers;
+  text: string;
+  /** The parsed JSON body, or undefined when the body is not JSON. */
+  body: Json;
+}
+
+export interface CallOptions {
+  as?: string;
+  body?: unknown;
+  rawBody?: string | Buffer;
+  headers?: Record<string, string>;
+}
+
+export async function startTestApi(city = 'demo'): Promise<TestApi> {
+  const config = readCityConfig(city);
+  const tableName = `test-${randomUUID().slice(0, 8)}`;
+  const db = await openDatabase(config, { persist: false, tableName });
+  await seedCity(config);
+  const key = randomDevKey();
+  const server = await startLocalServer({ config, tokenKey: key });
+  const token = (id: string) => issueDevToken(key, id);
+  return {
+    url: server.url,
+    config,
+    tableName,
+    token,
+    async call(method, path, opts = {}) {
+      const headers: Record<string, string> = { ...opts.headers };
+      if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
+      let body: string | Buffer | undefined = opts.rawBody;
+      if (opts.body !== undefined) {
+        body = JSON.stringify(opts.body);
+        headers['content-type'] ??= 'application/json';
+      }
+      const res = await fetch(`${server.url}${path}`, { method, headers, body });
+      const text = await res.text();
+      let json: Json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = undefined;
+      }
+      return { status: res.status, headers: res.headers, text, body: json };
+    },
+    async close() {
+      await server.close();
+      await db.stop();
+    },
+  };
+}
