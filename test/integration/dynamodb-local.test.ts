@@ -1,0 +1,62 @@
+import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import { assertJava, JavaMissingError, startDynamoDbLocal } from '@gridpatrol/local';
+import { ensureTable, TABLE } from '@gridpatrol/store';
+import { describe, expect, inject, it } from 'vitest';
+
+const clientFor = (endpoint: string, accessKeyId: string, region: string) =>
+  new DynamoDBClient({ endpoint, region, credentials: { accessKeyId, secretAccessKey: 'x' } });
+
+describe('the table from its one definition', () => {
+  it('has exactly the keys, indexes and TTL that TABLE declares', async () => {
+    const client = clientFor(inject('dynamodbEndpoint'), 'a', 'local');
+    const name = `def-${randomUUID().slice(0, 8)}`;
+    expect(await ensureTable(client, name)).toBe(true);
+    expect(await ensureTable(client, name)).toBe(false); // idempotent
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(Table?.KeySchema).toEqual([
+      { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
+      { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
+    ]);
+    const gsis = (Table?.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.KeySchema?.map((k) => k.AttributeName)]);
+    expect(gsis.sort()).toEqual(TABLE.globalSecondaryIndexes.map((g) => [g.indexName, [g.partitionKey, g.sortKey]]).sort());
+    const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
+    expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TABLE.timeToLiveAttribute);
+    client.destroy();
+  });
+
+  it('is shared by clients with different credentials and regions (-sharedDb)', async () => {
+    const endpoint = inject('dynamodbEndpoint');
+    const a = clientFor(endpoint, 'alice', 'eu-west-1');
+    const b = clientFor(endpoint, 'bob', 'cn-north-1');
+    const name = `shared-${randomUUID().slice(0, 8)}`;
+    await ensureTable(a, name);
+    const { TableNames } = await b.send(new ListTablesCommand({}));
+    expect(TableNames).toContain(name);
+    a.destroy();
+    b.destroy();
+  });
+});
+
+describe('DynamoDB Local lifecycle', () => {
+  it('starts on a free port and stops without leaving a java process', async () => {
+    const db = await startDynamoDbLocal();
+    const port = new URL(db.endpoint).port;
+    const running = () => spawnSync('pgrep', ['-f', `DynamoDBLocal.jar.*-port ${port}`]).status === 0;
+    expect(running()).toBe(true);
+    await db.stop();
+    expect(running()).toBe(false);
+  });
+
+  it('fails at once, saying how to install java, when java is missing', () => {
+    const saved = process.env.PATH;
+    process.env.PATH = '/nonexistent';
+    try {
+      expect(() => assertJava()).toThrow(JavaMissingError);
+      expect(() => assertJava()).toThrow(/apt-get install -y default-jre-headless/);
+    } finally {
+      process.env.PATH = saved;
+    }
+  });
+});

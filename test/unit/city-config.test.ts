@@ -1,0 +1,45 @@
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { parseCityConfig } from '@gridpatrol/core';
+import { availableCities, readCityConfig } from '@gridpatrol/infra/cities';
+import { describe, expect, it } from 'vitest';
+
+const demoFile = path.resolve(__dirname, '../../infra/cities/demo.json');
+const demo = () => JSON.parse(readFileSync(demoFile, 'utf8'));
+
+describe('city config', () => {
+  it('every city file in infra/cities is valid', () => {
+    expect(availableCities()).toEqual(expect.arrayContaining(['demo', 'riverside']));
+    for (const name of availableCities()) expect(readCityConfig(name).name).toBe(name);
+  });
+
+  it('fills the documented defaults', () => {
+    const c = readCityConfig('riverside');
+    expect(c.grid).toMatchObject({ maxVerticesPerFeature: 20_000, maxRepairAreaChange: 0.01, sliverShare: 0.01, snapToleranceM: 50 });
+    expect(c.findings.duplicateDistanceM).toBe(30);
+  });
+
+  it.each([
+    ['timeZone', { timeZone: 'Asia/Nowhere' }, 'timeZone'],
+    ['bbox order', { bbox: [120.3, 30.1, 120.0, 30.4] }, 'bbox'],
+    ['bbox range', { bbox: [120, 30, 190, 31] }, 'bbox[2]'],
+    ['office id', { offices: [{ id: 'a b', name: 'x' }] }, 'offices[0].id'],
+    ['cell id pattern', { grid: { cellIdPattern: '([' } }, 'grid.cellIdPattern'],
+    ['no categories', { findingCategories: [] }, 'findingCategories'],
+  ])('refuses a bad %s, naming the field', (_label, patch, fieldPath) => {
+    expect(() => parseCityConfig({ ...demo(), ...patch }, 'demo.json')).toThrow(
+      expect.objectContaining({ details: expect.arrayContaining([expect.objectContaining({ path: fieldPath })]) }),
+    );
+  });
+
+  it('refuses duplicate office ids', () => {
+    const c = demo();
+    c.offices.push({ ...c.offices[0] });
+    expect(() => parseCityConfig(c)).toThrow(/offices\[3\]\.id: duplicate id 'office-east'/);
+  });
+
+  it('names an unknown city and lists the known ones', () => {
+    expect(() => readCityConfig('atlantis')).toThrow(/Unknown city 'atlantis'. Available: .*demo/);
+    expect(() => readCityConfig('../etc/passwd')).toThrow(/Unknown city/);
+  });
+});
