@@ -12,8 +12,9 @@ import { afterAll, describe, expect, it } from 'vitest';
 
 const root = path.resolve(__dirname, '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-cli-'));
-const env = { ...process.env, GRIDPATROL_DATA_DIR: dataDir, DYNAMODB_ENDPOINT: '' };
-delete env.DYNAMODB_ENDPOINT;
+// The CLI must start its own DynamoDB Local here, so the test run's endpoint is left out.
+const { DYNAMODB_ENDPOINT: _shared, ...inherited } = process.env;
+const env = { ...inherited, GRIDPATROL_DATA_DIR: dataDir };
 
 function cli(args: string[]): ChildProcess {
   return spawn(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], { env, cwd: root });

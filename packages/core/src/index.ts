@@ -4,3 +4,4 @@ export * from './errors';
 export * from './people';
 export * from './roles';
 export * from './validation';
+export * from './geo/types';

@@ -1,9 +1,51 @@
 /**
  * Every entity's keys come from one function here; nothing else builds a key by hand.
  * Key parts are joined with '#', so ids must not contain it (the core schemas forbid it).
+ * Grid versions are zero-padded so that they sort as numbers.
  */
+const v = (version: number) => `GRID#${String(version).padStart(6, '0')}`;
+const part = (n: number) => String(n).padStart(4, '0');
+
 export const keys = {
-  /** The city's own record: seed marker, active grid version. */
+  /** The city's own record: seed marker. */
   city: () => ({ pk: 'CITY', sk: 'META' }),
   person: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' }),
+
+  /** Which grid version is active, and the last version number handed out. */
+  gridPointer: () => ({ pk: 'GRID', sk: 'POINTER' }),
+  gridVersion: (version: number) => ({
+    pk: v(version),
+    sk: 'META',
+    gsi1pk: 'GRID#VERSIONS',
+    gsi1sk: v(version),
+  }),
+  /** The import report, split in parts (a report of a large, messy file outgrows one item). */
+  gridReportPart: (version: number, n: number) => ({ pk: v(version), sk: `REPORT#${part(n)}` }),
+  /** The packed point-resolution index, in chunks that one BatchGetItem fetches. */
+  gridArtifactChunk: (version: number, n: number) => ({
+    pk: `${v(version)}#ARTIFACT`,
+    sk: `CHUNK#${part(n)}`,
+  }),
+
+  cell: (version: number, id: string) => ({
+    pk: `${v(version)}#CELL#${id}`,
+    sk: 'CELL',
+    gsi1pk: `${v(version)}#CELLS`,
+    gsi1sk: id,
+  }),
+  /** A cell's share in one zone; the index lists a zone's cells. */
+  cellZone: (version: number, cellId: string, zoneId: string) => ({
+    pk: `${v(version)}#CELL#${cellId}`,
+    sk: `ZONE#${zoneId}`,
+    gsi1pk: `${v(version)}#ZONE#${zoneId}#CELLS`,
+    gsi1sk: cellId,
+  }),
+  zone: (version: number, id: string) => ({
+    pk: `${v(version)}#ZONE#${id}`,
+    sk: 'ZONE',
+    gsi1pk: `${v(version)}#ZONES`,
+    gsi1sk: id,
+  }),
+  /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
+  geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),
 } as const;

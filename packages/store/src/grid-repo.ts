@@ -1,0 +1,363 @@
+/**
+ * Grid versions in DynamoDB. An import writes a whole new version (status 'writing'), then marks it
+ * 'draft' as its very last write, so a reader never sees half a version; activation is one
+ * transaction that moves the pointer. Older versions stay readable.
+ */
+import { gunzipSync, gzipSync } from 'node:zlib';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import {
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  TransactWriteCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import { ConflictError, NotFoundError, type PolygonGeometry, UnprocessableError } from '@gridpatrol/core';
+import { batchGet, batchPut } from './batch';
+import { documentClient, tableName } from './client';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { keys } from './keys';
+
+/** Binary attributes stay under DynamoDB's 400 KB item limit with room for keys. */
+const PART_BYTES = 350 * 1024;
+
+export type GridVersionStatus = 'writing' | 'draft' | 'active' | 'superseded';
+
+export interface ZoneShare {
+  zoneId: string;
+  share: number;
+  areaM2: number;
+}
+
+export interface StoredCell {
+  id: string;
+  name: string;
+  community?: string;
+  street?: string;
+  areaM2: number;
+  primaryZone: string | null;
+  zones: ZoneShare[];
+}
+
+export interface StoredZone {
+  id: string;
+  name: string;
+  office: string;
+  officers?: string[];
+  areaM2: number;
+  cellCount: number;
+}
+
+export interface GridVersionMeta {
+  version: number;
+  status: GridVersionStatus;
+  createdAt: string;
+  createdBy: string;
+  counts: { cells: number; zones: number; warnings: number };
+  artifact: { chunks: number; bytes: number; checksum: string };
+  reportParts: number;
+  activatedAt?: string;
+  activatedBy?: string;
+}
+
+export interface GridPointer {
+  activeVersion?: number;
+  lastVersion: number;
+  /** Copied from the active version so that resolution needs no second read to find its chunks. */
+  artifact?: GridVersionMeta['artifact'];
+}
+
+export interface NewGridVersion {
+  meta: Omit<GridVersionMeta, 'status' | 'reportParts' | 'version'>;
+  report: unknown;
+  artifactChunks: readonly Uint8Array[];
+  cells: readonly (StoredCell & { geometry: PolygonGeometry })[];
+  zones: readonly (StoredZone & { geometry: PolygonGeometry })[];
+}
+
+function splitBytes(bytes: Uint8Array): Uint8Array[] {
+  const parts: Uint8Array[] = [];
+  for (let i = 0; i < bytes.length; i += PART_BYTES) parts.push(bytes.subarray(i, i + PART_BYTES));
+  return parts.length ? parts : [new Uint8Array()];
+}
+
+const packJson = (value: unknown) => splitBytes(gzipSync(JSON.stringify(value)));
+const unpackJson = <T>(parts: readonly Uint8Array[]): T =>
+  JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as T;
+
+export async function getGridPointer(): Promise<GridPointer> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.gridPointer() }),
+  );
+  return (out.Item as GridPointer | undefined) ?? { lastVersion: 0 };
+}
+
+/** Hands out the next version number atomically, so concurrent imports never share one. */
+export async function allocateGridVersion(): Promise<number> {
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.gridPointer(),
+      UpdateExpression: 'ADD lastVersion :one SET entity = :e',
+      ExpressionAttributeValues: { ':one': 1, ':e': 'grid_pointer' },
+      ReturnValues: 'UPDATED_NEW',
+    }),
+  );
+  return Number(out.Attributes?.lastVersion);
+}
+
+/**
+ * Writes a complete version; its META item turns 'draft' last. Returns the stored meta.
+ *
+ * @example const meta = await writeGridVersion(await allocateGridVersion(), built, (n, total) => bar.update(n));
+ */
+export async function writeGridVersion(
+  version: number,
+  data: NewGridVersion,
+  onProgress?: (written: number, total: number) => void,
+): Promise<GridVersionMeta> {
+  const reportParts = packJson(data.report);
+  const meta: GridVersionMeta = { ...data.meta, version, status: 'writing', reportParts: reportParts.length };
+  const table = tableName();
+  const metaItem = { ...keys.gridVersion(version), entity: 'grid_version', ...meta };
+  await documentClient().send(new PutCommand({ TableName: table, Item: metaItem }));
+
+  const items: Record<string, unknown>[] = [];
+  for (const [n, bytes] of reportParts.entries()) items.push({ ...keys.gridReportPart(version, n), bytes });
+  for (const [n, bytes] of data.artifactChunks.entries())
+    items.push({ ...keys.gridArtifactChunk(version, n), bytes });
+  for (const { geometry, ...cell } of data.cells) {
+    const owner = keys.cell(version, cell.id);
+    items.push({ ...owner, entity: 'cell', version, ...cell });
+    for (const share of cell.zones)
+      items.push({
+        ...keys.cellZone(version, cell.id, share.zoneId),
+        entity: 'cell_zone',
+        version,
+        cellId: cell.id,
+        cellName: cell.name,
+        primary: share.zoneId === cell.primaryZone,
+        ...share,
+      });
+    for (const [n, bytes] of packJson(geometry).entries())
+      items.push({ ...keys.geometryPart(owner.pk, n), bytes });
+  }
+  for (const { geometry, ...zone } of data.zones) {
+    const owner = keys.zone(version, zone.id);
+    items.push({ ...owner, entity: 'zone', version, ...zone });
+    for (const [n, bytes] of packJson(geometry).entries())
+      items.push({ ...keys.geometryPart(owner.pk, n), bytes });
+  }
+  await batchPut(items, (n) => onProgress?.(n, items.length));
+
+  const done: GridVersionMeta = { ...meta, status: 'draft' };
+  await documentClient().send(new PutCommand({ TableName: table, Item: { ...metaItem, ...done } }));
+  return done;
+}
+
+function toMeta(item: Record<string, unknown>): GridVersionMeta {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, ...meta } = item;
+  return meta as unknown as GridVersionMeta;
+}
+
+export async function getGridVersion(version: number): Promise<GridVersionMeta | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.gridVersion(version) }),
+  );
+  return out.Item ? toMeta(out.Item) : undefined;
+}
+
+export async function getGridReport(meta: GridVersionMeta): Promise<unknown> {
+  const parts = await batchGet(
+    Array.from({ length: meta.reportParts }, (_, n) => keys.gridReportPart(meta.version, n)),
+  );
+  return unpackJson(parts.map((p) => p?.bytes as Uint8Array));
+}
+
+/** Newest first. */
+export async function listGridVersions(cursor?: string, limit = 50): Promise<Page<GridVersionMeta>> {
+  const pk = keys.gridVersion(0).gsi1pk;
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ScanIndexForward: false,
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
+    }),
+  );
+  return { items: (out.Items ?? []).map(toMeta), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+/**
+ * Makes `version` the active one in one transaction: the pointer moves, the version turns 'active'
+ * and the one it replaces 'superseded'. A concurrent activation makes this fail with 409.
+ */
+export async function activateGridVersion(version: number, by: string): Promise<GridVersionMeta> {
+  const [pointer, meta] = await Promise.all([getGridPointer(), getGridVersion(version)]);
+  if (!meta || meta.status === 'writing') throw new NotFoundError('grid version', String(version));
+  if (meta.status === 'active') return meta;
+  const now = new Date().toISOString();
+  const previous = pointer.activeVersion;
+  const table = tableName();
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Update: {
+              TableName: table,
+              Key: keys.gridPointer(),
+              UpdateExpression: 'SET activeVersion = :v, artifact = :a',
+              ConditionExpression:
+                previous === undefined ? 'attribute_not_exists(activeVersion)' : 'activeVersion = :prev',
+              ExpressionAttributeValues: {
+                ':v': version,
+                ':a': meta.artifact,
+                ...(previous === undefined ? {} : { ':prev': previous }),
+              },
+            },
+          },
+          {
+            Update: {
+              TableName: table,
+              Key: keys.gridVersion(version),
+              UpdateExpression: 'SET #s = :active, activatedAt = :now, activatedBy = :by',
+              ConditionExpression: '#s IN (:draft, :superseded)',
+              ExpressionAttributeNames: { '#s': 'status' },
+              ExpressionAttributeValues: {
+                ':active': 'active',
+                ':now': now,
+                ':by': by,
+                ':draft': 'draft',
+                ':superseded': 'superseded',
+              },
+            },
+          },
+          ...(previous === undefined
+            ? []
+            : [
+                {
+                  Update: {
+                    TableName: table,
+                    Key: keys.gridVersion(previous),
+                    UpdateExpression: 'SET #s = :superseded',
+                    ExpressionAttributeNames: { '#s': 'status' },
+                    ExpressionAttributeValues: { ':superseded': 'superseded' },
+                  },
+                },
+              ]),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) {
+      throw new ConflictError(
+        `Grid version ${version} could not be activated: the active version changed meanwhile. Try again.`,
+      );
+    }
+    throw err;
+  }
+  return { ...meta, status: 'active', activatedAt: now, activatedBy: by };
+}
+
+/** The active version and its artifact chunks: one GetItem and one BatchGetItem. */
+export async function loadActiveArtifact(cached?: {
+  version: number;
+}): Promise<{ version: number; chunks: Uint8Array[] | undefined } | undefined> {
+  const pointer = await getGridPointer();
+  if (pointer.activeVersion === undefined || !pointer.artifact) return undefined;
+  const version = pointer.activeVersion;
+  if (cached?.version === version) return { version, chunks: undefined };
+  const n = pointer.artifact.chunks;
+  if (n > 100)
+    throw new UnprocessableError(`The grid index has ${n} chunks; at most 100 fit one BatchGetItem.`);
+  const items = await batchGet(Array.from({ length: n }, (_, i) => keys.gridArtifactChunk(version, i)));
+  return { version, chunks: items.map((item) => item?.bytes as Uint8Array) };
+}
+
+async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
+  const items: Record<string, unknown>[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ExclusiveStartKey: start,
+      }),
+    );
+    items.push(...(out.Items ?? []));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  return items;
+}
+
+function strip<T>(item: Record<string, unknown>): T {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, bytes: _b, ...rest } = item;
+  return rest as T;
+}
+
+function geometryOf(items: Record<string, unknown>[]): PolygonGeometry {
+  const parts = items
+    .filter((i) => String(i.sk).startsWith('GEOM#'))
+    .sort((a, b) => String(a.sk).localeCompare(String(b.sk)));
+  return unpackJson<PolygonGeometry>(parts.map((p) => p.bytes as Uint8Array));
+}
+
+/** A cell with its zone shares and geometry: one Query on the cell's partition. */
+export async function getCell(
+  version: number,
+  id: string,
+): Promise<(StoredCell & { geometry: PolygonGeometry }) | undefined> {
+  const items = await queryAll(keys.cell(version, id).pk);
+  const main = items.find((i) => i.sk === 'CELL');
+  if (!main) return undefined;
+  return { ...strip<StoredCell>(main), geometry: geometryOf(items) };
+}
+
+export async function getZone(
+  version: number,
+  id: string,
+): Promise<(StoredZone & { geometry: PolygonGeometry }) | undefined> {
+  const items = await queryAll(keys.zone(version, id).pk);
+  const main = items.find((i) => i.sk === 'ZONE');
+  if (!main) return undefined;
+  return { ...strip<StoredZone>(main), geometry: geometryOf(items) };
+}
+
+async function queryIndex<T>(pk: string, cursor: string | undefined, limit: number): Promise<Page<T>> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      Limit: limit,
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
+    }),
+  );
+  return { items: (out.Items ?? []).map((i) => strip<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
+}
+
+export const listCells = (version: number, cursor?: string, limit = 100) =>
+  queryIndex<StoredCell>(keys.cell(version, '').gsi1pk, cursor, limit);
+
+/** A zone's cells with their shares in it. */
+export const listZoneCells = (version: number, zoneId: string, cursor?: string, limit = 100) =>
+  queryIndex<ZoneShare & { cellId: string; cellName: string; primary: boolean }>(
+    keys.cellZone(version, '', zoneId).gsi1pk,
+    cursor,
+    limit,
+  );
+
+export const listZones = (version: number, cursor?: string, limit = 100) =>
+  queryIndex<StoredZone>(keys.zone(version, '').gsi1pk, cursor, limit);
+
+/** Geometry of a page of cells or zones, for GeoJSON downloads: one Query per feature, in parallel. */
+export async function geometriesOf(pks: readonly string[]): Promise<PolygonGeometry[]> {
+  return Promise.all(pks.map(async (pk) => geometryOf(await queryAll(pk))));
+}
