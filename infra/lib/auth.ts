@@ -1,0 +1,90 @@
+/**
+ * Who may call the API: a Cognito user pool per city (stateful), its app client, one group per role,
+ * and the JWT authorizer the HTTP API puts in front of every non-public route. The authorizer only
+ * proves the token; what the caller may do comes from their person record (functions/src/http/identity.ts).
+ */
+import { ROLES, type Role } from '@gridpatrol/core';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
+import {
+  AccountRecovery,
+  CfnUserPoolGroup,
+  ClientAttributes,
+  StringAttribute,
+  UserPool,
+  type UserPoolClient,
+} from 'aws-cdk-lib/aws-cognito';
+import { Construct } from 'constructs';
+
+/** The custom attribute linking a Cognito user to a person record; `custom:person_id` in the ID token. */
+export const PERSON_ID_ATTRIBUTE = 'person_id';
+
+export interface GridPatrolAuthProps {
+  /**
+   * What happens to the user pool when the stack goes. Kept: accounts outlive a redeployment.
+   * @default RemovalPolicy.RETAIN
+   */
+  readonly removalPolicy?: RemovalPolicy;
+  /** The roles that get a Cognito group. @default ROLES */
+  readonly roles?: readonly Role[];
+}
+
+export class GridPatrolAuth extends Construct {
+  readonly userPool: UserPool;
+  readonly client: UserPoolClient;
+  readonly groups: Readonly<Record<string, CfnUserPoolGroup>>;
+  /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` of the pool's tokens. */
+  readonly issuer: string;
+  readonly authorizer: HttpJwtAuthorizer;
+
+  constructor(scope: Construct, id: string, props: GridPatrolAuthProps = {}) {
+    super(scope, id);
+    const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+
+    this.userPool = new UserPool(this, 'UserPool', {
+      // Accounts are created by a city admin (a person record first, then its login), never by sign-up.
+      selfSignUpEnabled: false,
+      signInAliases: { username: true },
+      signInCaseSensitive: false,
+      customAttributes: {
+        [PERSON_ID_ATTRIBUTE]: new StringAttribute({ mutable: true, minLen: 1, maxLen: 64 }),
+      },
+      // Field staff often have no e-mail on file; an admin resets passwords.
+      accountRecovery: AccountRecovery.NONE,
+      deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
+      removalPolicy,
+    });
+
+    this.client = this.userPool.addClient('Client', {
+      // A browser / phone app cannot keep a secret.
+      generateSecret: false,
+      authFlows: { userSrp: true, adminUserPassword: true },
+      // No hosted UI or OAuth redirects: the apps sign in with SRP. CDK would otherwise enable
+      // the code and implicit grants with an example.com callback.
+      disableOAuth: true,
+      preventUserExistenceErrors: true,
+      // Users may change harmless profile fields only: person_id decides who the caller is, so a
+      // user must never be able to set it on their own account with their access token.
+      writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true, timezone: true }),
+    });
+
+    const roles = props.roles ?? ROLES;
+    const groups: Record<string, CfnUserPoolGroup> = {};
+    for (const role of roles) {
+      groups[role] = new CfnUserPoolGroup(this, `Group-${role}`, {
+        userPoolId: this.userPool.userPoolId,
+        groupName: role,
+        description: `GridPatrol role ${role}; the person record stays the source of truth.`,
+      });
+    }
+    this.groups = groups;
+
+    // urlSuffix is amazonaws.com, or amazonaws.com.cn in the China regions a city may deploy to.
+    const { region, urlSuffix } = Stack.of(this);
+    this.issuer = `https://cognito-idp.${region}.${urlSuffix}/${this.userPool.userPoolId}`;
+    this.authorizer = new HttpJwtAuthorizer('CognitoJwt', this.issuer, {
+      jwtAudience: [this.client.userPoolClientId],
+      identitySource: ['$request.header.Authorization'],
+    });
+  }
+}

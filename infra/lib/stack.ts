@@ -1,0 +1,100 @@
+/**
+ * One city's deployment. The stack only composes the constructs of infra/lib: stateful data and
+ * accounts first (each in its own construct, retained on delete), then the stateless functions
+ * and the API in front of them.
+ */
+import { type CityConfig, parseCityConfig } from '@gridpatrol/core';
+import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef } from '@gridpatrol/functions';
+
+import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Construct } from 'constructs';
+import { GridPatrolApi, type ThrottleProps } from './api';
+import { GridPatrolAuth } from './auth';
+import { GridPatrolData } from './data';
+import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
+
+/**
+ * What each handler group may do to the table. Typed by HandlerGroup, so a new group in the
+ * manifest does not compile until its access is declared here.
+ */
+export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
+  // Health reads the city record; the OpenAPI document touches nothing.
+  system: 'RO',
+  people: 'RW',
+  // Imports and activation write grid versions, cells and zones.
+  grid: 'RW',
+};
+
+/** Groups that need more than GridPatrolFunction's defaults (512 MB, 10 s). */
+export const FUNCTION_SIZING: Readonly<
+  Partial<Record<HandlerGroup, Pick<GridPatrolFunctionProps, 'memorySize' | 'timeout'>>>
+> = {
+  // A grid import validates, repairs and overlays thousands of polygons in the request: 1769 MB is
+  // one full vCPU, and 29 s is just under the HTTP API's fixed 30 s integration timeout.
+  grid: { memorySize: 1769, timeout: Duration.seconds(29) },
+};
+
+export interface GridPatrolStackProps extends StackProps {
+  /** The city this stack serves; validated again here, so a hand-built config cannot slip through. */
+  readonly city: CityConfig;
+  /** @default ROUTES, the route manifest */
+  readonly routes?: readonly RouteDef[];
+  /** Retention of every log group (functions and API access logs). @default one year */
+  readonly logRetention?: RetentionDays;
+  /** @default see GridPatrolApiProps.throttle */
+  readonly throttle?: ThrottleProps;
+}
+
+/** `GridPatrol-<city>`: one stack per city, so cities deploy and fail independently. */
+export const stackName = (city: string): string => `GridPatrol-${city}`;
+
+export class GridPatrolStack extends Stack {
+  readonly city: CityConfig;
+  readonly data: GridPatrolData;
+  readonly auth: GridPatrolAuth;
+  readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
+  readonly api: GridPatrolApi;
+
+  constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
+    super(scope, id, props);
+    const city = parseCityConfig(props.city, `city config of ${id}`);
+    this.city = city;
+    Tags.of(this).add('gridpatrol:city', city.name);
+
+    // Stateful: kept on stack deletion, each in its own construct.
+    this.data = new GridPatrolData(this, 'Data');
+    this.auth = new GridPatrolAuth(this, 'Auth');
+
+    // Stateless: one function per handler group, each with its declared table access.
+    const functions = {} as Record<HandlerGroup, GridPatrolFunction>;
+    for (const group of HANDLER_GROUPS) {
+      const fn = new GridPatrolFunction(this, `${pascal(group)}Function`, {
+        group,
+        city,
+        logRetention: props.logRetention,
+        ...FUNCTION_SIZING[group],
+      });
+      fn.bindTable({ table: this.data.table, access: TABLE_ACCESS[group] });
+      functions[group] = fn;
+    }
+    this.functions = functions;
+
+    this.api = new GridPatrolApi(this, 'Api', {
+      routes: props.routes ?? ROUTES,
+      functions,
+      authorizer: this.auth.authorizer,
+      allowOrigins: city.cors.allowOrigins,
+      throttle: props.throttle,
+      accessLogRetention: props.logRetention,
+      apiName: stackName(city.name),
+    });
+
+    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
+    new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+  }
+}
+
+const pascal = (s: string): string => s.replace(/(^|[-_])([a-z])/g, (_, __, c: string) => c.toUpperCase());

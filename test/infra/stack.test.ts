@@ -1,0 +1,366 @@
+/**
+ * CDK assertions on the synthesized city stacks. Each city is synthesized once per file (bundling
+ * takes seconds); every test then reads the same template and the same bundles.
+ */
+import { spawnSync } from 'node:child_process';
+import { existsSync, readFileSync, rmSync } from 'node:fs';
+import path from 'node:path';
+import { type CityConfig, ROLES } from '@gridpatrol/core';
+import { HANDLER_GROUPS, type HandlerGroup, ROUTES, routeKey } from '@gridpatrol/functions';
+import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { readCityConfig } from '@gridpatrol/infra/cities';
+import { TABLE } from '@gridpatrol/store';
+import { App, type CfnElement } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
+import { REPO_ROOT, toNodejsBundling } from '../../infra/lib/function';
+import { FUNCTION_SIZING, GridPatrolStack, stackName, TABLE_ACCESS } from '../../infra/lib/stack';
+
+interface Synthesized {
+  readonly city: CityConfig;
+  readonly stack: GridPatrolStack;
+  readonly template: Template;
+  readonly assemblyDir: string;
+}
+
+/** The feature flags of cdk.json, so that the tests synthesize what `cdk synth` does. */
+const CDK_CONTEXT = (
+  JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: object }
+).context;
+
+/** An env-agnostic stack in a temporary cloud assembly, bundled as `cdk synth` would. */
+function synthCity(name: string): Synthesized {
+  const city = readCityConfig(name);
+  const app = new App({ context: CDK_CONTEXT });
+  const stack = new GridPatrolStack(app, stackName(city.name), { city });
+  const assemblyDir = app.synth().directory;
+  return { city, stack, template: Template.fromStack(stack), assemblyDir };
+}
+
+const logicalId = (stack: GridPatrolStack, element: unknown): string =>
+  stack.getLogicalId(element as CfnElement);
+
+const fnLogicalId = (s: Synthesized, group: HandlerGroup): string =>
+  logicalId(s.stack, s.stack.functions[group].node.defaultChild);
+
+/** The bundle of one group's function: the asset directory named by its S3 key. */
+function readBundle(s: Synthesized, group: HandlerGroup): { code: string; sources: string[] } {
+  const fn = s.template.findResources('AWS::Lambda::Function')[fnLogicalId(s, group)];
+  const key: unknown = fn?.Properties?.Code?.S3Key;
+  if (typeof key !== 'string') throw new Error(`no S3Key on the ${group} function`);
+  const dir = path.join(s.assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
+  const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
+  const map = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+  return { code, sources: map.sources };
+}
+
+const WRITE_ACTIONS = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+];
+
+/** Every DynamoDB action granted to a function's role, from its default policy. */
+function grantedActions(s: Synthesized, group: HandlerGroup): string[] {
+  const role = s.stack.functions[group].role;
+  if (!role) throw new Error(`${group} has no role`);
+  const roleId = logicalId(s.stack, role.node.defaultChild);
+  const policies = Object.values(s.template.findResources('AWS::IAM::Policy')).filter((p) =>
+    JSON.stringify(p.Properties.Roles).includes(roleId),
+  );
+  return policies.flatMap((p) =>
+    (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) =>
+      Array.isArray(st.Action) ? st.Action : [st.Action],
+    ),
+  );
+}
+
+let demo: Synthesized;
+let riverside: Synthesized;
+
+beforeAll(() => {
+  demo = synthCity('demo');
+  riverside = synthCity('riverside');
+});
+
+afterAll(() => {
+  for (const s of [demo, riverside]) if (s) rmSync(s.assemblyDir, { recursive: true, force: true });
+});
+
+describe('data', () => {
+  it('is one on-demand table with PITR and deletion protection, retained on delete and on replace', () => {
+    demo.template.resourceCountIs('AWS::DynamoDB::GlobalTable', 1);
+    demo.template.hasResource('AWS::DynamoDB::GlobalTable', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BillingMode: 'PAY_PER_REQUEST',
+        Replicas: [
+          Match.objectLike({
+            DeletionProtectionEnabled: true,
+            PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+          }),
+        ],
+        TableName: Match.absent(),
+      }),
+    });
+  });
+
+  it('has exactly the keys, indexes and TTL of the TABLE definition', () => {
+    const keySchema = (pk: string, sk: string) => [
+      { AttributeName: pk, KeyType: 'HASH' },
+      { AttributeName: sk, KeyType: 'RANGE' },
+    ];
+    demo.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      KeySchema: keySchema(TABLE.partitionKey, TABLE.sortKey),
+      GlobalSecondaryIndexes: TABLE.globalSecondaryIndexes.map((gsi) => ({
+        IndexName: gsi.indexName,
+        KeySchema: keySchema(gsi.partitionKey, gsi.sortKey),
+        Projection: { ProjectionType: 'ALL' },
+      })),
+      TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+    });
+  });
+});
+
+describe('functions', () => {
+  it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length);
+    const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
+    for (const group of HANDLER_GROUPS) {
+      const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
+      expect(fn, group).toBeDefined();
+      expect(fn?.Properties).toMatchObject({
+        Runtime: 'nodejs22.x',
+        Architectures: ['arm64'],
+        Handler: 'index.handler',
+        Environment: {
+          Variables: {
+            TABLE_NAME: { Ref: tableId },
+            GRIDPATROL_CITY: 'demo',
+            POWERTOOLS_SERVICE_NAME: 'gridpatrol',
+            POWERTOOLS_LOG_LEVEL: 'INFO',
+            NODE_OPTIONS: '--enable-source-maps',
+          },
+        },
+      });
+      const sizing = FUNCTION_SIZING[group];
+      expect(fn?.Properties.MemorySize, group).toBe(sizing?.memorySize ?? 512);
+      expect(fn?.Properties.Timeout, group).toBe(sizing?.timeout?.toSeconds() ?? 10);
+      // The config is inlined at bundle time, never an environment variable (4 KB limit).
+      expect(fn?.Properties.Environment.Variables.GRIDPATROL_CITY_CONFIG).toBeUndefined();
+    }
+  });
+
+  it('logs every function and the API to a log group with a retention, kept on delete', () => {
+    const groups = demo.template.findResources('AWS::Logs::LogGroup');
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 1);
+    for (const g of Object.values(groups)) {
+      expect(g.Properties.RetentionInDays).toBe(365);
+      expect(g.DeletionPolicy).toBe('Retain');
+    }
+    for (const group of HANDLER_GROUPS) {
+      const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
+      const ref: unknown = fn?.Properties.LoggingConfig?.LogGroup?.Ref;
+      expect(Object.keys(groups)).toContain(ref);
+    }
+  });
+
+  it('grants each group only the table access it declares', () => {
+    for (const group of HANDLER_GROUPS) {
+      const actions = grantedActions(demo, group);
+      expect(actions, group).toContain('dynamodb:GetItem');
+      expect(actions, group).toContain('dynamodb:Query');
+      if (TABLE_ACCESS[group] === 'RW') expect(actions, group).toEqual(expect.arrayContaining(WRITE_ACTIONS));
+      else for (const write of WRITE_ACTIONS) expect(actions, group).not.toContain(write);
+    }
+    expect(TABLE_ACCESS.system).toBe('RO');
+  });
+
+  it('bundles with the shared esbuild options: minified CJS with source maps, for the runtime it runs on', () => {
+    const bundling = toNodejsBundling(lambdaEsbuildOptions(demo.city));
+    expect(bundling).toMatchObject({ minify: true, sourceMap: true, externalModules: [], format: 'cjs' });
+    expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
+    expect(() => toNodejsBundling({ bundle: true, splitting: true })).toThrow(/splitting/);
+  });
+
+  it('bundles the AWS SDK, inlines the city config, and carries no whole @turf/turf', () => {
+    for (const group of HANDLER_GROUPS) {
+      const { code, sources } = readBundle(demo, group);
+      expect(
+        sources.some((f) => f.includes('node_modules/@turf/turf/')),
+        group,
+      ).toBe(false);
+      expect(code, group).not.toMatch(/@turf\/turf/);
+      // externalModules: [] puts the pinned SDK in the bundle instead of the runtime's copy.
+      expect(
+        sources.some((f) => f.includes('node_modules/@aws-sdk/client-dynamodb/')),
+        group,
+      ).toBe(true);
+      // The define replaced every read of the variable with the config's JSON text.
+      expect(code, group).not.toContain('env.GRIDPATROL_CITY_CONFIG');
+      expect(code, group).toContain('"name":"demo"');
+      expect(code, group).toContain('"timeZone":"Asia/Shanghai"');
+    }
+  });
+});
+
+describe('api', () => {
+  it('has exactly one route per manifest entry, sent to its group, JWT unless public', () => {
+    const routes = Object.values(demo.template.findResources('AWS::ApiGatewayV2::Route'));
+    const integrations = demo.template.findResources('AWS::ApiGatewayV2::Integration');
+    const authorizerId = Object.keys(demo.template.findResources('AWS::ApiGatewayV2::Authorizer'))[0];
+    expect(routes.map((r) => r.Properties.RouteKey).sort()).toEqual(ROUTES.map(routeKey).sort());
+
+    for (const def of ROUTES) {
+      const route = routes.find((r) => r.Properties.RouteKey === routeKey(def));
+      const isPublic = def.roles === 'public';
+      expect(route?.Properties.AuthorizationType, routeKey(def)).toBe(isPublic ? 'NONE' : 'JWT');
+      expect(route?.Properties.AuthorizerId, routeKey(def)).toEqual(
+        isPublic ? undefined : { Ref: authorizerId },
+      );
+      // Target: integrations/<integration> whose URI is the group's function.
+      const integrationId: unknown = route?.Properties.Target['Fn::Join'][1][1].Ref;
+      const uri = integrations[String(integrationId)]?.Properties.IntegrationUri;
+      expect(uri, routeKey(def)).toEqual({ 'Fn::GetAtt': [fnLogicalId(demo, def.group), 'Arn'] });
+    }
+    // One integration per group, shared by its routes.
+    expect(Object.keys(integrations)).toHaveLength(new Set(ROUTES.map((r) => r.group)).size);
+  });
+
+  it('trusts tokens of this pool and this client only', () => {
+    const poolId = logicalId(demo.stack, demo.stack.auth.userPool.node.defaultChild);
+    const clientId = logicalId(demo.stack, demo.stack.auth.client.node.defaultChild);
+    demo.template.resourceCountIs('AWS::ApiGatewayV2::Authorizer', 1);
+    demo.template.hasResourceProperties('AWS::ApiGatewayV2::Authorizer', {
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [{ Ref: clientId }],
+        Issuer: {
+          'Fn::Join': [
+            '',
+            [
+              'https://cognito-idp.',
+              { Ref: 'AWS::Region' },
+              '.',
+              { Ref: 'AWS::URLSuffix' },
+              '/',
+              { Ref: poolId },
+            ],
+          ],
+        },
+      },
+    });
+  });
+
+  it('allows CORS from the city config origins with the headers the clients send', () => {
+    demo.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({
+        AllowOrigins: demo.city.cors.allowOrigins,
+        AllowHeaders: ['authorization', 'content-type', 'idempotency-key'],
+      }),
+    });
+  });
+
+  it('serves a throttled, access-logged $default stage and outputs its URL', () => {
+    demo.template.hasResourceProperties('AWS::ApiGatewayV2::Stage', {
+      StageName: '$default',
+      AutoDeploy: true,
+      DefaultRouteSettings: { ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 },
+      AccessLogSettings: {
+        DestinationArn: {
+          'Fn::GetAtt': [logicalId(demo.stack, demo.stack.api.accessLogs.node.defaultChild), 'Arn'],
+        },
+        Format: Match.stringLikeRegexp('\\$context\\.requestId'),
+      },
+    });
+    for (const name of ['ApiUrl', 'TableName', 'UserPoolId', 'UserPoolClientId'])
+      demo.template.hasOutput(name, {});
+  });
+});
+
+describe('auth', () => {
+  it('is an admin-managed user pool with person_id, retained, and a public client', () => {
+    demo.template.hasResource('AWS::Cognito::UserPool', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+        Schema: [Match.objectLike({ Name: 'person_id', AttributeDataType: 'String', Mutable: true })],
+      }),
+    });
+    demo.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+  });
+
+  it('does not let users write their own person_id', () => {
+    const client = Object.values(demo.template.findResources('AWS::Cognito::UserPoolClient'))[0];
+    const writable: unknown = client?.Properties.WriteAttributes;
+    // An absent list would mean Cognito's default; ours must be explicit and leave person_id out.
+    expect(Array.isArray(writable)).toBe(true);
+    expect(writable).not.toContain('custom:person_id');
+  });
+
+  it('has one group per role', () => {
+    const groups = Object.values(demo.template.findResources('AWS::Cognito::UserPoolGroup'));
+    expect(groups.map((g) => g.Properties.GroupName).sort()).toEqual([...ROLES].sort());
+  });
+});
+
+describe('cities', () => {
+  it('tags every taggable resource with its city', () => {
+    demo.template.hasResourceProperties('AWS::Lambda::Function', {
+      Tags: Match.arrayWith([{ Key: 'gridpatrol:city', Value: 'demo' }]),
+    });
+    demo.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTags: { 'gridpatrol:city': 'demo' },
+    });
+  });
+
+  it('makes riverside its own stack with its own origins and its own inlined config', () => {
+    expect(riverside.stack.stackName).toBe('GridPatrol-riverside');
+    expect(riverside.city.cors.allowOrigins).not.toEqual(demo.city.cors.allowOrigins);
+    riverside.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
+      CorsConfiguration: Match.objectLike({ AllowOrigins: riverside.city.cors.allowOrigins }),
+    });
+    for (const group of HANDLER_GROUPS) {
+      const { code } = readBundle(riverside, group);
+      expect(code, group).toContain('"name":"riverside"');
+      expect(code, group).not.toContain('"name":"demo"');
+    }
+  });
+
+  it('refuses an invalid city config, naming the bad field', () => {
+    const bad = { ...demo.city, timeZone: 'Mars/Olympus_Mons' };
+    expect(() => new GridPatrolStack(new App(), 'GridPatrol-bad', { city: bad })).toThrow(/timeZone/);
+  });
+
+  it('says how to pick a city when none or an unknown one is given', () => {
+    expect(() => cityFromContext(new App().node)).toThrow(/-c city=NAME.*demo, riverside/);
+    const unknown = new App({ context: { [CITY_CONTEXT_KEY]: 'atlantis' } });
+    expect(() => cityFromContext(unknown.node)).toThrow(/atlantis.*demo, riverside/);
+  });
+
+  it('exits non-zero with that message when the app runs without a city', () => {
+    const tsx = path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx');
+    expect(existsSync(tsx)).toBe(true);
+    const env = { ...process.env };
+    delete env.CDK_CONTEXT_JSON;
+    delete env.CDK_CONTEXT_OVERFLOW_LOCATION;
+    const run = spawnSync(tsx, ['infra/bin/app.ts'], {
+      cwd: REPO_ROOT,
+      env,
+      encoding: 'utf8',
+      timeout: 60_000,
+    });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toMatch(/No city given\. Pass -c city=NAME/);
+    expect(run.stderr).not.toMatch(/\n\s+at /); // a message, not a stack trace
+  });
+});
