@@ -4,11 +4,32 @@
  * (functions/src/openapi.ts) and the authorisation matrix test walks it. Adding a route is one entry
  * here plus its operation in functions/src/handlers/<group>.ts.
  */
-import { HealthResponse, Person, PersonId, PersonInput, ROLES } from '@gridpatrol/core';
+import {
+  CellListQuery,
+  GeoJsonCollectionOut,
+  GeoJsonFeatureOut,
+  GridIdParam,
+  GridVersionOut,
+  GridVersionParam,
+  HealthResponse,
+  ImportBody,
+  ImportQuery,
+  PageOut,
+  PageQuery,
+  Person,
+  PersonId,
+  PersonInput,
+  ResolutionOut,
+  ResolveQuery,
+  ROLES,
+} from '@gridpatrol/core';
 import { z } from 'zod';
 import type { RouteDef } from './manifest-types';
 
 const EVERYONE = ROLES;
+const MANAGERS = ['city_admin', 'supervisor'] as const;
+/** Reads of the grid may name an older version; the active one otherwise. */
+const VersionQuery = z.object({ version: GridVersionParam.shape.version.optional() });
 
 export const ROUTES = [
   {
@@ -47,6 +68,131 @@ export const ROUTES = [
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
     response: Person,
+  },
+  {
+    method: 'POST',
+    path: '/grid/imports',
+    group: 'grid',
+    operationId: 'importGrid',
+    summary:
+      'Import cells and zones (GeoJSON FeatureCollections) as a new draft grid version. Every problem is reported with its feature, ring and position; repairable defects are repaired and listed unless strict=true.',
+    roles: ['city_admin'],
+    request: { query: ImportQuery, body: ImportBody },
+    response: GridVersionOut,
+    successStatus: 201,
+  },
+  {
+    method: 'GET',
+    path: '/grid/imports',
+    group: 'grid',
+    operationId: 'listGridVersions',
+    summary: 'Grid versions, newest first.',
+    roles: MANAGERS,
+    request: { query: PageQuery },
+    response: PageOut(GridVersionOut),
+  },
+  {
+    method: 'GET',
+    path: '/grid/imports/{version}',
+    group: 'grid',
+    operationId: 'getGridVersion',
+    summary: 'One grid version with its import report (counts, warnings, overlay and coverage).',
+    roles: MANAGERS,
+    request: { params: GridVersionParam },
+    response: GridVersionOut,
+  },
+  {
+    method: 'POST',
+    path: '/grid/imports/{version}/activate',
+    group: 'grid',
+    operationId: 'activateGridVersion',
+    summary: 'Make a draft (or an older) version the active one that serves resolution.',
+    roles: ['city_admin'],
+    request: { params: GridVersionParam },
+    response: GridVersionOut,
+  },
+  {
+    method: 'GET',
+    path: '/grid/resolve',
+    group: 'grid',
+    operationId: 'resolvePoint',
+    summary: 'The cell and zones of a point (WGS-84, or GCJ-02/BD-09 with coordSys).',
+    roles: EVERYONE,
+    request: { query: ResolveQuery },
+    response: ResolutionOut,
+  },
+  {
+    method: 'GET',
+    path: '/grid/coverage',
+    group: 'grid',
+    operationId: 'getCoverage',
+    summary:
+      'Gaps and overlaps of the active mapping: cells with no zone, straddling cells, overlapping zones.',
+    roles: MANAGERS,
+    request: { query: VersionQuery },
+    response: z.looseObject({ gridVersion: z.number() }),
+  },
+  {
+    method: 'GET',
+    path: '/grid/cells.geojson',
+    group: 'grid',
+    operationId: 'exportCells',
+    summary: 'A page of cells as a GeoJSON FeatureCollection; `cursor` gives the next page.',
+    roles: EVERYONE,
+    request: { query: PageQuery.extend(VersionQuery.shape) },
+    response: GeoJsonCollectionOut,
+    contentType: 'application/geo+json',
+  },
+  {
+    method: 'GET',
+    path: '/grid/zones.geojson',
+    group: 'grid',
+    operationId: 'exportZones',
+    summary: 'A page of zones as a GeoJSON FeatureCollection; `cursor` gives the next page.',
+    roles: EVERYONE,
+    request: { query: PageQuery.extend(VersionQuery.shape) },
+    response: GeoJsonCollectionOut,
+    contentType: 'application/geo+json',
+  },
+  {
+    method: 'GET',
+    path: '/cells',
+    group: 'grid',
+    operationId: 'listCells',
+    summary: 'Cells of the active grid, or of one zone with their shares in it.',
+    roles: EVERYONE,
+    request: { query: CellListQuery.extend(VersionQuery.shape) },
+    response: PageOut(z.looseObject({ id: z.string() })),
+  },
+  {
+    method: 'GET',
+    path: '/cells/{id}',
+    group: 'grid',
+    operationId: 'getCell',
+    summary: 'A cell as a GeoJSON Feature with its zone shares.',
+    roles: EVERYONE,
+    request: { params: GridIdParam, query: VersionQuery },
+    response: GeoJsonFeatureOut,
+  },
+  {
+    method: 'GET',
+    path: '/zones',
+    group: 'grid',
+    operationId: 'listZones',
+    summary: 'Zones of the active grid.',
+    roles: EVERYONE,
+    request: { query: PageQuery.extend(VersionQuery.shape) },
+    response: PageOut(z.looseObject({ id: z.string() })),
+  },
+  {
+    method: 'GET',
+    path: '/zones/{id}',
+    group: 'grid',
+    operationId: 'getZone',
+    summary: 'A zone as a GeoJSON Feature with its cells and their shares.',
+    roles: EVERYONE,
+    request: { params: GridIdParam, query: VersionQuery },
+    response: GeoJsonFeatureOut,
   },
 ] as const satisfies readonly RouteDef[];
 

@@ -65,6 +65,19 @@ describe('identity', () => {
     expect(garbage.status).toBe(401);
   });
 
+  it('refuses an access token (no person in it) with 401: only ID tokens identify a person', async () => {
+    const key = api.tokenKey;
+    const access = await new SignJWT({ token_use: 'access' })
+      .setProtectedHeader({ alg: 'HS256' })
+      .setSubject('admin')
+      .setIssuer('gridpatrol-local')
+      .setAudience('gridpatrol')
+      .setExpirationTime('1h')
+      .sign(key);
+    const res = await api.call('GET', '/me', { headers: { authorization: `Bearer ${access}` } });
+    expect(res.status).toBe(401);
+  });
+
   it('refuses a token for a person who does not exist with 403', async () => {
     const res = await api.call('GET', '/me', { as: 'nobody-here' });
     expect(res.status).toBe(403);

@@ -17,7 +17,10 @@ const { DYNAMODB_ENDPOINT: _shared, ...inherited } = process.env;
 const env = { ...inherited, GRIDPATROL_DATA_DIR: dataDir };
 
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], { env, cwd: root });
+  return spawn(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], {
+    env,
+    cwd: root,
+  });
 }
 
 async function startAndWait(port: number): Promise<{ child: ChildProcess; output: () => string }> {
@@ -59,7 +62,11 @@ describe('gridpatrol start', () => {
     expect(first.output()).toContain(`curl http://127.0.0.1:${port}/health`);
 
     // A token from the CLI works against the running server (same key in the data folder).
-    const token = spawnSync(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'admin'], { env, cwd: root })
+    const token = spawnSync(
+      process.execPath,
+      [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'admin'],
+      { env, cwd: root },
+    )
       .stdout.toString()
       .trim();
     const put = await fetch(`http://127.0.0.1:${port}/people/kept-worker`, {
@@ -76,10 +83,16 @@ describe('gridpatrol start', () => {
     const second = await startAndWait(port);
     const me = await fetch(`http://127.0.0.1:${port}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
-    const kept = spawnSync(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'kept-worker'], { env, cwd: root })
+    const kept = spawnSync(
+      process.execPath,
+      [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'kept-worker'],
+      { env, cwd: root },
+    )
       .stdout.toString()
       .trim();
-    const keptMe = await fetch(`http://127.0.0.1:${port}/me`, { headers: { authorization: `Bearer ${kept}` } });
+    const keptMe = await fetch(`http://127.0.0.1:${port}/me`, {
+      headers: { authorization: `Bearer ${kept}` },
+    });
     expect(await keptMe.json()).toMatchObject({ id: 'kept-worker' });
     await interrupt(second.child);
     expect(javaFor(dataDir)).toBe(false);

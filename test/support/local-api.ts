@@ -11,6 +11,8 @@ export interface TestApi {
   readonly url: string;
   readonly config: CityConfig;
   readonly tableName: string;
+  /** The key dev tokens are signed with, for tests that forge their own. */
+  readonly tokenKey: Uint8Array;
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
   close(): Promise<void>;
@@ -46,6 +48,7 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
     url: server.url,
     config,
     tableName,
+    tokenKey: key,
     token,
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };

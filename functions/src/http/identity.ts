@@ -14,8 +14,13 @@ export function readClaims(event: APIGatewayProxyEventV2): Claims | undefined {
   return ctx.authorizer?.jwt?.claims;
 }
 
-/** Cognito ID tokens carry the person id in a custom attribute; local dev tokens in `sub`. */
+/**
+ * Only ID tokens identify a person: Cognito's carry the person id in `custom:person_id` (which users
+ * cannot write themselves), local dev tokens in `sub`. Access tokens, which the JWT authorizer also
+ * lets through, carry neither and are refused.
+ */
 export function personIdFromClaims(claims: Claims): string | undefined {
+  if (claims.token_use !== 'id') return undefined;
   const id = claims['custom:person_id'] ?? claims.sub;
   return typeof id === 'string' && id !== '' ? id : undefined;
 }

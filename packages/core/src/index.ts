@@ -1,7 +1,13 @@
 export * from './api';
 export * from './city-config';
 export * from './errors';
+export * from './geo/coords';
+export type { CoverageReport, ZoneShare } from './geo/overlay';
+export * from './geo/repair-types';
+export * from './geo/types';
+export * from './grid-api';
+export * from './grid-build';
+export * from './grid-resolve';
 export * from './people';
 export * from './roles';
 export * from './validation';
-export * from './geo/types';

@@ -2,8 +2,12 @@
  * The `gridpatrol` command line: `start` runs the embedded default (DynamoDB Local, the city's
  * seed, the HTTP API on localhost); `token` prints a dev bearer token for a person.
  */
+import { readFileSync } from 'node:fs';
+import { buildGrid, COORD_SYSTEMS, type CoordSys, DomainError, type ImportProblem } from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
-import { Command } from 'commander';
+import { activateGridVersion, storeBuiltGrid } from '@gridpatrol/store';
+import { SingleBar } from 'cli-progress';
+import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
 import { DATA_DIR } from './paths';
 import { openDatabase } from './runtime';
@@ -70,6 +74,105 @@ program
   .action(async (personId: string, opts: { ttl: string }) => {
     console.log(await issueDevToken(devKey(DATA_DIR), personId, opts.ttl));
   });
+
+function readJsonFile(file: string): unknown {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8'));
+  } catch (err) {
+    throw new Error(`${file}: ${(err as Error).message}`);
+  }
+}
+
+function printProblems(problems: readonly ImportProblem[], limit = 50): void {
+  for (const p of problems.slice(0, limit)) {
+    const area =
+      p.areaChangeM2 !== undefined
+        ? ` (area ${p.areaChangeM2 >= 0 ? '+' : ''}${p.areaChangeM2.toFixed(1)} m²)`
+        : '';
+    console.log(`  ${p.severity.padEnd(7)} ${p.code.padEnd(26)} ${p.path}: ${p.message}${area}`);
+  }
+  if (problems.length > limit) console.log(`  ... and ${problems.length - limit} more`);
+}
+
+const grid = program.command('grid').description('The grid registry: cells and zones.');
+grid
+  .command('import')
+  .description('Import cells and zones from GeoJSON files of any size as a new draft grid version.')
+  .requiredOption('--cells <file>', 'FeatureCollection of grid cells')
+  .requiredOption('--zones <file>', 'FeatureCollection of responsibility zones')
+  .option('--activate', 'make the new version active at once', false)
+  .option('--strict', 'refuse repairable defects instead of repairing them', false)
+  .addOption(
+    new Option('--coord-sys <sys>', 'coordinate system of the files').choices(COORD_SYSTEMS).default('wgs84'),
+  )
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to write to (default: the local table of the city)')
+  .option(
+    '--endpoint <url>',
+    'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else the running `npm start`, else a DynamoDB Local of its own)',
+  )
+  .action(
+    async (opts: {
+      cells: string;
+      zones: string;
+      activate: boolean;
+      strict: boolean;
+      coordSys: CoordSys;
+      city: string;
+      table?: string;
+      endpoint?: string;
+    }) => {
+      const config = readCityConfig(opts.city);
+      const started = Date.now();
+      let built: ReturnType<typeof buildGrid>;
+      try {
+        built = buildGrid(readJsonFile(opts.cells), readJsonFile(opts.zones), {
+          config,
+          strict: opts.strict,
+          coordSys: opts.coordSys,
+        });
+      } catch (err) {
+        if (err instanceof DomainError && 'problems' in err) {
+          console.error(`${err.message}`);
+          printProblems(err.problems as ImportProblem[]);
+          process.exit(2);
+        }
+        throw err;
+      }
+      console.log(
+        `Checked ${built.cells.length} cells and ${built.zones.length} zones in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+      );
+      if (built.report.warnings.length) {
+        console.log(`${built.report.warnings.length} defects repaired:`);
+        printProblems(built.report.warnings);
+      }
+      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+      try {
+        const bar = new SingleBar({
+          format: 'Writing  [{bar}] {percentage}% {value}/{total} items',
+          hideCursor: true,
+        });
+        bar.start(1, 0);
+        const meta = await storeBuiltGrid(built, 'cli', (written, total) => {
+          bar.setTotal(total);
+          bar.update(written);
+        });
+        bar.stop();
+        const c = built.report.coverage;
+        console.log(`Grid version ${meta.version} written as a draft (${db.tableName}).`);
+        console.log(
+          `Coverage: ${c.unzonedCells.length} cells in no zone, ${c.straddlingCells.length} straddling, ${c.zoneOverlaps.length} overlapping zone pairs.`,
+        );
+        if (opts.activate) {
+          await activateGridVersion(meta.version, 'cli');
+          console.log(`Grid version ${meta.version} is now active.`);
+        }
+      } finally {
+        await db.stop();
+      }
+    },
+  );
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -4,3 +4,4 @@ export * from './paths';
 export * from './runtime';
 export * from './seed';
 export * from './server';
+export * from './synthetic-grid';

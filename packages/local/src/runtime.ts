@@ -3,11 +3,16 @@
  * DYNAMODB_ENDPOINT), the table from its one definition, and the process environment the handlers
  * read. Used by `npm start`, the CLI and the tests alike.
  */
+import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { CityConfig } from '@gridpatrol/core';
 import { ensureTable, localTableName, makeDynamoClient } from '@gridpatrol/store';
 import { startDynamoDbLocal } from './dynamodb-local';
 import { DATA_DIR } from './paths';
+
+/** Where a running `npm start` says which DynamoDB Local it owns, so the CLI can share it. */
+const RUNNING_ENDPOINT_FILE = path.join(DATA_DIR, 'dynamodb-endpoint');
 
 export interface LocalDatabase {
   readonly endpoint: string;
@@ -18,17 +23,38 @@ export interface LocalDatabase {
 }
 
 export interface DatabaseOptions {
-  /** Keep data on disk under .data/ (npm start) or in memory (tests). */
+  /** Keep data on disk under .data/ (npm start, CLI) or in memory (tests). */
   readonly persist: boolean;
   readonly tableName?: string;
+  /** Use the DynamoDB Local of a running `npm start` rather than opening its files a second time. */
+  readonly reuseRunning?: boolean;
+}
+
+async function answers(endpoint: string): Promise<boolean> {
+  const client = makeDynamoClient(endpoint);
+  try {
+    await client.send(new ListTablesCommand({ Limit: 1 }), { abortSignal: AbortSignal.timeout(1000) });
+    return true;
+  } catch {
+    return false;
+  } finally {
+    client.destroy();
+  }
+}
+
+async function runningEndpoint(): Promise<string | undefined> {
+  if (!existsSync(RUNNING_ENDPOINT_FILE)) return undefined;
+  const endpoint = readFileSync(RUNNING_ENDPOINT_FILE, 'utf8').trim();
+  return (await answers(endpoint)) ? endpoint : undefined;
 }
 
 export async function openDatabase(config: CityConfig, opts: DatabaseOptions): Promise<LocalDatabase> {
   const tableName = opts.tableName ?? localTableName(config.name);
-  const dynamo = process.env.DYNAMODB_ENDPOINT
+  const given = process.env.DYNAMODB_ENDPOINT || (opts.reuseRunning ? await runningEndpoint() : undefined);
+  const dynamo = given
     ? undefined
     : await startDynamoDbLocal({ dataDir: opts.persist ? path.join(DATA_DIR, 'dynamodb') : undefined });
-  const endpoint = dynamo?.endpoint ?? (process.env.DYNAMODB_ENDPOINT as string);
+  const endpoint = dynamo?.endpoint ?? (given as string);
   try {
     const client = makeDynamoClient(endpoint);
     await ensureTable(client, tableName);
@@ -38,7 +64,17 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
     throw err;
   }
   configureHandlerEnv(config, endpoint, tableName);
-  return { endpoint, tableName, owned: dynamo !== undefined, stop: async () => dynamo?.stop() };
+  const advertise = dynamo !== undefined && opts.persist;
+  if (advertise) writeFileSync(RUNNING_ENDPOINT_FILE, endpoint);
+  return {
+    endpoint,
+    tableName,
+    owned: dynamo !== undefined,
+    stop: async () => {
+      if (advertise) rmSync(RUNNING_ENDPOINT_FILE, { force: true });
+      await dynamo?.stop();
+    },
+  };
 }
 
 /** What the handlers read from their environment in Lambda, set for this process. */

@@ -1,57 +1,101 @@
 /**
- * Seeds a city's embedded database once: every city gets its administrator (`admin`); the demo city
- * also gets the people of DOMAIN.md — supervisors, zone officers, grid leaders and workers, a
- * volunteer — so that `npm start` shows a working bureau.
+ * Seeds a city's embedded database once. Every city gets its administrator (`admin`). The demo city
+ * also gets a grid that looks like a real one — a few hundred irregular cells along winding borders,
+ * one sub-district of 34 cells, zones that do not align with them, with a gap and an overlap — and
+ * the people of DOMAIN.md serving its first zones and cells.
  */
-import type { CityConfig, Person } from '@gridpatrol/core';
-import { Person as PersonSchema } from '@gridpatrol/core';
-import { getCityRecord, putCityRecord, putPerson } from '@gridpatrol/store';
+import { buildGrid, type CityConfig, type Person, Person as PersonSchema } from '@gridpatrol/core';
+import {
+  activateGridVersion,
+  getCityRecord,
+  putCityRecord,
+  putPerson,
+  storeBuiltGrid,
+} from '@gridpatrol/store';
+import { syntheticCity } from './synthetic-grid';
 
 export const ADMIN_ID = 'admin';
+export const DEMO_CELLS = 300;
+const DEMO_SEED = 20_261_123;
 
-function demoPeople(config: CityConfig): Person[] {
-  const office = (i: number) => config.offices[i % config.offices.length]?.id;
+export interface DemoArea {
+  /** Zones of the first office, in id order. */
+  zones: string[];
+  /** Cells of the first sub-district (street), in id order. */
+  cells: string[];
+}
+
+function demoPeople(config: CityConfig, area: DemoArea): Person[] {
+  const office = config.offices[0]?.id;
+  const [z1, z2] = area.zones;
+  const cells = area.cells;
   const raw: unknown[] = [
     { id: ADMIN_ID, name: '系统管理员 City Admin', role: 'city_admin' },
-    { id: 'sup-east', name: '王所长 Wang (East Office head)', role: 'supervisor', office: office(0) },
+    { id: 'sup-east', name: '王所长 Wang (East Office head)', role: 'supervisor', office },
     {
       id: 'officer-li',
       name: '李警官 Li (zone officer)',
       role: 'zone_officer',
-      office: office(0),
+      office,
+      zones: [z1],
       capacity: 10,
     },
     {
       id: 'officer-zhao',
       name: '赵警官 Zhao (zone officer)',
       role: 'zone_officer',
-      office: office(0),
+      office,
+      zones: [z2 ?? z1],
       capacity: 10,
     },
     {
       id: 'leader-chen',
       name: '陈网格长 Chen (grid leader)',
       role: 'grid_leader',
-      office: office(0),
+      office,
+      cells: cells.slice(0, 6),
       capacity: 6,
     },
     {
       id: 'worker-liu',
       name: '刘网格员 Liu (grid worker)',
       role: 'grid_worker',
-      office: office(0),
+      office,
+      cells: cells.slice(0, 3),
       capacity: 8,
     },
     {
       id: 'worker-sun',
       name: '孙网格员 Sun (grid worker)',
       role: 'grid_worker',
-      office: office(0),
+      office,
+      cells: cells.slice(3, 6),
       capacity: 8,
     },
-    { id: 'volunteer-zhou', name: '周志愿者 Zhou (volunteer)', role: 'volunteer', office: office(0) },
+    {
+      id: 'volunteer-zhou',
+      name: '周志愿者 Zhou (volunteer)',
+      role: 'volunteer',
+      office,
+      cells: cells.slice(0, 1),
+    },
   ];
   return raw.map((p) => PersonSchema.parse(p));
+}
+
+/** The demo grid as uploaded GeoJSON, the same every time. */
+export function demoGridFiles(config: CityConfig) {
+  const city = syntheticCity({
+    cells: DEMO_CELLS,
+    seed: DEMO_SEED,
+    offices: config.offices.map((o) => o.id),
+    gap: true,
+    overlap: true,
+  });
+  return {
+    cells: { type: 'FeatureCollection' as const, features: city.cells },
+    zones: { type: 'FeatureCollection' as const, features: city.zones },
+  };
 }
 
 export interface SeedResult {
@@ -59,15 +103,34 @@ export interface SeedResult {
   people: Person[];
 }
 
+async function seedDemoGrid(config: CityConfig): Promise<DemoArea> {
+  const files = demoGridFiles(config);
+  const built = buildGrid(files.cells, files.zones, { config });
+  const meta = await storeBuiltGrid(built, ADMIN_ID);
+  await activateGridVersion(meta.version, ADMIN_ID);
+  const office = config.offices[0]?.id;
+  const firstStreet = built.cells[0]?.street;
+  return {
+    zones: built.zones
+      .filter((z) => z.office === office)
+      .map((z) => z.id)
+      .sort(),
+    cells: built.cells
+      .filter((c) => c.street === firstStreet)
+      .map((c) => c.id)
+      .sort(),
+  };
+}
+
 /** Idempotent: a city already seeded is left as it is. */
 export async function seedCity(config: CityConfig): Promise<SeedResult> {
+  const existing = await getCityRecord();
+  if (existing?.seededAt) return { seeded: false, people: existing.people ?? [] };
   const people =
     config.name === 'demo'
-      ? demoPeople(config)
+      ? demoPeople(config, await seedDemoGrid(config))
       : [PersonSchema.parse({ id: ADMIN_ID, name: 'City Admin', role: 'city_admin' })];
-  const existing = await getCityRecord();
-  if (existing?.seededAt) return { seeded: false, people };
   for (const person of people) await putPerson(person);
-  await putCityRecord({ name: config.name, seededAt: new Date().toISOString() });
+  await putCityRecord({ name: config.name, seededAt: new Date().toISOString(), people });
   return { seeded: true, people };
 }

@@ -1,10 +1,13 @@
 import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
+import type { Person } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import { keys } from './keys';
 
 export interface CityRecord {
   name: string;
   seededAt?: string;
+  /** The people the seed created, so that `npm start` can list them with tokens. */
+  people?: Person[];
 }
 
 /** One GetItem: proves the table answers (health) and reads the city's record. */

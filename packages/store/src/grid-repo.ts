@@ -12,53 +12,42 @@ import {
   TransactWriteCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, NotFoundError, type PolygonGeometry, UnprocessableError } from '@gridpatrol/core';
+import {
+  type BuiltGrid,
+  type CellRecord,
+  ConflictError,
+  NotFoundError,
+  type PolygonGeometry,
+  packIndex,
+  UnprocessableError,
+  type ZoneRecord,
+  type ZoneShare,
+} from '@gridpatrol/core';
 import { batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
-import { keys } from './keys';
+import { keys, primaryKey } from './keys';
 
 /** Binary attributes stay under DynamoDB's 400 KB item limit with room for keys. */
 const PART_BYTES = 350 * 1024;
 
 export type GridVersionStatus = 'writing' | 'draft' | 'active' | 'superseded';
 
-export interface ZoneShare {
-  zoneId: string;
-  share: number;
-  areaM2: number;
-}
+export type StoredCell = CellRecord;
+export type StoredZone = ZoneRecord;
 
-export interface StoredCell {
-  id: string;
-  name: string;
-  community?: string;
-  street?: string;
-  areaM2: number;
-  primaryZone: string | null;
-  zones: ZoneShare[];
-}
-
-export interface StoredZone {
-  id: string;
-  name: string;
-  office: string;
-  officers?: string[];
-  areaM2: number;
-  cellCount: number;
-}
-
-export interface GridVersionMeta {
+export type GridVersionMeta = {
   version: number;
   status: GridVersionStatus;
   createdAt: string;
   createdBy: string;
   counts: { cells: number; zones: number; warnings: number };
-  artifact: { chunks: number; bytes: number; checksum: string };
+  /** The resolution artifact: `indexChunks` packed-index chunks, then the gzip'd sidecar's parts. */
+  artifact: { chunks: number; indexChunks: number };
   reportParts: number;
   activatedAt?: string;
   activatedBy?: string;
-}
+};
 
 export interface GridPointer {
   activeVersion?: number;
@@ -68,9 +57,10 @@ export interface GridPointer {
 }
 
 export interface NewGridVersion {
-  meta: Omit<GridVersionMeta, 'status' | 'reportParts' | 'version'>;
+  meta: Omit<GridVersionMeta, 'status' | 'reportParts' | 'version' | 'artifact'>;
   report: unknown;
-  artifactChunks: readonly Uint8Array[];
+  /** The packed point index in chunks (core's packIndex), and what resolution needs beside it. */
+  artifact: { indexChunks: readonly Uint8Array[]; sidecar: unknown };
   cells: readonly (StoredCell & { geometry: PolygonGeometry })[];
   zones: readonly (StoredZone & { geometry: PolygonGeometry })[];
 }
@@ -117,14 +107,21 @@ export async function writeGridVersion(
   onProgress?: (written: number, total: number) => void,
 ): Promise<GridVersionMeta> {
   const reportParts = packJson(data.report);
-  const meta: GridVersionMeta = { ...data.meta, version, status: 'writing', reportParts: reportParts.length };
+  const artifactChunks = [...data.artifact.indexChunks, ...packJson(data.artifact.sidecar)];
+  const meta: GridVersionMeta = {
+    ...data.meta,
+    version,
+    status: 'writing',
+    reportParts: reportParts.length,
+    artifact: { chunks: artifactChunks.length, indexChunks: data.artifact.indexChunks.length },
+  };
   const table = tableName();
   const metaItem = { ...keys.gridVersion(version), entity: 'grid_version', ...meta };
   await documentClient().send(new PutCommand({ TableName: table, Item: metaItem }));
 
   const items: Record<string, unknown>[] = [];
   for (const [n, bytes] of reportParts.entries()) items.push({ ...keys.gridReportPart(version, n), bytes });
-  for (const [n, bytes] of data.artifactChunks.entries())
+  for (const [n, bytes] of artifactChunks.entries())
     items.push({ ...keys.gridArtifactChunk(version, n), bytes });
   for (const { geometry, ...cell } of data.cells) {
     const owner = keys.cell(version, cell.id);
@@ -162,7 +159,7 @@ function toMeta(item: Record<string, unknown>): GridVersionMeta {
 
 export async function getGridVersion(version: number): Promise<GridVersionMeta | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: keys.gridVersion(version) }),
+    new GetCommand({ TableName: tableName(), Key: primaryKey(keys.gridVersion(version)) }),
   );
   return out.Item ? toMeta(out.Item) : undefined;
 }
@@ -223,7 +220,7 @@ export async function activateGridVersion(version: number, by: string): Promise<
           {
             Update: {
               TableName: table,
-              Key: keys.gridVersion(version),
+              Key: primaryKey(keys.gridVersion(version)),
               UpdateExpression: 'SET #s = :active, activatedAt = :now, activatedBy = :by',
               ConditionExpression: '#s IN (:draft, :superseded)',
               ExpressionAttributeNames: { '#s': 'status' },
@@ -242,7 +239,7 @@ export async function activateGridVersion(version: number, by: string): Promise<
                 {
                   Update: {
                     TableName: table,
-                    Key: keys.gridVersion(previous),
+                    Key: primaryKey(keys.gridVersion(previous)),
                     UpdateExpression: 'SET #s = :superseded',
                     ExpressionAttributeNames: { '#s': 'status' },
                     ExpressionAttributeValues: { ':superseded': 'superseded' },
@@ -263,19 +260,29 @@ export async function activateGridVersion(version: number, by: string): Promise<
   return { ...meta, status: 'active', activatedAt: now, activatedBy: by };
 }
 
-/** The active version and its artifact chunks: one GetItem and one BatchGetItem. */
-export async function loadActiveArtifact(cached?: {
-  version: number;
-}): Promise<{ version: number; chunks: Uint8Array[] | undefined } | undefined> {
+/**
+ * The active version and, unless the caller already holds that version, its artifact: one GetItem
+ * and at most one BatchGetItem, whatever the city's size.
+ */
+export async function loadActiveArtifact(
+  heldVersion?: number,
+): Promise<{ version: number; artifact?: { indexChunks: Uint8Array[]; sidecar: unknown } } | undefined> {
   const pointer = await getGridPointer();
   if (pointer.activeVersion === undefined || !pointer.artifact) return undefined;
   const version = pointer.activeVersion;
-  if (cached?.version === version) return { version, chunks: undefined };
-  const n = pointer.artifact.chunks;
-  if (n > 100)
-    throw new UnprocessableError(`The grid index has ${n} chunks; at most 100 fit one BatchGetItem.`);
-  const items = await batchGet(Array.from({ length: n }, (_, i) => keys.gridArtifactChunk(version, i)));
-  return { version, chunks: items.map((item) => item?.bytes as Uint8Array) };
+  if (heldVersion === version) return { version };
+  const { chunks, indexChunks } = pointer.artifact;
+  if (chunks > 100)
+    throw new UnprocessableError(`The grid index has ${chunks} chunks; at most 100 fit one BatchGetItem.`);
+  const items = await batchGet(Array.from({ length: chunks }, (_, i) => keys.gridArtifactChunk(version, i)));
+  const bytes = items.map((item, i) => {
+    if (!item) throw new Error(`grid version ${version}: artifact chunk ${i} is missing`);
+    return item.bytes as Uint8Array;
+  });
+  return {
+    version,
+    artifact: { indexChunks: bytes.slice(0, indexChunks), sidecar: unpackJson(bytes.slice(indexChunks)) },
+  };
 }
 
 async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
@@ -360,4 +367,27 @@ export const listZones = (version: number, cursor?: string, limit = 100) =>
 /** Geometry of a page of cells or zones, for GeoJSON downloads: one Query per feature, in parallel. */
 export async function geometriesOf(pks: readonly string[]): Promise<PolygonGeometry[]> {
   return Promise.all(pks.map(async (pk) => geometryOf(await queryAll(pk))));
+}
+
+/**
+ * Stores a built grid as a new draft version: allocates the number, writes everything, marks it
+ * draft. Shared by the API and the CLI import.
+ */
+export async function storeBuiltGrid(
+  built: BuiltGrid,
+  createdBy: string,
+  onProgress?: (written: number, total: number) => void,
+): Promise<GridVersionMeta> {
+  const version = await allocateGridVersion();
+  return writeGridVersion(
+    version,
+    {
+      meta: { createdAt: new Date().toISOString(), createdBy, counts: built.report.counts },
+      report: built.report,
+      artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
+      cells: built.cells,
+      zones: built.zones,
+    },
+    onProgress,
+  );
 }

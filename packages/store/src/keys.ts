@@ -49,3 +49,6 @@ export const keys = {
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),
 } as const;
+
+/** The table key of an item (without its index attributes), for GetItem, UpdateItem and deletes. */
+export const primaryKey = (k: { pk: string; sk: string }) => ({ pk: k.pk, sk: k.sk });

@@ -1,0 +1,75 @@
+/**
+ * Request and response schemas of the grid registry routes. Geometry itself is checked by
+ * geo/validate (every problem with its feature, ring and position), not by zod: a schema error would
+ * stop at the first problem and say less.
+ */
+import { z } from 'zod';
+import { COORD_SYSTEMS } from './geo/types';
+
+export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).default('wgs84');
+const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+
+export const GridVersionParam = z.object({ version: z.coerce.number().int().positive().max(999_999) });
+export const GridIdParam = z.object({
+  id: z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces'),
+});
+
+export const ImportQuery = z.object({ strict: BoolParam.optional(), coordSys: CoordSysParam.optional() });
+export const ImportBody = z
+  .object({
+    cells: z.looseObject({ type: z.string() }).describe('GeoJSON FeatureCollection of the grid cells'),
+    zones: z
+      .looseObject({ type: z.string() })
+      .describe('GeoJSON FeatureCollection of the responsibility zones'),
+  })
+  .strict();
+
+export const PageQuery = z.object({
+  cursor: z.string().max(2048).optional(),
+  limit: z.coerce.number().int().min(1).max(500).optional(),
+});
+export const CellListQuery = PageQuery.extend({ zone: GridIdParam.shape.id.optional() });
+
+export const ResolveQuery = z.object({
+  lon: z.coerce.number().min(-180).max(180),
+  lat: z.coerce.number().min(-90).max(90),
+  accuracyM: z.coerce.number().min(0).max(10_000).optional(),
+  coordSys: CoordSysParam.optional(),
+});
+
+export const ZoneShareOut = z.object({ zoneId: z.string(), share: z.number(), areaM2: z.number() });
+
+export const GridVersionOut = z.looseObject({
+  version: z.number(),
+  status: z.enum(['writing', 'draft', 'active', 'superseded']),
+  createdAt: z.string(),
+  createdBy: z.string(),
+  counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }),
+});
+
+export const ResolutionOut = z.object({
+  gridVersion: z.number(),
+  status: z.enum(['inside', 'boundary', 'snapped', 'outside']),
+  cell: z.object({ id: z.string(), name: z.string() }).nullable(),
+  primaryZone: z.string().nullable(),
+  zones: z.array(ZoneShareOut),
+  distanceM: z.number().optional(),
+  ambiguous: z.boolean().optional(),
+  candidates: z.array(z.string()).optional(),
+  reason: z.string().optional(),
+  /** The point as received, when it was converted from GCJ-02 or BD-09. */
+  input: z.object({ lon: z.number(), lat: z.number(), coordSys: z.string() }),
+  point: z.object({ lon: z.number(), lat: z.number() }),
+});
+
+export const GeoJsonFeatureOut = z.looseObject({
+  type: z.literal('Feature'),
+  properties: z.looseObject({}),
+  geometry: z.looseObject({}),
+});
+export const GeoJsonCollectionOut = z.looseObject({
+  type: z.literal('FeatureCollection'),
+  features: z.array(GeoJsonFeatureOut),
+});
+export const PageOut = <T extends z.ZodType>(item: T) =>
+  z.object({ items: z.array(item), cursor: z.string().optional() });

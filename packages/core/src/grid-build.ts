@@ -1,0 +1,152 @@
+/**
+ * From two uploaded files to a complete grid version, in memory and pure: validate and repair both
+ * layers (every problem at once), map cells onto zones, build the point index. The store then writes
+ * the result whole; nothing here touches the database.
+ */
+import type { CityConfig } from './city-config';
+import { type ErrorDetail, UnprocessableError } from './errors';
+import { buildGridIndex, type GridIndex } from './geo/grid-index';
+import { type CoverageReport, computeOverlay, type ZoneShare } from './geo/overlay';
+import { packGridIndex, splitArtifact } from './geo/packed';
+import { prepareLayer } from './geo/repair';
+import type { ImportProblem } from './geo/repair-types';
+import type { CellFeature, CoordSys, PolygonGeometry, ZoneFeature } from './geo/types';
+
+export type CellRecord = {
+  id: string;
+  name: string;
+  community?: string;
+  street?: string;
+  areaM2: number;
+  /** The zone holding the largest share; null for a cell in no zone. */
+  primaryZone: string | null;
+  /** Shares above the sliver threshold, largest first. */
+  zones: ZoneShare[];
+};
+
+export type ZoneRecord = {
+  id: string;
+  name: string;
+  office: string;
+  officers?: string[];
+  areaM2: number;
+  cellCount: number;
+};
+
+export interface GridReport {
+  counts: { cells: number; zones: number; warnings: number };
+  /** Repairs made and other warnings, each with its feature, ring and area change. */
+  warnings: ImportProblem[];
+  coverage: CoverageReport;
+}
+
+/** What a resolution needs beside the geometry index: names and zones of each cell. */
+export interface ResolutionSidecar {
+  cells: Record<string, { name: string; primaryZone: string | null; zones: ZoneShare[] }>;
+}
+
+export interface BuiltGrid {
+  cells: (CellRecord & { geometry: PolygonGeometry })[];
+  zones: (ZoneRecord & { geometry: PolygonGeometry })[];
+  report: GridReport;
+  index: GridIndex;
+  sidecar: ResolutionSidecar;
+}
+
+export interface BuildOptions {
+  readonly config: CityConfig;
+  readonly strict?: boolean;
+  readonly coordSys?: CoordSys;
+}
+
+/** The import was refused; `problems` holds every problem found, errors and warnings alike. */
+export class ImportRefusedError extends UnprocessableError {
+  constructor(readonly problems: readonly ImportProblem[]) {
+    const errors = problems.filter((p) => p.severity === 'error');
+    super(
+      `The import was refused: ${errors.length} error${errors.length === 1 ? '' : 's'}. Nothing was written.`,
+      errors.map(problemDetail),
+    );
+  }
+}
+
+export function problemDetail(p: ImportProblem): ErrorDetail {
+  return { path: p.path, message: `[${p.code}] ${p.message}` };
+}
+
+/**
+ * Validates, repairs and maps a grid; throws ImportRefusedError listing every error.
+ *
+ * @example const built = buildGrid(body.cells, body.zones, { config, strict: false, coordSys: 'gcj02' });
+ */
+export function buildGrid(cellsInput: unknown, zonesInput: unknown, opts: BuildOptions): BuiltGrid {
+  const { grid, offices } = opts.config;
+  const common = {
+    strict: opts.strict ?? false,
+    coordSys: opts.coordSys ?? 'wgs84',
+    maxVerticesPerFeature: grid.maxVerticesPerFeature,
+    maxRepairAreaChange: grid.maxRepairAreaChange,
+  } as const;
+  const cells = prepareLayer(cellsInput, { ...common, layer: 'cells', idPattern: grid.cellIdPattern });
+  const zones = prepareLayer(zonesInput, {
+    ...common,
+    layer: 'zones',
+    idPattern: grid.zoneIdPattern,
+    allowedOffices: offices.map((o) => o.id),
+  });
+  const problems = [...cells.problems, ...zones.problems];
+  if (!cells.ok || !zones.ok) throw new ImportRefusedError(problems);
+  if (cells.features.length === 0) {
+    throw new ImportRefusedError([
+      {
+        severity: 'error',
+        code: 'empty_geometry',
+        layer: 'cells',
+        featureIndex: null,
+        path: 'cells.features',
+        message: 'There are no cells.',
+      },
+    ]);
+  }
+
+  const overlay = computeOverlay(cells.features, zones.features, {
+    sliverShare: grid.sliverShare,
+    straddleShare: grid.straddleShare,
+  });
+  const cellRecords = cells.features.map((f: CellFeature) => {
+    const o = overlay.cells.get(f.properties.id);
+    return {
+      ...f.properties,
+      areaM2: o?.areaM2 ?? 0,
+      primaryZone: o?.primaryZone ?? null,
+      zones: o?.zones ?? [],
+      geometry: f.geometry,
+    };
+  });
+  const zoneRecords = zones.features.map((f: ZoneFeature) => ({
+    ...f.properties,
+    areaM2: overlay.zones.get(f.properties.id)?.areaM2 ?? 0,
+    cellCount: overlay.zones.get(f.properties.id)?.cellCount ?? 0,
+    geometry: f.geometry,
+  }));
+  const sidecar: ResolutionSidecar = { cells: {} };
+  for (const c of cellRecords)
+    sidecar.cells[c.id] = { name: c.name, primaryZone: c.primaryZone, zones: c.zones };
+  const warnings = problems.filter((p) => p.severity === 'warning');
+  return {
+    cells: cellRecords,
+    zones: zoneRecords,
+    report: {
+      counts: { cells: cellRecords.length, zones: zoneRecords.length, warnings: warnings.length },
+      warnings,
+      coverage: overlay.coverage,
+    },
+    index: buildGridIndex(cells.features),
+    sidecar,
+  };
+}
+
+/** The index as artifact chunks for storage; `splitArtifact` checks each on the way back. */
+export function packIndex(index: GridIndex): Uint8Array[] {
+  return splitArtifact(packGridIndex(index));
+}
