@@ -25,6 +25,12 @@ export interface AreaChange {
 const MAX_PER_CODE = 20;
 
 /**
+ * Area changes below a hundredth of a square metre are rounding in the area formula (removing
+ * a zero-width spike "changes" the area by 1e-7 m²), not changes: they never refuse a repair.
+ */
+const NOISE_M2 = 0.01;
+
+/**
  * Collects the problems of one feature, building their paths and applying the strict and
  * area-change rules to repairs in one place.
  *
@@ -106,13 +112,19 @@ export class FeatureProblems {
   ): void {
     const limit = this.rules.maxRepairAreaChange;
     const tooMuch =
-      change !== null && (change.ratio === null ? change.m2 !== 0 : Math.abs(change.ratio) > limit);
+      change !== null &&
+      Math.abs(change.m2) > NOISE_M2 &&
+      (change.ratio === null || Math.abs(change.ratio) > limit);
     const by = change === null ? '' : `, which changes the area by ${formatArea(change)}`;
     let severity: 'error' | 'warning' = 'warning';
     let message = `${defect}; ${action}${by}`;
     if (tooMuch) {
       severity = 'error';
-      message = `${defect}; the repair (${action}) would change the area by ${formatArea(change)}, more than the ${limit * 100}% allowed: fix the boundary by hand`;
+      const why =
+        change.ratio === null
+          ? 'and the area as drawn measures 0 m², so no share of it can be judged'
+          : `more than the ${limit * 100}% allowed`;
+      message = `${defect}; the repair (${action}) would change the area by ${formatArea(change)}, ${why}: fix the boundary by hand`;
     } else if (this.rules.strict) {
       severity = 'error';
       message = `${defect}; refused in strict mode (the repair would be: ${action}${by})`;
