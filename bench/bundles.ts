@@ -24,16 +24,34 @@ export const client = DynamoDBDocumentClient.from(new DynamoDBClient({}));`;
 async function bundle(entry: string | undefined, outfile: string): Promise<number> {
   const source = entry
     ? { entryPoints: [entry] }
-    : { stdin: { contents: BASELINE_SOURCE, resolveDir: path.join(ROOT, 'packages/store'), loader: 'ts' as const } };
-  await build({ ...lambdaEsbuildOptions(readCityConfig('demo')), ...source, outfile, sourcemap: false, logLevel: 'error' });
+    : {
+        stdin: {
+          contents: BASELINE_SOURCE,
+          resolveDir: path.join(ROOT, 'packages/store'),
+          loader: 'ts' as const,
+        },
+      };
+  await build({
+    ...lambdaEsbuildOptions(readCityConfig('demo')),
+    ...source,
+    outfile,
+    sourcemap: false,
+    logLevel: 'error',
+  });
   return statSync(outfile).size;
 }
 
 function coldRequireMs(file: string): number {
   const script = `const t=process.hrtime.bigint();require(${JSON.stringify(file)});process.stdout.write(String(Number(process.hrtime.bigint()-t)/1e6))`;
-  return Number(execFileSync(process.execPath, ['-e', script], {
-      env: { ...process.env, AWS_REGION: 'us-east-1', AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true' },
-    }).toString());
+  return Number(
+    execFileSync(process.execPath, ['-e', script], {
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    }).toString(),
+  );
 }
 
 export async function run(): Promise<void> {
@@ -54,8 +72,12 @@ export async function run(): Promise<void> {
 
     const base = built[0];
     const baseMedian = summarize(samples.get(base?.name ?? '') ?? []).median;
-    console.log(`Lambda bundles (esbuild, minified, CJS, AWS SDK bundled), cold require in a fresh node ${process.version}, ${RUNS} runs each\n`);
-    console.log(`${'bundle'.padEnd(42)} ${'size'.padStart(9)} ${'×size'.padStart(6)}  cold require (median, min–max)      ×time`);
+    console.log(
+      `Lambda bundles (esbuild, minified, CJS, AWS SDK bundled), cold require in a fresh node ${process.version}, ${RUNS} runs each\n`,
+    );
+    console.log(
+      `${'bundle'.padEnd(42)} ${'size'.padStart(9)} ${'×size'.padStart(6)}  cold require (median, min–max)      ×time`,
+    );
     for (const b of built) {
       const s = summarize(samples.get(b.name) ?? []);
       const sizeRatio = b.bytes / (base?.bytes ?? 1);

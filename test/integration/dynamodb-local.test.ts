@@ -1,6 +1,11 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { DescribeTableCommand, DescribeTimeToLiveCommand, DynamoDBClient, ListTablesCommand } from '@aws-sdk/client-dynamodb';
+import {
+  DescribeTableCommand,
+  DescribeTimeToLiveCommand,
+  DynamoDBClient,
+  ListTablesCommand,
+} from '@aws-sdk/client-dynamodb';
 import { assertJava, JavaMissingError, startDynamoDbLocal } from '@gridpatrol/local';
 import { ensureTable, TABLE } from '@gridpatrol/store';
 import { describe, expect, inject, it } from 'vitest';
@@ -19,8 +24,13 @@ describe('the table from its one definition', () => {
       { AttributeName: TABLE.partitionKey, KeyType: 'HASH' },
       { AttributeName: TABLE.sortKey, KeyType: 'RANGE' },
     ]);
-    const gsis = (Table?.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.KeySchema?.map((k) => k.AttributeName)]);
-    expect(gsis.sort()).toEqual(TABLE.globalSecondaryIndexes.map((g) => [g.indexName, [g.partitionKey, g.sortKey]]).sort());
+    const gsis = (Table?.GlobalSecondaryIndexes ?? []).map((g) => [
+      g.IndexName,
+      g.KeySchema?.map((k) => k.AttributeName),
+    ]);
+    expect(gsis.sort()).toEqual(
+      TABLE.globalSecondaryIndexes.map((g) => [g.indexName, [g.partitionKey, g.sortKey]]).sort(),
+    );
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TABLE.timeToLiveAttribute);
     client.destroy();

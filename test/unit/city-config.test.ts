@@ -15,7 +15,12 @@ describe('city config', () => {
 
   it('fills the documented defaults', () => {
     const c = readCityConfig('riverside');
-    expect(c.grid).toMatchObject({ maxVerticesPerFeature: 20_000, maxRepairAreaChange: 0.01, sliverShare: 0.01, snapToleranceM: 50 });
+    expect(c.grid).toMatchObject({
+      maxVerticesPerFeature: 20_000,
+      maxRepairAreaChange: 0.01,
+      sliverShare: 0.01,
+      snapToleranceM: 50,
+    });
     expect(c.findings.duplicateDistanceM).toBe(30);
   });
 
@@ -28,7 +33,9 @@ describe('city config', () => {
     ['no categories', { findingCategories: [] }, 'findingCategories'],
   ])('refuses a bad %s, naming the field', (_label, patch, fieldPath) => {
     expect(() => parseCityConfig({ ...demo(), ...patch }, 'demo.json')).toThrow(
-      expect.objectContaining({ details: expect.arrayContaining([expect.objectContaining({ path: fieldPath })]) }),
+      expect.objectContaining({
+        details: expect.arrayContaining([expect.objectContaining({ path: fieldPath })]),
+      }),
     );
   });
 

@@ -71,7 +71,11 @@ function scaleGeometry(g: PolygonGeometry, k: number): PolygonGeometry {
 }
 
 /** What Turf says, with the tie-break: the lowest id among interiors, else among boundaries. */
-function bruteForce(cells: readonly CellFeature[], x: number, y: number): { cellId: string | null; boundary: boolean } {
+function bruteForce(
+  cells: readonly CellFeature[],
+  x: number,
+  y: number,
+): { cellId: string | null; boundary: boolean } {
   let interior: string | null = null;
   let boundary: string | null = null;
   for (const c of cells) {
@@ -81,7 +85,9 @@ function bruteForce(cells: readonly CellFeature[], x: number, y: number): { cell
       if (interior === null || id < interior) interior = id;
     } else if (boundary === null || id < boundary) boundary = id;
   }
-  return interior !== null ? { cellId: interior, boundary: false } : { cellId: boundary, boundary: boundary !== null };
+  return interior !== null
+    ? { cellId: interior, boundary: false }
+    : { cellId: boundary, boundary: boundary !== null };
 }
 
 function expectAgreement(index: GridIndex, cells: readonly CellFeature[], points: readonly Position[]): void {
@@ -106,7 +112,11 @@ describe('point index conformance (shared test vectors)', () => {
   // so every relation is preserved) together with their points; listed so the reason is visible.
   const scaled = new Set(
     polygons
-      .filter((p) => !allPositions(p.geometry).every(inRange) || points.some((q) => q.properties.polygon_id === p.properties.id && !inRange(q.geometry.coordinates)))
+      .filter(
+        (p) =>
+          !allPositions(p.geometry).every(inRange) ||
+          points.some((q) => q.properties.polygon_id === p.properties.id && !inRange(q.geometry.coordinates)),
+      )
       .map((p) => p.properties.id),
   );
   const relationPolygons = polygons.filter((p) => p.properties.layer === undefined);
@@ -150,13 +160,18 @@ describe('point index conformance (shared test vectors)', () => {
           : 'boundary'
         : 'outside';
       if (related !== expected || alone.status !== expected || turf !== expected)
-        wrong.push(`${p.properties.id}: expected ${expected}, relate ${related}, resolve ${alone.status}, turf ${turf}`);
+        wrong.push(
+          `${p.properties.id}: expected ${expected}, relate ${related}, resolve ${alone.status}, turf ${turf}`,
+        );
     }
     expect(wrong).toEqual([]);
   });
 
   it('rejects query points outside the WGS-84 range even after scaling', () => {
-    const far = points.filter((p) => p.properties.kind === 'relation' && !inRange(p.geometry.coordinates.map((v) => v * 0.5) as Position));
+    const far = points.filter(
+      (p) =>
+        p.properties.kind === 'relation' && !inRange(p.geometry.coordinates.map((v) => v * 0.5) as Position),
+    );
     expect(far.map((p) => p.properties.id)).toHaveLength(3);
     for (const p of far) {
       const r = all.resolve(p.geometry.coordinates[0] * 0.5, p.geometry.coordinates[1] * 0.5);
@@ -204,9 +219,11 @@ describe('point index on synthetic cities', () => {
       return seed / 2147483647;
     };
     const points: Position[] = [];
-    for (let i = 0; i < 3000; i++) points.push([bbox[0] + rnd() * (bbox[2] - bbox[0]), bbox[1] + rnd() * (bbox[3] - bbox[1])]);
+    for (let i = 0; i < 3000; i++)
+      points.push([bbox[0] + rnd() * (bbox[2] - bbox[0]), bbox[1] + rnd() * (bbox[3] - bbox[1])]);
     for (const c of city.cells.slice(0, 60)) {
-      const ring = (c.geometry.type === 'Polygon' ? c.geometry.coordinates[0] : c.geometry.coordinates[0]?.[0]) ?? [];
+      const ring =
+        (c.geometry.type === 'Polygon' ? c.geometry.coordinates[0] : c.geometry.coordinates[0]?.[0]) ?? [];
       for (let i = 0; i + 1 < ring.length; i += 3) {
         const a = ring[i] as Position;
         const b = ring[i + 1] as Position;
@@ -234,22 +251,28 @@ describe('point index on synthetic cities', () => {
 
   it('agrees with brute force on freshly generated cities (property)', () => {
     fc.assert(
-      fc.property(fc.integer({ min: 1, max: 1_000_000 }), fc.array(fc.tuple(unit, unit), { minLength: 20, maxLength: 60 }), (seed, uvs) => {
-        const small = syntheticCity({ cells: 40, seed });
-        const idx = buildGridIndex(small.cells);
-        const pts = small.cells.flatMap((c) => allPositions(c.geometry));
-        const [x0, y0] = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1]))];
-        const [x1, y1] = [Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
-        const queries: Position[] = uvs.map(([u, v]) => [x0 + u * (x1 - x0), y0 + v * (y1 - y0)]);
-        queries.push(...pts.filter((_, i) => i % 7 === 0));
-        expectAgreement(idx, small.cells, queries);
-      }),
+      fc.property(
+        fc.integer({ min: 1, max: 1_000_000 }),
+        fc.array(fc.tuple(unit, unit), { minLength: 20, maxLength: 60 }),
+        (seed, uvs) => {
+          const small = syntheticCity({ cells: 40, seed });
+          const idx = buildGridIndex(small.cells);
+          const pts = small.cells.flatMap((c) => allPositions(c.geometry));
+          const [x0, y0] = [Math.min(...pts.map((p) => p[0])), Math.min(...pts.map((p) => p[1]))];
+          const [x1, y1] = [Math.max(...pts.map((p) => p[0])), Math.max(...pts.map((p) => p[1]))];
+          const queries: Position[] = uvs.map(([u, v]) => [x0 + u * (x1 - x0), y0 + v * (y1 - y0)]);
+          queries.push(...pts.filter((_, i) => i % 7 === 0));
+          expectAgreement(idx, small.cells, queries);
+        },
+      ),
       { numRuns: 12, seed: 7 },
     );
   });
 
   it('puts a point in a filled hole in the filling cell, not the holed one', () => {
-    const holed = city.cells.filter((c) => c.geometry.type === 'Polygon' && c.geometry.coordinates.length > 1);
+    const holed = city.cells.filter(
+      (c) => c.geometry.type === 'Polygon' && c.geometry.coordinates.length > 1,
+    );
     expect(holed.length).toBeGreaterThan(0);
     for (const h of holed) {
       const hole = (h.geometry.coordinates as Position[][])[1] as Position[];
@@ -299,8 +322,16 @@ describe('tie-break on shared borders', () => {
   it('gives a point on a shared edge to the lowest id, every time and in any build order', () => {
     for (let i = 0; i < 3; i++) {
       for (const idx of [forward, backward]) {
-        expect(idx.resolve(120.001, 30.0005)).toEqual({ status: 'boundary', cellId: 'C-1', candidates: ['C-1', 'C-3'] });
-        expect(idx.resolve(120.0005, 30.001)).toEqual({ status: 'boundary', cellId: 'C-3', candidates: ['C-3', 'C-4'] });
+        expect(idx.resolve(120.001, 30.0005)).toEqual({
+          status: 'boundary',
+          cellId: 'C-1',
+          candidates: ['C-1', 'C-3'],
+        });
+        expect(idx.resolve(120.0005, 30.001)).toEqual({
+          status: 'boundary',
+          cellId: 'C-3',
+          candidates: ['C-3', 'C-4'],
+        });
       }
     }
   });
@@ -315,7 +346,11 @@ describe('tie-break on shared borders', () => {
   });
 
   it('keeps an outer-boundary point as boundary of its one cell', () => {
-    expect(forward.resolve(120.0, 30.0005)).toEqual({ status: 'boundary', cellId: 'C-3', candidates: ['C-3'] });
+    expect(forward.resolve(120.0, 30.0005)).toEqual({
+      status: 'boundary',
+      cellId: 'C-3',
+      candidates: ['C-3'],
+    });
   });
 });
 
@@ -337,7 +372,11 @@ describe('snapping and accuracy', () => {
 
   it('returns no cell and a reason beyond the tolerance', () => {
     const x = 120.0021 + 80 / mPerDegLon;
-    expect(index.resolve(x, 30.0005)).toEqual({ status: 'outside', cellId: null, reason: 'no cell within 50 m' });
+    expect(index.resolve(x, 30.0005)).toEqual({
+      status: 'outside',
+      cellId: null,
+      reason: 'no cell within 50 m',
+    });
     const wider = index.resolve(x, 30.0005, { snapToleranceM: 100 });
     expect(wider.status).toBe('snapped');
     expect(wider.distanceM).toBeCloseTo(80, 1);
@@ -347,14 +386,17 @@ describe('snapping and accuracy', () => {
   // Edges at 120 ∓ 2^-12 degrees (~23.5 m each side): exactly symmetric in binary, so a point at
   // 120 is exactly as far from both.
   const d = 2 ** -12;
-  const tied = buildGridIndex([square('Q', 120 + d, 30, 120 + 3 * d, 30.001), square('P', 120 - 3 * d, 30, 120 - d, 30.001)]);
+  const tied = buildGridIndex([
+    square('Q', 120 + d, 30, 120 + 3 * d, 30.001),
+    square('P', 120 - 3 * d, 30, 120 - d, 30.001),
+  ]);
 
   it('breaks a snapping tie (a point exactly midway) by the lowest id', () => {
     const r = tied.resolve(120, 30.0005);
     expect(r.status).toBe('snapped');
     expect(r.cellId).toBe('P');
     expect(r.candidates).toEqual(['P', 'Q']);
-    expect(r.distanceM).toBeCloseTo((d * mPerDegLon), 1);
+    expect(r.distanceM).toBeCloseTo(d * mPerDegLon, 1);
   });
 
   it('flags a point whose accuracy circle touches two cells as ambiguous', () => {
@@ -376,7 +418,10 @@ describe('snapping and accuracy', () => {
   it('reports accuracy ambiguity for snapped points too', () => {
     const r = tied.resolve(120, 30.0005, { accuracyM: 2 });
     expect(r).toMatchObject({ status: 'snapped', cellId: 'P', ambiguous: false, candidates: [] });
-    expect(tied.resolve(120, 30.0005, { accuracyM: 30 })).toMatchObject({ ambiguous: true, candidates: ['P', 'Q'] });
+    expect(tied.resolve(120, 30.0005, { accuracyM: 30 })).toMatchObject({
+      ambiguous: true,
+      candidates: ['P', 'Q'],
+    });
   });
 
   it('rejects bad options and out-of-range points', () => {

@@ -2,6 +2,7 @@ import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
+import { geometryAreaM2, haversineM } from '../../packages/core/src/geo/measure';
 import { computeOverlay } from '../../packages/core/src/geo/overlay';
 import type { CellFeature, PolygonGeometry, ZoneFeature } from '../../packages/core/src/geo/types';
 import { syntheticCity } from '../../packages/local/src/synthetic-grid';
@@ -26,7 +27,11 @@ function rect(x0: number, y0: number, x1: number, y1: number): PolygonGeometry {
     ],
   };
 }
-const cell = (id: string, g: PolygonGeometry): CellFeature => ({ type: 'Feature', properties: { id, name: id }, geometry: g });
+const cell = (id: string, g: PolygonGeometry): CellFeature => ({
+  type: 'Feature',
+  properties: { id, name: id },
+  geometry: g,
+});
 const zone = (id: string, g: PolygonGeometry): ZoneFeature => ({
   type: 'Feature',
   properties: { id, name: id, office: 'office-east' },
@@ -57,7 +62,8 @@ describe('overlay on a hand-made example', () => {
       ['C2', 'Z-2'],
       ['C2', 'Z-3'],
     ]);
-    const share = (c: string, z: string): number => result.rows.find((r) => r.cellId === c && r.zoneId === z)?.share ?? -1;
+    const share = (c: string, z: string): number =>
+      result.rows.find((r) => r.cellId === c && r.zoneId === z)?.share ?? -1;
     // Along longitude, areas split exactly in proportion (the formula is linear in longitude).
     expect(share('C1', 'Z-1')).toBeCloseTo(0.7, 8);
     expect(share('C1', 'Z-2')).toBeCloseTo(0.3, 8);
@@ -70,7 +76,10 @@ describe('overlay on a hand-made example', () => {
   });
 
   it('picks the primary zone by the largest share and lists shares largest first', () => {
-    expect(result.cells.get('C1')).toMatchObject({ primaryZone: 'Z-1', zones: [{ zoneId: 'Z-1' }, { zoneId: 'Z-2' }] });
+    expect(result.cells.get('C1')).toMatchObject({
+      primaryZone: 'Z-1',
+      zones: [{ zoneId: 'Z-1' }, { zoneId: 'Z-2' }],
+    });
     expect(result.cells.get('C2')?.primaryZone).toBe('Z-2');
     expect(result.cells.get('C3')).toMatchObject({ primaryZone: null, primaryShare: 0, zones: [] });
     expect([...result.cells.keys()]).toEqual(['C1', 'C2', 'C3']);
@@ -81,9 +90,17 @@ describe('overlay on a hand-made example', () => {
   });
 
   it('reports cells in no zone and straddling cells', () => {
-    expect(result.coverage.unzonedCells).toEqual([{ cellId: 'C3', areaM2: expect.closeTo(cellArea, 3), zonedShare: 0 }]);
+    expect(result.coverage.unzonedCells).toEqual([
+      { cellId: 'C3', areaM2: expect.closeTo(cellArea, 3), zonedShare: 0 },
+    ]);
     expect(result.coverage.straddlingCells).toEqual([
-      { cellId: 'C1', primaryZone: 'Z-1', primaryShare: expect.closeTo(0.7, 8), zones: ['Z-1', 'Z-2'], unzonedShare: expect.closeTo(0, 8) },
+      {
+        cellId: 'C1',
+        primaryZone: 'Z-1',
+        primaryShare: expect.closeTo(0.7, 8),
+        zones: ['Z-1', 'Z-2'],
+        unzonedShare: expect.closeTo(0, 8),
+      },
     ]);
   });
 
@@ -116,7 +133,9 @@ describe('overlay on a hand-made example', () => {
 
   it('uses the straddle threshold', () => {
     expect(computeOverlay(cells, zones, { straddleShare: 0.6 }).coverage.straddlingCells).toEqual([]);
-    expect(computeOverlay(cells, zones, { straddleShare: 0.995 }).coverage.straddlingCells.map((s) => s.cellId)).toEqual(['C1', 'C2']);
+    expect(
+      computeOverlay(cells, zones, { straddleShare: 0.995 }).coverage.straddlingCells.map((s) => s.cellId),
+    ).toEqual(['C1', 'C2']);
   });
 
   it('handles a cell in a zone with a hole and an exclave cell', () => {
@@ -141,7 +160,10 @@ describe('overlay on a hand-made example', () => {
     });
     const exclave = cell('X', {
       type: 'MultiPolygon',
-      coordinates: [rect(120.0, 30.0, 120.01, 30.01).coordinates as [number, number][][], rect(120.05, 30.05, 120.06, 30.06).coordinates as [number, number][][]],
+      coordinates: [
+        rect(120.0, 30.0, 120.01, 30.01).coordinates as [number, number][][],
+        rect(120.05, 30.05, 120.06, 30.06).coordinates as [number, number][][],
+      ],
     });
     const r = computeOverlay([exclave], [holed], { sliverShare: 0 });
     const far = rectArea(120.05, 30.05, 120.06, 30.06);
@@ -225,8 +247,27 @@ describe('overlay against the Turf reference on a synthetic city', () => {
     const r = computeOverlay(city.cells, city.zones);
     expect(r.coverage.zoneOverlaps).toHaveLength(1);
     expect(r.coverage.zoneOverlaps[0]?.areaM2).toBeGreaterThan(100_000);
-    expect(r.coverage.unzonedCells.length + r.coverage.straddlingCells.filter((s) => s.unzonedShare > 0.05).length).toBeGreaterThan(0);
+    expect(
+      r.coverage.unzonedCells.length + r.coverage.straddlingCells.filter((s) => s.unzonedShare > 0.05).length,
+    ).toBeGreaterThan(0);
     expect(r.coverage.straddlingCells.length).toBeGreaterThan(0);
     expect(r.coverage.zonesOutsideCells.length).toBeGreaterThan(0);
+  });
+});
+
+describe('geodesic measures', () => {
+  it('computes areas as @turf/area does', () => {
+    const city = syntheticCity({ cells: 60, seed: 8 });
+    for (const c of [...city.cells, ...city.zones]) {
+      const ours = geometryAreaM2(c.geometry);
+      expect(Math.abs(ours - area(c)) / ours).toBeLessThan(1e-12);
+    }
+    expect(geometryAreaM2(rect(120, 30, 120.01, 30.01))).toBeCloseTo(rectArea(120, 30, 120.01, 30.01), 3);
+  });
+
+  it('measures great-circle distances', () => {
+    expect(haversineM(120, 30, 120, 31)).toBeCloseTo(R * rad(1), 3);
+    expect(haversineM(120, 30, 120.001, 30)).toBeCloseTo(96.3, 1);
+    expect(haversineM(0, 0, 180, 0)).toBeCloseTo(Math.PI * R, 3);
   });
 });

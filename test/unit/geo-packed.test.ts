@@ -18,7 +18,8 @@ const bytes = packGridIndex(index);
 const g = index.data.grid;
 
 /** Byte equality without vitest's element-by-element diff machinery (slow on megabytes). */
-const sameBytes = (a: Uint8Array, b: Uint8Array): boolean => Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
+const sameBytes = (a: Uint8Array, b: Uint8Array): boolean =>
+  Buffer.from(a.buffer, a.byteOffset, a.byteLength).equals(Buffer.from(b.buffer, b.byteOffset, b.byteLength));
 
 /** Deterministic query points over the city's bbox, plus every 11th vertex of the first cells. */
 function queryPoints(): [number, number][] {
@@ -28,7 +29,8 @@ function queryPoints(): [number, number][] {
     return seed / 2147483647;
   };
   const out: [number, number][] = [];
-  for (let i = 0; i < 4000; i++) out.push([g.minX + rnd() * (g.maxX - g.minX), g.minY + rnd() * (g.maxY - g.minY)]);
+  for (let i = 0; i < 4000; i++)
+    out.push([g.minX + rnd() * (g.maxX - g.minX), g.minY + rnd() * (g.maxY - g.minY)]);
   for (const c of city.cells.slice(0, 100)) {
     const ring = c.geometry.type === 'Polygon' ? c.geometry.coordinates[0] : c.geometry.coordinates[0]?.[0];
     (ring ?? []).forEach((p, i) => {
@@ -44,7 +46,8 @@ function expectSameAnswers(a: ReturnType<typeof buildGridIndex>, b: ReturnType<t
     const ra = JSON.stringify(a.resolve(x, y, { accuracyM: 15 }));
     const rb = JSON.stringify(b.resolve(x, y, { accuracyM: 15 }));
     if (ra !== rb) differ.push(`${x},${y}: ${ra} vs ${rb}`);
-    if (JSON.stringify(a.resolve(x, y)) !== JSON.stringify(b.resolve(x, y))) differ.push(`${x},${y} (default)`);
+    if (JSON.stringify(a.resolve(x, y)) !== JSON.stringify(b.resolve(x, y)))
+      differ.push(`${x},${y} (default)`);
   }
   expect(differ.slice(0, 5)).toEqual([]);
 }
@@ -133,7 +136,9 @@ describe('packed point index', () => {
     expect(() => joinArtifact(chunks.slice(1))).toThrow(/Chunk 0 of \d+ is missing/);
     expect(() => joinArtifact([...chunks, chunks[0] as Uint8Array])).toThrow(/appears twice/);
     const other = splitArtifact(packGridIndex(buildGridIndex(city.cells.slice(0, 700))), 64 * 1024);
-    expect(() => joinArtifact([...chunks.slice(0, 2), other[2] as Uint8Array])).toThrow(/belongs to another artifact/);
+    expect(() => joinArtifact([...chunks.slice(0, 2), other[2] as Uint8Array])).toThrow(
+      /belongs to another artifact/,
+    );
     expect(() => joinArtifact([])).toThrow(PackedArtifactError);
   });
 
@@ -143,9 +148,9 @@ describe('packed point index', () => {
     expect(() => loadGridIndex(flipped)).toThrow(/checksum mismatch/);
     expect(() => loadGridIndex(bytes.subarray(0, bytes.byteLength - 8))).toThrow(/says \d+ bytes/);
     expect(() => loadGridIndex(bytes.subarray(0, 20))).toThrow(/shorter than its header/);
-    expect(() => loadGridIndex(new TextEncoder().encode('{"type":"FeatureCollection","features":[]}'.padEnd(96)))).toThrow(
-      /bad magic/,
-    );
+    expect(() =>
+      loadGridIndex(new TextEncoder().encode('{"type":"FeatureCollection","features":[]}'.padEnd(96))),
+    ).toThrow(/bad magic/);
     const newer = bytes.slice();
     newer[4] = 2;
     expect(() => loadGridIndex(newer)).toThrow(/format 2, this code reads 1/);

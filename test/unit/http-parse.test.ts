@@ -1,7 +1,7 @@
 import { BadRequestError, DomainError, NotFoundError } from '@gridpatrol/core';
+import type { RouteDef } from '@gridpatrol/functions';
 import { errorToResponse } from '@gridpatrol/functions/http/errors';
 import { parseInput } from '@gridpatrol/functions/http/parse';
-import type { RouteDef } from '@gridpatrol/functions';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -22,7 +22,13 @@ const route: RouteDef = {
 };
 
 const event = (patch: Partial<APIGatewayProxyEventV2>): APIGatewayProxyEventV2 =>
-  ({ headers: { 'content-type': 'application/json' }, pathParameters: { id: 'ab' }, body: '{"lon":1,"lat":2}', isBase64Encoded: false, ...patch }) as APIGatewayProxyEventV2;
+  ({
+    headers: { 'content-type': 'application/json' },
+    pathParameters: { id: 'ab' },
+    body: '{"lon":1,"lat":2}',
+    isBase64Encoded: false,
+    ...patch,
+  }) as APIGatewayProxyEventV2;
 
 describe('parseInput', () => {
   it('returns validated params, query and body', () => {
@@ -41,7 +47,10 @@ describe('parseInput', () => {
 
   it('points at every bad field with its place', () => {
     try {
-      parseInput(route, event({ pathParameters: { id: 'a' }, queryStringParameters: { limit: '500' }, body: '{"lon":"x"}' }));
+      parseInput(
+        route,
+        event({ pathParameters: { id: 'a' }, queryStringParameters: { limit: '500' }, body: '{"lon":"x"}' }),
+      );
       expect.unreachable();
     } catch (err) {
       expect(err).toBeInstanceOf(BadRequestError);
@@ -64,8 +73,14 @@ describe('parseInput', () => {
 
 describe('errorToResponse', () => {
   it('maps domain errors to their status and keeps their message', () => {
-    expect(errorToResponse(new NotFoundError('cell', 'C1'), 'r1')).toMatchObject({ status: 404, internal: false });
-    expect(errorToResponse(new BadRequestError('bad', [{ path: 'body.x', message: 'm' }]), 'r1').body.error.details).toHaveLength(1);
+    expect(errorToResponse(new NotFoundError('cell', 'C1'), 'r1')).toMatchObject({
+      status: 404,
+      internal: false,
+    });
+    expect(
+      errorToResponse(new BadRequestError('bad', [{ path: 'body.x', message: 'm' }]), 'r1').body.error
+        .details,
+    ).toHaveLength(1);
   });
 
   it('hides anything else behind a request id', () => {

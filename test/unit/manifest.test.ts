@@ -19,7 +19,8 @@ describe('route manifest', () => {
       expect(HANDLER_GROUPS).toContain(r.group);
       if (r.roles !== 'public') for (const role of r.roles) expect(ROLES).toContain(role);
     }
-    for (const g of HANDLER_GROUPS) expect(existsSync(path.join(root, `functions/src/handlers/${g}.ts`)), g).toBe(true);
+    for (const g of HANDLER_GROUPS)
+      expect(existsSync(path.join(root, `functions/src/handlers/${g}.ts`)), g).toBe(true);
   });
 
   it('declares a schema for every path parameter', () => {

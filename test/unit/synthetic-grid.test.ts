@@ -11,7 +11,8 @@ import { syntheticCity } from '../../packages/local/src/synthetic-grid';
  * with the right winding, and a true tiling (shared identical vertices, no crossing edges, every
  * interior edge used by two cells in opposite directions, no point in two cells).
  */
-const polygonsOf = (g: PolygonGeometry): Position[][][] => (g.type === 'Polygon' ? [g.coordinates] : g.coordinates);
+const polygonsOf = (g: PolygonGeometry): Position[][][] =>
+  g.type === 'Polygon' ? [g.coordinates] : g.coordinates;
 
 function signedArea(ring: readonly Position[]): number {
   let a = 0;
@@ -29,7 +30,8 @@ function edgesOf(features: readonly (CellFeature | ZoneFeature)[]): Edge[] {
   const out: Edge[] = [];
   for (const f of features)
     for (const poly of polygonsOf(f.geometry))
-      for (const ring of poly) for (let i = 0; i + 1 < ring.length; i++) out.push([ring[i] as Position, ring[i + 1] as Position]);
+      for (const ring of poly)
+        for (let i = 0; i + 1 < ring.length; i++) out.push([ring[i] as Position, ring[i + 1] as Position]);
   return out;
 }
 
@@ -41,8 +43,16 @@ function badMeetings(edges: readonly Edge[]): string[] {
   const size = (Math.max(...xs) - x0) / 200 || 1;
   const buckets = new Map<string, number[]>();
   edges.forEach(([a, b], i) => {
-    for (let gx = Math.floor((Math.min(a[0], b[0]) - x0) / size); gx <= Math.floor((Math.max(a[0], b[0]) - x0) / size); gx++)
-      for (let gy = Math.floor((Math.min(a[1], b[1]) - y0) / size); gy <= Math.floor((Math.max(a[1], b[1]) - y0) / size); gy++) {
+    for (
+      let gx = Math.floor((Math.min(a[0], b[0]) - x0) / size);
+      gx <= Math.floor((Math.max(a[0], b[0]) - x0) / size);
+      gx++
+    )
+      for (
+        let gy = Math.floor((Math.min(a[1], b[1]) - y0) / size);
+        gy <= Math.floor((Math.max(a[1], b[1]) - y0) / size);
+        gy++
+      ) {
         const key = `${gx},${gy}`;
         const list = buckets.get(key) ?? [];
         list.push(i);
@@ -60,12 +70,22 @@ function badMeetings(edges: readonly Edge[]): string[] {
         if (shared === 2) continue; // the same edge, seen from both neighbours
         if (shared === 1) {
           // Meeting at a common endpoint is fine unless the edges also overlap along a line.
-          const [p, q, r] = same(a, c) ? [a, b, d] : same(a, d) ? [a, b, c] : same(b, c) ? [b, a, d] : [b, a, c];
-          if (orient(p[0], p[1], q[0], q[1], r[0], r[1]) === 0 && (q[0] - p[0]) * (r[0] - p[0]) + (q[1] - p[1]) * (r[1] - p[1]) > 0)
+          const [p, q, r] = same(a, c)
+            ? [a, b, d]
+            : same(a, d)
+              ? [a, b, c]
+              : same(b, c)
+                ? [b, a, d]
+                : [b, a, c];
+          if (
+            orient(p[0], p[1], q[0], q[1], r[0], r[1]) === 0 &&
+            (q[0] - p[0]) * (r[0] - p[0]) + (q[1] - p[1]) * (r[1] - p[1]) > 0
+          )
             bad.add(`${a}-${b} overlaps ${c}-${d}`);
           continue;
         }
-        if (segmentsMeet(a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1])) bad.add(`${a}-${b} meets ${c}-${d}`);
+        if (segmentsMeet(a[0], a[1], b[0], b[1], c[0], c[1], d[0], d[1]))
+          bad.add(`${a}-${b} meets ${c}-${d}`);
       }
   return [...bad];
 }
@@ -74,8 +94,12 @@ describe('syntheticCity', () => {
   const city = syntheticCity({ cells: 400, seed: 5, gap: true, overlap: true });
 
   it('is deterministic for a seed and differs across seeds', () => {
-    expect(JSON.stringify(syntheticCity({ cells: 400, seed: 5, gap: true, overlap: true }))).toBe(JSON.stringify(city));
-    expect(JSON.stringify(syntheticCity({ cells: 400, seed: 6 }).cells[0])).not.toBe(JSON.stringify(city.cells[0]));
+    expect(JSON.stringify(syntheticCity({ cells: 400, seed: 5, gap: true, overlap: true }))).toBe(
+      JSON.stringify(city),
+    );
+    expect(JSON.stringify(syntheticCity({ cells: 400, seed: 6 }).cells[0])).not.toBe(
+      JSON.stringify(city.cells[0]),
+    );
   });
 
   it('makes exactly N cells with county-street-community-sequence ids and grid names', () => {
@@ -90,17 +114,22 @@ describe('syntheticCity', () => {
     }
     // Sub-districts of 34 cells sharing the street value and the street digits of the id.
     const byStreet = new Map<string, CellFeature[]>();
-    for (const c of city.cells) byStreet.set(c.properties.street ?? '', [...(byStreet.get(c.properties.street ?? '') ?? []), c]);
+    for (const c of city.cells)
+      byStreet.set(c.properties.street ?? '', [...(byStreet.get(c.properties.street ?? '') ?? []), c]);
     const first = byStreet.get(city.cells[0]?.properties.street ?? '') ?? [];
     expect(first).toHaveLength(34);
     expect(new Set(first.map((c) => c.properties.id.slice(6, 9)))).toEqual(new Set(['001']));
-    expect(syntheticCity({ cells: 50, seed: 1, countyCode: '330105' }).cells[0]?.properties.id).toMatch(/^330105001001001$/);
+    expect(syntheticCity({ cells: 50, seed: 1, countyCode: '330105' }).cells[0]?.properties.id).toMatch(
+      /^330105001001001$/,
+    );
   });
 
   it('makes ~N/40 zones with ids and offices from the list', () => {
     expect(city.zones.length).toBeGreaterThanOrEqual(400 / 60);
     expect(city.zones.length).toBeLessThanOrEqual(400 / 25);
-    expect(city.zones.map((z) => z.properties.id)).toEqual(city.zones.map((_, i) => `Z-${String(i + 1).padStart(3, '0')}`));
+    expect(city.zones.map((z) => z.properties.id)).toEqual(
+      city.zones.map((_, i) => `Z-${String(i + 1).padStart(3, '0')}`),
+    );
     const offices = new Set(city.zones.map((z) => z.properties.office));
     expect([...offices].sort()).toEqual(['office-east', 'office-river', 'office-west']);
     const custom = syntheticCity({ cells: 200, seed: 1, offices: ['so-1', 'so-2'] });
@@ -158,12 +187,16 @@ describe('syntheticCity', () => {
   it('has exclaves and holes filled by another cell', () => {
     const multi = city.cells.filter((c) => c.geometry.type === 'MultiPolygon');
     expect(multi.length).toBeGreaterThanOrEqual(1);
-    const holed = city.cells.filter((c) => c.geometry.type === 'Polygon' && c.geometry.coordinates.length > 1);
+    const holed = city.cells.filter(
+      (c) => c.geometry.type === 'Polygon' && c.geometry.coordinates.length > 1,
+    );
     expect(holed.length).toBeGreaterThanOrEqual(1);
     for (const h of holed) {
       const hole = (h.geometry.coordinates[1] ?? []) as Position[];
       const key = (ps: Position[]): string => ps.slice(0, -1).map(String).sort().join(' ');
-      const filler = city.cells.find((c) => c.geometry.type === 'Polygon' && key(c.geometry.coordinates[0] as Position[]) === key(hole));
+      const filler = city.cells.find(
+        (c) => c.geometry.type === 'Polygon' && key(c.geometry.coordinates[0] as Position[]) === key(hole),
+      );
       expect(filler, `hole of ${h.properties.id}`).toBeDefined();
     }
   });
@@ -186,13 +219,18 @@ describe('syntheticCity', () => {
     const asked = computeOverlay(city.cells, city.zones);
     expect(asked.coverage.zoneOverlaps).toHaveLength(1);
     expect(asked.coverage.unzonedCells.length).toBeGreaterThan(0);
-    expect(city.zones.some((z) => z.geometry.type === 'Polygon' && z.geometry.coordinates.length > 1)).toBe(true);
+    expect(city.zones.some((z) => z.geometry.type === 'Polygon' && z.geometry.coordinates.length > 1)).toBe(
+      true,
+    );
   });
 
   it('centres the city where asked', () => {
     const small = syntheticCity({ cells: 100, seed: 1, center: [116.4, 39.9], spacingM: 200 });
     const pts = small.cells.flatMap((c) => polygonsOf(c.geometry).flat(2));
-    const mid = [(Math.min(...pts.map((p) => p[0])) + Math.max(...pts.map((p) => p[0]))) / 2, (Math.min(...pts.map((p) => p[1])) + Math.max(...pts.map((p) => p[1]))) / 2];
+    const mid = [
+      (Math.min(...pts.map((p) => p[0])) + Math.max(...pts.map((p) => p[0]))) / 2,
+      (Math.min(...pts.map((p) => p[1])) + Math.max(...pts.map((p) => p[1]))) / 2,
+    ];
     expect(mid[0]).toBeCloseTo(116.4, 1);
     expect(mid[1]).toBeCloseTo(39.9, 1);
   });

@@ -1,7 +1,7 @@
 import { toWgs84 } from './geo/coords';
 import type { GridIndex } from './geo/grid-index';
 import type { ZoneShare } from './geo/overlay';
-import { joinArtifact, loadGridIndex } from './geo/packed';
+import { loadGridIndexFromChunks } from './geo/packed';
 import type { CoordSys } from './geo/types';
 import type { ResolutionSidecar } from './grid-build';
 
@@ -58,11 +58,11 @@ export function resolvePoint(grid: ActiveGrid, input: PointInput, snapToleranceM
   };
 }
 
-/** Rebuilds the active grid from its stored artifact (checksums verified by joinArtifact). */
+/** Rebuilds the active grid from its stored artifact chunks (each chunk's checksum is verified). */
 export function openActiveGrid(
   version: number,
   indexChunks: readonly Uint8Array[],
   sidecar: unknown,
 ): ActiveGrid {
-  return { version, index: loadGridIndex(joinArtifact(indexChunks)), sidecar: sidecar as ResolutionSidecar };
+  return { version, index: loadGridIndexFromChunks(indexChunks), sidecar: sidecar as ResolutionSidecar };
 }

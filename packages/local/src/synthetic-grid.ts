@@ -12,7 +12,7 @@
  *
  * Same options (seed included) → byte-identical output.
  */
-import type { CellFeature, Position, Ring, ZoneFeature } from '../../core/src/geo/types';
+import type { CellFeature, Position, Ring, ZoneFeature } from '@gridpatrol/core';
 
 export interface SyntheticCityOptions {
   /** Number of cells (exact). */
@@ -50,8 +50,11 @@ export const DEFAULT_OFFICES: readonly string[] = ['office-east', 'office-west',
 
 /** Quads per cell on average after merging singles into dominoes and trominoes. */
 const QUADS_PER_CELL = 1.45;
-/** Node jitter, cell-side meander and zone offsets as fractions of the spacing; the angle budget
- * that keeps sides from crossing near a node is worked out in test/unit/synthetic-grid.test.ts. */
+/**
+ * Node jitter, side meander and the zone lattice's offset, as fractions of the spacing. Small
+ * enough that sides never cross (the angle budget is in `buildGeometry`; the test checks every
+ * edge pair), large enough that zone borders stay visibly off the cell borders.
+ */
 const NODE_JITTER = 0.15;
 const CELL_MEANDER = 0.06;
 const ZONE_NODE_OFFSET = 0.03;
@@ -88,7 +91,13 @@ export function syntheticCity(options: SyntheticCityOptions): SyntheticCity {
   const cellFeatures = makeCells(rng, lattice, cellOf, cellGeom, project, countyCode, perStreet);
 
   const zoneRng = mulberry32(seed ^ 0x27d4eb2f);
-  const { zoneOf, extra } = labelZones(zoneRng, lattice, options.cellsPerZone ?? 40, !!options.gap, !!options.overlap);
+  const { zoneOf, extra } = labelZones(
+    zoneRng,
+    lattice,
+    options.cellsPerZone ?? 40,
+    !!options.gap,
+    !!options.overlap,
+  );
   const zoneGeom = buildGeometry(zoneRng, lattice, ZONE_NODE_OFFSET, ZONE_MEANDER, cellGeom);
   const zoneFeatures = makeZones(lattice, zoneOf, extra, zoneGeom, project, offices);
   return { cells: cellFeatures, zones: zoneFeatures };
@@ -138,8 +147,8 @@ interface Lattice {
 }
 
 /**
- * A row-convex, roughly elliptic city outline with at least `needQuads / QUADS_PER_CELL`… enough
- * quads that merging singles can bring the count down to exactly the requested number of cells.
+ * A row-convex, roughly elliptic city outline with about `QUADS_PER_CELL` quads per wanted cell:
+ * comfortably more quads than cells, so that merging brings the count down to exactly N.
  */
 function buildLattice(rng: Rng, minCells: number): Lattice {
   const wobble = Array.from({ length: 4 }, () => rng() * Math.PI * 2);
@@ -147,13 +156,14 @@ function buildLattice(rng: Rng, minCells: number): Lattice {
   for (;;) {
     // An ellipse fills π/4 of its box; aspect 1.2 : 1.
     const h = Math.max(4, Math.ceil(Math.sqrt(target / (Math.PI / 4) / 1.2)));
-    const w = Math.max(4, Math.ceil((target / (Math.PI / 4)) / h));
+    const w = Math.max(4, Math.ceil(target / (Math.PI / 4) / h));
     const inCity = new Uint8Array(w * h);
     let count = 0;
     let prev: [number, number] | null = null;
     for (let j = 0; j < h; j++) {
       const t = (j + 0.5 - h / 2) / (h / 2);
-      const noise = 1 + 0.06 * Math.sin(3 * t + (wobble[0] as number)) + 0.04 * Math.sin(7 * t + (wobble[1] as number));
+      const noise =
+        1 + 0.06 * Math.sin(3 * t + (wobble[0] as number)) + 0.04 * Math.sin(7 * t + (wobble[1] as number));
       const half = (w / 2) * Math.sqrt(Math.max(0, 1 - t * t * 0.92)) * noise;
       let lo = clamp(Math.floor(w / 2 - half), 0, w - 3);
       let hi = clamp(Math.ceil(w / 2 + half), lo + 3, w);
@@ -173,7 +183,8 @@ function buildLattice(rng: Rng, minCells: number): Lattice {
 
 /** Quads around node (i, j), counter-clockwise: SW, SE, NE, NW; −1 off the lattice. */
 function quadsAroundNode(l: Lattice, i: number, j: number): [number, number, number, number] {
-  const q = (qi: number, qj: number): number => (qi >= 0 && qj >= 0 && qi < l.w && qj < l.h ? qj * l.w + qi : -1);
+  const q = (qi: number, qj: number): number =>
+    qi >= 0 && qj >= 0 && qi < l.w && qj < l.h ? qj * l.w + qi : -1;
   return [q(i - 1, j - 1), q(i, j - 1), q(i, j), q(i - 1, j)];
 }
 
@@ -216,7 +227,8 @@ function labelCells(rng: Rng, l: Lattice, n: number, holes: number, exclaves: nu
   };
   const freeBlock = (i0: number, j0: number, i1: number, j1: number): boolean => {
     for (let j = j0; j <= j1; j++)
-      for (let i = i0; i <= i1; i++) if (i < 0 || j < 0 || i >= l.w || j >= l.h || !free(j * l.w + i)) return false;
+      for (let i = i0; i <= i1; i++)
+        if (i < 0 || j < 0 || i >= l.w || j >= l.h || !free(j * l.w + i)) return false;
     return true;
   };
 
@@ -227,7 +239,8 @@ function labelCells(rng: Rng, l: Lattice, n: number, holes: number, exclaves: nu
     const j = 2 + Math.floor(rng() * (l.h - 4));
     if (!freeBlock(i - 2, j - 2, i + 2, j + 2)) continue;
     const ring: number[] = [];
-    for (let dj = -1; dj <= 1; dj++) for (let di = -1; di <= 1; di++) if (di !== 0 || dj !== 0) ring.push((j + dj) * l.w + i + di);
+    for (let dj = -1; dj <= 1; dj++)
+      for (let di = -1; di <= 1; di++) if (di !== 0 || dj !== 0) ring.push((j + dj) * l.w + i + di);
     newCell(ring, false);
     newCell([j * l.w + i], false);
     k++;
@@ -262,15 +275,23 @@ function labelCells(rng: Rng, l: Lattice, n: number, holes: number, exclaves: nu
         const b = cellOf[nq] as number;
         if (b >= 0 && b !== a && mergeable[b]) out.add(b);
       }
-    return shuffle(rng, [...out].sort((x, y) => x - y));
+    return shuffle(
+      rng,
+      [...out].sort((x, y) => x - y),
+    );
   };
   for (let maxSize = 1; count > n && maxSize <= 2; maxSize++) {
-    const order = shuffle(rng, Array.from({ length: members.length }, (_, i) => i));
+    const order = shuffle(
+      rng,
+      Array.from({ length: members.length }, (_, i) => i),
+    );
     for (const a of order) {
       if (count <= n) break;
       if (!mergeable[a] || (members[a] as number[]).length !== 1) continue;
       const target = neighbourCells(a).find(
-        (b) => (members[b] as number[]).length <= maxSize && mergeKeepsShape(l, cellOf, [...(members[b] as number[]), ...(members[a] as number[])], b),
+        (b) =>
+          (members[b] as number[]).length <= maxSize &&
+          mergeKeepsShape(l, cellOf, [...(members[b] as number[]), ...(members[a] as number[])], b),
       );
       if (target !== undefined) merge(a, target);
     }
@@ -280,8 +301,12 @@ function labelCells(rng: Rng, l: Lattice, n: number, holes: number, exclaves: nu
     live.sort((x, y) => x.size - y.size || x.i - y.i);
     let merged = false;
     for (const { i: a } of live) {
-      const targets = neighbourCells(a).sort((x, y) => (members[x] as number[]).length - (members[y] as number[]).length);
-      const target = targets.find((b) => mergeKeepsShape(l, cellOf, [...(members[b] as number[]), ...(members[a] as number[])], b));
+      const targets = neighbourCells(a).sort(
+        (x, y) => (members[x] as number[]).length - (members[y] as number[]).length,
+      );
+      const target = targets.find((b) =>
+        mergeKeepsShape(l, cellOf, [...(members[b] as number[]), ...(members[a] as number[])], b),
+      );
       if (target !== undefined) {
         merge(a, target);
         merged = true;
@@ -347,7 +372,8 @@ function labelZones(
     while (i0 < l.w) {
       const blockW = Math.max(2, Math.round(side * (0.8 + 0.4 * rng())));
       for (let j = j0; j < Math.min(l.h, j0 + bandH); j++)
-        for (let i = Math.max(0, i0); i < Math.min(l.w, i0 + blockW); i++) if (l.inCity[j * l.w + i]) zoneOf[j * l.w + i] = label;
+        for (let i = Math.max(0, i0); i < Math.min(l.w, i0 + blockW); i++)
+          if (l.inCity[j * l.w + i]) zoneOf[j * l.w + i] = label;
       label++;
       i0 += blockW;
     }
@@ -363,7 +389,8 @@ function labelZones(
       for (let i = 2; i < l.w - 2; i++) {
         const z = zoneOf[j * l.w + i] as number;
         let ok = z >= 0;
-        for (let dj = -2; ok && dj <= 2; dj++) for (let di = -2; ok && di <= 2; di++) ok = zoneOf[(j + dj) * l.w + i + di] === z;
+        for (let dj = -2; ok && dj <= 2; dj++)
+          for (let di = -2; ok && di <= 2; di++) ok = zoneOf[(j + dj) * l.w + i + di] === z;
         if (ok) candidates.push(j * l.w + i);
       }
     const centre = candidates[Math.floor(candidates.length / 2)];
@@ -387,7 +414,8 @@ function labelZones(
       const set = new Set(block);
       const member = (k: number): boolean => zoneOf[k] === a || set.has(k);
       let pinched = false;
-      for (let nj = j; nj <= j + 2; nj++) for (let ni = i; ni <= i + 2; ni++) pinched ||= pinchAt(l, ni, nj, member);
+      for (let nj = j; nj <= j + 2; nj++)
+        for (let ni = i; ni <= i + 2; ni++) pinched ||= pinchAt(l, ni, nj, member);
       if (!pinched) extra.set(a, set);
     }
   }
@@ -422,7 +450,8 @@ function repairRegions(l: Lattice, labelOf: Int32Array): void {
     for (const comps of components.values()) {
       if (comps.length < 2) continue;
       comps.sort((a, b) => b.length - a.length || (a[0] as number) - (b[0] as number));
-      for (const comp of comps.slice(1)) for (const q of comp) changed = handToNeighbour(l, labelOf, q) || changed;
+      for (const comp of comps.slice(1))
+        for (const q of comp) changed = handToNeighbour(l, labelOf, q) || changed;
     }
     for (let j = 0; j <= l.h; j++)
       for (let i = 0; i <= l.w; i++) {
@@ -430,7 +459,8 @@ function repairRegions(l: Lattice, labelOf: Int32Array): void {
         for (const q of around) {
           if (q < 0) continue;
           const z = labelOf[q] as number;
-          if (z >= 0 && pinchAt(l, i, j, (k) => labelOf[k] === z)) changed = handToNeighbour(l, labelOf, q) || changed;
+          if (z >= 0 && pinchAt(l, i, j, (k) => labelOf[k] === z))
+            changed = handToNeighbour(l, labelOf, q) || changed;
         }
       }
     if (!changed) return;
@@ -468,7 +498,13 @@ interface LatticeGeometry {
  * at least 90° − 2·atan(2·jitter/(1−2·jitter)) apart; the constants keep the first well under half
  * the second, so sides never cross.
  */
-function buildGeometry(rng: Rng, l: Lattice, jitter: number, meander: number, base: LatticeGeometry | null): LatticeGeometry {
+function buildGeometry(
+  rng: Rng,
+  l: Lattice,
+  jitter: number,
+  meander: number,
+  base: LatticeGeometry | null,
+): LatticeGeometry {
   const nodes = new Float64Array((l.w + 1) * (l.h + 1) * 2);
   for (let j = 0; j <= l.h; j++)
     for (let i = 0; i <= l.w; i++) {
@@ -501,8 +537,10 @@ function buildGeometry(rng: Rng, l: Lattice, jitter: number, meander: number, ba
     }
     return pts;
   };
-  for (let j = 0; j <= l.h; j++) for (let i = 0; i < l.w; i++) sides.push(side(j * (l.w + 1) + i, j * (l.w + 1) + i + 1));
-  for (let j = 0; j < l.h; j++) for (let i = 0; i <= l.w; i++) sides.push(side(j * (l.w + 1) + i, (j + 1) * (l.w + 1) + i));
+  for (let j = 0; j <= l.h; j++)
+    for (let i = 0; i < l.w; i++) sides.push(side(j * (l.w + 1) + i, j * (l.w + 1) + i + 1));
+  for (let j = 0; j < l.h; j++)
+    for (let i = 0; i <= l.w; i++) sides.push(side(j * (l.w + 1) + i, (j + 1) * (l.w + 1) + i));
   return { nodes, sides };
 }
 
@@ -522,13 +560,19 @@ function projector(l: Lattice, spacingM: number, lon0: number, lat0: number): Pr
  * Closed rings (lattice units) bounding the quads for which `member` holds: counter-clockwise
  * outer rings and clockwise holes, grouped into polygons.
  */
-function traceRegion(l: Lattice, g: LatticeGeometry, quads: readonly number[], member: (q: number) => boolean): number[][][] {
+function traceRegion(
+  l: Lattice,
+  g: LatticeGeometry,
+  quads: readonly number[],
+  member: (q: number) => boolean,
+): number[][][] {
   const W = l.w + 1;
   const hSide = (i: number, j: number): number => j * l.w + i;
   const vSide = (i: number, j: number): number => (l.h + 1) * l.w + j * W + i;
   // Directed boundary pieces keyed by start node: [end node, side index, forward?].
   const next = new Map<number, [number, number, boolean]>();
-  const outside = (qi: number, qj: number): boolean => qi < 0 || qj < 0 || qi >= l.w || qj >= l.h || !member(qj * l.w + qi);
+  const outside = (qi: number, qj: number): boolean =>
+    qi < 0 || qj < 0 || qi >= l.w || qj >= l.h || !member(qj * l.w + qi);
   for (const q of quads) {
     const i = q % l.w;
     const j = (q - i) / l.w;

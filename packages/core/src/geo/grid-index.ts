@@ -3,9 +3,10 @@
  * artifact, see packed.ts), then query it many times.
  *
  * Structure: cells flattened into typed arrays (index-flat.ts), sorted by id, and a uniform grid of
- * buckets over the layer's bbox; each bucket lists, in ascending id order, the cells whose bbox meets
- * it. A query reads one bucket and runs an exact ray cast (index-predicates.ts) on the few cells
- * whose bbox holds the point. docs/decisions/0003-point-resolution.md records the measurements.
+ * buckets over the layer's bbox. A bucket lying wholly inside one cell names that cell (no ray cast
+ * at query time); any other bucket lists, in ascending id order, the cells that may reach it, and a
+ * query runs the exact ray cast (index-predicates.ts) on those whose bbox holds the point.
+ * docs/decisions/0003-point-resolution.md records the choices and measurements.
  *
  * Tie-break (stable for every point): a point in the interior of a cell resolves to it; a point on
  * the boundary of one or more cells and in no interior resolves to the lowest id among them
@@ -73,6 +74,7 @@ export interface GridIndexData {
    * Set by a packed artifact with 1e-7° integer coordinates: `layer.coords` starts zeroed and a
    * cell's vertices are decoded the first time a query touches it, so loading does no pass over
    * the coordinates (a cold start answers its first point without decoding the other cells).
+   * Code reading `layer.coords` directly must use these integers (÷ 1e7) when this is set.
    */
   readonly pendingCoords?: Int32Array;
 }
@@ -102,7 +104,9 @@ const EMPTY = -1;
  */
 export function buildGridIndex(cells: readonly CellFeature[], options: GridIndexOptions = {}): GridIndex {
   const order = cells.map((_, i) => i);
-  order.sort((a, b) => compareIds((cells[a] as CellFeature).properties.id, (cells[b] as CellFeature).properties.id));
+  order.sort((a, b) =>
+    compareIds((cells[a] as CellFeature).properties.id, (cells[b] as CellFeature).properties.id),
+  );
   const sorted = order.map((i) => cells[i] as CellFeature);
   for (let i = 1; i < sorted.length; i++) {
     const id = (sorted[i] as CellFeature).properties.id;
@@ -116,7 +120,12 @@ export function buildGridIndex(cells: readonly CellFeature[], options: GridIndex
   return new GridIndex({ ids: sorted.map((c) => c.properties.id), layer, grid });
 }
 
-/** Code-unit order, the same on every runtime and locale. */
+/**
+ * Code-unit order, the same on every runtime and locale (unlike `localeCompare`).
+ *
+ * @example
+ *   ['Z-10', 'Z-2'].sort(compareIds); // ['Z-10', 'Z-2']
+ */
 export function compareIds(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
@@ -146,7 +155,16 @@ export function buildUniformGrid(layer: FlatLayer, bucketScale: number = DEFAULT
     sumH += (rec[o + 3] as number) - (rec[o + 1] as number);
   }
   if (n === 0)
-    return { minX: 0, minY: 0, maxX: -1, maxY: -1, nx: 1, ny: 1, bucket: new Int32Array([EMPTY]), lists: new Uint32Array(0) };
+    return {
+      minX: 0,
+      minY: 0,
+      maxX: -1,
+      maxY: -1,
+      nx: 1,
+      ny: 1,
+      bucket: new Int32Array([EMPTY]),
+      lists: new Uint32Array(0),
+    };
   let nx = axisBuckets(maxX - minX, (sumW / n) * bucketScale);
   let ny = axisBuckets(maxY - minY, (sumH / n) * bucketScale);
   // Scattered layers (a few cells far apart) would otherwise ask for millions of empty buckets.
@@ -246,12 +264,24 @@ function bucketOf(v: number, min: number, scale: number, n: number): number {
 }
 
 /** Conservative: true when an edge of cell c may meet the rectangle (false only when certain not). */
-function cellEdgesMeetRect(layer: FlatLayer, c: number, x0: number, y0: number, x1: number, y1: number): boolean {
+function cellEdgesMeetRect(
+  layer: FlatLayer,
+  c: number,
+  x0: number,
+  y0: number,
+  x1: number,
+  y1: number,
+): boolean {
   const { coords, ringRec, featureRec } = layer;
   const ringTo = featureRec[FEATURE_REC * c + 7] as number;
   for (let r = featureRec[FEATURE_REC * c + 6] as number; r < ringTo; r++) {
     const o = RING_REC * r;
-    if ((ringRec[o] as number) > x1 || (ringRec[o + 2] as number) < x0 || (ringRec[o + 1] as number) > y1 || (ringRec[o + 3] as number) < y0)
+    if (
+      (ringRec[o] as number) > x1 ||
+      (ringRec[o + 2] as number) < x0 ||
+      (ringRec[o + 1] as number) > y1 ||
+      (ringRec[o + 3] as number) < y0
+    )
       continue;
     const last = (ringRec[o + 5] as number) - 1;
     for (let i = ringRec[o + 4] as number; i < last; i++) {
@@ -259,7 +289,8 @@ function cellEdgesMeetRect(layer: FlatLayer, c: number, x0: number, y0: number, 
       const ay = coords[2 * i + 1] as number;
       const bx = coords[2 * i + 2] as number;
       const by = coords[2 * i + 3] as number;
-      if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1) continue;
+      if (Math.max(ax, bx) < x0 || Math.min(ax, bx) > x1 || Math.max(ay, by) < y0 || Math.min(ay, by) > y1)
+        continue;
       // Separating axes: the bboxes overlap, so the segment meets the rectangle unless all four
       // corners are clearly on one side of its line; "clearly" leaves a wide margin for rounding.
       const dx = bx - ax;
@@ -279,7 +310,8 @@ function cellEdgesMeetRect(layer: FlatLayer, c: number, x0: number, y0: number, 
 }
 
 /**
- * A built or loaded point index. Immutable and safe to share across requests in one process.
+ * A built or loaded point index. Its answers never change; build or load it once per process and
+ * share it across requests (its only mutable state is scratch space and lazily decoded cells).
  */
 export class GridIndex {
   readonly data: GridIndexData;
@@ -288,6 +320,8 @@ export class GridIndex {
   /** Per-cell visit stamps for neighbourhood searches (dedupe across buckets without a Set). */
   private stamp: Uint32Array | undefined;
   private stampGen = 0;
+  private reasonFor = Number.NaN;
+  private reason = '';
   /** Per cell, 1 once its coordinates are decoded (only with `pendingCoords`). */
   private readonly decoded: Uint8Array | undefined;
 
@@ -335,7 +369,9 @@ export class GridIndex {
     let insideCell = -1;
     let boundary: number[] | undefined;
     if (lon >= grid.minX && lon <= grid.maxX && lat >= grid.minY && lat <= grid.maxY) {
-      const v = grid.bucket[bucketOf(lat, grid.minY, this.sy, grid.ny) * grid.nx + bucketOf(lon, grid.minX, this.sx, grid.nx)] as number;
+      const v = grid.bucket[
+        bucketOf(lat, grid.minY, this.sy, grid.ny) * grid.nx + bucketOf(lon, grid.minX, this.sx, grid.nx)
+      ] as number;
       if (v >= 0) {
         if (accuracy === undefined) return { status: 'inside', cellId: ids[v] as string };
         insideCell = v;
@@ -347,7 +383,12 @@ export class GridIndex {
         for (let k = from; k < to; k++) {
           const c = lists[k] as number;
           const o = FEATURE_REC * c;
-          if (lon < (rec[o] as number) || lat < (rec[o + 1] as number) || lon > (rec[o + 2] as number) || lat > (rec[o + 3] as number))
+          if (
+            lon < (rec[o] as number) ||
+            lat < (rec[o + 1] as number) ||
+            lon > (rec[o + 2] as number) ||
+            lat > (rec[o + 3] as number)
+          )
             continue;
           if (this.decoded !== undefined && this.decoded[c] === 0) this.decode(c);
           const rel = featureRelation(layer, c, lon, lat);
@@ -356,7 +397,10 @@ export class GridIndex {
             insideCell = c;
             break;
           }
-          if (rel === ON_BOUNDARY) (boundary ??= []).push(c);
+          if (rel === ON_BOUNDARY) {
+            if (boundary === undefined) boundary = [c];
+            else boundary.push(c);
+          }
         }
       }
     }
@@ -374,14 +418,16 @@ export class GridIndex {
     const found = insideCell >= 0 || boundary !== undefined;
     if (!found && accuracy === undefined && tolerance === 0)
       return { status: 'outside', cellId: null, reason: 'in no cell (snapping off)' };
-    const near = this.nearby(lon, lat, Math.max(accuracy ?? 0, found ? 0 : tolerance));
+    const near = this.nearby(lon, lat, Math.max(accuracy ?? 0, found ? 0 : tolerance), !found);
     let result: Resolution;
     if (insideCell >= 0) result = { status: 'inside', cellId: ids[insideCell] as string };
-    else if (boundary !== undefined) result = { status: 'boundary', cellId: ids[boundary[0] as number] as string };
+    else if (boundary !== undefined)
+      result = { status: 'boundary', cellId: ids[boundary[0] as number] as string };
     else {
       const within = near.filter((h) => h.distanceM <= tolerance);
       const best = within[0];
-      if (best === undefined) result = { status: 'outside', cellId: null, reason: `no cell within ${tolerance} m` };
+      if (best === undefined)
+        result = { status: 'outside', cellId: null, reason: this.outsideReason(tolerance) };
       else
         result = {
           status: 'snapped',
@@ -405,11 +451,16 @@ export class GridIndex {
   cellsAt(lon: number, lat: number): string[] {
     const { ids, layer, grid } = this.data;
     if (!(lon >= grid.minX && lon <= grid.maxX && lat >= grid.minY && lat <= grid.maxY)) return [];
-    const b = bucketOf(lat, grid.minY, this.sy, grid.ny) * grid.nx + bucketOf(lon, grid.minX, this.sx, grid.nx);
+    const b =
+      bucketOf(lat, grid.minY, this.sy, grid.ny) * grid.nx + bucketOf(lon, grid.minX, this.sx, grid.nx);
+    const v = grid.bucket[b] as number;
+    if (v >= 0) return [ids[v] as string];
     const out: string[] = [];
-    const [from, to] = bucketRange(grid, b);
+    if (v === EMPTY) return out;
+    const from = -v - 1;
+    const to = from + (grid.lists[from - 1] as number);
     for (let k = from; k < to; k++) {
-      const c = this.touch(bucketCell(grid, b, k));
+      const c = this.touch(grid.lists[k] as number);
       if (featureRelation(layer, c, lon, lat) !== OUTSIDE) out.push(ids[c] as string);
     }
     return out;
@@ -443,6 +494,15 @@ export class GridIndex {
     return -1;
   }
 
+  /** The 'outside' reason, built once per tolerance value rather than per query. */
+  private outsideReason(tolerance: number): string {
+    if (tolerance !== this.reasonFor) {
+      this.reasonFor = tolerance;
+      this.reason = `no cell within ${tolerance} m`;
+    }
+    return this.reason;
+  }
+
   /** Makes sure cell c's coordinates are decoded; returns c. */
   private touch(c: number): number {
     if (this.decoded !== undefined && this.decoded[c] === 0) this.decode(c);
@@ -464,11 +524,17 @@ export class GridIndex {
 
   /**
    * Cells within `radiusM` of the point (0 for cells holding it), nearest first, ties by id.
+   * `inNoCell`: the caller already knows no cell holds the point.
    * Distances are planar in a local equirectangular projection centred on the point. A cell
    * whose boundary comes within the radius has that boundary point in a bucket of the window, and
    * buckets keep every cell with an edge in them.
    */
-  private nearby(lon: number, lat: number, radiusM: number): { cell: number; distanceM: number }[] {
+  private nearby(
+    lon: number,
+    lat: number,
+    radiusM: number,
+    inNoCell: boolean,
+  ): { cell: number; distanceM: number }[] {
     const { layer, grid } = this.data;
     const n = layer.count;
     if (n === 0) return [];
@@ -476,7 +542,8 @@ export class GridIndex {
     const kx = metresPerDegreeLon(lat);
     const dLat = radiusM / ky;
     const dLon = Math.min(360, radiusM / metresPerDegreeLon(Math.min(90, Math.abs(lat) + dLat)));
-    if (lon + dLon < grid.minX || lon - dLon > grid.maxX || lat + dLat < grid.minY || lat - dLat > grid.maxY) return [];
+    if (lon + dLon < grid.minX || lon - dLon > grid.maxX || lat + dLat < grid.minY || lat - dLat > grid.maxY)
+      return [];
     const ix0 = bucketOf(lon - dLon, grid.minX, this.sx, grid.nx);
     const ix1 = bucketOf(lon + dLon, grid.minX, this.sx, grid.nx);
     const iy0 = bucketOf(lat - dLat, grid.minY, this.sy, grid.ny);
@@ -485,48 +552,51 @@ export class GridIndex {
       this.stamp = new Uint32Array(n);
       this.stampGen = 0;
     }
-    const stamp = this.stamp;
     const gen = ++this.stampGen;
     const r2 = radiusM * radiusM;
     const hits: { cell: number; distanceM: number }[] = [];
+    const { bucket, lists } = grid;
     for (let iy = iy0; iy <= iy1; iy++)
       for (let ix = ix0; ix <= ix1; ix++) {
-        const b = iy * grid.nx + ix;
-        const [from, to] = bucketRange(grid, b);
-        for (let k = from; k < to; k++) {
-          const c = bucketCell(grid, b, k);
-          if (stamp[c] === gen) continue;
-          stamp[c] = gen;
-          if (boxDistanceSq(layer.featureRec, FEATURE_REC * c, lon, lat, kx, ky) > r2) continue;
-          this.touch(c);
-          if (featureRelation(layer, c, lon, lat) !== OUTSIDE) {
-            hits.push({ cell: c, distanceM: 0 });
-            continue;
-          }
-          const d2 = cellEdgeDistanceSq(layer, c, lon, lat, kx, ky, r2);
-          if (d2 <= r2) hits.push({ cell: c, distanceM: Math.sqrt(d2) });
+        const v = bucket[iy * grid.nx + ix] as number;
+        if (v >= 0) this.consider(v, lon, lat, kx, ky, r2, gen, inNoCell, hits);
+        else if (v !== EMPTY) {
+          const from = -v - 1;
+          const to = from + (lists[from - 1] as number);
+          for (let k = from; k < to; k++)
+            this.consider(lists[k] as number, lon, lat, kx, ky, r2, gen, inNoCell, hits);
         }
       }
-    hits.sort((a, b) => a.distanceM - b.distanceM || a.cell - b.cell);
+    if (hits.length > 1) hits.sort((a, b) => a.distanceM - b.distanceM || a.cell - b.cell);
     return hits;
   }
-}
 
-/**
- * The cells of bucket b are `bucketCell(grid, b, k)` for k in [from, to): the owner of an interior
- * bucket (a range of one), or a candidate list.
- */
-function bucketRange(grid: UniformGrid, b: number): [number, number] {
-  const v = grid.bucket[b] as number;
-  if (v >= 0) return [0, 1];
-  if (v === EMPTY) return [0, 0];
-  const from = -v - 1;
-  return [from, from + (grid.lists[from - 1] as number)];
-}
-
-function bucketCell(grid: UniformGrid, b: number, k: number): number {
-  const v = grid.bucket[b] as number;
-  return v >= 0 ? v : (grid.lists[k] as number);
+  /** Adds cell c to `hits` if it is within the radius (once per search, by stamp). */
+  private consider(
+    c: number,
+    lon: number,
+    lat: number,
+    kx: number,
+    ky: number,
+    r2: number,
+    gen: number,
+    inNoCell: boolean,
+    hits: { cell: number; distanceM: number }[],
+  ): void {
+    const stamp = this.stamp as Uint32Array;
+    if (stamp[c] === gen) return;
+    stamp[c] = gen;
+    const layer = this.data.layer;
+    if (boxDistanceSq(layer.featureRec, FEATURE_REC * c, lon, lat, kx, ky) > r2) return;
+    this.touch(c);
+    // When the point's own bucket held no cell containing it, no cell does: skip the ray cast.
+    if (!inNoCell && featureRelation(layer, c, lon, lat) !== OUTSIDE) {
+      hits.push({ cell: c, distanceM: 0 });
+      return;
+    }
+    const d2 = cellEdgeDistanceSq(layer, c, lon, lat, kx, ky, r2);
+    if (d2 <= r2) hits.push({ cell: c, distanceM: Math.sqrt(d2) });
+  }
 }
 
 function roundCm(m: number): number {

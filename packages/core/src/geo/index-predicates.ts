@@ -147,7 +147,8 @@ export function featureRelation(layer: FlatLayer, f: number, x: number, y: numbe
   const o = 8 * f;
   const partFrom = rec[o + 4] as number;
   const partTo = rec[o + 5] as number;
-  if (partTo - partFrom === 1) return polygonRelation(layer.coords, layer.ringRec, rec[o + 6] as number, rec[o + 7] as number, x, y);
+  if (partTo - partFrom === 1)
+    return polygonRelation(layer.coords, layer.ringRec, rec[o + 6] as number, rec[o + 7] as number, x, y);
   let onBoundary = false;
   for (let p = partFrom; p < partTo; p++) {
     const rel = polygonRelation(
@@ -195,7 +196,5 @@ export function segmentsMeet(
 
 /** For a point known to be collinear with a–b: whether it lies within the segment's extent. */
 function onSegment(ax: number, ay: number, bx: number, by: number, px: number, py: number): boolean {
-  return (
-    Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by)
-  );
+  return Math.min(ax, bx) <= px && px <= Math.max(ax, bx) && Math.min(ay, by) <= py && py <= Math.max(ay, by);
 }

@@ -64,7 +64,12 @@ export function quantizeRing(coords: ArrayLike<number>, from: number, to: number
  * @example
  *   const clip = clipRingToWindow(zones.coords, from, to, win);
  */
-export function clipRingToWindow(coords: ArrayLike<number>, from: number, to: number, win: ClipWindow): Path64 {
+export function clipRingToWindow(
+  coords: ArrayLike<number>,
+  from: number,
+  to: number,
+  win: ClipWindow,
+): Path64 {
   let ring: number[] = [];
   for (let i = from; i < to - 1; i++) ring.push(coords[2 * i] as number, coords[2 * i + 1] as number);
   ring = clipHalfPlane(ring, 0, win.x0, true);
@@ -126,6 +131,9 @@ export function intersectionAreaM2(subject: Paths64, clip: Paths64, win: ClipWin
 /**
  * Geodesic area of integer paths (outer rings and holes with opposite orientations, as clipper2
  * returns them): the shoelace sum in longitude × sin(latitude), as in `@turf/area`.
+ *
+ * @example
+ *   pathsAreaM2([quantizeRing(coords, 0, 5, win)], win); // the ring's area in m²
  */
 export function pathsAreaM2(paths: Paths64, win: ClipWindow): number {
   let total = 0;

@@ -16,13 +16,21 @@
  *     outside: one point-in-polygon per part decides;
  *  3. otherwise the pair is clipped.
  */
+
+import type { Paths64 } from 'clipper2-ts';
 import Flatbush from 'flatbush';
+import { BadRequestError } from '../errors';
 import { compareIds } from './grid-index';
 import { FEATURE_REC, type FlatLayer, flattenGeometries, RING_REC } from './index-flat';
 import { featureRelation, INSIDE, OUTSIDE, segmentsMeet } from './index-predicates';
 import { flatRingAreaSigned } from './measure';
-import { type ClipWindow, clipRingToWindow, clipWindow, intersectionAreaM2, quantizeRing } from './overlay-clip';
-import type { Paths64 } from 'clipper2-ts';
+import {
+  type ClipWindow,
+  clipRingToWindow,
+  clipWindow,
+  intersectionAreaM2,
+  quantizeRing,
+} from './overlay-clip';
 import type { CellFeature, ZoneFeature } from './types';
 
 export interface OverlayOptions {
@@ -76,11 +84,22 @@ export interface CoverageReport {
   /** Cells with no zone share at or above the sliver threshold. */
   readonly unzonedCells: { cellId: string; areaM2: number; zonedShare: number }[];
   /** Cells whose primary share is below the straddle threshold (partly unzoned cells included). */
-  readonly straddlingCells: { cellId: string; primaryZone: string; primaryShare: number; zones: string[]; unzonedShare: number }[];
+  readonly straddlingCells: {
+    cellId: string;
+    primaryZone: string;
+    primaryShare: number;
+    zones: string[];
+    unzonedShare: number;
+  }[];
   /** Zone pairs whose interiors overlap, with the overlap area. */
   readonly zoneOverlaps: { zoneA: string; zoneB: string; areaM2: number }[];
   /** Per zone, the land outside every cell (zones with at least 1 m² of it). */
-  readonly zonesOutsideCells: { zoneId: string; areaM2: number; outsideCellsM2: number; outsideShare: number }[];
+  readonly zonesOutsideCells: {
+    zoneId: string;
+    areaM2: number;
+    outsideCellsM2: number;
+    outsideShare: number;
+  }[];
 }
 
 /** How the cell–zone pairs were decided; for the bench and the decision record. */
@@ -120,6 +139,14 @@ export function computeOverlay(
 ): OverlayResult {
   const sliverShare = options.sliverShare ?? 0.01;
   const straddleShare = options.straddleShare ?? 0.9;
+  if (!(sliverShare >= 0 && sliverShare < 1))
+    throw new BadRequestError('sliverShare must be in [0, 1).', [
+      { path: 'sliverShare', message: `got ${sliverShare}` },
+    ]);
+  if (!(straddleShare > 0 && straddleShare <= 1))
+    throw new BadRequestError('straddleShare must be in (0, 1].', [
+      { path: 'straddleShare', message: `got ${straddleShare}` },
+    ]);
   const cellsSorted = [...cellFeatures].sort((a, b) => compareIds(a.properties.id, b.properties.id));
   const zonesSorted = [...zoneFeatures].sort((a, b) => compareIds(a.properties.id, b.properties.id));
   const cellIds = cellsSorted.map((c) => c.properties.id);
@@ -139,12 +166,12 @@ export function computeOverlay(
   const nearEdges: number[] = [];
   for (let c = 0; c < cells.count; c++) {
     const o = FEATURE_REC * c;
-    const [x0, y0, x1, y1] = [cells.featureRec[o], cells.featureRec[o + 1], cells.featureRec[o + 2], cells.featureRec[o + 3]] as [
-      number,
-      number,
-      number,
-      number,
-    ];
+    const [x0, y0, x1, y1] = [
+      cells.featureRec[o],
+      cells.featureRec[o + 1],
+      cells.featureRec[o + 2],
+      cells.featureRec[o + 3],
+    ] as [number, number, number, number];
     const candidates = zoneTree === null ? [] : zoneTree.search(x0, y0, x1, y1).sort((a, b) => a - b);
     if (candidates.length === 0) continue;
     nearEdges.length = 0;
@@ -233,7 +260,12 @@ export function computeOverlay(
     const outsideCellsM2 = Math.max(0, areaM2 - inCellsM2);
     zoneOut.set(zoneId, { zoneId, areaM2, cellCount: primaryCount[z] as number, inCellsM2, outsideCellsM2 });
     if (outsideCellsM2 >= OUTSIDE_FINDING_M2)
-      zonesOutsideCells.push({ zoneId, areaM2, outsideCellsM2, outsideShare: areaM2 > 0 ? outsideCellsM2 / areaM2 : 0 });
+      zonesOutsideCells.push({
+        zoneId,
+        areaM2,
+        outsideCellsM2,
+        outsideShare: areaM2 > 0 ? outsideCellsM2 / areaM2 : 0,
+      });
   }
   const zoneOverlaps = overlaps(zones, zoneIds, zoneTree, stats);
   return {
@@ -369,7 +401,13 @@ function partsWhollyInOrOut(
         const py = coords[2 * k + 1] as number;
         const qx = coords[2 * k + 2] as number;
         const qy = coords[2 * k + 3] as number;
-        if (Math.max(px, qx) < ex0 || Math.min(px, qx) > ex1 || Math.max(py, qy) < ey0 || Math.min(py, qy) > ey1) continue;
+        if (
+          Math.max(px, qx) < ex0 ||
+          Math.min(px, qx) > ex1 ||
+          Math.max(py, qy) < ey0 ||
+          Math.min(py, qy) > ey1
+        )
+          continue;
         if (segmentsMeet(px, py, qx, qy, ax, ay, bx, by)) return undefined;
       }
     }
@@ -395,7 +433,11 @@ function partAreas(layer: FlatLayer): Float64Array {
     let area = 0;
     for (let r = layer.partRing[p] as number; r < (layer.partRing[p + 1] as number); r++) {
       const a = Math.abs(
-        flatRingAreaSigned(layer.coords, layer.ringVertex[r] as number, (layer.ringVertex[r + 1] as number) - 1),
+        flatRingAreaSigned(
+          layer.coords,
+          layer.ringVertex[r] as number,
+          (layer.ringVertex[r + 1] as number) - 1,
+        ),
       );
       area += r === layer.partRing[p] ? a : -a;
     }
@@ -408,7 +450,8 @@ function featureAreas(layer: FlatLayer, partArea: Float64Array): Float64Array {
   const out = new Float64Array(layer.count);
   for (let f = 0; f < layer.count; f++) {
     let area = 0;
-    for (let p = layer.featurePart[f] as number; p < (layer.featurePart[f + 1] as number); p++) area += partArea[p] as number;
+    for (let p = layer.featurePart[f] as number; p < (layer.featurePart[f + 1] as number); p++)
+      area += partArea[p] as number;
     out[f] = area;
   }
   return out;
@@ -419,7 +462,14 @@ function featurePaths(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
   const paths: Paths64 = [];
   const o = FEATURE_REC * f;
   for (let r = layer.featureRec[o + 6] as number; r < (layer.featureRec[o + 7] as number); r++)
-    paths.push(quantizeRing(layer.coords, layer.ringRec[RING_REC * r + 4] as number, layer.ringRec[RING_REC * r + 5] as number, win));
+    paths.push(
+      quantizeRing(
+        layer.coords,
+        layer.ringRec[RING_REC * r + 4] as number,
+        layer.ringRec[RING_REC * r + 5] as number,
+        win,
+      ),
+    );
   return paths;
 }
 
@@ -436,7 +486,12 @@ function zoneRingsInWindow(layer: FlatLayer, z: number, win: ClipWindow): Paths6
       (layer.ringRec[ro + 3] as number) < win.y0
     )
       continue;
-    const path = clipRingToWindow(layer.coords, layer.ringRec[ro + 4] as number, layer.ringRec[ro + 5] as number, win);
+    const path = clipRingToWindow(
+      layer.coords,
+      layer.ringRec[ro + 4] as number,
+      layer.ringRec[ro + 5] as number,
+      win,
+    );
     if (path.length >= 3) paths.push(path);
   }
   return paths;
@@ -467,9 +522,14 @@ function overlaps(
       if (x0 > x1 || y0 > y1) continue;
       stats.zonePairsClipped++;
       const win = clipWindow(x0, y0, x1, y1);
-      const area = intersectionAreaM2(zoneRingsInWindow(zones, a, win), zoneRingsInWindow(zones, b, win), win);
+      const area = intersectionAreaM2(
+        zoneRingsInWindow(zones, a, win),
+        zoneRingsInWindow(zones, b, win),
+        win,
+      );
       // Shared borders leave zero-width or rounding-sized results; only real overlap is a finding.
-      if (area >= OUTSIDE_FINDING_M2) out.push({ zoneA: zoneIds[a] as string, zoneB: zoneIds[b] as string, areaM2: area });
+      if (area >= OUTSIDE_FINDING_M2)
+        out.push({ zoneA: zoneIds[a] as string, zoneB: zoneIds[b] as string, areaM2: area });
     }
   }
   return out;

@@ -9,7 +9,7 @@
  * Layout (little-endian; every section starts on an 8-byte boundary):
  *
  *   0  magic "GPGI"            4  format version u16, coordinate encoding u8, reserved u8
- *   8  total length u32       12  checksum u32 (FNV-1a over every other 32-bit word)
+ *   8  total length u32       12  checksum u32 (FNV-1a in four lanes over all other 32-bit words)
  *  16  cells, parts, rings, vertices (u32 each)
  *  32  grid nx, ny, list length (u32 each), id bytes u32
  *  48  grid minX, minY, maxX, maxY (f64 each)
@@ -73,11 +73,13 @@ export function packGridIndex(index: GridIndex, options: PackOptions = {}): Uint
   assertLittleEndian();
   const { ids, layer, grid, pendingCoords } = index.data;
   const encoder = new TextEncoder();
-  for (const id of ids) if (id.includes('\0')) throw new RangeError(`cell id ${JSON.stringify(id)} contains NUL`);
+  for (const id of ids)
+    if (id.includes('\0')) throw new RangeError(`cell id ${JSON.stringify(id)} contains NUL`);
   const idBytes = encoder.encode(ids.join('\0'));
   // A loaded index may not have decoded every cell yet: its integers are the exact source then.
   const coordCount = layer.coords.length;
-  const useI32 = options.coordinates !== 'f64' && (pendingCoords !== undefined || roundTripsAtE7(layer.coords));
+  const useI32 =
+    options.coordinates !== 'f64' && (pendingCoords !== undefined || roundTripsAtE7(layer.coords));
   const coordBytes = coordCount * (useI32 ? 4 : 8);
   const sections = [
     layer.featurePart.byteLength,
@@ -165,11 +167,15 @@ type Nine = [number, number, number, number, number, number, number, number, num
 function load(input: Uint8Array, verify: boolean): GridIndex {
   assertLittleEndian();
   if (input.byteLength < HEADER_BYTES)
-    throw new PackedArtifactError('truncated', `Packed index is ${input.byteLength} bytes, shorter than its header.`);
+    throw new PackedArtifactError(
+      'truncated',
+      `Packed index is ${input.byteLength} bytes, shorter than its header.`,
+    );
   // Typed-array views need aligned offsets; copy only when the caller's bytes are misaligned.
   const bytes = input.byteOffset % 8 === 0 ? input : input.slice();
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  if (view.getUint32(0, true) !== MAGIC) throw new PackedArtifactError('bad_magic', 'Not a packed grid index (bad magic).');
+  if (view.getUint32(0, true) !== MAGIC)
+    throw new PackedArtifactError('bad_magic', 'Not a packed grid index (bad magic).');
   const version = view.getUint16(4, true);
   if (version !== PACKED_FORMAT_VERSION)
     throw new PackedArtifactError(
@@ -178,7 +184,10 @@ function load(input: Uint8Array, verify: boolean): GridIndex {
     );
   const total = view.getUint32(8, true);
   if (total !== bytes.byteLength)
-    throw new PackedArtifactError('truncated', `Packed index says ${total} bytes but ${bytes.byteLength} were given.`);
+    throw new PackedArtifactError(
+      'truncated',
+      `Packed index says ${total} bytes but ${bytes.byteLength} were given.`,
+    );
   if (verify) {
     const stored = view.getUint32(12, true);
     const actual = checksum(bytes);
@@ -216,7 +225,8 @@ function load(input: Uint8Array, verify: boolean): GridIndex {
     offsets.push(at);
     at = align8(at + size);
   }
-  if (at !== total) throw new PackedArtifactError('malformed', 'Packed index sections do not add up to its length.');
+  if (at !== total)
+    throw new PackedArtifactError('malformed', 'Packed index sections do not add up to its length.');
   const [oPart, oRing, oVert, oFeat, oRRec, oCoord, oBucket, oLists, oIds] = offsets as Nine;
   const base = bytes.byteOffset;
   const buffer = bytes.buffer;
@@ -226,7 +236,8 @@ function load(input: Uint8Array, verify: boolean): GridIndex {
   if (featurePart[count] !== parts || partRing[parts] !== rings || ringVertex[rings] !== vertices)
     throw new PackedArtifactError('malformed', 'Packed index offsets are inconsistent.');
   const ids = count === 0 ? [] : new TextDecoder().decode(bytes.subarray(oIds, oIds + idLength)).split('\0');
-  if (ids.length !== count) throw new PackedArtifactError('malformed', `Packed index has ${ids.length} ids for ${count} cells.`);
+  if (ids.length !== count)
+    throw new PackedArtifactError('malformed', `Packed index has ${ids.length} ids for ${count} cells.`);
   const lazy = encoding === COORD_I32E7;
   const data: GridIndexData = {
     ids,
@@ -262,12 +273,16 @@ function load(input: Uint8Array, verify: boolean): GridIndex {
  *   splitArtifact(bytes).forEach((chunk, i) => putItem({ pk: 'INDEX#cells', sk: `CHUNK#${i}`, data: chunk }));
  */
 export function splitArtifact(artifact: Uint8Array, maxChunkBytes: number = MAX_CHUNK_BYTES): Uint8Array[] {
-  if (!(maxChunkBytes >= CHUNK_HEADER_BYTES + 8)) throw new RangeError(`maxChunkBytes must be ≥ ${CHUNK_HEADER_BYTES + 8}`);
+  if (!(maxChunkBytes >= CHUNK_HEADER_BYTES + 8))
+    throw new RangeError(`maxChunkBytes must be ≥ ${CHUNK_HEADER_BYTES + 8}`);
   if (artifact.byteLength < HEADER_BYTES) throw new RangeError('not a packed artifact');
   // Payloads are multiples of 4 so each chunk's words line up for the checksum.
   const payloadMax = (maxChunkBytes - CHUNK_HEADER_BYTES) & ~3;
   const count = Math.max(1, Math.ceil(artifact.byteLength / payloadMax));
-  const artifactSum = new DataView(artifact.buffer, artifact.byteOffset, artifact.byteLength).getUint32(12, true);
+  const artifactSum = new DataView(artifact.buffer, artifact.byteOffset, artifact.byteLength).getUint32(
+    12,
+    true,
+  );
   const chunks: Uint8Array[] = [];
   for (let i = 0; i < count; i++) {
     const payload = artifact.subarray(i * payloadMax, Math.min(artifact.byteLength, (i + 1) * payloadMax));
@@ -305,13 +320,21 @@ export function joinArtifact(chunks: readonly Uint8Array[]): Uint8Array {
       throw new PackedArtifactError('truncated', `${where} is ${input.byteLength} bytes: truncated.`);
     const chunk = input.byteOffset % 4 === 0 ? input : input.slice();
     const view = new DataView(chunk.buffer, chunk.byteOffset, chunk.byteLength);
-    if (view.getUint32(0, true) !== CHUNK_MAGIC) throw new PackedArtifactError('bad_magic', `${where} is not an artifact chunk.`);
+    if (view.getUint32(0, true) !== CHUNK_MAGIC)
+      throw new PackedArtifactError('bad_magic', `${where} is not an artifact chunk.`);
     const version = view.getUint16(4, true);
     if (version !== PACKED_FORMAT_VERSION)
-      throw new PackedArtifactError('unsupported_version', `${where} has format ${version}, expected ${PACKED_FORMAT_VERSION}.`);
+      throw new PackedArtifactError(
+        'unsupported_version',
+        `${where} has format ${version}, expected ${PACKED_FORMAT_VERSION}.`,
+      );
     if (view.getUint32(28, true) !== checksum(chunk, 28))
       throw new PackedArtifactError('checksum_mismatch', `${where} is corrupt (chunk checksum mismatch).`);
-    const meta = { sum: view.getUint32(8, true), length: view.getUint32(12, true), count: view.getUint32(20, true) };
+    const meta = {
+      sum: view.getUint32(8, true),
+      length: view.getUint32(12, true),
+      count: view.getUint32(20, true),
+    };
     const index = view.getUint32(16, true);
     const payloadLength = view.getUint32(24, true);
     expected ??= meta;
@@ -322,7 +345,8 @@ export function joinArtifact(chunks: readonly Uint8Array[]): Uint8Array {
       );
     if (index >= meta.count || payloadLength > chunk.byteLength - CHUNK_HEADER_BYTES)
       throw new PackedArtifactError('malformed', `${where} has an impossible index or length.`);
-    if (slots[index] !== undefined) throw new PackedArtifactError('chunk_mismatch', `Chunk ${index} appears twice.`);
+    if (slots[index] !== undefined)
+      throw new PackedArtifactError('chunk_mismatch', `Chunk ${index} appears twice.`);
     slots[index] = chunk.subarray(CHUNK_HEADER_BYTES, CHUNK_HEADER_BYTES + payloadLength);
   });
   const meta = expected as { sum: number; length: number; count: number };
@@ -330,12 +354,15 @@ export function joinArtifact(chunks: readonly Uint8Array[]): Uint8Array {
   let at = 0;
   for (let i = 0; i < meta.count; i++) {
     const payload = slots[i];
-    if (payload === undefined) throw new PackedArtifactError('chunk_missing', `Chunk ${i} of ${meta.count} is missing.`);
-    if (at + payload.byteLength > out.byteLength) throw new PackedArtifactError('malformed', 'Chunks are longer than the artifact.');
+    if (payload === undefined)
+      throw new PackedArtifactError('chunk_missing', `Chunk ${i} of ${meta.count} is missing.`);
+    if (at + payload.byteLength > out.byteLength)
+      throw new PackedArtifactError('malformed', 'Chunks are longer than the artifact.');
     out.set(payload, at);
     at += payload.byteLength;
   }
-  if (at !== meta.length) throw new PackedArtifactError('truncated', `Chunks hold ${at} of ${meta.length} bytes.`);
+  if (at !== meta.length)
+    throw new PackedArtifactError('truncated', `Chunks hold ${at} of ${meta.length} bytes.`);
   return out;
 }
 
@@ -397,5 +424,8 @@ function hex(n: number): string {
 
 function assertLittleEndian(): void {
   if (new Uint8Array(new Uint16Array([1]).buffer)[0] !== 1)
-    throw new PackedArtifactError('malformed', 'Packed grid indexes are little-endian; this platform is not.');
+    throw new PackedArtifactError(
+      'malformed',
+      'Packed grid indexes are little-endian; this platform is not.',
+    );
 }
