@@ -10,7 +10,7 @@
  * to ~8000 km keep coordinates below 2^53 (exact integers); products beyond 2^53 are rounded, as
  * in Clipper2's own C# code, which is built for that.
  */
-import { Clipper, FillRule, type Path64, type Paths64 } from 'clipper2-ts';
+import { Clipper, FillRule, type Path64, type Paths64, type Point64 } from 'clipper2-ts';
 import { EARTH_RADIUS_M } from './measure';
 
 const SCALE = 2 ** 40;
@@ -52,7 +52,46 @@ export function quantizeRing(coords: ArrayLike<number>, from: number, to: number
       x: Math.round(((coords[2 * i] as number) - win.ox) * SCALE),
       y: Math.round(((coords[2 * i + 1] as number) - win.oy) * SCALE),
     });
-  return path;
+  return dropAxisRuns(path);
+}
+
+const onAxisLine = (a: Point64, b: Point64, c: Point64) =>
+  (a.y === b.y && b.y === c.y) || (a.x === b.x && b.x === c.x);
+const same = (a: Point64 | undefined, b: Point64 | undefined) =>
+  a !== undefined && b !== undefined && a.x === b.x && a.y === b.y;
+
+/**
+ * Drops repeated vertices and every vertex between two horizontal (or two vertical) edges.
+ * clipper2-ts 2.0.1 can loop forever on consecutive horizontal edges that run in opposite
+ * directions (upstream PR #36, open), and window clipping makes exactly those along the window's
+ * edge; rounding to the grid can make them from a near-spike too. Such vertices bound no area and
+ * change no winding number off their line, so dropping them is exact (integer comparisons).
+ * Returns an empty path when fewer than three vertices remain.
+ *
+ * @example dropAxisRuns([{x:0,y:0},{x:5,y:0},{x:2,y:0},{x:2,y:3}]) // [{x:0,y:0},{x:2,y:0},{x:2,y:3}]
+ */
+export function dropAxisRuns(path: Path64): Path64 {
+  const out: Point64[] = [];
+  for (const p of path) {
+    while (out.length >= 2 && onAxisLine(out[out.length - 2] as Point64, out[out.length - 1] as Point64, p))
+      out.pop();
+    if (!same(out[out.length - 1], p)) out.push(p);
+  }
+  // The seam between the last vertex and the first.
+  for (let changed = true; changed && out.length >= 3; ) {
+    changed = false;
+    const n = out.length;
+    const [first, second] = [out[0] as Point64, out[1] as Point64];
+    const [beforeLast, last] = [out[n - 2] as Point64, out[n - 1] as Point64];
+    if (same(last, first) || onAxisLine(beforeLast, last, first)) {
+      out.pop();
+      changed = true;
+    } else if (onAxisLine(last, first, second)) {
+      out.shift();
+      changed = true;
+    }
+  }
+  return out.length >= 3 ? out : [];
 }
 
 /**
@@ -82,7 +121,7 @@ export function clipRingToWindow(
       x: Math.round(((ring[i] as number) - win.ox) * SCALE),
       y: Math.round(((ring[i + 1] as number) - win.oy) * SCALE),
     });
-  return path;
+  return dropAxisRuns(path);
 }
 
 /** One Sutherland–Hodgman pass: keeps the side of `axis = bound` given by `keepAbove`. */
