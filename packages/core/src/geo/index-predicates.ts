@@ -7,6 +7,7 @@
  * brute-force Turf reference, boundary points included, instead of "almost always".
  */
 import type { FlatLayer } from './index-flat';
+import { orient2d as orient } from './validate-predicates';
 
 /** Shewchuk's error bound for a 2×2 determinant of exact inputs (robust-predicates' ccwerrboundA). */
 const EPSILON = 1.1102230246251565e-16;
@@ -66,18 +67,10 @@ export function diffOfProductsSign(a: number, b: number, c: number, d: number): 
 }
 
 /**
- * Exact orientation of c relative to the directed line a→b: 1 left (counter-clockwise), −1 right,
- * 0 collinear. Coordinates are differenced in floats first, so callers keep spans small (cell or
- * bbox scale) when exactness in the original coordinates matters.
- *
- * @example
- *   orient(0, 0, 1, 0, 0.5, 1); // 1
+ * Exact orientation of c relative to the directed line a→b (1 left, −1 right, 0 collinear): the
+ * validator's robust predicate, exact in the original coordinates wherever the city lies.
  */
-export function orient(ax: number, ay: number, bx: number, by: number, cx: number, cy: number): number {
-  // The differences are exact when operands are within a factor of two of each other (Sterbenz),
-  // which holds for coordinates inside one city away from the equator and prime meridian.
-  return diffOfProductsSign(bx - ax, cy - ay, by - ay, cx - ax);
-}
+export { orient2d as orient } from './validate-predicates';
 
 export const OUTSIDE = 0;
 export const INSIDE = 1;
