@@ -33,6 +33,11 @@ export interface RouteDef {
   readonly successStatus?: number;
   /** Content type of a successful answer; JSON unless said (exports, GeoJSON downloads). */
   readonly contentType?: string;
+  /**
+   * Top-level body fields the server owns; a body naming one is a 422 before schema validation.
+   * Default: core's SERVER_OWNED_FIELDS (ids, status, routing, version, timestamps, reporter).
+   */
+  readonly serverOwned?: readonly string[];
   /** Field clients must send an Idempotency-Key header (DESIGN.md: retried writes never duplicate). */
   readonly idempotent?: boolean;
 }

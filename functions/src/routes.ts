@@ -16,9 +16,10 @@ import {
   ImportQuery,
   PageOut,
   PageQuery,
-  Person,
+  PeopleQuery,
   PersonId,
   PersonInput,
+  PersonRecord,
   ResolutionOut,
   ResolveQuery,
   ROLES,
@@ -28,6 +29,10 @@ import type { RouteDef } from './manifest-types';
 
 const EVERYONE = ROLES;
 const MANAGERS = ['city_admin', 'supervisor'] as const;
+/** Everyone with an area to read; a volunteer reads only what they reported (and themselves). */
+const AREA_ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', 'grid_worker'] as const;
+/** Zones are the bureau's: grid people's scope is their cells, not the zones those touch. */
+const ZONE_ROLES = ['city_admin', 'supervisor', 'zone_officer'] as const;
 /** Reads of the grid may name an older version; the active one otherwise. */
 const VersionQuery = z.object({ version: GridVersionParam.shape.version.optional() });
 
@@ -57,17 +62,39 @@ export const ROUTES = [
     operationId: 'getMe',
     summary: "The caller's own person record.",
     roles: EVERYONE,
-    response: Person,
+    response: PersonRecord,
+  },
+  {
+    method: 'GET',
+    path: '/people',
+    group: 'people',
+    operationId: 'listPeople',
+    summary:
+      "People of the caller's area, by role then id. `zone` lists those serving the zone and the cells touching it; `cell` those serving the cell. Without a filter: the city (admin), the office (supervisor), or the caller's own zones and cells.",
+    roles: AREA_ROLES,
+    request: { query: PeopleQuery },
+    response: PageOut(PersonRecord),
+  },
+  {
+    method: 'GET',
+    path: '/people/{id}',
+    group: 'people',
+    operationId: 'getPerson',
+    summary: "A person of the caller's area (anyone may read themselves); 404 otherwise.",
+    roles: EVERYONE,
+    request: { params: z.object({ id: PersonId }) },
+    response: PersonRecord,
   },
   {
     method: 'PUT',
     path: '/people/{id}',
     group: 'people',
     operationId: 'putPerson',
-    summary: 'Create or replace a person. A supervisor may manage field people of their own office only.',
+    summary:
+      'Create or replace a person with their memberships. A supervisor may manage field people of their own office, in the zones and cells of their scope only. Server-owned fields (id, version, timestamps) are a 422.',
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
-    response: Person,
+    response: PersonRecord,
   },
   {
     method: 'POST',
@@ -138,7 +165,7 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'exportCells',
     summary: 'A page of cells as a GeoJSON FeatureCollection; `cursor` gives the next page.',
-    roles: EVERYONE,
+    roles: AREA_ROLES,
     request: { query: PageQuery.extend(VersionQuery.shape) },
     response: GeoJsonCollectionOut,
     contentType: 'application/geo+json',
@@ -149,7 +176,7 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'exportZones',
     summary: 'A page of zones as a GeoJSON FeatureCollection; `cursor` gives the next page.',
-    roles: EVERYONE,
+    roles: ZONE_ROLES,
     request: { query: PageQuery.extend(VersionQuery.shape) },
     response: GeoJsonCollectionOut,
     contentType: 'application/geo+json',
@@ -159,8 +186,8 @@ export const ROUTES = [
     path: '/cells',
     group: 'grid',
     operationId: 'listCells',
-    summary: 'Cells of the active grid, or of one zone with their shares in it.',
-    roles: EVERYONE,
+    summary: "Cells of the caller's area in the active grid, or of one zone of it with their shares.",
+    roles: AREA_ROLES,
     request: { query: CellListQuery.extend(VersionQuery.shape) },
     response: PageOut(z.looseObject({ id: z.string() })),
   },
@@ -170,7 +197,7 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'getCell',
     summary: 'A cell as a GeoJSON Feature with its zone shares.',
-    roles: EVERYONE,
+    roles: AREA_ROLES,
     request: { params: GridIdParam, query: VersionQuery },
     response: GeoJsonFeatureOut,
   },
@@ -179,8 +206,8 @@ export const ROUTES = [
     path: '/zones',
     group: 'grid',
     operationId: 'listZones',
-    summary: 'Zones of the active grid.',
-    roles: EVERYONE,
+    summary: "Zones of the caller's area in the active grid.",
+    roles: ZONE_ROLES,
     request: { query: PageQuery.extend(VersionQuery.shape) },
     response: PageOut(z.looseObject({ id: z.string() })),
   },
@@ -190,7 +217,7 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'getZone',
     summary: 'A zone as a GeoJSON Feature with its cells and their shares.',
-    roles: EVERYONE,
+    roles: ZONE_ROLES,
     request: { params: GridIdParam, query: VersionQuery },
     response: GeoJsonFeatureOut,
   },

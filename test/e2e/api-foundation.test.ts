@@ -191,13 +191,13 @@ describe('PUT /people/{id}', () => {
     expect(promote.status).toBe(403);
   });
 
-  it('refuses fields a client may not set (the id comes from the path)', async () => {
+  it('refuses fields a client may not set with 422 (the id comes from the path)', async () => {
     const res = await api.call('PUT', '/people/worker-x', {
       as: 'admin',
       body: { id: 'someone-else', name: 'x', role: 'grid_worker' },
     });
-    expect(res.status).toBe(400);
-    expect(res.body.error.message).toContain('id');
+    expect(res.status).toBe(422);
+    expect(res.body.error.details).toEqual([{ path: 'body.id', message: expect.any(String) }]);
   });
 
   it('deactivating a person locks them out at once', async () => {

@@ -42,10 +42,29 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe('gridpatrol grid import', () => {
   it('imports and activates a grid of 1,000 cells, reporting what it did', () => {
-    const city = syntheticCity({ cells: 1000, seed: 5, offices: ['office-north', 'office-south'], gap: true });
+    const city = syntheticCity({
+      cells: 1000,
+      seed: 5,
+      offices: ['office-north', 'office-south'],
+      gap: true,
+    });
     const cells = write('cells.geojson', { type: 'FeatureCollection', features: city.cells });
     const zones = write('zones.geojson', { type: 'FeatureCollection', features: city.zones });
-    const out = cli(['grid', 'import', '--cells', cells, '--zones', zones, '--activate', '--city', 'riverside', '--table', table, '--endpoint', endpoint]);
+    const out = cli([
+      'grid',
+      'import',
+      '--cells',
+      cells,
+      '--zones',
+      zones,
+      '--activate',
+      '--city',
+      'riverside',
+      '--table',
+      table,
+      '--endpoint',
+      endpoint,
+    ]);
     expect(out.status, out.stderr + out.stdout).toBe(0);
     expect(out.stdout).toContain('Checked 1000 cells');
     expect(out.stdout).toMatch(/Grid version 1 written as a draft/);
@@ -63,12 +82,42 @@ describe('gridpatrol grid import', () => {
     const cells = write('broken.geojson', {
       type: 'FeatureCollection',
       features: [
-        { type: 'Feature', properties: { id: 'a', name: 'A' }, geometry: { type: 'Polygon', coordinates: [[[114, 22.5], [114.01, 22.5], [114, 22.5]]] } },
-        { type: 'Feature', properties: { id: 'a', name: 'A2' }, geometry: { type: 'Point', coordinates: [114, 22.5] } },
+        {
+          type: 'Feature',
+          properties: { id: 'a', name: 'A' },
+          geometry: {
+            type: 'Polygon',
+            coordinates: [
+              [
+                [114, 22.5],
+                [114.01, 22.5],
+                [114, 22.5],
+              ],
+            ],
+          },
+        },
+        {
+          type: 'Feature',
+          properties: { id: 'a', name: 'A2' },
+          geometry: { type: 'Point', coordinates: [114, 22.5] },
+        },
       ],
     });
     const zones = write('zones-ok.geojson', { type: 'FeatureCollection', features: [] });
-    const out = cli(['grid', 'import', '--cells', cells, '--zones', zones, '--city', 'riverside', '--table', table, '--endpoint', endpoint]);
+    const out = cli([
+      'grid',
+      'import',
+      '--cells',
+      cells,
+      '--zones',
+      zones,
+      '--city',
+      'riverside',
+      '--table',
+      table,
+      '--endpoint',
+      endpoint,
+    ]);
     expect(out.status).toBe(2);
     expect(out.stdout + out.stderr).toMatch(/refused/);
     expect(out.stdout + out.stderr).toContain('cells.features[1]');
@@ -76,7 +125,20 @@ describe('gridpatrol grid import', () => {
   });
 
   it('names a missing file', () => {
-    const out = cli(['grid', 'import', '--cells', path.join(dir, 'nope.geojson'), '--zones', path.join(dir, 'nope.geojson'), '--city', 'riverside', '--table', table, '--endpoint', endpoint]);
+    const out = cli([
+      'grid',
+      'import',
+      '--cells',
+      path.join(dir, 'nope.geojson'),
+      '--zones',
+      path.join(dir, 'nope.geojson'),
+      '--city',
+      'riverside',
+      '--table',
+      table,
+      '--endpoint',
+      endpoint,
+    ]);
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('nope.geojson');
   });

@@ -33,7 +33,10 @@ function interiorSamples(
 ): { lon: number; lat: number; cellId: string }[] {
   const out: { lon: number; lat: number; cellId: string }[] = [];
   let seed = 7;
-  const rand = () => (seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31) / 2 ** 31;
+  const rand = () => {
+    seed = (seed * 1_103_515_245 + 12_345) % 2 ** 31;
+    return seed / 2 ** 31;
+  };
   for (const cell of cells) {
     if (out.length >= n) break;
     const ring =
@@ -274,12 +277,17 @@ describe('every error fixture through the API', () => {
   // this city does not set (both unit-tested with them).
   const errorFixtures = readdirSync(dir)
     .map((f) => f.replace(/\.geojson$/, ''))
-    .filter((n) => !n.startsWith('repair-') && !['qgis-export', 'id-pattern', 'too-many-vertices', 'zones-officers-text'].includes(n));
+    .filter(
+      (n) =>
+        !n.startsWith('repair-') &&
+        !['qgis-export', 'id-pattern', 'too-many-vertices', 'zones-officers-text'].includes(n),
+    );
 
   it.each(errorFixtures)('%s: 422 with located details, nothing written', async (name) => {
     const before = (await api.call('GET', '/grid/imports?limit=500', { as: 'admin' })).body.items.length;
     const layer = name.startsWith('zones-') ? 'zones' : 'cells';
-    const body = layer === 'zones' ? { cells: cellsFc, zones: fixture(name) } : { cells: fixture(name), zones: zonesFc };
+    const body =
+      layer === 'zones' ? { cells: cellsFc, zones: fixture(name) } : { cells: fixture(name), zones: zonesFc };
     const res = await api.call('POST', '/grid/imports', { as: 'admin', body });
     expect(res.status).toBe(422);
     const details: { path: string; message: string }[] = res.body.error.details;
@@ -294,7 +302,10 @@ describe('every error fixture through the API', () => {
     '%s: repaired with a warning, or refused under strict',
     async (file) => {
       const cells = fixture(file.replace(/\.geojson$/, ''));
-      const strict = await api.call('POST', '/grid/imports?strict=true', { as: 'admin', body: { cells, zones: zonesFc } });
+      const strict = await api.call('POST', '/grid/imports?strict=true', {
+        as: 'admin',
+        body: { cells, zones: zonesFc },
+      });
       expect(strict.status).toBe(422);
       const ok = await api.call('POST', '/grid/imports', { as: 'admin', body: { cells, zones: zonesFc } });
       expect(ok.status, JSON.stringify(ok.body).slice(0, 300)).toBe(201);

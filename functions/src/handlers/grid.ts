@@ -1,61 +1,43 @@
 /**
- * The grid registry: imports, versions, resolution, cells and zones. The resolution index is cached
- * per container by grid version, so a warm resolution costs one GetItem (is the version still
- * active?) and a cold one a GetItem plus one BatchGetItem.
+ * The grid registry: imports, versions, resolution, cells and zones. Every read is scoped by the
+ * caller's area (core policy): objects outside it answer 404 like missing ones, lists read only the
+ * keys or index partitions of the area. The resolution index and each version's topology are
+ * cached per container (grid-cache.ts).
  */
 import {
-  type ActiveGrid,
   buildGrid,
-  ConflictError,
+  canReadCell,
+  canReadZone,
   type GridReport,
   NotFoundError,
-  openActiveGrid,
+  narrowCoverage,
+  narrowWarnings,
   type PolygonGeometry,
+  readableCells,
+  readableZones,
   resolvePoint,
 } from '@gridpatrol/core';
 import {
   activateGridVersion,
   geometriesOf,
   getCell,
-  getGridPointer,
+  getCellsByIds,
   getGridReport,
   getGridVersion,
   getZone,
+  getZonesByIds,
   keys,
   listCells,
   listGridVersions,
   listZoneCells,
   listZones,
-  loadActiveArtifact,
+  pageOfIds,
   storeBuiltGrid,
 } from '@gridpatrol/store';
+import { activeGrid } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
-
-let held: ActiveGrid | undefined;
-
-async function activeGrid(): Promise<ActiveGrid> {
-  const loaded = await loadActiveArtifact(held?.version);
-  if (!loaded) throw noActiveGrid();
-  if (loaded.artifact)
-    held = openActiveGrid(loaded.version, loaded.artifact.indexChunks, loaded.artifact.sidecar);
-  if (!held || held.version !== loaded.version) throw new Error('grid cache out of step');
-  return held;
-}
-
-const noActiveGrid = () => new ConflictError('No grid version is active yet: import one and activate it.');
-
-/** The version a read names, or the active one. */
-async function readableVersion(version: number | undefined): Promise<number> {
-  if (version !== undefined) {
-    const meta = await getGridVersion(version);
-    if (!meta || meta.status === 'writing') throw new NotFoundError('grid version', String(version));
-    return version;
-  }
-  const { activeVersion } = await getGridPointer();
-  if (activeVersion === undefined) throw noActiveGrid();
-  return activeVersion;
-}
+import { gridScope } from '../scope';
 
 const feature = (properties: Record<string, unknown>, geometry: PolygonGeometry) => ({
   type: 'Feature' as const,
@@ -65,6 +47,32 @@ const feature = (properties: Record<string, unknown>, geometry: PolygonGeometry)
 
 function collection(features: ReturnType<typeof feature>[], cursor: string | undefined) {
   return { type: 'FeatureCollection' as const, features, ...(cursor ? { cursor } : {}) };
+}
+
+type Caller = Parameters<typeof gridScope>[0];
+interface ListQuery {
+  version?: number | undefined;
+  cursor?: string | undefined;
+  limit?: number | undefined;
+}
+
+/** A page of the cells the caller may read: the whole index for the city, else their cells by key. */
+async function scopedCells(caller: Caller, query: ListQuery) {
+  const { scope, topology } = await gridScope(caller, query.version);
+  const version = topology.version;
+  const ids = readableCells(scope);
+  if (ids === 'all') return { version, ...(await listCells(version, query.cursor, query.limit ?? 100)) };
+  const page = pageOfIds(ids, `cells:${version}`, query.cursor, query.limit ?? 100);
+  return { version, items: await getCellsByIds(version, page.ids), cursor: page.cursor };
+}
+
+async function scopedZones(caller: Caller, query: ListQuery) {
+  const { scope, topology } = await gridScope(caller, query.version);
+  const version = topology.version;
+  const ids = readableZones(scope);
+  if (ids === 'all') return { version, ...(await listZones(version, query.cursor, query.limit ?? 100)) };
+  const page = pageOfIds(ids, `zones:${version}`, query.cursor, query.limit ?? 100);
+  return { version, items: await getZonesByIds(version, page.ids), cursor: page.cursor };
 }
 
 export const handler = httpHandler('grid', {
@@ -80,53 +88,63 @@ export const handler = httpHandler('grid', {
 
   listGridVersions: async ({ query }) => ({ body: await listGridVersions(query.cursor, query.limit) }),
 
-  getGridVersion: async ({ params }) => {
+  getGridVersion: async ({ caller, params }) => {
     const meta = await getGridVersion(params.version);
     if (!meta) throw new NotFoundError('grid version', String(params.version));
-    const report = meta.status === 'writing' ? undefined : await getGridReport(meta);
-    return { body: { ...meta, ...(report ? { report } : {}) } };
+    if (meta.status === 'writing') return { body: meta };
+    const { scope } = await gridScope(caller, params.version);
+    const report = (await getGridReport(meta)) as GridReport;
+    const narrowed = {
+      ...report,
+      warnings: narrowWarnings(scope, report.warnings),
+      coverage: narrowCoverage(scope, report.coverage),
+    };
+    return { body: { ...meta, report: narrowed } };
   },
 
   activateGridVersion: async ({ caller, params }) => ({
     body: await activateGridVersion(params.version, caller.id),
   }),
 
+  // Open to every role: a field app resolves its GPS point before reporting, and the answer (a cell
+  // id and name, its zone shares) is what the point itself tells anyone standing there.
   resolvePoint: async ({ query }) => ({
     body: resolvePoint(await activeGrid(), query, cityConfig().grid.snapToleranceM),
   }),
 
-  getCoverage: async ({ query }) => {
-    const version = await readableVersion(query.version);
-    const meta = await getGridVersion(version);
-    if (!meta) throw new NotFoundError('grid version', String(version));
+  getCoverage: async ({ caller, query }) => {
+    const { scope, topology } = await gridScope(caller, query.version);
+    const meta = await getGridVersion(topology.version);
+    if (!meta) throw new NotFoundError('grid version', String(topology.version));
     const report = (await getGridReport(meta)) as GridReport;
-    return { body: { gridVersion: version, ...report.coverage } };
+    return { body: { gridVersion: topology.version, ...narrowCoverage(scope, report.coverage) } };
   },
 
-  exportCells: async ({ query }) => {
-    const version = await readableVersion(query.version);
-    const page = await listCells(version, query.cursor, query.limit ?? 100);
-    const geometries = await geometriesOf(page.items.map((c) => keys.cell(version, c.id).pk));
-    const features = page.items.map((c, i) =>
+  exportCells: async ({ caller, query }) => {
+    const { version, items, cursor } = await scopedCells(caller, query);
+    const geometries = await geometriesOf(items.map((c) => keys.cell(version, c.id).pk));
+    const features = items.map((c, i) =>
       feature({ ...c, gridVersion: version }, geometries[i] as PolygonGeometry),
     );
-    return { raw: JSON.stringify(collection(features, page.cursor)), contentType: 'application/geo+json' };
+    return { raw: JSON.stringify(collection(features, cursor)), contentType: 'application/geo+json' };
   },
 
-  exportZones: async ({ query }) => {
-    const version = await readableVersion(query.version);
-    const page = await listZones(version, query.cursor, query.limit ?? 100);
-    const geometries = await geometriesOf(page.items.map((z) => keys.zone(version, z.id).pk));
-    const features = page.items.map((z, i) =>
+  exportZones: async ({ caller, query }) => {
+    const { version, items, cursor } = await scopedZones(caller, query);
+    const geometries = await geometriesOf(items.map((z) => keys.zone(version, z.id).pk));
+    const features = items.map((z, i) =>
       feature({ ...z, gridVersion: version }, geometries[i] as PolygonGeometry),
     );
-    return { raw: JSON.stringify(collection(features, page.cursor)), contentType: 'application/geo+json' };
+    return { raw: JSON.stringify(collection(features, cursor)), contentType: 'application/geo+json' };
   },
 
-  listCells: async ({ query }) => {
-    const version = await readableVersion(query.version);
+  listCells: async ({ caller, query }) => {
     if (query.zone) {
-      const page = await listZoneCells(version, query.zone, query.cursor, query.limit);
+      const { scope, topology } = await gridScope(caller, query.version);
+      // Every cell touching a readable zone is readable too (policy), so the zone's index partition
+      // is the scoped list.
+      if (!canReadZone(scope, query.zone)) throw new NotFoundError('zone', query.zone);
+      const page = await listZoneCells(topology.version, query.zone, query.cursor, query.limit);
       return {
         body: {
           items: page.items.map(({ cellId, ...rest }) => ({ id: cellId, ...rest })),
@@ -134,25 +152,27 @@ export const handler = httpHandler('grid', {
         },
       };
     }
-    return { body: await listCells(version, query.cursor, query.limit) };
+    const { items, cursor } = await scopedCells(caller, query);
+    return { body: { items, cursor } };
   },
 
-  getCell: async ({ params, query }) => {
-    const version = await readableVersion(query.version);
-    const cell = await getCell(version, params.id);
+  getCell: async ({ caller, params, query }) => {
+    const { scope, topology } = await gridScope(caller, query.version);
+    const cell = canReadCell(scope, params.id) ? await getCell(topology.version, params.id) : undefined;
     if (!cell) throw new NotFoundError('cell', params.id);
     const { geometry, ...props } = cell;
-    return { body: feature({ ...props, gridVersion: version }, geometry) };
+    return { body: feature({ ...props, gridVersion: topology.version }, geometry) };
   },
 
-  listZones: async ({ query }) => {
-    const version = await readableVersion(query.version);
-    return { body: await listZones(version, query.cursor, query.limit) };
+  listZones: async ({ caller, query }) => {
+    const { items, cursor } = await scopedZones(caller, query);
+    return { body: { items, cursor } };
   },
 
-  getZone: async ({ params, query }) => {
-    const version = await readableVersion(query.version);
-    const zone = await getZone(version, params.id);
+  getZone: async ({ caller, params, query }) => {
+    const { scope, topology } = await gridScope(caller, query.version);
+    const version = topology.version;
+    const zone = canReadZone(scope, params.id) ? await getZone(version, params.id) : undefined;
     if (!zone) throw new NotFoundError('zone', params.id);
     const cells = [];
     let cursor: string | undefined;

@@ -1,17 +1,51 @@
-import { canManagePerson, ForbiddenError, Person } from '@gridpatrol/core';
-import { getPerson, putPerson } from '@gridpatrol/store';
+/**
+ * People: the caller, lists and records of their area, and creating or replacing a person. Who may
+ * see and change whom is core policy's; lists read only the caller's membership partitions.
+ */
+import {
+  assignmentProblems,
+  canManagePerson,
+  canReadPerson,
+  ForbiddenError,
+  NotFoundError,
+  Person,
+  planPeopleList,
+  UnprocessableError,
+} from '@gridpatrol/core';
+import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
+import { cityConfig } from '../runtime';
+import { peopleScope } from '../scope';
 
 export const handler = httpHandler('people', {
   getMe: async ({ caller }) => ({ body: caller }),
 
+  listPeople: async ({ caller, query }) => {
+    const { scope, topology } = await peopleScope(caller);
+    const partitions = planPeopleList(scope, topology, query);
+    return { body: await listPeople(partitions, query) };
+  },
+
+  getPerson: async ({ caller, params }) => {
+    const { scope } = await peopleScope(caller);
+    const person = await getPerson(params.id);
+    if (!person || !canReadPerson(scope, person)) throw new NotFoundError('person', params.id);
+    return { body: person };
+  },
+
   putPerson: async ({ caller, params, body }) => {
     const person = Person.parse({ ...body, id: params.id });
+    const { scope, topology } = await peopleScope(caller);
     const existing = await getPerson(params.id);
-    if (!canManagePerson(caller, person, existing)) {
-      throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role}.`);
+    if (!canManagePerson(scope, caller, person, existing)) {
+      throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);
     }
-    await putPerson(person);
-    return { status: existing ? 200 : 201, body: person };
+    const offices = cityConfig().offices.map((o) => o.id);
+    const problems = assignmentProblems(person, offices, topology);
+    if (problems.length > 0) {
+      throw new UnprocessableError(`Unknown office, zones or cells for '${params.id}'.`, problems);
+    }
+    const saved = await savePerson(person, existing);
+    return { status: existing ? 200 : 201, body: saved };
   },
 });

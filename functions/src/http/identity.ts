@@ -3,7 +3,7 @@
  * JWT authorizer fills in AWS and the local server fills after verifying a dev token. The role and
  * area come from the person record, not the token, so a change takes effect within the cache time.
  */
-import { ForbiddenError, type Person, UnauthenticatedError } from '@gridpatrol/core';
+import { assertMayAct, ForbiddenError, type PersonRecord, UnauthenticatedError } from '@gridpatrol/core';
 import { getPerson } from '@gridpatrol/store';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
@@ -25,11 +25,22 @@ export function personIdFromClaims(claims: Claims): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
-/** Short enough that a deactivation or a change of area takes effect well within a minute. */
-const CACHE_MS = Number(process.env.GRIDPATROL_CALLER_CACHE_MS ?? 30_000);
-const cache = new Map<string, { person: Person | undefined; at: number }>();
+/** A deactivation or a change of area must take effect within a minute (the issue's promise). */
+export const CALLER_CACHE_MAX_MS = 60_000;
 
-async function loadPerson(id: string): Promise<Person | undefined> {
+/**
+ * How long a caller's person record is reused: 30 s unless GRIDPATROL_CALLER_CACHE_MS says
+ * otherwise (0 in tests), never more than a minute whatever the setting.
+ */
+export function callerCacheMs(setting: string | undefined): number {
+  const ms = Number(setting ?? 30_000);
+  return Number.isFinite(ms) ? Math.min(Math.max(ms, 0), CALLER_CACHE_MAX_MS) : 30_000;
+}
+
+const CACHE_MS = callerCacheMs(process.env.GRIDPATROL_CALLER_CACHE_MS);
+const cache = new Map<string, { person: PersonRecord | undefined; at: number }>();
+
+async function loadPerson(id: string): Promise<PersonRecord | undefined> {
   const hit = cache.get(id);
   if (hit && Date.now() - hit.at < CACHE_MS) return hit.person;
   const person = await getPerson(id);
@@ -38,12 +49,12 @@ async function loadPerson(id: string): Promise<Person | undefined> {
 }
 
 /** The caller's active person record, or 401/403. */
-export async function authenticate(event: APIGatewayProxyEventV2): Promise<Person> {
+export async function authenticate(event: APIGatewayProxyEventV2): Promise<PersonRecord> {
   const claims = readClaims(event);
   const id = claims && personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
   const person = await loadPerson(id);
   if (!person) throw new ForbiddenError(`No person record for '${id}'.`);
-  if (!person.active) throw new ForbiddenError(`The account '${id}' is deactivated.`);
+  assertMayAct(person);
   return person;
 }

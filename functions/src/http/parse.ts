@@ -3,7 +3,14 @@
  * query string and JSON body, each checked by the route's zod schema. Problems name where they are
  * ("body.lon", "query.cursor").
  */
-import { BadRequestError, DomainError, zodIssuesToDetails } from '@gridpatrol/core';
+import {
+  BadRequestError,
+  DomainError,
+  SERVER_OWNED_FIELDS,
+  serverOwnedFieldsIn,
+  UnprocessableError,
+  zodIssuesToDetails,
+} from '@gridpatrol/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import type { z } from 'zod';
 import type { RouteDef } from '../manifest-types';
@@ -44,11 +51,25 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   }
 }
 
+/**
+ * A body setting a server-owned field (ids, status, versions, timestamps, reporter) is a 422 naming
+ * each one, checked before the schema: a client that thinks it set them must learn it did not.
+ */
+export function refuseServerOwned(route: RouteDef, body: unknown): void {
+  const details = serverOwnedFieldsIn(body, route.serverOwned ?? SERVER_OWNED_FIELDS);
+  if (details.length === 0) return;
+  throw new UnprocessableError(
+    `These fields are set by the server, not by clients: ${details.map((d) => d.path.slice(5)).join(', ')}.`,
+    details,
+  );
+}
+
 export function parseInput(route: RouteDef, event: APIGatewayProxyEventV2): ParsedInput {
   const req = route.request;
-  return {
-    params: check(req?.params, event.pathParameters ?? {}, 'params'),
-    query: check(req?.query, event.queryStringParameters ?? {}, 'query'),
-    body: req?.body ? check(req.body, readJsonBody(event), 'body') : undefined,
-  };
+  const params = check(req?.params, event.pathParameters ?? {}, 'params');
+  const query = check(req?.query, event.queryStringParameters ?? {}, 'query');
+  if (!req?.body) return { params, query, body: undefined };
+  const raw = readJsonBody(event);
+  refuseServerOwned(route, raw);
+  return { params, query, body: check(req.body, raw, 'body') };
 }

@@ -40,9 +40,15 @@ export interface GridReport {
   coverage: CoverageReport;
 }
 
-/** What a resolution needs beside the geometry index: names and zones of each cell. */
+/**
+ * What a resolution needs beside the geometry index: names and zones of each cell; and, for access
+ * scopes (policy.ts), each zone's office and name, so that cell → zones, zone → cells and
+ * zone → office are known in memory from the cached grid. `zones` is absent in sidecars written
+ * before scopes existed; `gridTopology` then derives the zones from the cells' shares.
+ */
 export interface ResolutionSidecar {
   cells: Record<string, { name: string; primaryZone: string | null; zones: ZoneShare[] }>;
+  zones?: Record<string, { office: string; name: string }>;
 }
 
 export interface BuiltGrid {
@@ -129,9 +135,11 @@ export function buildGrid(cellsInput: unknown, zonesInput: unknown, opts: BuildO
     cellCount: overlay.zones.get(f.properties.id)?.cellCount ?? 0,
     geometry: f.geometry,
   }));
-  const sidecar: ResolutionSidecar = { cells: {} };
+  const sidecarZones: NonNullable<ResolutionSidecar['zones']> = {};
+  const sidecar: ResolutionSidecar = { cells: {}, zones: sidecarZones };
   for (const c of cellRecords)
     sidecar.cells[c.id] = { name: c.name, primaryZone: c.primaryZone, zones: c.zones };
+  for (const z of zoneRecords) sidecarZones[z.id] = { office: z.office, name: z.name };
   const warnings = problems.filter((p) => p.severity === 'warning');
   return {
     cells: cellRecords,

@@ -9,5 +9,6 @@ export * from './grid-api';
 export * from './grid-build';
 export * from './grid-resolve';
 export * from './people';
+export * from './policy';
 export * from './roles';
 export * from './validation';

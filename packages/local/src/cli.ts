@@ -1,15 +1,33 @@
 /**
  * The `gridpatrol` command line: `start` runs the embedded default (DynamoDB Local, the city's
- * seed, the HTTP API on localhost); `token` prints a dev bearer token for a person.
+ * seed, the HTTP API on localhost); `token` prints a dev bearer token for a person; `grid import` and
+ * `people import` load files of any size; `people cognito-command` prints how to give a person a login.
  */
 import { readFileSync } from 'node:fs';
-import { buildGrid, COORD_SYSTEMS, type CoordSys, DomainError, type ImportProblem } from '@gridpatrol/core';
+import {
+  buildGrid,
+  COORD_SYSTEMS,
+  type CoordSys,
+  DomainError,
+  type GridTopology,
+  gridTopology,
+  type ImportProblem,
+  type ResolutionSidecar,
+} from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
-import { activateGridVersion, storeBuiltGrid } from '@gridpatrol/store';
+import {
+  activateGridVersion,
+  getGridPointer,
+  getPerson,
+  importPeople,
+  loadSidecar,
+  storeBuiltGrid,
+} from '@gridpatrol/store';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
 import { DATA_DIR } from './paths';
+import { readPeopleFile } from './people-import';
 import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
@@ -39,6 +57,8 @@ program
     try {
       const { people } = await seedCity(config);
       const key = devKey(DATA_DIR);
+      // Tokens first: once /health answers, the banner with every token is already printed.
+      const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));
       server = await startLocalServer({ config, tokenKey: key, port: Number(opts.port) });
       const lines = [
         '',
@@ -48,10 +68,10 @@ program
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
-      for (const p of people) {
+      people.forEach((p, i) => {
         lines.push(`  ${p.role.padEnd(13)} ${p.id.padEnd(16)} ${p.name}`);
-        lines.push(`    ${await issueDevToken(key, p.id)}`);
-      }
+        lines.push(`    ${tokens[i]}`);
+      });
       lines.push('', 'Try:', `  curl ${server.url}/health`);
       lines.push(
         `  curl -H "Authorization: Bearer $(npx gridpatrol token admin)" ${server.url}/me`,
@@ -168,6 +188,96 @@ grid
           await activateGridVersion(meta.version, 'cli');
           console.log(`Grid version ${meta.version} is now active.`);
         }
+      } finally {
+        await db.stop();
+      }
+    },
+  );
+
+async function activeTopology(): Promise<Pick<GridTopology, 'zoneCells' | 'cellZones'>> {
+  const pointer = await getGridPointer();
+  if (pointer.activeVersion === undefined || !pointer.artifact)
+    return { zoneCells: new Map(), cellZones: new Map() };
+  const sidecar = (await loadSidecar(pointer.activeVersion, pointer.artifact)) as ResolutionSidecar;
+  return gridTopology(pointer.activeVersion, sidecar);
+}
+
+const people = program
+  .command('people')
+  .description('People: officers, grid leaders and workers, volunteers.');
+people
+  .command('import')
+  .description(
+    'Create or replace people from a CSV or JSON file. Every row is checked first; one bad row and nothing is imported.',
+  )
+  .argument('<file>', 'a .csv file (columns in packages/local/src/people-import.ts, README) or a .json array')
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to write to (default: the local table of the city)')
+  .option(
+    '--endpoint <url>',
+    'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else the running `npm start`, else a DynamoDB Local of its own)',
+  )
+  .action(async (file: string, opts: { city: string; table?: string; endpoint?: string }) => {
+    const config = readCityConfig(opts.city);
+    let text: string;
+    try {
+      text = readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new Error(`${file}: ${(err as Error).message}`);
+    }
+    const format = /\.json$/i.test(file) ? 'json' : 'csv';
+    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+    try {
+      const offices = config.offices.map((o) => o.id);
+      const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology());
+      if (problems.length > 0) {
+        console.error(
+          `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported.`,
+        );
+        for (const p of problems.slice(0, 100))
+          console.error(`  ${p.where}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
+        if (problems.length > 100) console.error(`  ... and ${problems.length - 100} more`);
+        process.exitCode = 2;
+        return;
+      }
+      await importPeople(rows);
+      console.log(`Imported ${rows.length} people into ${db.tableName}.`);
+    } finally {
+      await db.stop();
+    }
+  });
+
+people
+  .command('cognito-command')
+  .description(
+    "Print the AWS CLI commands that create a person's Cognito user and put it in their role's group.",
+  )
+  .argument('<personId>')
+  .requiredOption('--user-pool-id <id>', 'the stack output UserPoolId')
+  .option('--username <name>', 'sign-in name (default: the person id)')
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to read the person from (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for import')
+  .action(
+    async (
+      personId: string,
+      opts: { userPoolId: string; username?: string; city: string; table?: string; endpoint?: string },
+    ) => {
+      const config = readCityConfig(opts.city);
+      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+      try {
+        const person = await getPerson(personId);
+        if (!person) throw new Error(`No person '${personId}'.`);
+        const user = opts.username ?? person.id;
+        console.log(
+          [
+            `aws cognito-idp admin-create-user --user-pool-id ${opts.userPoolId} --username ${user} \\`,
+            `  --user-attributes Name=custom:person_id,Value=${person.id}`,
+            `aws cognito-idp admin-add-user-to-group --user-pool-id ${opts.userPoolId} --username ${user} --group-name ${person.role}`,
+          ].join('\n'),
+        );
       } finally {
         await db.stop();
       }

@@ -23,10 +23,15 @@ export interface DemoArea {
   zones: string[];
   /** Cells of the first sub-district (street), in id order. */
   cells: string[];
+  /** Zones of the second office, in id order: the area the west people serve (out of the east's scope). */
+  westZones: string[];
+  /** Cells touching only zones of the second office, in id order. */
+  westCells: string[];
 }
 
 function demoPeople(config: CityConfig, area: DemoArea): Person[] {
   const office = config.offices[0]?.id;
+  const west = config.offices[1]?.id;
   const [z1, z2] = area.zones;
   const cells = area.cells;
   const raw: unknown[] = [
@@ -79,6 +84,24 @@ function demoPeople(config: CityConfig, area: DemoArea): Person[] {
       office,
       cells: cells.slice(0, 1),
     },
+    // A second office, so that every east role has people, zones and cells outside its scope.
+    { id: 'sup-west', name: '钱所长 Qian (West Office head)', role: 'supervisor', office: west },
+    {
+      id: 'officer-wang',
+      name: '王警官 Wang (zone officer, west)',
+      role: 'zone_officer',
+      office: west,
+      zones: area.westZones.slice(0, 1),
+      capacity: 10,
+    },
+    {
+      id: 'worker-he',
+      name: '何网格员 He (grid worker, west)',
+      role: 'grid_worker',
+      office: west,
+      cells: area.westCells.slice(0, 2),
+      capacity: 8,
+    },
   ];
   return raw.map((p) => PersonSchema.parse(p));
 }
@@ -109,14 +132,25 @@ async function seedDemoGrid(config: CityConfig): Promise<DemoArea> {
   const meta = await storeBuiltGrid(built, ADMIN_ID);
   await activateGridVersion(meta.version, ADMIN_ID);
   const office = config.offices[0]?.id;
+  const west = config.offices[1]?.id;
   const firstStreet = built.cells[0]?.street;
-  return {
-    zones: built.zones
-      .filter((z) => z.office === office)
+  const zonesOf = (o: string | undefined) =>
+    built.zones
+      .filter((z) => z.office === o)
       .map((z) => z.id)
-      .sort(),
+      .sort();
+  const westZones = zonesOf(west);
+  const firstWest = westZones[0];
+  return {
+    zones: zonesOf(office),
     cells: built.cells
       .filter((c) => c.street === firstStreet)
+      .map((c) => c.id)
+      .sort(),
+    westZones,
+    // Cells wholly in the west officer's first zone: out of every east person's scope.
+    westCells: built.cells
+      .filter((c) => c.zones.length > 0 && c.zones.every((s) => s.zoneId === firstWest))
       .map((c) => c.id)
       .sort(),
   };

@@ -391,3 +391,44 @@ export async function storeBuiltGrid(
     onProgress,
   );
 }
+
+/**
+ * The resolution sidecar of a version alone (cell names and zones, zone offices), without the
+ * point index: what access scopes need. One GetItem for the version's meta (none when `artifact`
+ * is given, e.g. from the pointer) and one BatchGetItem for its few chunks.
+ */
+export async function loadSidecar(
+  version: number,
+  artifact?: GridVersionMeta['artifact'],
+): Promise<unknown | undefined> {
+  const where = artifact ?? (await getGridVersion(version))?.artifact;
+  if (!where) return undefined;
+  const n = where.chunks - where.indexChunks;
+  if (n > 100) throw new UnprocessableError(`The grid sidecar has ${n} chunks; at most 100 fit one read.`);
+  const items = await batchGet(
+    Array.from({ length: n }, (_, i) => keys.gridArtifactChunk(version, where.indexChunks + i)),
+  );
+  return unpackJson(
+    items.map((item, i) => {
+      if (!item) throw new Error(`grid version ${version}: sidecar chunk ${i} is missing`);
+      return item.bytes as Uint8Array;
+    }),
+  );
+}
+
+async function getByIds<T>(keyOf: (id: string) => { pk: string; sk: string }, ids: readonly string[]) {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const items = await batchGet(ids.slice(i, i + 100).map((id) => primaryKey(keyOf(id))));
+    for (const item of items) if (item) out.push(strip<T>(item));
+  }
+  return out;
+}
+
+/** Cells of a version by id, in the order given; missing ones are left out. */
+export const getCellsByIds = (version: number, ids: readonly string[]) =>
+  getByIds<StoredCell>((id) => keys.cell(version, id), ids);
+
+/** Zones of a version by id, in the order given; missing ones are left out. */
+export const getZonesByIds = (version: number, ids: readonly string[]) =>
+  getByIds<StoredZone>((id) => keys.zone(version, id), ids);

@@ -9,7 +9,23 @@ const part = (n: number) => String(n).padStart(4, '0');
 export const keys = {
   /** The city's own record: seed marker. */
   city: () => ({ pk: 'CITY', sk: 'META' }),
-  person: (id: string) => ({ pk: `PERSON#${id}`, sk: 'PERSON' }),
+  /** A person; the index lists everyone, by role then id (the city admin's unfiltered list). */
+  person: (id: string, role: string) => ({
+    pk: `PERSON#${id}`,
+    sk: 'PERSON',
+    gsi1pk: 'PEOPLE#ALL',
+    gsi1sk: `${role}#${id}`,
+  }),
+  /**
+   * A copy of a person under each office, zone and cell they serve; the index lists the people of
+   * one of them, by role then id, so a list scoped to an area is a Query on that area's partitions.
+   */
+  personMembership: (id: string, role: string, kind: 'office' | 'zone' | 'cell', areaId: string) => ({
+    pk: `PERSON#${id}`,
+    sk: `MEMBER#${kind.toUpperCase()}#${areaId}`,
+    gsi1pk: `PEOPLE#${kind.toUpperCase()}#${areaId}`,
+    gsi1sk: `${role}#${id}`,
+  }),
 
   /** Which grid version is active, and the last version number handed out. */
   gridPointer: () => ({ pk: 'GRID', sk: 'POINTER' }),

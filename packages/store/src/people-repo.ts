@@ -1,21 +1,181 @@
-import { GetCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
-import { Person } from '@gridpatrol/core';
+/**
+ * People and their memberships. A person is one item, plus one copy per office, zone and cell they
+ * serve (`keys.personMembership`), so that a list scoped to an area is a Query on that area's index
+ * partitions, never a fetch-then-filter. A write replaces the person and every membership in one
+ * transaction, conditioned on the version it read, so lists never show a half-moved person.
+ */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import {
+  ConflictError,
+  type PeoplePartition,
+  type Person,
+  PersonRecord,
+  type Role,
+  UnprocessableError,
+} from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
-import { keys } from './keys';
+import { decodeAfterCursor, encodeAfterCursor, type Page } from './cursor';
+import { keys, primaryKey } from './keys';
 
 const ENTITY = 'person';
 
-export async function getPerson(id: string): Promise<Person | undefined> {
-  const out = await documentClient().send(new GetCommand({ TableName: tableName(), Key: keys.person(id) }));
-  if (!out.Item) return undefined;
-  return Person.parse(out.Item);
+function toRecord(item: Record<string, unknown>): PersonRecord {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, ...rest } = item;
+  return PersonRecord.parse(rest);
 }
 
-export async function putPerson(person: Person): Promise<void> {
-  await documentClient().send(
-    new PutCommand({
-      TableName: tableName(),
-      Item: { ...keys.person(person.id), entity: ENTITY, ...person, updatedAt: new Date().toISOString() },
-    }),
+export async function getPerson(id: string): Promise<PersonRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: primaryKey(keys.person(id, '')) }),
   );
+  return out.Item ? toRecord(out.Item) : undefined;
+}
+
+function membershipKeys(p: Person) {
+  return [
+    ...(p.office ? [keys.personMembership(p.id, p.role, 'office', p.office)] : []),
+    ...[...new Set(p.zones)].map((z) => keys.personMembership(p.id, p.role, 'zone', z)),
+    ...[...new Set(p.cells)].map((c) => keys.personMembership(p.id, p.role, 'cell', c)),
+  ];
+}
+
+/**
+ * Creates or replaces a person with all their memberships, atomically: memberships no longer
+ * present are deleted in the same transaction. `existing` is the record the caller read (undefined
+ * for a new person); a concurrent change in between is a 409.
+ *
+ * @example const saved = await savePerson(person, await getPerson(person.id));
+ */
+export async function savePerson(person: Person, existing: PersonRecord | undefined): Promise<PersonRecord> {
+  const now = new Date().toISOString();
+  const record: PersonRecord = {
+    ...person,
+    version: (existing?.version ?? 0) + 1,
+    createdAt: existing?.createdAt ?? now,
+    updatedAt: now,
+  };
+  const table = tableName();
+  const members = membershipKeys(person);
+  const keep = new Set(members.map((k) => k.sk));
+  const dropped = existing ? membershipKeys(existing).filter((k) => !keep.has(k.sk)) : [];
+  const items = 1 + members.length + dropped.length;
+  if (items > 100) {
+    throw new UnprocessableError(
+      `Changing '${person.id}' touches ${items} items; one transaction holds 100. Change fewer zones or cells at once.`,
+      [{ path: 'body.cells', message: 'too many changes at once' }],
+    );
+  }
+  const condition = existing
+    ? existing.version === undefined
+      ? { ConditionExpression: 'attribute_not_exists(version)' }
+      : { ConditionExpression: 'version = :v', ExpressionAttributeValues: { ':v': existing.version } }
+    : { ConditionExpression: 'attribute_not_exists(pk)' };
+  try {
+    await documentClient().send(
+      new TransactWriteCommand({
+        TransactItems: [
+          {
+            Put: {
+              TableName: table,
+              Item: { ...keys.person(person.id, person.role), entity: ENTITY, ...record },
+              ...condition,
+            },
+          },
+          ...members.map((k) => ({
+            Put: { TableName: table, Item: { ...k, entity: 'person_membership', ...record } },
+          })),
+          ...dropped.map((k) => ({ Delete: { TableName: table, Key: primaryKey(k) } })),
+        ],
+      }),
+    );
+  } catch (err) {
+    if (err instanceof TransactionCanceledException) {
+      throw new ConflictError(
+        `'${person.id}' was changed by someone else meanwhile. Read it again and retry.`,
+      );
+    }
+    throw err;
+  }
+  return record;
+}
+
+/** Reads the current record, then saves over it (seed, CLI import). */
+export async function putPerson(person: Person): Promise<PersonRecord> {
+  return savePerson(person, await getPerson(person.id));
+}
+
+const partitionPk = (p: PeoplePartition) =>
+  p.kind === 'all' ? keys.person('', '').gsi1pk : keys.personMembership('', '', p.kind, p.id).gsi1pk;
+
+/**
+ * A page of the people in the union of `partitions`, by role then id, each person once. Every
+ * partition is read from the cursor on with the page's limit, then merged: a page costs one Query
+ * per partition (bounded by the policy's MAX_PEOPLE_PARTITIONS), whatever the list's length.
+ *
+ * @example await listPeople([{ kind: 'cell', id: 'C-1' }], { role: 'grid_worker', limit: 50 })
+ */
+export async function listPeople(
+  partitions: readonly PeoplePartition[],
+  opts: { role?: Role | undefined; cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<PersonRecord>> {
+  const limit = opts.limit ?? 50;
+  const pks = partitions.map(partitionPk);
+  const list = createHash('sha256')
+    .update(JSON.stringify([pks, opts.role ?? '']))
+    .digest('base64url')
+    .slice(0, 16);
+  const after = decodeAfterCursor(opts.cursor, list);
+  // Sort keys are `role#id` with ids of [A-Za-z0-9_.@-]: '!' sorts below every id character and
+  // '~' above, so `after!` is the first key after `after`, and `role#~` the last of a role.
+  const prefix = opts.role ? `${opts.role}#` : '!';
+  const lo = after !== undefined && `${after}!` > prefix ? `${after}!` : prefix;
+  const hi = opts.role ? `${opts.role}#~` : '~';
+  const pages = await Promise.all(
+    pks.map((pk) =>
+      documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
+          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
+          Limit: limit,
+        }),
+      ),
+    ),
+  );
+  const bySk = new Map<string, Record<string, unknown>>();
+  for (const page of pages) for (const item of page.Items ?? []) bySk.set(String(item.gsi1sk), item);
+  const sorted = [...bySk.keys()].sort();
+  const taken = sorted.slice(0, limit);
+  const more = sorted.length > limit || pages.some((p) => p.LastEvaluatedKey !== undefined);
+  const items = taken.flatMap((sk) => {
+    const item = bySk.get(sk);
+    return item ? [toRecord(item)] : [];
+  });
+  const last = taken[taken.length - 1];
+  return { items, ...(more && last !== undefined ? { cursor: encodeAfterCursor(list, last) } : {}) };
+}
+
+/**
+ * Writes many people (the CLI import), each with its memberships in its own transaction, a few at
+ * a time. Call only with rows that all passed validation: the import is all or nothing up front.
+ */
+export async function importPeople(
+  people: readonly Person[],
+  onProgress?: (written: number) => void,
+  parallel = 8,
+): Promise<void> {
+  let next = 0;
+  let written = 0;
+  const worker = async () => {
+    while (next < people.length) {
+      const person = people[next++];
+      if (!person) break;
+      await putPerson(person);
+      onProgress?.(++written);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
 }

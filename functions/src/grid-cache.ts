@@ -1,0 +1,88 @@
+/**
+ * Per-container caches of the grid, shared by every handler group. Grid versions never change once
+ * written, so a version's topology or index is cached for good; what can change is which version is
+ * active, and that costs one GetItem (the pointer) per request.
+ *
+ * - `activeGrid()`: the point index and sidecar of the active version (resolution; grid group).
+ * - `gridTopology(version?)`: cells, zones and offices of a version (access scopes; every group).
+ *   Loads the sidecar only, never the index, so the people group stays light.
+ */
+import {
+  type ActiveGrid,
+  gridTopology as buildTopology,
+  ConflictError,
+  type GridTopology,
+  NotFoundError,
+  openActiveGrid,
+  type ResolutionSidecar,
+} from '@gridpatrol/core';
+import { getGridPointer, getGridVersion, loadActiveArtifact, loadSidecar } from '@gridpatrol/store';
+
+let held: ActiveGrid | undefined;
+
+export const noActiveGrid = () =>
+  new ConflictError('No grid version is active yet: import one and activate it.');
+
+export async function activeGrid(): Promise<ActiveGrid> {
+  const loaded = await loadActiveArtifact(held?.version);
+  if (!loaded) throw noActiveGrid();
+  if (loaded.artifact)
+    held = openActiveGrid(loaded.version, loaded.artifact.indexChunks, loaded.artifact.sidecar);
+  if (!held || held.version !== loaded.version) throw new Error('grid cache out of step');
+  return held;
+}
+
+/** A few versions: the active one and the odd older one a manager reads. */
+const TOPOLOGIES_KEPT = 4;
+const topologies = new Map<number, GridTopology>();
+
+function remember(topology: GridTopology): GridTopology {
+  topologies.delete(topology.version);
+  topologies.set(topology.version, topology);
+  while (topologies.size > TOPOLOGIES_KEPT) {
+    const oldest = topologies.keys().next().value;
+    if (oldest === undefined) break;
+    topologies.delete(oldest);
+  }
+  return topology;
+}
+
+/**
+ * The topology of `version` (a readable, non-`writing` one; 404 otherwise), or of the active
+ * version; undefined when no version is active and none was named.
+ *
+ * @example const topo = await gridTopology(query.version); const scope = scopeOf(caller, topo);
+ */
+export async function gridTopology(version?: number): Promise<GridTopology | undefined> {
+  if (version !== undefined) {
+    const hit = topologies.get(version);
+    if (hit) return hit;
+    const meta = await getGridVersion(version);
+    if (!meta || meta.status === 'writing') throw new NotFoundError('grid version', String(version));
+    const sidecar = (await loadSidecar(version, meta.artifact)) as ResolutionSidecar;
+    return remember(buildTopology(version, sidecar));
+  }
+  const pointer = await getGridPointer();
+  if (pointer.activeVersion === undefined || !pointer.artifact) return undefined;
+  const active = pointer.activeVersion;
+  const hit = topologies.get(active);
+  if (hit) return hit;
+  if (held?.version === active) return remember(buildTopology(active, held.sidecar));
+  const sidecar = (await loadSidecar(active, pointer.artifact)) as ResolutionSidecar;
+  return remember(buildTopology(active, sidecar));
+}
+
+/** As gridTopology, but a read of the grid needs one: no active grid is a 409. */
+export async function requireTopology(version?: number): Promise<GridTopology> {
+  const topology = await gridTopology(version);
+  if (!topology) throw noActiveGrid();
+  return topology;
+}
+
+/** An empty grid, for scopes when no version is active yet (people routes before the first import). */
+export const EMPTY_TOPOLOGY: GridTopology = {
+  version: 0,
+  cellZones: new Map(),
+  zoneCells: new Map(),
+  zoneOffice: new Map(),
+};

@@ -1,0 +1,323 @@
+/**
+ * Who may see and do what: the one place that decides every access (DOMAIN.md, "Integrity").
+ * Handlers resolve the caller's scope here and ask these predicates; they never compare roles,
+ * offices, zones or cells themselves. Pure: the grid topology comes in as data.
+ *
+ * Scopes are resolved from the person record on each request (cached ≤ 30 s per container), never
+ * from the token, so a change of area or a deactivation takes effect within a minute.
+ *
+ *   city_admin            everything in the city
+ *   supervisor            the zones of their office, and every cell touching them
+ *   zone_officer          their zones, and every cell touching them
+ *   grid_leader / worker  their cells
+ *   volunteer             reports into their cells; reads only what they reported (and themselves)
+ *
+ * A cell "touches" a zone when it has a share in it at or above the sliver threshold (the overlay's
+ * rows, `cellZone` items). Objects outside a scope are answered as missing (404), never as 403, so
+ * that their existence does not leak.
+ */
+
+import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
+import type { CoverageReport } from './geo/overlay';
+import type { ImportProblem } from './geo/repair-types';
+import type { ResolutionSidecar } from './grid-build';
+import type { Person } from './people';
+import type { Role } from './roles';
+
+/** Cells, zones and offices of one grid version, as scopes need them; built once per version. */
+export interface GridTopology {
+  readonly version: number;
+  /** Zones each cell has a share in. */
+  readonly cellZones: ReadonlyMap<string, readonly string[]>;
+  /** Cells with a share in each zone, sorted by id; every zone of the version is a key. */
+  readonly zoneCells: ReadonlyMap<string, readonly string[]>;
+  /** Each zone's office ('' when an old sidecar did not record it). */
+  readonly zoneOffice: ReadonlyMap<string, string>;
+}
+
+/**
+ * The topology of a grid version from its resolution sidecar.
+ *
+ * @example gridTopology(3, built.sidecar).zoneCells.get('Z-01') // ['C-001', 'C-002']
+ */
+export function gridTopology(version: number, sidecar: ResolutionSidecar): GridTopology {
+  const cellZones = new Map<string, string[]>();
+  const zoneCells = new Map<string, string[]>();
+  const zoneOffice = new Map<string, string>();
+  for (const [id, info] of Object.entries(sidecar.zones ?? {})) {
+    zoneOffice.set(id, info.office);
+    zoneCells.set(id, []);
+  }
+  for (const [cellId, info] of Object.entries(sidecar.cells)) {
+    const zones = info.zones.map((s) => s.zoneId);
+    cellZones.set(cellId, zones);
+    for (const z of zones) {
+      const list = zoneCells.get(z) ?? [];
+      list.push(cellId);
+      zoneCells.set(z, list);
+      if (!zoneOffice.has(z)) zoneOffice.set(z, '');
+    }
+  }
+  for (const list of zoneCells.values()) list.sort();
+  return { version, cellZones, zoneCells, zoneOffice };
+}
+
+export type Scope =
+  | { readonly kind: 'city'; readonly personId: string; readonly role: Role }
+  | {
+      readonly kind: 'area';
+      readonly personId: string;
+      readonly role: Role;
+      readonly office: string | undefined;
+      readonly zones: ReadonlySet<string>;
+      readonly cells: ReadonlySet<string>;
+    }
+  | {
+      /** A volunteer: may report into `cells`, reads only their own reports. */
+      readonly kind: 'reporter';
+      readonly personId: string;
+      readonly role: Role;
+      readonly cells: ReadonlySet<string>;
+    };
+
+/**
+ * Refuses a person who may do nothing at all: an inactive account is a 403 on every route.
+ *
+ * @example assertMayAct({ ...officer, active: false }) // throws ForbiddenError
+ */
+export function assertMayAct(person: Person): void {
+  if (!person.active) throw new ForbiddenError(`The account '${person.id}' is deactivated.`);
+}
+
+function cellsTouching(zones: Iterable<string>, topology: GridTopology): Set<string> {
+  const cells = new Set<string>();
+  for (const z of zones) for (const c of topology.zoneCells.get(z) ?? []) cells.add(c);
+  return cells;
+}
+
+/**
+ * The caller's scope over one grid version.
+ *
+ * @example scopeOf(officerLi, topology) // { kind: 'area', zones: {'Z1'}, cells: {cells touching Z1} }
+ */
+export function scopeOf(person: Person, topology: GridTopology): Scope {
+  assertMayAct(person);
+  const base = { personId: person.id, role: person.role };
+  switch (person.role) {
+    case 'city_admin':
+      return { kind: 'city', ...base };
+    case 'supervisor': {
+      const zones = new Set<string>();
+      if (person.office)
+        for (const [z, office] of topology.zoneOffice) if (office === person.office) zones.add(z);
+      return { kind: 'area', ...base, office: person.office, zones, cells: cellsTouching(zones, topology) };
+    }
+    case 'zone_officer': {
+      const zones = new Set(person.zones);
+      return { kind: 'area', ...base, office: person.office, zones, cells: cellsTouching(zones, topology) };
+    }
+    case 'grid_leader':
+    case 'grid_worker':
+      return { kind: 'area', ...base, office: person.office, zones: new Set(), cells: new Set(person.cells) };
+    case 'volunteer':
+      return { kind: 'reporter', ...base, cells: new Set(person.cells) };
+  }
+}
+
+/** @example canReadCell(workerScope, 'C-001') // true for a cell the worker serves */
+export function canReadCell(scope: Scope, cellId: string): boolean {
+  if (scope.kind === 'city') return true;
+  return scope.kind === 'area' && scope.cells.has(cellId);
+}
+
+/** @example canReadZone(officerScope, 'Z-02') // false unless Z-02 is the officer's */
+export function canReadZone(scope: Scope, zoneId: string): boolean {
+  if (scope.kind === 'city') return true;
+  return scope.kind === 'area' && scope.zones.has(zoneId);
+}
+
+/**
+ * May the caller report a finding at this cell? Everyone of the area, volunteers into their cells.
+ *
+ * @example canReportAt(volunteerScope, 'C-001') // true when C-001 is one of the volunteer's cells
+ */
+export function canReportAt(scope: Scope, cellId: string): boolean {
+  if (scope.kind === 'city') return true;
+  return scope.cells.has(cellId);
+}
+
+/** What access to a finding depends on (the finding module of issue 5 plugs in here). */
+export interface FindingRef {
+  readonly cellId: string | null;
+  /** Zones the finding's point lies in (its cell's zones, or the zones of an unzoned point). */
+  readonly zones: readonly string[];
+  readonly reporterId: string;
+}
+
+/**
+ * Volunteers read only what they reported; area roles what lies in their cells or zones (and what
+ * they reported themselves, even if their area changed since).
+ *
+ * @example canReadFinding(volunteerScope, { cellId: 'C-1', zones: [], reporterId: 'someone-else' }) // false
+ */
+export function canReadFinding(scope: Scope, finding: FindingRef): boolean {
+  if (scope.kind === 'city') return true;
+  if (finding.reporterId === scope.personId) return true;
+  if (scope.kind === 'reporter') return false;
+  if (finding.cellId !== null && scope.cells.has(finding.cellId)) return true;
+  return finding.zones.some((z) => scope.zones.has(z));
+}
+
+const serves = (target: Person, scope: { zones: ReadonlySet<string>; cells: ReadonlySet<string> }) =>
+  target.zones.some((z) => scope.zones.has(z)) || target.cells.some((c) => scope.cells.has(c));
+
+/**
+ * Everyone reads themselves; a supervisor the people of their office and anyone serving their
+ * area; an officer or grid role anyone serving a zone or cell of theirs.
+ *
+ * @example canReadPerson(workerScope, workerOfAnotherCell) // false
+ */
+export function canReadPerson(scope: Scope, target: Person): boolean {
+  if (scope.kind === 'city' || target.id === scope.personId) return true;
+  if (scope.kind === 'reporter') return false;
+  if (scope.role === 'supervisor' && scope.office !== undefined && target.office === scope.office)
+    return true;
+  return serves(target, scope);
+}
+
+/** Roles a supervisor may give to people of their own office. */
+const SUPERVISOR_MANAGES: readonly Role[] = ['zone_officer', 'grid_leader', 'grid_worker', 'volunteer'];
+
+/**
+ * May `actor` create or replace `target` (and the record it would replace)? A city admin anyone; a
+ * supervisor field people of their own office, assigned only to zones and cells of their scope.
+ *
+ * @example canManagePerson(supScope, supervisor, { ...worker, office: supervisor.office }, undefined) // true
+ */
+export function canManagePerson(
+  scope: Scope,
+  actor: Person,
+  target: Person,
+  existing: Person | undefined,
+): boolean {
+  if (scope.kind === 'city') return true;
+  if (scope.kind !== 'area' || actor.role !== 'supervisor' || !actor.office) return false;
+  const inOffice = (p: Person) => p.office === actor.office && SUPERVISOR_MANAGES.includes(p.role);
+  const inArea =
+    target.zones.every((z) => scope.zones.has(z)) && target.cells.every((c) => scope.cells.has(c));
+  return inOffice(target) && inArea && (existing === undefined || inOffice(existing));
+}
+
+/** One partition of people memberships a list reads (store: `keys.personMembership`). */
+export type PeoplePartition =
+  | { readonly kind: 'all' }
+  | { readonly kind: 'office' | 'zone' | 'cell'; readonly id: string };
+
+/**
+ * More partitions than this and a list must be narrowed (each page reads every partition once).
+ * An officer's whole area is their zones plus the cells touching them: tens, rarely past 100.
+ */
+export const MAX_PEOPLE_PARTITIONS = 200;
+
+/**
+ * Which membership partitions GET /people reads for this caller and filter: the scope is applied in
+ * the query, never after fetching. A `zone` or `cell` outside the scope is a 404, like a missing one.
+ * `zone=Z` lists the people serving Z and the cells touching it.
+ *
+ * @example planPeopleList(workerScope, topology, {}) // [{kind:'cell', id:'C-1'}, {kind:'cell', id:'C-2'}]
+ */
+export function planPeopleList(
+  scope: Scope,
+  topology: GridTopology | undefined,
+  filter: { zone?: string | undefined; cell?: string | undefined },
+): PeoplePartition[] {
+  if (filter.zone !== undefined && filter.cell !== undefined) {
+    throw new BadRequestError('Filter by zone or by cell, not both.', [
+      { path: 'query.cell', message: 'not together with zone' },
+    ]);
+  }
+  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer may not list people.');
+  const zonePartitions = (zone: string): PeoplePartition[] => [
+    { kind: 'zone', id: zone },
+    ...(topology?.zoneCells.get(zone) ?? []).map((id) => ({ kind: 'cell' as const, id })),
+  ];
+  let plan: PeoplePartition[];
+  if (filter.zone !== undefined) {
+    if (!canReadZone(scope, filter.zone)) throw new NotFoundError('zone', filter.zone);
+    plan = zonePartitions(filter.zone);
+  } else if (filter.cell !== undefined) {
+    if (!canReadCell(scope, filter.cell)) throw new NotFoundError('cell', filter.cell);
+    plan = [{ kind: 'cell', id: filter.cell }];
+  } else if (scope.kind === 'city') {
+    plan = [{ kind: 'all' }];
+  } else if (scope.role === 'supervisor') {
+    // The office's own people; people of other offices serving its cells are listed with zone=.
+    plan = scope.office ? [{ kind: 'office', id: scope.office }] : [];
+  } else {
+    const seen = new Set<string>();
+    plan = [
+      ...[...scope.zones].flatMap(zonePartitions),
+      ...[...scope.cells].map((id) => ({ kind: 'cell' as const, id })),
+    ].filter((p) => {
+      const key = p.kind === 'all' ? 'all' : `${p.kind}#${p.id}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+  }
+  if (plan.length > MAX_PEOPLE_PARTITIONS) {
+    throw new BadRequestError(`This list spans ${plan.length} zones and cells; narrow it with cell=.`, [
+      { path: 'query', message: `more than ${MAX_PEOPLE_PARTITIONS} zones and cells` },
+    ]);
+  }
+  return plan;
+}
+
+/**
+ * The cells or zones of a scope a list shows: 'all' for the city, else the sorted ids, which the
+ * store then reads by key (the scope is applied in the query).
+ *
+ * @example readableCells(workerScope) // ['C-1', 'C-2', 'C-3']
+ */
+export function readableCells(scope: Scope): 'all' | string[] {
+  if (scope.kind === 'city') return 'all';
+  return scope.kind === 'area' ? [...scope.cells].sort() : [];
+}
+
+/** @example readableZones(officerScope) // ['Z-01'] */
+export function readableZones(scope: Scope): 'all' | string[] {
+  if (scope.kind === 'city') return 'all';
+  return scope.kind === 'area' ? [...scope.zones].sort() : [];
+}
+
+/**
+ * The coverage report narrowed to a scope: gaps and overlaps of its own cells and zones only.
+ *
+ * @example narrowCoverage(officerScope, report.coverage).unzonedCells // [] (an unzoned cell touches no zone)
+ */
+export function narrowCoverage(scope: Scope, coverage: CoverageReport): CoverageReport {
+  if (scope.kind === 'city') return coverage;
+  const cell = (id: string) => canReadCell(scope, id);
+  const zone = (id: string) => canReadZone(scope, id);
+  return {
+    ...coverage,
+    unzonedCells: coverage.unzonedCells.filter((c) => cell(c.cellId)),
+    straddlingCells: coverage.straddlingCells.filter((c) => cell(c.cellId)),
+    zoneOverlaps: coverage.zoneOverlaps.filter((o) => zone(o.zoneA) || zone(o.zoneB)),
+    zonesOutsideCells: coverage.zonesOutsideCells.filter((z) => zone(z.zoneId)),
+  };
+}
+
+/**
+ * Import warnings narrowed to a scope: those naming a feature of it.
+ *
+ * @example narrowWarnings(supScope, report.warnings)
+ */
+export function narrowWarnings(scope: Scope, warnings: readonly ImportProblem[]): ImportProblem[] {
+  if (scope.kind === 'city') return [...warnings];
+  return warnings.filter(
+    (w) =>
+      w.featureId !== undefined &&
+      (w.layer === 'cells' ? canReadCell(scope, w.featureId) : canReadZone(scope, w.featureId)),
+  );
+}

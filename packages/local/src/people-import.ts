@@ -1,0 +1,153 @@
+/**
+ * Reading a people file for `gridpatrol people import`: CSV or a JSON array, every row checked
+ * (schema, known office, zones and cells of the active grid, no id twice) before anything is
+ * written, every problem reported with its line (CSV) or index (JSON) and field.
+ *
+ * CSV columns (header row required, any order; only `id`, `name` and `role` must have a value):
+ *   id, name, phone, role, office, zones, cells, capacity, weekdays, datesOff, active
+ * `zones`, `cells`, `weekdays` (1 = Monday … 7 = Sunday) and `datesOff` (YYYY-MM-DD) hold several
+ * values separated by `;` or `|`. `active` is true/false (also yes/no, 1/0); empty means true.
+ */
+import { assignmentProblems, type GridTopology, Person, zodIssuesToDetails } from '@gridpatrol/core';
+import { parse } from 'csv-parse/sync';
+
+export const CSV_COLUMNS = [
+  'id',
+  'name',
+  'phone',
+  'role',
+  'office',
+  'zones',
+  'cells',
+  'capacity',
+  'weekdays',
+  'datesOff',
+  'active',
+] as const;
+
+export interface RowProblem {
+  /** "line 4" for CSV, "[3]" for JSON. */
+  readonly where: string;
+  readonly field: string;
+  readonly message: string;
+}
+
+export interface ReadPeople {
+  readonly people: Person[];
+  readonly problems: RowProblem[];
+}
+
+const list = (v: string) =>
+  v
+    .split(/[;|]/)
+    .map((s) => s.trim())
+    .filter((s) => s !== '');
+
+const BOOLS: Record<string, boolean> = {
+  true: true,
+  yes: true,
+  '1': true,
+  false: false,
+  no: false,
+  '0': false,
+};
+
+/** A CSV row as the JSON a Person schema reads; cells it cannot read stay strings, for the schema to name. */
+function csvRowToObject(row: Record<string, string>): Record<string, unknown> {
+  const out: Record<string, unknown> = {};
+  for (const [key, raw] of Object.entries(row)) {
+    const v = raw.trim();
+    if (v === '') continue;
+    if (key === 'zones' || key === 'cells') out[key] = list(v);
+    else if (key === 'capacity') out[key] = Number.isNaN(Number(v)) ? v : Number(v);
+    else if (key === 'weekdays' || key === 'datesOff') {
+      const availability = (out.availability ?? {}) as Record<string, unknown>;
+      out.availability = availability;
+      availability[key] =
+        key === 'weekdays' ? list(v).map((d) => (Number.isNaN(Number(d)) ? d : Number(d))) : list(v);
+    } else if (key === 'active') out[key] = BOOLS[v.toLowerCase()] ?? v;
+    else out[key] = v;
+  }
+  return out;
+}
+
+function rowsOf(
+  text: string,
+  format: 'csv' | 'json',
+): { rows: unknown[]; where: (i: number) => string; problems: RowProblem[] } {
+  if (format === 'json') {
+    let data: unknown;
+    try {
+      data = JSON.parse(text);
+    } catch (err) {
+      return {
+        rows: [],
+        where: String,
+        problems: [{ where: 'file', field: '', message: (err as Error).message }],
+      };
+    }
+    if (!Array.isArray(data))
+      return {
+        rows: [],
+        where: String,
+        problems: [{ where: 'file', field: '', message: 'expected a JSON array of people' }],
+      };
+    return { rows: data, where: (i) => `[${i}]`, problems: [] };
+  }
+  let records: { record: Record<string, string>; info: { lines: number } }[];
+  try {
+    records = parse(text, { columns: true, bom: true, skip_empty_lines: true, info: true, trim: false });
+  } catch (err) {
+    return {
+      rows: [],
+      where: String,
+      problems: [{ where: 'file', field: '', message: (err as Error).message }],
+    };
+  }
+  const header = Object.keys(records[0]?.record ?? {});
+  const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  const problems = unknown.map((h) => ({
+    where: 'line 1',
+    field: h,
+    message: `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+  }));
+  return {
+    rows: records.map((r) => csvRowToObject(r.record)),
+    where: (i) => `line ${records[i]?.info.lines ?? i + 2}`,
+    problems,
+  };
+}
+
+/**
+ * Reads and checks every row; `people` is complete only when `problems` is empty.
+ *
+ * @example const { people, problems } = readPeopleFile(text, 'csv', ['office-east'], topology);
+ */
+export function readPeopleFile(
+  text: string,
+  format: 'csv' | 'json',
+  offices: readonly string[],
+  topology: Pick<GridTopology, 'zoneCells' | 'cellZones'>,
+): ReadPeople {
+  const { rows, where, problems } = rowsOf(text, format);
+  const people: Person[] = [];
+  const seen = new Map<string, string>();
+  const strict = Person.strict();
+  rows.forEach((row, i) => {
+    const at = where(i);
+    const parsed = strict.safeParse(row);
+    if (!parsed.success) {
+      for (const d of zodIssuesToDetails(parsed.error.issues))
+        problems.push({ where: at, field: d.path, message: d.message });
+      return;
+    }
+    const person = parsed.data;
+    for (const d of assignmentProblems(person, offices, topology, ''))
+      problems.push({ where: at, field: d.path.replace(/^\./, ''), message: d.message });
+    const first = seen.get(person.id);
+    if (first) problems.push({ where: at, field: 'id', message: `'${person.id}' already on ${first}` });
+    else seen.set(person.id, at);
+    people.push(person);
+  });
+  return { people, problems };
+}

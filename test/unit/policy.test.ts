@@ -1,0 +1,349 @@
+import {
+  assertMayAct,
+  canManagePerson,
+  canReadCell,
+  canReadFinding,
+  canReadPerson,
+  canReadZone,
+  canReportAt,
+  ForbiddenError,
+  gridTopology,
+  MAX_PEOPLE_PARTITIONS,
+  NotFoundError,
+  narrowCoverage,
+  Person,
+  planPeopleList,
+  type ResolutionSidecar,
+  ROLES,
+  type Role,
+  readableCells,
+  readableZones,
+  scopeOf,
+  serverOwnedFieldsIn,
+} from '@gridpatrol/core';
+import { CALLER_CACHE_MAX_MS, callerCacheMs } from '@gridpatrol/functions/http/identity';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * Two offices. East: zones E1, E2; west: W1. Cells: a, b in E1 only; c straddles E1 and E2;
+ * d in E2; w in W1; x straddles E2 and W1; u in no zone.
+ */
+const share = (zoneId: string) => ({ zoneId, share: 0.5, areaM2: 1 });
+const sidecar: ResolutionSidecar = {
+  cells: {
+    a: { name: 'a', primaryZone: 'E1', zones: [share('E1')] },
+    b: { name: 'b', primaryZone: 'E1', zones: [share('E1')] },
+    c: { name: 'c', primaryZone: 'E1', zones: [share('E1'), share('E2')] },
+    d: { name: 'd', primaryZone: 'E2', zones: [share('E2')] },
+    w: { name: 'w', primaryZone: 'W1', zones: [share('W1')] },
+    x: { name: 'x', primaryZone: 'E2', zones: [share('E2'), share('W1')] },
+    u: { name: 'u', primaryZone: null, zones: [] },
+  },
+  zones: {
+    E1: { office: 'east', name: 'E1' },
+    E2: { office: 'east', name: 'E2' },
+    W1: { office: 'west', name: 'W1' },
+    EMPTY: { office: 'east', name: 'no cells' },
+  },
+};
+const topo = gridTopology(7, sidecar);
+const ALL_CELLS = Object.keys(sidecar.cells);
+const ALL_ZONES = ['E1', 'E2', 'W1', 'EMPTY'];
+
+const person = (p: Partial<Person> & { id: string; role: Role }): Person =>
+  Person.parse({ name: p.id, ...p });
+const admin = person({ id: 'admin', role: 'city_admin' });
+const supEast = person({ id: 'sup-east', role: 'supervisor', office: 'east' });
+const officer = person({ id: 'li', role: 'zone_officer', office: 'east', zones: ['E1'] });
+const leader = person({ id: 'chen', role: 'grid_leader', office: 'east', cells: ['a', 'b'] });
+const worker = person({ id: 'liu', role: 'grid_worker', office: 'east', cells: ['a'] });
+const volunteer = person({ id: 'zhou', role: 'volunteer', office: 'east', cells: ['a'] });
+const westWorker = person({ id: 'he', role: 'grid_worker', office: 'west', cells: ['w'] });
+
+describe('gridTopology', () => {
+  it('maps cells to zones, zones to sorted cells and offices, zones without cells included', () => {
+    expect(topo.zoneCells.get('E1')).toEqual(['a', 'b', 'c']);
+    expect(topo.zoneCells.get('EMPTY')).toEqual([]);
+    expect(topo.cellZones.get('x')).toEqual(['E2', 'W1']);
+    expect(topo.zoneOffice.get('W1')).toBe('west');
+  });
+
+  it('derives zones from cell shares for a sidecar written before zones were recorded', () => {
+    const old = gridTopology(1, { cells: sidecar.cells });
+    expect(old.zoneCells.get('E2')).toEqual(['c', 'd', 'x']);
+    expect(old.zoneOffice.get('E2')).toBe('');
+  });
+});
+
+describe('scopeOf', () => {
+  it('gives the city admin everything', () => {
+    const s = scopeOf(admin, topo);
+    expect(s.kind).toBe('city');
+    for (const c of ALL_CELLS) expect(canReadCell(s, c)).toBe(true);
+    for (const z of ALL_ZONES) expect(canReadZone(s, z)).toBe(true);
+    expect(readableCells(s)).toBe('all');
+  });
+
+  it('gives a supervisor the zones of their office and every cell touching them', () => {
+    const s = scopeOf(supEast, topo);
+    expect(readableZones(s)).toEqual(['E1', 'E2', 'EMPTY']);
+    expect(readableCells(s)).toEqual(['a', 'b', 'c', 'd', 'x']);
+  });
+
+  it('gives an officer their zones and the cells touching them', () => {
+    const s = scopeOf(officer, topo);
+    expect(readableZones(s)).toEqual(['E1']);
+    expect(readableCells(s)).toEqual(['a', 'b', 'c']);
+    expect(canReadCell(s, 'd')).toBe(false);
+  });
+
+  it('gives grid people their cells and no zones', () => {
+    const s = scopeOf(worker, topo);
+    expect(readableCells(s)).toEqual(['a']);
+    expect(readableZones(s)).toEqual([]);
+    expect(canReadZone(s, 'E1')).toBe(false);
+    expect(canReadCell(scopeOf(leader, topo), 'b')).toBe(true);
+  });
+
+  it('lets a volunteer report into their cells but read no grid object', () => {
+    const s = scopeOf(volunteer, topo);
+    expect(s.kind).toBe('reporter');
+    expect(canReportAt(s, 'a')).toBe(true);
+    expect(canReportAt(s, 'b')).toBe(false);
+    expect(canReadCell(s, 'a')).toBe(false);
+    expect(readableCells(s)).toEqual([]);
+  });
+
+  it('refuses an inactive person outright', () => {
+    const off = { ...officer, active: false };
+    expect(() => assertMayAct(off)).toThrow(ForbiddenError);
+    expect(() => scopeOf(off, topo)).toThrow(/deactivated/);
+  });
+
+  it('gives a supervisor without an office nothing', () => {
+    const s = scopeOf(person({ id: 's', role: 'supervisor' }), topo);
+    expect(readableCells(s)).toEqual([]);
+  });
+});
+
+describe('property: an area scope is exactly its zones and the cells touching them', () => {
+  const roles = fc.constantFrom<Role>(...ROLES);
+  const arbPerson = fc
+    .record({
+      role: roles,
+      office: fc.option(fc.constantFrom('east', 'west'), { nil: undefined }),
+      zones: fc.subarray(ALL_ZONES),
+      cells: fc.subarray(ALL_CELLS),
+    })
+    .map((p) => person({ id: 'p', ...p }));
+
+  it('never lets a non-admin read a cell that touches none of its zones and is not its own', () => {
+    fc.assert(
+      fc.property(arbPerson, fc.constantFrom(...ALL_CELLS), (p, cell) => {
+        const s = scopeOf(p, topo);
+        if (!canReadCell(s, cell) || p.role === 'city_admin') return;
+        const zonesOfCell = topo.cellZones.get(cell) ?? [];
+        const viaZone = zonesOfCell.some((z) => canReadZone(s, z));
+        const own = (p.role === 'grid_leader' || p.role === 'grid_worker') && p.cells.includes(cell);
+        expect(viaZone || own).toBe(true);
+      }),
+    );
+  });
+
+  it('lets every reader of a zone read every cell touching it', () => {
+    fc.assert(
+      fc.property(arbPerson, fc.constantFrom(...ALL_ZONES), (p, zone) => {
+        const s = scopeOf(p, topo);
+        if (!canReadZone(s, zone)) return;
+        for (const c of topo.zoneCells.get(zone) ?? []) expect(canReadCell(s, c)).toBe(true);
+      }),
+    );
+  });
+
+  it('agrees between readableCells and canReadCell', () => {
+    fc.assert(
+      fc.property(arbPerson, (p) => {
+        const s = scopeOf(p, topo);
+        const list = readableCells(s);
+        for (const c of ALL_CELLS) expect(canReadCell(s, c)).toBe(list === 'all' || list.includes(c));
+      }),
+    );
+  });
+
+  it('lists only people it may read: every partition of a plan holds readable people', () => {
+    fc.assert(
+      fc.property(arbPerson, arbPerson, (caller, target) => {
+        if (caller.role === 'volunteer') return;
+        const s = scopeOf(caller, topo);
+        const plan = planPeopleList(s, topo, {});
+        const listed = plan.some((part) =>
+          part.kind === 'all'
+            ? true
+            : part.kind === 'office'
+              ? target.office === part.id
+              : part.kind === 'zone'
+                ? target.zones.includes(part.id)
+                : target.cells.includes(part.id),
+        );
+        if (listed) expect(canReadPerson(s, { ...target, id: 'target' })).toBe(true);
+      }),
+    );
+  });
+});
+
+describe('canReadPerson', () => {
+  it('lets everyone read themselves', () => {
+    for (const p of [admin, supEast, officer, leader, worker, volunteer])
+      expect(canReadPerson(scopeOf(p, topo), p)).toBe(true);
+  });
+
+  it('keeps the west out of the east and a volunteer to themselves', () => {
+    expect(canReadPerson(scopeOf(supEast, topo), westWorker)).toBe(false);
+    expect(canReadPerson(scopeOf(supEast, topo), worker)).toBe(true);
+    expect(canReadPerson(scopeOf(officer, topo), worker)).toBe(true);
+    expect(canReadPerson(scopeOf(worker, topo), leader)).toBe(true);
+    expect(
+      canReadPerson(scopeOf(worker, topo), person({ id: 'sun', role: 'grid_worker', cells: ['b'] })),
+    ).toBe(false);
+    expect(canReadPerson(scopeOf(volunteer, topo), worker)).toBe(false);
+  });
+
+  it('lets a supervisor read people of other offices serving their area', () => {
+    const straddler = person({ id: 'x1', role: 'grid_worker', office: 'west', cells: ['x'] });
+    expect(canReadPerson(scopeOf(supEast, topo), straddler)).toBe(true);
+  });
+});
+
+describe('canReadFinding', () => {
+  const finding = (cellId: string | null, zones: string[], reporterId: string) => ({
+    cellId,
+    zones,
+    reporterId,
+  });
+
+  it('lets a volunteer read only what they reported, even in their own cell', () => {
+    const s = scopeOf(volunteer, topo);
+    expect(canReadFinding(s, finding('a', ['E1'], 'zhou'))).toBe(true);
+    expect(canReadFinding(s, finding('a', ['E1'], 'liu'))).toBe(false);
+  });
+
+  it('lets area roles read findings of their cells or zones, and the admin all', () => {
+    expect(canReadFinding(scopeOf(worker, topo), finding('a', ['E1'], 'zhou'))).toBe(true);
+    expect(canReadFinding(scopeOf(worker, topo), finding('b', ['E1'], 'zhou'))).toBe(false);
+    expect(canReadFinding(scopeOf(officer, topo), finding(null, ['E1'], 'zhou'))).toBe(true);
+    expect(canReadFinding(scopeOf(officer, topo), finding('w', ['W1'], 'he'))).toBe(false);
+    expect(canReadFinding(scopeOf(admin, topo), finding(null, [], 'anyone'))).toBe(true);
+  });
+
+  it('lets a reporter read their own finding after their area moved', () => {
+    expect(canReadFinding(scopeOf(worker, topo), finding('w', ['W1'], 'liu'))).toBe(true);
+  });
+});
+
+describe('canManagePerson', () => {
+  const sup = scopeOf(supEast, topo);
+
+  it('lets the admin manage anyone and field roles no one', () => {
+    expect(canManagePerson(scopeOf(admin, topo), admin, supEast, undefined)).toBe(true);
+    expect(canManagePerson(scopeOf(officer, topo), officer, worker, undefined)).toBe(false);
+    expect(canManagePerson(scopeOf(worker, topo), worker, worker, worker)).toBe(false);
+  });
+
+  it('lets a supervisor manage field people of their office within their area only', () => {
+    expect(canManagePerson(sup, supEast, worker, undefined)).toBe(true);
+    expect(canManagePerson(sup, supEast, { ...worker, cells: ['w'] }, undefined)).toBe(false);
+    expect(canManagePerson(sup, supEast, { ...worker, office: 'west' }, undefined)).toBe(false);
+    expect(canManagePerson(sup, supEast, worker, westWorker)).toBe(false);
+    expect(canManagePerson(sup, supEast, { ...worker, role: 'supervisor' }, undefined)).toBe(false);
+    expect(canManagePerson(sup, supEast, { ...officer, zones: ['W1'] }, undefined)).toBe(false);
+  });
+});
+
+describe('planPeopleList', () => {
+  it('reads the whole city, the office, or the caller’s own zones and cells', () => {
+    expect(planPeopleList(scopeOf(admin, topo), topo, {})).toEqual([{ kind: 'all' }]);
+    expect(planPeopleList(sup(), topo, {})).toEqual([{ kind: 'office', id: 'east' }]);
+    expect(planPeopleList(scopeOf(worker, topo), topo, {})).toEqual([{ kind: 'cell', id: 'a' }]);
+    expect(planPeopleList(scopeOf(officer, topo), topo, {})).toEqual([
+      { kind: 'zone', id: 'E1' },
+      { kind: 'cell', id: 'a' },
+      { kind: 'cell', id: 'b' },
+      { kind: 'cell', id: 'c' },
+    ]);
+  });
+
+  it('answers a zone or cell outside the scope as missing, and refuses both filters and volunteers', () => {
+    expect(() => planPeopleList(scopeOf(worker, topo), topo, { cell: 'b' })).toThrow(NotFoundError);
+    expect(() => planPeopleList(scopeOf(officer, topo), topo, { zone: 'W1' })).toThrow(NotFoundError);
+    expect(() => planPeopleList(scopeOf(admin, topo), topo, { zone: 'E1', cell: 'a' })).toThrow(/not both/);
+    expect(() => planPeopleList(scopeOf(volunteer, topo), topo, {})).toThrow(ForbiddenError);
+  });
+
+  it('refuses a list wider than the partition bound', () => {
+    const cells: ResolutionSidecar['cells'] = {};
+    for (let i = 0; i <= MAX_PEOPLE_PARTITIONS; i++)
+      cells[`c${i}`] = { name: '', primaryZone: 'Z', zones: [share('Z')] };
+    const big = gridTopology(1, { cells, zones: { Z: { office: 'east', name: 'Z' } } });
+    const s = scopeOf(person({ id: 'o', role: 'zone_officer', zones: ['Z'] }), big);
+    expect(() => planPeopleList(s, big, {})).toThrow(/narrow it/);
+  });
+
+  function sup() {
+    return scopeOf(supEast, topo);
+  }
+});
+
+describe('narrowCoverage', () => {
+  it('keeps only the scope’s cells and zones', () => {
+    const coverage = {
+      sliverShare: 0.01,
+      straddleShare: 0.9,
+      cellCount: 7,
+      zoneCount: 4,
+      unzonedCells: [{ cellId: 'u', areaM2: 1, zonedShare: 0 }],
+      straddlingCells: [
+        { cellId: 'c', primaryZone: 'E1', primaryShare: 0.5, zones: ['E1', 'E2'], unzonedShare: 0 },
+        { cellId: 'w', primaryZone: 'W1', primaryShare: 0.5, zones: ['W1'], unzonedShare: 0.5 },
+      ],
+      zoneOverlaps: [
+        { zoneA: 'E1', zoneB: 'W1', areaM2: 3 },
+        { zoneA: 'W1', zoneB: 'W2', areaM2: 3 },
+      ],
+      zonesOutsideCells: [{ zoneId: 'W1', areaM2: 1, outsideCellsM2: 1, outsideShare: 1 }],
+    };
+    const n = narrowCoverage(scopeOf(officer, topo), coverage);
+    expect(n.unzonedCells).toEqual([]);
+    expect(n.straddlingCells.map((c) => c.cellId)).toEqual(['c']);
+    expect(n.zoneOverlaps).toEqual([{ zoneA: 'E1', zoneB: 'W1', areaM2: 3 }]);
+    expect(n.zonesOutsideCells).toEqual([]);
+    expect(narrowCoverage(scopeOf(admin, topo), coverage)).toBe(coverage);
+  });
+});
+
+describe('server-owned fields', () => {
+  it('names each server-owned field a body sets, and nothing else', () => {
+    expect(
+      serverOwnedFieldsIn({ name: 'x', id: 'y', version: 2, status: 'verified', reporterId: 'z' }),
+    ).toEqual([
+      { path: 'body.id', message: expect.any(String) },
+      { path: 'body.status', message: expect.any(String) },
+      { path: 'body.version', message: expect.any(String) },
+      { path: 'body.reporterId', message: expect.any(String) },
+    ]);
+    expect(serverOwnedFieldsIn({ name: 'x', shoe: 1 })).toEqual([]);
+    expect(serverOwnedFieldsIn([{ id: 1 }])).toEqual([]);
+    expect(serverOwnedFieldsIn(null)).toEqual([]);
+  });
+});
+
+describe('caller cache', () => {
+  it('keeps a person record at most a minute, so a deactivation takes effect within one', () => {
+    expect(CALLER_CACHE_MAX_MS).toBeLessThanOrEqual(60_000);
+    expect(callerCacheMs(undefined)).toBe(30_000);
+    expect(callerCacheMs('0')).toBe(0);
+    expect(callerCacheMs('3600000')).toBe(60_000);
+    expect(callerCacheMs('nonsense')).toBe(30_000);
+    expect(callerCacheMs('-5')).toBe(0);
+  });
+});
