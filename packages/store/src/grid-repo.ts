@@ -315,26 +315,22 @@ function geometryOf(items: Record<string, unknown>[]): PolygonGeometry {
   return unpackJson<PolygonGeometry>(parts.map((p) => p.bytes as Uint8Array));
 }
 
-/** A cell with its zone shares and geometry: one Query on the cell's partition. */
-export async function getCell(
-  version: number,
-  id: string,
-): Promise<(StoredCell & { geometry: PolygonGeometry }) | undefined> {
-  const items = await queryAll(keys.cell(version, id).pk);
-  const main = items.find((i) => i.sk === 'CELL');
-  if (!main) return undefined;
-  return { ...strip<StoredCell>(main), geometry: geometryOf(items) };
+/** An item and its geometry parts: one Query on its partition. */
+async function getWithGeometry<T>(
+  pk: string,
+  mainSk: string,
+): Promise<(T & { geometry: PolygonGeometry }) | undefined> {
+  const items = await queryAll(pk);
+  const main = items.find((i) => i.sk === mainSk);
+  return main ? { ...strip<T>(main), geometry: geometryOf(items) } : undefined;
 }
 
-export async function getZone(
-  version: number,
-  id: string,
-): Promise<(StoredZone & { geometry: PolygonGeometry }) | undefined> {
-  const items = await queryAll(keys.zone(version, id).pk);
-  const main = items.find((i) => i.sk === 'ZONE');
-  if (!main) return undefined;
-  return { ...strip<StoredZone>(main), geometry: geometryOf(items) };
-}
+/** A cell with its zone shares and geometry. */
+export const getCell = (version: number, id: string) =>
+  getWithGeometry<StoredCell>(keys.cell(version, id).pk, 'CELL');
+
+export const getZone = (version: number, id: string) =>
+  getWithGeometry<StoredZone>(keys.zone(version, id).pk, 'ZONE');
 
 async function queryIndex<T>(pk: string, cursor: string | undefined, limit: number): Promise<Page<T>> {
   const out = await documentClient().send(
