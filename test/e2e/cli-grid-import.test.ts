@@ -2,7 +2,6 @@
  * `gridpatrol grid import` as an operator runs it: files on disk, written in retried batches to a
  * named table, with a report; refused files write nothing and exit non-zero.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +10,8 @@ import { readCityConfig } from '@gridpatrol/infra/cities';
 import { configureHandlerEnv, syntheticCity } from '@gridpatrol/local';
 import { ensureTable, getGridPointer, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../support/cli';
 
-const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-import-'));
 const table = `cli-${randomUUID().slice(0, 8)}`;
 const endpoint = inject('dynamodbEndpoint');
@@ -23,14 +22,7 @@ function write(name: string, value: unknown): string {
   return file;
 }
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], {
-    cwd: root,
-    env: { ...process.env, GRIDPATROL_DATA_DIR: dir },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
+const cli = (args: string[]) => runCli(args, dir);
 
 beforeAll(async () => {
   const client = makeDynamoClient(endpoint);

@@ -2,7 +2,6 @@
  * `gridpatrol people import` as an operator runs it: a CSV or JSON file, every bad row reported by
  * line and field, nothing written unless every row is good.
  */
-import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -11,8 +10,8 @@ import { readCityConfig } from '@gridpatrol/infra/cities';
 import { configureHandlerEnv, seedCity } from '@gridpatrol/local';
 import { ensureTable, getPerson, listPeople, makeDynamoClient } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../support/cli';
 
-const root = path.resolve(__dirname, '../..');
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-people-'));
 const table = `cli-people-${randomUUID().slice(0, 8)}`;
 const endpoint = inject('dynamodbEndpoint');
@@ -25,14 +24,7 @@ function write(name: string, text: string): string {
   return file;
 }
 
-function cli(args: string[]) {
-  return spawnSync(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], {
-    cwd: root,
-    env: { ...process.env, GRIDPATROL_DATA_DIR: dir },
-    encoding: 'utf8',
-    timeout: 120_000,
-  });
-}
+const cli = (args: string[]) => runCli(args, dir);
 const run = (file: string) =>
   cli(['people', 'import', file, '--city', 'demo', '--table', table, '--endpoint', endpoint]);
 
