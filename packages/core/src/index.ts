@@ -12,3 +12,8 @@ export * from './people';
 export * from './policy';
 export * from './roles';
 export * from './validation';
+export * from './findings/schema';
+export * from './findings/lifecycle';
+export * from './findings/uscc';
+export * from './findings/duplicates';
+export * from './findings/counters';

@@ -1,0 +1,297 @@
+/**
+ * Unlicensed-business findings (无照经营线索, DOMAIN.md): what a reporter sends, what the store
+ * keeps, the actions that move a finding along its closed loop, and the events that record them.
+ * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
+ */
+import { z } from 'zod';
+import { PersonId } from '../people';
+import { Role } from '../roles';
+import { normaliseUscc, usccProblem } from './uscc';
+
+export const FINDING_STATUSES = [
+  'reported',
+  'verified',
+  'rejected',
+  'rectifying',
+  'transferred',
+  'resolved',
+  'revisit_due',
+  'closed',
+] as const;
+export const FindingStatus = z.enum(FINDING_STATUSES);
+export type FindingStatus = z.infer<typeof FindingStatus>;
+
+/** States a finding never leaves: it is rejected, or crossed off (销号) after its revisit. */
+export const TERMINAL_STATUSES: readonly FindingStatus[] = ['rejected', 'closed'];
+
+/** 无照 (no business licence), 无证 (no permit, e.g. food), 无证无照 (neither). */
+export const FINDING_KINDS = ['unlicensed', 'unpermitted', 'both'] as const;
+export const FindingKind = z.enum(FINDING_KINDS);
+export type FindingKind = z.infer<typeof FindingKind>;
+
+export const REJECT_REASONS = ['not_found', 'duplicate', 'already_licensed'] as const;
+export const RejectReason = z.enum(REJECT_REASONS);
+export type RejectReason = z.infer<typeof RejectReason>;
+
+export const OUTCOMES = ['licensed', 'ceased', 'moved_away'] as const;
+export const Outcome = z.enum(OUTCOMES);
+export type Outcome = z.infer<typeof Outcome>;
+
+/** Who has been told of an overdue case: nobody yet, the office supervisor, then the city admins. */
+export const ESCALATION_LEVELS = ['none', 'supervisor', 'admin'] as const;
+export const EscalationLevel = z.enum(ESCALATION_LEVELS);
+export type EscalationLevel = z.infer<typeof EscalationLevel>;
+
+export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+/** Ids from the city config (categories, departments, offices) and of grid objects. */
+const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id from the city config');
+const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
+/**
+ * An uploaded photo's object key. No leading slash and no '..': a key names an object the upload
+ * route issued, never a path to walk.
+ */
+const PhotoKey = z
+  .string()
+  .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]{0,511}$/, 'an object key: letters, digits and / _ . = -')
+  .refine((k) => !k.split('/').includes('..'), { message: 'an object key may not contain ..' });
+const Note = z.string().trim().min(1).max(2000);
+/** Stored instants: UTC, as `Date.prototype.toISOString` writes them. */
+const Instant = z.iso.datetime();
+/** A deadline as a client sends it: an instant with its offset, e.g. 2025-07-01T23:59:59+08:00. */
+const DeadlineInput = z.iso.datetime({
+  offset: true,
+  message: 'an ISO date-time with offset, e.g. 2025-07-01T23:59:59+08:00',
+});
+
+/**
+ * A unified social credit code as typed: full-width, lower case and spaces are forgiven, then its
+ * structure and check characters are verified (./uscc). The parsed value is the normalised code.
+ */
+export const Uscc = z
+  .string()
+  .max(64)
+  .transform(normaliseUscc)
+  .superRefine((code, ctx) => {
+    const problem = usccProblem(code);
+    if (problem !== null)
+      ctx.addIssue({ code: 'custom', message: `not a valid unified social credit code: ${problem}` });
+  });
+
+/**
+ * The body of POST /findings. lon/lat are WGS-84 (the edge converts GCJ-02 / BD-09 first). The
+ * business type is checked against the city's categories by `createFinding`, which knows the config.
+ * Unknown fields are refused: a misspelt `businesName` must not vanish silently.
+ */
+export const ReportInput = z.strictObject({
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  /** GPS accuracy radius reported by the phone. */
+  accuracyM: z.number().min(0).max(10_000).optional(),
+  address: z.string().trim().min(1, 'the address is required').max(200),
+  businessName: z.string().trim().min(1, 'the business name is required').max(100),
+  businessType: ConfigId,
+  kind: FindingKind,
+  note: Note.optional(),
+  photos: z.array(PhotoKey).max(20).default([]),
+  /** The patrol task this was found on, if any. */
+  taskId: z
+    .string()
+    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .optional(),
+});
+export type ReportInput = z.infer<typeof ReportInput>;
+
+/** A finding as stored. Optional fields appear once the loop reaches the step that sets them. */
+export const Finding = z.object({
+  id: FindingId,
+  version: z.number().int().positive(),
+  status: FindingStatus,
+
+  lon: z.number().min(-180).max(180),
+  lat: z.number().min(-90).max(90),
+  accuracyM: z.number().min(0).optional(),
+  address: z.string(),
+  businessName: z.string(),
+  businessType: ConfigId,
+  kind: FindingKind,
+  note: z.string().optional(),
+  photos: z.array(z.string()),
+  taskId: z.string().optional(),
+
+  /** Routing, fixed when reported: the grid version whose cell and zone the point fell in. */
+  gridVersion: z.number().int().positive(),
+  cellId: AreaId.nullable(),
+  /** The responsible zone (the cell's primary zone): its officers act on the finding. */
+  zoneId: AreaId.nullable(),
+  /** Every zone the cell has a share in: who may read it (policy `FindingRef`). */
+  zones: z.array(AreaId),
+  /** The responsible zone's office: its supervisor is escalated to. */
+  officeId: ConfigId.nullable(),
+
+  reporterId: PersonId,
+  reporterRole: Role,
+  reportedAt: Instant,
+  updatedAt: Instant,
+  updatedBy: z.string(),
+
+  /** Set at report time when an open finding nearby has a similar name (./duplicates). */
+  possibleDuplicateOf: FindingId.optional(),
+  /** The officer decided the flagged finding is a case of its own. */
+  separatedFrom: FindingId.optional(),
+  /** Confirmed: rejected as a duplicate of this finding. */
+  duplicateOf: FindingId.optional(),
+
+  verifiedAt: Instant.optional(),
+  verifiedBy: z.string().optional(),
+  rejectReason: RejectReason.optional(),
+
+  /** Rectification deadline (required when ordered), or the feedback date asked of a department. */
+  deadline: Instant.optional(),
+  rectificationOrderedAt: Instant.optional(),
+  department: ConfigId.optional(),
+  receiptNo: z.string().optional(),
+  transferredAt: Instant.optional(),
+
+  /** The deadline has passed while the case was open. Cleared when it is resolved or given a new deadline. */
+  overdue: z.boolean(),
+  overdueSince: Instant.optional(),
+  /** Ever overdue: kept for assessment (DOMAIN.md practice 8) after `overdue` is cleared. */
+  wasOverdue: z.boolean(),
+  escalation: EscalationLevel,
+  escalatedToSupervisorAt: Instant.optional(),
+  escalatedToAdminAt: Instant.optional(),
+
+  outcome: Outcome.optional(),
+  uscc: z.string().optional(),
+  resolvedAt: Instant.optional(),
+  resolvedBy: z.string().optional(),
+  /** Fixed at resolution from the city's revisit delay; the revisit job queries by it. */
+  revisitDueAt: Instant.optional(),
+  revisitedAt: Instant.optional(),
+  closedAt: Instant.optional(),
+  reopenCount: z.number().int().min(0),
+});
+export type Finding = z.infer<typeof Finding>;
+
+const ActionBase = { expectedVersion: z.number().int().positive(), note: Note.optional() };
+
+export const VerifyAction = z.strictObject({ action: z.literal('verify'), ...ActionBase });
+/** Also closes the duplicate question of a flagged finding as "not a duplicate", without verifying. */
+export const SeparateAction = z.strictObject({ action: z.literal('separate'), ...ActionBase });
+export const RejectAction = z
+  .strictObject({
+    action: z.literal('reject'),
+    ...ActionBase,
+    reason: RejectReason,
+    /** For `duplicate`; defaults to the finding's `possibleDuplicateOf`. */
+    duplicateOf: FindingId.optional(),
+    /** For `already_licensed`: the licence found. */
+    uscc: Uscc.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.duplicateOf !== undefined && a.reason !== 'duplicate')
+      ctx.addIssue({ code: 'custom', path: ['duplicateOf'], message: 'only with reason duplicate' });
+    if (a.uscc !== undefined && a.reason !== 'already_licensed')
+      ctx.addIssue({ code: 'custom', path: ['uscc'], message: 'only with reason already_licensed' });
+  });
+export const OrderRectificationAction = z.strictObject({
+  action: z.literal('order_rectification'),
+  ...ActionBase,
+  deadline: DeadlineInput,
+});
+export const TransferAction = z.strictObject({
+  action: z.literal('transfer'),
+  ...ActionBase,
+  department: ConfigId,
+  /** The receiving department's receipt (回执) number. */
+  receiptNo: z.string().trim().min(1, 'the receipt number is required').max(64),
+  /** When the department's feedback is due; without it a transferred case is never overdue. */
+  deadline: DeadlineInput.optional(),
+});
+export const ResolveAction = z
+  .strictObject({
+    action: z.literal('resolve'),
+    ...ActionBase,
+    outcome: Outcome,
+    uscc: Uscc.optional(),
+  })
+  .superRefine((a, ctx) => {
+    if (a.outcome === 'licensed' && a.uscc === undefined)
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uscc'],
+        message: 'the unified social credit code is required when licensed',
+      });
+    if (a.outcome !== 'licensed' && a.uscc !== undefined)
+      ctx.addIssue({ code: 'custom', path: ['uscc'], message: 'only with outcome licensed' });
+  });
+/** A supervisor's answer to an escalation (督办): a new deadline, with the reason in the note. */
+export const ExtendDeadlineAction = z.strictObject({
+  action: z.literal('extend_deadline'),
+  expectedVersion: ActionBase.expectedVersion,
+  note: Note,
+  deadline: DeadlineInput,
+});
+export const ConfirmRevisitAction = z.strictObject({ action: z.literal('confirm_revisit'), ...ActionBase });
+export const ReopenAction = z.strictObject({
+  action: z.literal('reopen'),
+  ...ActionBase,
+  deadline: DeadlineInput,
+});
+
+/** The body of POST /findings/{id}/actions. */
+export const Action = z.discriminatedUnion('action', [
+  VerifyAction,
+  SeparateAction,
+  RejectAction,
+  OrderRectificationAction,
+  TransferAction,
+  ResolveAction,
+  ExtendDeadlineAction,
+  ConfirmRevisitAction,
+  ReopenAction,
+]);
+export type Action = z.infer<typeof Action>;
+export type ActionName = Action['action'];
+export const ACTION_NAMES = [
+  'verify',
+  'separate',
+  'reject',
+  'order_rectification',
+  'transfer',
+  'resolve',
+  'extend_deadline',
+  'confirm_revisit',
+  'reopen',
+] as const satisfies readonly ActionName[];
+
+/** What the scheduled jobs do on their own (./lifecycle `markOverdue`, `dueForRevisit`). */
+export const SYSTEM_ACTIONS = ['mark_overdue', 'escalate_to_admin', 'revisit_due'] as const;
+export type SystemAction = (typeof SYSTEM_ACTIONS)[number];
+export const EventAction = z.enum(['report', ...ACTION_NAMES, ...SYSTEM_ACTIONS]);
+export type EventAction = z.infer<typeof EventAction>;
+
+/** The actor of a scheduled job's event. */
+export const SYSTEM_ACTOR = 'system';
+
+/**
+ * One step of a finding's history (DOMAIN.md "Integrity": who did what and when is kept for good).
+ * Written in the same transaction as the finding it describes, never updated.
+ */
+export const FindingEvent = z
+  .object({
+    findingId: FindingId,
+    /** The finding's version after this step: events sort by it, and it is unique per finding. */
+    version: z.number().int().positive(),
+    at: Instant,
+    actorId: z.string(),
+    actorRole: z.union([Role, z.literal(SYSTEM_ACTOR)]),
+    action: EventAction,
+    from: FindingStatus.nullable(),
+    to: FindingStatus,
+    note: z.string().optional(),
+    /** The action's own fields (deadline, department, outcome, ...) and what a job decided. */
+    data: z.record(z.string(), z.unknown()),
+  })
+  .readonly();
+export type FindingEvent = z.infer<typeof FindingEvent>;

@@ -1,0 +1,216 @@
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import {
+  applyDeltas,
+  type Counters,
+  counterAreas,
+  counterDeltas,
+  counterDifferences,
+  recount,
+} from '../../packages/core/src/findings/counters';
+import {
+  allowedActions,
+  applyAction,
+  dueForRevisit,
+  type FindingRouting,
+  markOverdue,
+} from '../../packages/core/src/findings/lifecycle';
+import { Finding, type FindingEvent } from '../../packages/core/src/findings/schema';
+import {
+  admin,
+  config,
+  DAY,
+  findingIn,
+  newFinding,
+  routingZ1,
+  sampleAction,
+  scopeFor,
+  T0,
+} from './findings-fixtures';
+
+const adminScope = scopeFor(admin);
+
+describe('counter deltas', () => {
+  it('counts a new finding in its city, cell, zone and office', () => {
+    const f = newFinding();
+    expect(counterAreas(f)).toEqual(['city', 'cell#C1', 'zone#Z1', 'office#east']);
+    const row = { total: 1, open: 1, 'status:reported': 1 };
+    expect(counterDeltas(null, f)).toEqual({ city: row, 'cell#C1': row, 'office#east': row, 'zone#Z1': row });
+  });
+
+  it('moves open-by-state on verify and nothing else', () => {
+    const f = newFinding();
+    const next = applyAction(f, sampleAction('verify', f, T0), admin, adminScope, T0, config).finding;
+    expect(counterDeltas(f, next).city).toEqual({ 'status:reported': -1, 'status:verified': 1 });
+    expect(counterDeltas(next, next)).toEqual({});
+  });
+
+  it('counts overdue, escalation, outcome and transfers', () => {
+    const { finding, now } = findingIn('transferred');
+    expect(counterDeltas(null, finding).city).toMatchObject({ 'department:health': 1 });
+    const late = new Date(Date.parse(finding.deadline ?? '') + 8 * DAY);
+    const overdue = markOverdue(finding, late, config)?.finding ?? finding;
+    expect(counterDeltas(finding, overdue).city).toEqual({
+      overdue: 1,
+      was_overdue: 1,
+      'escalated:admin': 1,
+    });
+    const resolved = applyAction(
+      overdue,
+      sampleAction('resolve', overdue, late, { outcome: 0 }),
+      admin,
+      adminScope,
+      now > late ? now : late,
+      config,
+    ).finding;
+    expect(counterDeltas(overdue, resolved).city).toEqual({
+      'status:transferred': -1,
+      'status:resolved': 1,
+      overdue: -1,
+      'escalated:admin': -1,
+      'outcome:licensed': 1,
+    });
+  });
+
+  it('takes a closed or rejected finding out of open', () => {
+    const r = findingIn('revisit_due');
+    const closed = applyAction(
+      r.finding,
+      sampleAction('confirm_revisit', r.finding, r.now),
+      admin,
+      adminScope,
+      r.now,
+      config,
+    ).finding;
+    expect(counterDeltas(r.finding, closed).city).toEqual({
+      open: -1,
+      'status:revisit_due': -1,
+      'status:closed': 1,
+    });
+    const f = newFinding();
+    const rejected = applyAction(f, sampleAction('reject', f, T0), admin, adminScope, T0, config).finding;
+    expect(counterDeltas(f, rejected).city).toEqual({
+      open: -1,
+      'status:reported': -1,
+      'status:rejected': 1,
+      'rejected:not_found': 1,
+    });
+  });
+
+  it('counts a finding in no cell in the city only', () => {
+    const f = newFinding({
+      routing: { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
+      reporter: admin,
+    });
+    expect(Object.keys(counterDeltas(null, f))).toEqual(['city']);
+  });
+
+  it('reports differences between stored counters and a recount', () => {
+    const stored: Counters = { city: { total: 2, open: 1 }, 'zone#Z1': { overdue: 1 } };
+    const counted: Counters = { city: { total: 2, open: 2 } };
+    expect(counterDifferences(stored, counted)).toEqual([
+      { area: 'city', metric: 'open', stored: 1, counted: 2 },
+      { area: 'zone#Z1', metric: 'overdue', stored: 1, counted: 0 },
+    ]);
+  });
+});
+
+const ROUTINGS: FindingRouting[] = [
+  routingZ1,
+  { ...routingZ1, cellId: 'C2', zoneId: 'Z2', zones: ['Z2', 'Z1'] },
+  { ...routingZ1, cellId: 'C9', zoneId: 'W1', zones: ['W1'], officeId: 'west' },
+  { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
+];
+
+type Command =
+  | {
+      kind: 'act';
+      target: number;
+      choice: number;
+      days: number;
+      outcome: 0 | 1 | 2;
+      reason: 0 | 1 | 2;
+      department: 0 | 1;
+    }
+  | { kind: 'overdue' | 'revisit'; target: number };
+
+const command: fc.Arbitrary<Command> = fc.oneof(
+  fc.record({
+    kind: fc.constant('act' as const),
+    target: fc.nat(5),
+    choice: fc.nat(3),
+    days: fc.integer({ min: 1, max: 60 }),
+    outcome: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    reason: fc.constantFrom(0 as const, 1 as const, 2 as const),
+    department: fc.constantFrom(0 as const, 1 as const),
+  }),
+  fc.record({ kind: fc.constantFrom('overdue' as const, 'revisit' as const), target: fc.nat(5) }),
+);
+
+describe('property: counters follow the findings', () => {
+  it('recount equals the sum of counterDeltas along any legal run; versions strictly increase', () => {
+    fc.assert(
+      fc.property(
+        fc.array(fc.tuple(fc.nat(3), fc.boolean()), { minLength: 1, maxLength: 6 }),
+        fc.array(fc.tuple(command, fc.integer({ min: 0, max: 20 * DAY })), { maxLength: 60 }),
+        (seeds, commands) => {
+          let now = T0;
+          let counters: Counters = {};
+          const events = new Map<string, FindingEvent[]>();
+          const findings = seeds.map(([r, flagged], i) => {
+            const f = newFinding({
+              id: `F-${i}`,
+              routing: ROUTINGS[r] ?? routingZ1,
+              reporter: admin,
+              ...(flagged && i > 0 ? { possibleDuplicateOf: 'F-0' } : {}),
+            });
+            counters = applyDeltas(counters, counterDeltas(null, f));
+            return f;
+          });
+          for (const [c, advance] of commands) {
+            now = new Date(now.getTime() + advance);
+            const i = c.target % findings.length;
+            const before = findings[i];
+            if (before === undefined) continue;
+            let result: { finding: Finding; event: FindingEvent } | null = null;
+            if (c.kind === 'overdue') result = markOverdue(before, now, config);
+            else if (c.kind === 'revisit') result = dueForRevisit(before, now, config);
+            else if (c.kind === 'act') {
+              const allowed = allowedActions(before, admin, adminScope);
+              const name = allowed[c.choice % Math.max(1, allowed.length)];
+              if (name === undefined) continue;
+              result = applyAction(
+                before,
+                sampleAction(name, before, now, c),
+                admin,
+                adminScope,
+                now,
+                config,
+              );
+            }
+            if (result === null) continue;
+            const after = result.finding;
+            expect(after.version).toBe(before.version + 1);
+            expect(result.event.version).toBe(after.version);
+            Finding.parse(after);
+            counters = applyDeltas(counters, counterDeltas(before, after));
+            findings[i] = after;
+            events.set(after.id, [...(events.get(after.id) ?? []), result.event]);
+          }
+          expect(counterDifferences(counters, recount(findings))).toEqual([]);
+          expect(counters).toEqual(recount(findings));
+          // Never closed without a revisit: a closed finding's history has revisit_due right before.
+          for (const f of findings) {
+            if (f.status !== 'closed') continue;
+            const history = events.get(f.id) ?? [];
+            const last = history[history.length - 1];
+            const prev = history[history.length - 2];
+            expect(last?.action).toBe('confirm_revisit');
+            expect(prev?.action).toBe('revisit_due');
+          }
+        },
+      ),
+      { numRuns: 300 },
+    );
+  });
+});

@@ -1,0 +1,205 @@
+/** Shared fixtures of the findings tests (not a test file itself). */
+import { parseCityConfig } from '../../packages/core/src/city-config';
+import {
+  type Actor,
+  applyAction,
+  createFinding,
+  dueForRevisit,
+  type FindingRouting,
+} from '../../packages/core/src/findings/lifecycle';
+import type {
+  Action,
+  ActionName,
+  Finding,
+  FindingStatus,
+  ReportInput,
+} from '../../packages/core/src/findings/schema';
+import type { Scope } from '../../packages/core/src/policy';
+
+export const config = parseCityConfig({
+  name: 'demo-city',
+  displayName: '示范市',
+  timeZone: 'Asia/Shanghai',
+  bbox: [119, 29, 121, 31],
+  offices: [
+    { id: 'east', name: '东区市场监管所' },
+    { id: 'west', name: '西区市场监管所' },
+  ],
+  departments: [
+    { id: 'health', name: '卫生健康局' },
+    { id: 'urban', name: '城市管理局' },
+  ],
+  findingCategories: [
+    { id: 'restaurant', name: '餐饮' },
+    { id: 'grocery', name: '食杂店' },
+  ],
+  findings: { duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 },
+});
+
+export const DAY = 86_400_000;
+export const T0 = new Date('2025-03-01T02:00:00.000Z');
+export const at = (ms: number) => new Date(T0.getTime() + ms);
+
+/** East office: zones Z1 (cells C1, C2) and Z2 (cells C2, C3). West office: zone W1 (cell C9). */
+export const admin: Actor = { id: 'admin', role: 'city_admin' };
+export const supEast: Actor = { id: 'sup-east', role: 'supervisor' };
+export const supWest: Actor = { id: 'sup-west', role: 'supervisor' };
+export const officerZ1: Actor = { id: 'li', role: 'zone_officer' };
+export const officerZ2: Actor = { id: 'wang', role: 'zone_officer' };
+export const leader: Actor = { id: 'chen', role: 'grid_leader' };
+export const worker: Actor = { id: 'liu', role: 'grid_worker' };
+export const volunteer: Actor = { id: 'zhao', role: 'volunteer' };
+
+const area = (a: Actor, office: string, zones: string[], cells: string[]): Scope => ({
+  kind: 'area',
+  personId: a.id,
+  role: a.role,
+  office,
+  zones: new Set(zones),
+  cells: new Set(cells),
+});
+export const scopes = new Map<string, Scope>([
+  ['admin', { kind: 'city', personId: 'admin', role: 'city_admin' }],
+  ['sup-east', area(supEast, 'east', ['Z1', 'Z2'], ['C1', 'C2', 'C3'])],
+  ['sup-west', area(supWest, 'west', ['W1'], ['C9'])],
+  ['li', area(officerZ1, 'east', ['Z1'], ['C1', 'C2'])],
+  ['wang', area(officerZ2, 'east', ['Z2'], ['C2', 'C3'])],
+  ['chen', area(leader, 'east', [], ['C1'])],
+  ['liu', area(worker, 'east', [], ['C1'])],
+  ['zhao', { kind: 'reporter', personId: 'zhao', role: 'volunteer', cells: new Set(['C1']) }],
+]);
+export function scopeFor(a: Actor): Scope {
+  const s = scopes.get(a.id);
+  if (s === undefined) throw new Error(`no scope for ${a.id}`);
+  return s;
+}
+export const ACTORS: readonly Actor[] = [
+  admin,
+  supEast,
+  supWest,
+  officerZ1,
+  officerZ2,
+  leader,
+  worker,
+  volunteer,
+];
+
+export const routingZ1: FindingRouting = {
+  lon: 120.1,
+  lat: 30.2,
+  gridVersion: 3,
+  cellId: 'C1',
+  zoneId: 'Z1',
+  zones: ['Z1'],
+  officeId: 'east',
+};
+
+export const report: ReportInput = {
+  lon: 120.1,
+  lat: 30.2,
+  address: '幸福路 12 号',
+  businessName: '张三小吃店',
+  businessType: 'restaurant',
+  kind: 'unlicensed',
+  photos: ['uploads/liu/2025/03/01/a.jpg'],
+};
+
+export function newFinding(
+  opts: {
+    id?: string;
+    routing?: FindingRouting;
+    possibleDuplicateOf?: string;
+    now?: Date;
+    reporter?: Actor;
+  } = {},
+): Finding {
+  return createFinding({
+    id: opts.id ?? 'F-0001',
+    input: report,
+    routing: opts.routing ?? routingZ1,
+    reporter: opts.reporter ?? worker,
+    scope: scopeFor(opts.reporter ?? worker),
+    now: opts.now ?? T0,
+    config,
+    possibleDuplicateOf: opts.possibleDuplicateOf,
+  }).finding;
+}
+
+export const deadlineIn = (now: Date, days: number) => new Date(now.getTime() + days * DAY).toISOString();
+
+/** A well-formed action of each kind, legal wherever the table allows that action. */
+export function sampleAction(
+  name: ActionName,
+  f: Finding,
+  now: Date,
+  pick: { outcome?: 0 | 1 | 2; reason?: 0 | 1 | 2; department?: 0 | 1; days?: number } = {},
+): Action {
+  const expectedVersion = f.version;
+  const deadline = deadlineIn(now, pick.days ?? 15);
+  switch (name) {
+    case 'verify':
+    case 'separate':
+    case 'confirm_revisit':
+      return { action: name, expectedVersion };
+    case 'reject': {
+      const reason =
+        (['not_found', 'duplicate', 'already_licensed'] as const)[pick.reason ?? 0] ?? 'not_found';
+      return reason === 'duplicate'
+        ? { action: 'reject', expectedVersion, reason, duplicateOf: 'F-OTHER' }
+        : { action: 'reject', expectedVersion, reason };
+    }
+    case 'order_rectification':
+      return { action: name, expectedVersion, deadline };
+    case 'transfer':
+      return {
+        action: name,
+        expectedVersion,
+        department: pick.department === 1 ? 'urban' : 'health',
+        receiptNo: 'WJ-2025-0042',
+        deadline,
+      };
+    case 'resolve': {
+      const outcome = (['licensed', 'ceased', 'moved_away'] as const)[pick.outcome ?? 1] ?? 'ceased';
+      return outcome === 'licensed'
+        ? { action: name, expectedVersion, outcome, uscc: '91110108551385082Q' }
+        : { action: name, expectedVersion, outcome };
+    }
+    case 'extend_deadline':
+      return { action: name, expectedVersion, deadline, note: '店主已提交材料，延期办理' };
+    case 'reopen':
+      return { action: name, expectedVersion, deadline };
+  }
+}
+
+/** The legal path to each state, acting as the city admin. */
+const PATHS: Record<FindingStatus, readonly (ActionName | 'job:revisit')[]> = {
+  reported: [],
+  verified: ['verify'],
+  rejected: ['reject'],
+  rectifying: ['verify', 'order_rectification'],
+  transferred: ['verify', 'transfer'],
+  resolved: ['verify', 'order_rectification', 'resolve'],
+  revisit_due: ['verify', 'order_rectification', 'resolve', 'job:revisit'],
+  closed: ['verify', 'order_rectification', 'resolve', 'job:revisit', 'confirm_revisit'],
+};
+
+/** A finding brought to `status` by legal steps; its clock ends at the returned `now`. */
+export function findingIn(
+  status: FindingStatus,
+  opts: { possibleDuplicateOf?: string; routing?: FindingRouting } = {},
+): { finding: Finding; now: Date } {
+  let f = newFinding(opts);
+  let now = T0;
+  for (const step of PATHS[status]) {
+    now = new Date(now.getTime() + DAY);
+    if (step === 'job:revisit') {
+      now = new Date(now.getTime() + config.findings.revisitDelayDays * DAY);
+      const change = dueForRevisit(f, now, config);
+      if (change === null) throw new Error('revisit did not fall due');
+      f = change.finding;
+    } else {
+      f = applyAction(f, sampleAction(step, f, now), admin, scopeFor(admin), now, config).finding;
+    }
+  }
+  return { finding: f, now };
+}
