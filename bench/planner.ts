@@ -1,0 +1,223 @@
+/**
+ * `npm run bench -- planner [--only quality|scale] [--instances 40] [--sizes 1000,5000,20000] [--reps 5] [--seed 1]`
+ *
+ * The joint-patrol planner (packages/core/src/planning) against its references, in one run:
+ *  (a) quality: weighted demand met by planWeek vs the exact optimum of the same assignment as an
+ *      integer program, solved by HiGHS (the `highs` WebAssembly build, a dev dependency of this
+ *      bench only), on small synthetic instances where people are scarce; gap = 1 − plan / optimum
+ *      (target: median ≤ 2%). The greedy pass alone is shown beside it, to show what the
+ *      improvement pass buys. The ILP is built here from the input, independently of the planner,
+ *      so it also checks the planner's reading of eligibility.
+ *  (b) scale: planWeek at 1k/5k/20k cells with people in proportion (synthetic.ts): median of
+ *      `reps` runs, the 20k/1k time ratio (target ≤ 25×) and the heap.
+ * Run with NODE_OPTIONS=--expose-gc for the retained-heap figure.
+ */
+import highsLoader from 'highs';
+import type { Person } from '../packages/core/src/people';
+import { planWeek } from '../packages/core/src/planning/planner';
+import { isoWeekday, type Plan, PlanInput, type PlanInputArg } from '../packages/core/src/planning/schema';
+import { syntheticPlanInput } from '../packages/core/src/planning/synthetic';
+import { fmt, summarize } from './stats';
+
+interface Options {
+  instances: number;
+  sizes: number[];
+  reps: number;
+  seed: number;
+  only: 'quality' | 'scale' | undefined;
+}
+
+function parseArgs(args: string[]): Options {
+  const opts: Options = { instances: 40, sizes: [1000, 5000, 20000], reps: 5, seed: 1, only: undefined };
+  for (let i = 0; i < args.length; i++) {
+    const value = args[i + 1] ?? '';
+    if (args[i] === '--instances') opts.instances = Number(value);
+    else if (args[i] === '--sizes') opts.sizes = value.split(',').map(Number);
+    else if (args[i] === '--reps') opts.reps = Number(value);
+    else if (args[i] === '--seed') opts.seed = Number(value);
+    else if (args[i] === '--only' && (value === 'quality' || value === 'scale')) opts.only = value;
+    else continue;
+    i++;
+  }
+  return opts;
+}
+
+interface Exact {
+  status: string;
+  objective: number;
+  variables: number;
+  /** Patrols per cell in the optimum. */
+  perCell: Map<string, number>;
+}
+
+/** The weekly assignment as an ILP in CPLEX LP format: max Σ weight·x over feasible (cell, slot, officer, partner). */
+export function exactOptimum(
+  highs: Awaited<ReturnType<typeof highsLoader>>,
+  raw: PlanInputArg,
+  plan: Plan,
+): Exact {
+  const input = PlanInput.parse(raw);
+  const { config } = input;
+  const slots = plan.dates.flatMap((date) => config.shifts.map((shift) => ({ date, shift })));
+  const canWork = (p: Person, cellId: string, date: string) =>
+    p.active &&
+    p.capacity > 0 &&
+    !p.conflictCells.includes(cellId) &&
+    p.availability.weekdays.includes(isoWeekday(date)) &&
+    !p.availability.datesOff.includes(date);
+  const groups = new Map<string, string[]>();
+  const add = (key: string, v: string) => groups.set(key, [...(groups.get(key) ?? []), v]);
+  const objective: string[] = [];
+  let n = 0;
+  const varCell: string[] = [];
+  const demand = new Map(plan.cells.map((c) => [c.cellId, c]));
+  for (const cell of input.cells) {
+    const d = demand.get(cell.id);
+    if (!d || d.demand === 0) continue;
+    const officers = input.people.filter(
+      (p) => p.role === 'zone_officer' && p.zones.some((z) => cell.zones.includes(z)),
+    );
+    const partners = input.people.filter(
+      (p) => (p.role === 'grid_leader' || p.role === 'grid_worker') && p.cells.includes(cell.id),
+    );
+    slots.forEach(({ date }, s) => {
+      for (const o of officers) {
+        if (!canWork(o, cell.id, date)) continue;
+        for (const p of partners) {
+          if (!canWork(p, cell.id, date)) continue;
+          const x = `x${n++}`;
+          varCell.push(cell.id);
+          objective.push(`${d.weight} ${x}`);
+          add(`cell_${cell.id}`, x);
+          add(`cs_${cell.id}_${s}`, x);
+          add(`os_${o.id}_${s}`, x);
+          add(`ow_${o.id}`, x);
+          add(`ps_${p.id}_${s}`, x);
+          add(`pw_${p.id}`, x);
+        }
+      }
+    });
+  }
+  if (n === 0) return { status: 'Optimal', objective: 0, variables: 0, perCell: new Map() };
+  const bound = new Map<string, number>();
+  for (const cell of plan.cells) bound.set(`cell_${cell.cellId}`, cell.demand);
+  for (const p of input.people) {
+    bound.set(`ow_${p.id}`, p.capacity);
+    bound.set(`pw_${p.id}`, p.capacity);
+  }
+  const limit = (key: string): number => {
+    if (key.startsWith('cs_') || key.startsWith('ps_')) return 1;
+    if (key.startsWith('os_')) return config.maxTasksPerOfficerShift;
+    return bound.get(key) ?? 0;
+  };
+  // LP-format lines stay short: one term a line.
+  const lines = ['Maximize', ` obj: ${objective.join('\n + ')}`, 'Subject To'];
+  let r = 0;
+  for (const [key, vars] of groups) lines.push(` r${r++}: ${vars.join('\n + ')} <= ${limit(key)}`);
+  lines.push('Binary', ...Array.from({ length: n }, (_, i) => ` x${i}`), 'End');
+  const result = highs.solve(lines.join('\n'), { time_limit: 60, mip_rel_gap: 1e-6 });
+  const perCell = new Map<string, number>();
+  varCell.forEach((cellId, i) => {
+    const column = result.Columns[`x${i}`];
+    if (column && 'Primal' in column && column.Primal > 0.5)
+      perCell.set(cellId, (perCell.get(cellId) ?? 0) + 1);
+  });
+  return { status: result.Status, objective: result.ObjectiveValue, variables: n, perCell };
+}
+
+async function quality(opts: Options): Promise<void> {
+  const highs = await highsLoader();
+  const gaps: number[] = [];
+  const greedyGaps: number[] = [];
+  const vars: number[] = [];
+  const times: number[] = [];
+  let nonOptimal = 0;
+  console.log(`(a) quality vs the exact ILP optimum (HiGHS), ${opts.instances} instances`);
+  for (let i = 0; i < opts.instances; i++) {
+    const seed = opts.seed * 1000 + i;
+    // Scarce people: small zones, low capacities, so that choices matter.
+    const input = syntheticPlanInput({
+      cells: 12 + (i % 5) * 6,
+      seed,
+      zoneSide: 3 + (i % 2),
+      officerCapacity: [3, 9],
+      partnerCapacity: [1, 4],
+      cellsPerPartner: 3 + (i % 3),
+      secondOfficerShare: 0.3,
+    });
+    const plan = planWeek(input, seed);
+    const greedy = planWeek({ ...input, config: { improvementRounds: 0 } }, seed);
+    const t0 = performance.now();
+    const exact = exactOptimum(highs, input, plan);
+    times.push(performance.now() - t0);
+    vars.push(exact.variables);
+    if (exact.status !== 'Optimal') nonOptimal++;
+    if (plan.metrics.weightedAssigned > exact.objective + 1e-6)
+      throw new Error(`instance ${i}: the plan beats the optimum; the ILP or the planner misreads a rule`);
+    const gap = (x: number) => (exact.objective > 0 ? 1 - x / exact.objective : 0);
+    gaps.push(gap(plan.metrics.weightedAssigned) * 100);
+    greedyGaps.push(gap(greedy.metrics.weightedAssigned) * 100);
+  }
+  const s = summarize(gaps);
+  console.log(`  gap, planWeek:       ${fmt(s, '%', 2)}  target median ≤ 2%`);
+  console.log(`  gap, greedy only:    ${fmt(summarize(greedyGaps), '%', 2)}`);
+  console.log(`  instances at gap 0:  ${gaps.filter((g) => g < 1e-9).length}/${gaps.length}`);
+  console.log(
+    `  ILP size:            ${fmt(summarize(vars), 'binaries', 0)}; solve ${fmt(summarize(times), 'ms', 0)}`,
+  );
+  if (nonOptimal > 0)
+    console.log(`  (${nonOptimal} ILPs stopped at the time limit: their gap is a lower bound)`);
+}
+
+async function scale(opts: Options): Promise<void> {
+  const gc = (globalThis as { gc?: () => void }).gc;
+  console.log(`(b) scale: planWeek, median of ${opts.reps} runs (input generation not timed)`);
+  // Warm-up so that the first size is not charged for JIT compilation.
+  for (let i = 0; i < 3; i++) planWeek(syntheticPlanInput({ cells: 1000, seed: 9 + i }), 1);
+  const medians = new Map<number, number>();
+  for (const size of opts.sizes) {
+    const input = syntheticPlanInput({ cells: size, seed: opts.seed });
+    const samples: number[] = [];
+    const heaps: number[] = [];
+    let plan: Plan | undefined;
+    let retained = 0;
+    for (let r = 0; r < opts.reps; r++) {
+      plan = undefined;
+      gc?.();
+      const before = process.memoryUsage().heapUsed;
+      const t0 = performance.now();
+      plan = planWeek(input, opts.seed + r);
+      samples.push(performance.now() - t0);
+      // Growth over the run without a collection: an upper bound of the planner's working set.
+      heaps.push((process.memoryUsage().heapUsed - before) / 2 ** 20);
+      if (gc) {
+        gc();
+        retained = (process.memoryUsage().heapUsed - before) / 2 ** 20;
+      }
+    }
+    const s = summarize(samples);
+    medians.set(size, s.median);
+    const people = input.people.length;
+    const m = plan?.metrics;
+    console.log(
+      `  ${String(size).padStart(6)} cells, ${people} people: ${fmt(s, 'ms', 0)}; heap growth ${fmt(summarize(heaps), 'MB', 0)}` +
+        (gc ? `, plan kept ${retained.toFixed(1)} MB` : '') +
+        `; ${m?.assigned} tasks of ${m?.demand} demanded, weighted coverage ${((m?.weightedCoverage ?? 0) * 100).toFixed(1)}%`,
+    );
+  }
+  const first = opts.sizes[0];
+  const last = opts.sizes[opts.sizes.length - 1];
+  if (first !== undefined && last !== undefined && first !== last) {
+    const ratio = (medians.get(last) ?? 0) / (medians.get(first) ?? 1);
+    console.log(
+      `  time ratio ${last}/${first}: ${ratio.toFixed(1)}× for ${(last / first).toFixed(0)}× the cells (target ≤ 25×)`,
+    );
+  }
+  console.log(`  process heap used now: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);
+}
+
+export async function run(args: string[]): Promise<void> {
+  const opts = parseArgs(args);
+  if (opts.only !== 'scale') await quality(opts);
+  if (opts.only !== 'quality') await scale(opts);
+}

@@ -1,0 +1,103 @@
+/**
+ * Patrol force follows the incidents (警力跟着警情走): each cell's risk score, kept with its
+ * components so that anyone can see why a cell is patrolled more, and the joint patrols a week it
+ * requires. Pure: counts and dates come in; the caller counts findings as of the week start.
+ */
+import type { CellDemand, PlanCell, PlannerConfig, RiskScore } from './schema';
+
+const DAY_MS = 86_400_000;
+/** Stored scores are rounded so that a plan's JSON does not carry float noise like 3.3000000000000003. */
+const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+
+/**
+ * Whole days from `from` to `to` (calendar dates, no time zone).
+ *
+ * @example daysBetween('2025-03-01', '2025-03-03') // 2
+ */
+export function daysBetween(from: string, to: string): number {
+  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
+}
+
+/**
+ * The date `days` after `date`.
+ *
+ * @example addDays('2025-03-03', 6) // '2025-03-09'
+ */
+export function addDays(date: string, days: number): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
+}
+
+/**
+ * The Monday of the week holding `instant` in the city's time zone: the week a plan made at that
+ * moment for "this week" covers (add 7 days for next week). The instant comes in; nothing here reads a clock.
+ *
+ * @example planningWeekStart('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10' (Monday 01:00 in Shanghai)
+ */
+export function planningWeekStart(instant: string | Date, timeZone: string): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  const parts = new Intl.DateTimeFormat('en-CA', {
+    timeZone,
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+  }).formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const local = `${part('year')}-${part('month')}-${part('day')}`;
+  const weekday = new Date(`${local}T00:00:00Z`).getUTCDay();
+  return addDays(local, -((weekday + 6) % 7));
+}
+
+/**
+ * A cell's risk score: each component is weight × min(count, cap). Overdue findings are counted
+ * on top of being open, so an overdue finding weighs open + overdue.
+ *
+ * @example
+ *   riskScore({ ...cell, stats: { open: 2, overdue: 1, recent: 0, reopened: 0 } }, '2025-03-03', config).score
+ *   // 2·1 + 1·3 + staleness
+ */
+export function riskScore(
+  cell: Pick<PlanCell, 'stats' | 'lastPatrolDate' | 'manualPriority'>,
+  weekStart: string,
+  config: PlannerConfig,
+): RiskScore {
+  const { weights: w, caps } = config;
+  const part = (count: number, cap: number, weight: number) => {
+    const c = Math.max(0, Math.min(count, cap));
+    return { count: c, points: round6(c * weight) };
+  };
+  const days =
+    cell.lastPatrolDate === null
+      ? caps.stalenessDays
+      : Math.max(0, daysBetween(cell.lastPatrolDate, weekStart));
+  const components = {
+    open: part(cell.stats.open - cell.stats.overdue, caps.open, w.open),
+    overdue: part(cell.stats.overdue, caps.overdue, w.overdue),
+    recent: part(cell.stats.recent, caps.recent, w.recent),
+    reopened: part(cell.stats.reopened, caps.reopened, w.reopened),
+    staleness: part(days, caps.stalenessDays, w.stalenessPerDay),
+    manualPriority: part(cell.manualPriority, 5, w.manualPriority),
+  };
+  const score = round6(Object.values(components).reduce((s, c) => s + c.points, 0));
+  return { score, components };
+}
+
+/**
+ * Risk, objective weight and weekly demand of each cell. Demand is round(baseRate + risk ×
+ * patrolsPerRiskPoint), capped by maxPatrolsPerCell and by the number of shifts in a week (a cell
+ * is visited at most once a shift). The weight 1 + risk is the value of each of its patrols.
+ *
+ * @example cellDemands(input.cells, '2025-03-03', config)[0] // { cellId, risk, weight: 4.8, demand: 2, assigned: 0 }
+ */
+export function cellDemands(
+  cells: readonly PlanCell[],
+  weekStart: string,
+  config: PlannerConfig,
+): CellDemand[] {
+  const slots = 7 * config.shifts.length;
+  return cells.map((cell) => {
+    const risk = riskScore(cell, weekStart, config);
+    const raw = Math.round(config.baseRate + risk.score * config.patrolsPerRiskPoint);
+    const demand = Math.max(0, Math.min(raw, config.maxPatrolsPerCell, slots));
+    return { cellId: cell.id, risk, weight: round6(1 + risk.score), demand, assigned: 0 };
+  });
+}
