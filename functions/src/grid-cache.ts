@@ -72,6 +72,16 @@ export async function gridTopology(version?: number): Promise<GridTopology | und
   return remember(buildTopology(active, sidecar));
 }
 
+/**
+ * The active grid and the topology of that same version, for reports: routing and the reporter's
+ * scope must come from one version even if an activation lands between two reads of the pointer.
+ */
+export async function activeGridAndTopology(): Promise<{ grid: ActiveGrid; topology: GridTopology }> {
+  const grid = await activeGrid();
+  const topology = topologies.get(grid.version) ?? remember(buildTopology(grid.version, grid.sidecar));
+  return { grid, topology };
+}
+
 /** As gridTopology, but a read of the grid needs one: no active grid is a 409. */
 export async function requireTopology(version?: number): Promise<GridTopology> {
   const topology = await gridTopology(version);

@@ -14,8 +14,11 @@ export async function gridScope(
   return { scope: scopeOf(caller, topology), topology };
 }
 
-/** For people routes: over the active grid, or an empty one before the first activation. */
-export async function peopleScope(caller: Person): Promise<{ scope: Scope; topology: GridTopology }> {
+/**
+ * For people and findings routes: over the active grid, or an empty one before the first
+ * activation (then only admins and the reporters of a finding see it).
+ */
+export async function activeScope(caller: Person): Promise<{ scope: Scope; topology: GridTopology }> {
   const topology = (await gridTopology()) ?? EMPTY_TOPOLOGY;
   return { scope: scopeOf(caller, topology), topology };
 }

@@ -24,6 +24,8 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   people: 'RW',
   // Imports and activation write grid versions, cells and zones.
   grid: 'RW',
+  // Reports and actions write findings, their events, counters and idempotency records.
+  findings: 'RW',
 };
 
 /** Groups that need more than GridPatrolFunction's defaults (512 MB, 10 s). */
@@ -33,6 +35,9 @@ export const FUNCTION_SIZING: Readonly<
   // A grid import validates, repairs and overlays thousands of polygons in the request: 1769 MB is
   // one full vCPU, and 29 s is just under the HTTP API's fixed 30 s integration timeout.
   grid: { memorySize: 1769, timeout: Duration.seconds(29) },
+  // A report resolves its point: a cold container loads the packed grid index (up to tens of MB
+  // at 20k cells) before answering, which 512 MB would make slow and tight.
+  findings: { memorySize: 1024 },
 };
 
 export interface GridPatrolStackProps extends StackProps {

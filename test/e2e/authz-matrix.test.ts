@@ -8,6 +8,7 @@
  * office's zone, a cell touching only it and its grid worker (none of which any east person may see).
  * Lists have no target to miss: their out-of-scope check asserts that the answer leaves the west out.
  */
+import { randomUUID } from 'node:crypto';
 import { ROLES, type Role } from '@gridpatrol/core';
 import { ROUTES } from '@gridpatrol/functions';
 import { demoGridFiles, syntheticCity } from '@gridpatrol/local';
@@ -41,12 +42,23 @@ interface Ctx {
   westPerson: string;
   eastZones: string[];
   point: { lon: number; lat: number };
+  /** Points strictly inside cellA, cZ1, westCell, and a cell whose responsible zone is z1. */
+  at: { cellA: Point; cZ1: Point; west: Point; z1: Point };
+  /** A finding each role may read (a volunteer: their own), and one in the west. */
+  readable: Record<Role, string>;
+  westFinding: string;
+  /** A fresh finding of zone z1 for each acting role to verify, and a west one for the admin. */
+  actOn: Record<'city_admin' | 'supervisor' | 'zone_officer', string>;
+  westActOn: string;
 }
+
+type Point = { lon: number; lat: number };
 
 interface Req {
   method: string;
   path: string;
   body?: unknown;
+  headers?: Record<string, string>;
 }
 
 interface Entry {
@@ -83,6 +95,31 @@ const personBody = (office: string, cells: string[]) => ({
 });
 
 let importBody: unknown;
+
+const reportBody = (p: Point, name: string) => ({
+  lon: p.lon,
+  lat: p.lat,
+  address: '示范路 2 号',
+  businessName: name,
+  businessType: 'grocery',
+  kind: 'unlicensed',
+});
+/** Reports carry a fresh Idempotency-Key: field roles must send one. */
+const reportAt = (p: Point, name: string): Req => ({
+  method: 'POST',
+  path: '/findings',
+  body: reportBody(p, name),
+  headers: { 'idempotency-key': randomUUID() },
+});
+const ownPoint = (c: Ctx, r: Caller) => (r === 'supervisor' || r === 'zone_officer' ? c.at.cZ1 : c.at.cellA);
+const readableBy = (c: Ctx, r: Caller) => (r in c.readable ? c.readable[r as Role] : c.readable.city_admin);
+const verify = (id: string): Req => ({
+  method: 'POST',
+  path: `/findings/${id}/actions`,
+  body: { action: 'verify', expectedVersion: 1 },
+});
+const actTarget = (c: Ctx, r: Caller) =>
+  r === 'city_admin' || r === 'supervisor' || r === 'zone_officer' ? c.actOn[r] : c.actOn.city_admin;
 
 const MATRIX: Record<string, Entry> = {
   getHealth: {
@@ -230,7 +267,63 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/zones/${c.westZone}`),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
   },
+  reportFinding: {
+    // Everyone reports into their own area; a point in a west cell is refused (403 naming the cell).
+    inScope: (c, r) => reportAt(ownPoint(c, r), `matrix in ${r}`),
+    outOfScope: (c, r) => reportAt(c.at.west, `matrix out ${r}`),
+    expect: { ...all([201, 403]), city_admin: [201, 201] },
+  },
+  getFinding: {
+    inScope: (c, r) => get(`/findings/${readableBy(c, r)}`),
+    outOfScope: (c) => get(`/findings/${c.westFinding}`),
+    expect: { ...all([200, 404]), city_admin: [200, 200] },
+  },
+  actOnFinding: {
+    // Deciding is the zone's officers', their supervisor's and the admins'; field roles never act.
+    inScope: (c, r) => verify(actTarget(c, r)),
+    outOfScope: (c) => verify(c.westActOn),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
+  },
+  listFindings: {
+    // By responsible zone: an admin names one, others list their own zones by default.
+    inScope: (c, r) => get(r === 'city_admin' ? `/findings?zone=${c.z1}` : '/findings'),
+    outOfScope: (c) => get(`/findings?zone=${c.westZone}`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
+  },
+  listMyFindings: {
+    inScope: () => get('/me/findings'),
+    outOfScope: () => get('/me/findings?limit=500'),
+    expect: all([200, 200]),
+    checkOut: leavesOut((c) => c.westFinding),
+  },
+  getFindingHistory: {
+    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/history`),
+    outOfScope: (c) => get(`/findings/${c.westFinding}/history`),
+    expect: { ...all([200, 404]), city_admin: [200, 200] },
+  },
 };
+
+/** A point strictly inside a cell (optionally one whose responsible zone is `zone`), via the API. */
+async function interiorPoint(cellIds: readonly string[], zone?: string): Promise<Point> {
+  for (const cellId of cellIds) {
+    const cell = await api.call('GET', `/cells/${cellId}`, { as: 'admin' });
+    const nums = (JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(
+      Number,
+    );
+    const lons = nums.filter((_, i) => i % 2 === 0);
+    const lats = nums.filter((_, i) => i % 2 === 1);
+    const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+    for (let i = 1; i < 8; i++)
+      for (let j = 1; j < 8; j++) {
+        const p = { lon: w + ((e - w) * i) / 8, lat: s + ((n - s) * j) / 8 };
+        const r = await api.call('GET', `/grid/resolve?lon=${p.lon}&lat=${p.lat}`, { as: 'admin' });
+        if (r.body.status !== 'inside' || r.body.cell?.id !== cellId) continue;
+        if (zone !== undefined && r.body.primaryZone !== zone) break;
+        return p;
+      }
+  }
+  throw new Error(`no interior point in ${cellIds.join(', ')}${zone ? ` with zone ${zone}` : ''}`);
+}
 
 let api: TestApi;
 let ctx: Ctx;
@@ -251,7 +344,7 @@ beforeAll(async () => {
   const files = demoGridFiles(api.config);
   const ring = files.cells.features[0]?.geometry.coordinates[0];
   const vertex = (Array.isArray(ring?.[0]?.[0]) ? ring?.[0]?.[0] : ring?.[0]) as number[];
-  ctx = {
+  const base = {
     z1: li.zones[0],
     cZ1: z1zone.properties.cells[0].id,
     cellA: liu.cells[0],
@@ -263,20 +356,56 @@ beforeAll(async () => {
       .map((z: { id: string }) => z.id),
     point: { lon: Number(vertex[0]), lat: Number(vertex[1]) },
   };
-  await admin('PUT', '/people/probe-east', personBody('office-east', [...new Set([ctx.cellA, ctx.cZ1])]));
+  await admin('PUT', '/people/probe-east', personBody('office-east', [...new Set([base.cellA, base.cZ1])]));
   await admin('PUT', '/people/officer-gone', {
     name: 'gone',
     role: 'zone_officer',
     office: 'office-east',
-    zones: [ctx.z1],
+    zones: [base.z1],
   });
   await admin('PUT', '/people/officer-gone', {
     name: 'gone',
     role: 'zone_officer',
     office: 'office-east',
-    zones: [ctx.z1],
+    zones: [base.z1],
     active: false,
   });
+  const z1Cells = [...z1zone.properties.cells]
+    .sort((a: { share: number }, b: { share: number }) => b.share - a.share)
+    .map((c: { id: string }) => c.id);
+  const at = {
+    cellA: await interiorPoint([base.cellA]),
+    cZ1: await interiorPoint([base.cZ1]),
+    west: await interiorPoint([base.westCell]),
+    z1: await interiorPoint(z1Cells, base.z1),
+  };
+  const reported = async (as: string, p: Point, name: string): Promise<string> => {
+    const res = await api.call('POST', '/findings', {
+      as,
+      body: reportBody(p, name),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    if (res.status !== 201) throw new Error(`report as ${as}: ${res.status} ${res.text.slice(0, 300)}`);
+    return res.body.id;
+  };
+  const inCellA = await reported('admin', at.cellA, 'matrix cell A');
+  const inCZ1 = await reported('admin', at.cZ1, 'matrix cell Z1');
+  const readable = {
+    city_admin: inCellA,
+    supervisor: inCZ1,
+    zone_officer: inCZ1,
+    grid_leader: inCellA,
+    grid_worker: inCellA,
+    volunteer: await reported('volunteer-zhou', at.cellA, 'matrix volunteer'),
+  };
+  const westFinding = await reported('admin', at.west, 'matrix west');
+  const actOn = {
+    city_admin: await reported('admin', at.z1, 'matrix act admin'),
+    supervisor: await reported('admin', at.z1, 'matrix act supervisor'),
+    zone_officer: await reported('admin', at.z1, 'matrix act officer'),
+  };
+  const westActOn = await reported('admin', at.west, 'matrix act west');
+  ctx = { ...base, at, readable, westFinding, actOn, westActOn };
   const small = syntheticCity({ cells: 12, seed: 3, offices: ['office-east'] });
   importBody = {
     cells: { type: 'FeatureCollection', features: small.cells },
@@ -318,7 +447,7 @@ describe('authorisation matrix', () => {
         caller === 'anonymous' || caller === 'inactive'
           ? req.path.replace('probe-in-', 'probe-x-')
           : req.path;
-      const res = await api.call(req.method, path, { as: AS[caller], body: req.body });
+      const res = await api.call(req.method, path, { as: AS[caller], body: req.body, headers: req.headers });
       expect(res.status, `${req.method} ${path}: ${res.text.slice(0, 300)}`).toBe(expected);
       if (where === 'out' && entry.checkOut) entry.checkOut(res, ctx, caller);
     },

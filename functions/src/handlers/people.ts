@@ -15,19 +15,19 @@ import {
 import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
-import { peopleScope } from '../scope';
+import { activeScope } from '../scope';
 
 export const handler = httpHandler('people', {
   getMe: async ({ caller }) => ({ body: caller }),
 
   listPeople: async ({ caller, query }) => {
-    const { scope, topology } = await peopleScope(caller);
+    const { scope, topology } = await activeScope(caller);
     const partitions = planPeopleList(scope, topology, query);
     return { body: await listPeople(partitions, query) };
   },
 
   getPerson: async ({ caller, params }) => {
-    const { scope } = await peopleScope(caller);
+    const { scope } = await activeScope(caller);
     const person = await getPerson(params.id);
     if (!person || !canReadPerson(scope, person)) throw new NotFoundError('person', params.id);
     return { body: person };
@@ -35,7 +35,7 @@ export const handler = httpHandler('people', {
 
   putPerson: async ({ caller, params, body }) => {
     const person = Person.parse({ ...body, id: params.id });
-    const { scope, topology } = await peopleScope(caller);
+    const { scope, topology } = await activeScope(caller);
     const existing = await getPerson(params.id);
     if (!canManagePerson(scope, caller, person, existing)) {
       throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);

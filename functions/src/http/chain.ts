@@ -9,7 +9,14 @@
  * throw into a JSON response first and the header middlewares still decorate it.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { ForbiddenError, NotFoundError, type Person } from '@gridpatrol/core';
+import {
+  BadRequestError,
+  FIELD_ROLES,
+  ForbiddenError,
+  IdempotencyKey,
+  NotFoundError,
+  type Person,
+} from '@gridpatrol/core';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -32,6 +39,8 @@ export interface OperationInput<R extends Routes> {
   body: Req<R> extends { body: infer B } ? Output<B> : undefined;
   /** The authenticated caller; null only on public routes. */
   caller: R['roles'] extends 'public' ? null : Person;
+  /** The Idempotency-Key header, on routes marked `idempotent` (undefined when not sent). */
+  idempotencyKey: string | undefined;
   requestId: string;
   event: APIGatewayProxyEventV2;
 }
@@ -55,6 +64,27 @@ interface GpContext extends Context {
 
 const JSON_TYPE = 'application/json; charset=utf-8';
 
+/**
+ * The Idempotency-Key of a write a device may retry. Field roles work on poor connections and their
+ * app retries on its own, so they must send one (400 otherwise); office callers may.
+ */
+function readIdempotencyKey(event: APIGatewayProxyEventV2, caller: Person | null): string | undefined {
+  const raw = event.headers?.['idempotency-key'];
+  if (raw === undefined || raw === '') {
+    if (caller && FIELD_ROLES.includes(caller.role))
+      throw new BadRequestError(`A ${caller.role} must send an Idempotency-Key header with this request.`, [
+        { path: 'headers.idempotency-key', message: 'required for field roles' },
+      ]);
+    return undefined;
+  }
+  const parsed = IdempotencyKey.safeParse(raw);
+  if (!parsed.success)
+    throw new BadRequestError('The Idempotency-Key header is malformed.', [
+      { path: 'headers.idempotency-key', message: parsed.error.issues[0]?.message ?? 'invalid' },
+    ]);
+  return parsed.data;
+}
+
 function routeInput(
   group: HandlerGroup,
 ): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext> {
@@ -71,9 +101,16 @@ function routeInput(
       if (caller && route.roles !== 'public' && !route.roles.includes(caller.role)) {
         throw new ForbiddenError(`A ${caller.role} may not call ${routeKey(route)}.`);
       }
+      const idempotencyKey = route.idempotent ? readIdempotencyKey(event, caller) : undefined;
       const parsed = parseInput(route, event);
       context.route = route;
-      context.input = { ...parsed, caller, requestId: context.awsRequestId, event } as OperationInput<Routes>;
+      context.input = {
+        ...parsed,
+        caller,
+        idempotencyKey,
+        requestId: context.awsRequestId,
+        event,
+      } as OperationInput<Routes>;
     },
   };
 }

@@ -321,3 +321,36 @@ export function narrowWarnings(scope: Scope, warnings: readonly ImportProblem[])
       (w.layer === 'cells' ? canReadCell(scope, w.featureId) : canReadZone(scope, w.featureId)),
   );
 }
+
+/**
+ * More zones than this in one findings list and it must be narrowed with `zone=` (each page reads
+ * every zone's partition once). An officer has one or a few zones, an office tens.
+ */
+export const MAX_FINDING_ZONES = 100;
+
+/**
+ * The responsible zones whose findings GET /findings reads for this caller: the scope is applied in
+ * the query (one index partition per zone), never after fetching. A zone outside the scope is a 404
+ * like a missing one; an admin names a zone (a city-wide list would read hundreds of partitions).
+ * Lists go by responsible zone: a finding in a cell that merely touches the caller's zone is
+ * readable by id but listed under its own zone.
+ *
+ * @example planFindingList(officerScope, {}) // ['Z-01']
+ */
+export function planFindingList(scope: Scope, filter: { zone?: string | undefined }): string[] {
+  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer lists only their own reports.');
+  if (filter.zone !== undefined) {
+    if (!canReadZone(scope, filter.zone)) throw new NotFoundError('zone', filter.zone);
+    return [filter.zone];
+  }
+  if (scope.kind === 'city')
+    throw new BadRequestError('Name the zone to list (zone=).', [
+      { path: 'query.zone', message: 'required for a city-wide caller' },
+    ]);
+  const zones = [...scope.zones].sort();
+  if (zones.length > MAX_FINDING_ZONES)
+    throw new BadRequestError(`This list spans ${zones.length} zones; narrow it with zone=.`, [
+      { path: 'query', message: `more than ${MAX_FINDING_ZONES} zones` },
+    ]);
+  return zones;
+}

@@ -3,8 +3,41 @@
  * Key parts are joined with '#', so ids must not contain it (the core schemas forbid it).
  * Grid versions are zero-padded so that they sort as numbers.
  */
+import { type Finding, TERMINAL_STATUSES } from '@gridpatrol/core';
+
 const v = (version: number) => `GRID#${String(version).padStart(6, '0')}`;
 const part = (n: number) => String(n).padStart(4, '0');
+
+/** What a finding's keys depend on. */
+export type FindingKeyInput = Pick<
+  Finding,
+  'id' | 'status' | 'zoneId' | 'reporterId' | 'reportedAt' | 'deadline' | 'revisitDueAt'
+>;
+
+/** A finding's table key alone, for GetItem by id (its index keys depend on its state). */
+const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
+
+/** The start of a zone list's sort key for one state: open states sort before shut ones. */
+export const findingStatePrefix = (status: Finding['status']) =>
+  `${TERMINAL_STATUSES.includes(status) ? 'SHUT' : 'OPEN'}#${status}#`;
+
+/** A reporter's findings (gsi2). */
+export const findingReporterPartition = (reporterId: string) => `FINDINGS#REPORTER#${reporterId}`;
+
+/** Findings routed to no zone are the city admins' to assign: they share one partition. */
+export const findingZonePartition = (zoneId: string | null) => `FINDINGS#ZONE#${zoneId ?? '-'}`;
+
+/**
+ * The job index entry: a running deadline (rectifying / transferred) or a coming revisit (resolved).
+ * Other states carry none, so the jobs read only what may need them.
+ */
+function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
+  if ((f.status === 'rectifying' || f.status === 'transferred') && f.deadline !== undefined)
+    return { gsi3pk: 'FINDINGS#DUE#DEADLINE', gsi3sk: `${f.deadline}#${f.id}` };
+  if (f.status === 'resolved' && f.revisitDueAt !== undefined)
+    return { gsi3pk: 'FINDINGS#DUE#REVISIT', gsi3sk: `${f.revisitDueAt}#${f.id}` };
+  return {};
+}
 
 export const keys = {
   /** The city's own record: seed marker. */
@@ -62,6 +95,33 @@ export const keys = {
     gsi1pk: `${v(version)}#ZONES`,
     gsi1sk: id,
   }),
+  /**
+   * A finding. gsi1 lists a responsible zone's findings, open ones first by state then by report
+   * time (`OPEN#<status>#…` / `SHUT#<status>#…`; OPEN sorts first), so "open findings of zone Z"
+   * and "zone Z in state S" are each one begins_with Query. gsi2 lists a reporter's findings by
+   * report time. gsi3 holds only findings a job must look at (a deadline running, a revisit
+   * coming), by due instant.
+   */
+  finding: (f: FindingKeyInput) => ({
+    ...findingKey(f.id),
+    gsi1pk: findingZonePartition(f.zoneId),
+    gsi1sk: `${findingStatePrefix(f.status)}${f.reportedAt}#${f.id}`,
+    gsi2pk: findingReporterPartition(f.reporterId),
+    gsi2sk: `${f.reportedAt}#${f.id}`,
+    ...findingDue(f),
+  }),
+  /** A finding's table key alone, for GetItem by id. */
+  findingById: findingKey,
+  /** One step of a finding's history, in its partition, sorted by the version it produced. */
+  findingEvent: (findingId: string, version: number) => ({
+    pk: findingKey(findingId).pk,
+    sk: `EVENT#${String(version).padStart(8, '0')}`,
+  }),
+  /** The Idempotency-Key a finding was created under and the hash of the body that created it. */
+  findingIdempotency: (findingId: string) => ({ pk: findingKey(findingId).pk, sk: 'IDEMPOTENCY' }),
+  /** One item per counted area (`city`, `cell#C`, `zone#Z`, `office#O`), one number per metric. */
+  counter: (area: string) => ({ pk: `COUNTER#${area}`, sk: 'COUNTER' }),
+
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),
 } as const;

@@ -450,6 +450,26 @@ export function routingOf(
   };
 }
 
+/**
+ * Refuses a report the caller may not make at this routing (403, naming the cell): the store is
+ * asked for nothing (not even nearby duplicates) before this passes. The point itself is no secret:
+ * GET /grid/resolve tells anyone standing there the same cell.
+ *
+ * @example assertMayReportAt(workerScope, routingOf(resolution, zoneOffice)) // throws outside their cells
+ */
+export function assertMayReportAt(scope: Scope, routing: Pick<FindingRouting, 'cellId' | 'zoneId'>): void {
+  const mayReport =
+    routing.cellId !== null
+      ? canReportAt(scope, routing.cellId)
+      : scope.kind === 'city' ||
+        (scope.kind === 'area' && routing.zoneId !== null && scope.zones.has(routing.zoneId));
+  if (mayReport) return;
+  const where = routing.cellId !== null ? `cell '${routing.cellId}'` : 'a point in no grid cell';
+  throw new ForbiddenError(`You may report only within your own cells; this point lies in ${where}.`, [
+    { path: 'body.lon', message: `${where} is not in your area` },
+  ]);
+}
+
 export interface NewFinding {
   readonly id: string;
   readonly input: ReportInput;
@@ -460,6 +480,13 @@ export interface NewFinding {
   readonly config: FindingsConfig;
   /** From `findPossibleDuplicate`, run by the store over open findings nearby. */
   readonly possibleDuplicateOf?: string | undefined;
+  /**
+   * The point as the phone sent it, when it was converted from GCJ-02 or BD-09 (DESIGN.md: the
+   * original is kept beside the converted one); recorded in the report event.
+   */
+  readonly originalPoint?:
+    | { readonly lon: number; readonly lat: number; readonly coordSys: string }
+    | undefined;
 }
 
 /**
@@ -470,12 +497,7 @@ export interface NewFinding {
  */
 export function createFinding(n: NewFinding): ActionResult {
   const { input, routing, scope } = n;
-  const mayReport =
-    routing.cellId !== null
-      ? canReportAt(scope, routing.cellId)
-      : scope.kind === 'city' ||
-        (scope.kind === 'area' && routing.zoneId !== null && scope.zones.has(routing.zoneId));
-  if (!mayReport) throw new ForbiddenError('You may report only within your own cells.');
+  assertMayReportAt(scope, routing);
   const problems: ErrorDetail[] = [];
   if (!n.config.findingCategories.some((c) => c.id === input.businessType))
     problems.push({ path: 'body.businessType', message: `no category '${input.businessType}' in this city` });
@@ -524,6 +546,9 @@ export function createFinding(n: NewFinding): ActionResult {
       zoneId: routing.zoneId,
       gridVersion: routing.gridVersion,
       ...(n.possibleDuplicateOf !== undefined ? { possibleDuplicateOf: n.possibleDuplicateOf } : {}),
+      ...(n.originalPoint !== undefined && n.originalPoint.coordSys !== 'wgs84'
+        ? { input: { ...n.originalPoint } }
+        : {}),
     },
   });
   return { finding, event };

@@ -1,0 +1,378 @@
+/**
+ * Findings through the local server over the demo seed: reporting with routing, idempotent retries
+ * (same key and body → the same finding, nothing written twice; another body → 422; ten parallel
+ * twins → one finding), the walk around the loop to closed, optimistic versions (409), illegal
+ * steps (422 listing the allowed ones), per-area reads (404 outside), and counters that equal a
+ * recount of the findings.
+ */
+import { randomUUID } from 'node:crypto';
+import {
+  counterAreas,
+  counterDeltas,
+  dueForRevisit,
+  type Finding,
+  pruneCounters,
+  recount,
+} from '@gridpatrol/core';
+import { applyActionTx, getCounters, getFinding } from '@gridpatrol/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestApi, type TestApi } from '../support/local-api';
+
+let api: TestApi;
+/** A point inside worker-liu's first cell (also volunteer-zhou's), and one inside worker-sun's. */
+let pointA: { lon: number; lat: number; cell: string };
+let pointB: { lon: number; lat: number; cell: string };
+/** A point whose cell's responsible zone is officer-li's, so that he acts on what is found there. */
+let pointZ1: { lon: number; lat: number; cell: string };
+/** Every finding this file created, for the counter check at the end. */
+const created = new Set<string>();
+
+const USCC = '91330100716105852F';
+const DAY = 86_400_000;
+
+type Resolved = { lon: number; lat: number; cell: string; primaryZone: string | null };
+
+/** Points inside a cell: its bounding box sampled on a grid and resolved through the API. */
+async function pointIn(cellId: string): Promise<Resolved> {
+  const cell = await api.call('GET', `/cells/${cellId}`, { as: 'admin' });
+  const flat = JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? [];
+  const nums = flat.map(Number);
+  const lons = nums.filter((_, i) => i % 2 === 0);
+  const lats = nums.filter((_, i) => i % 2 === 1);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  for (let i = 1; i < 8; i++)
+    for (let j = 1; j < 8; j++) {
+      const lon = w + ((e - w) * i) / 8;
+      const lat = s + ((n - s) * j) / 8;
+      const r = await api.call('GET', `/grid/resolve?lon=${lon}&lat=${lat}`, { as: 'admin' });
+      if (r.body.status === 'inside' && r.body.cell?.id === cellId)
+        return { lon, lat, cell: cellId, primaryZone: r.body.primaryZone };
+    }
+  throw new Error(`no inside point found for ${cellId}`);
+}
+
+const report = (point: { lon: number; lat: number }, name = '张三小吃店') => ({
+  lon: point.lon,
+  lat: point.lat,
+  accuracyM: 8,
+  address: '示范路 1 号',
+  businessName: name,
+  businessType: 'restaurant',
+  kind: 'unlicensed',
+  photos: [],
+});
+
+async function post(as: string, body: unknown, key?: string) {
+  const res = await api.call('POST', '/findings', {
+    as,
+    body,
+    ...(key !== undefined ? { headers: { 'idempotency-key': key } } : {}),
+  });
+  if (res.status === 201) created.add(res.body.id);
+  return res;
+}
+
+const act = (as: string, id: string, body: Record<string, unknown>) =>
+  api.call('POST', `/findings/${id}/actions`, { as, body });
+const history = async (id: string, as = 'admin') =>
+  (await api.call('GET', `/findings/${id}/history`, { as })).body.items as {
+    action: string;
+    version: number;
+  }[];
+
+beforeAll(async () => {
+  api = await startTestApi('demo');
+  const categories = api.config.findingCategories.map((c) => c.id);
+  if (!categories.includes('restaurant')) throw new Error(`demo categories: ${categories.join(', ')}`);
+  const liu = (await api.call('GET', '/me', { as: 'worker-liu' })).body;
+  const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
+  const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+  pointA = await pointIn(liu.cells[0]);
+  pointB = await pointIn(sun.cells[0]);
+  const z1 = li.zones[0];
+  const zone = await api.call('GET', `/zones/${z1}`, { as: 'admin' });
+  const cells = [...zone.body.properties.cells].sort(
+    (a: { share: number }, b: { share: number }) => b.share - a.share,
+  );
+  for (const c of cells) {
+    const p = await pointIn(c.id);
+    if (p.primaryZone === z1) {
+      pointZ1 = p;
+      break;
+    }
+  }
+  if (!pointZ1) throw new Error(`no cell with primary zone ${z1}`);
+}, 120_000);
+afterAll(async () => {
+  await api?.close();
+});
+
+describe('reporting', () => {
+  it('answers 201 with the finding and its routing', async () => {
+    const res = await post('worker-liu', report(pointA), randomUUID());
+    expect(res.status, res.text).toBe(201);
+    expect(res.body).toMatchObject({
+      status: 'reported',
+      version: 1,
+      cellId: pointA.cell,
+      gridVersion: expect.any(Number),
+      reporterId: 'worker-liu',
+      reporterRole: 'grid_worker',
+    });
+    expect(res.body).toHaveProperty('zoneId');
+    expect(res.body).toHaveProperty('officeId');
+    expect(res.body.allowedActions).toEqual([]);
+  });
+
+  it('answers a retry with the same key and body with the first answer, writing nothing', async () => {
+    const key = randomUUID();
+    const first = await post('worker-liu', report(pointA, '李四杂货铺'), key);
+    expect(first.status).toBe(201);
+    const before = await getCounters(['city']);
+    // The same body with its fields in another order is the same submission.
+    const { lat, lon, ...rest } = report(pointA, '李四杂货铺');
+    const again = await post('worker-liu', { ...rest, lat, lon }, key);
+    expect(again.status).toBe(201);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body).toEqual(first.body);
+    expect(await history(first.body.id)).toHaveLength(1);
+    expect(await getCounters(['city'])).toEqual(before);
+  });
+
+  it('refuses the same key with another body (422), and another reporter’s same key is theirs', async () => {
+    const key = randomUUID();
+    const first = await post('worker-liu', report(pointA, '王五理发店'), key);
+    expect(first.status).toBe(201);
+    const other = await post('worker-liu', report(pointA, '王五美发'), key);
+    expect(other.status).toBe(422);
+    expect(other.body.error.details[0].path).toBe('headers.idempotency-key');
+    const leader = await post('leader-chen', report(pointA, '王五美发'), key);
+    expect(leader.status).toBe(201);
+    expect(leader.body.id).not.toBe(first.body.id);
+  });
+
+  it('creates exactly one finding from ten parallel identical submissions', async () => {
+    const key = randomUUID();
+    const body = report(pointA, '赵六网吧');
+    const before = (await getCounters(['city'])).city?.total ?? 0;
+    const answers = await Promise.all(Array.from({ length: 10 }, () => post('worker-liu', body, key)));
+    expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
+    expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
+    const id = answers[0]?.body.id;
+    expect(await history(id)).toHaveLength(1);
+    expect((await getCounters(['city'])).city?.total).toBe(before + 1);
+  });
+
+  it('requires an Idempotency-Key of field roles, not of office roles', async () => {
+    const res = await post('worker-liu', report(pointA, '无钥匙'));
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('headers.idempotency-key');
+    expect((await post('volunteer-zhou', report(pointA, '无钥匙'))).status).toBe(400);
+    expect((await post('worker-liu', report(pointA), 'short')).status).toBe(400);
+    expect((await post('admin', report(pointA, '管理员上报'))).status).toBe(201);
+  });
+
+  it('refuses a report outside the reporter’s cells with a 403 naming the cell', async () => {
+    const res = await post('worker-liu', report(pointB, '越界'), randomUUID());
+    expect(res.status).toBe(403);
+    expect(res.body.error.message).toContain(pointB.cell);
+  });
+
+  it('flags a report near an open finding with a similar name as a possible duplicate', async () => {
+    const first = await post('worker-liu', report(pointA, '钱七水果店'), randomUUID());
+    const twin = await post('leader-chen', report(pointA, '钱七 水果店（分店）'), randomUUID());
+    expect(twin.status).toBe(201);
+    expect(twin.body.possibleDuplicateOf).toBe(first.body.id);
+  });
+
+  it('refuses server-owned fields and unknown ones', async () => {
+    const owned = await post('admin', { ...report(pointA), status: 'closed' });
+    expect(owned.status).toBe(422);
+    const unknown = await post('admin', { ...report(pointA), businesName: 'x' });
+    expect(unknown.status).toBe(400);
+  });
+});
+
+describe('the loop', () => {
+  let id: string;
+
+  it('walks verify → order_rectification → resolve → (revisit job) → confirm_revisit to closed', async () => {
+    const rep = await post('officer-li', report(pointZ1, '孙八烧烤'));
+    expect(rep.status, rep.text).toBe(201);
+    id = rep.body.id;
+    expect(rep.body.allowedActions).toEqual(expect.arrayContaining(['verify', 'reject']));
+
+    const verified = await act('officer-li', id, { action: 'verify', expectedVersion: 1 });
+    expect(verified.status, verified.text).toBe(200);
+    expect(verified.body).toMatchObject({ status: 'verified', version: 2 });
+
+    const deadline = new Date(Date.now() + 14 * DAY).toISOString();
+    const ordered = await act('officer-li', id, {
+      action: 'order_rectification',
+      expectedVersion: 2,
+      deadline,
+    });
+    expect(ordered.body).toMatchObject({ status: 'rectifying', version: 3 });
+
+    const resolved = await act('officer-li', id, {
+      action: 'resolve',
+      expectedVersion: 3,
+      outcome: 'licensed',
+      uscc: USCC,
+    });
+    expect(resolved.status, resolved.text).toBe(200);
+    expect(resolved.body).toMatchObject({ status: 'resolved', version: 4, uscc: USCC });
+
+    // No revisit job exists yet: do what it will do, with the store's own transaction.
+    const stored = (await getFinding(id)) as Finding;
+    const due = dueForRevisit(stored, new Date(Date.parse(stored.revisitDueAt ?? '') + 1000));
+    if (!due) throw new Error('not due');
+    await applyActionTx(stored, due.finding, due.event, counterDeltas(stored, due.finding));
+
+    const closed = await act('officer-li', id, { action: 'confirm_revisit', expectedVersion: 5 });
+    expect(closed.status, closed.text).toBe(200);
+    expect(closed.body).toMatchObject({ status: 'closed', version: 6, allowedActions: [] });
+
+    const steps = await history(id);
+    expect(steps.map((e) => e.action)).toEqual([
+      'report',
+      'verify',
+      'order_rectification',
+      'resolve',
+      'revisit_due',
+      'confirm_revisit',
+    ]);
+    expect(steps.map((e) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
+  });
+
+  it('answers a stale expectedVersion with 409 and writes nothing', async () => {
+    const rep = await post('officer-li', report(pointZ1, '周九修车'));
+    const fid = rep.body.id;
+    expect((await act('officer-li', fid, { action: 'verify', expectedVersion: 1 })).status).toBe(200);
+    const stale = await act('admin', fid, { action: 'reject', expectedVersion: 1, reason: 'not_found' });
+    expect(stale.status).toBe(409);
+    expect(await history(fid)).toHaveLength(2);
+  });
+
+  it('lets one of two parallel steps from the same version through; the other is a 409', async () => {
+    const rep = await post('officer-li', report(pointZ1, '褚记粮油'));
+    const fid = rep.body.id;
+    const before = (await getFinding(fid)) as Finding;
+    const answers = await Promise.all([
+      act('officer-li', fid, { action: 'verify', expectedVersion: 1 }),
+      act('admin', fid, { action: 'reject', expectedVersion: 1, reason: 'not_found' }),
+    ]);
+    expect(answers.map((a) => a.status).sort()).toEqual([200, 409]);
+    expect(await history(fid)).toHaveLength(2);
+    // The store's own guard, whatever the handler checked first: a write from a stale read is refused.
+    const stale = { ...before, status: 'verified' as const, version: 2 };
+    const event = { ...(await api.call('GET', `/findings/${fid}/history`, { as: 'admin' })).body.items[1] };
+    await expect(applyActionTx(before, stale, event, {})).rejects.toMatchObject({ code: 'conflict' });
+    expect(await history(fid)).toHaveLength(2);
+  });
+
+  it('answers an illegal action with 422 listing the allowed ones', async () => {
+    const rep = await post('officer-li', report(pointZ1, '吴十早餐'));
+    const res = await act('officer-li', rep.body.id, { action: 'confirm_revisit', expectedVersion: 1 });
+    expect(res.status).toBe(422);
+    expect(res.body.error.details[0].message).toBe('allowed actions: verify, reject');
+  });
+
+  it('refuses acting roles it does not have: 403 for field roles', async () => {
+    for (const as of ['worker-liu', 'volunteer-zhou'])
+      expect((await act(as, id, { action: 'verify', expectedVersion: 6 })).status).toBe(403);
+  });
+});
+
+describe('reading is per area', () => {
+  it('a grid worker of cell A cannot read a finding of cell B (404), nor its history', async () => {
+    const inB = await post('worker-sun', report(pointB, '郑记小炒'), randomUUID());
+    expect(inB.status).toBe(201);
+    expect((await api.call('GET', `/findings/${inB.body.id}`, { as: 'worker-sun' })).status).toBe(200);
+    const liu = await api.call('GET', `/findings/${inB.body.id}`, { as: 'worker-liu' });
+    const none = await api.call('GET', '/findings/F-doesnotexist', { as: 'worker-liu' });
+    expect(liu.status).toBe(404);
+    expect(none.status).toBe(404);
+    expect(liu.body.error.code).toBe(none.body.error.code);
+    expect((await api.call('GET', `/findings/${inB.body.id}/history`, { as: 'worker-liu' })).status).toBe(
+      404,
+    );
+  });
+
+  it('a volunteer reads their own report but not another’s in the same cell (404)', async () => {
+    const own = await post('volunteer-zhou', report(pointA, '冯记副食'), randomUUID());
+    expect(own.status, own.text).toBe(201);
+    expect((await api.call('GET', `/findings/${own.body.id}`, { as: 'volunteer-zhou' })).status).toBe(200);
+    const other = await post('worker-liu', report(pointA, '陈记五金'), randomUUID());
+    expect((await api.call('GET', `/findings/${other.body.id}`, { as: 'volunteer-zhou' })).status).toBe(404);
+    // The grid worker of the cell reads the volunteer's report.
+    expect((await api.call('GET', `/findings/${own.body.id}`, { as: 'worker-liu' })).status).toBe(200);
+  });
+});
+
+describe('counters', () => {
+  it('equal a recount of the findings, in every area they touch', async () => {
+    const findings: Finding[] = [];
+    for (const id of created) {
+      const f = await getFinding(id);
+      if (f) findings.push(f);
+    }
+    expect(findings.length).toBe(created.size);
+    const areas = [...new Set(findings.flatMap(counterAreas))];
+    const stored = pruneCounters(await getCounters(areas));
+    expect(stored).toEqual(recount(findings));
+    expect(stored.city?.total).toBe(findings.length);
+    expect(stored.city?.['status:closed']).toBe(1);
+  });
+});
+
+describe('lists', () => {
+  it('lists the findings of the caller’s zones by state, paged, and 404s a zone outside them', async () => {
+    const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+    const z1 = li.zones[0];
+    const all = await api.call('GET', '/findings?limit=500', { as: 'officer-li' });
+    expect(all.status, all.text).toBe(200);
+    expect(all.body.items.length).toBeGreaterThan(0);
+    for (const f of all.body.items) expect(f.zoneId).toBe(z1);
+    // Open ones first: nothing closed comes before something open.
+    const statuses: string[] = all.body.items.map((f: { status: string }) => f.status);
+    const firstDone = statuses.findIndex((st) => st === 'closed' || st === 'rejected');
+    if (firstDone >= 0)
+      for (const st of statuses.slice(firstDone)) expect(['closed', 'rejected']).toContain(st);
+
+    const reported = await api.call('GET', '/findings?status=reported', { as: 'officer-li' });
+    expect(reported.body.items.every((f: { status: string }) => f.status === 'reported')).toBe(true);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.call('GET', `/findings?limit=1${cursor ? `&cursor=${cursor}` : ''}`, {
+        as: 'officer-li',
+      });
+      ids.push(...page.body.items.map((f: { id: string }) => f.id));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(ids).toEqual(all.body.items.map((f: { id: string }) => f.id));
+
+    const wang = (await api.call('GET', '/me', { as: 'officer-wang' })).body;
+    expect((await api.call('GET', `/findings?zone=${wang.zones[0]}`, { as: 'officer-li' })).status).toBe(404);
+    expect((await api.call('GET', '/findings', { as: 'admin' })).status).toBe(400);
+    expect((await api.call('GET', '/findings', { as: 'worker-liu' })).status).toBe(403);
+  });
+
+  it('lists what I reported, newest first, and only that', async () => {
+    const mine = await api.call('GET', '/me/findings?limit=500', { as: 'volunteer-zhou' });
+    expect(mine.status).toBe(200);
+    expect(mine.body.items.length).toBeGreaterThan(0);
+    for (const f of mine.body.items) expect(f.reporterId).toBe('volunteer-zhou');
+    const times = mine.body.items.map((f: { reportedAt: string }) => f.reportedAt);
+    expect([...times].sort().reverse()).toEqual(times);
+  });
+
+  it('keeps a GCJ-02 point’s original beside the converted one', async () => {
+    const res = await post('admin', { ...report(pointA, '坐标转换'), coordSys: 'gcj02' });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.lon).not.toBe(pointA.lon);
+    const [first] = (await api.call('GET', `/findings/${res.body.id}/history`, { as: 'admin' })).body.items;
+    expect(first.data.input).toEqual({ lon: pointA.lon, lat: pointA.lat, coordSys: 'gcj02' });
+  });
+});
