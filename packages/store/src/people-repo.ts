@@ -1,12 +1,5 @@
-/**
- * People and their memberships. A person is one item, plus one copy per office, zone and cell they
- * serve (`keys.personMembership`), so that a list scoped to an area is a Query on that area's index
- * partitions, never a fetch-then-filter. A write replaces the person and every membership in one
- * transaction, conditioned on the version it read, so lists never show a half-moved person.
- */
-import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   type PeoplePartition,
@@ -16,8 +9,9 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
-import { decodeAfterCursor, encodeAfterCursor, type Page } from './cursor';
+import { type Page } from './cursor';
 import { keys, primaryKey } from './keys';
+import { mergedIndexPage } from './merged-page';
 
 const ENTITY = 'person';
 
@@ -120,42 +114,15 @@ export async function listPeople(
   partitions: readonly PeoplePartition[],
   opts: { role?: Role | undefined; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<PersonRecord>> {
-  const limit = opts.limit ?? 50;
-  const pks = partitions.map(partitionPk);
-  const list = createHash('sha256')
-    .update(JSON.stringify([pks, opts.role ?? '']))
-    .digest('base64url')
-    .slice(0, 16);
-  const after = decodeAfterCursor(opts.cursor, list);
-  // Sort keys are `role#id` with ids of [A-Za-z0-9_.@-]: '!' sorts below every id character and
-  // '~' above, so `after!` is the first key after `after`, and `role#~` the last of a role.
-  const prefix = opts.role ? `${opts.role}#` : '!';
-  const lo = after !== undefined && `${after}!` > prefix ? `${after}!` : prefix;
-  const hi = opts.role ? `${opts.role}#~` : '~';
-  const pages = await Promise.all(
-    pks.map((pk) =>
-      documentClient().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
-          Limit: limit,
-        }),
-      ),
-    ),
+  return mergedIndexPage(
+    {
+      pks: partitions.map(partitionPk),
+      prefix: opts.role ? `${opts.role}#` : undefined,
+      cursor: opts.cursor,
+      limit: opts.limit ?? 50,
+    },
+    toRecord,
   );
-  const bySk = new Map<string, Record<string, unknown>>();
-  for (const page of pages) for (const item of page.Items ?? []) bySk.set(String(item.gsi1sk), item);
-  const sorted = [...bySk.keys()].sort();
-  const taken = sorted.slice(0, limit);
-  const more = sorted.length > limit || pages.some((p) => p.LastEvaluatedKey !== undefined);
-  const items = taken.flatMap((sk) => {
-    const item = bySk.get(sk);
-    return item ? [toRecord(item)] : [];
-  });
-  const last = taken[taken.length - 1];
-  return { items, ...(more && last !== undefined ? { cursor: encodeAfterCursor(list, last) } : {}) };
 }
 
 /**
