@@ -19,9 +19,17 @@ import type { BuildOptions } from 'esbuild';
 /** The repository root: esbuild resolves workspaces and the lock file from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** Where each handler group's entry lives (HANDLER_GROUPS in functions/src/manifest-types.ts). */
-export const handlerEntry = (group: HandlerGroup, root = REPO_ROOT): string =>
-  path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
+/** What a function serves: an HTTP handler group, or the scheduled jobs (infra/lib/jobs.ts). */
+export type FunctionGroup = HandlerGroup | 'jobs';
+
+/**
+ * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
+ * functions/src/manifest-types.ts), the jobs' at `jobs/handler.ts`, beside the job runner.
+ */
+export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
+  group === 'jobs'
+    ? path.join(root, 'functions', 'src', 'jobs', 'handler.ts')
+    : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
 
 /**
  * Translates the esbuild options of functions/bundling.ts (the one place that says how a group is
@@ -74,8 +82,8 @@ export type TableAccess = 'RO' | 'RW';
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface GridPatrolFunctionProps {
-  /** The handler group this function serves; its entry is `functions/src/handlers/<group>.ts`. */
-  readonly group: HandlerGroup;
+  /** What this function serves; its entry is `handlerEntry(group)`. */
+  readonly group: FunctionGroup;
   /** The validated city config; inlined into the bundle at build time, not passed as an env var. */
   readonly city: CityConfig;
   /**
@@ -118,7 +126,7 @@ export interface BindTableOptions {
 }
 
 export class GridPatrolFunction extends NodejsFunction {
-  readonly group: HandlerGroup;
+  readonly group: FunctionGroup;
   private boundTable: ITableV2 | undefined;
 
   constructor(scope: Construct, id: string, props: GridPatrolFunctionProps) {

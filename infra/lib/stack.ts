@@ -1,7 +1,7 @@
 /**
  * One city's deployment. The stack only composes the constructs of infra/lib: stateful data and
  * accounts first (each in its own construct, retained on delete), then the stateless functions
- * and the API in front of them.
+ * and the API in front of them, and the scheduled jobs.
  */
 import { type CityConfig, parseCityConfig } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef } from '@gridpatrol/functions';
@@ -13,6 +13,7 @@ import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAuth } from './auth';
 import { GridPatrolData } from './data';
 import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
+import { GridPatrolJobs } from './jobs';
 
 /**
  * What each handler group may do to the table. Typed by HandlerGroup, so a new group in the
@@ -60,6 +61,7 @@ export class GridPatrolStack extends Stack {
   readonly auth: GridPatrolAuth;
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
+  readonly jobs: GridPatrolJobs;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
     super(scope, id, props);
@@ -93,6 +95,13 @@ export class GridPatrolStack extends Stack {
       throttle: props.throttle,
       accessLogRetention: props.logRetention,
       apiName: stackName(city.name),
+    });
+
+    // Time-driven work: the overdue and revisit jobs on their EventBridge schedules.
+    this.jobs = new GridPatrolJobs(this, 'Jobs', {
+      city,
+      table: this.data.table,
+      logRetention: props.logRetention,
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });

@@ -6,14 +6,8 @@
  * recount of the findings.
  */
 import { randomUUID } from 'node:crypto';
-import {
-  counterAreas,
-  counterDeltas,
-  dueForRevisit,
-  type Finding,
-  pruneCounters,
-  recount,
-} from '@gridpatrol/core';
+import { counterAreas, type Finding, pruneCounters, recount } from '@gridpatrol/core';
+import { runJob } from '@gridpatrol/functions/jobs/run';
 import { applyActionTx, getCounters, getFinding } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
@@ -223,11 +217,12 @@ describe('the loop', () => {
     expect(resolved.status, resolved.text).toBe(200);
     expect(resolved.body).toMatchObject({ status: 'resolved', version: 4, uscc: USCC });
 
-    // No revisit job exists yet: do what it will do, with the store's own transaction.
-    const stored = (await getFinding(id)) as Finding;
-    const due = dueForRevisit(stored, new Date(Date.parse(stored.revisitDueAt ?? '') + 1000));
-    if (!due) throw new Error('not due');
-    await applyActionTx(stored, due.finding, due.event, counterDeltas(stored, due.finding));
+    // The revisit job, with the clock moved past the revisit date (findings-jobs.test.ts has more).
+    const revisitDueAt = Date.parse(resolved.body.revisitDueAt);
+    expect(await runJob('revisit', new Date(revisitDueAt + 1000))).toMatchObject({
+      changed: 1,
+      conflicts: 0,
+    });
 
     const closed = await act('officer-li', id, { action: 'confirm_revisit', expectedVersion: 5 });
     expect(closed.status, closed.text).toBe(200);

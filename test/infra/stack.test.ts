@@ -6,7 +6,14 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { type CityConfig, ROLES } from '@gridpatrol/core';
-import { HANDLER_GROUPS, type HandlerGroup, ROUTES, routeKey } from '@gridpatrol/functions';
+import {
+  HANDLER_GROUPS,
+  type HandlerGroup,
+  JOB_KINDS,
+  JOB_SCHEDULES,
+  ROUTES,
+  routeKey,
+} from '@gridpatrol/functions';
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import { TABLE } from '@gridpatrol/store';
@@ -127,7 +134,8 @@ describe('data', () => {
 
 describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length);
+    // One per HTTP group, and the jobs' (describe 'jobs').
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 1);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -156,7 +164,8 @@ describe('functions', () => {
 
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 1);
+    // The HTTP groups', the jobs' and the API's access log.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 2);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -279,6 +288,62 @@ describe('api', () => {
     });
     for (const name of ['ApiUrl', 'TableName', 'UserPoolId', 'UserPoolClientId'])
       demo.template.hasOutput(name, {});
+  });
+});
+
+describe('jobs', () => {
+  it('runs each job on its EventBridge schedule, with its kind as input, in a function with table RW', () => {
+    const jobsFn = logicalId(demo.stack, demo.stack.jobs.function.node.defaultChild);
+    const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
+    const fn = demo.template.findResources('AWS::Lambda::Function')[jobsFn];
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Handler: 'index.handler',
+      Timeout: 300,
+      Environment: { Variables: { TABLE_NAME: { Ref: tableId }, GRIDPATROL_CITY: 'demo' } },
+    });
+
+    const rules = Object.values(demo.template.findResources('AWS::Events::Rule'));
+    expect(rules).toHaveLength(JOB_KINDS.length);
+    for (const kind of JOB_KINDS) {
+      const minutes = JOB_SCHEDULES[kind].everyMinutes;
+      const rate =
+        minutes % 60 === 0
+          ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`
+          : `rate(${minutes} minutes)`;
+      const rule = rules.find((r) => r.Properties.ScheduleExpression === rate);
+      expect(rule, `${kind}: ${rate}`).toBeDefined();
+      expect(rule?.Properties.State).toBe('ENABLED');
+      expect(rule?.Properties.Targets).toEqual([
+        expect.objectContaining({
+          Arn: { 'Fn::GetAtt': [jobsFn, 'Arn'] },
+          Input: JSON.stringify({ kind }),
+          RetryPolicy: { MaximumRetryAttempts: 0 },
+        }),
+      ]);
+    }
+    expect(JOB_SCHEDULES.deadline.everyMinutes).toBe(15);
+    expect(JOB_SCHEDULES.revisit.everyMinutes).toBe(60);
+    // EventBridge may invoke the function.
+    demo.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 'events.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [jobsFn, 'Arn'] },
+    });
+  });
+
+  it('grants the jobs function reads and writes on the table', () => {
+    const role = demo.stack.jobs.function.role;
+    if (!role) throw new Error('jobs has no role');
+    const roleId = logicalId(demo.stack, role.node.defaultChild);
+    const actions = Object.values(demo.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap((p) =>
+        (p.Properties.PolicyDocument.Statement as { Action: string | string[] }[]).flatMap((st) =>
+          Array.isArray(st.Action) ? st.Action : [st.Action],
+        ),
+      );
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
   });
 });
 

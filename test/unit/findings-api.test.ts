@@ -108,6 +108,13 @@ describe('finding keys', () => {
       gsi3pk: 'FINDINGS#DUE#REVISIT',
     });
     expect(keys.finding({ ...f, status: 'closed', deadline })).not.toHaveProperty('gsi3pk');
+    // Escalated to the admins: the overdue job has nothing more to do with it.
+    expect(keys.finding({ ...f, status: 'rectifying', deadline, escalation: 'supervisor' })).toHaveProperty(
+      'gsi3pk',
+    );
+    expect(keys.finding({ ...f, status: 'rectifying', deadline, escalation: 'admin' })).not.toHaveProperty(
+      'gsi3pk',
+    );
   });
 
   it('sort events by version within the finding’s partition', () => {

@@ -1,7 +1,8 @@
 /**
  * The `gridpatrol` command line: `start` runs the embedded default (DynamoDB Local, the city's
- * seed, the HTTP API on localhost); `token` prints a dev bearer token for a person; `grid import` and
- * `people import` load files of any size; `people cognito-command` prints how to give a person a login.
+ * seed, the HTTP API on localhost, the scheduled jobs every minute); `token` prints a dev bearer token
+ * for a person; `grid import` and `people import` load files of any size; `people cognito-command`
+ * prints how to give a person a login; `jobs run` runs a scheduled job once, at any time.
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -14,6 +15,8 @@ import {
   type ImportProblem,
   type ResolutionSidecar,
 } from '@gridpatrol/core';
+import { JOB_NAMES, jobKindOf } from '@gridpatrol/functions';
+import { runJob } from '@gridpatrol/functions/jobs/run';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   activateGridVersion,
@@ -26,6 +29,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
+import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { readPeopleFile } from './people-import';
 import { openDatabase } from './runtime';
@@ -46,8 +50,10 @@ program
     const started = Date.now();
     const db = await openDatabase(config, { persist: true });
     let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
+    let jobs: JobTimer | undefined;
     const shutdown = async (signal: string) => {
       console.log(`\n${signal}: stopping the API and DynamoDB Local...`);
+      await jobs?.stop();
       await server?.close();
       await db.stop();
       process.exit(0);
@@ -60,11 +66,20 @@ program
       // Tokens first: once /health answers, the banner with every token is already printed.
       const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));
       server = await startLocalServer({ config, tokenKey: key, port: Number(opts.port) });
+      // The EventBridge schedules' stand-in: a run is printed only when it changed something.
+      jobs = startJobTimer({
+        onRun: (kind, counts) => {
+          if (counts.changed > 0 || counts.conflicts > 0) console.log(formatJobCounts(kind, counts));
+        },
+        onError: (kind, err) =>
+          console.error(`${kind} job failed:`, err instanceof Error ? err.message : err),
+      });
       const lines = [
         '',
         `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
+        `  Jobs      overdue and revisits every minute (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
@@ -80,6 +95,7 @@ program
       );
       console.log(lines.join('\n'));
     } catch (err) {
+      await jobs?.stop();
       await server?.close();
       await db.stop();
       throw err;
@@ -283,6 +299,32 @@ people
       }
     },
   );
+
+const jobsCommand = program
+  .command('jobs')
+  .description('The scheduled jobs (EventBridge in AWS, a timer under `npm start`).');
+jobsCommand
+  .command('run')
+  .description('Run one job once and print what it did: overdue (deadlines) or revisits.')
+  .addOption(new Option('--now <iso>', 'the time to run at (default: now); moves the clock for tests'))
+  .argument('<job>', JOB_NAMES.join(' | '))
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to work on (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
+  .action(async (job: string, opts: { now?: string; city: string; table?: string; endpoint?: string }) => {
+    const kind = jobKindOf(job);
+    if (kind === undefined) throw new Error(`No job '${job}'; the jobs are ${JOB_NAMES.join(', ')}.`);
+    const now = opts.now === undefined ? new Date() : new Date(opts.now);
+    if (Number.isNaN(now.getTime())) throw new Error(`--now '${opts.now}' is not a date.`);
+    const config = readCityConfig(opts.city);
+    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+    try {
+      console.log(formatJobCounts(kind, await runJob(kind, now, { config })));
+    } finally {
+      await db.stop();
+    }
+  });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   console.error(err instanceof Error ? err.message : err);

@@ -3,6 +3,7 @@ export * from './city-repo';
 export * from './client';
 export * from './create-table';
 export * from './cursor';
+export * from './findings-jobs';
 export * from './findings-repo';
 export * from './grid-repo';
 export * from './keys';

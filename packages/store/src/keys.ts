@@ -12,7 +12,10 @@ const part = (n: number) => String(n).padStart(4, '0');
 export type FindingKeyInput = Pick<
   Finding,
   'id' | 'status' | 'zoneId' | 'reporterId' | 'reportedAt' | 'deadline' | 'revisitDueAt'
->;
+> & {
+  /** Only 'admin' matters (it takes the finding off the overdue job's index); absent reads as none. */
+  readonly escalation?: Finding['escalation'];
+};
 
 /** A finding's table key alone, for GetItem by id (its index keys depend on its state). */
 const findingKey = (id: string) => ({ pk: `FINDING#${id}`, sk: 'FINDING' });
@@ -27,15 +30,28 @@ export const findingReporterPartition = (reporterId: string) => `FINDINGS#REPORT
 /** Findings routed to no zone are the city admins' to assign: they share one partition. */
 export const findingZonePartition = (zoneId: string | null) => `FINDINGS#ZONE#${zoneId ?? '-'}`;
 
+/** The gsi3 partitions of the two scheduled jobs: running deadlines and coming revisits. */
+export type FindingDueKind = 'deadline' | 'revisit';
+export const FINDING_DUE_PARTITIONS: Readonly<Record<FindingDueKind, string>> = {
+  deadline: 'FINDINGS#DUE#DEADLINE',
+  revisit: 'FINDINGS#DUE#REVISIT',
+};
+
 /**
  * The job index entry: a running deadline (rectifying / transferred) or a coming revisit (resolved).
- * Other states carry none, so the jobs read only what may need them.
+ * Other states carry none, so the jobs read only what may need them. A case already escalated to
+ * the admins leaves the deadline partition: the overdue job has nothing left to do with it, and
+ * every run would otherwise re-read every long-late case.
  */
 function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
-  if ((f.status === 'rectifying' || f.status === 'transferred') && f.deadline !== undefined)
-    return { gsi3pk: 'FINDINGS#DUE#DEADLINE', gsi3sk: `${f.deadline}#${f.id}` };
+  if (
+    (f.status === 'rectifying' || f.status === 'transferred') &&
+    f.deadline !== undefined &&
+    f.escalation !== 'admin'
+  )
+    return { gsi3pk: FINDING_DUE_PARTITIONS.deadline, gsi3sk: `${f.deadline}#${f.id}` };
   if (f.status === 'resolved' && f.revisitDueAt !== undefined)
-    return { gsi3pk: 'FINDINGS#DUE#REVISIT', gsi3sk: `${f.revisitDueAt}#${f.id}` };
+    return { gsi3pk: FINDING_DUE_PARTITIONS.revisit, gsi3sk: `${f.revisitDueAt}#${f.id}` };
   return {};
 }
 

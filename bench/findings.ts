@@ -1,0 +1,399 @@
+/**
+ * `npm run bench -- findings [rounds] [keysPerClient]`: the cost of a report, against DynamoDB Local
+ * (its own, in memory, unless DYNAMODB_ENDPOINT is set). Three figures in one run:
+ *
+ * 1. latency: `POST /findings` through the local server beside a bare PutItem of a similar finding
+ *    item (same table, same index keys, same document client), interleaved round by round; the
+ *    ratio of medians is the figure (target ≤ 3×). Measured again after the load phase, when the
+ *    zones hold many open findings that the duplicate check reads.
+ * 2. throughput: 20 concurrent clients on loopback, each sending its reports (bounded in count and
+ *    time) and re-sending every one 1–3 times under the same Idempotency-Key, some retries racing the
+ *    first request and some after its answer.
+ * 3. duplicates: findings in the table for those keys (per reporter's index partition) minus the
+ *    distinct keys, and the city's `total` counter moved by exactly the distinct keys. Both must be 0.
+ */
+import { randomUUID } from 'node:crypto';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import type { Finding } from '@gridpatrol/core';
+import { readCityConfig } from '@gridpatrol/infra/cities';
+import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
+import {
+  documentClient,
+  findingIdFor,
+  getCounters,
+  getFinding,
+  keys,
+  listFindingsByReporter,
+  tableName,
+} from '@gridpatrol/store';
+import { fmt, type Summary, summarize } from './stats';
+
+const ROUNDS = 150;
+const WARMUP = 15;
+const CLIENTS = 20;
+const KEYS_PER_CLIENT = 25;
+const LOAD_TIME_LIMIT_MS = 60_000;
+const AFTER_LOAD_ROUNDS = 40;
+const TARGET_RATIO = 3;
+/** Reporters of the demo seed that report in their own cells; clients take them in turn. */
+const REPORTERS = ['worker-liu', 'worker-sun'] as const;
+
+type Point = { lon: number; lat: number };
+// biome-ignore lint/suspicious/noExplicitAny: API answers are read loosely, as in the e2e tests
+type Json = any;
+
+interface Api {
+  call(method: string, path: string, as: string, body?: unknown, key?: string): Promise<Answer>;
+}
+interface Answer {
+  status: number;
+  body: Json;
+  replayed: boolean;
+}
+
+function makeApi(url: string, tokens: Map<string, string>): Api {
+  return {
+    async call(method, path, as, body, key) {
+      const headers: Record<string, string> = { authorization: `Bearer ${tokens.get(as)}` };
+      if (body !== undefined) headers['content-type'] = 'application/json';
+      if (key !== undefined) headers['idempotency-key'] = key;
+      const res = await fetch(`${url}${path}`, {
+        method,
+        headers,
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      const text = await res.text();
+      let json: Json;
+      try {
+        json = JSON.parse(text);
+      } catch {
+        json = text;
+      }
+      return { status: res.status, body: json, replayed: res.headers.get('idempotent-replayed') === 'true' };
+    },
+  };
+}
+
+/** A point inside a cell: its bounding box sampled on a grid and resolved through the API. */
+async function pointIn(api: Api, cellId: string): Promise<Point> {
+  const cell = await api.call('GET', `/cells/${cellId}`, 'admin');
+  const nums = (JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(
+    Number,
+  );
+  const lons = nums.filter((_, i) => i % 2 === 0);
+  const lats = nums.filter((_, i) => i % 2 === 1);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  for (let i = 1; i < 8; i++)
+    for (let j = 1; j < 8; j++) {
+      const lon = w + ((e - w) * i) / 8;
+      const lat = s + ((n - s) * j) / 8;
+      const r = await api.call('GET', `/grid/resolve?lon=${lon}&lat=${lat}`, 'admin');
+      if (r.body.status === 'inside' && r.body.cell?.id === cellId) return { lon, lat };
+    }
+  throw new Error(`no inside point found for ${cellId}`);
+}
+
+const report = (p: Point, name: string) => ({
+  lon: p.lon,
+  lat: p.lat,
+  accuracyM: 8,
+  address: '示范路 1 号',
+  businessName: name,
+  businessType: 'restaurant',
+  kind: 'unlicensed',
+  photos: [],
+});
+
+const now = () => performance.now();
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** A reporter's findings in the table, by id (their gsi2 partition, every page). */
+async function findingIdsOf(reporterId: string): Promise<string[]> {
+  const ids: string[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listFindingsByReporter(reporterId, cursor, 200);
+    ids.push(...page.items.map((f) => f.id));
+    cursor = page.cursor;
+  } while (cursor);
+  return ids;
+}
+
+interface LatencyRow {
+  post: Summary;
+  put: Summary;
+  tx: Summary;
+  me: Summary;
+}
+
+/**
+ * `rounds` interleaved rounds of four operations, the order rotating so that none always runs
+ * first: POST /findings (a new key); the bare PutItem of a copy of a finding item under a fresh id;
+ * for reference, the write a report makes done bare (one TransactWriteItems: the finding, its event,
+ * its idempotency record and ADDs on four counter items of their own); and GET /me through the
+ * server (HTTP, token check, person read: the floor of any call).
+ */
+async function measureLatency(
+  api: Api,
+  reporter: string,
+  points: readonly Point[],
+  template: Finding,
+  rounds: number,
+  tag: string,
+): Promise<LatencyRow> {
+  const samples: number[][] = [[], [], [], []];
+  const client = documentClient();
+  const table = tableName();
+  const copy = (i: number) => {
+    const id = `F-bench${randomUUID().replaceAll('-', '')}`;
+    const reportedAt = new Date().toISOString();
+    // The same attributes and index keys as a real finding (a zone list entry and a reporter list
+    // entry), but in a reporter partition of its own so that the duplicate count below ignores it.
+    const f = { ...template, id, reportedAt, businessName: `${tag}小吃店 ${i}`, reporterId: 'bench-put' };
+    return { f, item: { ...keys.finding(f), entity: 'finding', ...f } };
+  };
+  const ops: ((i: number) => Promise<void>)[] = [
+    async (i) => {
+      const p = points[i % points.length] as Point;
+      const res = await api.call('POST', '/findings', reporter, report(p, `${tag}小吃店 ${i}`), randomUUID());
+      if (res.status !== 201)
+        throw new Error(`POST /findings answered ${res.status}: ${JSON.stringify(res.body)}`);
+    },
+    async (i) => {
+      const { item } = copy(i);
+      await client.send(
+        new PutCommand({ TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' }),
+      );
+    },
+    async (i) => {
+      const { f, item } = copy(i);
+      const pk = keys.findingById(f.id).pk;
+      await client.send(
+        new TransactWriteCommand({
+          TransactItems: [
+            { Put: { TableName: table, Item: item, ConditionExpression: 'attribute_not_exists(pk)' } },
+            {
+              Put: {
+                TableName: table,
+                Item: {
+                  ...keys.findingEvent(f.id, 1),
+                  entity: 'finding_event',
+                  findingId: f.id,
+                  at: f.reportedAt,
+                },
+                ConditionExpression: 'attribute_not_exists(pk)',
+              },
+            },
+            {
+              Put: {
+                TableName: table,
+                Item: { ...keys.findingIdempotency(f.id), findingId: f.id, response: template, pk },
+              },
+            },
+            ...['city', 'cell', 'zone', 'office'].map((a) => ({
+              Update: {
+                TableName: table,
+                Key: keys.counter(`bench-${a}`),
+                UpdateExpression: 'SET #e = :e ADD #t :one, #o :one, #s :one',
+                ExpressionAttributeNames: {
+                  '#e': 'entity',
+                  '#t': 'total',
+                  '#o': 'open',
+                  '#s': 'status:reported',
+                },
+                ExpressionAttributeValues: { ':e': 'counter', ':one': 1 },
+              },
+            })),
+          ],
+        }),
+      );
+    },
+    async () => {
+      const res = await api.call('GET', '/me', reporter);
+      if (res.status !== 200) throw new Error(`GET /me answered ${res.status}`);
+    },
+  ];
+  for (let i = 0; i < rounds; i++)
+    for (let j = 0; j < ops.length; j++) {
+      const op = (i + j) % ops.length;
+      const t = now();
+      await (ops[op] as (i: number) => Promise<void>)(i);
+      samples[op]?.push(now() - t);
+    }
+  const [post, put, tx, me] = samples.map((s) => summarize(s)) as [Summary, Summary, Summary, Summary];
+  return { post, put, tx, me };
+}
+
+interface LoadResult {
+  keys: Map<string, Set<string>>;
+  requests: number;
+  replayed: number;
+  seconds: number;
+  firstLatency: Summary;
+  errors: string[];
+}
+
+/**
+ * CLIENTS clients, each reporting its KEYS_PER_CLIENT reports one after another. Every report is
+ * sent 2–4 times under one key: the first send alone or racing 1–2 twins, then the rest after the
+ * first answer. Every answer must be 201 with the same finding id.
+ */
+async function load(api: Api, points: Map<string, Point[]>, keysPerClient: number): Promise<LoadResult> {
+  const keysBy = new Map<string, Set<string>>(REPORTERS.map((r) => [r, new Set<string>()]));
+  const errors: string[] = [];
+  const first: number[] = [];
+  let requests = 0;
+  let replayed = 0;
+  const deadline = now() + LOAD_TIME_LIMIT_MS;
+  const start = now();
+  const client = async (c: number) => {
+    const reporter = REPORTERS[c % REPORTERS.length] as string;
+    const pts = points.get(reporter) ?? [];
+    for (let k = 0; k < keysPerClient && now() < deadline; k++) {
+      const key = randomUUID();
+      const body = report(pts[(c + k) % pts.length] as Point, `负载 ${c}-${k} 杂货铺`);
+      keysBy.get(reporter)?.add(key);
+      const retries = 1 + ((c * 7 + k) % 3); // 1–3 re-sends
+      const racing = (c + k) % 2 === 0 ? Math.min(retries, 1 + (k % 2)) : 0; // 0–2 sent with the first
+      const send = () => api.call('POST', '/findings', reporter, body, key);
+      const t = now();
+      const firstSend = send().then((a) => {
+        first.push(now() - t);
+        return a;
+      });
+      const answers = await Promise.all([firstSend, ...Array.from({ length: racing }, send)]);
+      for (let r = racing; r < retries; r++) answers.push(await send());
+      requests += answers.length;
+      const expected = findingIdFor(reporter, key);
+      for (const a of answers) {
+        if (a.replayed) replayed++;
+        if (a.status !== 201 || a.body?.id !== expected)
+          errors.push(`${reporter} ${key}: ${a.status} ${JSON.stringify(a.body).slice(0, 200)}`);
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: CLIENTS }, (_, c) => client(c)));
+  return {
+    keys: keysBy,
+    requests,
+    replayed,
+    seconds: (now() - start) / 1000,
+    firstLatency: summarize(first),
+    errors,
+  };
+}
+
+export async function run(args: string[] = []): Promise<void> {
+  const rounds = Number(args[0] ?? ROUNDS);
+  const keysPerClient = Number(args[1] ?? KEYS_PER_CLIENT);
+  const config = readCityConfig('demo');
+  const db = await openDatabase(config, { persist: false, tableName: `bench-${randomUUID().slice(0, 8)}` });
+  let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
+  try {
+    await seedCity(config);
+    const key = randomDevKey();
+    server = await startLocalServer({ config, tokenKey: key, host: '127.0.0.1' });
+    const tokens = new Map<string, string>();
+    for (const id of ['admin', ...REPORTERS]) tokens.set(id, await issueDevToken(key, id));
+    const api = makeApi(server.url, tokens);
+
+    const points = new Map<string, Point[]>();
+    for (const r of REPORTERS) {
+      const me = await api.call('GET', '/me', r);
+      points.set(r, await Promise.all((me.body.cells as string[]).map((c) => pointIn(api, c))));
+    }
+    const liuPoints = points.get('worker-liu') ?? [];
+
+    // A real finding as the template of the bare PutItem's item.
+    const sample = await api.call(
+      'POST',
+      '/findings',
+      'worker-liu',
+      report(liuPoints[0] as Point, '模板'),
+      randomUUID(),
+    );
+    if (sample.status !== 201) throw new Error(`template report failed: ${sample.status}`);
+    const template = await getFinding(sample.body.id);
+    if (!template) throw new Error('template finding not stored');
+
+    await measureLatency(api, 'worker-liu', liuPoints, template, WARMUP, '预热');
+    const fresh = await measureLatency(api, 'worker-liu', liuPoints, template, rounds, '延迟');
+
+    const cityBefore = (await getCounters(['city'])).city?.total ?? 0;
+    const countedBefore = new Map<string, number>();
+    for (const r of REPORTERS) countedBefore.set(r, (await findingIdsOf(r)).length);
+    const loaded = await load(api, points, keysPerClient);
+    const cityAfter = (await getCounters(['city'])).city?.total ?? 0;
+
+    let distinct = 0;
+    let written = 0;
+    let missing = 0;
+    for (const r of REPORTERS) {
+      const want = new Set([...(loaded.keys.get(r) ?? [])].map((k) => findingIdFor(r, k)));
+      const ids = await findingIdsOf(r);
+      const mine = ids.filter((id) => want.has(id));
+      distinct += want.size;
+      // Everything new in the partition counts: a duplicate under another id would show here too.
+      written += ids.length - (countedBefore.get(r) ?? 0);
+      missing += [...want].filter((id) => !mine.includes(id)).length;
+    }
+    const duplicates = written - distinct;
+    const counterDrift = cityAfter - cityBefore - distinct;
+
+    await sleep(100);
+    const after = await measureLatency(api, 'worker-liu', liuPoints, template, AFTER_LOAD_ROUNDS, '负载后');
+
+    const endpoint = db.owned ? `${db.endpoint}, own, in memory` : db.endpoint;
+    console.log(
+      `Findings against DynamoDB Local (${endpoint}), local server on loopback, node ${process.version}\n`,
+    );
+    const row = (label: string, l: LatencyRow) => {
+      const ratio = l.post.median / l.put.median;
+      console.log(
+        `${label.padEnd(26)} ${fmt(l.post, 'ms').padEnd(40)} ${fmt(l.put, 'ms').padEnd(38)} ${ratio.toFixed(2)}×`,
+      );
+      console.log(
+        `${''.padEnd(26)}   same write bare (TransactWriteItems, 7 items) ${fmt(l.tx, 'ms')} ${(l.tx.median / l.put.median).toFixed(2)}×`,
+      );
+      console.log(
+        `${''.padEnd(26)}   GET /me through the server (call floor)      ${fmt(l.me, 'ms')} ${(l.me.median / l.put.median).toFixed(2)}×`,
+      );
+      return ratio;
+    };
+    console.log(
+      `${'latency (median, min–max)'.padEnd(26)} ${'POST /findings'.padEnd(40)} ${'bare PutItem'.padEnd(38)} ratio`,
+    );
+    const ratio = row('fresh zones', fresh);
+    row(`after load (+${written} open)`, after);
+    console.log();
+    console.log(
+      `load: ${CLIENTS} clients, ${distinct} reports (${keysPerClient}/client max, ${LOAD_TIME_LIMIT_MS / 1000} s cap), ` +
+        `${loaded.requests} requests (${loaded.replayed} replayed) in ${loaded.seconds.toFixed(1)} s`,
+    );
+    console.log(
+      `  ${(distinct / loaded.seconds).toFixed(1)} reports/s, ${(loaded.requests / loaded.seconds).toFixed(1)} requests/s; ` +
+        `first send under load ${fmt(loaded.firstLatency, 'ms')}`,
+    );
+    console.log(
+      `  findings written ${written} for ${distinct} distinct keys: duplicates ${duplicates}, missing ${missing}, ` +
+        `city total counter drift ${counterDrift}, bad answers ${loaded.errors.length}`,
+    );
+    for (const e of loaded.errors.slice(0, 5)) console.log(`    ${e}`);
+    const pass =
+      ratio <= TARGET_RATIO &&
+      duplicates === 0 &&
+      missing === 0 &&
+      counterDrift === 0 &&
+      loaded.errors.length === 0;
+    console.log(
+      `\n${pass ? 'PASS' : 'FAIL'}: ratio ${ratio.toFixed(2)}× (target ≤ ${TARGET_RATIO}×), duplicates ${duplicates} (must be 0)` +
+        (missing || counterDrift || loaded.errors.length
+          ? `, missing ${missing}, counter drift ${counterDrift}, bad answers ${loaded.errors.length}`
+          : ''),
+    );
+    if (!pass) process.exitCode = 1;
+  } finally {
+    await server?.close();
+    await db.stop();
+  }
+}

@@ -1,0 +1,47 @@
+/**
+ * What the scheduled jobs read: the findings whose deadline or revisit date has come, from gsi3.
+ * gsi3 holds a finding only while a job may still need it (keys.ts `findingDue`), so a run reads
+ * what is due and never scans the table.
+ */
+import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { Finding } from '@gridpatrol/core';
+import { documentClient, tableName } from './client';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { FINDING_DUE_PARTITIONS, type FindingDueKind } from './keys';
+
+const INDEX_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+
+/**
+ * A page of the findings due at `now`, earliest first: one Query on the kind's gsi3 partition for
+ * sort keys up to `now`. The sort key is `<instant>#<id>`, so `<now>#~` bounds it ('~' sorts above
+ * every character of an id) and a finding due exactly at `now` is read too; the core rules decide
+ * whether it is strictly late. The index is eventually consistent: a job re-reads a finding before
+ * it writes.
+ *
+ * @example await findingsDue('deadline', new Date(), undefined, 100)
+ */
+export async function findingsDue(
+  kind: FindingDueKind,
+  now: Date,
+  cursor?: string,
+  limit = 100,
+): Promise<Page<Finding>> {
+  const pk = FINDING_DUE_PARTITIONS[kind];
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :hi',
+      ExpressionAttributeValues: { ':pk': pk, ':hi': `${now.toISOString()}#~` },
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: pk }),
+      Limit: limit,
+    }),
+  );
+  const next = encodeCursor(out.LastEvaluatedKey);
+  const items = (out.Items ?? []).map((item) => {
+    const record: Record<string, unknown> = {};
+    for (const [k, val] of Object.entries(item)) if (!INDEX_KEYS.includes(k)) record[k] = val;
+    return Finding.parse(record);
+  });
+  return { items, ...(next ? { cursor: next } : {}) };
+}
