@@ -19,8 +19,9 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
-import { decodeAfterCursor, decodeCursor, encodeAfterCursor, encodeCursor, type Page } from './cursor';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { findingReporterPartition, findingStatePrefix, findingZonePartition, keys, primaryKey } from './keys';
+import { mergedIndexPage } from './merged-page';
 
 /** One transaction holds at most 100 items; a change touches 2–3 plus ≤ 4 counter areas. */
 const MAX_TRANSACTION_ITEMS = 100;
@@ -352,42 +353,16 @@ export async function listFindingsInZones(
   zones: readonly string[],
   opts: { status?: FindingStatus | undefined; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<Finding>> {
-  const limit = opts.limit ?? 50;
-  const pks = [...new Set(zones)].map(findingZonePartition);
-  const list = createHash('sha256')
-    .update(JSON.stringify([pks, opts.status ?? '']))
-    .digest('base64url')
-    .slice(0, 16);
-  const after = decodeAfterCursor(opts.cursor, list);
-  // Sort keys are `OPEN|SHUT#status#instant#id`: '!' sorts below every character they contain and
-  // '~' above, so `after!` is the first key after `after`, and `prefix~` the last of a state.
-  const prefix = opts.status ? findingStatePrefix(opts.status) : '!';
-  const lo = after !== undefined && `${after}!` > prefix ? `${after}!` : prefix;
-  const hi = opts.status ? `${prefix}~` : '~';
-  const pages = await Promise.all(
-    pks.map((pk) =>
-      documentClient().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: 'gsi1pk = :pk AND gsi1sk BETWEEN :lo AND :hi',
-          ExpressionAttributeValues: { ':pk': pk, ':lo': lo, ':hi': hi },
-          Limit: limit,
-        }),
-      ),
-    ),
+  // Sort keys are `OPEN|SHUT#status#instant#id`, so a state is a prefix (mergedIndexPage).
+  return mergedIndexPage(
+    {
+      pks: [...new Set(zones)].map(findingZonePartition),
+      prefix: opts.status ? findingStatePrefix(opts.status) : undefined,
+      cursor: opts.cursor,
+      limit: opts.limit ?? 50,
+    },
+    stripFinding,
   );
-  const bySk = new Map<string, Record<string, unknown>>();
-  for (const page of pages) for (const item of page.Items ?? []) bySk.set(String(item.gsi1sk), item);
-  const sorted = [...bySk.keys()].sort();
-  const taken = sorted.slice(0, limit);
-  const more = sorted.length > limit || pages.some((p) => p.LastEvaluatedKey !== undefined);
-  const items = taken.flatMap((sk) => {
-    const item = bySk.get(sk);
-    return item ? [stripFinding(item)] : [];
-  });
-  const last = taken[taken.length - 1];
-  return { items, ...(more && last !== undefined ? { cursor: encodeAfterCursor(list, last) } : {}) };
 }
 
 /**
