@@ -26,6 +26,7 @@ import {
   listFindingsByReporter,
   tableName,
 } from '@gridpatrol/store';
+import { pointInCell } from '../test/support/points';
 import { fmt, type Summary, summarize } from './stats';
 
 const ROUNDS = 150;
@@ -74,23 +75,11 @@ function makeApi(url: string, tokens: Map<string, string>): Api {
   };
 }
 
-/** A point inside a cell: its bounding box sampled on a grid and resolved through the API. */
+/** A point the API resolves inside the cell (test/support/points.ts, shared with the findings tests). */
 async function pointIn(api: Api, cellId: string): Promise<Point> {
-  const cell = await api.call('GET', `/cells/${cellId}`, 'admin');
-  const nums = (JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(
-    Number,
-  );
-  const lons = nums.filter((_, i) => i % 2 === 0);
-  const lats = nums.filter((_, i) => i % 2 === 1);
-  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-  for (let i = 1; i < 8; i++)
-    for (let j = 1; j < 8; j++) {
-      const lon = w + ((e - w) * i) / 8;
-      const lat = s + ((n - s) * j) / 8;
-      const r = await api.call('GET', `/grid/resolve?lon=${lon}&lat=${lat}`, 'admin');
-      if (r.body.status === 'inside' && r.body.cell?.id === cellId) return { lon, lat };
-    }
-  throw new Error(`no inside point found for ${cellId}`);
+  const p = await pointInCell(async (path) => (await api.call('GET', path, 'admin')).body, cellId);
+  if (!p) throw new Error(`no inside point found for ${cellId}`);
+  return p;
 }
 
 const report = (p: Point, name: string) => ({

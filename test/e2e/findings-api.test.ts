@@ -11,6 +11,7 @@ import { runJob } from '@gridpatrol/functions/jobs/run';
 import { applyActionTx, getCounters, getFinding } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { pointInCell } from '../support/points';
 
 let api: TestApi;
 /** A point inside worker-liu's first cell (also volunteer-zhou's), and one inside worker-sun's. */
@@ -26,23 +27,11 @@ const DAY = 86_400_000;
 
 type Resolved = { lon: number; lat: number; cell: string; primaryZone: string | null };
 
-/** Points inside a cell: its bounding box sampled on a grid and resolved through the API. */
+/** A point the API resolves inside the cell (test/support/points.ts). */
 async function pointIn(cellId: string): Promise<Resolved> {
-  const cell = await api.call('GET', `/cells/${cellId}`, { as: 'admin' });
-  const flat = JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? [];
-  const nums = flat.map(Number);
-  const lons = nums.filter((_, i) => i % 2 === 0);
-  const lats = nums.filter((_, i) => i % 2 === 1);
-  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-  for (let i = 1; i < 8; i++)
-    for (let j = 1; j < 8; j++) {
-      const lon = w + ((e - w) * i) / 8;
-      const lat = s + ((n - s) * j) / 8;
-      const r = await api.call('GET', `/grid/resolve?lon=${lon}&lat=${lat}`, { as: 'admin' });
-      if (r.body.status === 'inside' && r.body.cell?.id === cellId)
-        return { lon, lat, cell: cellId, primaryZone: r.body.primaryZone };
-    }
-  throw new Error(`no inside point found for ${cellId}`);
+  const p = await pointInCell(async (path) => (await api.call('GET', path, { as: 'admin' })).body, cellId);
+  if (!p) throw new Error(`no inside point found for ${cellId}`);
+  return p;
 }
 
 const report = (point: { lon: number; lat: number }, name = '张三小吃店') => ({

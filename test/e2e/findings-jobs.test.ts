@@ -18,6 +18,7 @@ import { findingsDue, getCounters, getFinding } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { pointInCell } from '../support/points';
 
 let api: TestApi;
 /** A point whose cell's responsible zone is officer-li's (office east, supervisor sup-east). */
@@ -26,28 +27,16 @@ const created = new Set<string>();
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
 
-/** A point of a cell whose primary zone is `zoneId`: cells' boxes sampled and resolved through the API. */
+/** A point of a cell whose primary zone is `zoneId`, the zone's largest shares tried first. */
 async function pointOfZone(zoneId: string): Promise<{ lon: number; lat: number }> {
-  const zone = await api.call('GET', `/zones/${zoneId}`, { as: 'admin' });
-  const cells = [...zone.body.properties.cells].sort(
+  const get = async (path: string) => (await api.call('GET', path, { as: 'admin' })).body;
+  const zone = await get(`/zones/${zoneId}`);
+  const cells = [...zone.properties.cells].sort(
     (a: { share: number }, b: { share: number }) => b.share - a.share,
   );
   for (const c of cells) {
-    const cell = await api.call('GET', `/cells/${c.id}`, { as: 'admin' });
-    const nums = (JSON.stringify(cell.body.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(
-      Number,
-    );
-    const lons = nums.filter((_, i) => i % 2 === 0);
-    const lats = nums.filter((_, i) => i % 2 === 1);
-    const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
-    for (let i = 1; i < 8; i++)
-      for (let j = 1; j < 8; j++) {
-        const lon = w + ((e - w) * i) / 8;
-        const lat = s + ((n - s) * j) / 8;
-        const r = await api.call('GET', `/grid/resolve?lon=${lon}&lat=${lat}`, { as: 'admin' });
-        if (r.body.status === 'inside' && r.body.cell?.id === c.id && r.body.primaryZone === zoneId)
-          return { lon, lat };
-      }
+    const p = await pointInCell(get, c.id, (r) => r.primaryZone === zoneId);
+    if (p) return p;
   }
   throw new Error(`no point with primary zone ${zoneId}`);
 }

@@ -1,0 +1,44 @@
+/**
+ * Finding a point that the running API resolves inside a given cell: the cell's bounding box is
+ * sampled on a 7×7 grid and each sample resolved through GET /grid/resolve, so the answer is what a
+ * field client would get (shared by the findings tests and `npm run bench -- findings`).
+ */
+
+// biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
+type Json = any;
+
+/** GETs a path as the city admin and returns the parsed body. */
+export type AdminGet = (path: string) => Promise<Json>;
+
+export interface CellPoint {
+  lon: number;
+  lat: number;
+  cell: string;
+  primaryZone: string | null;
+}
+
+/**
+ * A point inside `cellId` (and, with `accept`, one whose resolution passes it), or undefined.
+ *
+ * @example const p = await pointInCell(get, '330106001001001');
+ */
+export async function pointInCell(
+  get: AdminGet,
+  cellId: string,
+  accept: (resolution: Json) => boolean = () => true,
+): Promise<CellPoint | undefined> {
+  const cell = await get(`/cells/${cellId}`);
+  const nums = (JSON.stringify(cell.geometry.coordinates).match(/-?\d+(\.\d+)?(e-?\d+)?/g) ?? []).map(Number);
+  const lons = nums.filter((_, i) => i % 2 === 0);
+  const lats = nums.filter((_, i) => i % 2 === 1);
+  const [w, e, s, n] = [Math.min(...lons), Math.max(...lons), Math.min(...lats), Math.max(...lats)];
+  for (let i = 1; i < 8; i++)
+    for (let j = 1; j < 8; j++) {
+      const lon = w + ((e - w) * i) / 8;
+      const lat = s + ((n - s) * j) / 8;
+      const r = await get(`/grid/resolve?lon=${lon}&lat=${lat}`);
+      if (r.status === 'inside' && r.cell?.id === cellId && accept(r))
+        return { lon, lat, cell: cellId, primaryZone: r.primaryZone };
+    }
+  return undefined;
+}
