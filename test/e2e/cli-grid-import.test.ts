@@ -23,6 +23,23 @@ function write(name: string, value: unknown): string {
 }
 
 const cli = (args: string[]) => runCli(args, dir);
+/** `grid import` into this file's table of the riverside city. */
+const gridImport = (cells: string, zones: string, ...flags: string[]) =>
+  cli([
+    'grid',
+    'import',
+    '--cells',
+    cells,
+    '--zones',
+    zones,
+    ...flags,
+    '--city',
+    'riverside',
+    '--table',
+    table,
+    '--endpoint',
+    endpoint,
+  ]);
 
 beforeAll(async () => {
   const client = makeDynamoClient(endpoint);
@@ -42,21 +59,7 @@ describe('gridpatrol grid import', () => {
     });
     const cells = write('cells.geojson', { type: 'FeatureCollection', features: city.cells });
     const zones = write('zones.geojson', { type: 'FeatureCollection', features: city.zones });
-    const out = cli([
-      'grid',
-      'import',
-      '--cells',
-      cells,
-      '--zones',
-      zones,
-      '--activate',
-      '--city',
-      'riverside',
-      '--table',
-      table,
-      '--endpoint',
-      endpoint,
-    ]);
+    const out = gridImport(cells, zones, '--activate');
     expect(out.status, out.stderr + out.stdout).toBe(0);
     expect(out.stdout).toContain('Checked 1000 cells');
     expect(out.stdout).toMatch(/Grid version 1 written as a draft/);
@@ -96,20 +99,7 @@ describe('gridpatrol grid import', () => {
       ],
     });
     const zones = write('zones-ok.geojson', { type: 'FeatureCollection', features: [] });
-    const out = cli([
-      'grid',
-      'import',
-      '--cells',
-      cells,
-      '--zones',
-      zones,
-      '--city',
-      'riverside',
-      '--table',
-      table,
-      '--endpoint',
-      endpoint,
-    ]);
+    const out = gridImport(cells, zones);
     expect(out.status).toBe(2);
     expect(out.stdout + out.stderr).toMatch(/refused/);
     expect(out.stdout + out.stderr).toContain('cells.features[1]');
@@ -117,20 +107,7 @@ describe('gridpatrol grid import', () => {
   });
 
   it('names a missing file', () => {
-    const out = cli([
-      'grid',
-      'import',
-      '--cells',
-      path.join(dir, 'nope.geojson'),
-      '--zones',
-      path.join(dir, 'nope.geojson'),
-      '--city',
-      'riverside',
-      '--table',
-      table,
-      '--endpoint',
-      endpoint,
-    ]);
+    const out = gridImport(path.join(dir, 'nope.geojson'), path.join(dir, 'nope.geojson'));
     expect(out.status).toBe(1);
     expect(out.stderr).toContain('nope.geojson');
   });
