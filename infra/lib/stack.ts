@@ -27,6 +27,10 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   grid: 'RW',
   // Reports and actions write findings, their events, counters and idempotency records.
   findings: 'RW',
+  // Drafts, reassignments and publication write plans, their tasks and the tasks' events.
+  plans: 'RW',
+  // Check-ins and completions write tasks, their events, counters and idempotency records.
+  tasks: 'RW',
 };
 
 /** Groups that need more than GridPatrolFunction's defaults (512 MB, 10 s). */

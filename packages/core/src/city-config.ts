@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from './errors';
+import { PatrolConfig } from './planning/records';
 import { zodIssuesToDetails } from './validation';
 
 const Slug = z
@@ -67,6 +68,8 @@ export const CityConfig = z
         escalateToAdminAfterDays: z.number().int().min(1).max(365).default(7),
       })
       .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
+    /** Joint patrols: planner weights and caps, shift times, check-in tolerance and grace. */
+    patrols: PatrolConfig,
   })
   .superRefine((c, ctx) => {
     const [w, s, e, n] = c.bbox;

@@ -18,6 +18,7 @@ export * from './people';
 export * from './planning/demand';
 export * from './planning/planner';
 export * from './planning/random';
+export * from './planning/records';
 export * from './planning/schema';
 export * from './policy';
 export * from './roles';

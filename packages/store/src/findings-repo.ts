@@ -19,6 +19,7 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
+import { counterUpdates, type TransactItem } from './counters';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { findingReporterPartition, findingStatePrefix, findingZonePartition, keys, primaryKey } from './keys';
 import { mergedIndexPage } from './merged-page';
@@ -101,33 +102,6 @@ export async function getIdempotencyRecord(findingId: string): Promise<Idempoten
     response: Finding.parse(item.response),
     createdAt: String(item.createdAt),
   };
-}
-
-type TransactItem = NonNullable<
-  ConstructorParameters<typeof TransactWriteCommand>[0]['TransactItems']
->[number];
-
-/** One ADD per area: numbers appear on first use, so a new area needs no create step. */
-function counterUpdates(deltas: Counters, table: string): TransactItem[] {
-  return Object.entries(deltas).map(([area, row]) => {
-    const metrics = Object.entries(row);
-    const names: Record<string, string> = { '#entity': 'entity', '#area': 'area' };
-    const values: Record<string, unknown> = { ':entity': 'counter', ':area': area };
-    const adds = metrics.map(([metric, n], i) => {
-      names[`#m${i}`] = metric;
-      values[`:m${i}`] = n;
-      return `#m${i} :m${i}`;
-    });
-    return {
-      Update: {
-        TableName: table,
-        Key: primaryKey(keys.counter(area)),
-        UpdateExpression: `SET #entity = :entity, #area = :area${adds.length > 0 ? ` ADD ${adds.join(', ')}` : ''}`,
-        ExpressionAttributeNames: names,
-        ExpressionAttributeValues: values,
-      },
-    };
-  });
 }
 
 const findingItem = (f: Finding) => ({ ...keys.finding(f), entity: 'finding', ...f });

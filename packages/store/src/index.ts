@@ -1,6 +1,7 @@
 export * from './batch';
 export * from './city-repo';
 export * from './client';
+export * from './counters';
 export * from './create-table';
 export * from './cursor';
 export * from './findings-jobs';

@@ -55,6 +55,11 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
   return {};
 }
 
+/** Plans of one office, or of the whole city (officeId null). */
+export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${officeId ?? '-'}`;
+/** The gsi3 partition of the missed-task job: assigned tasks by the end of their shift. */
+export const TASKS_DUE_PARTITION = 'TASKS#DUE';
+
 export const keys = {
   /** The city's own record: seed marker. */
   city: () => ({ pk: 'CITY', sk: 'META' }),
@@ -137,6 +142,57 @@ export const keys = {
   findingIdempotency: (findingId: string) => ({ pk: findingKey(findingId).pk, sk: 'IDEMPOTENCY' }),
   /** One item per counted area (`city`, `cell#C`, `zone#Z`, `office#O`), one number per metric. */
   counter: (area: string) => ({ pk: `COUNTER#${area}`, sk: 'COUNTER' }),
+
+  /**
+   * A stored plan's header. gsi1 lists the plans of one office (or of the city, for city-wide
+   * plans) by week, newest made last, so "the plans of week W for office O" is one begins_with Query.
+   */
+  plan: (p: { id: string; officeId: string | null; weekStart: string; createdAt: string }) => ({
+    pk: `PLAN#${p.id}`,
+    sk: 'PLAN',
+    gsi1pk: planOfficePartition(p.officeId),
+    gsi1sk: `${p.weekStart}#${p.createdAt}#${p.id}`,
+  }),
+  /**
+   * A patrol task. gsi1 lists a plan's tasks by date, shift start and cell; gsi3 holds only
+   * assigned tasks, by the end of their shift, for the missed-task job.
+   */
+  patrolTask: (t: {
+    id: string;
+    planId: string;
+    date: string;
+    shiftStart: string;
+    shiftEnd: string;
+    cellId: string;
+    status: string;
+  }) => ({
+    pk: `TASK#${t.id}`,
+    sk: 'TASK',
+    gsi1pk: `PLAN#${t.planId}#TASKS`,
+    gsi1sk: `${t.date}#${t.shiftStart}#${t.cellId}`,
+    ...(t.status === 'assigned' ? { gsi3pk: TASKS_DUE_PARTITION, gsi3sk: `${t.shiftEnd}#${t.id}` } : {}),
+  }),
+  patrolTaskById: (id: string) => ({ pk: `TASK#${id}`, sk: 'TASK' }),
+  /**
+   * A copy of a published task's place in one partner's schedule (officer and grid partner each
+   * get one); gsi2 lists a person's tasks by shift start, so GET /me/tasks?from=&to= is one range Query.
+   */
+  taskMembership: (taskId: string, personId: string, shiftStart: string) => ({
+    pk: `TASK#${taskId}`,
+    sk: `MEMBER#${personId}`,
+    gsi2pk: `TASKS#PERSON#${personId}`,
+    gsi2sk: `${shiftStart}#${taskId}`,
+  }),
+  /** One step of a task's history, in its partition, sorted by the version it produced. */
+  taskEvent: (taskId: string, version: number) => ({
+    pk: `TASK#${taskId}`,
+    sk: `EVENT#${String(version).padStart(8, '0')}`,
+  }),
+  /**
+   * What a cell's planning keeps between plans: the supervisor's manual priority and the date of
+   * the last joint patrol that counted (risk staleness).
+   */
+  cellPlanning: (cellId: string) => ({ pk: `CELLPLAN#${cellId}`, sk: 'CELLPLAN' }),
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),

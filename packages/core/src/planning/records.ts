@@ -1,0 +1,221 @@
+/**
+ * What the store keeps of joint patrols once the planner has run: the city's patrol settings, a
+ * stored plan's header, and one record per patrol task with its check-ins and completion. The
+ * planner's own contract (input, Plan, PlanTask) is ./schema; this file is the shared vocabulary of
+ * the plans routes (draft, reassign, publish, supersede) and the tasks routes (my tasks, check-in,
+ * complete, missed).
+ */
+import { z } from 'zod';
+import { PersonId } from '../people';
+import { Role } from '../roles';
+import { PlanMetrics, PlannerConfig, PlanTask, UnmetDemand } from './schema';
+
+const IsoDate = z.iso.date();
+const Instant = z.iso.datetime({ offset: true });
+const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM');
+const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
+
+/** A shift's local start and end on its date (an end at or before the start ends the next day). */
+export const ShiftTimes = z.object({ start: HourMinute, end: HourMinute });
+export type ShiftTimes = z.infer<typeof ShiftTimes>;
+
+const DEFAULT_SHIFT_TIMES: Record<string, ShiftTimes> = {
+  am: { start: '08:30', end: '12:00' },
+  pm: { start: '13:30', end: '17:30' },
+};
+
+/** The city's joint-patrol settings: `patrols` in infra/cities/<name>.json. */
+export const PatrolConfig = z
+  .object({
+    planner: PlannerConfig,
+    /** Local times of every shift the planner uses (keyed by shift name). */
+    shiftTimes: z.record(z.string(), ShiftTimes).default(DEFAULT_SHIFT_TIMES),
+    /** A check-in this far outside the cell (metres, after GPS accuracy) is still accepted. */
+    checkInToleranceM: z.number().min(0).max(5000).default(100),
+    /** Minutes before a shift starts and after it ends in which check-in and completion are accepted. */
+    graceMinutes: z.number().int().min(0).max(240).default(30),
+  })
+  .prefault({})
+  .superRefine((c, ctx) => {
+    for (const shift of c.planner.shifts)
+      if (!c.shiftTimes[shift])
+        ctx.addIssue({
+          code: 'custom',
+          path: ['shiftTimes', shift],
+          message: `shift '${shift}' of planner.shifts has no start and end`,
+        });
+  });
+export type PatrolConfig = z.infer<typeof PatrolConfig>;
+
+/**
+ * The UTC instants of a shift on a local date in the city's time zone.
+ *
+ * @example shiftWindow('2026-11-30', { start: '08:30', end: '12:00' }, 'Asia/Shanghai')
+ *   // { start: '2026-11-30T00:30:00.000Z', end: '2026-11-30T04:00:00.000Z' }
+ */
+export function shiftWindow(
+  date: string,
+  times: ShiftTimes,
+  timeZone: string,
+): { start: string; end: string } {
+  const start = localToUtc(date, times.start, timeZone);
+  let end = localToUtc(date, times.end, timeZone);
+  if (end <= start) end = localToUtc(nextDate(date), times.end, timeZone);
+  return { start: new Date(start).toISOString(), end: new Date(end).toISOString() };
+}
+
+function nextDate(date: string): string {
+  return new Date(Date.parse(`${date}T00:00:00Z`) + 86_400_000).toISOString().slice(0, 10);
+}
+
+/** Offset (ms) of a time zone from UTC at an instant. */
+function zoneOffset(instant: number, timeZone: string): number {
+  const parts = new Intl.DateTimeFormat('en-US', {
+    timeZone,
+    hourCycle: 'h23',
+    year: 'numeric',
+    month: '2-digit',
+    day: '2-digit',
+    hour: '2-digit',
+    minute: '2-digit',
+    second: '2-digit',
+  }).formatToParts(new Date(instant));
+  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
+  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - instant;
+}
+
+/** The instant a local wall-clock time occurs (twice refined, so that DST edges settle). */
+function localToUtc(date: string, time: string, timeZone: string): number {
+  const wall = Date.parse(`${date}T${time}:00Z`);
+  let guess = wall - zoneOffset(wall, timeZone);
+  guess = wall - zoneOffset(guess, timeZone);
+  return guess;
+}
+
+export const PlanId = z.string().regex(/^P-[A-Za-z0-9]{6,40}$/, "a plan id, 'P-' and letters or digits");
+
+/**
+ * A patrol task's id: the plan's id and the planner's `date#shift#cellId`, joined by '.', so that it
+ * is URL-safe, unique across plans and free of the key separator '#'.
+ *
+ * @example patrolTaskId('P-abc123', { date: '2026-11-30', shift: 'am', cellId: 'C-1' }) // 'P-abc123.2026-11-30.am.C-1'
+ */
+export function patrolTaskId(planId: string, t: Pick<PlanTask, 'date' | 'shift' | 'cellId'>): string {
+  return `${planId}.${t.date}.${t.shift}.${t.cellId}`;
+}
+
+/**
+ * draft: in a draft plan, seen only by managers. assigned: published, visible to its pair, to be done.
+ * completed: done (joint or solo, see `completion`). missed: its shift ended without completion.
+ * cancelled: its plan was superseded before it was done.
+ */
+export const TASK_STATUSES = ['draft', 'assigned', 'completed', 'missed', 'cancelled'] as const;
+export const TaskStatus = z.enum(TASK_STATUSES);
+export type TaskStatus = z.infer<typeof TaskStatus>;
+
+export const CHECK_VALUES = ['ok', 'issue', 'not_applicable'] as const;
+export const CheckValue = z.enum(CHECK_VALUES);
+
+export const CheckIn = z.object({
+  personId: PersonId,
+  role: Role,
+  at: Instant,
+  /** WGS-84, after any GCJ-02 / BD-09 conversion. */
+  lon: z.number(),
+  lat: z.number(),
+  accuracyM: z.number().min(0).optional(),
+  /** Metres from the cell's boundary; 0 inside. */
+  distanceM: z.number().min(0),
+});
+export type CheckIn = z.infer<typeof CheckIn>;
+
+export const TaskCompletion = z.object({
+  at: Instant,
+  by: PersonId,
+  checks: z.object({ safety: CheckValue, food: CheckValue, license: CheckValue }),
+  note: z.string().max(2000).optional(),
+  findingIds: z.array(z.string()).max(50).default([]),
+  /** Both partners checked in: it counts as a joint patrol. */
+  joint: z.boolean(),
+  /** Who of the pair did not check in (empty when joint). */
+  missing: z.array(PersonId),
+});
+export type TaskCompletion = z.infer<typeof TaskCompletion>;
+
+/** One patrol task as stored: the planner's task, where it belongs, and what happened to it. */
+export const PatrolTask = PlanTask.extend({
+  /** patrolTaskId(planId, task) */
+  id: z.string(),
+  planId: PlanId,
+  /** The office the plan was made for; null for a city-wide plan. */
+  officeId: AreaId.nullable(),
+  weekStart: IsoDate,
+  /** UTC instants of the shift (shiftWindow), so that jobs and checks need no time zone. */
+  shiftStart: Instant,
+  shiftEnd: Instant,
+  status: TaskStatus,
+  /** Starts at 1; every change is version-checked. */
+  version: z.number().int().positive(),
+  checkIns: z.array(CheckIn).default([]),
+  completion: TaskCompletion.optional(),
+  updatedAt: Instant,
+});
+export type PatrolTask = z.infer<typeof PatrolTask>;
+
+export const TASK_ACTIONS = [
+  'plan',
+  'reassign',
+  'publish',
+  'check_in',
+  'complete',
+  'miss',
+  'cancel',
+] as const;
+export const TaskAction = z.enum(TASK_ACTIONS);
+
+/** An immutable step of a task's history, like a finding's events. */
+export const TaskEvent = z.object({
+  taskId: z.string(),
+  /** The task version this step produced. */
+  version: z.number().int().positive(),
+  at: Instant,
+  actor: z.object({ id: z.string(), role: z.union([Role, z.literal('system')]) }),
+  action: TaskAction,
+  from: TaskStatus.nullable(),
+  to: TaskStatus,
+  note: z.string().optional(),
+  /** What the step changed, e.g. the old and new officer of a reassignment. */
+  detail: z.record(z.string(), z.unknown()).optional(),
+});
+export type TaskEvent = z.infer<typeof TaskEvent>;
+
+export const PLAN_STATUSES = ['draft', 'published', 'superseded'] as const;
+export const PlanStatus = z.enum(PLAN_STATUSES);
+export type PlanStatus = z.infer<typeof PlanStatus>;
+
+/**
+ * A stored plan's header. Tasks and per-cell demand are separate items (a plan for a large office
+ * outgrows DynamoDB's 400 KB item), so this holds what a list of plans shows and what reproduces
+ * the plan: the seed and the planner settings.
+ */
+export const PlanRecord = z.object({
+  id: PlanId,
+  weekStart: IsoDate,
+  officeId: AreaId.nullable(),
+  status: PlanStatus,
+  version: z.number().int().positive(),
+  seed: z.number().int().min(0).max(0xffffffff),
+  gridVersion: z.number().int().positive(),
+  shifts: z.array(z.string()),
+  config: PlannerConfig,
+  metrics: PlanMetrics,
+  unmet: z.array(UnmetDemand),
+  createdAt: Instant,
+  createdBy: z.string(),
+  publishedAt: Instant.optional(),
+  publishedBy: z.string().optional(),
+  /** The published plan of the same week and office this one replaces when published. */
+  supersedes: PlanId.optional(),
+  supersededBy: PlanId.optional(),
+});
+export type PlanRecord = z.infer<typeof PlanRecord>;
