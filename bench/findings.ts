@@ -347,6 +347,12 @@ export async function run(args: string[] = []): Promise<void> {
       console.log(
         `${''.padEnd(26)}   GET /me through the server (call floor)      ${fmt(l.me, 'ms')} ${(l.me.median / l.put.median).toFixed(2)}×`,
       );
+      // What the request adds to the one transaction the issue mandates: HTTP, token, resolution,
+      // the duplicate Query, validation (docs/decisions/0012-findings-latency.md).
+      const beyond = l.post.median - l.tx.median;
+      console.log(
+        `${''.padEnd(26)}   POST beyond its own transaction (medians)    ${beyond.toFixed(1)} ms ${(beyond / l.put.median).toFixed(2)}×; POST / transaction ${(l.post.median / l.tx.median).toFixed(2)}×`,
+      );
       return ratio;
     };
     console.log(

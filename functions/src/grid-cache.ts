@@ -1,7 +1,10 @@
 /**
  * Per-container caches of the grid, shared by every handler group. Grid versions never change once
  * written, so a version's topology or index is cached for good; what can change is which version is
- * active, and that costs one GetItem (the pointer) per request.
+ * active. The pointer saying so is read at most once per POINTER_MAX_AGE_MS per container (an
+ * activation in this container forgets it at once): a report is the hot path, and one GetItem less
+ * per request is worth a few seconds in which other containers still route by the version just
+ * replaced (docs/decisions/0012-findings-latency.md).
  *
  * - `activeGrid()`: the point index and sidecar of the active version (resolution; grid group).
  * - `gridTopology(version?)`: cells, zones and offices of a version (access scopes; every group).
@@ -16,15 +19,38 @@ import {
   openActiveGrid,
   type ResolutionSidecar,
 } from '@gridpatrol/core';
-import { getGridPointer, getGridVersion, loadActiveArtifact, loadSidecar } from '@gridpatrol/store';
+import {
+  type GridPointer,
+  getGridPointer,
+  getGridVersion,
+  loadActiveArtifact,
+  loadSidecar,
+} from '@gridpatrol/store';
 
 let held: ActiveGrid | undefined;
+
+/** How long this container trusts the active-version pointer it read. */
+export const POINTER_MAX_AGE_MS = 5_000;
+let pointerRead: { at: number; pointer: GridPointer } | undefined;
+
+async function activePointer(): Promise<GridPointer> {
+  const now = Date.now();
+  if (pointerRead && now - pointerRead.at < POINTER_MAX_AGE_MS) return pointerRead.pointer;
+  const pointer = await getGridPointer();
+  pointerRead = { at: now, pointer };
+  return pointer;
+}
+
+/** An activation made in this container: the next request reads the pointer again. */
+export function forgetActivePointer(): void {
+  pointerRead = undefined;
+}
 
 export const noActiveGrid = () =>
   new ConflictError('No grid version is active yet: import one and activate it.');
 
 export async function activeGrid(): Promise<ActiveGrid> {
-  const loaded = await loadActiveArtifact(held?.version);
+  const loaded = await loadActiveArtifact(held?.version, await activePointer());
   if (!loaded) throw noActiveGrid();
   if (loaded.artifact)
     held = openActiveGrid(loaded.version, loaded.artifact.indexChunks, loaded.artifact.sidecar);
@@ -62,7 +88,7 @@ export async function gridTopology(version?: number): Promise<GridTopology | und
     const sidecar = (await loadSidecar(version, meta.artifact)) as ResolutionSidecar;
     return remember(buildTopology(version, sidecar));
   }
-  const pointer = await getGridPointer();
+  const pointer = await activePointer();
   if (pointer.activeVersion === undefined || !pointer.artifact) return undefined;
   const active = pointer.activeVersion;
   const hit = topologies.get(active);

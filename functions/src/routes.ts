@@ -279,8 +279,8 @@ export const ROUTES = [
     group: 'findings',
     operationId: 'listFindings',
     summary:
-      "Findings by responsible zone: open ones first by state, then by report time. Without `zone`, the caller's own zones (an admin must name one); `status` narrows to one state. A zone outside the caller's area is a 404.",
-    roles: ZONE_ROLES,
+      "Findings by responsible zone (`zone`) or by the cell their point lies in (`cell`): open ones first by state, then by report time. Without either, the caller's own zones (grid people: their cells; an admin must name one). `status` narrows to one state, `overdue=true|false` by the overdue flag, `from`/`to` by report time (ISO instants, or dates taken as whole days in the city's time zone). A zone or cell outside the caller's area is a 404.",
+    roles: AREA_ROLES,
     request: { query: FindingListQuery },
     response: PageOut(FindingOut),
   },
@@ -289,7 +289,8 @@ export const ROUTES = [
     path: '/me/findings',
     group: 'findings',
     operationId: 'listMyFindings',
-    summary: 'What the caller reported, newest first (a volunteer follows their tips here).',
+    summary:
+      "`view=reported` (default): what the caller reported, newest first (a volunteer follows their tips here). `view=todo`: what waits on the caller — an officer's open cases whose next step is theirs, a supervisor's overdue cases, the cases escalated to the city admins; empty for grid people and volunteers.",
     roles: EVERYONE,
     request: { query: MyFindingsQuery },
     response: PageOut(FindingOut),

@@ -285,10 +285,20 @@ const MATRIX: Record<string, Entry> = {
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
   },
   listFindings: {
-    // By responsible zone: an admin names one, others list their own zones by default.
+    // By responsible zone: an admin names one, others list their own zones (grid people their
+    // cells) by default; a zone or cell outside the caller's area is missing to them.
     inScope: (c, r) => get(r === 'city_admin' ? `/findings?zone=${c.z1}` : '/findings'),
-    outOfScope: (c) => get(`/findings?zone=${c.westZone}`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
+    outOfScope: (c, r) =>
+      get(
+        r === 'grid_leader' || r === 'grid_worker'
+          ? `/findings?cell=${c.westCell}`
+          : `/findings?zone=${c.westZone}`,
+      ),
+    expect: {
+      ...all([200, 404]),
+      city_admin: [200, 200],
+      volunteer: F,
+    },
   },
   listMyFindings: {
     inScope: () => get('/me/findings'),

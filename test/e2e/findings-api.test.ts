@@ -255,6 +255,25 @@ describe('the loop', () => {
     expect(await history(fid)).toHaveLength(2);
   });
 
+  it('answers a retried action (same person, same body) with the finding, writing one step', async () => {
+    const rep = await post('officer-li', report(pointZ1, '冯记面馆'));
+    const fid = rep.body.id;
+    const step = { action: 'verify', expectedVersion: 1, note: '现场核实' };
+    // Twins racing, then a late retry: every answer is the verified finding, one event in all.
+    const answers = await Promise.all([act('officer-li', fid, step), act('officer-li', fid, step)]);
+    const late = await act('officer-li', fid, step);
+    for (const a of [...answers, late]) {
+      expect(a.status, a.text).toBe(200);
+      expect(a.body).toMatchObject({ id: fid, status: 'verified', version: 2 });
+    }
+    expect(late.headers.get('idempotent-replayed')).toBe('true');
+    expect((await history(fid)).map((e) => e.action)).toEqual(['report', 'verify']);
+    // Another body from the same version, or the same body from someone else, is stale.
+    expect((await act('officer-li', fid, { ...step, note: '另一个' })).status).toBe(409);
+    expect((await act('admin', fid, step)).status).toBe(409);
+    expect(await history(fid)).toHaveLength(2);
+  });
+
   it('answers an illegal action with 422 listing the allowed ones', async () => {
     const rep = await post('officer-li', report(pointZ1, '吴十早餐'));
     const res = await act('officer-li', rep.body.id, { action: 'confirm_revisit', expectedVersion: 1 });
@@ -340,7 +359,92 @@ describe('lists', () => {
     const wang = (await api.call('GET', '/me', { as: 'officer-wang' })).body;
     expect((await api.call('GET', `/findings?zone=${wang.zones[0]}`, { as: 'officer-li' })).status).toBe(404);
     expect((await api.call('GET', '/findings', { as: 'admin' })).status).toBe(400);
-    expect((await api.call('GET', '/findings', { as: 'worker-liu' })).status).toBe(403);
+    expect((await api.call('GET', '/findings', { as: 'volunteer-zhou' })).status).toBe(403);
+  });
+
+  it('lists by cell: grid people their own cells, anyone a cell of their area; 404 outside', async () => {
+    const liu = (await api.call('GET', '/me', { as: 'worker-liu' })).body;
+    const own = await api.call('GET', '/findings?limit=500', { as: 'worker-liu' });
+    expect(own.status, own.text).toBe(200);
+    expect(own.body.items.length).toBeGreaterThan(0);
+    for (const f of own.body.items) expect(liu.cells).toContain(f.cellId);
+    const inA = await api.call('GET', `/findings?cell=${pointA.cell}&limit=500`, { as: 'admin' });
+    expect(inA.body.items.length).toBeGreaterThan(0);
+    for (const f of inA.body.items) expect(f.cellId).toBe(pointA.cell);
+    // A cell filter and a zone filter together: the cell's findings routed to that zone.
+    const zoneOfA = inA.body.items[0].zoneId;
+    const both = await api.call('GET', `/findings?cell=${pointA.cell}&zone=${zoneOfA}&limit=500`, {
+      as: 'admin',
+    });
+    expect(both.body.items.length).toBe(
+      inA.body.items.filter((f: { zoneId: string }) => f.zoneId === zoneOfA).length,
+    );
+    expect(liu.cells).not.toContain(pointB.cell);
+    expect((await api.call('GET', `/findings?cell=${pointB.cell}`, { as: 'worker-liu' })).status).toBe(404);
+    expect((await api.call('GET', '/findings?cell=nope', { as: 'officer-li' })).status).toBe(404);
+  });
+
+  it('narrows by report time (dates are whole days in the city) and pages across states', async () => {
+    const rep = await post('officer-li', report(pointZ1, '时间范围'));
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: api.config.timeZone }).format(new Date());
+    const today = await api.call('GET', `/findings?from=${day}&to=${day}&limit=500`, { as: 'officer-li' });
+    expect(today.status, today.text).toBe(200);
+    expect(today.body.items.map((f: { id: string }) => f.id)).toContain(rep.body.id);
+    const ids: string[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await api.call(
+        'GET',
+        `/findings?from=${day}&to=${day}&limit=2${cursor ? `&cursor=${cursor}` : ''}`,
+        { as: 'officer-li' },
+      );
+      ids.push(...page.body.items.map((f: { id: string }) => f.id));
+      cursor = page.body.cursor;
+    } while (cursor);
+    expect(ids).toEqual(today.body.items.map((f: { id: string }) => f.id));
+    const later = new Date(Date.now() + 3_600_000).toISOString();
+    const none = await api.call('GET', `/findings?from=${encodeURIComponent(later)}`, { as: 'officer-li' });
+    expect(none.body.items).toEqual([]);
+    const backwards = await api.call('GET', '/findings?from=2026-11-02&to=2026-11-01', { as: 'officer-li' });
+    expect(backwards.status).toBe(400);
+    expect(backwards.body.error.details[0].path).toBe('query.to');
+    expect((await api.call('GET', '/findings?from=soon', { as: 'officer-li' })).status).toBe(400);
+  });
+
+  it('lists overdue cases, and what waits on each person (view=todo) up to the admins', async () => {
+    const rep = await post('officer-li', report(pointZ1, '逾期案件'));
+    const fid = rep.body.id;
+    await act('officer-li', fid, { action: 'verify', expectedVersion: 1 });
+    const deadline = new Date(Date.now() + DAY).toISOString();
+    await act('officer-li', fid, { action: 'order_rectification', expectedVersion: 2, deadline });
+    const ids = async (path: string, as: string) =>
+      ((await api.call('GET', path, { as })).body.items as { id: string }[]).map((f) => f.id);
+
+    expect(await ids('/me/findings?view=todo&limit=500', 'officer-li')).toContain(fid);
+    expect(await ids('/me/findings?view=todo&limit=500', 'sup-east')).not.toContain(fid);
+    expect(await ids('/findings?overdue=true&limit=500', 'officer-li')).not.toContain(fid);
+
+    // Past the deadline: overdue, and the supervisor is told.
+    await runJob('deadline', new Date(Date.parse(deadline) + 60_000));
+    const overdue = await api.call('GET', '/findings?overdue=true&limit=500', { as: 'officer-li' });
+    expect(overdue.body.items.map((f: { id: string }) => f.id)).toContain(fid);
+    for (const f of overdue.body.items) expect(f.overdue).toBe(true);
+    expect(await ids('/findings?overdue=false&limit=500', 'officer-li')).not.toContain(fid);
+    expect(await ids('/me/findings?view=todo&limit=500', 'sup-east')).toContain(fid);
+    expect(await ids('/me/findings?view=todo&limit=500', 'admin')).not.toContain(fid);
+
+    // Past the further delay: the city admins are told.
+    const later = Date.parse(deadline) + (api.config.findings.escalateToAdminAfterDays + 1) * DAY;
+    await runJob('deadline', new Date(later));
+    expect((await getFinding(fid))?.escalation).toBe('admin');
+    expect(await ids('/me/findings?view=todo&limit=500', 'admin')).toContain(fid);
+    expect(await ids('/me/findings?view=todo', 'worker-liu')).toEqual([]);
+
+    // Resolved: off every to-do list.
+    const now = (await getFinding(fid)) as Finding;
+    await act('officer-li', fid, { action: 'resolve', expectedVersion: now.version, outcome: 'ceased' });
+    expect(await ids('/me/findings?view=todo&limit=500', 'admin')).not.toContain(fid);
+    expect(await ids('/me/findings?view=todo&limit=500', 'officer-li')).not.toContain(fid);
   });
 
   it('lists what I reported, newest first, and only that', async () => {

@@ -134,7 +134,7 @@ describe('import → report → activate → resolve', () => {
     expect(res.body.status).toBe('active');
   });
 
-  it('resolves points as brute force does, in at most 2 DynamoDB requests cold and 1 warm', async () => {
+  it('resolves points as brute force does, in at most 2 DynamoDB requests cold and ≤ 1 warm', async () => {
     const samples = interiorSamples(city.cells, 40);
     expect(samples.length).toBe(40);
     const first = samples[0];
@@ -145,13 +145,17 @@ describe('import → report → activate → resolve', () => {
     const coldResolution = requests - 1;
     expect(cold.body).toMatchObject({ status: 'inside', cell: { id: first.cellId }, gridVersion: version });
     expect(coldResolution).toBeLessThanOrEqual(2);
+    // Warm: the active-version pointer at most, and that only once per POINTER_MAX_AGE_MS.
+    let warmReads = 0;
     for (const s of samples) {
       requests = 0;
       const res = await api.call('GET', `/grid/resolve?lon=${s.lon}&lat=${s.lat}`, { as: 'admin' });
-      expect(requests - 1).toBe(1);
+      expect(requests - 1).toBeLessThanOrEqual(1);
+      warmReads += requests - 1;
       expect(res.body.cell?.id).toBe(s.cellId);
       expect(res.body.primaryZone === null || typeof res.body.primaryZone === 'string').toBe(true);
     }
+    expect(warmReads).toBeLessThan(samples.length / 4);
   });
 
   it('converts a GCJ-02 point and keeps the original', async () => {

@@ -1,13 +1,14 @@
 import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import {
+  CreateTableCommand,
   DescribeTableCommand,
   DescribeTimeToLiveCommand,
   DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
 import { assertJava, JavaMissingError, startDynamoDbLocal } from '@gridpatrol/local';
-import { ensureTable, TABLE } from '@gridpatrol/store';
+import { createTableInput, ensureTable, TABLE } from '@gridpatrol/store';
 import { describe, expect, inject, it } from 'vitest';
 
 const clientFor = (endpoint: string, accessKeyId: string, region: string) =>
@@ -33,6 +34,19 @@ describe('the table from its one definition', () => {
     );
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TABLE.timeToLiveAttribute);
+    client.destroy();
+  });
+
+  it('gains the indexes added to the definition since an older table was made', async () => {
+    const client = clientFor(inject('dynamodbEndpoint'), 'a', 'local');
+    const name = `old-${randomUUID().slice(0, 8)}`;
+    const older = { ...TABLE, globalSecondaryIndexes: TABLE.globalSecondaryIndexes.slice(0, 2) };
+    await client.send(new CreateTableCommand(createTableInput(name, older)));
+    expect(await ensureTable(client, name)).toBe(false);
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect((Table?.GlobalSecondaryIndexes ?? []).map((g) => g.IndexName).sort()).toEqual(
+      TABLE.globalSecondaryIndexes.map((g) => g.indexName).sort(),
+    );
     client.destroy();
   });
 

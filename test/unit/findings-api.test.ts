@@ -5,9 +5,15 @@
  */
 import { describe, expect, it } from 'vitest';
 import { BadRequestError, ForbiddenError, NotFoundError } from '../../packages/core/src/errors';
-import { canonicalJson, IdempotencyKey, ReportBody } from '../../packages/core/src/findings/api';
+import {
+  canonicalJson,
+  FindingListQuery,
+  IdempotencyKey,
+  ReportBody,
+  reportTimeRange,
+} from '../../packages/core/src/findings/api';
 import { assertMayReportAt, createFinding } from '../../packages/core/src/findings/lifecycle';
-import { planFindingList } from '../../packages/core/src/policy';
+import { planFindingList, planTodoList } from '../../packages/core/src/policy';
 import { findingIdFor, requestHash } from '../../packages/store/src/findings-repo';
 import { keys } from '../../packages/store/src/keys';
 import {
@@ -95,6 +101,9 @@ describe('finding keys', () => {
     expect('OPEN#' < 'SHUT#').toBe(true);
     expect(k.gsi2pk).toBe('FINDINGS#REPORTER#liu');
     expect(keys.finding({ ...f, zoneId: null }).gsi1pk).toBe('FINDINGS#ZONE#-');
+    // …and under the cell its point lies in, sorted the same way; a point in no cell has no entry.
+    expect(k).toMatchObject({ gsi4pk: `FINDINGS#CELL#${f.cellId}`, gsi4sk: k.gsi1sk });
+    expect(keys.finding({ ...f, cellId: null })).not.toHaveProperty('gsi4pk');
   });
 
   it('give the job index only to findings a job must look at', () => {
@@ -112,9 +121,15 @@ describe('finding keys', () => {
     expect(keys.finding({ ...f, status: 'rectifying', deadline, escalation: 'supervisor' })).toHaveProperty(
       'gsi3pk',
     );
-    expect(keys.finding({ ...f, status: 'rectifying', deadline, escalation: 'admin' })).not.toHaveProperty(
-      'gsi3pk',
-    );
+    // …and joins the admins' escalation list instead, by when it turned overdue.
+    const overdueSince = '2025-04-01T00:15:00.000Z';
+    expect(
+      keys.finding({ ...f, status: 'rectifying', deadline, escalation: 'admin', overdueSince }),
+    ).toMatchObject({
+      gsi3pk: 'FINDINGS#ESCALATED#ADMIN',
+      gsi3sk: `${overdueSince}#F-1`,
+    });
+    expect(keys.finding({ ...f, status: 'resolved', escalation: 'admin' })).not.toHaveProperty('gsi3pk');
   });
 
   it('sort events by version within the finding’s partition', () => {
@@ -125,15 +140,69 @@ describe('finding keys', () => {
 
 describe('planFindingList', () => {
   it('lists an officer’s or supervisor’s own zones, a named zone of theirs, and 404s another', () => {
-    expect(planFindingList(scopeFor(officerZ1), {})).toEqual(['Z1']);
-    expect(planFindingList(scopeFor(supEast), {})).toEqual(['Z1', 'Z2']);
-    expect(planFindingList(scopeFor(supEast), { zone: 'Z2' })).toEqual(['Z2']);
+    expect(planFindingList(scopeFor(officerZ1), {})).toEqual({ by: 'zone', ids: ['Z1'] });
+    expect(planFindingList(scopeFor(supEast), {})).toEqual({ by: 'zone', ids: ['Z1', 'Z2'] });
+    expect(planFindingList(scopeFor(supEast), { zone: 'Z2' })).toEqual({ by: 'zone', ids: ['Z2'] });
     expect(() => planFindingList(scopeFor(officerZ1), { zone: 'Z2' })).toThrow(NotFoundError);
   });
 
   it('makes an admin name a zone, and refuses volunteers', () => {
     expect(() => planFindingList(scopeFor(admin), {})).toThrow(BadRequestError);
-    expect(planFindingList(scopeFor(admin), { zone: 'W1' })).toEqual(['W1']);
+    expect(planFindingList(scopeFor(admin), { zone: 'W1' })).toEqual({ by: 'zone', ids: ['W1'] });
     expect(() => planFindingList(scopeFor(volunteer), {})).toThrow(ForbiddenError);
+  });
+
+  it('lists grid people’s own cells, and a named cell for anyone whose area holds it', () => {
+    expect(planFindingList(scopeFor(worker), {})).toEqual({ by: 'cell', ids: ['C1'] });
+    expect(planFindingList(scopeFor(admin), { cell: 'C9' })).toEqual({ by: 'cell', ids: ['C9'] });
+    expect(planFindingList(scopeFor(officerZ1), { cell: 'C1' })).toEqual({ by: 'cell', ids: ['C1'] });
+    expect(() => planFindingList(scopeFor(worker), { cell: 'C3' })).toThrow(NotFoundError);
+    expect(() => planFindingList(scopeFor(worker), { zone: 'Z1' })).toThrow(NotFoundError);
+  });
+});
+
+describe('planTodoList', () => {
+  it('gives officers their zones’ cases awaiting a step, supervisors the overdue, admins the escalated', () => {
+    const officer = planTodoList(scopeFor(officerZ1));
+    expect(officer).toMatchObject({ kind: 'list', plan: { by: 'zone', ids: ['Z1'] } });
+    expect(officer.kind === 'list' && officer.statuses).not.toContain('resolved');
+    expect(planTodoList(scopeFor(supEast))).toEqual({
+      kind: 'list',
+      plan: { by: 'zone', ids: ['Z1', 'Z2'] },
+      overdue: true,
+    });
+    expect(planTodoList(scopeFor(admin))).toEqual({ kind: 'escalated' });
+    expect(planTodoList(scopeFor(worker))).toEqual({ kind: 'none' });
+    expect(planTodoList(scopeFor(volunteer))).toEqual({ kind: 'none' });
+  });
+});
+
+describe('reportTimeRange', () => {
+  it('takes a date as its whole day in the city’s time zone, and an instant as given', () => {
+    expect(reportTimeRange({ from: '2026-11-01', to: '2026-11-30' }, 'Asia/Shanghai')).toEqual({
+      from: '2026-10-31T16:00:00.000Z',
+      to: '2026-11-30T15:59:59.999Z',
+    });
+    expect(reportTimeRange({ from: '2026-11-01T08:00:00+08:00' }, 'Asia/Shanghai')).toEqual({
+      from: '2026-11-01T00:00:00.000Z',
+    });
+    // Across a daylight-saving change the day is still whole (23 hours here).
+    expect(reportTimeRange({ from: '2026-03-29', to: '2026-03-29' }, 'Europe/Berlin')).toEqual({
+      from: '2026-03-28T23:00:00.000Z',
+      to: '2026-03-29T21:59:59.999Z',
+    });
+    expect(reportTimeRange({}, 'Asia/Shanghai')).toEqual({});
+  });
+
+  it('refuses a range that ends before it starts, naming `to`', () => {
+    expect(() => reportTimeRange({ from: '2026-11-02', to: '2026-11-01' }, 'Asia/Shanghai')).toThrow(
+      expect.objectContaining({ details: [{ path: 'query.to', message: 'must not be before from' }] }),
+    );
+  });
+
+  it('accepts only instants with an offset or dates in the query', () => {
+    expect(FindingListQuery.safeParse({ from: '2026-11-01T08:00:00' }).success).toBe(false);
+    expect(FindingListQuery.safeParse({ from: 'yesterday' }).success).toBe(false);
+    expect(FindingListQuery.parse({ overdue: 'true', from: '2026-11-01' })).toMatchObject({ overdue: true });
   });
 });

@@ -5,6 +5,7 @@
  * docs/decisions/0008-findings-idempotency.md for how retried reports stay single.
  */
 import {
+  type ActiveGrid,
   allowedActions,
   applyAction,
   assertMayReportAt,
@@ -12,12 +13,17 @@ import {
   canReadFinding,
   counterDeltas,
   createFinding,
+  duplicateSearchCells,
   type Finding,
   findingRef,
   findPossibleDuplicate,
+  type GridTopology,
   NotFoundError,
   type Person,
   planFindingList,
+  planTodoList,
+  type ReportBody,
+  reportTimeRange,
   resolvePoint,
   routingOf,
   type Scope,
@@ -29,12 +35,15 @@ import {
   createFindingTx,
   findingIdFor,
   getFinding,
+  getFindingEvent,
   getIdempotencyRecord,
+  listEscalatedFindings,
   listFindingEvents,
+  listFindings,
   listFindingsByReporter,
-  listFindingsInZones,
   newFindingId,
-  openFindingsInZones,
+  openFindingsNear,
+  type Page,
   requestHash,
 } from '@gridpatrol/store';
 import { activeGridAndTopology } from '../grid-cache';
@@ -76,52 +85,95 @@ async function replayOf(findingId: string, hash: string, caller: Person, scope: 
   };
 }
 
+/**
+ * Resolves, routes, checks for duplicates and writes one new report. Undefined when a finding of
+ * that id already exists (nothing written): the caller decides whether that is a replay.
+ */
+async function report(
+  caller: Person,
+  scope: Scope,
+  grid: ActiveGrid,
+  topology: GridTopology,
+  body: ReportBody,
+  id: string,
+  hash?: string,
+) {
+  const config = cityConfig();
+  const resolution = resolvePoint(grid, body, config.grid.snapToleranceM);
+  const routing = routingOf(resolution, topology.zoneOffice);
+  assertMayReportAt(scope, routing);
+  // Possible duplicates lie in the cells within the duplicate distance: one small Query each.
+  const nearby = await openFindingsNear(duplicateSearchCells(grid, resolution.point, routing.cellId, config));
+  const { coordSys: _coordSys, ...input } = body;
+  const { finding, event } = createFinding({
+    id,
+    input,
+    routing,
+    reporter: actor(caller),
+    scope,
+    now: new Date(),
+    config,
+    originalPoint: resolution.input,
+    possibleDuplicateOf: findPossibleDuplicate(
+      { ...routing, businessName: input.businessName },
+      nearby,
+      config,
+    )?.id,
+  });
+  const written = await createFindingTx(
+    finding,
+    event,
+    counterDeltas(null, finding),
+    hash !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
+  );
+  return written === 'created' ? { status: 201, body: out(finding, caller, scope) } : undefined;
+}
+
+/** GET /me/findings: what I reported, or what waits on me (policy planTodoList). */
+async function myFindings(
+  caller: Person,
+  scope: Scope,
+  query: { view: 'reported' | 'todo'; cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<Finding>> {
+  if (query.view === 'reported') return listFindingsByReporter(caller.id, query.cursor, query.limit);
+  const todo = planTodoList(scope);
+  if (todo.kind === 'escalated') return listEscalatedFindings(query.cursor, query.limit);
+  if (todo.kind === 'none') return { items: [] };
+  return listFindings(todo.plan, {
+    statuses: todo.statuses,
+    overdue: todo.overdue,
+    cursor: query.cursor,
+    limit: query.limit,
+  });
+}
+
 export const handler = httpHandler('findings', {
   reportFinding: async ({ caller, body, idempotencyKey }) => {
     const { grid, topology } = await activeGridAndTopology();
     const scope = scopeOf(caller, topology);
+    if (idempotencyKey === undefined) {
+      const created = await report(caller, scope, grid, topology, body, newFindingId());
+      if (created) return created;
+      throw new ConflictError('A new finding id collided with an existing one; retry.');
+    }
+    // No read before the write: the derived id makes a retry's create fail on the first one's
+    // finding, and only then is the key's record read (docs/decisions/0012-findings-latency.md).
+    const id = findingIdFor(caller.id, idempotencyKey);
     const hash = requestHash(body);
-    const id = idempotencyKey !== undefined ? findingIdFor(caller.id, idempotencyKey) : newFindingId();
-    if (idempotencyKey !== undefined) {
+    try {
+      const created = await report(caller, scope, grid, topology, body, id, hash);
+      if (created) return created;
+    } catch (err) {
+      // A retry is answered as the first request was even if the point is now refused (the
+      // reporter's cells or the grid changed since): the report was accepted then.
       const replay = await replayOf(id, hash, caller, scope);
       if (replay) return replay;
+      throw err;
     }
-    const config = cityConfig();
-    const resolution = resolvePoint(grid, body, config.grid.snapToleranceM);
-    const routing = routingOf(resolution, topology.zoneOffice);
-    assertMayReportAt(scope, routing);
-    // Nearby findings lie in the zones of the point's cell (or, for a point in no zone, in the
-    // unzoned partition): one bounded Query per zone.
-    const nearby = await openFindingsInZones(routing.zones.length > 0 ? routing.zones : [routing.zoneId]);
-    const { coordSys: _coordSys, ...input } = body;
-    const { finding, event } = createFinding({
-      id,
-      input,
-      routing,
-      reporter: actor(caller),
-      scope,
-      now: new Date(),
-      config,
-      originalPoint: resolution.input,
-      possibleDuplicateOf: findPossibleDuplicate(
-        { ...routing, businessName: input.businessName },
-        nearby,
-        config,
-      )?.id,
-    });
-    const written = await createFindingTx(
-      finding,
-      event,
-      counterDeltas(null, finding),
-      idempotencyKey !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
-    );
-    if (written === 'exists') {
-      // A twin of this submission won the race: answer what it wrote.
-      const replay = await replayOf(id, hash, caller, scope);
-      if (replay) return replay;
-      throw new ConflictError(`Finding '${id}' already exists.`);
-    }
-    return { status: 201, body: out(finding, caller, scope) };
+    // The finding exists: this is a retry, or a twin that lost the race.
+    const replay = await replayOf(id, hash, caller, scope);
+    if (replay) return replay;
+    throw new ConflictError(`Finding '${id}' already exists.`);
   },
 
   getFinding: async ({ caller, params }) => {
@@ -131,21 +183,47 @@ export const handler = httpHandler('findings', {
 
   actOnFinding: async ({ caller, params, body }) => {
     const { scope } = await activeScope(caller);
+    const hash = requestHash(body);
     const before = await readable(params.id, scope);
-    const { finding, event } = applyAction(before, body, actor(caller), scope, new Date(), cityConfig());
-    await applyActionTx(before, finding, event, counterDeltas(before, finding));
-    return { body: out(finding, caller, scope) };
+    // The step from `expectedVersion` names one action: if this very action (same person, same
+    // body) already took it, this is a retry whose answer was lost (or a twin that lost the race),
+    // not a stale client. It is answered with the finding as it is now.
+    const replay = async () => {
+      const taken = await getFindingEvent(before.id, body.expectedVersion + 1);
+      if (taken?.actorId !== caller.id || taken.requestHash !== hash) return undefined;
+      const now = (await getFinding(before.id)) ?? before;
+      return { body: out(now, caller, scope), headers: { 'idempotent-replayed': 'true' } };
+    };
+    if (body.expectedVersion < before.version) {
+      const replayed = await replay();
+      if (replayed) return replayed;
+    }
+    const step = applyAction(before, body, actor(caller), scope, new Date(), cityConfig());
+    try {
+      await applyActionTx(
+        before,
+        step.finding,
+        { ...step.event, requestHash: hash },
+        counterDeltas(before, step.finding),
+      );
+    } catch (err) {
+      const replayed = err instanceof ConflictError ? await replay() : undefined;
+      if (replayed) return replayed;
+      throw err;
+    }
+    return { body: out(step.finding, caller, scope) };
   },
 
   listFindings: async ({ caller, query }) => {
     const { scope } = await activeScope(caller);
-    const page = await listFindingsInZones(planFindingList(scope, query), query);
+    const plan = planFindingList(scope, query);
+    const page = await listFindings(plan, { ...query, ...reportTimeRange(query, cityConfig().timeZone) });
     return { body: { ...page, items: page.items.map((f) => out(f, caller, scope)) } };
   },
 
   listMyFindings: async ({ caller, query }) => {
     const { scope } = await activeScope(caller);
-    const page = await listFindingsByReporter(caller.id, query.cursor, query.limit);
+    const page = await myFindings(caller, scope, query);
     return { body: { ...page, items: page.items.map((f) => out(f, caller, scope)) } };
   },
 

@@ -34,7 +34,7 @@ import {
   pageOfIds,
   storeBuiltGrid,
 } from '@gridpatrol/store';
-import { activeGrid } from '../grid-cache';
+import { activeGrid, forgetActivePointer } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
@@ -102,9 +102,11 @@ export const handler = httpHandler('grid', {
     return { body: { ...meta, report: narrowed } };
   },
 
-  activateGridVersion: async ({ caller, params }) => ({
-    body: await activateGridVersion(params.version, caller.id),
-  }),
+  activateGridVersion: async ({ caller, params }) => {
+    const body = await activateGridVersion(params.version, caller.id);
+    forgetActivePointer();
+    return { body };
+  },
 
   // Open to every role: a field app resolves its GPS point before reporting, and the answer (a cell
   // id and name, its zone shares) is what the point itself tells anyone standing there.

@@ -18,6 +18,7 @@
  */
 
 import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
+import type { FindingStatus } from './findings/schema';
 import type { CoverageReport } from './geo/overlay';
 import type { ImportProblem } from './geo/repair-types';
 import type { ResolutionSidecar } from './grid-build';
@@ -328,29 +329,71 @@ export function narrowWarnings(scope: Scope, warnings: readonly ImportProblem[])
  */
 export const MAX_FINDING_ZONES = 100;
 
+/** The index partitions a findings list reads: responsible zones, or cells (where the point lies). */
+export interface FindingListPlan {
+  readonly by: 'zone' | 'cell';
+  readonly ids: readonly string[];
+}
+
+/** Open states in which a finding waits on its zone officer (resolved ones wait on the revisit date). */
+const OFFICER_TODO_STATES = ['reported', 'verified', 'rectifying', 'transferred', 'revisit_due'] as const;
+
 /**
- * The responsible zones whose findings GET /findings reads for this caller: the scope is applied in
- * the query (one index partition per zone), never after fetching. A zone outside the scope is a 404
- * like a missing one; an admin names a zone (a city-wide list would read hundreds of partitions).
- * Lists go by responsible zone: a finding in a cell that merely touches the caller's zone is
- * readable by id but listed under its own zone.
+ * What GET /me/findings?view=todo reads for this caller: what waits on them. An officer: open cases of
+ * their zones in a state where the next step is theirs. A supervisor: their office's overdue cases
+ * (escalated to them). A city admin: cases escalated to the city. Grid people and volunteers act on
+ * no finding: nothing.
  *
- * @example planFindingList(officerScope, {}) // ['Z-01']
+ * @example planTodoList(officerScope) // { kind: 'list', plan: { by: 'zone', ids: ['Z-01'] }, statuses: [...] }
  */
-export function planFindingList(scope: Scope, filter: { zone?: string | undefined }): string[] {
+export function planTodoList(
+  scope: Scope,
+):
+  | { kind: 'list'; plan: FindingListPlan; statuses?: readonly FindingStatus[]; overdue?: boolean }
+  | { kind: 'escalated' }
+  | { kind: 'none' } {
+  if (scope.kind === 'city') return { kind: 'escalated' };
+  if (scope.kind === 'reporter' || scope.zones.size === 0) return { kind: 'none' };
+  const plan = { by: 'zone' as const, ids: [...scope.zones].sort() };
+  if (scope.role === 'supervisor') return { kind: 'list', plan, overdue: true };
+  if (scope.role === 'zone_officer') return { kind: 'list', plan, statuses: OFFICER_TODO_STATES };
+  return { kind: 'none' };
+}
+
+/**
+ * The index partitions GET /findings reads for this caller: the scope is applied in the query (one
+ * partition per zone or cell), never after fetching. A zone or cell outside the scope is a 404 like
+ * a missing one; an admin names a zone or a cell (a city-wide list would read hundreds of
+ * partitions). Zone lists go by responsible zone (a finding in a cell that merely touches the zone
+ * is readable by id but listed under its own zone); cell lists by where the point lies.
+ *
+ * @example planFindingList(officerScope, {}) // { by: 'zone', ids: ['Z-01'] }
+ */
+export function planFindingList(
+  scope: Scope,
+  filter: { zone?: string | undefined; cell?: string | undefined },
+): FindingListPlan {
   if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer lists only their own reports.');
+  if (filter.cell !== undefined) {
+    if (!canReadCell(scope, filter.cell)) throw new NotFoundError('cell', filter.cell);
+    if (filter.zone !== undefined && !canReadZone(scope, filter.zone))
+      throw new NotFoundError('zone', filter.zone);
+    return { by: 'cell', ids: [filter.cell] };
+  }
   if (filter.zone !== undefined) {
     if (!canReadZone(scope, filter.zone)) throw new NotFoundError('zone', filter.zone);
-    return [filter.zone];
+    return { by: 'zone', ids: [filter.zone] };
   }
   if (scope.kind === 'city')
-    throw new BadRequestError('Name the zone to list (zone=).', [
-      { path: 'query.zone', message: 'required for a city-wide caller' },
+    throw new BadRequestError('Name the zone or the cell to list (zone= or cell=).', [
+      { path: 'query.zone', message: 'required for a city-wide caller unless cell= is given' },
     ]);
-  const zones = [...scope.zones].sort();
-  if (zones.length > MAX_FINDING_ZONES)
-    throw new BadRequestError(`This list spans ${zones.length} zones; narrow it with zone=.`, [
-      { path: 'query', message: `more than ${MAX_FINDING_ZONES} zones` },
+  // Grid people serve cells, not zones: their list is what was found in their cells.
+  const by = scope.zones.size > 0 ? 'zone' : 'cell';
+  const ids = [...(by === 'zone' ? scope.zones : scope.cells)].sort();
+  if (ids.length > MAX_FINDING_ZONES)
+    throw new BadRequestError(`This list spans ${ids.length} ${by}s; narrow it with ${by}=.`, [
+      { path: 'query', message: `more than ${MAX_FINDING_ZONES} ${by}s` },
     ]);
-  return zones;
+  return { by, ids };
 }

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
@@ -12,7 +13,12 @@ import { createTableInput, TABLE } from './table';
 /** Creates the table from the one definition unless it exists. Returns true when it created it. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
   try {
-    await client.send(new DescribeTableCommand({ TableName: tableName }));
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    await addMissingIndexes(
+      client,
+      tableName,
+      new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)),
+    );
     return false;
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
@@ -30,4 +36,39 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
     }),
   );
   return true;
+}
+
+/**
+ * A table made by an older version of the definition (a developer's `.data/`) gets the indexes added
+ * since, one UpdateTable each as DynamoDB requires. Items written before carry no keys for them, so
+ * they stay out of the new lists until rewritten.
+ */
+async function addMissingIndexes(
+  client: DynamoDBClient,
+  tableName: string,
+  present: Set<string | undefined>,
+) {
+  const wanted = createTableInput(tableName);
+  for (const gsi of wanted.GlobalSecondaryIndexes ?? []) {
+    if (present.has(gsi.IndexName)) continue;
+    const names = new Set(gsi.KeySchema?.map((k) => k.AttributeName));
+    await client.send(
+      new UpdateTableCommand({
+        TableName: tableName,
+        AttributeDefinitions: wanted.AttributeDefinitions?.filter((a) => names.has(a.AttributeName)),
+        GlobalSecondaryIndexUpdates: [{ Create: gsi }],
+      }),
+    );
+    await waitForIndexes(client, tableName);
+  }
+}
+
+/** DynamoDB builds one new index at a time: wait until none is still being created. */
+async function waitForIndexes(client: DynamoDBClient, tableName: string): Promise<void> {
+  for (let waited = 0; waited < 120_000; waited += 500) {
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
+    if ((Table?.GlobalSecondaryIndexes ?? []).every((i) => i.IndexStatus === 'ACTIVE')) return;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
+  throw new Error(`Table ${tableName}: a new index is still being built after 2 minutes.`);
 }

@@ -4,12 +4,11 @@
  * what is due and never scans the table.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Finding } from '@gridpatrol/core';
+import type { Finding } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { findingFromItem } from './findings-repo';
 import { FINDING_DUE_PARTITIONS, type FindingDueKind } from './keys';
-
-const INDEX_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
 
 /**
  * A page of the findings due at `now`, earliest first: one Query on the kind's gsi3 partition for
@@ -38,10 +37,6 @@ export async function findingsDue(
     }),
   );
   const next = encodeCursor(out.LastEvaluatedKey);
-  const items = (out.Items ?? []).map((item) => {
-    const record: Record<string, unknown> = {};
-    for (const [k, val] of Object.entries(item)) if (!INDEX_KEYS.includes(k)) record[k] = val;
-    return Finding.parse(record);
-  });
+  const items = (out.Items ?? []).map(findingFromItem);
   return { items, ...(next ? { cursor: next } : {}) };
 }

@@ -7,12 +7,13 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
   type CounterArea,
   type Counters,
   canonicalJson,
+  FINDING_STATUSES,
   Finding,
   FindingEvent,
   type FindingStatus,
@@ -21,19 +22,40 @@ import {
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
-import { findingReporterPartition, findingStatePrefix, findingZonePartition, keys, primaryKey } from './keys';
-import { mergedIndexPage } from './merged-page';
+import {
+  FINDINGS_ESCALATED_PARTITION,
+  findingCellPartition,
+  findingReporterPartition,
+  findingStatePrefix,
+  findingZonePartition,
+  keys,
+  primaryKey,
+} from './keys';
+import { mergedRangePage } from './merged-page';
+import { transactWrite } from './transact';
 
 /** One transaction holds at most 100 items; a change touches 2–3 plus ≤ 4 counter areas. */
 const MAX_TRANSACTION_ITEMS = 100;
 /**
- * Open findings read per zone for the duplicate check. A zone's open findings are tens, rarely
- * hundreds; past this the check looks at the oldest open ones only (a missed flag, never a wrong
+ * Open findings read per cell for the duplicate check. A cell's open findings are a handful, rarely
+ * tens; past this the check looks at the oldest open ones only (a missed flag, never a wrong
  * write), and the report still goes through.
  */
-export const MAX_DUPLICATE_CANDIDATES_PER_ZONE = 1000;
+export const MAX_DUPLICATE_CANDIDATES_PER_PARTITION = 1000;
 
-const ITEM_KEYS = ['pk', 'sk', 'gsi1pk', 'gsi1sk', 'gsi2pk', 'gsi2sk', 'gsi3pk', 'gsi3sk', 'entity'];
+const ITEM_KEYS = [
+  'pk',
+  'sk',
+  'gsi1pk',
+  'gsi1sk',
+  'gsi2pk',
+  'gsi2sk',
+  'gsi3pk',
+  'gsi3sk',
+  'gsi4pk',
+  'gsi4sk',
+  'entity',
+];
 
 function strip(item: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = {};
@@ -164,7 +186,7 @@ export async function createFindingTx(
   ];
   checkSize(items, finding.id);
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
     return 'created';
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
@@ -204,7 +226,7 @@ export async function applyActionTx(
   ];
   checkSize(items, after.id);
   try {
-    await documentClient().send(new TransactWriteCommand({ TransactItems: items }));
+    await transactWrite(items);
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       if (findingConditionFailed(err))
@@ -216,6 +238,18 @@ export async function applyActionTx(
     }
     throw err;
   }
+}
+
+/** One step of a finding's history, by the version it produced. */
+export async function getFindingEvent(findingId: string, version: number): Promise<FindingEvent | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.findingEvent(findingId, version),
+      ConsistentRead: true,
+    }),
+  );
+  return out.Item ? FindingEvent.parse(strip(out.Item)) : undefined;
 }
 
 /**
@@ -250,26 +284,30 @@ export async function listFindingEvents(
 export type OpenFindingSummary = Pick<Finding, 'id' | 'lon' | 'lat' | 'businessName' | 'status'>;
 
 /**
- * Open findings whose responsible zone is one of `zones` (null: routed to no zone), for the
- * duplicate check: one begins_with Query per zone on gsi1, at most
- * MAX_DUPLICATE_CANDIDATES_PER_ZONE each, only the fields the check compares.
+ * Open findings of some cells (gsi4) or, for a point in no cell, of the unzoned list (gsi1), for
+ * the duplicate check: one begins_with Query per partition, at most
+ * MAX_DUPLICATE_CANDIDATES_PER_PARTITION each, only the fields the check compares.
  */
-export async function openFindingsInZones(zones: readonly (string | null)[]): Promise<OpenFindingSummary[]> {
+export async function openFindingsNear(cells: readonly string[] | null): Promise<OpenFindingSummary[]> {
+  const reads =
+    cells === null
+      ? [{ index: 'gsi1', pk: findingZonePartition(null) }]
+      : [...new Set(cells)].map((c) => ({ index: 'gsi4', pk: findingCellPartition(c) }));
   const pages = await Promise.all(
-    [...new Set(zones)].map(async (zone) => {
+    reads.map(async ({ index, pk }) => {
       const found: OpenFindingSummary[] = [];
       let start: Record<string, unknown> | undefined;
       do {
         const out = await documentClient().send(
           new QueryCommand({
             TableName: tableName(),
-            IndexName: 'gsi1',
-            KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :open)',
-            ExpressionAttributeValues: { ':pk': findingZonePartition(zone), ':open': 'OPEN#' },
+            IndexName: index,
+            KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
+            ExpressionAttributeValues: { ':pk': pk, ':open': 'OPEN#' },
             ProjectionExpression: 'id, lon, lat, businessName, #status',
-            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeNames: { '#status': 'status', '#pk': `${index}pk`, '#sk': `${index}sk` },
             ExclusiveStartKey: start,
-            Limit: MAX_DUPLICATE_CANDIDATES_PER_ZONE - found.length,
+            Limit: MAX_DUPLICATE_CANDIDATES_PER_PARTITION - found.length,
           }),
         );
         for (const i of out.Items ?? [])
@@ -281,7 +319,7 @@ export async function openFindingsInZones(zones: readonly (string | null)[]): Pr
             status: Finding.shape.status.parse(i.status),
           });
         start = out.LastEvaluatedKey;
-      } while (start !== undefined && found.length < MAX_DUPLICATE_CANDIDATES_PER_ZONE);
+      } while (start !== undefined && found.length < MAX_DUPLICATE_CANDIDATES_PER_PARTITION);
       return found;
     }),
   );
@@ -314,28 +352,84 @@ export async function getCounters(areas: readonly CounterArea[]): Promise<Counte
   return counters;
 }
 
-const stripFinding = (item: Record<string, unknown>) => Finding.parse(strip(item));
+/** A stored finding item as the record it holds (its keys dropped). */
+export const findingFromItem = (item: Record<string, unknown>) => Finding.parse(strip(item));
+
+/** What a findings list is narrowed by, besides its partitions. */
+export interface FindingListFilter {
+  readonly status?: FindingStatus | undefined;
+  /** Several states at once (a to-do list); `status` wins when both are given. */
+  readonly statuses?: readonly FindingStatus[] | undefined;
+  readonly overdue?: boolean | undefined;
+  /** Report time, UTC instants in the stored format, both included. */
+  readonly from?: string | undefined;
+  readonly to?: string | undefined;
+  /** With a cell list: only findings whose responsible zone is this one. */
+  readonly zone?: string | undefined;
+  readonly cursor?: string | undefined;
+  readonly limit?: number | undefined;
+}
+
+/** States an overdue finding can be in: only running deadlines turn overdue. */
+const OVERDUE_STATES: readonly FindingStatus[] = ['rectifying', 'transferred'];
 
 /**
- * A page of the findings whose responsible zone is one of `zones`, optionally in one state: open
- * ones first by state, then by report time. Every zone's partition is read from the cursor on with
- * the page's limit and merged (as people lists are), so a page costs one Query per zone.
+ * A page of the findings of some responsible zones (gsi1) or cells (gsi4): open ones first by state,
+ * then by report time. Sort keys are `OPEN|SHUT#status#reportedAt#id`, so a state is a prefix and a
+ * report-time range is a key range within it: with a time range and no state, every state's range
+ * is read (one Query each per partition, merged). Only the overdue flag and a cell list's zone are
+ * filters, read within those ranges (overdue ones are among two states only).
  *
- * @example await listFindingsInZones(['Z-01'], { status: 'reported', limit: 50 })
+ * @example await listFindings({ by: 'zone', ids: ['Z-01'] }, { status: 'reported', limit: 50 })
  */
-export async function listFindingsInZones(
-  zones: readonly string[],
-  opts: { status?: FindingStatus | undefined; cursor?: string | undefined; limit?: number | undefined },
+export async function listFindings(
+  plan: { readonly by: 'zone' | 'cell'; readonly ids: readonly string[] },
+  opts: FindingListFilter,
 ): Promise<Page<Finding>> {
-  // Sort keys are `OPEN|SHUT#status#instant#id`, so a state is a prefix (mergedIndexPage).
-  return mergedIndexPage(
+  const states: readonly (FindingStatus | undefined)[] = opts.status
+    ? [opts.status]
+    : opts.statuses
+      ? opts.statuses
+      : opts.overdue === true
+        ? OVERDUE_STATES
+        : opts.from !== undefined || opts.to !== undefined
+          ? FINDING_STATUSES
+          : [undefined];
+  const pks = [...new Set(plan.ids)].map((id) =>
+    plan.by === 'zone' ? findingZonePartition(id) : findingCellPartition(id),
+  );
+  const ranges = pks.flatMap((pk) =>
+    states.map((s) => {
+      const prefix = s === undefined ? '' : findingStatePrefix(s);
+      return {
+        pk,
+        lo: s === undefined ? '!' : `${prefix}${opts.from ?? ''}`,
+        hi: s === undefined ? '~' : `${prefix}${opts.to ?? ''}~`,
+      };
+    }),
+  );
+  const names: Record<string, string> = {};
+  const values: Record<string, unknown> = {};
+  const conditions: string[] = [];
+  if (opts.overdue !== undefined) {
+    names['#fOverdue'] = 'overdue';
+    values[':fOverdue'] = opts.overdue;
+    conditions.push('#fOverdue = :fOverdue');
+  }
+  if (plan.by === 'cell' && opts.zone !== undefined) {
+    names['#fZone'] = 'zoneId';
+    values[':fZone'] = opts.zone;
+    conditions.push('#fZone = :fZone');
+  }
+  return mergedRangePage(
     {
-      pks: [...new Set(zones)].map(findingZonePartition),
-      prefix: opts.status ? findingStatePrefix(opts.status) : undefined,
+      index: plan.by === 'zone' ? 'gsi1' : 'gsi4',
+      ranges,
+      ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
       cursor: opts.cursor,
       limit: opts.limit ?? 50,
     },
-    stripFinding,
+    findingFromItem,
   );
 }
 
@@ -362,5 +456,26 @@ export async function listFindingsByReporter(
     }),
   );
   const next = encodeCursor(out.LastEvaluatedKey);
-  return { items: (out.Items ?? []).map(stripFinding), ...(next ? { cursor: next } : {}) };
+  return { items: (out.Items ?? []).map(findingFromItem), ...(next ? { cursor: next } : {}) };
+}
+
+/**
+ * A page of the open cases escalated to the city admins, longest overdue first: one Query on their
+ * gsi3 partition (keys.ts `findingDue`).
+ *
+ * @example (await listEscalatedFindings()).items.every((f) => f.escalation === 'admin') // true
+ */
+export async function listEscalatedFindings(cursor?: string, limit = 50): Promise<Page<Finding>> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk',
+      ExpressionAttributeValues: { ':pk': FINDINGS_ESCALATED_PARTITION },
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: FINDINGS_ESCALATED_PARTITION }),
+      Limit: limit,
+    }),
+  );
+  const next = encodeCursor(out.LastEvaluatedKey);
+  return { items: (out.Items ?? []).map(findingFromItem), ...(next ? { cursor: next } : {}) };
 }

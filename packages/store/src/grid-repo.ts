@@ -266,8 +266,9 @@ export async function activateGridVersion(version: number, by: string): Promise<
  */
 export async function loadActiveArtifact(
   heldVersion?: number,
+  pointerRead?: GridPointer,
 ): Promise<{ version: number; artifact?: { indexChunks: Uint8Array[]; sidecar: unknown } } | undefined> {
-  const pointer = await getGridPointer();
+  const pointer = pointerRead ?? (await getGridPointer());
   if (pointer.activeVersion === undefined || !pointer.artifact) return undefined;
   const version = pointer.activeVersion;
   if (heldVersion === version) return { version };

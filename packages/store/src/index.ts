@@ -10,3 +10,4 @@ export * from './grid-repo';
 export * from './keys';
 export * from './people-repo';
 export * from './table';
+export * from './transact';

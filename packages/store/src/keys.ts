@@ -11,10 +11,11 @@ const part = (n: number) => String(n).padStart(4, '0');
 /** What a finding's keys depend on. */
 export type FindingKeyInput = Pick<
   Finding,
-  'id' | 'status' | 'zoneId' | 'reporterId' | 'reportedAt' | 'deadline' | 'revisitDueAt'
+  'id' | 'status' | 'zoneId' | 'cellId' | 'reporterId' | 'reportedAt' | 'deadline' | 'revisitDueAt'
 > & {
-  /** Only 'admin' matters (it takes the finding off the overdue job's index); absent reads as none. */
+  /** Only 'admin' matters (it moves the finding from the overdue job's index to the admins' list); absent reads as none. */
   readonly escalation?: Finding['escalation'];
+  readonly overdueSince?: Finding['overdueSince'];
 };
 
 /** A finding's table key alone, for GetItem by id (its index keys depend on its state). */
@@ -27,6 +28,9 @@ export const findingStatePrefix = (status: Finding['status']) =>
 /** A reporter's findings (gsi2). */
 export const findingReporterPartition = (reporterId: string) => `FINDINGS#REPORTER#${reporterId}`;
 
+/** Findings whose point lies in a cell (gsi4). */
+export const findingCellPartition = (cellId: string) => `FINDINGS#CELL#${cellId}`;
+
 /** Findings routed to no zone are the city admins' to assign: they share one partition. */
 export const findingZonePartition = (zoneId: string | null) => `FINDINGS#ZONE#${zoneId ?? '-'}`;
 
@@ -36,12 +40,14 @@ export const FINDING_DUE_PARTITIONS: Readonly<Record<FindingDueKind, string>> = 
   deadline: 'FINDINGS#DUE#DEADLINE',
   revisit: 'FINDINGS#DUE#REVISIT',
 };
+/** Open cases escalated to the city admins (gsi3): their to-do list, by when they turned overdue. */
+export const FINDINGS_ESCALATED_PARTITION = 'FINDINGS#ESCALATED#ADMIN';
 
 /**
  * The job index entry: a running deadline (rectifying / transferred) or a coming revisit (resolved).
  * Other states carry none, so the jobs read only what may need them. A case already escalated to
- * the admins leaves the deadline partition: the overdue job has nothing left to do with it, and
- * every run would otherwise re-read every long-late case.
+ * the admins leaves the deadline partition (the overdue job has nothing left to do with it, and
+ * every run would otherwise re-read every long-late case) for the admins' escalation list.
  */
 function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
   if (
@@ -52,6 +58,8 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
     return { gsi3pk: FINDING_DUE_PARTITIONS.deadline, gsi3sk: `${f.deadline}#${f.id}` };
   if (f.status === 'resolved' && f.revisitDueAt !== undefined)
     return { gsi3pk: FINDING_DUE_PARTITIONS.revisit, gsi3sk: `${f.revisitDueAt}#${f.id}` };
+  if ((f.status === 'rectifying' || f.status === 'transferred') && f.escalation === 'admin')
+    return { gsi3pk: FINDINGS_ESCALATED_PARTITION, gsi3sk: `${f.overdueSince ?? f.deadline ?? ''}#${f.id}` };
   return {};
 }
 
@@ -121,12 +129,18 @@ export const keys = {
    * time (`OPEN#<status>#…` / `SHUT#<status>#…`; OPEN sorts first), so "open findings of zone Z"
    * and "zone Z in state S" are each one begins_with Query. gsi2 lists a reporter's findings by
    * report time. gsi3 holds only findings a job must look at (a deadline running, a revisit
-   * coming), by due instant.
+   * coming), by due instant. gsi4 lists the findings whose point lies in a cell, sorted as gsi1.
    */
   finding: (f: FindingKeyInput) => ({
     ...findingKey(f.id),
     gsi1pk: findingZonePartition(f.zoneId),
     gsi1sk: `${findingStatePrefix(f.status)}${f.reportedAt}#${f.id}`,
+    ...(f.cellId !== null
+      ? {
+          gsi4pk: findingCellPartition(f.cellId),
+          gsi4sk: `${findingStatePrefix(f.status)}${f.reportedAt}#${f.id}`,
+        }
+      : {}),
     gsi2pk: findingReporterPartition(f.reporterId),
     gsi2sk: `${f.reportedAt}#${f.id}`,
     ...findingDue(f),

@@ -3,8 +3,11 @@
  * actions are defined in ./schema; this file only adds what HTTP needs around them.
  */
 import { z } from 'zod';
+import { BadRequestError } from '../errors';
 import { COORD_SYSTEMS } from '../geo/types';
 import { GridIdParam, PageQuery } from '../grid-api';
+import { addDays } from '../planning/demand';
+import { localToUtc } from '../planning/records';
 import { ACTION_NAMES, Action, Finding, FindingEvent, FindingId, FindingStatus, ReportInput } from './schema';
 
 /**
@@ -33,15 +36,60 @@ export type FindingOut = z.infer<typeof FindingOut>;
 
 export const FindingEventOut = FindingEvent;
 
-/** GET /findings: one responsible zone (required of admins) and one state, both optional otherwise. */
+/** A bound of a report-time range: an instant with its offset, or a calendar date in the city's time zone. */
+const TimeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+  error: 'an ISO instant (2026-11-23T08:00:00+08:00) or a date (2026-11-23)',
+});
+
+/**
+ * GET /findings: by responsible zone (`zone`, required of admins unless `cell` is given) or by cell
+ * (`cell`: every finding whose point lies in it, whatever its responsible zone), narrowed by state,
+ * by the overdue flag and by report time (`from`/`to`, both included; a date means its whole day).
+ */
 export const FindingListQuery = PageQuery.extend({
   zone: GridIdParam.shape.id.optional(),
+  cell: GridIdParam.shape.id.optional(),
   status: FindingStatus.optional(),
+  overdue: z.stringbool().optional(),
+  from: TimeBound.optional(),
+  to: TimeBound.optional(),
 });
 export type FindingListQuery = z.infer<typeof FindingListQuery>;
 
-/** GET /me/findings: what the caller reported, newest first. */
-export const MyFindingsQuery = PageQuery;
+/**
+ * The report-time range of a list as UTC instants in the stored format (both ends included): an
+ * instant as given, a date as its whole day in the city's time zone.
+ *
+ * @example reportTimeRange({ from: '2026-11-01', to: '2026-11-30' }, 'Asia/Shanghai')
+ *   // { from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T15:59:59.999Z' }
+ */
+export function reportTimeRange(
+  q: { from?: string | undefined; to?: string | undefined },
+  timeZone: string,
+): { from?: string; to?: string } {
+  const bound = (value: string, end: boolean) => {
+    if (value.includes('T')) return new Date(value).toISOString();
+    const at = end
+      ? localToUtc(addDays(value, 1), '00:00', timeZone) - 1
+      : localToUtc(value, '00:00', timeZone);
+    return new Date(at).toISOString();
+  };
+  const from = q.from !== undefined ? bound(q.from, false) : undefined;
+  const to = q.to !== undefined ? bound(q.to, true) : undefined;
+  if (from !== undefined && to !== undefined && from > to)
+    throw new BadRequestError(`The range ends (${q.to}) before it starts (${q.from}).`, [
+      { path: 'query.to', message: 'must not be before from' },
+    ]);
+  return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
+}
+
+/**
+ * GET /me/findings: `reported` (default), what the caller reported, newest first; `todo`, what
+ * waits on the caller (policy `planTodoList`).
+ */
+export const MyFindingsQuery = PageQuery.extend({
+  view: z.enum(['reported', 'todo']).default('reported'),
+});
 
 /**
  * The Idempotency-Key header: what a field app generates once per submission (a UUID, typically)

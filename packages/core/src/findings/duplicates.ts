@@ -8,7 +8,9 @@
  * than words; after NFKC (full-width Ａ１（ → half-width A1( ), lower case, and with spaces,
  * punctuation and symbols dropped ('张三 小吃店（分店）' → '张三小吃店分店').
  */
+
 import { haversineM } from '../geo/measure';
+import type { ActiveGrid } from '../grid-resolve';
 import type { FindingsConfig } from './lifecycle';
 import { type Finding, TERMINAL_STATUSES } from './schema';
 
@@ -105,4 +107,26 @@ export function findPossibleDuplicate(
       best = c;
   }
   return best;
+}
+
+/**
+ * Where a report's possible duplicates can lie: the cells within `duplicateDistanceM` of its point
+ * (its own cell, and a neighbour when the point is near their border). The duplicate check then
+ * reads the open findings of those few cells, however many a zone holds. Null when the point lies
+ * in no cell: its findings are routed to no zone and the unzoned list is read instead.
+ *
+ * @example duplicateSearchCells(grid, { lon, lat }, config) // ['330106001001001', '330106001001002']
+ */
+export function duplicateSearchCells(
+  grid: Pick<ActiveGrid, 'index'>,
+  point: { readonly lon: number; readonly lat: number },
+  resolvedCellId: string | null,
+  config: Pick<FindingsConfig, 'findings'>,
+): string[] | null {
+  if (resolvedCellId === null) return null;
+  const near = grid.index.resolve(point.lon, point.lat, {
+    snapToleranceM: 0,
+    accuracyM: config.findings.duplicateDistanceM,
+  });
+  return [...new Set([resolvedCellId, ...(near.candidates ?? [])])].sort();
 }

@@ -292,6 +292,11 @@ export const FindingEvent = z
     note: z.string().optional(),
     /** The action's own fields (deadline, department, outcome, ...) and what a job decided. */
     data: z.record(z.string(), z.unknown()),
+    /**
+     * The hash of the request body of a person's action, so that a retry of a step already taken
+     * is recognised and answered as the first time (docs/decisions/0012-findings-latency.md).
+     */
+    requestHash: z.string().optional(),
   })
   .readonly();
 export type FindingEvent = z.infer<typeof FindingEvent>;

@@ -84,8 +84,13 @@ function zoneOffset(instant: number, timeZone: string): number {
   return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - instant;
 }
 
-/** The instant a local wall-clock time occurs (twice refined, so that DST edges settle). */
-function localToUtc(date: string, time: string, timeZone: string): number {
+/**
+ * The instant (epoch ms) a local wall-clock time occurs in a time zone (twice refined, so that DST
+ * edges settle).
+ *
+ * @example new Date(localToUtc('2026-11-23', '00:00', 'Asia/Shanghai')).toISOString() // '2026-11-22T16:00:00.000Z'
+ */
+export function localToUtc(date: string, time: string, timeZone: string): number {
   const wall = Date.parse(`${date}T${time}:00Z`);
   let guess = wall - zoneOffset(wall, timeZone);
   guess = wall - zoneOffset(guess, timeZone);
