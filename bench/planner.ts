@@ -1,5 +1,5 @@
 /**
- * `npm run bench -- planner [--only quality|scale] [--instances 40] [--sizes 1000,5000,20000] [--reps 5] [--seed 1]`
+ * `npm run bench -- planner [--only quality|scale] [--instances 40] [--sizes 1000,5000,20000] [--reps 7] [--seed 1]`
  *
  * The joint-patrol planner (packages/core/src/planning) against its references, in one run:
  *  (a) quality: weighted demand met by planWeek vs the exact optimum of the same assignment as an
@@ -8,10 +8,14 @@
  *      (target: median ≤ 2%). The greedy pass alone is shown beside it, to show what the
  *      improvement pass buys. The ILP is built here from the input, independently of the planner,
  *      so it also checks the planner's reading of eligibility.
- *  (b) scale: planWeek at 1k/5k/20k cells with people in proportion (synthetic.ts): median of
- *      `reps` runs, the 20k/1k time ratio (target ≤ 25×) and the heap.
- * Run with NODE_OPTIONS=--expose-gc for the retained-heap figure.
+ *  (b) scale: planWeek at 1k/5k/20k cells with people in proportion (synthetic.ts): `reps` timed
+ *      runs a size after one warm-up run each, the sizes interleaved round-robin so that the noise
+ *      of a shared machine falls on all of them alike; median and min–max of wall and process CPU
+ *      time per size, and the ratio of the medians of the largest and smallest size (target 20k/1k
+ *      ≤ 25×: near-linear growth). Then the heap per size, measured apart (it needs collections).
  */
+import v8 from 'node:v8';
+import vm from 'node:vm';
 import highsLoader from 'highs';
 import type { Person } from '../packages/core/src/people';
 import { planWeek } from '../packages/core/src/planning/planner';
@@ -28,7 +32,7 @@ interface Options {
 }
 
 function parseArgs(args: string[]): Options {
-  const opts: Options = { instances: 40, sizes: [1000, 5000, 20000], reps: 5, seed: 1, only: undefined };
+  const opts: Options = { instances: 40, sizes: [1000, 5000, 20000], reps: 7, seed: 1, only: undefined };
   for (let i = 0; i < args.length; i++) {
     const value = args[i + 1] ?? '';
     if (args[i] === '--instances') opts.instances = Number(value);
@@ -169,50 +173,82 @@ async function quality(opts: Options): Promise<void> {
     console.log(`  (${nonOptimal} ILPs stopped at the time limit: their gap is a lower bound)`);
 }
 
+/** The engine's collector: `gc` under --expose-gc, else exposed now. */
+function collector(): () => void {
+  const exposed = (globalThis as { gc?: () => void }).gc;
+  if (exposed) return exposed;
+  v8.setFlagsFromString('--expose-gc');
+  return vm.runInNewContext('gc') as () => void;
+}
+
+const ratio = (a: number | undefined, b: number | undefined) => ((a ?? 0) / (b || 1)).toFixed(1);
+
 async function scale(opts: Options): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  console.log(`(b) scale: planWeek, median of ${opts.reps} runs (input generation not timed)`);
-  // Warm-up so that the first size is not charged for JIT compilation.
-  for (let i = 0; i < 3; i++) planWeek(syntheticPlanInput({ cells: 1000, seed: 9 + i }), 1);
-  const medians = new Map<number, number>();
-  for (const size of opts.sizes) {
-    const input = syntheticPlanInput({ cells: size, seed: opts.seed });
-    const samples: number[] = [];
-    const heaps: number[] = [];
-    let plan: Plan | undefined;
-    let retained = 0;
-    for (let r = 0; r < opts.reps; r++) {
-      plan = undefined;
-      gc?.();
-      const before = process.memoryUsage().heapUsed;
+  const sizes = opts.sizes;
+  console.log(
+    `(b) scale: planWeek, ${opts.reps} timed runs a size after a warm-up run each, sizes interleaved (input generation not timed)`,
+  );
+  const inputs = sizes.map((size) => syntheticPlanInput({ cells: size, seed: opts.seed }));
+  for (const input of inputs) planWeek(input, opts.seed);
+  const wall = sizes.map((): number[] => []);
+  const cpu = sizes.map((): number[] => []);
+  /** The plan of each size for the first seed, for its figures. */
+  const plans: (Plan | undefined)[] = sizes.map(() => undefined);
+  // Round-robin, each round starting at another size: a burst of load on the shared machine, or a
+  // collection of the garbage of the run before, falls on every size alike rather than on the reps
+  // of one. No collection is forced between timed runs: a forced full collection discards compiled
+  // code, and the recompilation it causes costs every run the same, which hides growth with size.
+  for (let r = 0; r < opts.reps; r++)
+    for (let j = 0; j < sizes.length; j++) {
+      const i = (r + j) % sizes.length;
+      const c0 = process.cpuUsage();
       const t0 = performance.now();
-      plan = planWeek(input, opts.seed + r);
-      samples.push(performance.now() - t0);
-      // Growth over the run without a collection: an upper bound of the planner's working set.
-      heaps.push((process.memoryUsage().heapUsed - before) / 2 ** 20);
-      if (gc) {
-        gc();
-        retained = (process.memoryUsage().heapUsed - before) / 2 ** 20;
-      }
+      const plan = planWeek(inputs[i] as PlanInputArg, opts.seed + r);
+      wall[i]?.push(performance.now() - t0);
+      if (r === 0) plans[i] = plan;
+      const c = process.cpuUsage(c0);
+      cpu[i]?.push((c.user + c.system) / 1000);
     }
-    const s = summarize(samples);
-    medians.set(size, s.median);
-    const people = input.people.length;
-    const m = plan?.metrics;
+  // Heap (with the typed arrays' buffers), measured apart from the timing: from a collected heap,
+  // the growth over one run (what it allocated that was not collected during it), and what stays
+  // once all is collected (the plan).
+  const gc = collector();
+  const growth = sizes.map((): number[] => []);
+  const kept = sizes.map((): number[] => []);
+  const used = () => {
+    const m = process.memoryUsage();
+    return (m.heapUsed + m.arrayBuffers) / 2 ** 20;
+  };
+  const held: (Plan | undefined)[] = sizes.map(() => undefined);
+  for (let r = 0; r < 3; r++)
+    sizes.forEach((_, i) => {
+      held[i] = undefined;
+      gc();
+      const before = used();
+      held[i] = planWeek(inputs[i] as PlanInputArg, opts.seed + r);
+      growth[i]?.push(used() - before);
+      gc();
+      kept[i]?.push(used() - before);
+    });
+  sizes.forEach((size, i) => {
+    const m = plans[i]?.metrics;
     console.log(
-      `  ${String(size).padStart(6)} cells, ${people} people: ${fmt(s, 'ms', 0)}; heap growth ${fmt(summarize(heaps), 'MB', 0)}` +
-        (gc ? `, plan kept ${retained.toFixed(1)} MB` : '') +
-        `; ${m?.assigned} tasks of ${m?.demand} demanded, weighted coverage ${((m?.weightedCoverage ?? 0) * 100).toFixed(1)}%`,
+      `  ${String(size).padStart(6)} cells, ${inputs[i]?.people.length} people (${m?.assigned} tasks of ${m?.demand}, weighted coverage ${((m?.weightedCoverage ?? 0) * 100).toFixed(1)}%)\n` +
+        `      time ${fmt(summarize(wall[i] ?? []), 'ms', 0)}; process CPU ${fmt(summarize(cpu[i] ?? []), 'ms', 0)}\n` +
+        `      heap growth ${fmt(summarize(growth[i] ?? []), 'MB', 0)}; kept after the run (the plan) ${summarize(kept[i] ?? []).median.toFixed(1)} MB`,
     );
-  }
-  const first = opts.sizes[0];
-  const last = opts.sizes[opts.sizes.length - 1];
-  if (first !== undefined && last !== undefined && first !== last) {
-    const ratio = (medians.get(last) ?? 0) / (medians.get(first) ?? 1);
+  });
+  const med = (xs: number[][], i: number) => summarize(xs[i] ?? [0]).median;
+  for (let i = 1; i < sizes.length; i++)
     console.log(
-      `  time ratio ${last}/${first}: ${ratio.toFixed(1)}× for ${(last / first).toFixed(0)}× the cells (target ≤ 25×)`,
+      `  ratio ${sizes[i]}/${sizes[i - 1]} (${ratio(sizes[i], sizes[i - 1])}× the cells): time ${ratio(med(wall, i), med(wall, i - 1))}×, CPU ${ratio(med(cpu, i), med(cpu, i - 1))}×`,
     );
-  }
+  const last = sizes.length - 1;
+  if (last > 0)
+    console.log(
+      `  ratio ${sizes[last]}/${sizes[0]} (${ratio(sizes[last], sizes[0])}× the cells), medians: time ${ratio(med(wall, last), med(wall, 0))}× ` +
+        `(target ≤ 25×), CPU ${ratio(med(cpu, last), med(cpu, 0))}×`,
+    );
   console.log(`  process heap used now: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MB`);
 }
 

@@ -510,6 +510,35 @@ describe('planWeek: examples', () => {
     expect(plan.tasks.find((t) => t.cellId === 'C-far')?.reasons.pair).not.toContain('near_own_tasks');
   });
 
+  it('counts a zone or cell listed twice, and a pairing of last week listed twice, once', () => {
+    const input = (twice: boolean) =>
+      base(
+        [
+          person({ id: 'o1', role: 'zone_officer', zones: twice ? ['Z1', 'Z2', 'Z1'] : ['Z1', 'Z2'] }),
+          person({ id: 'o2', role: 'zone_officer', zones: ['Z2'] }),
+          person({ id: 'g1', role: 'grid_worker', cells: twice ? ['C1', 'C2', 'C1'] : ['C1', 'C2'] }),
+          person({ id: 'g2', role: 'grid_worker', cells: ['C2'] }),
+        ],
+        [
+          { id: 'C1', zones: twice ? ['Z1', 'Z1'] : ['Z1'], centroid: [120, 30] },
+          { id: 'C2', zones: ['Z2', 'Z1'], centroid: [120.01, 30] },
+        ],
+        {
+          config: { baseRate: 3, patrolsPerRiskPoint: 0 },
+          lastWeek: [
+            { officerId: 'o1', cellId: 'C1' },
+            ...(twice ? [{ officerId: 'o1', cellId: 'C1' }] : []),
+            { officerId: 'o2', cellId: 'C2' },
+          ],
+        },
+      );
+    for (let seed = 0; seed < 10; seed++) {
+      const plan = planWeek(input(true), seed);
+      expect(plan).toEqual(planWeek(input(false), seed));
+      expect(plan.tasks.length).toBeGreaterThan(3);
+    }
+  });
+
   it('ignores supervisors, volunteers and inactive people', () => {
     const plan = planWeek(
       base(

@@ -131,7 +131,11 @@ export function syntheticPlanInput(opts: SyntheticOptions): PlanInputArg & {
   const zoneOfficers = new Map<string, string[]>();
   for (const x of people)
     if (x.role === 'zone_officer')
-      for (const z of x.zones) zoneOfficers.set(z, [...(zoneOfficers.get(z) ?? []), x.id]);
+      for (const z of x.zones) {
+        const ids = zoneOfficers.get(z);
+        if (ids) ids.push(x.id);
+        else zoneOfficers.set(z, [x.id]);
+      }
   const lastWeek: PastPairing[] = [];
   for (const c of cells) {
     const ids = zoneOfficers.get(c.zones[0] ?? '') ?? [];
