@@ -1,10 +1,10 @@
 /**
- * The scheduled jobs: one function for both (they share the runner and the table access), and one
- * EventBridge rule per job whose input names the job. How often each runs is stated once, in
- * functions/src/jobs/schedule.ts (JOB_SCHEDULES), so that the template, the CLI and the docs agree.
+ * The scheduled jobs: one function for all of them (they share the runner and the table access),
+ * and one EventBridge rule per job whose input names the job. How often each runs is stated once,
+ * in functions/src/jobs/schedule.ts (JOBS), so that the template, the CLI and the docs agree.
  */
 import type { CityConfig } from '@gridpatrol/core';
-import { JOB_KINDS, JOB_SCHEDULES, type JobKind } from '@gridpatrol/functions';
+import { JOB_NAMES, JOBS, type JobName } from '@gridpatrol/functions';
 import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
@@ -21,7 +21,7 @@ export interface GridPatrolJobsProps {
 
 export class GridPatrolJobs extends Construct {
   readonly function: GridPatrolFunction;
-  readonly rules: Readonly<Record<JobKind, Rule>>;
+  readonly rules: Readonly<Record<JobName, Rule>>;
 
   constructor(scope: Construct, id: string, props: GridPatrolJobsProps) {
     super(scope, id);
@@ -33,18 +33,20 @@ export class GridPatrolJobs extends Construct {
       // a run cut short is finished by the next (the jobs are idempotent).
       timeout: Duration.minutes(5),
     });
-    // Writes findings, their events and counters, like the findings group.
+    // Writes findings, tasks, plans, their events and counters, like the HTTP groups.
     this.function.bindTable({ table: props.table, access: 'RW' });
 
-    const rules = {} as Record<JobKind, Rule>;
-    for (const kind of JOB_KINDS) {
-      const job = JOB_SCHEDULES[kind];
-      rules[kind] = new Rule(this, `${kind === 'deadline' ? 'Overdue' : 'Revisits'}Schedule`, {
+    const rules = {} as Record<JobName, Rule>;
+    for (const name of JOB_NAMES) {
+      const job = JOBS[name];
+      // 'missed-tasks' → 'MissedTasksSchedule' (the findings jobs keep their ids: OverdueSchedule, RevisitsSchedule).
+      const id = `${name.replace(/(^|-)([a-z])/g, (_m, _d, c: string) => c.toUpperCase())}Schedule`;
+      rules[name] = new Rule(this, id, {
         description: job.description,
         schedule: Schedule.rate(Duration.minutes(job.everyMinutes)),
         targets: [
           new LambdaFunction(this.function, {
-            event: RuleTargetInput.fromObject({ kind }),
+            event: RuleTargetInput.fromObject({ job: name }),
             // A failed run is not retried: the next scheduled run does the same work anyway.
             retryAttempts: 0,
           }),

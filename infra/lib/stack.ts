@@ -43,6 +43,12 @@ export const FUNCTION_SIZING: Readonly<
   // A report resolves its point: a cold container loads the packed grid index (up to tens of MB
   // at 20k cells) before answering, which 512 MB would make slow and tight.
   findings: { memorySize: 1024 },
+  // A draft runs the planner over an office's cells (20k cells: ~0.5 s planning, seconds of
+  // writing), and publication writes one transaction per task; both resume if cut short, but
+  // 29 s lets an office's week finish in one request. The jobs function drafts with 5 minutes.
+  plans: { memorySize: 1769, timeout: Duration.seconds(29) },
+  // My tasks and check-ins read and unpack cell geometry (gzip'd GeoJSON, up to 20k vertices a cell).
+  tasks: { memorySize: 1024 },
 };
 
 export interface GridPatrolStackProps extends StackProps {

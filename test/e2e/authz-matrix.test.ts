@@ -14,6 +14,7 @@ import { ROUTES } from '@gridpatrol/functions';
 import { demoGridFiles, syntheticCity } from '@gridpatrol/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, type TestResponse } from '../support/local-api';
+import { writePublishedTask } from '../support/tasks';
 
 type Caller = Role | 'anonymous' | 'inactive';
 const CALLERS: readonly Caller[] = [...ROLES, 'anonymous', 'inactive'];
@@ -50,7 +51,29 @@ interface Ctx {
   /** A fresh finding of zone z1 for each acting role to verify, and a west one for the admin. */
   actOn: Record<'city_admin' | 'supervisor' | 'zone_officer', string>;
   westActOn: string;
+  /** Plans (issue 6): the week drafted, an east and a west draft, and a task of each to move. */
+  plans: {
+    week: string;
+    east: string;
+    west: string;
+    /** An east task per acting role (each moves its own, so versions do not clash), and a west one. */
+    task: Record<'city_admin' | 'supervisor', { planId: string; id: string }>;
+    westTask: { planId: string; id: string };
+  };
+  /**
+   * Published tasks (issue 6) whose shift is on now: per field role one to check in to and one
+   * already checked in to complete, with the point to check in at; and a west task for none of them.
+   */
+  tasks: {
+    checkIn: Record<FieldRole, { id: string; at: Point }>;
+    complete: Record<FieldRole, string>;
+    west: string;
+  };
 }
+
+type FieldRole = 'zone_officer' | 'grid_leader' | 'grid_worker';
+const isFieldRole = (r: Caller): r is FieldRole =>
+  r === 'zone_officer' || r === 'grid_leader' || r === 'grid_worker';
 
 type Point = { lon: number; lat: number };
 
@@ -311,6 +334,95 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/findings/${c.westFinding}/history`),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
+  // Plans (issue 6): managers only; a supervisor plans and reads their own office (another: 403 to
+  // draft, since offices are no secret, 404 to read), a city admin any office.
+  createPlan: {
+    inScope: (c, r) => ({
+      method: 'POST',
+      path: '/plans',
+      body: { weekStart: c.plans.week, ...(r === 'city_admin' ? { office: 'office-east' } : {}) },
+    }),
+    outOfScope: (c) => ({
+      method: 'POST',
+      path: '/plans',
+      body: { weekStart: c.plans.week, office: 'office-west' },
+    }),
+    expect: { ...all(F), city_admin: [201, 201], supervisor: [201, 403] },
+  },
+  listPlans: {
+    inScope: () => get('/plans'),
+    outOfScope: () => get('/plans?office=office-west'),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  getPlan: {
+    inScope: (c) => get(`/plans/${c.plans.east}`),
+    outOfScope: (c) => get(`/plans/${c.plans.west}`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  reassignTask: {
+    // Moving a task to the slot it is in keeps every rule: 200 with version 2.
+    inScope: (c, r) => {
+      const t = r === 'supervisor' ? c.plans.task.supervisor : c.plans.task.city_admin;
+      return { method: 'POST', path: `/plans/${t.planId}/tasks/${t.id}/reassign`, body: reassignSame(t.id) };
+    },
+    outOfScope: (c) => {
+      const t = c.plans.westTask;
+      return { method: 'POST', path: `/plans/${t.planId}/tasks/${t.id}/reassign`, body: reassignSame(t.id) };
+    },
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  publishPlan: {
+    // Publishing twice answers the published plan.
+    inScope: (c) => ({ method: 'POST', path: `/plans/${c.plans.east}/publish` }),
+    outOfScope: (c) => ({ method: 'POST', path: `/plans/${c.plans.west}/publish` }),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  setCellPriority: {
+    inScope: (c) => ({ method: 'PUT', path: `/cells/${c.cZ1}/priority`, body: { priority: 2 } }),
+    outOfScope: (c) => ({ method: 'PUT', path: `/cells/${c.westCell}/priority`, body: { priority: 2 } }),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  // Tasks (issue 6): the pair's own routes; anyone else is refused by role (403) or, as a field
+  // role outside the pair, told the task does not exist (404).
+  listMyTasks: {
+    inScope: () => get('/me/tasks'),
+    outOfScope: () => get('/me/tasks'),
+    expect: { ...all(F), zone_officer: [200, 200], grid_leader: [200, 200], grid_worker: [200, 200] },
+    checkOut: (res, c) => {
+      if (res.status !== 200) return;
+      const ids = (res.body.items as { id: string }[]).map((t) => t.id);
+      expect(ids.length).toBeGreaterThan(0);
+      expect(ids).not.toContain(c.tasks.west);
+    },
+  },
+  checkInTask: {
+    inScope: (c, r) => {
+      const t = c.tasks.checkIn[isFieldRole(r) ? r : 'grid_worker'];
+      return taskStep(`/tasks/${t.id}/check-in`, { lon: t.at.lon, lat: t.at.lat, accuracyM: 5 });
+    },
+    outOfScope: (c) => taskStep(`/tasks/${c.tasks.west}/check-in`, { ...c.at.west, accuracyM: 5 }),
+    expect: { ...all(F), zone_officer: [200, 404], grid_leader: [200, 404], grid_worker: [200, 404] },
+  },
+  completeTask: {
+    inScope: (c, r) =>
+      taskStep(`/tasks/${c.tasks.complete[isFieldRole(r) ? r : 'grid_worker']}/complete`, CHECKS),
+    outOfScope: (c) => taskStep(`/tasks/${c.tasks.west}/complete`, CHECKS),
+    expect: { ...all(F), zone_officer: [200, 404], grid_leader: [200, 404], grid_worker: [200, 404] },
+  },
+};
+
+const CHECKS = { checks: { safety: 'ok', food: 'not_applicable', license: 'issue' }, findingIds: [] };
+const taskStep = (path: string, body: unknown): Req => ({
+  method: 'POST',
+  path,
+  body,
+  headers: { 'idempotency-key': randomUUID() },
+});
+
+/** A task's move to its own slot, at version 1 (each matrix caller moves a task of its own). */
+const reassignSame = (taskId: string) => {
+  const [, date, shift] = taskId.split('.');
+  return { expectedVersion: 1, date, shift };
 };
 
 /** A point strictly inside a cell (optionally one whose responsible zone is `zone`), via the API. */
@@ -415,7 +527,68 @@ beforeAll(async () => {
     zone_officer: await reported('admin', at.z1, 'matrix act officer'),
   };
   const westActOn = await reported('admin', at.west, 'matrix act west');
-  ctx = { ...base, at, readable, westFinding, actOn, westActOn };
+  // Plans (issue 6): a week five weeks ahead, an east and a west draft.
+  const monday = new Date();
+  monday.setUTCDate(monday.getUTCDate() + 35 - ((monday.getUTCDay() + 6) % 7));
+  const week = monday.toISOString().slice(0, 10);
+  const east = await admin('POST', '/plans', { weekStart: week, office: 'office-east' });
+  const west = await admin('POST', '/plans', { weekStart: week, office: 'office-west' });
+  if (east.tasks.length < 2 || west.tasks.length < 1) throw new Error('the demo plans have too few tasks');
+  const plans = {
+    week,
+    east: east.id,
+    west: west.id,
+    task: { city_admin: east.tasks[0], supervisor: east.tasks[1] },
+    westTask: west.tasks[0],
+  };
+  // Tasks (issue 6): published straight into the store with a shift on now, as publication writes them.
+  const today = new Date().toISOString().slice(0, 10);
+  const onNow = {
+    shiftStart: new Date(Date.now() - 3_600_000).toISOString(),
+    shiftEnd: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+  };
+  const task = async (
+    shift: string,
+    cellId: string,
+    officerId: string,
+    partnerId: string,
+    zoneId = base.z1,
+  ) =>
+    (
+      await writePublishedTask({
+        planId: 'P-matrix01',
+        cellId,
+        zoneId,
+        officeId: 'office-east',
+        officerId,
+        partnerId,
+        date: today,
+        shift,
+        ...onNow,
+      })
+    ).id;
+  const checkInTasks = {
+    zone_officer: { id: await task('s1', base.cZ1, 'officer-li', 'worker-liu'), at: at.cZ1 },
+    grid_leader: { id: await task('s2', base.cellA, 'officer-zhao', 'leader-chen'), at: at.cellA },
+    grid_worker: { id: await task('s3', base.cellA, 'officer-zhao', 'worker-liu'), at: at.cellA },
+  };
+  const completeTasks = {
+    zone_officer: await task('s4', base.cZ1, 'officer-li', 'worker-liu'),
+    grid_leader: await task('s5', base.cellA, 'officer-zhao', 'leader-chen'),
+    grid_worker: await task('s6', base.cellA, 'officer-zhao', 'worker-liu'),
+  };
+  for (const role of ['zone_officer', 'grid_leader', 'grid_worker'] as const) {
+    const where = role === 'zone_officer' ? at.cZ1 : at.cellA;
+    const res = await api.call('POST', `/tasks/${completeTasks[role]}/check-in`, {
+      as: AS[role],
+      body: { ...where, accuracyM: 5 },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    if (res.status !== 200) throw new Error(`check-in as ${role}: ${res.status} ${res.text.slice(0, 300)}`);
+  }
+  const westTask = await task('s7', base.westCell, 'officer-wang', 'worker-he', base.westZone);
+  const tasks = { checkIn: checkInTasks, complete: completeTasks, west: westTask };
+  ctx = { ...base, at, readable, westFinding, actOn, westActOn, plans, tasks };
   const small = syntheticCity({ cells: 12, seed: 3, offices: ['office-east'] });
   importBody = {
     cells: { type: 'FeatureCollection', features: small.cells },

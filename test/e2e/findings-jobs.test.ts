@@ -4,14 +4,14 @@
  * `escalateToAdminAfterDays` later; a resolved case becomes `revisit_due` when its revisit date
  * comes. `runJob` takes the clock, so the test moves time instead of waiting. Also: a second run at
  * the same time changes nothing, two runs racing change each case once, the runner pages through
- * more due cases than one page holds, `npm start`'s timer runs both jobs, and `gridpatrol jobs run`
- * does the same from the command line.
+ * more due cases than one page holds, `npm start`'s timer runs the jobs, and `gridpatrol jobs run`
+ * does the same from the command line (the missed-task job itself: test/e2e/tasks-api.test.ts).
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { counterAreas, type Finding, pruneCounters, recount } from '@gridpatrol/core';
-import type { JobKind } from '@gridpatrol/functions';
+import type { JobName } from '@gridpatrol/functions';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { startJobTimer } from '@gridpatrol/local';
 import { findingsDue, getCounters, getFinding } from '@gridpatrol/store';
@@ -221,20 +221,25 @@ describe('the overdue and revisit jobs', () => {
 });
 
 describe('the timer of `npm start`', () => {
-  it('runs both jobs on each tick with its clock, and stops after the run under way', async () => {
+  it('runs the jobs on each tick with its clock, and stops after the run under way', async () => {
     const deadlineAt = Date.now() + 4 * DAY;
     const fid = await rectifying('定时器茶铺', new Date(deadlineAt).toISOString());
-    const ran: JobKind[] = [];
+    const ran: JobName[] = [];
     const timer = startJobTimer({
       everyMs: 20,
+      everyTick: true,
+      jobs: ['overdue', 'revisits', 'missed-tasks'],
       now: () => new Date(deadlineAt + HOUR),
-      onRun: (kind) => ran.push(kind),
+      onRun: (job) => ran.push(job),
     });
     const until = Date.now() + 10_000;
-    while (!(ran.includes('deadline') && ran.includes('revisit')) && Date.now() < until)
+    while (
+      !['overdue', 'revisits', 'missed-tasks'].every((j) => ran.includes(j as JobName)) &&
+      Date.now() < until
+    )
       await new Promise((r) => setTimeout(r, 20));
     await timer.stop();
-    expect(ran).toEqual(expect.arrayContaining(['deadline', 'revisit']));
+    expect(ran).toEqual(expect.arrayContaining(['overdue', 'revisits', 'missed-tasks']));
     expect((await getFinding(fid))?.escalation).toBe('supervisor');
     // Stopped: no further run starts.
     const count = ran.length;
@@ -275,12 +280,17 @@ describe('gridpatrol jobs run', () => {
     const revisits = cli(['revisits', '--now', now]);
     expect(revisits.status, revisits.stderr).toBe(0);
     expect(revisits.stdout).toContain('revisits: scanned 0, changed 0, conflicts 0');
+    const missed = cli(['missed-tasks', '--now', now]);
+    expect(missed.status, missed.stderr).toBe(0);
+    expect(missed.stdout).toMatch(/missed-tasks: scanned \d+, changed \d+, conflicts 0/);
   });
 
   it('refuses an unknown job or a bad time, non-zero', () => {
     const unknown = cli(['sweep']);
     expect(unknown.status).not.toBe(0);
-    expect(unknown.stderr).toContain("No job 'sweep'; the jobs are overdue, revisits.");
+    expect(unknown.stderr).toContain(
+      "No job 'sweep'; the jobs are overdue, revisits, missed-tasks, draft-plans.",
+    );
     const bad = cli(['overdue', '--now', 'tomorrow']);
     expect(bad.status).not.toBe(0);
     expect(bad.stderr).toContain("--now 'tomorrow' is not a date.");

@@ -9,9 +9,10 @@ import { type CityConfig, ROLES } from '@gridpatrol/core';
 import {
   HANDLER_GROUPS,
   type HandlerGroup,
-  JOB_KINDS,
-  JOB_SCHEDULES,
+  JOB_NAMES,
+  JOBS,
   ROUTES,
+  rateExpression,
   routeKey,
 } from '@gridpatrol/functions';
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
@@ -304,26 +305,25 @@ describe('jobs', () => {
     });
 
     const rules = Object.values(demo.template.findResources('AWS::Events::Rule'));
-    expect(rules).toHaveLength(JOB_KINDS.length);
-    for (const kind of JOB_KINDS) {
-      const minutes = JOB_SCHEDULES[kind].everyMinutes;
-      const rate =
-        minutes % 60 === 0
-          ? `rate(${minutes / 60} hour${minutes === 60 ? '' : 's'})`
-          : `rate(${minutes} minutes)`;
-      const rule = rules.find((r) => r.Properties.ScheduleExpression === rate);
-      expect(rule, `${kind}: ${rate}`).toBeDefined();
+    expect(rules).toHaveLength(JOB_NAMES.length);
+    for (const name of JOB_NAMES) {
+      const rule = rules.find((r) => r.Properties.Targets?.[0]?.Input === JSON.stringify({ job: name }));
+      expect(rule, name).toBeDefined();
+      expect(rule?.Properties.ScheduleExpression).toBe(rateExpression(JOBS[name].everyMinutes));
       expect(rule?.Properties.State).toBe('ENABLED');
       expect(rule?.Properties.Targets).toEqual([
         expect.objectContaining({
           Arn: { 'Fn::GetAtt': [jobsFn, 'Arn'] },
-          Input: JSON.stringify({ kind }),
           RetryPolicy: { MaximumRetryAttempts: 0 },
         }),
       ]);
     }
-    expect(JOB_SCHEDULES.deadline.everyMinutes).toBe(15);
-    expect(JOB_SCHEDULES.revisit.everyMinutes).toBe(60);
+    expect(rules.map((r) => r.Properties.ScheduleExpression).sort()).toEqual([
+      'rate(1 day)',
+      'rate(1 hour)',
+      'rate(15 minutes)',
+      'rate(15 minutes)',
+    ]);
     // EventBridge may invoke the function.
     demo.template.hasResourceProperties('AWS::Lambda::Permission', {
       Action: 'lambda:InvokeFunction',

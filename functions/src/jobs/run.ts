@@ -1,9 +1,10 @@
 /**
- * The scheduled jobs' one loop: read the findings due at `now` page by page from gsi3, let the core
- * time rules (`markOverdue`, `dueForRevisit`) decide, and write each change as one version-checked
- * transaction. The rules return null when nothing is to change, so a second run at the same `now`
- * writes nothing: the jobs are idempotent, and a run that stops half-way is finished by the next.
- * `now` is a parameter so that tests and `gridpatrol jobs run --now` can set the clock.
+ * The scheduled jobs' runners, one per job name (schedule.ts says when each runs). The findings
+ * and missed-task jobs share one loop: read what is due at `now` page by page from gsi3, let a core
+ * time rule decide, and write each change as one version-checked transaction. The rules return
+ * null when nothing is to change, so a second run at the same `now` writes nothing: the jobs are
+ * idempotent, and a run that stops half-way is finished by the next. `now` is a parameter so that
+ * tests and `gridpatrol jobs run --now` can set the clock.
  */
 import {
   ConflictError,
@@ -12,38 +13,75 @@ import {
   type Finding,
   type FindingsConfig,
   markOverdue,
+  missTask,
+  type PatrolConfig,
   type TimedChange,
+  taskCounterDeltas,
 } from '@gridpatrol/core';
-import { applyActionTx, findingsDue, getFinding } from '@gridpatrol/store';
+import {
+  applyActionTx,
+  findingsDue,
+  getFinding,
+  getPatrolTask,
+  tasksEndedBy,
+  writeTaskChange,
+} from '@gridpatrol/store';
+import { draftNextWeekPlans } from '../plans/draft';
 import { cityConfig, logger } from '../runtime';
-import type { JobKind } from './schedule';
+import { type JobKind, type JobName, jobNameOf } from './schedule';
 
 export interface JobCounts {
-  /** Due findings read from the index. */
+  /** Due items read from the index (draft-plans: offices considered). */
   scanned: number;
-  /** Findings changed (one event each). */
+  /** Items changed, one event each (draft-plans: plans drafted). */
   changed: number;
-  /** Changes refused because a person changed the finding meanwhile; the next run retries them. */
+  /** Changes refused because a person changed the item meanwhile; the next run retries them. */
   conflicts: number;
 }
 
 export interface RunJobOptions {
-  /** Findings per page (and per batch of parallel writes). @default 50 */
+  /** Items per page (and per batch of parallel writes). @default 50 */
   readonly limit?: number;
   /** @default the city config of this process */
-  readonly config?: FindingsConfig;
+  readonly config?: FindingsConfig & { readonly patrols: PatrolConfig };
 }
+
+type Runner = (now: Date, opts: RunJobOptions) => Promise<JobCounts>;
+
+const RUNNERS: Readonly<Record<JobName, Runner>> = {
+  overdue: (now, opts) => runFindingsJob('deadline', now, opts),
+  revisits: (now, opts) => runFindingsJob('revisit', now, opts),
+  'missed-tasks': runMissedTasks,
+  'draft-plans': async (now) => {
+    const { drafted, skipped } = await draftNextWeekPlans(now);
+    return { scanned: drafted + skipped, changed: drafted, conflicts: 0 };
+  },
+};
+
+/**
+ * Runs one job at `now` and returns what it did. `job` is a job name or a findings kind.
+ *
+ * @example await runJob('overdue', new Date()) // { scanned: 12, changed: 3, conflicts: 0 }
+ */
+export async function runJob(
+  job: JobName | JobKind,
+  now: Date,
+  opts: RunJobOptions = {},
+): Promise<JobCounts> {
+  const name = jobNameOf(job);
+  if (name === undefined) throw new Error(`No job '${job}'.`);
+  return RUNNERS[name](now, opts);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings: overdue and revisits
+// ---------------------------------------------------------------------------------------------
 
 const RULES: Readonly<
   Record<JobKind, (f: Finding, now: Date, config: FindingsConfig) => TimedChange | null>
 > = { deadline: markOverdue, revisit: dueForRevisit };
 
-/**
- * Runs one job at `now` over every due finding and returns what it did.
- *
- * @example await runJob('deadline', new Date()) // { scanned: 12, changed: 3, conflicts: 0 }
- */
-export async function runJob(kind: JobKind, now: Date, opts: RunJobOptions = {}): Promise<JobCounts> {
+async function runFindingsJob(kind: JobKind, now: Date, opts: RunJobOptions): Promise<JobCounts> {
   const config = opts.config ?? cityConfig();
   const rule = RULES[kind];
   const counts: JobCounts = { scanned: 0, changed: 0, conflicts: 0 };
@@ -52,7 +90,9 @@ export async function runJob(kind: JobKind, now: Date, opts: RunJobOptions = {})
     const page = await findingsDue(kind, now, cursor, opts.limit ?? 50);
     counts.scanned += page.items.length;
     const outcomes = await Promise.all(
-      page.items.map((f) => (rule(f, now, config) === null ? 'unchanged' : apply(f.id, rule, now, config))),
+      page.items.map((f) =>
+        rule(f, now, config) === null ? 'unchanged' : applyFinding(f.id, rule, now, config),
+      ),
     );
     for (const o of outcomes) if (o !== 'unchanged') counts[o] += 1;
     cursor = page.cursor;
@@ -60,7 +100,7 @@ export async function runJob(kind: JobKind, now: Date, opts: RunJobOptions = {})
   return counts;
 }
 
-async function apply(
+async function applyFinding(
   id: string,
   rule: (typeof RULES)[JobKind],
   now: Date,
@@ -90,4 +130,49 @@ async function apply(
       notify: change.notify,
     });
   return 'changed';
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patrol tasks: missed
+// ---------------------------------------------------------------------------------------------
+
+/**
+ * Tasks still assigned once their shift ended and the grace passed become missed. Reads the gsi3
+ * partition of assigned tasks (by shift end) up to `now − grace`, page by page; re-reads each task
+ * before writing (the index lags) and writes the step with its event and counters in one
+ * version-checked transaction. A pair completing the task at the same moment wins (conflict).
+ */
+async function runMissedTasks(now: Date, opts: RunJobOptions): Promise<JobCounts> {
+  const config = (opts.config ?? cityConfig()).patrols;
+  const endedBy = new Date(now.getTime() - config.graceMinutes * 60_000);
+  const counts: JobCounts = { scanned: 0, changed: 0, conflicts: 0 };
+  let cursor: string | undefined;
+  do {
+    const page = await tasksEndedBy(endedBy, cursor, opts.limit ?? 50);
+    counts.scanned += page.items.length;
+    const outcomes = await Promise.all(
+      page.items.map(async (t): Promise<'changed' | 'conflicts' | 'unchanged'> => {
+        if (missTask(t, now, config) === null) return 'unchanged';
+        const before = await getPatrolTask(t.id);
+        const change = before === undefined ? null : missTask(before, now, config);
+        if (before === undefined || change === null) return 'unchanged';
+        try {
+          const written = await writeTaskChange(
+            before,
+            change.task,
+            change.event,
+            taskCounterDeltas(before, change.task),
+          );
+          if (written === 'written') return 'changed';
+        } catch (err) {
+          if (!(err instanceof ConflictError)) throw err;
+        }
+        logger.warn('job: task changed meanwhile; the next run retries it', { taskId: t.id });
+        return 'conflicts';
+      }),
+    );
+    for (const o of outcomes) if (o !== 'unchanged') counts[o] += 1;
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  return counts;
 }

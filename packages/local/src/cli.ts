@@ -15,7 +15,7 @@ import {
   type ImportProblem,
   type ResolutionSidecar,
 } from '@gridpatrol/core';
-import { JOB_NAMES, jobKindOf } from '@gridpatrol/functions';
+import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
@@ -68,18 +68,17 @@ program
       server = await startLocalServer({ config, tokenKey: key, port: Number(opts.port) });
       // The EventBridge schedules' stand-in: a run is printed only when it changed something.
       jobs = startJobTimer({
-        onRun: (kind, counts) => {
-          if (counts.changed > 0 || counts.conflicts > 0) console.log(formatJobCounts(kind, counts));
+        onRun: (job, counts) => {
+          if (counts.changed > 0 || counts.conflicts > 0) console.log(formatJobCounts(job, counts));
         },
-        onError: (kind, err) =>
-          console.error(`${kind} job failed:`, err instanceof Error ? err.message : err),
+        onError: (job, err) => console.error(`${job} job failed:`, err instanceof Error ? err.message : err),
       });
       const lines = [
         '',
         `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
-        `  Jobs      overdue and revisits every minute (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
+        `  Jobs      overdue, revisits and missed-tasks every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
@@ -305,22 +304,24 @@ const jobsCommand = program
   .description('The scheduled jobs (EventBridge in AWS, a timer under `npm start`).');
 jobsCommand
   .command('run')
-  .description('Run one job once and print what it did: overdue (deadlines) or revisits.')
+  .description(
+    'Run one job once and print what it did: overdue (deadlines), revisits, missed-tasks or draft-plans (next week).',
+  )
   .addOption(new Option('--now <iso>', 'the time to run at (default: now); moves the clock for tests'))
   .argument('<job>', JOB_NAMES.join(' | '))
   .option('--city <name>', 'city file in infra/cities/', 'demo')
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (job: string, opts: { now?: string; city: string; table?: string; endpoint?: string }) => {
-    const kind = jobKindOf(job);
-    if (kind === undefined) throw new Error(`No job '${job}'; the jobs are ${JOB_NAMES.join(', ')}.`);
+    const name = jobNameOf(job);
+    if (name === undefined) throw new Error(`No job '${job}'; the jobs are ${JOB_NAMES.join(', ')}.`);
     const now = opts.now === undefined ? new Date() : new Date(opts.now);
     if (Number.isNaN(now.getTime())) throw new Error(`--now '${opts.now}' is not a date.`);
     const config = readCityConfig(opts.city);
     if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
-      console.log(formatJobCounts(kind, await runJob(kind, now, { config })));
+      console.log(formatJobCounts(name, await runJob(name, now, { config })));
     } finally {
       await db.stop();
     }

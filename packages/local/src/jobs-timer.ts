@@ -1,9 +1,10 @@
 /**
- * The local stand-in for the EventBridge schedules: `npm start` runs both jobs on a timer. Locally
- * every minute, not on the AWS rates (functions/src/jobs/schedule.ts): a developer who moves a
- * deadline into the past wants to see the escalation without waiting a quarter of an hour.
+ * The local stand-in for the EventBridge schedules: `npm start` runs the jobs on a timer. Locally
+ * each job runs on its `localEveryMinutes` (every minute for the findings and missed-task jobs,
+ * hourly for draft-plans), not on the AWS rates (functions/src/jobs/schedule.ts): a developer who
+ * moves a deadline into the past wants to see the escalation without waiting a quarter of an hour.
  */
-import { JOB_KINDS, JOB_SCHEDULES, type JobKind } from '@gridpatrol/functions';
+import { JOB_NAMES, JOBS, type JobName } from '@gridpatrol/functions';
 import { type JobCounts, runJob } from '@gridpatrol/functions/jobs/run';
 
 export interface JobTimer {
@@ -12,33 +13,48 @@ export interface JobTimer {
 }
 
 export interface JobTimerOptions {
-  /** @default 60_000 */
+  /** The timer's tick. @default 60_000 */
   readonly everyMs?: number;
-  /** The clock; tests pass their own. @default () => new Date() */
+  /** The clock the jobs run at; tests pass their own. @default () => new Date() */
   readonly now?: () => Date;
+  /** The jobs to run. @default every job */
+  readonly jobs?: readonly JobName[];
+  /**
+   * Run every job on every tick, ignoring `localEveryMinutes` (tests with a fast tick).
+   * @default false
+   */
+  readonly everyTick?: boolean;
   /** Told what each run changed (the CLI prints runs that changed something). */
-  readonly onRun?: (kind: JobKind, counts: JobCounts) => void;
-  readonly onError?: (kind: JobKind, err: unknown) => void;
+  readonly onRun?: (job: JobName, counts: JobCounts) => void;
+  readonly onError?: (job: JobName, err: unknown) => void;
 }
 
 /**
- * Runs every job each `everyMs`, one run at a time (a slow run is not overlapped by the next
- * tick). The timer is unref'd: it never keeps the process alive on its own.
+ * Each `everyMs`, runs every job whose local interval has passed since its last run (all of them on
+ * the first tick), one run at a time (a slow run is not overlapped by the next tick). The timer is
+ * unref'd: it never keeps the process alive on its own.
  *
- * @example const timer = startJobTimer({ onRun: (k, c) => console.log(k, c) }); await timer.stop();
+ * @example const timer = startJobTimer({ onRun: (j, c) => console.log(j, c) }); await timer.stop();
  */
 export function startJobTimer(opts: JobTimerOptions = {}): JobTimer {
   let running: Promise<void> | undefined;
   let stopped = false;
+  const lastRun = new Map<JobName, number>();
+  const jobs = opts.jobs ?? JOB_NAMES;
   const tick = () => {
     if (running !== undefined || stopped) return;
     running = (async () => {
-      for (const kind of JOB_KINDS) {
+      for (const job of jobs) {
         if (stopped) return;
+        // Wall time decides when a job is due locally; the jobs themselves run at `now()`.
+        const last = lastRun.get(job);
+        if (!opts.everyTick && last !== undefined && Date.now() - last < JOBS[job].localEveryMinutes * 60_000)
+          continue;
+        lastRun.set(job, Date.now());
         try {
-          opts.onRun?.(kind, await runJob(kind, opts.now?.() ?? new Date()));
+          opts.onRun?.(job, await runJob(job, opts.now?.() ?? new Date()));
         } catch (err) {
-          opts.onError?.(kind, err);
+          opts.onError?.(job, err);
         }
       }
     })().finally(() => {
@@ -57,5 +73,7 @@ export function startJobTimer(opts: JobTimerOptions = {}): JobTimer {
 }
 
 /** `overdue: scanned 3, changed 1, conflicts 0`: one line per run, as the CLI prints it. */
-export const formatJobCounts = (kind: JobKind, c: JobCounts): string =>
-  `${JOB_SCHEDULES[kind].name}: scanned ${c.scanned}, changed ${c.changed}, conflicts ${c.conflicts}`;
+export const formatJobCounts = (job: JobName, c: JobCounts): string =>
+  job === 'draft-plans'
+    ? `${job}: offices ${c.scanned}, drafted ${c.changed}, skipped ${c.scanned - c.changed}`
+    : `${job}: scanned ${c.scanned}, changed ${c.changed}, conflicts ${c.conflicts}`;

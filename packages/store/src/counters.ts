@@ -4,7 +4,9 @@
  * count, so a counter never runs ahead of or behind what it counts.
  */
 import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
-import type { Counters } from '@gridpatrol/core';
+import type { CounterArea, Counters } from '@gridpatrol/core';
+import { batchGet } from './batch';
+import { recordOf } from './item';
 import { keys, primaryKey } from './keys';
 
 /** One item of a TransactWriteItems request. */
@@ -33,4 +35,24 @@ export function counterUpdates(deltas: Counters, table: string): TransactItem[] 
       },
     };
   });
+}
+
+/**
+ * The stored counters of some areas (missing areas are left out), as core `Counters`.
+ *
+ * @example (await getCounters(['city'])).city?.open
+ */
+export async function getCounters(areas: readonly CounterArea[]): Promise<Counters> {
+  const unique = [...new Set(areas)];
+  const items: (Record<string, unknown> | undefined)[] = [];
+  for (let i = 0; i < unique.length; i += 100)
+    items.push(...(await batchGet(unique.slice(i, i + 100).map((a) => primaryKey(keys.counter(a))))));
+  const counters: Counters = {};
+  for (const item of items) {
+    if (!item) continue;
+    const row: Record<string, number> = {};
+    for (const [k, val] of Object.entries(recordOf(item))) if (typeof val === 'number') row[k] = val;
+    counters[String(item.area)] = row;
+  }
+  return counters;
 }

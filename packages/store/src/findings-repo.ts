@@ -7,10 +7,9 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchGetCommand, GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
-  type CounterArea,
   type Counters,
   canonicalJson,
   FINDING_STATUSES,
@@ -22,6 +21,7 @@ import {
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { recordOf } from './item';
 import {
   FINDINGS_ESCALATED_PARTITION,
   findingCellPartition,
@@ -42,26 +42,6 @@ const MAX_TRANSACTION_ITEMS = 100;
  * write), and the report still goes through.
  */
 export const MAX_DUPLICATE_CANDIDATES_PER_PARTITION = 1000;
-
-const ITEM_KEYS = [
-  'pk',
-  'sk',
-  'gsi1pk',
-  'gsi1sk',
-  'gsi2pk',
-  'gsi2sk',
-  'gsi3pk',
-  'gsi3sk',
-  'gsi4pk',
-  'gsi4sk',
-  'entity',
-];
-
-function strip(item: Record<string, unknown>): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [k, val] of Object.entries(item)) if (!ITEM_KEYS.includes(k)) out[k] = val;
-  return out;
-}
 
 /**
  * The id of a finding reported under an Idempotency-Key: the same (reporter, key) always gives the
@@ -103,7 +83,7 @@ export async function getFinding(id: string): Promise<Finding | undefined> {
       ConsistentRead: true,
     }),
   );
-  return out.Item ? Finding.parse(strip(out.Item)) : undefined;
+  return out.Item ? Finding.parse(recordOf(out.Item)) : undefined;
 }
 
 export async function getIdempotencyRecord(findingId: string): Promise<IdempotencyRecord | undefined> {
@@ -249,7 +229,7 @@ export async function getFindingEvent(findingId: string, version: number): Promi
       ConsistentRead: true,
     }),
   );
-  return out.Item ? FindingEvent.parse(strip(out.Item)) : undefined;
+  return out.Item ? FindingEvent.parse(recordOf(out.Item)) : undefined;
 }
 
 /**
@@ -275,13 +255,16 @@ export async function listFindingEvents(
   );
   const next = encodeCursor(out.LastEvaluatedKey);
   return {
-    items: (out.Items ?? []).map((i) => FindingEvent.parse(strip(i))),
+    items: (out.Items ?? []).map((i) => FindingEvent.parse(recordOf(i))),
     ...(next ? { cursor: next } : {}),
   };
 }
 
-/** What the duplicate check reads of an open finding. */
-export type OpenFindingSummary = Pick<Finding, 'id' | 'lon' | 'lat' | 'businessName' | 'status'>;
+/** What the duplicate check (and a patrol task's list of its cell's cases) reads of an open finding. */
+export type OpenFindingSummary = Pick<
+  Finding,
+  'id' | 'lon' | 'lat' | 'businessName' | 'status' | 'overdue' | 'cellId'
+>;
 
 /**
  * Open findings of some cells (gsi4) or, for a point in no cell, of the unzoned list (gsi1), for
@@ -304,7 +287,7 @@ export async function openFindingsNear(cells: readonly string[] | null): Promise
             IndexName: index,
             KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
             ExpressionAttributeValues: { ':pk': pk, ':open': 'OPEN#' },
-            ProjectionExpression: 'id, lon, lat, businessName, #status',
+            ProjectionExpression: 'id, lon, lat, businessName, #status, overdue, cellId',
             ExpressionAttributeNames: { '#status': 'status', '#pk': `${index}pk`, '#sk': `${index}sk` },
             ExclusiveStartKey: start,
             Limit: MAX_DUPLICATE_CANDIDATES_PER_PARTITION - found.length,
@@ -317,6 +300,8 @@ export async function openFindingsNear(cells: readonly string[] | null): Promise
             lat: Number(i.lat),
             businessName: String(i.businessName),
             status: Finding.shape.status.parse(i.status),
+            overdue: i.overdue === true,
+            cellId: typeof i.cellId === 'string' ? i.cellId : null,
           });
         start = out.LastEvaluatedKey;
       } while (start !== undefined && found.length < MAX_DUPLICATE_CANDIDATES_PER_PARTITION);
@@ -326,34 +311,8 @@ export async function openFindingsNear(cells: readonly string[] | null): Promise
   return pages.flat();
 }
 
-/**
- * The stored counters of some areas (missing areas are left out), as core `Counters`.
- *
- * @example (await getCounters(['city'])).city?.open
- */
-export async function getCounters(areas: readonly CounterArea[]): Promise<Counters> {
-  const counters: Counters = {};
-  const unique = [...new Set(areas)];
-  for (let i = 0; i < unique.length; i += 100) {
-    let request: Record<string, { Keys: Record<string, unknown>[] }> | undefined = {
-      [tableName()]: { Keys: unique.slice(i, i + 100).map((a) => primaryKey(keys.counter(a))) },
-    };
-    while (request && Object.keys(request).length > 0) {
-      const out = await documentClient().send(new BatchGetCommand({ RequestItems: request }));
-      for (const item of out.Responses?.[tableName()] ?? []) {
-        const row: Record<string, number> = {};
-        for (const [k, val] of Object.entries(item))
-          if (typeof val === 'number' && !ITEM_KEYS.includes(k)) row[k] = val;
-        counters[String(item.area)] = row;
-      }
-      request = out.UnprocessedKeys as typeof request;
-    }
-  }
-  return counters;
-}
-
 /** A stored finding item as the record it holds (its keys dropped). */
-export const findingFromItem = (item: Record<string, unknown>) => Finding.parse(strip(item));
+export const findingFromItem = (item: Record<string, unknown>) => Finding.parse(recordOf(item));
 
 /** What a findings list is narrowed by, besides its partitions. */
 export interface FindingListFilter {

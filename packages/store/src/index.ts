@@ -9,5 +9,7 @@ export * from './findings-repo';
 export * from './grid-repo';
 export * from './keys';
 export * from './people-repo';
+export * from './plans-repo';
 export * from './table';
+export * from './tasks-repo';
 export * from './transact';

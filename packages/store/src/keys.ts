@@ -207,6 +207,27 @@ export const keys = {
    * the last joint patrol that counted (risk staleness).
    */
   cellPlanning: (cellId: string) => ({ pk: `CELLPLAN#${cellId}`, sk: 'CELLPLAN' }),
+  /**
+   * The Idempotency-Key one person used for a check-in or completion of a task, by the key's hash
+   * (the task's partition: a retry reads it with the task, and it goes wherever the task goes).
+   */
+  taskIdempotency: (taskId: string, personId: string, keyHash: string) => ({
+    pk: `TASK#${taskId}`,
+    sk: `IDEMPOTENCY#${personId}#${keyHash}`,
+  }),
+  /**
+   * A plan's per-cell record: the planner input of the cell (finding counts, last patrol, manual
+   * priority, zones, centre) and its demand with every risk component, so the plan explains and
+   * reproduces itself. In the plan's own partition.
+   */
+  planCell: (planId: string, cellId: string) => ({ pk: `PLAN#${planId}`, sk: `CELL#${cellId}` }),
+  /** The people a plan was made from (planner input), in chunks under the 400 KB item limit. */
+  planPeople: (planId: string, n: number) => ({ pk: `PLAN#${planId}`, sk: `PEOPLE#${part(n)}` }),
+  /** The scheduled draft job's claim on one week of one office: the plan id it drafts under. */
+  planDraftClaim: (officeId: string | null, weekStart: string) => ({
+    pk: `PLANCLAIM#${officeId ?? '-'}#${weekStart}`,
+    sk: 'CLAIM',
+  }),
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),

@@ -93,10 +93,10 @@ export const ReportInput = z.strictObject({
   kind: FindingKind,
   note: Note.optional(),
   photos: z.array(PhotoKey).max(20).default([]),
-  /** The patrol task this was found on, if any. */
+  /** The patrol task this was found on, if any (`patrolTaskId`: plan, date, shift and cell joined by '.'). */
   taskId: z
     .string()
-    .regex(/^[A-Za-z0-9_-]{1,64}$/)
+    .regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a task id: letters, digits and _ . -')
     .optional(),
 });
 export type ReportInput = z.infer<typeof ReportInput>;

@@ -194,9 +194,36 @@ export const TaskEvent = z.object({
 });
 export type TaskEvent = z.infer<typeof TaskEvent>;
 
-export const PLAN_STATUSES = ['draft', 'published', 'superseded'] as const;
+/**
+ * draft: seen by managers only. publishing: publication under way (a retried publish finishes it;
+ * nobody but managers reads a plan in this state). published: its tasks are its people's.
+ * superseded: a later plan of the same week and office was published over it.
+ */
+export const PLAN_STATUSES = ['draft', 'publishing', 'published', 'superseded'] as const;
 export const PlanStatus = z.enum(PLAN_STATUSES);
 export type PlanStatus = z.infer<typeof PlanStatus>;
+
+/**
+ * What a plan made over a week that is already under way must leave out, stored on the plan so that
+ * it is reproduced with it: slots starting before `notBefore` (people are off on the days wholly
+ * before it), and the superseded plan's completed patrols (their slot is not planned again for
+ * the cell, they spend their people's capacity and count against their cell's demand).
+ */
+export const PlanExclusions = z.object({
+  notBefore: Instant,
+  completed: z.array(
+    z.object({
+      cellId: z.string(),
+      date: IsoDate,
+      shift: z.string(),
+      officerId: z.string(),
+      partnerId: z.string(),
+    }),
+  ),
+  /** Tasks the planner proposed that these exclusions took out again. */
+  droppedTasks: z.number().int().min(0).default(0),
+});
+export type PlanExclusions = z.infer<typeof PlanExclusions>;
 
 /**
  * A stored plan's header. Tasks and per-cell demand are separate items (a plan for a large office
@@ -222,5 +249,13 @@ export const PlanRecord = z.object({
   /** The published plan of the same week and office this one replaces when published. */
   supersedes: PlanId.optional(),
   supersededBy: PlanId.optional(),
+  /** What a plan made over a week already under way leaves out (see PlanExclusions). */
+  exclusions: PlanExclusions.optional(),
+  /** The published plan of the week before whose officer–cell pairings the planner rotated away from. */
+  lastWeekPlan: PlanId.optional(),
+  /** Tasks the plan holds (after exclusions). */
+  taskCount: z.number().int().min(0).optional(),
+  /** The release whose planner made the plan: reproducing it byte for byte needs that planner. */
+  codeVersion: z.string().optional(),
 });
 export type PlanRecord = z.infer<typeof PlanRecord>;

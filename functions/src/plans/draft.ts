@@ -1,0 +1,252 @@
+/**
+ * Drafting a week's plan (POST /plans and the scheduled draft job share it): gather the planner's
+ * input from the store (cells of the office, finding counts, manual priorities and last joint
+ * patrols, people, last week's pairings, what a week under way leaves out), run the planner with a
+ * seed stored on the plan, and write the draft, tasks first and header last. Everything the planner
+ * read is stored with the plan (per-cell input and demand, people, seed, settings), so the plan can
+ * be explained and reproduced (DOMAIN.md "Integrity"); see docs/decisions/0010-plan-storage.md.
+ */
+import { randomBytes } from 'node:crypto';
+import {
+  addDays,
+  applyExclusions,
+  BadRequestError,
+  cellCentroids,
+  exclusionsFrom,
+  type PastPairing,
+  type Person,
+  Person as PersonSchema,
+  type PlanExclusions,
+  type PlanRecord,
+  planCellIds,
+  planEvent,
+  planInputFrom,
+  planningWeekStart,
+  planWeek,
+  seedFromString,
+  slotWindow,
+  supersedeTarget,
+  type TaskEvent,
+  toPatrolTasks,
+  UnprocessableError,
+} from '@gridpatrol/core';
+import {
+  allPlanTasks,
+  claimDraft,
+  findingStatsOfCells,
+  getCellPlannings,
+  getPlan,
+  listPeople,
+  plansOfWeek,
+  writeDraft,
+} from '@gridpatrol/store';
+import { activeGridAndTopology, gridTopology } from '../grid-cache';
+import { cityConfig, logger } from '../runtime';
+import { VERSION } from '../version';
+
+/** Unmet demand kept on the header; the rest is in the per-cell items (demand − assigned). */
+const MAX_UNMET_ON_HEADER = 2000;
+const ALNUM = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+
+/** A fresh plan id: 'P-' and 20 random letters or digits. */
+export function newPlanId(): string {
+  return `P-${[...randomBytes(20)].map((b) => ALNUM[b % ALNUM.length]).join('')}`;
+}
+
+/** The seed of a plan: from its week, office and (random) id, so nobody predicts it before the draft. */
+export const planSeed = (weekStart: string, officeId: string | null, planId: string) =>
+  seedFromString(`${weekStart}|${officeId ?? '-'}|${planId}`);
+
+/** A city office by id, or a 400 naming `path` and the offices there are. */
+export function assertOffice(officeId: string, path = 'body.office'): void {
+  const offices = cityConfig().offices.map((o) => o.id);
+  if (!offices.includes(officeId))
+    throw new BadRequestError(`There is no office '${officeId}' in this city.`, [
+      { path, message: `not one of ${offices.join(', ')}` },
+    ]);
+}
+
+export interface DraftOptions {
+  readonly weekStart: string;
+  /** null: a city-wide plan. */
+  readonly officeId: string | null;
+  readonly supersede?: boolean | undefined;
+  readonly actor: TaskEvent['actor'];
+  readonly now: Date;
+  /** The id to draft under (the job's claim); a fresh one otherwise. */
+  readonly planId?: string;
+}
+
+async function peopleOf(officeId: string | null): Promise<Person[]> {
+  const out: Person[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPeople([officeId === null ? { kind: 'all' } : { kind: 'office', id: officeId }], {
+      cursor,
+      limit: 200,
+    });
+    for (const p of page.items)
+      if (p.role === 'zone_officer' || p.role === 'grid_leader' || p.role === 'grid_worker')
+        out.push(PersonSchema.parse(p));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/** Officer–cell pairings of the week before's published plan, for rotation. */
+async function lastWeekPairings(
+  officeId: string | null,
+  weekStart: string,
+): Promise<{ planId?: string; pairs: PastPairing[] }> {
+  const before = (await plansOfWeek(officeId, addDays(weekStart, -7))).find((p) => p.status === 'published');
+  if (!before) return { pairs: [] };
+  const tasks = await allPlanTasks(before.id);
+  return {
+    planId: before.id,
+    pairs: tasks
+      .filter((t) => t.status !== 'cancelled')
+      .map((t) => ({ officerId: t.officerId, cellId: t.cellId })),
+  };
+}
+
+/**
+ * Drafts the plan of a week for an office (or the city): 409 when the week has a published plan and
+ * `supersede` is not set. Returns the header written (or, when a twin run wrote it first, that one).
+ *
+ * @example const { plan } = await draftPlan({ weekStart: '2026-11-30', officeId: 'office-east', actor, now: new Date() })
+ */
+export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord; created: boolean }> {
+  const config = cityConfig();
+  const { patrols, timeZone } = config;
+  const { weekStart, officeId } = opts;
+  if (officeId !== null) assertOffice(officeId);
+  const nowIso = opts.now.toISOString();
+  const startOf = (date: string, shift: string) =>
+    slotWindow(date, shift, patrols.shiftTimes, timeZone).start;
+  const lastShift = patrols.planner.shifts[patrols.planner.shifts.length - 1] ?? 'am';
+  if (startOf(addDays(weekStart, 6), lastShift) <= nowIso)
+    throw new UnprocessableError(`The week of ${weekStart} is over: there is nothing left to plan.`, [
+      { path: 'body.weekStart', message: 'its last shift has started' },
+    ]);
+  const { grid, topology } = await activeGridAndTopology();
+
+  const same = await plansOfWeek(officeId, weekStart);
+  const otherPartitions = officeId === null ? config.offices.map((o) => o.id) : [null];
+  const others = (await Promise.all(otherPartitions.map((o) => plansOfWeek(o, weekStart)))).flat();
+  const supersedes = supersedeTarget(same, others, opts.supersede);
+
+  const cellIds = planCellIds(topology, officeId);
+  const zones = new Set<string | null>([null]);
+  for (const c of cellIds) for (const z of topology.cellZones.get(c) ?? []) zones.add(z);
+  const centroids = cellCentroids(grid.index);
+  const [stats, planning, people, last] = await Promise.all([
+    findingStatsOfCells([...zones], new Set(cellIds), nowIso),
+    getCellPlannings(cellIds),
+    peopleOf(officeId),
+    lastWeekPairings(officeId, weekStart),
+  ]);
+
+  let exclusions: PlanExclusions | undefined;
+  if (supersedes) exclusions = exclusionsFrom(await allPlanTasks(supersedes), nowIso);
+  else if (startOf(weekStart, patrols.planner.shifts[0] ?? 'am') < nowIso)
+    exclusions = { notBefore: nowIso, completed: [], droppedTasks: 0 };
+
+  const planId = opts.planId ?? newPlanId();
+  const seed = planSeed(weekStart, officeId, planId);
+  const input = planInputFrom({
+    weekStart,
+    config: patrols.planner,
+    cells: cellIds.map((id) => ({
+      id,
+      zones: topology.cellZones.get(id) ?? [],
+      centroid: centroids.get(id) ?? [0, 0],
+    })),
+    stats,
+    planning,
+    people,
+    lastWeek: last.pairs,
+    ...(exclusions ? { exclusions } : {}),
+    shiftStartOf: startOf,
+  });
+  const { plan, dropped } = applyExclusions(planWeek(input, seed), exclusions, startOf);
+  const tasks = toPatrolTasks(plan.tasks, {
+    planId,
+    officeId,
+    weekStart,
+    shiftTimes: patrols.shiftTimes,
+    timeZone,
+    now: nowIso,
+  });
+  const header: PlanRecord = {
+    id: planId,
+    weekStart,
+    officeId,
+    status: 'draft',
+    version: 1,
+    seed,
+    gridVersion: topology.version,
+    shifts: plan.shifts,
+    config: plan.config,
+    metrics: plan.metrics,
+    unmet: plan.unmet.slice(0, MAX_UNMET_ON_HEADER),
+    createdAt: nowIso,
+    createdBy: opts.actor.id,
+    ...(supersedes ? { supersedes } : {}),
+    ...(exclusions ? { exclusions: { ...exclusions, droppedTasks: dropped } } : {}),
+    ...(last.planId ? { lastWeekPlan: last.planId } : {}),
+    taskCount: tasks.length,
+    codeVersion: VERSION,
+  };
+  const demands = new Map(plan.cells.map((c) => [c.cellId, c]));
+  const cells = (input.cells ?? []).map((c) => ({ cell: c as never, demand: demands.get(c.id) }));
+  const written = await writeDraft({
+    header,
+    tasks,
+    events: tasks.map((t) => planEvent(t, opts.actor, nowIso)),
+    cells,
+    people: input.people as Person[],
+  });
+  if (written === 'exists') {
+    const existing = await getPlan(planId);
+    if (existing) return { plan: existing, created: false };
+  }
+  logger.info('plan drafted', {
+    planId,
+    weekStart,
+    officeId,
+    tasks: tasks.length,
+    unmet: plan.unmet.reduce((s, u) => s + u.missing, 0),
+  });
+  return { plan: header, created: true };
+}
+
+/**
+ * The scheduled draft: for every office of the city, next week's plan (the week after the one
+ * holding `now` in the city's time zone), unless the week already has one. Idempotent: a claim item
+ * names the plan id a run drafts under, so runs racing or retried draft one plan per office.
+ *
+ * @example await draftNextWeekPlans(new Date('2026-11-26T02:00:00Z')) // { drafted: 2, skipped: 0 }
+ */
+export async function draftNextWeekPlans(now: Date): Promise<{ drafted: number; skipped: number }> {
+  const config = cityConfig();
+  const offices = config.offices.map((o) => o.id);
+  if (!(await gridTopology())) return { drafted: 0, skipped: offices.length };
+  const weekStart = addDays(planningWeekStart(now, config.timeZone), 7);
+  let drafted = 0;
+  let skipped = 0;
+  for (const officeId of offices) {
+    if ((await plansOfWeek(officeId, weekStart)).length > 0) {
+      skipped++;
+      continue;
+    }
+    const planId = await claimDraft(officeId, weekStart, newPlanId(), now.toISOString());
+    if (await getPlan(planId)) {
+      skipped++;
+      continue;
+    }
+    const r = await draftPlan({ weekStart, officeId, actor: { id: 'system', role: 'system' }, now, planId });
+    if (r.created) drafted++;
+    else skipped++;
+  }
+  return { drafted, skipped };
+}

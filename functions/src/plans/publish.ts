@@ -1,0 +1,152 @@
+/**
+ * Publishing a plan, resumably (docs/decisions/0010-plan-storage.md): the header goes to
+ * `publishing`; the superseded plan (if any) has its not-yet-completed tasks cancelled and is marked
+ * superseded; each draft task becomes assigned with its two schedule entries (or is cancelled when
+ * the old plan completed that cell's slot meanwhile); the header goes to `published` last. Every
+ * task step is its own version-checked transaction with its event, and each step skips what is
+ * already done, so a retried publish (after a timeout or a crash) finishes the job and a publish of
+ * a published plan changes nothing.
+ */
+import {
+  ConflictError,
+  NotFoundError,
+  type PatrolTask,
+  type PlanRecord,
+  publishCheck,
+  type TaskEvent,
+  taskStep,
+} from '@gridpatrol/core';
+import {
+  allPlanTasks,
+  getPatrolTask,
+  getPlan,
+  plansOfWeek,
+  updatePlanStatus,
+  writeTaskStep,
+} from '@gridpatrol/store';
+import { logger } from '../runtime';
+
+/** Task transactions in flight at once. */
+const PARALLEL = 32;
+
+async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void>): Promise<void> {
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as T;
+      await fn(item);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(PARALLEL, items.length) }, worker));
+}
+
+/**
+ * Applies `step` to a task, re-reading it when someone changed it in between (a check-in, a
+ * reassignment): `step` returns null when, as read, nothing is left to do.
+ */
+async function stepTask(
+  task: PatrolTask,
+  step: (t: PatrolTask) => { after: PatrolTask; event: TaskEvent } | null,
+): Promise<void> {
+  let current: PatrolTask | undefined = task;
+  for (let attempt = 0; attempt < 4 && current; attempt++) {
+    const change = step(current);
+    if (!change) return;
+    try {
+      await writeTaskStep(current, change.after, change.event);
+      return;
+    } catch (err) {
+      if (!(err instanceof ConflictError)) throw err;
+      current = await getPatrolTask(task.id);
+    }
+  }
+  throw new ConflictError(`Task '${task.id}' kept changing while the plan was published; publish again.`);
+}
+
+const slotKey = (t: Pick<PatrolTask, 'cellId' | 'date' | 'shift'>) => `${t.cellId}|${t.date}|${t.shift}`;
+
+/** Cancels the not-yet-completed tasks of a superseded plan and marks it superseded by `by`. */
+async function supersedeOld(old: PlanRecord, by: PlanRecord, actor: TaskEvent['actor'], at: string) {
+  const tasks = await allPlanTasks(old.id);
+  await eachLimited(tasks, (t) =>
+    stepTask(t, (cur) =>
+      cur.status === 'draft' || cur.status === 'assigned'
+        ? taskStep(cur, 'cancelled', 'cancel', actor, at, {
+            note: `plan ${old.id} superseded by ${by.id}`,
+            detail: { supersededBy: by.id },
+          })
+        : null,
+    ),
+  );
+  if (old.status !== 'superseded') {
+    const done = await updatePlanStatus(old, ['published', 'publishing'], {
+      status: 'superseded',
+      supersededBy: by.id,
+    });
+    if (!done) {
+      const now = await getPlan(old.id);
+      if (now?.status !== 'superseded' || now.supersededBy !== by.id)
+        throw new ConflictError(`Plan '${old.id}' changed while it was being superseded; publish again.`);
+    }
+  }
+  return tasks;
+}
+
+/**
+ * Publishes a plan (idempotent: a published plan is answered as it is). 409 when another plan of
+ * the week is published and this one does not supersede it, or when it was itself superseded.
+ */
+export async function publishPlan(planId: string, actor: TaskEvent['actor'], now: Date): Promise<PlanRecord> {
+  const at = now.toISOString();
+  let plan = await getPlan(planId);
+  if (!plan) throw new NotFoundError('plan', planId);
+  const week = await plansOfWeek(plan.officeId, plan.weekStart);
+  if (publishCheck(plan, week) === 'done') return plan;
+  if (plan.status === 'draft') {
+    const moved = await updatePlanStatus(plan, ['draft'], { status: 'publishing' });
+    if (!moved) {
+      // A twin publish moved it first: carry on from what it is now.
+      plan = await getPlan(planId);
+      if (!plan) throw new NotFoundError('plan', planId);
+      if (publishCheck(plan, week) === 'done') return plan;
+    } else plan = moved;
+  }
+  const completed = new Set<string>();
+  if (plan.supersedes) {
+    const old = await getPlan(plan.supersedes);
+    if (old)
+      for (const t of await supersedeOld(old, plan, actor, at))
+        if (t.status === 'completed') completed.add(slotKey(t));
+  }
+  // Completed tasks of the old plan are re-read after cancelling: one completed meanwhile is kept.
+  if (plan.supersedes)
+    for (const t of await allPlanTasks(plan.supersedes))
+      if (t.status === 'completed') completed.add(slotKey(t));
+  const tasks = await allPlanTasks(plan.id);
+  let assigned = 0;
+  let cancelled = 0;
+  await eachLimited(tasks, (t) =>
+    stepTask(t, (cur) => {
+      if (cur.status !== 'draft') return null;
+      if (completed.has(slotKey(cur))) {
+        cancelled++;
+        return taskStep(cur, 'cancelled', 'cancel', actor, at, {
+          note: 'the superseded plan already completed this cell in this shift',
+        });
+      }
+      assigned++;
+      return taskStep(cur, 'assigned', 'publish', actor, at);
+    }),
+  );
+  const current = plan;
+  const published = await updatePlanStatus(current, ['publishing'], {
+    status: 'published',
+    publishedAt: at,
+    publishedBy: actor.id,
+  });
+  logger.info('plan published', { planId, assigned, cancelled, supersedes: plan.supersedes });
+  if (published) return published;
+  const after = await getPlan(planId);
+  if (after?.status === 'published') return after;
+  throw new ConflictError(`Plan '${planId}' changed while it was being published; publish again.`);
+}

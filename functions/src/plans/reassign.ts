@@ -1,0 +1,91 @@
+/**
+ * A supervisor's move of one task: another officer and/or partner and/or slot, checked against the
+ * planner's own rules (core `assertReassignable`) over every task of the plan, then written as one
+ * version-checked transaction with its event (and, for a published task, its pair's schedule
+ * entries moved). The task keeps its id: it names the slot it was planned in.
+ */
+import {
+  assertReassignable,
+  ConflictError,
+  NotFoundError,
+  type PatrolTask,
+  type PlanRecord,
+  type ReassignBody,
+  slotWindow,
+  type TaskEvent,
+  taskStep,
+  UnprocessableError,
+} from '@gridpatrol/core';
+import { getPatrolTask, getPerson, planTaskSlots, writeTaskStep } from '@gridpatrol/store';
+import { requireTopology } from '../grid-cache';
+import { cityConfig } from '../runtime';
+
+export async function reassignTask(
+  plan: PlanRecord,
+  taskId: string,
+  body: ReassignBody,
+  actor: TaskEvent['actor'],
+  now: Date,
+): Promise<PatrolTask> {
+  if (plan.status === 'publishing')
+    throw new ConflictError(
+      `Plan '${plan.id}' is being published; publish it again to finish, then reassign.`,
+    );
+  if (plan.status === 'superseded')
+    throw new ConflictError(
+      `Plan '${plan.id}' was superseded by '${plan.supersededBy ?? '?'}'; reassign in that plan.`,
+    );
+  const task = await getPatrolTask(taskId);
+  if (!task || task.planId !== plan.id) throw new NotFoundError('task', taskId);
+  if (task.status !== 'draft' && task.status !== 'assigned')
+    throw new UnprocessableError(
+      `Task '${taskId}' is ${task.status}; only draft and assigned tasks can be moved.`,
+      [{ path: 'params.taskId', message: `task is ${task.status}` }],
+    );
+  if (body.expectedVersion !== task.version)
+    throw new ConflictError(
+      `Task '${taskId}' is at version ${task.version}, not ${body.expectedVersion}; reload it.`,
+      [{ path: 'body.expectedVersion', message: `current version is ${task.version}` }],
+    );
+  const target = {
+    officerId: body.officerId ?? task.officerId,
+    partnerId: body.partnerId ?? task.partnerId,
+    date: body.date ?? task.date,
+    shift: body.shift ?? task.shift,
+  };
+  const [officer, partner, tasks, topology] = await Promise.all([
+    getPerson(target.officerId),
+    getPerson(target.partnerId),
+    planTaskSlots(plan.id),
+    requireTopology(plan.gridVersion),
+  ]);
+  const { zoneId } = assertReassignable({
+    task,
+    target,
+    officer,
+    partner,
+    cellZones: topology.cellZones.get(task.cellId) ?? [],
+    weekStart: plan.weekStart,
+    shifts: plan.shifts,
+    maxTasksPerOfficerShift: plan.config.maxTasksPerOfficerShift,
+    // A replacement plan's week also holds the patrols its predecessor completed.
+    tasks: [
+      ...tasks,
+      ...(plan.exclusions?.completed ?? []).map((c, i) => ({
+        ...c,
+        id: `completed-${i}`,
+        status: 'completed' as const,
+      })),
+    ],
+  });
+  const { patrols, timeZone } = cityConfig();
+  const window = slotWindow(target.date, target.shift, patrols.shiftTimes, timeZone);
+  const from = { officerId: task.officerId, partnerId: task.partnerId, date: task.date, shift: task.shift };
+  const { after, event } = taskStep(task, task.status, 'reassign', actor, now.toISOString(), {
+    ...(body.note !== undefined ? { note: body.note } : {}),
+    detail: { from, to: target },
+    patch: { ...target, zoneId, shiftStart: window.start, shiftEnd: window.end },
+  });
+  await writeTaskStep(task, after, event);
+  return after;
+}

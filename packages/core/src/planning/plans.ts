@@ -1,0 +1,576 @@
+/**
+ * Stored plans around the pure planner (DOMAIN.md "Dual-track joint patrol", "Patrol force follows
+ * the incidents", "Integrity"): which cells a plan covers, the planner input assembled from cells,
+ * finding counts, cell planning records and people, what a plan made over a week under way leaves
+ * out, the rules a supervisor's reassignment must keep (the planner's own), and when a new plan
+ * may replace a published one. Pure: the store and the clock are the caller's.
+ */
+import { z } from 'zod';
+import { ConflictError, type ErrorDetail, UnprocessableError } from '../errors';
+import type { GridIndex } from '../geo/grid-index';
+import { FEATURE_REC } from '../geo/index-flat';
+import { PageQuery } from '../grid-api';
+import { type Person, PersonId } from '../people';
+import type { GridTopology } from '../policy';
+import { addDays } from './demand';
+import {
+  PatrolTask,
+  PlanExclusions,
+  PlanId,
+  PlanRecord,
+  patrolTaskId,
+  type ShiftTimes,
+  shiftWindow,
+  type TaskEvent,
+  type TaskStatus,
+} from './records';
+import {
+  type CellFindingStats,
+  isoWeekday,
+  type PastPairing,
+  type Plan,
+  type PlanCell,
+  type PlanInputArg,
+  type PlannerConfig,
+  type PlanTask,
+} from './schema';
+
+const IsoDate = z.iso.date();
+const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
+const MondayDate = IsoDate.refine((d) => isoWeekday(d) === 1, 'a Monday (the week starts on a Monday)');
+
+// ---------------------------------------------------------------------------------------------
+// HTTP schemas of the plans routes
+
+/** POST /plans. Without `office` (city admins only) the plan covers the whole city. */
+export const PlanCreateBody = z
+  .object({
+    weekStart: MondayDate,
+    office: AreaId.optional(),
+    /** Replace the week's published plan: required when there is one (409 otherwise). */
+    supersede: z.boolean().optional(),
+  })
+  .strict();
+export type PlanCreateBody = z.infer<typeof PlanCreateBody>;
+
+export const PlanIdParam = z.object({ id: PlanId });
+
+/** A stored task's id: `<planId>.<date>.<shift>.<cellId>` (patrolTaskId). */
+export const PatrolTaskId = z
+  .string()
+  .regex(
+    /^P-[A-Za-z0-9]{6,40}\.\d{4}-\d{2}-\d{2}\.[a-z][a-z0-9_-]{0,15}\.[^#\s/]{1,64}$/,
+    "a task id '<planId>.<date>.<shift>.<cellId>'",
+  );
+export const PlanTaskParams = z.object({ id: PlanId, taskId: PatrolTaskId });
+
+/** GET /plans/{id}: the header, and one page of its tasks by date, shift and cell. */
+export const PlanGetQuery = PageQuery;
+
+/** GET /plans: one office's plans (a supervisor: their own by default), optionally of one week. */
+export const PlanListQuery = PageQuery.extend({ week: MondayDate.optional(), office: AreaId.optional() });
+export type PlanListQuery = z.infer<typeof PlanListQuery>;
+
+/** POST /plans/{id}/tasks/{taskId}/reassign: any of the pair and the slot, against the version read. */
+export const ReassignBody = z
+  .object({
+    expectedVersion: z.number().int().positive(),
+    officerId: PersonId.optional(),
+    partnerId: PersonId.optional(),
+    date: IsoDate.optional(),
+    shift: z.string().min(1).max(16).optional(),
+    note: z.string().max(500).optional(),
+  })
+  .strict()
+  .superRefine((b, ctx) => {
+    if (
+      b.officerId === undefined &&
+      b.partnerId === undefined &&
+      b.date === undefined &&
+      b.shift === undefined
+    )
+      ctx.addIssue({
+        code: 'custom',
+        path: [],
+        message: 'name at least one of officerId, partnerId, date, shift',
+      });
+  });
+export type ReassignBody = z.infer<typeof ReassignBody>;
+
+/** PUT /cells/{id}/priority. */
+export const CellPriorityBody = z.object({ priority: z.number().int().min(0).max(5) }).strict();
+
+export const CellPlanningOut = z.object({
+  cellId: z.string(),
+  manualPriority: z.number().int(),
+  lastJointPatrolDate: IsoDate.nullable(),
+  updatedAt: z.string().optional(),
+  updatedBy: z.string().optional(),
+});
+export type CellPlanningOut = z.infer<typeof CellPlanningOut>;
+
+export const PlanSummaryOut = PlanRecord;
+export const PatrolTaskOut = PatrolTask;
+/** A plan with one page of its tasks (a large office's plan has thousands: follow `cursor`). */
+export const PlanOut = PlanRecord.extend({
+  tasks: z.array(PatrolTask),
+  cursor: z.string().optional(),
+});
+
+// ---------------------------------------------------------------------------------------------
+// Cells and planner input
+
+/**
+ * The cells a plan covers. An office's plan takes the cells whose primary zone (largest share) is
+ * one of the office's, so that a cell straddling two offices is planned once, by one of them; a
+ * city-wide plan every cell in some zone. Cells in no zone have no officer and are never planned.
+ *
+ * @example planCellIds(topology, 'office-east') // ['C-001', 'C-004', …] (sorted)
+ */
+export function planCellIds(topology: GridTopology, officeId: string | null): string[] {
+  const out: string[] = [];
+  for (const [cellId, zones] of topology.cellZones) {
+    const primary = zones[0];
+    if (primary === undefined) continue;
+    if (officeId === null || topology.zoneOffice.get(primary) === officeId) out.push(cellId);
+  }
+  return out.sort();
+}
+
+/**
+ * Each cell's [lon, lat] centre (the middle of its bounding box) from the point index: enough to
+ * keep an officer's shift compact, without reading geometry.
+ */
+export function cellCentroids(index: GridIndex): Map<string, [number, number]> {
+  const rec = index.data.layer.featureRec;
+  const out = new Map<string, [number, number]>();
+  index.data.ids.forEach((id, i) => {
+    const o = FEATURE_REC * i;
+    out.set(id, [
+      ((rec[o] as number) + (rec[o + 2] as number)) / 2,
+      ((rec[o + 1] as number) + (rec[o + 3] as number)) / 2,
+    ]);
+  });
+  return out;
+}
+
+/** What a cell's planning record keeps between plans (keys.cellPlanning). */
+export interface CellPlanning {
+  readonly manualPriority?: number;
+  readonly lastJointPatrolDate?: string | null;
+}
+
+export interface PlanInputSources {
+  readonly weekStart: string;
+  readonly config: PlannerConfig;
+  readonly cells: readonly { id: string; zones: readonly string[]; centroid: readonly [number, number] }[];
+  readonly stats: ReadonlyMap<string, CellFindingStats>;
+  readonly planning: ReadonlyMap<string, CellPlanning>;
+  readonly people: readonly Person[];
+  readonly lastWeek?: readonly PastPairing[];
+  readonly exclusions?: PlanExclusions;
+  /** Shift start instants, for exclusions: shiftStartOf(date, shift). */
+  readonly shiftStartOf?: (date: string, shift: string) => string;
+}
+
+const PLANNED_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
+
+/**
+ * The planner input of a plan: its cells with their finding counts, last joint patrol and manual
+ * priority, and the people who may be planned. With exclusions (a plan made over a week under way),
+ * people are off on the days wholly before `notBefore` and their completed patrols of the week
+ * spend their capacity. Everything here is stored with the plan, so it is reproducible.
+ *
+ * @example planWeek(planInputFrom({ weekStart, config, cells, stats, planning, people }), seed)
+ */
+export function planInputFrom(src: PlanInputSources): PlanInputArg {
+  const cells: PlanCell[] = src.cells.map((c) => {
+    const p = src.planning.get(c.id);
+    return {
+      id: c.id,
+      zones: [...c.zones].slice(0, 16),
+      centroid: [c.centroid[0], c.centroid[1]],
+      stats: src.stats.get(c.id) ?? { open: 0, overdue: 0, recent: 0, reopened: 0 },
+      lastPatrolDate: p?.lastJointPatrolDate ?? null,
+      manualPriority: p?.manualPriority ?? 0,
+    };
+  });
+  const ex = src.exclusions;
+  const pastDates: string[] = [];
+  const spent = new Map<string, number>();
+  if (ex) {
+    const startOf = src.shiftStartOf;
+    for (let d = 0; d < 7; d++) {
+      const date = addDays(src.weekStart, d);
+      const past = startOf
+        ? src.config.shifts.every((s) => startOf(date, s) < ex.notBefore)
+        : `${date}T23:59:59Z` < ex.notBefore;
+      if (past) pastDates.push(date);
+    }
+    for (const c of ex.completed)
+      for (const id of [c.officerId, c.partnerId]) spent.set(id, (spent.get(id) ?? 0) + 1);
+  }
+  const people = src.people
+    .filter((p) => PLANNED_ROLES.has(p.role))
+    .map((p) => ({
+      ...p,
+      capacity: Math.max(0, p.capacity - (spent.get(p.id) ?? 0)),
+      availability: {
+        weekdays: p.availability.weekdays,
+        datesOff: [...new Set([...p.availability.datesOff, ...pastDates])].sort(),
+      },
+    }));
+  return { weekStart: src.weekStart, config: src.config, cells, people, lastWeek: [...(src.lastWeek ?? [])] };
+}
+
+/**
+ * Takes out of a planned week what its exclusions forbid: tasks in slots starting before
+ * `notBefore`, tasks in a slot where the cell's patrol was already completed, and, per cell, the
+ * latest tasks beyond its demand less its completed patrols. Deterministic, so a stored plan is
+ * reproduced as planWeek(input, seed) then this.
+ */
+export function applyExclusions(
+  plan: Plan,
+  exclusions: PlanExclusions | undefined,
+  shiftStartOf: (date: string, shift: string) => string,
+): { plan: Plan; dropped: number } {
+  if (!exclusions) return { plan, dropped: 0 };
+  const done = new Set(exclusions.completed.map((c) => `${c.cellId}|${c.date}|${c.shift}`));
+  const doneByCell = new Map<string, number>();
+  for (const c of exclusions.completed) doneByCell.set(c.cellId, (doneByCell.get(c.cellId) ?? 0) + 1);
+  const demand = new Map(plan.cells.map((c) => [c.cellId, c.demand]));
+  const kept: PlanTask[] = [];
+  const perCell = new Map<string, number>();
+  const order = [...plan.tasks].sort((a, b) =>
+    a.date !== b.date
+      ? a.date < b.date
+        ? -1
+        : 1
+      : plan.shifts.indexOf(a.shift) - plan.shifts.indexOf(b.shift),
+  );
+  for (const t of order) {
+    if (shiftStartOf(t.date, t.shift) < exclusions.notBefore) continue;
+    if (done.has(`${t.cellId}|${t.date}|${t.shift}`)) continue;
+    const room = (demand.get(t.cellId) ?? 0) - (doneByCell.get(t.cellId) ?? 0);
+    const n = perCell.get(t.cellId) ?? 0;
+    if (n >= room) continue;
+    perCell.set(t.cellId, n + 1);
+    kept.push(t);
+  }
+  const keptIds = new Set(kept.map((t) => t.id));
+  const tasks = plan.tasks.filter((t) => keptIds.has(t.id));
+  const cells = plan.cells.map((c) => ({ ...c, assigned: perCell.get(c.cellId) ?? 0 }));
+  return {
+    plan: { ...plan, tasks, cells, metrics: { ...plan.metrics, assigned: tasks.length } },
+    dropped: plan.tasks.length - tasks.length,
+  };
+}
+
+/**
+ * The planner's tasks as stored: draft, version 1, with their shift's UTC instants.
+ *
+ * @example toPatrolTasks(plan, { planId, officeId: 'office-east', shiftTimes, timeZone, now })
+ */
+export function toPatrolTasks(
+  tasks: readonly PlanTask[],
+  ctx: {
+    planId: string;
+    officeId: string | null;
+    weekStart: string;
+    shiftTimes: Readonly<Record<string, ShiftTimes>>;
+    timeZone: string;
+    now: string;
+  },
+): PatrolTask[] {
+  return tasks.map((t) => {
+    const window = slotWindow(t.date, t.shift, ctx.shiftTimes, ctx.timeZone);
+    return {
+      ...t,
+      id: patrolTaskId(ctx.planId, t),
+      planId: ctx.planId,
+      officeId: ctx.officeId,
+      weekStart: ctx.weekStart,
+      shiftStart: window.start,
+      shiftEnd: window.end,
+      status: 'draft',
+      version: 1,
+      checkIns: [],
+      updatedAt: ctx.now,
+    };
+  });
+}
+
+/** The UTC window of a shift; a shift without configured times is a configuration error. */
+export function slotWindow(
+  date: string,
+  shift: string,
+  shiftTimes: Readonly<Record<string, ShiftTimes>>,
+  timeZone: string,
+): { start: string; end: string } {
+  const times = shiftTimes[shift];
+  if (!times) throw new Error(`shift '${shift}' has no times in the city config`);
+  return shiftWindow(date, times, timeZone);
+}
+
+/** The first event of a drafted task. */
+export function planEvent(task: PatrolTask, actor: TaskEvent['actor'], at: string): TaskEvent {
+  return { taskId: task.id, version: 1, at, actor, action: 'plan', from: null, to: 'draft' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Reassignment rules
+
+export const REASSIGN_RULES = [
+  'slot_in_week',
+  'unknown_person',
+  'officer_role',
+  'partner_role',
+  'inactive',
+  'officer_zone',
+  'partner_cell',
+  'availability',
+  'capacity',
+  'officer_shift_limit',
+  'double_booked',
+  'cell_slot_taken',
+  'conflict',
+] as const;
+export type ReassignRule = (typeof REASSIGN_RULES)[number];
+
+export interface BrokenRule {
+  readonly rule: ReassignRule;
+  readonly personId?: string;
+  readonly path: string;
+  readonly message: string;
+}
+
+/** What another task of the plan holds, for capacity and double booking. */
+export type TaskSlotRef = Pick<
+  PatrolTask,
+  'id' | 'officerId' | 'partnerId' | 'date' | 'shift' | 'cellId' | 'status'
+>;
+
+export interface ReassignCheck {
+  readonly task: Pick<PatrolTask, 'id' | 'cellId' | 'officerId' | 'partnerId' | 'date' | 'shift'>;
+  readonly target: { officerId: string; partnerId: string; date: string; shift: string };
+  readonly officer: Person | undefined;
+  readonly partner: Person | undefined;
+  /** Zones the task's cell touches, primary first. */
+  readonly cellZones: readonly string[];
+  readonly weekStart: string;
+  readonly shifts: readonly string[];
+  readonly maxTasksPerOfficerShift: number;
+  /** Every task of the plan (this one included; cancelled ones are ignored). */
+  readonly tasks: readonly TaskSlotRef[];
+}
+
+/**
+ * Every planner rule a reassignment would break (empty when it keeps them all), each naming the rule,
+ * the person and the body field: the pair is eligible for the cell, both are available that day,
+ * under weekly capacity, the officer under maxTasksPerOfficerShift, nobody twice in the shift, the
+ * cell once a shift, and nobody in conflict (回避) with the cell.
+ */
+export function reassignProblems(c: ReassignCheck): BrokenRule[] {
+  const out: BrokenRule[] = [];
+  const { target, task } = c;
+  const dates = Array.from({ length: 7 }, (_, d) => addDays(c.weekStart, d));
+  if (!dates.includes(target.date))
+    out.push({
+      rule: 'slot_in_week',
+      path: 'body.date',
+      message: `[slot_in_week] ${target.date} is not in the plan's week ${dates[0]}…${dates[6]}`,
+    });
+  if (!c.shifts.includes(target.shift))
+    out.push({
+      rule: 'slot_in_week',
+      path: 'body.shift',
+      message: `[slot_in_week] '${target.shift}' is not a shift of the plan (${c.shifts.join(', ')})`,
+    });
+  const live = c.tasks.filter((t) => t.id !== task.id && t.status !== 'cancelled');
+  const sameSlot = live.filter((t) => t.date === target.date && t.shift === target.shift);
+  const people: [Person | undefined, string, 'officer' | 'partner', string][] = [
+    [c.officer, target.officerId, 'officer', 'body.officerId'],
+    [c.partner, target.partnerId, 'partner', 'body.partnerId'],
+  ];
+  for (const [p, id, as, path] of people) {
+    const bad = (rule: ReassignRule, message: string) =>
+      out.push({ rule, personId: id, path, message: `[${rule}] ${message}` });
+    if (!p) {
+      bad('unknown_person', `there is no person '${id}'`);
+      continue;
+    }
+    if (as === 'officer' && p.role !== 'zone_officer')
+      bad('officer_role', `'${id}' is a ${p.role}, not a zone officer`);
+    if (as === 'partner' && p.role !== 'grid_leader' && p.role !== 'grid_worker')
+      bad('partner_role', `'${id}' is a ${p.role}, not a grid leader or worker`);
+    if (!p.active) bad('inactive', `'${id}' is deactivated`);
+    if (as === 'officer' && p.role === 'zone_officer' && !c.cellZones.some((z) => p.zones.includes(z)))
+      bad(
+        'officer_zone',
+        `'${id}' serves no zone cell ${task.cellId} touches (${c.cellZones.join(', ') || 'none'})`,
+      );
+    if (as === 'partner' && !p.cells.includes(task.cellId))
+      bad('partner_cell', `'${id}' is not of the management group of cell ${task.cellId}`);
+    if (p.conflictCells.includes(task.cellId))
+      bad('conflict', `'${id}' is declared in conflict with cell ${task.cellId} (回避)`);
+    if (!p.availability.weekdays.includes(isoWeekday(target.date)))
+      bad('availability', `'${id}' does not work on ISO weekday ${isoWeekday(target.date)} (${target.date})`);
+    else if (p.availability.datesOff.includes(target.date))
+      bad('availability', `'${id}' is off on ${target.date}`);
+    const week = live.filter((t) => t.officerId === id || t.partnerId === id).length;
+    if (week + 1 > p.capacity)
+      bad('capacity', `'${id}' already has ${week} task(s) this week; capacity is ${p.capacity}`);
+    const inShift = sameSlot.filter((t) => t.officerId === id || t.partnerId === id);
+    if (as === 'officer') {
+      const asOfficer = inShift.filter((t) => t.officerId === id).length;
+      if (asOfficer + 1 > c.maxTasksPerOfficerShift)
+        bad(
+          'officer_shift_limit',
+          `'${id}' already has ${asOfficer} task(s) in ${target.date} ${target.shift}; at most ${c.maxTasksPerOfficerShift} a shift`,
+        );
+      if (inShift.some((t) => t.partnerId === id))
+        bad('double_booked', `'${id}' is already a partner in ${target.date} ${target.shift}`);
+    } else if (inShift.length > 0)
+      bad(
+        'double_booked',
+        `'${id}' is already booked in ${target.date} ${target.shift} (task ${inShift[0]?.id})`,
+      );
+  }
+  const taken = sameSlot.find((t) => t.cellId === task.cellId);
+  if (taken)
+    out.push({
+      rule: 'cell_slot_taken',
+      path: 'body.date',
+      message: `[cell_slot_taken] cell ${task.cellId} already has task ${taken.id} in ${target.date} ${target.shift}`,
+    });
+  return out;
+}
+
+/**
+ * As reassignProblems, but throws a 422 listing every broken rule; otherwise the zone through
+ * which the (new) officer serves the cell (the first of the cell's zones they serve).
+ */
+export function assertReassignable(c: ReassignCheck): { zoneId: string } {
+  const problems = reassignProblems(c);
+  if (problems.length > 0) {
+    const first = problems[0] as BrokenRule;
+    throw new UnprocessableError(
+      `The reassignment breaks ${problems.length} planning rule(s): ${first.message}`,
+      problems.map((p): ErrorDetail => ({ path: p.path, message: p.message })),
+    );
+  }
+  const zones = c.officer?.zones ?? [];
+  return { zoneId: c.cellZones.find((z) => zones.includes(z)) ?? c.cellZones[0] ?? '' };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Drafting over a published week, and publishing
+
+const LIVE: readonly PlanRecord['status'][] = ['publishing', 'published'];
+
+/**
+ * The published plan a new draft of the week replaces, if any. A week with a published (or
+ * publishing) plan is not silently regenerated: without `supersede` it is a 409 naming the plan.
+ * `others` are the week's plans of overlapping partitions (a city-wide plan against office plans),
+ * which a draft cannot supersede.
+ */
+export function supersedeTarget(
+  same: readonly PlanRecord[],
+  others: readonly PlanRecord[],
+  supersede: boolean | undefined,
+): string | undefined {
+  const clash = others.find((p) => LIVE.includes(p.status));
+  if (clash)
+    throw new ConflictError(
+      `Plan '${clash.id}' (${clash.officeId ?? 'city-wide'}) is published for the week of ${clash.weekStart}; a ${clash.officeId === null ? 'office' : 'city-wide'} plan would patrol the same cells twice.`,
+      [{ path: 'body.office', message: `plan '${clash.id}' covers these cells` }],
+    );
+  const live = same.find((p) => LIVE.includes(p.status));
+  if (!live) return undefined;
+  if (!supersede)
+    throw new ConflictError(
+      `Plan '${live.id}' is already ${live.status} for the week of ${live.weekStart}${live.officeId ? ` and office ${live.officeId}` : ''}; send "supersede": true to draft its replacement.`,
+      [{ path: 'body.supersede', message: `plan '${live.id}' is ${live.status}` }],
+    );
+  return live.id;
+}
+
+/**
+ * May this plan be published now? A superseded plan never; a draft only when the week's only
+ * published plan is the one it supersedes (and that one is still published). Returns 'done' for a
+ * published plan (publishing twice is idempotent) and 'go' otherwise (draft or publishing).
+ */
+export function publishCheck(plan: PlanRecord, week: readonly PlanRecord[]): 'go' | 'done' {
+  if (plan.status === 'published') return 'done';
+  if (plan.status === 'superseded')
+    throw new ConflictError(
+      `Plan '${plan.id}' was superseded by '${plan.supersededBy ?? '?'}'; it cannot be published.`,
+    );
+  const live = week.filter((p) => p.id !== plan.id && LIVE.includes(p.status));
+  const foreign = live.find((p) => p.id !== plan.supersedes);
+  if (foreign)
+    throw new ConflictError(
+      `Plan '${foreign.id}' is ${foreign.status} for this week and this plan does not supersede it; draft again with "supersede": true.`,
+      [{ path: 'params.id', message: `plan '${foreign.id}' is ${foreign.status}` }],
+    );
+  if (plan.supersedes && plan.status === 'draft') {
+    const old = week.find((p) => p.id === plan.supersedes);
+    if (old && old.status === 'superseded')
+      throw new ConflictError(
+        `Plan '${old.id}', which this draft supersedes, was already superseded by '${old.supersededBy ?? '?'}'; draft again.`,
+        [{ path: 'params.id', message: `plan '${old.id}' is superseded` }],
+      );
+  }
+  return 'go';
+}
+
+/**
+ * The completed patrols of a superseded plan and the instant before which nothing is planned: what
+ * a replacement draft must leave out.
+ */
+export function exclusionsFrom(
+  oldTasks: readonly Pick<PatrolTask, 'cellId' | 'date' | 'shift' | 'officerId' | 'partnerId' | 'status'>[],
+  now: string,
+): PlanExclusions {
+  return {
+    notBefore: now,
+    completed: oldTasks
+      .filter((t) => t.status === 'completed')
+      .map((t) => ({
+        cellId: t.cellId,
+        date: t.date,
+        shift: t.shift,
+        officerId: t.officerId,
+        partnerId: t.partnerId,
+      })),
+    droppedTasks: 0,
+  };
+}
+
+/**
+ * A task moved to `to` by a system or manager step, with its event (version + 1).
+ *
+ * @example taskStep(task, 'assigned', 'publish', { id: 'sup-east', role: 'supervisor' }, now).after.version // task.version + 1
+ */
+export function taskStep(
+  t: PatrolTask,
+  to: TaskStatus,
+  action: TaskEvent['action'],
+  actor: TaskEvent['actor'],
+  at: string,
+  extra: { note?: string; detail?: Record<string, unknown>; patch?: Partial<PatrolTask> } = {},
+): { after: PatrolTask; event: TaskEvent } {
+  const after: PatrolTask = { ...t, ...extra.patch, status: to, version: t.version + 1, updatedAt: at };
+  const event: TaskEvent = {
+    taskId: t.id,
+    version: after.version,
+    at,
+    actor,
+    action,
+    from: t.status,
+    to,
+    ...(extra.note !== undefined ? { note: extra.note } : {}),
+    ...(extra.detail !== undefined ? { detail: extra.detail } : {}),
+  };
+  return { after, event };
+}

@@ -1,0 +1,439 @@
+import {
+  BatchWriteCommand,
+  GetCommand,
+  PutCommand,
+  QueryCommand,
+  UpdateCommand,
+} from '@aws-sdk/lib-dynamodb';
+import {
+  type CellDemand,
+  type CellFindingStats,
+  type CellPlanning,
+  PatrolTask,
+  type Person,
+  type PlanCell,
+  PlanRecord,
+  type PlanStatus,
+  TaskEvent,
+  type TaskSlotRef,
+} from '@gridpatrol/core';
+import { batchGet, batchPut } from './batch';
+import { documentClient, tableName } from './client';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { recordOf } from './item';
+import { findingZonePartition, keys, planOfficePartition, primaryKey } from './keys';
+import { mergedIndexPage } from './merged-page';
+import { patrolTaskItem, taskEventItem } from './tasks-repo';
+
+const toPlan = (item: Record<string, unknown>) => PlanRecord.parse(recordOf(item));
+const toTask = (item: Record<string, unknown>) => PatrolTask.parse(recordOf(item));
+const planItem = (p: PlanRecord) => ({ ...keys.plan(p), entity: 'plan', ...p });
+
+/** People per planPeople item: a person is well under 2 KB, so a chunk stays far below 400 KB. */
+const PEOPLE_PER_CHUNK = 100;
+
+export async function getPlan(id: string): Promise<PlanRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: { pk: `PLAN#${id}`, sk: 'PLAN' }, ConsistentRead: true }),
+  );
+  return out.Item ? toPlan(out.Item) : undefined;
+}
+
+/** Every plan of one week of one office (null: city-wide plans): a handful, one Query. */
+export async function plansOfWeek(officeId: string | null, weekStart: string): Promise<PlanRecord[]> {
+  const found: PlanRecord[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :week)',
+        ExpressionAttributeValues: { ':pk': planOfficePartition(officeId), ':week': `${weekStart}#` },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of out.Items ?? []) found.push(toPlan(i));
+    start = out.LastEvaluatedKey;
+  } while (start);
+  // The index lags the table in AWS: re-read the headers whose state decides anything.
+  const fresh = await Promise.all(found.map((p) => getPlan(p.id)));
+  return fresh.filter((p): p is PlanRecord => p !== undefined);
+}
+
+/**
+ * A page of the plans of some offices (null: city-wide plans), by week then creation, optionally of
+ * one week: one Query per partition per page (mergedIndexPage).
+ */
+export async function listPlans(
+  offices: readonly (string | null)[],
+  opts: { week?: string | undefined; cursor?: string | undefined; limit?: number | undefined },
+): Promise<Page<PlanRecord>> {
+  return mergedIndexPage(
+    {
+      pks: [...new Set(offices)].map(planOfficePartition),
+      prefix: opts.week ? `${opts.week}#` : undefined,
+      cursor: opts.cursor,
+      limit: opts.limit ?? 50,
+    },
+    toPlan,
+  );
+}
+
+const tasksPk = (planId: string) => `PLAN#${planId}#TASKS`;
+
+/** A page of a plan's tasks, by date, shift start and cell. */
+export async function listPlanTasks(planId: string, cursor?: string, limit = 200): Promise<Page<PatrolTask>> {
+  const pk = tasksPk(planId);
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi1',
+      KeyConditionExpression: 'gsi1pk = :pk',
+      ExpressionAttributeValues: { ':pk': pk },
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
+      Limit: limit,
+    }),
+  );
+  const next = encodeCursor(out.LastEvaluatedKey);
+  return { items: (out.Items ?? []).map(toTask), ...(next ? { cursor: next } : {}) };
+}
+
+/** Every task of a plan (a bounded set: a plan's week), page by page. */
+export async function allPlanTasks(planId: string): Promise<PatrolTask[]> {
+  const all: PatrolTask[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPlanTasks(planId, cursor, 1000);
+    all.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return all;
+}
+
+/**
+ * Where every task of a plan is (who, when, which cell, status), for the reassignment rules: the
+ * same Query as allPlanTasks, projected to a few fields so a plan of thousands of tasks reads fast.
+ */
+export async function planTaskSlots(planId: string): Promise<TaskSlotRef[]> {
+  const pk = tasksPk(planId);
+  const out: TaskSlotRef[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi1',
+        KeyConditionExpression: 'gsi1pk = :pk',
+        ExpressionAttributeValues: { ':pk': pk },
+        ProjectionExpression: 'id, officerId, partnerId, #date, #shift, cellId, #status',
+        ExpressionAttributeNames: { '#date': 'date', '#shift': 'shift', '#status': 'status' },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? [])
+      out.push({
+        id: String(i.id),
+        officerId: String(i.officerId),
+        partnerId: String(i.partnerId),
+        date: String(i.date),
+        shift: String(i.shift),
+        cellId: String(i.cellId),
+        status: i.status as TaskSlotRef['status'],
+      });
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/** What a draft writes besides its header. */
+export interface DraftItems {
+  readonly header: PlanRecord;
+  readonly tasks: readonly PatrolTask[];
+  readonly events: readonly TaskEvent[];
+  readonly cells: readonly { cell: PlanCell; demand: CellDemand | undefined }[];
+  readonly people: readonly Person[];
+}
+
+/**
+ * Writes a draft: its per-cell input and demand, its people, its tasks and their first events, and
+ * last its header (conditioned on not existing). A plan id drafted before without a header (a run
+ * that stopped half-way) has its leftover tasks deleted first. Returns 'exists' when a header of
+ * that id is already there (a twin run won): then the tasks written are that run's twins.
+ */
+export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
+  const planId = d.header.id;
+  const leftovers = await allPlanTasks(planId);
+  const keep = new Set(d.tasks.map((t) => t.id));
+  const stale = leftovers.filter((t) => !keep.has(t.id));
+  await batchDelete(stale.flatMap((t) => [keys.patrolTaskById(t.id), keys.taskEvent(t.id, 1)]));
+  const chunks: Person[][] = [];
+  for (let i = 0; i < d.people.length; i += PEOPLE_PER_CHUNK)
+    chunks.push(d.people.slice(i, i + PEOPLE_PER_CHUNK));
+  await batchPut(
+    [
+      ...d.cells.map((c) => ({
+        ...keys.planCell(planId, c.cell.id),
+        entity: 'plan_cell',
+        planId,
+        cell: c.cell,
+        ...(c.demand ? { demand: c.demand } : {}),
+      })),
+      ...chunks.map((people, n) => ({
+        ...keys.planPeople(planId, n),
+        entity: 'plan_people',
+        planId,
+        people,
+      })),
+      ...d.tasks.map(patrolTaskItem),
+      ...d.events.map(taskEventItem),
+    ],
+    undefined,
+    8,
+  );
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: planItem(d.header),
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return 'created';
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'exists';
+    throw err;
+  }
+}
+
+async function batchDelete(keyList: readonly { pk: string; sk: string }[]): Promise<void> {
+  for (let i = 0; i < keyList.length; i += 25) {
+    let pending: Record<string, unknown>[] = keyList
+      .slice(i, i + 25)
+      .map((k) => ({ DeleteRequest: { Key: primaryKey(k) } }));
+    for (let attempt = 0; pending.length > 0 && attempt < 10; attempt++) {
+      const out = await documentClient().send(
+        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
+      );
+      pending = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
+    }
+  }
+}
+
+/** The per-cell planner input and demand of a plan (to explain or reproduce it). */
+export async function planCells(planId: string): Promise<{ cell: PlanCell; demand?: CellDemand }[]> {
+  return queryAll(`PLAN#${planId}`, 'CELL#', (i) => ({
+    cell: i.cell as PlanCell,
+    ...(i.demand ? { demand: i.demand as CellDemand } : {}),
+  }));
+}
+
+/** The people a plan was made from. */
+export async function planPeople(planId: string): Promise<Person[]> {
+  return (await queryAll(`PLAN#${planId}`, 'PEOPLE#', (i) => i.people as Person[])).flat();
+}
+
+async function queryAll<T>(pk: string, prefix: string, map: (i: Record<string, unknown>) => T): Promise<T[]> {
+  const out: T[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const page = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
+        ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
+        ExclusiveStartKey: start,
+      }),
+    );
+    for (const i of page.Items ?? []) out.push(map(i));
+    start = page.LastEvaluatedKey;
+  } while (start);
+  return out;
+}
+
+/**
+ * Moves a plan's header to a new status (and other fields), conditioned on its current status being
+ * one of `from`; returns the new header, or undefined when the condition failed (someone else
+ * moved it: re-read).
+ */
+export async function updatePlanStatus(
+  plan: PlanRecord,
+  from: readonly PlanStatus[],
+  patch: Partial<PlanRecord> & { status: PlanStatus },
+): Promise<PlanRecord | undefined> {
+  const next = PlanRecord.parse({ ...plan, ...patch, version: plan.version + 1 });
+  const values: Record<string, unknown> = {};
+  from.forEach((s, i) => {
+    values[`:s${i}`] = s;
+  });
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: planItem(next),
+        ConditionExpression: `#status IN (${from.map((_, i) => `:s${i}`).join(', ')})`,
+        ExpressionAttributeNames: { '#status': 'status' },
+        ExpressionAttributeValues: values,
+      }),
+    );
+    return next;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
+    throw err;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Cell planning records
+
+const cellPlanningOf = (cellId: string, i: Record<string, unknown> | undefined) => ({
+  cellId,
+  manualPriority: typeof i?.manualPriority === 'number' ? i.manualPriority : 0,
+  lastJointPatrolDate: typeof i?.lastJointPatrolDate === 'string' ? i.lastJointPatrolDate : null,
+  ...(typeof i?.updatedAt === 'string' ? { updatedAt: i.updatedAt } : {}),
+  ...(typeof i?.updatedBy === 'string' ? { updatedBy: i.updatedBy } : {}),
+});
+
+/** Manual priority and last joint patrol of many cells (BatchGetItem, 100 at a time). */
+export async function getCellPlannings(cellIds: readonly string[]): Promise<Map<string, CellPlanning>> {
+  const out = new Map<string, CellPlanning>();
+  const chunks: string[][] = [];
+  for (let i = 0; i < cellIds.length; i += 100) chunks.push(cellIds.slice(i, i + 100));
+  const results = await Promise.all(
+    chunks.map(async (ids) => ({ ids, items: await batchGet(ids.map((c) => keys.cellPlanning(c))) })),
+  );
+  for (const { ids, items } of results)
+    ids.forEach((id, i) => {
+      const item = items[i];
+      if (item) out.set(id, cellPlanningOf(id, item));
+    });
+  return out;
+}
+
+export async function getCellPlanning(cellId: string) {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.cellPlanning(cellId), ConsistentRead: true }),
+  );
+  return cellPlanningOf(cellId, out.Item);
+}
+
+/** Sets a cell's manual priority (0–5), leaving its last joint patrol date alone. */
+export async function setCellPriority(cellId: string, priority: number, by: string, at: string) {
+  const out = await documentClient().send(
+    new UpdateCommand({
+      TableName: tableName(),
+      Key: keys.cellPlanning(cellId),
+      UpdateExpression: 'SET #e = :e, cellId = :c, manualPriority = :p, updatedAt = :at, updatedBy = :by',
+      ExpressionAttributeNames: { '#e': 'entity' },
+      ExpressionAttributeValues: {
+        ':e': 'cell_planning',
+        ':c': cellId,
+        ':p': priority,
+        ':at': at,
+        ':by': by,
+      },
+      ReturnValues: 'ALL_NEW',
+    }),
+  );
+  return cellPlanningOf(cellId, out.Attributes);
+}
+
+// ---------------------------------------------------------------------------------------------
+// The draft job's claim
+
+/** The plan id the draft job claimed for a week of an office; the first claim wins. */
+export async function claimDraft(
+  officeId: string | null,
+  weekStart: string,
+  planId: string,
+  at: string,
+): Promise<string> {
+  const key = keys.planDraftClaim(officeId, weekStart);
+  try {
+    await documentClient().send(
+      new PutCommand({
+        TableName: tableName(),
+        Item: { ...key, entity: 'plan_draft_claim', planId, officeId, weekStart, at },
+        ConditionExpression: 'attribute_not_exists(pk)',
+      }),
+    );
+    return planId;
+  } catch (err) {
+    if ((err as { name?: string }).name !== 'ConditionalCheckFailedException') throw err;
+    const out = await documentClient().send(
+      new GetCommand({ TableName: tableName(), Key: key, ConsistentRead: true }),
+    );
+    return String(out.Item?.planId ?? planId);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Finding counts per cell
+
+/**
+ * Finding counts of some cells as `asOf`: open (overdue and reopened ones too) from the open part
+ * of each zone's gsi1 partition, and the findings reported in the 28 days before `asOf` (open, or
+ * closed; rejected ones are not findings) from the open part and a range of the closed part. One
+ * bounded Query stream per zone touched, the unzoned partition included; only a few fields read.
+ */
+export async function findingStatsOfCells(
+  zones: readonly (string | null)[],
+  cellIds: ReadonlySet<string>,
+  asOf: string,
+): Promise<Map<string, CellFindingStats>> {
+  const from = new Date(Date.parse(asOf) - 28 * 86_400_000).toISOString();
+  const stats = new Map<string, { open: number; overdue: number; recent: number; reopened: number }>();
+  const row = (c: string) => {
+    let r = stats.get(c);
+    if (!r) {
+      r = { open: 0, overdue: 0, recent: 0, reopened: 0 };
+      stats.set(c, r);
+    }
+    return r;
+  };
+  const read = async (pk: string, cond: string, values: Record<string, unknown>, open: boolean) => {
+    let start: Record<string, unknown> | undefined;
+    do {
+      const out = await documentClient().send(
+        new QueryCommand({
+          TableName: tableName(),
+          IndexName: 'gsi1',
+          KeyConditionExpression: `gsi1pk = :pk AND ${cond}`,
+          ExpressionAttributeValues: { ':pk': pk, ...values },
+          ProjectionExpression: 'cellId, overdue, reopenCount, reportedAt',
+          ExclusiveStartKey: start,
+        }),
+      );
+      for (const i of out.Items ?? []) {
+        const cell = typeof i.cellId === 'string' ? i.cellId : undefined;
+        if (!cell || !cellIds.has(cell)) continue;
+        const r = row(cell);
+        const recent = String(i.reportedAt) >= from && String(i.reportedAt) <= asOf;
+        if (recent) r.recent++;
+        if (!open) continue;
+        r.open++;
+        if (i.overdue === true) r.overdue++;
+        if (Number(i.reopenCount ?? 0) > 0) r.reopened++;
+      }
+      start = out.LastEvaluatedKey;
+    } while (start);
+  };
+  // Zones a few at a time: a city-wide plan touches hundreds.
+  const queue = [...new Set(zones)];
+  const worker = async () => {
+    for (let z = queue.shift(); z !== undefined; z = queue.shift()) {
+      const pk = findingZonePartition(z);
+      await Promise.all([
+        read(pk, 'begins_with(gsi1sk, :open)', { ':open': 'OPEN#' }, true),
+        read(
+          pk,
+          'gsi1sk BETWEEN :lo AND :hi',
+          { ':lo': `SHUT#closed#${from}`, ':hi': `SHUT#closed#${asOf}~` },
+          false,
+        ),
+      ]);
+    }
+  };
+  await Promise.all(Array.from({ length: 8 }, worker));
+  return stats;
+}

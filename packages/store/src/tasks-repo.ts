@@ -1,0 +1,383 @@
+/**
+ * Patrol tasks as their pairs do them: reading a task, a person's tasks by shift start (gsi2), the
+ * open findings of the task cells, the assigned tasks whose shift has ended (gsi3), and writing one
+ * step of a task. Every step is ONE TransactWriteItems (DESIGN.md): the task conditioned on the
+ * version read, its immutable event conditioned on not existing, the Idempotency-Key's record when
+ * the step came under one, and an ADD per counted area of what the step moves (core
+ * `taskCounterDeltas`). See docs/decisions/0011-patrol-execution.md.
+ */
+import { createHash } from 'node:crypto';
+import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
+import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { ConflictError, type Counters, canonicalJson, PatrolTask, TaskEvent } from '@gridpatrol/core';
+import { batchGet } from './batch';
+import { documentClient, tableName } from './client';
+import { counterUpdates, type TransactItem } from './counters';
+import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
+import { recordOf } from './item';
+import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
+import { transactWrite } from './transact';
+
+/** The stored item of a task: its record under keys.patrolTask (gsi3 only while assigned). */
+export const patrolTaskItem = (t: PatrolTask) => ({ ...keys.patrolTask(t), entity: 'patrol_task', ...t });
+export const taskEventItem = (e: TaskEvent) => ({
+  ...keys.taskEvent(e.taskId, e.version),
+  entity: 'task_event',
+  ...e,
+});
+/** A published task's entry in one person's schedule: where it is, not a copy (read the task by id). */
+export const taskMembershipItem = (t: PatrolTask, personId: string, as: 'officer' | 'partner') => ({
+  ...keys.taskMembership(t.id, personId, t.shiftStart),
+  entity: 'task_membership',
+  taskId: t.id,
+  planId: t.planId,
+  personId,
+  as,
+  cellId: t.cellId,
+  date: t.date,
+  shift: t.shift,
+  shiftStart: t.shiftStart,
+  shiftEnd: t.shiftEnd,
+});
+
+/** States whose task is in its pair's schedules (published and not cancelled). */
+const SCHEDULED: ReadonlySet<PatrolTask['status']> = new Set(['assigned', 'completed', 'missed']);
+
+/**
+ * The schedule entries a step changes: the old pair's removed and the new pair's written when the
+ * task enters or leaves the schedules, or changes partner, officer or shift; nothing otherwise.
+ */
+function membershipChanges(before: PatrolTask, after: PatrolTask, table: string): TransactItem[] {
+  const was = SCHEDULED.has(before.status);
+  const is = SCHEDULED.has(after.status);
+  const same =
+    was === is &&
+    before.officerId === after.officerId &&
+    before.partnerId === after.partnerId &&
+    before.shiftStart === after.shiftStart;
+  if (same) return [];
+  const put = is
+    ? [
+        taskMembershipItem(after, after.officerId, 'officer'),
+        taskMembershipItem(after, after.partnerId, 'partner'),
+      ]
+    : [];
+  const kept = new Set(put.map((m) => m.sk));
+  const old = was
+    ? [before.officerId, before.partnerId].map((id) => keys.taskMembership(before.id, id, before.shiftStart))
+    : [];
+  return [
+    ...old.filter((k) => !kept.has(k.sk)).map((k) => ({ Delete: { TableName: table, Key: primaryKey(k) } })),
+    ...put.map((m) => ({ Put: { TableName: table, Item: m } })),
+  ];
+}
+
+export async function getPatrolTask(id: string): Promise<PatrolTask | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({ TableName: tableName(), Key: keys.patrolTaskById(id), ConsistentRead: true }),
+  );
+  return out.Item ? PatrolTask.parse(recordOf(out.Item)) : undefined;
+}
+
+/** Tasks by id (missing ones left out), in the order given. */
+export async function getPatrolTasks(ids: readonly string[]): Promise<PatrolTask[]> {
+  const out: PatrolTask[] = [];
+  for (let i = 0; i < ids.length; i += 100) {
+    const items = await batchGet(ids.slice(i, i + 100).map((id) => keys.patrolTaskById(id)));
+    for (const item of items) if (item) out.push(PatrolTask.parse(recordOf(item)));
+  }
+  return out;
+}
+
+/** The most tasks one person's range read returns (31 days × a few shifts × a few cells). */
+export const MAX_TASKS_PER_RANGE = 500;
+
+/**
+ * The ids of a person's published tasks whose shift starts in [startsFrom, startsBefore): one range
+ * Query on their gsi2 partition (the membership items publication writes), in shift-start order.
+ */
+export async function taskIdsOfPerson(
+  personId: string,
+  startsFrom: string,
+  startsBefore: string,
+): Promise<string[]> {
+  const pk = keys.taskMembership('', personId, '').gsi2pk;
+  const ids: string[] = [];
+  let start: Record<string, unknown> | undefined;
+  do {
+    const out = await documentClient().send(
+      new QueryCommand({
+        TableName: tableName(),
+        IndexName: 'gsi2',
+        // `<shiftStart>#<taskId>`: a start exactly at `startsBefore` sorts after it and is left out.
+        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
+        ExpressionAttributeValues: { ':pk': pk, ':lo': startsFrom, ':hi': startsBefore },
+        ProjectionExpression: 'gsi2sk',
+        ExclusiveStartKey: start,
+        Limit: MAX_TASKS_PER_RANGE - ids.length,
+      }),
+    );
+    for (const item of out.Items ?? []) {
+      const sk = String(item.gsi2sk);
+      ids.push(sk.slice(sk.indexOf('#') + 1));
+    }
+    start = out.LastEvaluatedKey;
+  } while (start !== undefined && ids.length < MAX_TASKS_PER_RANGE);
+  return ids;
+}
+
+/** What a task's pair sees of an open finding in its cell. */
+/**
+ * The open findings of some cells, by cell and id: one bounded Query per cell (gsi4, as the
+ * duplicate check reads them).
+ */
+export async function openFindingsOfCells(
+  cellIds: readonly string[],
+): Promise<Map<string, OpenFindingSummary[]>> {
+  const byCell = new Map<string, OpenFindingSummary[]>();
+  if (cellIds.length === 0) return byCell;
+  for (const f of await openFindingsNear(cellIds)) {
+    if (f.cellId === null) continue;
+    byCell.set(f.cellId, [...(byCell.get(f.cellId) ?? []), f]);
+  }
+  for (const list of byCell.values()) list.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return byCell;
+}
+
+/** Findings by id, for checking a completion's list: what it needs of each (missing ones absent). */
+export async function findingCellsByIds(
+  ids: readonly string[],
+): Promise<Map<string, { cellId: string | null; taskId?: string }>> {
+  const out = new Map<string, { cellId: string | null; taskId?: string }>();
+  const items = await batchGet(ids.map((id) => keys.findingById(id)));
+  for (const item of items)
+    if (item && item.entity === 'finding')
+      out.set(String(item.id), {
+        cellId: typeof item.cellId === 'string' ? item.cellId : null,
+        ...(typeof item.taskId === 'string' ? { taskId: item.taskId } : {}),
+      });
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Idempotency
+// ---------------------------------------------------------------------------------------------
+
+/** The hash of an Idempotency-Key in its record's sort key (keys can hold any printable ASCII). */
+const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
+
+/** The hash of an operation and its body, independent of field order. */
+export function taskRequestHash(operation: string, body: unknown): string {
+  return createHash('sha256')
+    .update(`${operation}\u0000${canonicalJson(body)}`)
+    .digest('base64url');
+}
+
+export interface TaskIdempotencyRecord {
+  readonly taskId: string;
+  readonly personId: string;
+  readonly requestHash: string;
+  /** The status and body first answered, replayed to every retry. */
+  readonly status: number;
+  readonly response: unknown;
+  readonly createdAt: string;
+}
+
+export interface TaskIdempotencyInput {
+  readonly personId: string;
+  readonly key: string;
+  readonly requestHash: string;
+  readonly status: number;
+  readonly response: unknown;
+}
+
+export async function getTaskIdempotency(
+  taskId: string,
+  personId: string,
+  key: string,
+): Promise<TaskIdempotencyRecord | undefined> {
+  const out = await documentClient().send(
+    new GetCommand({
+      TableName: tableName(),
+      Key: keys.taskIdempotency(taskId, personId, keyHash(key)),
+      ConsistentRead: true,
+    }),
+  );
+  if (!out.Item) return undefined;
+  const i = out.Item;
+  return {
+    taskId: String(i.taskId),
+    personId: String(i.personId),
+    requestHash: String(i.requestHash),
+    status: Number(i.status),
+    response: i.response,
+    createdAt: String(i.createdAt),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Writing a step
+// ---------------------------------------------------------------------------------------------
+
+export type TaskWriteResult =
+  /** Everything was written. */
+  | 'written'
+  /** The task is no longer at the version read: nothing was written. */
+  | 'stale'
+  /** The Idempotency-Key's record exists already (a twin of this request won): nothing was written. */
+  | 'key-taken';
+
+/**
+ * Writes one step of a task in one transaction: the task (version-checked), its event, the key's
+ * record (when given), the counter ADDs and the pair's schedule entries the step changes.
+ * Contention alone is retried by `transactWrite`; a failed condition is answered, never retried.
+ *
+ * @example await writeTaskChange(before, after, event, taskCounterDeltas(before, after))
+ */
+export async function writeTaskChange(
+  before: PatrolTask,
+  after: PatrolTask,
+  event: TaskEvent,
+  deltas: Counters,
+  idempotency?: TaskIdempotencyInput,
+): Promise<TaskWriteResult> {
+  const table = tableName();
+  const items: TransactItem[] = [
+    {
+      Put: {
+        TableName: table,
+        Item: patrolTaskItem(after),
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': before.version },
+      },
+    },
+    {
+      Put: { TableName: table, Item: taskEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
+    },
+    ...(idempotency
+      ? [
+          {
+            Put: {
+              TableName: table,
+              Item: {
+                ...keys.taskIdempotency(after.id, idempotency.personId, keyHash(idempotency.key)),
+                entity: 'task_idempotency',
+                taskId: after.id,
+                personId: idempotency.personId,
+                requestHash: idempotency.requestHash,
+                status: idempotency.status,
+                response: idempotency.response,
+                createdAt: event.at,
+              },
+              ConditionExpression: 'attribute_not_exists(pk)',
+            },
+          },
+        ]
+      : []),
+    ...counterUpdates(deltas, table),
+    ...membershipChanges(before, after, table),
+  ];
+  try {
+    await transactWrite(items);
+    return 'written';
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
+    if (codes[0] === 'ConditionalCheckFailed') return 'stale';
+    if (idempotency && codes[2] === 'ConditionalCheckFailed') return 'key-taken';
+    throw new ConflictError(`Task '${after.id}' is being changed by another request; retry.`);
+  }
+}
+
+/**
+ * A manager's or the planner's step of a task (no key, no counters): as writeTaskChange, with a
+ * task changed meanwhile answered as a 409 naming expectedVersion.
+ */
+export async function writeTaskStep(before: PatrolTask, after: PatrolTask, event: TaskEvent): Promise<void> {
+  if ((await writeTaskChange(before, after, event, {})) === 'stale')
+    throw new ConflictError(
+      `Task '${after.id}' changed after version ${before.version} was read; reload it.`,
+      [{ path: 'body.expectedVersion', message: `version ${before.version} is no longer current` }],
+    );
+}
+
+/**
+ * Records a joint patrol's date on the cell's planning item, only when later than the one stored
+ * (monotonic: a late completion of an older task never moves it back). A planning hint, written
+ * after the step's transaction.
+ */
+export async function recordJointPatrol(cellId: string, date: string): Promise<boolean> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: primaryKey(keys.cellPlanning(cellId)),
+        UpdateExpression: 'SET #entity = :entity, #cellId = :cellId, #last = :date',
+        ConditionExpression: 'attribute_not_exists(#last) OR #last < :date',
+        ExpressionAttributeNames: {
+          '#entity': 'entity',
+          '#cellId': 'cellId',
+          '#last': 'lastJointPatrolDate',
+        },
+        ExpressionAttributeValues: { ':entity': 'cell_planning', ':cellId': cellId, ':date': date },
+      }),
+    );
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}
+
+/**
+ * A page of a task's history, oldest first: a Query on its own partition.
+ *
+ * @example (await listTaskHistory(id)).items.map((e) => e.action) // ['publish', 'check_in', 'complete']
+ */
+export async function listTaskHistory(
+  taskId: string,
+  cursor?: string,
+  limit = 100,
+): Promise<Page<TaskEvent>> {
+  const pk = keys.taskEvent(taskId, 0).pk;
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
+      ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'pk', value: pk }),
+      Limit: limit,
+      ConsistentRead: true,
+    }),
+  );
+  const next = encodeCursor(out.LastEvaluatedKey);
+  return {
+    items: (out.Items ?? []).map((i) => TaskEvent.parse(recordOf(i))),
+    ...(next ? { cursor: next } : {}),
+  };
+}
+
+/**
+ * A page of the assigned tasks whose shift ended at or before `endedBy`, earliest first: one Query
+ * on the gsi3 partition that holds assigned tasks only (keys.patrolTask). The index is eventually
+ * consistent: the missed-task job re-reads a task before it writes.
+ */
+export async function tasksEndedBy(endedBy: Date, cursor?: string, limit = 100): Promise<Page<PatrolTask>> {
+  const out = await documentClient().send(
+    new QueryCommand({
+      TableName: tableName(),
+      IndexName: 'gsi3',
+      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :hi',
+      ExpressionAttributeValues: { ':pk': TASKS_DUE_PARTITION, ':hi': `${endedBy.toISOString()}#~` },
+      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: TASKS_DUE_PARTITION }),
+      Limit: limit,
+    }),
+  );
+  const next = encodeCursor(out.LastEvaluatedKey);
+  return {
+    items: (out.Items ?? []).map((i) => PatrolTask.parse(recordOf(i))),
+    ...(next ? { cursor: next } : {}),
+  };
+}
