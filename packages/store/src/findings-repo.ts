@@ -20,7 +20,7 @@ import {
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { type Page } from './cursor';
 import { recordOf } from './item';
 import {
   FINDINGS_ESCALATED_PARTITION,
@@ -32,6 +32,7 @@ import {
   primaryKey,
 } from './keys';
 import { mergedRangePage } from './merged-page';
+import { partitionPage } from './query';
 import { transactWrite } from './transact';
 
 /** One transaction holds at most 100 items; a change touches 2–3 plus ≤ 4 counter areas. */
@@ -237,27 +238,18 @@ export async function getFindingEvent(findingId: string, version: number): Promi
  *
  * @example (await listFindingEvents('F-1')).items.map((e) => e.action) // ['report', 'verify', …]
  */
-export async function listFindingEvents(
+export function listFindingEvents(
   findingId: string,
   cursor?: string,
   limit = 100,
 ): Promise<Page<FindingEvent>> {
   const pk = keys.findingEvent(findingId, 0).pk;
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
-      ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'pk', value: pk }),
-      Limit: limit,
-      ConsistentRead: true,
-    }),
+  return partitionPage(
+    { pk, prefix: 'EVENT#', consistent: true },
+    (i) => FindingEvent.parse(recordOf(i)),
+    cursor,
+    limit,
   );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return {
-    items: (out.Items ?? []).map((i) => FindingEvent.parse(recordOf(i))),
-    ...(next ? { cursor: next } : {}),
-  };
 }
 
 /** What the duplicate check (and a patrol task's list of its cell's cases) reads of an open finding. */
@@ -397,25 +389,13 @@ export async function listFindings(
  *
  * @example await listFindingsByReporter('volunteer-zhou')
  */
-export async function listFindingsByReporter(
+export function listFindingsByReporter(
   reporterId: string,
   cursor?: string,
   limit = 50,
 ): Promise<Page<Finding>> {
   const pk = findingReporterPartition(reporterId);
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi2pk', value: pk }),
-      ScanIndexForward: false,
-      Limit: limit,
-    }),
-  );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return { items: (out.Items ?? []).map(findingFromItem), ...(next ? { cursor: next } : {}) };
+  return partitionPage({ index: 'gsi2', pk, descending: true }, findingFromItem, cursor, limit);
 }
 
 /**
@@ -424,17 +404,6 @@ export async function listFindingsByReporter(
  *
  * @example (await listEscalatedFindings()).items.every((f) => f.escalation === 'admin') // true
  */
-export async function listEscalatedFindings(cursor?: string, limit = 50): Promise<Page<Finding>> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk',
-      ExpressionAttributeValues: { ':pk': FINDINGS_ESCALATED_PARTITION },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: FINDINGS_ESCALATED_PARTITION }),
-      Limit: limit,
-    }),
-  );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return { items: (out.Items ?? []).map(findingFromItem), ...(next ? { cursor: next } : {}) };
+export function listEscalatedFindings(cursor?: string, limit = 50): Promise<Page<Finding>> {
+  return partitionPage({ index: 'gsi3', pk: FINDINGS_ESCALATED_PARTITION }, findingFromItem, cursor, limit);
 }

@@ -27,6 +27,7 @@ import { batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
 import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { keys, primaryKey } from './keys';
+import { partitionItems } from './query';
 
 /** Binary attributes stay under DynamoDB's 400 KB item limit with room for keys. */
 const PART_BYTES = 350 * 1024;
@@ -286,23 +287,7 @@ export async function loadActiveArtifact(
   };
 }
 
-async function queryAll(pk: string): Promise<Record<string, unknown>[]> {
-  const items: Record<string, unknown>[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ExclusiveStartKey: start,
-      }),
-    );
-    items.push(...(out.Items ?? []));
-    start = out.LastEvaluatedKey;
-  } while (start);
-  return items;
-}
+const queryAll = (pk: string) => partitionItems({ pk });
 
 function strip<T>(item: Record<string, unknown>): T {
   const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, bytes: _b, ...rest } = item;

@@ -10,6 +10,7 @@ export * from './grid-repo';
 export * from './keys';
 export * from './people-repo';
 export * from './plans-repo';
+export * from './query';
 export * from './table';
 export * from './tasks-repo';
 export * from './transact';

@@ -19,10 +19,11 @@ import {
 } from '@gridpatrol/core';
 import { batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { type Page } from './cursor';
 import { recordOf } from './item';
 import { findingZonePartition, keys, planOfficePartition, primaryKey } from './keys';
 import { mergedIndexPage } from './merged-page';
+import { partitionItems, partitionPage } from './query';
 import { patrolTaskItem, taskEventItem } from './tasks-repo';
 
 const toPlan = (item: Record<string, unknown>) => PlanRecord.parse(recordOf(item));
@@ -41,21 +42,9 @@ export async function getPlan(id: string): Promise<PlanRecord | undefined> {
 
 /** Every plan of one week of one office (null: city-wide plans): a handful, one Query. */
 export async function plansOfWeek(officeId: string | null, weekStart: string): Promise<PlanRecord[]> {
-  const found: PlanRecord[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk AND begins_with(gsi1sk, :week)',
-        ExpressionAttributeValues: { ':pk': planOfficePartition(officeId), ':week': `${weekStart}#` },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of out.Items ?? []) found.push(toPlan(i));
-    start = out.LastEvaluatedKey;
-  } while (start);
+  const found = (
+    await partitionItems({ index: 'gsi1', pk: planOfficePartition(officeId), prefix: `${weekStart}#` })
+  ).map(toPlan);
   // The index lags the table in AWS: re-read the headers whose state decides anything.
   const fresh = await Promise.all(found.map((p) => getPlan(p.id)));
   return fresh.filter((p): p is PlanRecord => p !== undefined);
@@ -83,20 +72,8 @@ export async function listPlans(
 const tasksPk = (planId: string) => `PLAN#${planId}#TASKS`;
 
 /** A page of a plan's tasks, by date, shift start and cell. */
-export async function listPlanTasks(planId: string, cursor?: string, limit = 200): Promise<Page<PatrolTask>> {
-  const pk = tasksPk(planId);
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
-      Limit: limit,
-    }),
-  );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return { items: (out.Items ?? []).map(toTask), ...(next ? { cursor: next } : {}) };
+export function listPlanTasks(planId: string, cursor?: string, limit = 200): Promise<Page<PatrolTask>> {
+  return partitionPage({ index: 'gsi1', pk: tasksPk(planId) }, toTask, cursor, limit);
 }
 
 /** Every task of a plan (a bounded set: a plan's week), page by page. */
@@ -116,34 +93,20 @@ export async function allPlanTasks(planId: string): Promise<PatrolTask[]> {
  * same Query as allPlanTasks, projected to a few fields so a plan of thousands of tasks reads fast.
  */
 export async function planTaskSlots(planId: string): Promise<TaskSlotRef[]> {
-  const pk = tasksPk(planId);
-  const out: TaskSlotRef[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi1',
-        KeyConditionExpression: 'gsi1pk = :pk',
-        ExpressionAttributeValues: { ':pk': pk },
-        ProjectionExpression: 'id, officerId, partnerId, #date, #shift, cellId, #status',
-        ExpressionAttributeNames: { '#date': 'date', '#shift': 'shift', '#status': 'status' },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? [])
-      out.push({
-        id: String(i.id),
-        officerId: String(i.officerId),
-        partnerId: String(i.partnerId),
-        date: String(i.date),
-        shift: String(i.shift),
-        cellId: String(i.cellId),
-        status: i.status as TaskSlotRef['status'],
-      });
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  const items = await partitionItems({
+    index: 'gsi1',
+    pk: tasksPk(planId),
+    projection: ['id', 'officerId', 'partnerId', 'date', 'shift', 'cellId', 'status'],
+  });
+  return items.map((i) => ({
+    id: String(i.id),
+    officerId: String(i.officerId),
+    partnerId: String(i.partnerId),
+    date: String(i.date),
+    shift: String(i.shift),
+    cellId: String(i.cellId),
+    status: i.status as TaskSlotRef['status'],
+  }));
 }
 
 /** What a draft writes besides its header. */
@@ -234,21 +197,7 @@ export async function planPeople(planId: string): Promise<Person[]> {
 }
 
 async function queryAll<T>(pk: string, prefix: string, map: (i: Record<string, unknown>) => T): Promise<T[]> {
-  const out: T[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const page = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        KeyConditionExpression: 'pk = :pk AND begins_with(sk, :p)',
-        ExpressionAttributeValues: { ':pk': pk, ':p': prefix },
-        ExclusiveStartKey: start,
-      }),
-    );
-    for (const i of page.Items ?? []) out.push(map(i));
-    start = page.LastEvaluatedKey;
-  } while (start);
-  return out;
+  return (await partitionItems({ pk, prefix })).map(map);
 }
 
 /**

@@ -17,6 +17,7 @@ import { decodeCursor, encodeCursor, type Page } from './cursor';
 import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
 import { recordOf } from './item';
 import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
+import { partitionPage } from './query';
 import { transactWrite } from './transact';
 
 /** The stored item of a task: its record under keys.patrolTask (gsi3 only while assigned). */
@@ -336,27 +337,14 @@ export async function recordJointPatrol(cellId: string, date: string): Promise<b
  *
  * @example (await listTaskHistory(id)).items.map((e) => e.action) // ['publish', 'check_in', 'complete']
  */
-export async function listTaskHistory(
-  taskId: string,
-  cursor?: string,
-  limit = 100,
-): Promise<Page<TaskEvent>> {
+export function listTaskHistory(taskId: string, cursor?: string, limit = 100): Promise<Page<TaskEvent>> {
   const pk = keys.taskEvent(taskId, 0).pk;
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      KeyConditionExpression: 'pk = :pk AND begins_with(sk, :events)',
-      ExpressionAttributeValues: { ':pk': pk, ':events': 'EVENT#' },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'pk', value: pk }),
-      Limit: limit,
-      ConsistentRead: true,
-    }),
+  return partitionPage(
+    { pk, prefix: 'EVENT#', consistent: true },
+    (i) => TaskEvent.parse(recordOf(i)),
+    cursor,
+    limit,
   );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return {
-    items: (out.Items ?? []).map((i) => TaskEvent.parse(recordOf(i))),
-    ...(next ? { cursor: next } : {}),
-  };
 }
 
 /**
