@@ -24,4 +24,5 @@ export * from './planning/schema';
 export * from './planning/tasks';
 export * from './policy';
 export * from './roles';
+export * from './stats/verify';
 export * from './validation';

@@ -2,7 +2,8 @@
  * The `gridpatrol` command line: `start` runs the embedded default (DynamoDB Local, the city's
  * seed, the HTTP API on localhost, the scheduled jobs every minute); `token` prints a dev bearer token
  * for a person; `grid import` and `people import` load files of any size; `people cognito-command`
- * prints how to give a person a login; `jobs run` runs a scheduled job once, at any time.
+ * prints how to give a person a login; `jobs run` runs a scheduled job once, at any time;
+ * `stats verify` recounts the counters and reports any that disagree.
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -10,6 +11,7 @@ import {
   COORD_SYSTEMS,
   type CoordSys,
   DomainError,
+  formatVerification,
   type GridTopology,
   gridTopology,
   type ImportProblem,
@@ -25,6 +27,7 @@ import {
   importPeople,
   loadSidecar,
   storeBuiltGrid,
+  verifyCounters,
 } from '@gridpatrol/store';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
@@ -322,6 +325,29 @@ jobsCommand
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
       console.log(formatJobCounts(name, await runJob(name, now, { config })));
+    } finally {
+      await db.stop();
+    }
+  });
+
+const statsCommand = program.command('stats').description('The automatic statistics: counters per area.');
+statsCommand
+  .command('verify')
+  .description(
+    'Recount every counter from the findings and patrol tasks (no Scan) and report each one that disagrees; exits 1 if any does.',
+  )
+  .option('--json', 'print the report as JSON')
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to work on (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
+  .action(async (opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
+    const config = readCityConfig(opts.city);
+    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+    try {
+      const report = await verifyCounters({ offices: config.offices.map((o) => o.id) });
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatVerification(report));
+      if (report.disagreements.length > 0) process.exitCode = 1;
     } finally {
       await db.stop();
     }

@@ -11,6 +11,7 @@ export * from './keys';
 export * from './people-repo';
 export * from './plans-repo';
 export * from './query';
+export * from './stats-verify';
 export * from './table';
 export * from './tasks-repo';
 export * from './transact';
