@@ -7,7 +7,7 @@ import type { CellDemand, PlanCell, PlannerConfig, RiskScore } from './schema';
 
 const DAY_MS = 86_400_000;
 /** Stored scores are rounded so that a plan's JSON does not carry float noise like 3.3000000000000003. */
-const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
+export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
 
 /**
  * Whole days from `from` to `to` (calendar dates, no time zone).

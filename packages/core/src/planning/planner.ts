@@ -36,7 +36,7 @@
  */
 import { BadRequestError } from '../errors';
 import { zodIssuesToDetails } from '../validation';
-import { addDays, cellDemands } from './demand';
+import { addDays, cellDemands, round6 } from './demand';
 import { createRandom, type Random } from './random';
 import {
   type CellDemand,
@@ -943,9 +943,10 @@ export function planWeek(rawInput: PlanInputArg, seed: number): Plan {
       cells: nCells,
       demand: demandTotal,
       assigned: planTasks.length,
-      weightedDemand,
-      weightedAssigned,
-      weightedCoverage: weightedDemand > 0 ? weightedAssigned / weightedDemand : 1,
+      // Sums of products carry float noise (839.0000000000016); the weights themselves are round6.
+      weightedDemand: round6(weightedDemand),
+      weightedAssigned: round6(weightedAssigned),
+      weightedCoverage: weightedDemand > 0 ? round6(weightedAssigned) / round6(weightedDemand) : 1,
       officerLoad: loadSummary(loads(oLoad, oCap)),
       partnerLoad: loadSummary(loads(pLoad, pCap)),
       pairRepeatRate: planTasks.length > 0 ? repeats / planTasks.length : 0,
