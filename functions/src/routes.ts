@@ -6,6 +6,12 @@
  */
 import {
   ActionBody,
+  BaselineCreateBody,
+  BaselineDetailOut,
+  BaselineGetQuery,
+  BaselineIdParam,
+  BaselineListQuery,
+  BaselineOut,
   CellListQuery,
   CellPlanningOut,
   CellPriorityBody,
@@ -415,6 +421,52 @@ export const ROUTES = [
     request: { params: TaskIdParam, body: CompleteBody },
     response: TaskOut,
     idempotent: true,
+  },
+  // Statistics (issue 7)
+  {
+    method: 'POST',
+    path: '/baselines',
+    group: 'stats',
+    operationId: 'createBaseline',
+    summary:
+      "Freeze a baseline census: per cell and zone of the active grid, per office and for the city, the number of unlicensed businesses known now (every finding ever reported, less the rejected ones and the open ones still flagged as possible duplicates), from the counters. `asOf` (an ISO instant with offset, or a date: the start of that day in the city's time zone; not in the future) is the reference the bureau declares; the numbers are those known at `countedAt`. The new baseline becomes current. Answers the city's numbers by office.",
+    roles: ['city_admin'],
+    request: { body: BaselineCreateBody },
+    response: BaselineDetailOut,
+    successStatus: 201,
+  },
+  {
+    method: 'GET',
+    path: '/baselines',
+    group: 'stats',
+    operationId: 'listBaselines',
+    summary:
+      'Baseline headers (label, asOf, countedAt, grid version), newest first, the current one marked. Numbers are read per area with GET /baselines/{id}.',
+    roles: MANAGERS,
+    request: { query: BaselineListQuery },
+    response: PageOut(BaselineOut),
+  },
+  {
+    method: 'GET',
+    path: '/baselines/{id}',
+    group: 'stats',
+    operationId: 'getBaseline',
+    summary:
+      "A baseline's numbers for one area (`scope`: city, office:ID, zone:ID or cell:ID) and the areas one level below it (city → offices → zones → cells). Default: the city for a city admin, the own office for a supervisor; a supervisor reads only their office, its zones and the cells touching them (404 otherwise).",
+    roles: MANAGERS,
+    request: { params: BaselineIdParam, query: BaselineGetQuery },
+    response: BaselineDetailOut,
+  },
+  {
+    method: 'POST',
+    path: '/baselines/{id}/current',
+    group: 'stats',
+    operationId: 'setCurrentBaseline',
+    summary:
+      'Make an earlier baseline current again (the newest one made is current until then); a baseline made later becomes current in its turn.',
+    roles: ['city_admin'],
+    request: { params: BaselineIdParam },
+    response: BaselineOut,
   },
 ] as const satisfies readonly RouteDef[];
 

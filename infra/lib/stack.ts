@@ -31,6 +31,8 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   plans: 'RW',
   // Check-ins and completions write tasks, their events, counters and idempotency records.
   tasks: 'RW',
+  // Baselines write their header, their numbers' chunks and the current-baseline pointer.
+  stats: 'RW',
 };
 
 /** Groups that need more than GridPatrolFunction's defaults (512 MB, 10 s). */
@@ -49,6 +51,8 @@ export const FUNCTION_SIZING: Readonly<
   plans: { memorySize: 1769, timeout: Duration.seconds(29) },
   // My tasks and check-ins read and unpack cell geometry (gzip'd GeoJSON, up to 20k vertices a cell).
   tasks: { memorySize: 1024 },
+  // A baseline reads the counters of every area (20k cells: 200 BatchGets) and writes its chunks.
+  stats: { timeout: Duration.seconds(29) },
 };
 
 export interface GridPatrolStackProps extends StackProps {

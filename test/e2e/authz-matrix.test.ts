@@ -69,6 +69,8 @@ interface Ctx {
     complete: Record<FieldRole, string>;
     west: string;
   };
+  /** A baseline census (issue 7) of the seeded findings. */
+  baseline: string;
 }
 
 type FieldRole = 'zone_officer' | 'grid_leader' | 'grid_worker';
@@ -409,6 +411,28 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => taskStep(`/tasks/${c.tasks.west}/complete`, CHECKS),
     expect: { ...all(F), zone_officer: [200, 404], grid_leader: [200, 404], grid_worker: [200, 404] },
   },
+  // Statistics (issue 7): baselines are made and made current by city admins (a future asOf is
+  // refused); managers list their headers; a supervisor reads the numbers of their office's areas.
+  createBaseline: {
+    inScope: () => ({ method: 'POST', path: '/baselines', body: { label: 'matrix', asOf: '2026-01-01' } }),
+    outOfScope: () => ({ method: 'POST', path: '/baselines', body: { label: 'matrix', asOf: '2999-01-01' } }),
+    expect: { ...all(F), city_admin: [201, 422] },
+  },
+  listBaselines: {
+    inScope: () => get('/baselines'),
+    outOfScope: () => get('/baselines?limit=1'),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200] },
+  },
+  getBaseline: {
+    inScope: (c) => get(`/baselines/${c.baseline}?scope=zone:${c.z1}`),
+    outOfScope: (c) => get(`/baselines/${c.baseline}?scope=zone:${c.westZone}`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
+  setCurrentBaseline: {
+    inScope: (c) => ({ method: 'POST', path: `/baselines/${c.baseline}/current` }),
+    outOfScope: () => ({ method: 'POST', path: '/baselines/B-nosuchbaseline/current' }),
+    expect: { ...all(F), city_admin: [200, 404] },
+  },
 };
 
 const CHECKS = { checks: { safety: 'ok', food: 'not_applicable', license: 'issue' }, findingIds: [] };
@@ -588,7 +612,8 @@ beforeAll(async () => {
   }
   const westTask = await task('s7', base.westCell, 'officer-wang', 'worker-he', base.westZone);
   const tasks = { checkIn: checkInTasks, complete: completeTasks, west: westTask };
-  ctx = { ...base, at, readable, westFinding, actOn, westActOn, plans, tasks };
+  const baseline = (await admin('POST', '/baselines', { label: 'matrix', asOf: '2026-01-01' })).id;
+  ctx = { ...base, at, readable, westFinding, actOn, westActOn, plans, tasks, baseline };
   const small = syntheticCity({ cells: 12, seed: 3, offices: ['office-east'] });
   importBody = {
     cells: { type: 'FeatureCollection', features: small.cells },

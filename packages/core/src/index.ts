@@ -24,5 +24,6 @@ export * from './planning/schema';
 export * from './planning/tasks';
 export * from './policy';
 export * from './roles';
+export * from './stats/baselines';
 export * from './stats/verify';
 export * from './validation';

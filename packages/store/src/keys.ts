@@ -231,6 +231,22 @@ export const keys = {
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),
+
+  /**
+   * A baseline census's header (issue 7). gsi1 lists every baseline by when it was counted, so
+   * "newest first" is one descending Query.
+   */
+  baseline: (b: { id: string; countedAt: string }) => ({
+    pk: `BASELINE#${b.id}`,
+    sk: 'BASELINE',
+    gsi1pk: 'BASELINES',
+    gsi1sk: `${b.countedAt}#${b.id}`,
+  }),
+  baselineById: (id: string) => ({ pk: `BASELINE#${id}`, sk: 'BASELINE' }),
+  /** One chunk of a baseline's numbers per area, in the baseline's partition (under 400 KB each). */
+  baselinePart: (id: string, n: number) => ({ pk: `BASELINE#${id}`, sk: `PART#${part(n)}` }),
+  /** Which baseline is current: the newest made, unless a city admin made another one current since. */
+  baselinePointer: () => ({ pk: 'BASELINE', sk: 'POINTER' }),
 } as const;
 
 /** The table key of an item (without its index attributes), for GetItem, UpdateItem and deletes. */

@@ -24,6 +24,9 @@ export type CounterArea = string;
  *   outcome:<outcome>       resolved, awaiting revisit or closed, by outcome
  *   department:<id>         ever transferred to that department
  *   reopened                reopenings after a revisit (a finding counts each time)
+ *   open_duplicate          open and still flagged as a possible duplicate (`possibleDuplicateOf`,
+ *                           cleared by verify and separate): perhaps a business counted twice,
+ *                           left out of the baseline census (docs/decisions/0014-baseline-census.md)
  */
 export type CounterMetric = string;
 export type Counters = Record<CounterArea, Record<CounterMetric, number>>;
@@ -62,6 +65,7 @@ export function findingMetrics(f: Finding): Record<CounterMetric, number> {
     m[`outcome:${f.outcome}`] = 1;
   if (f.department !== undefined) m[`department:${f.department}`] = 1;
   if (f.reopenCount > 0) m.reopened = f.reopenCount;
+  if (open && f.possibleDuplicateOf !== undefined) m.open_duplicate = 1;
   return m;
 }
 
