@@ -6,7 +6,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { type Counters, recount } from '../../packages/core/src/findings/counters';
-import type { FindingStatus } from '../../packages/core/src/findings/schema';
+import { FINDING_STATUSES, type FindingStatus } from '../../packages/core/src/findings/schema';
 import { recountTasks } from '../../packages/core/src/planning/tasks';
 import {
   type CounterVerification,
@@ -49,16 +49,7 @@ describe('compareCounters', () => {
   });
 
   it('finds a recount equal to itself and exactly one tampered metric (property)', () => {
-    const statuses: FindingStatus[] = [
-      'reported',
-      'verified',
-      'rejected',
-      'rectifying',
-      'transferred',
-      'resolved',
-      'revisit_due',
-      'closed',
-    ];
+    const statuses: readonly FindingStatus[] = FINDING_STATUSES;
     fc.assert(
       fc.property(
         fc.array(fc.constantFrom(...statuses), { minLength: 1, maxLength: 12 }),
