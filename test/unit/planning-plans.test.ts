@@ -158,6 +158,13 @@ describe('reassignment rules', () => {
     expect(rules(check({ target: { ...check().target, shift: 'night' } }))).toContain('slot_in_week:');
   });
 
+  it('names a slot that has already started, and lets one that has not', () => {
+    const slotStart = `${WEEK}T00:30:00.000Z`;
+    expect(rules(check({ slotStart, now: `${WEEK}T00:30:00.000Z` }))).toEqual(['slot_passed:']);
+    expect(rules(check({ slotStart, now: `${WEEK}T03:00:00.000Z` }))).toEqual(['slot_passed:']);
+    expect(rules(check({ slotStart, now: `${addDays(WEEK, -1)}T23:00:00.000Z` }))).toEqual([]);
+  });
+
   it('throws a 422 whose message and details name the rule and the person', () => {
     const west = person({ id: 'o2', role: 'zone_officer', zones: ['Z9'] });
     try {

@@ -59,7 +59,12 @@ export async function reassignTask(
     planTaskSlots(plan.id),
     requireTopology(plan.gridVersion),
   ]);
+  const { patrols, timeZone } = cityConfig();
+  const known = patrols.shiftTimes[target.shift] !== undefined;
+  const window = known ? slotWindow(target.date, target.shift, patrols.shiftTimes, timeZone) : undefined;
   const { zoneId } = assertReassignable({
+    slotStart: window?.start,
+    now: now.toISOString(),
     task,
     target,
     officer,
@@ -78,8 +83,7 @@ export async function reassignTask(
       })),
     ],
   });
-  const { patrols, timeZone } = cityConfig();
-  const window = slotWindow(target.date, target.shift, patrols.shiftTimes, timeZone);
+  if (!window) throw new Error(`shift '${target.shift}' passed the rules without times`);
   const from = { officerId: task.officerId, partnerId: task.partnerId, date: task.date, shift: task.shift };
   const { after, event } = taskStep(task, task.status, 'reassign', actor, now.toISOString(), {
     ...(body.note !== undefined ? { note: body.note } : {}),

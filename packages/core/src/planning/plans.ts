@@ -322,6 +322,7 @@ export function planEvent(task: PatrolTask, actor: TaskEvent['actor'], at: strin
 
 export const REASSIGN_RULES = [
   'slot_in_week',
+  'slot_passed',
   'unknown_person',
   'officer_role',
   'partner_role',
@@ -362,13 +363,16 @@ export interface ReassignCheck {
   readonly maxTasksPerOfficerShift: number;
   /** Every task of the plan (this one included; cancelled ones are ignored). */
   readonly tasks: readonly TaskSlotRef[];
+  /** The target slot's start instant (when its shift is known) and the time of the request. */
+  readonly slotStart?: string | undefined;
+  readonly now?: string | undefined;
 }
 
 /**
  * Every planner rule a reassignment would break (empty when it keeps them all), each naming the rule,
  * the person and the body field: the pair is eligible for the cell, both are available that day,
  * under weekly capacity, the officer under maxTasksPerOfficerShift, nobody twice in the shift, the
- * cell once a shift, and nobody in conflict (回避) with the cell.
+ * cell once a shift, nobody in conflict (回避) with the cell, and the slot not yet started.
  */
 export function reassignProblems(c: ReassignCheck): BrokenRule[] {
   const out: BrokenRule[] = [];
@@ -385,6 +389,12 @@ export function reassignProblems(c: ReassignCheck): BrokenRule[] {
       rule: 'slot_in_week',
       path: 'body.shift',
       message: `[slot_in_week] '${target.shift}' is not a shift of the plan (${c.shifts.join(', ')})`,
+    });
+  if (c.slotStart !== undefined && c.now !== undefined && c.slotStart <= c.now)
+    out.push({
+      rule: 'slot_passed',
+      path: 'body.date',
+      message: `[slot_passed] ${target.date} ${target.shift} started at ${c.slotStart}; a patrol cannot be planned into the past`,
     });
   const live = c.tasks.filter((t) => t.id !== task.id && t.status !== 'cancelled');
   const sameSlot = live.filter((t) => t.date === target.date && t.shift === target.shift);
