@@ -51,6 +51,7 @@ import {
   ResolutionOut,
   ResolveQuery,
   ROLES,
+  TaskEvent,
   TaskIdParam,
   TaskOut,
 } from '@gridpatrol/core';
@@ -397,6 +398,17 @@ export const ROUTES = [
     roles: ['zone_officer', 'grid_leader', 'grid_worker'],
     request: { query: MyTasksQuery },
     response: MyTasksOut,
+  },
+  {
+    method: 'GET',
+    path: '/tasks/{id}/history',
+    group: 'tasks',
+    operationId: 'getTaskHistory',
+    summary:
+      "A patrol task's events in order (plan, reassign, publish, check-ins, completion, miss, cancel: who, when, from and to). For the task's pair and for anyone whose area holds its cell; a draft only for managers. 404 otherwise.",
+    roles: AREA_ROLES,
+    request: { params: TaskIdParam, query: PageQuery },
+    response: PageOut(TaskEvent),
   },
   {
     method: 'POST',

@@ -397,6 +397,12 @@ const MATRIX: Record<string, Entry> = {
       expect(ids).not.toContain(c.tasks.west);
     },
   },
+  getTaskHistory: {
+    // The pair reads its own task's history; managers the tasks of their area (admin: all).
+    inScope: (c, r) => get(`/tasks/${c.tasks.checkIn[isFieldRole(r) ? r : 'zone_officer'].id}/history`),
+    outOfScope: (c) => get(`/tasks/${c.tasks.west}/history`),
+    expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
+  },
   checkInTask: {
     inScope: (c, r) => {
       const t = c.tasks.checkIn[isFieldRole(r) ? r : 'grid_worker'];

@@ -65,6 +65,10 @@ describe('a joint patrol from draft to record', () => {
     });
     expect(`${moved.date}.${moved.shift}`).not.toBe(`${task.date}.${task.shift}`);
 
+    // A draft is the managers' until published: its pair does not see it yet.
+    expect((await api.call('GET', `/tasks/${task.id}/history`, { as: moved.officerId })).status).toBe(404);
+    expect((await api.call('GET', `/tasks/${task.id}/history`, { as: 'sup-east' })).status).toBe(200);
+
     const published = await api.call('POST', `/plans/${planId}/publish`, { as: 'sup-east' });
     expect(published.status, published.text).toBe(200);
     expect(published.body.status).toBe('published');
@@ -132,5 +136,25 @@ describe('a joint patrol from draft to record', () => {
     const after = (await getCounters([`cell#${moved.cellId}`]))[`cell#${moved.cellId}`]?.['tasks:joint'] ?? 0;
     expect(after).toBe(before + 1);
     expect((await seen(moved.partnerId)).status).toBe('completed');
+
+    // Who did what and when is kept (DOMAIN.md "Integrity"): the pair and the office read it, others not.
+    const history = await api.call('GET', `/tasks/${task.id}/history`, { as: moved.partnerId });
+    expect(history.status, history.text).toBe(200);
+    expect(history.body.items.map((e: { action: string }) => e.action)).toEqual([
+      'plan',
+      'reassign',
+      'publish',
+      'check_in',
+      'check_in',
+      'complete',
+    ]);
+    expect(history.body.items.map((e: { version: number }) => e.version)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(history.body.items[1]).toMatchObject({
+      actor: { id: 'sup-east' },
+      detail: { to: { date: moved.date } },
+    });
+    expect((await api.call('GET', `/tasks/${task.id}/history`, { as: 'sup-east' })).status).toBe(200);
+    expect((await api.call('GET', `/tasks/${task.id}/history`, { as: 'sup-west' })).status).toBe(404);
+    expect((await api.call('GET', `/tasks/${task.id}/history`, { as: 'worker-he' })).status).toBe(404);
   });
 });

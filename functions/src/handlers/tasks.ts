@@ -7,6 +7,7 @@
 import {
   BadRequestError,
   ConflictError,
+  canReadCell,
   cellCentroid,
   checkIn,
   completeTask,
@@ -31,6 +32,7 @@ import {
   getPatrolTasks,
   getPerson,
   getTaskIdempotency,
+  listTaskHistory,
   openFindingsOfCells,
   recordJointPatrol,
   taskIdsOfPerson,
@@ -40,6 +42,7 @@ import {
 import { gridTopology, requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig, logger } from '../runtime';
+import { activeScope } from '../scope';
 
 // ---------------------------------------------------------------------------------------------
 // The clock: one injectable function, so that tests move time instead of waiting (like the jobs'
@@ -66,6 +69,23 @@ async function partnerTask(id: string, caller: Person): Promise<PatrolTask> {
   const task = await getPatrolTask(id);
   if (!task || task.status === 'draft' || !isPartnerOf(task, caller.id)) throw new NotFoundError('task', id);
   return task;
+}
+
+/**
+ * A task whose history the caller may read: one of its pair (once published), or anyone whose area
+ * holds its cell (a draft: managers only). 404 exactly like a missing one otherwise.
+ */
+async function readableTask(id: string, caller: Person): Promise<PatrolTask> {
+  const task = await getPatrolTask(id);
+  if (task) {
+    const manager = caller.role === 'city_admin' || caller.role === 'supervisor';
+    if (task.status !== 'draft' && isPartnerOf(task, caller.id)) return task;
+    if (task.status !== 'draft' || manager) {
+      const { scope } = await activeScope(caller);
+      if (canReadCell(scope, task.cellId)) return task;
+    }
+  }
+  throw new NotFoundError('task', id);
 }
 
 // Cells never change within a grid version: their geometry is cached per container.
@@ -242,6 +262,11 @@ export const handler = httpHandler('tasks', {
       };
     });
     return { body: { from: range.from, to: range.to, items, shifts } };
+  },
+
+  getTaskHistory: async ({ caller, params, query }) => {
+    await readableTask(params.id, caller);
+    return { body: await listTaskHistory(params.id, query.cursor, query.limit) };
   },
 
   checkInTask: async ({ caller, params, body, idempotencyKey }) =>
