@@ -3,12 +3,11 @@
  * gsi3 holds a finding only while a job may still need it (keys.ts `findingDue`), so a run reads
  * what is due and never scans the table.
  */
-import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '@gridpatrol/core';
-import { documentClient, tableName } from './client';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import type { Page } from './cursor';
 import { findingFromItem } from './findings-repo';
 import { FINDING_DUE_PARTITIONS, type FindingDueKind } from './keys';
+import { partitionPage } from './query';
 
 /**
  * A page of the findings due at `now`, earliest first: one Query on the kind's gsi3 partition for
@@ -19,24 +18,17 @@ import { FINDING_DUE_PARTITIONS, type FindingDueKind } from './keys';
  *
  * @example await findingsDue('deadline', new Date(), undefined, 100)
  */
-export async function findingsDue(
+export function findingsDue(
   kind: FindingDueKind,
   now: Date,
   cursor?: string,
   limit = 100,
 ): Promise<Page<Finding>> {
   const pk = FINDING_DUE_PARTITIONS[kind];
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :hi',
-      ExpressionAttributeValues: { ':pk': pk, ':hi': `${now.toISOString()}#~` },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: pk }),
-      Limit: limit,
-    }),
+  return partitionPage(
+    { index: 'gsi3', pk, range: { hi: `${now.toISOString()}#~` } },
+    findingFromItem,
+    cursor,
+    limit,
   );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  const items = (out.Items ?? []).map(findingFromItem);
-  return { items, ...(next ? { cursor: next } : {}) };
 }

@@ -1,8 +1,14 @@
+/**
+ * Stored plans (docs/decisions/0010-plan-storage.md): the header (`keys.plan`, listed per office on
+ * gsi1), its tasks (`keys.patrolTask`, listed per plan on gsi1), per-cell planner input and demand
+ * (`keys.planCell`), the people it was made from (`keys.planPeople`), and each cell's planning record
+ * (`keys.cellPlanning`). A draft is written tasks first, header last, so an unfinished draft is never
+ * listed; every later change of a task is one version-checked step (tasks-repo `writeTaskStep`).
+ */
 import {
   BatchWriteCommand,
   GetCommand,
   PutCommand,
-  QueryCommand,
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
@@ -340,47 +346,36 @@ export async function findingStatsOfCells(
     }
     return r;
   };
-  const read = async (pk: string, cond: string, values: Record<string, unknown>, open: boolean) => {
-    let start: Record<string, unknown> | undefined;
-    do {
-      const out = await documentClient().send(
-        new QueryCommand({
-          TableName: tableName(),
-          IndexName: 'gsi1',
-          KeyConditionExpression: `gsi1pk = :pk AND ${cond}`,
-          ExpressionAttributeValues: { ':pk': pk, ...values },
-          ProjectionExpression: 'cellId, overdue, reopenCount, reportedAt',
-          ExclusiveStartKey: start,
-        }),
-      );
-      for (const i of out.Items ?? []) {
-        const cell = typeof i.cellId === 'string' ? i.cellId : undefined;
-        if (!cell || !cellIds.has(cell)) continue;
-        const r = row(cell);
-        const recent = String(i.reportedAt) >= from && String(i.reportedAt) <= asOf;
-        if (recent) r.recent++;
-        if (!open) continue;
-        r.open++;
-        if (i.overdue === true) r.overdue++;
-        if (Number(i.reopenCount ?? 0) > 0) r.reopened++;
-      }
-      start = out.LastEvaluatedKey;
-    } while (start);
+  const tally = (items: Record<string, unknown>[], open: boolean) => {
+    for (const i of items) {
+      const cell = typeof i.cellId === 'string' ? i.cellId : undefined;
+      if (!cell || !cellIds.has(cell)) continue;
+      const r = row(cell);
+      const recent = String(i.reportedAt) >= from && String(i.reportedAt) <= asOf;
+      if (recent) r.recent++;
+      if (!open) continue;
+      r.open++;
+      if (i.overdue === true) r.overdue++;
+      if (Number(i.reopenCount ?? 0) > 0) r.reopened++;
+    }
   };
+  const projection = ['cellId', 'overdue', 'reopenCount', 'reportedAt'];
   // Zones a few at a time: a city-wide plan touches hundreds.
   const queue = [...new Set(zones)];
   const worker = async () => {
     for (let z = queue.shift(); z !== undefined; z = queue.shift()) {
       const pk = findingZonePartition(z);
-      await Promise.all([
-        read(pk, 'begins_with(gsi1sk, :open)', { ':open': 'OPEN#' }, true),
-        read(
+      const [open, closed] = await Promise.all([
+        partitionItems({ index: 'gsi1', pk, prefix: 'OPEN#', projection }),
+        partitionItems({
+          index: 'gsi1',
           pk,
-          'gsi1sk BETWEEN :lo AND :hi',
-          { ':lo': `SHUT#closed#${from}`, ':hi': `SHUT#closed#${asOf}~` },
-          false,
-        ),
+          range: { lo: `SHUT#closed#${from}`, hi: `SHUT#closed#${asOf}~` },
+          projection,
+        }),
       ]);
+      tally(open, true);
+      tally(closed, false);
     }
   };
   await Promise.all(Array.from({ length: 8 }, worker));

@@ -13,6 +13,8 @@ export interface PartitionRead {
   readonly pk: string;
   /** Only sort keys starting with this. */
   readonly prefix?: string;
+  /** Only sort keys from `lo` and/or up to `hi`, both included (not with `prefix`). */
+  readonly range?: { readonly lo?: string; readonly hi?: string };
   /** Attributes to return (all otherwise). */
   readonly projection?: readonly string[];
   /** Strongly consistent (the table only): a history read right after its write. */
@@ -31,6 +33,17 @@ function query(r: PartitionRead, start: Record<string, unknown> | undefined, lim
     names['#sk'] = skName;
     values[':prefix'] = r.prefix;
     condition += ' AND begins_with(#sk, :prefix)';
+  } else if (r.range?.lo !== undefined || r.range?.hi !== undefined) {
+    names['#sk'] = skName;
+    const { lo, hi } = r.range;
+    if (lo !== undefined) values[':lo'] = lo;
+    if (hi !== undefined) values[':hi'] = hi;
+    condition +=
+      lo !== undefined && hi !== undefined
+        ? ' AND #sk BETWEEN :lo AND :hi'
+        : lo !== undefined
+          ? ' AND #sk >= :lo'
+          : ' AND #sk <= :hi';
   }
   const projection = r.projection?.map((a, i) => {
     names[`#p${i}`] = a;
@@ -70,17 +83,18 @@ export async function partitionPage<T>(
 }
 
 /**
- * Every item of a bounded partition (a plan's tasks, a cell's geometry parts), page by page.
+ * Every item of a bounded partition (a plan's tasks, a cell's geometry parts), page by page; with
+ * `max`, the first `max` only.
  *
  * @example await partitionItems({ pk: `PLAN#${id}`, prefix: 'CELL#' })
  */
-export async function partitionItems(r: PartitionRead): Promise<Record<string, unknown>[]> {
+export async function partitionItems(r: PartitionRead, max?: number): Promise<Record<string, unknown>[]> {
   const items: Record<string, unknown>[] = [];
   let start: Record<string, unknown> | undefined;
   do {
-    const out = await query(r, start);
+    const out = await query(r, start, max === undefined ? undefined : max - items.length);
     items.push(...(out.Items ?? []));
     start = out.LastEvaluatedKey;
-  } while (start);
+  } while (start && (max === undefined || items.length < max));
   return items;
 }

@@ -8,16 +8,16 @@
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, type Counters, canonicalJson, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import type { Page } from './cursor';
 import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
 import { recordOf } from './item';
 import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
-import { partitionPage } from './query';
+import { partitionItems, partitionPage } from './query';
 import { transactWrite } from './transact';
 
 /** The stored item of a task: its record under keys.patrolTask (gsi3 only while assigned). */
@@ -104,31 +104,17 @@ export async function taskIdsOfPerson(
   startsBefore: string,
 ): Promise<string[]> {
   const pk = keys.taskMembership('', personId, '').gsi2pk;
-  const ids: string[] = [];
-  let start: Record<string, unknown> | undefined;
-  do {
-    const out = await documentClient().send(
-      new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        // `<shiftStart>#<taskId>`: a start exactly at `startsBefore` sorts after it and is left out.
-        KeyConditionExpression: 'gsi2pk = :pk AND gsi2sk BETWEEN :lo AND :hi',
-        ExpressionAttributeValues: { ':pk': pk, ':lo': startsFrom, ':hi': startsBefore },
-        ProjectionExpression: 'gsi2sk',
-        ExclusiveStartKey: start,
-        Limit: MAX_TASKS_PER_RANGE - ids.length,
-      }),
-    );
-    for (const item of out.Items ?? []) {
-      const sk = String(item.gsi2sk);
-      ids.push(sk.slice(sk.indexOf('#') + 1));
-    }
-    start = out.LastEvaluatedKey;
-  } while (start !== undefined && ids.length < MAX_TASKS_PER_RANGE);
-  return ids;
+  // `<shiftStart>#<taskId>`: a start exactly at `startsBefore` sorts after it and is left out.
+  const items = await partitionItems(
+    { index: 'gsi2', pk, range: { lo: startsFrom, hi: startsBefore }, projection: ['gsi2sk'] },
+    MAX_TASKS_PER_RANGE,
+  );
+  return items.map((item) => {
+    const sk = String(item.gsi2sk);
+    return sk.slice(sk.indexOf('#') + 1);
+  });
 }
 
-/** What a task's pair sees of an open finding in its cell. */
 /**
  * The open findings of some cells, by cell and id: one bounded Query per cell (gsi4, as the
  * duplicate check reads them).
@@ -352,20 +338,11 @@ export function listTaskHistory(taskId: string, cursor?: string, limit = 100): P
  * on the gsi3 partition that holds assigned tasks only (keys.patrolTask). The index is eventually
  * consistent: the missed-task job re-reads a task before it writes.
  */
-export async function tasksEndedBy(endedBy: Date, cursor?: string, limit = 100): Promise<Page<PatrolTask>> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi3',
-      KeyConditionExpression: 'gsi3pk = :pk AND gsi3sk <= :hi',
-      ExpressionAttributeValues: { ':pk': TASKS_DUE_PARTITION, ':hi': `${endedBy.toISOString()}#~` },
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi3pk', value: TASKS_DUE_PARTITION }),
-      Limit: limit,
-    }),
+export function tasksEndedBy(endedBy: Date, cursor?: string, limit = 100): Promise<Page<PatrolTask>> {
+  return partitionPage(
+    { index: 'gsi3', pk: TASKS_DUE_PARTITION, range: { hi: `${endedBy.toISOString()}#~` } },
+    (i) => PatrolTask.parse(recordOf(i)),
+    cursor,
+    limit,
   );
-  const next = encodeCursor(out.LastEvaluatedKey);
-  return {
-    items: (out.Items ?? []).map((i) => PatrolTask.parse(recordOf(i))),
-    ...(next ? { cursor: next } : {}),
-  };
 }

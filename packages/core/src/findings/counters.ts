@@ -69,14 +69,42 @@ export function findingMetrics(f: Finding): Record<CounterMetric, number> {
   return m;
 }
 
-function add(into: Counters, f: Finding, sign: 1 | -1): void {
-  const metrics = findingMetrics(f);
-  for (const area of counterAreas(f)) {
+/** What one counted record (a finding, a patrol task) adds to each of its areas in its current state. */
+export interface Contribution {
+  readonly areas: readonly CounterArea[];
+  readonly metrics: Record<CounterMetric, number>;
+}
+
+function addContribution(into: Counters, c: Contribution, sign: 1 | -1): void {
+  for (const area of c.areas) {
     const row = into[area] ?? {};
     into[area] = row;
-    for (const [metric, n] of Object.entries(metrics)) row[metric] = (row[metric] ?? 0) + sign * n;
+    for (const [metric, n] of Object.entries(c.metrics)) row[metric] = (row[metric] ?? 0) + sign * n;
   }
 }
+
+/**
+ * The increments of one record's change (after − before; before null for a new record), zeros left
+ * out: the one mechanism that keeps every counter equal to a recount of what it counts.
+ */
+export function deltasOf<T>(before: T | null, after: T, contribute: (x: T) => Contribution): Counters {
+  const c: Counters = {};
+  if (before !== null) addContribution(c, contribute(before), -1);
+  addContribution(c, contribute(after), 1);
+  return pruneCounters(c);
+}
+
+/** Counters from scratch over some records, by the same contributions as deltasOf. */
+export function recountOf<T>(items: Iterable<T>, contribute: (x: T) => Contribution): Counters {
+  const c: Counters = {};
+  for (const x of items) addContribution(c, contribute(x), 1);
+  return pruneCounters(c);
+}
+
+const findingContribution = (f: Finding): Contribution => ({
+  areas: counterAreas(f),
+  metrics: findingMetrics(f),
+});
 
 /** Drops zero entries and empty areas, so that equal counters compare equal. */
 export function pruneCounters(c: Counters): Counters {
@@ -98,10 +126,7 @@ export function pruneCounters(c: Counters): Counters {
  * @example counterDeltas(reported, verified) // { city: { 'status:reported': -1, 'status:verified': 1 }, 'cell#C-1': {...}, ... }
  */
 export function counterDeltas(before: Finding | null, after: Finding): Counters {
-  const c: Counters = {};
-  if (before !== null) add(c, before, -1);
-  add(c, after, 1);
-  return pruneCounters(c);
+  return deltasOf(before, after, findingContribution);
 }
 
 /**
@@ -110,9 +135,7 @@ export function counterDeltas(before: Finding | null, after: Finding): Counters 
  * @example recount([f1, f2]).city?.total // 2
  */
 export function recount(findings: Iterable<Finding>): Counters {
-  const c: Counters = {};
-  for (const f of findings) add(c, f, 1);
-  return pruneCounters(c);
+  return recountOf(findings, findingContribution);
 }
 
 /**

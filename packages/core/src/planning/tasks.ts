@@ -8,7 +8,14 @@
  */
 import { z } from 'zod';
 import { ConflictError, UnprocessableError } from '../errors';
-import { type CounterMetric, type Counters, counterAreas, pruneCounters } from '../findings/counters';
+import {
+  type Contribution,
+  type CounterMetric,
+  type Counters,
+  counterAreas,
+  deltasOf,
+  recountOf,
+} from '../findings/counters';
 import { toWgs84 } from '../geo/coords';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from '../geo/measure';
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
@@ -480,30 +487,20 @@ export function taskMetrics(task: Pick<PatrolTask, 'status' | 'completion'>): Re
 export const taskCounterAreas = (task: Pick<PatrolTask, 'cellId' | 'zoneId' | 'officeId'>) =>
   counterAreas({ cellId: task.cellId, zoneId: task.zoneId, officeId: task.officeId });
 
-function addTask(into: Counters, task: PatrolTask, sign: 1 | -1): void {
-  const metrics = taskMetrics(task);
-  if (Object.keys(metrics).length === 0) return;
-  for (const area of taskCounterAreas(task)) {
-    const row = into[area] ?? {};
-    into[area] = row;
-    for (const [metric, n] of Object.entries(metrics)) row[metric] = (row[metric] ?? 0) + sign * n;
-  }
-}
+const taskContribution = (task: PatrolTask): Contribution => ({
+  areas: taskCounterAreas(task),
+  metrics: taskMetrics(task),
+});
 
 /**
  * The counter increments of a task change, after − before (before null for a new task); zeros
  * left out, so a check-in gives `{}`.
  */
 export function taskCounterDeltas(before: PatrolTask | null, after: PatrolTask): Counters {
-  const c: Counters = {};
-  if (before !== null) addTask(c, before, -1);
-  addTask(c, after, 1);
-  return pruneCounters(c);
+  return deltasOf(before, after, taskContribution);
 }
 
 /** Task counters from scratch (tests and a verify command compare them with the stored ones). */
 export function recountTasks(tasks: Iterable<PatrolTask>): Counters {
-  const c: Counters = {};
-  for (const t of tasks) addTask(c, t, 1);
-  return pruneCounters(c);
+  return recountOf(tasks, taskContribution);
 }
