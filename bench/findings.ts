@@ -26,6 +26,7 @@ import {
   listFindingsByReporter,
   tableName,
 } from '@gridpatrol/store';
+import { reportBody as report } from '../test/support/findings';
 import { pointInCell } from '../test/support/points';
 import { fmt, type Summary, summarize } from './stats';
 
@@ -81,17 +82,6 @@ async function pointIn(api: Api, cellId: string): Promise<Point> {
   if (!p) throw new Error(`no inside point found for ${cellId}`);
   return p;
 }
-
-const report = (p: Point, name: string) => ({
-  lon: p.lon,
-  lat: p.lat,
-  accuracyM: 8,
-  address: '示范路 1 号',
-  businessName: name,
-  businessType: 'restaurant',
-  kind: 'unlicensed',
-  photos: [],
-});
 
 const now = () => performance.now();
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

@@ -10,6 +10,7 @@ import { counterAreas, type Finding, pruneCounters, recount } from '@gridpatrol/
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { applyActionTx, getCounters, getFinding } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { reportBody as report } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 
@@ -33,17 +34,6 @@ async function pointIn(cellId: string): Promise<Resolved> {
   if (!p) throw new Error(`no inside point found for ${cellId}`);
   return p;
 }
-
-const report = (point: { lon: number; lat: number }, name = '张三小吃店') => ({
-  lon: point.lon,
-  lat: point.lat,
-  accuracyM: 8,
-  address: '示范路 1 号',
-  businessName: name,
-  businessType: 'restaurant',
-  kind: 'unlicensed',
-  photos: [],
-});
 
 async function post(as: string, body: unknown, key?: string) {
   const res = await api.call('POST', '/findings', {

@@ -9,12 +9,12 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type Counters, canonicalJson, PatrolTask, TaskEvent } from '@gridpatrol/core';
+import { ConflictError, type Counters, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
 import type { Page } from './cursor';
-import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
+import { type OpenFindingSummary, openFindingsNear, requestHash } from './findings-repo';
 import { recordOf } from './item';
 import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
 import { partitionItems, partitionPage } from './query';
@@ -155,11 +155,7 @@ export async function findingCellsByIds(
 const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
 
 /** The hash of an operation and its body, independent of field order. */
-export function taskRequestHash(operation: string, body: unknown): string {
-  return createHash('sha256')
-    .update(`${operation}\u0000${canonicalJson(body)}`)
-    .digest('base64url');
-}
+export const taskRequestHash = (operation: string, body: unknown): string => requestHash({ operation, body });
 
 export interface TaskIdempotencyRecord {
   readonly taskId: string;
