@@ -399,6 +399,12 @@ describe('lists', () => {
     expect(backwards.status).toBe(400);
     expect(backwards.body.error.details[0].path).toBe('query.to');
     expect((await api.call('GET', '/findings?from=soon', { as: 'officer-li' })).status).toBe(400);
+    const maybe = await api.call('GET', '/findings?overdue=maybe', { as: 'officer-li' });
+    expect(maybe.status).toBe(400);
+    expect(maybe.body.error.details[0].path).toBe('query.overdue');
+    const view = await api.call('GET', '/me/findings?view=everything', { as: 'officer-li' });
+    expect(view.status).toBe(400);
+    expect(view.body.error.details[0].path).toBe('query.view');
   });
 
   it('lists overdue cases, and what waits on each person (view=todo) up to the admins', async () => {
