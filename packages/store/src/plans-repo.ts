@@ -5,12 +5,7 @@
  * (`keys.cellPlanning`). A draft is written tasks first, header last, so an unfinished draft is never
  * listed; every later change of a task is one version-checked step (tasks-repo `writeTaskStep`).
  */
-import {
-  BatchWriteCommand,
-  GetCommand,
-  PutCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type CellDemand,
   type CellFindingStats,
