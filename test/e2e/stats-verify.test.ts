@@ -172,7 +172,7 @@ describe('gridpatrol stats verify', () => {
       if (round >= 2) await runJob('revisits', new Date(Date.now() + (32 + round) * DAY));
     }
     expect(applied).toBeGreaterThan(20);
-    const report = await verifyCounters({ offices: offices() });
+    const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.findingsRead).toBe(findings.length);
   }, 300_000);
@@ -222,7 +222,7 @@ describe('gridpatrol stats verify', () => {
     // After the week every task still assigned is missed.
     const after = new Date(Date.parse(`${addDays(week, 8)}T00:00:00Z`));
     expect((await runJob('missed-tasks', after)).changed).toBeGreaterThan(0);
-    const report = await verifyCounters({ offices: offices() });
+    const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.tasksRead).toBe(tasks.length);
     expect(report.plansRead).toBe(1);
@@ -264,7 +264,7 @@ describe('gridpatrol stats verify', () => {
     expect([...zonesOfFindings].some((z) => z.startsWith('N-'))).toBe(true);
     for (const z of zonesOfFindings) expect(grid.zones.has(z)).toBe(true);
 
-    const report = await verifyCounters({ offices: offices() });
+    const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.findingsRead).toBe(findings.length);
     expect(report.tasksRead).toBe(tasks.length);
@@ -285,7 +285,7 @@ describe('gridpatrol stats verify', () => {
         }),
       );
     await tamper(2);
-    const report = await verifyCounters({ offices: offices() });
+    const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([{ area, metric: 'total', stored: before + 2, recounted: before }]);
 
     const endpoint = inject('dynamodbEndpoint');

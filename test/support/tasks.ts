@@ -1,17 +1,19 @@
 /**
  * Published patrol tasks written straight into the store, as publication writes them (the task
- * record under keys.patrolTask with status `assigned`, its first event, and one membership item per
- * partner under keys.taskMembership), so that the tasks routes and the missed-task job can be tested
+ * record under keys.patrolTask with status `assigned`, its first event, one membership item per
+ * partner under keys.taskMembership, and the counters a published task adds), so that the tasks routes and the missed-task job can be tested
  * without drafting and publishing a plan. The shapes follow packages/store/src/plans-repo.ts.
  */
-import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type PatrolTask,
   PatrolTask as PatrolTaskSchema,
   patrolTaskId,
   type TaskEvent,
+  taskCounterDeltas,
 } from '@gridpatrol/core';
 import {
+  counterUpdates,
   documentClient,
   patrolTaskItem,
   tableName,
@@ -73,7 +75,7 @@ export function publishedTask(input: PublishedTaskInput): PatrolTask {
 }
 
 /**
- * Writes a published task, its publish event and the pair's membership items.
+ * Writes a published task, its publish event, the pair's membership items and its counters.
  *
  * @example const task = await writePublishedTask({ planId: 'P-test01', cellId, ... });
  */
@@ -98,5 +100,8 @@ export async function writePublishedTask(input: PublishedTaskInput): Promise<Pat
     [task.partnerId, 'partner'],
   ] as const)
     await put(taskMembershipItem(task, personId, as));
+  await documentClient().send(
+    new TransactWriteCommand({ TransactItems: counterUpdates(taskCounterDeltas(null, task), table) }),
+  );
   return task;
 }

@@ -29,28 +29,42 @@ import {
 } from './findings-fixtures';
 
 const adminScope = scopeFor(admin);
+const TZ = config.timeZone;
 
 describe('counter deltas', () => {
   it('counts a new finding in its city, cell, zone and office', () => {
     const f = newFinding();
     expect(counterAreas(f)).toEqual(['city', 'cell#C1', 'zone#Z1', 'office#east']);
     const row = { total: 1, open: 1, 'status:reported': 1 };
-    expect(counterDeltas(null, f)).toEqual({ city: row, 'cell#C1': row, 'office#east': row, 'zone#Z1': row });
+    // The report's day, in the city's time zone, in each area's month bucket.
+    const day = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(f.reportedAt));
+    const bucket = { [`reported:${day}`]: 1 };
+    const month = day.slice(0, 7);
+    expect(counterDeltas(null, f, TZ)).toEqual({
+      city: row,
+      'cell#C1': row,
+      'office#east': row,
+      'zone#Z1': row,
+      [`city#${month}`]: bucket,
+      [`cell#C1#${month}`]: bucket,
+      [`office#east#${month}`]: bucket,
+      [`zone#Z1#${month}`]: bucket,
+    });
   });
 
   it('moves open-by-state on verify and nothing else', () => {
     const f = newFinding();
     const next = applyAction(f, sampleAction('verify', f, T0), admin, adminScope, T0, config).finding;
-    expect(counterDeltas(f, next).city).toEqual({ 'status:reported': -1, 'status:verified': 1 });
-    expect(counterDeltas(next, next)).toEqual({});
+    expect(counterDeltas(f, next, TZ).city).toEqual({ 'status:reported': -1, 'status:verified': 1 });
+    expect(counterDeltas(next, next, TZ)).toEqual({});
   });
 
   it('counts overdue, escalation, outcome and transfers', () => {
     const { finding, now } = findingIn('transferred');
-    expect(counterDeltas(null, finding).city).toMatchObject({ 'department:health': 1 });
+    expect(counterDeltas(null, finding, TZ).city).toMatchObject({ 'department:health': 1 });
     const late = new Date(Date.parse(finding.deadline ?? '') + 8 * DAY);
     const overdue = markOverdue(finding, late, config)?.finding ?? finding;
-    expect(counterDeltas(finding, overdue).city).toEqual({
+    expect(counterDeltas(finding, overdue, TZ).city).toEqual({
       overdue: 1,
       was_overdue: 1,
       'escalated:admin': 1,
@@ -63,7 +77,7 @@ describe('counter deltas', () => {
       now > late ? now : late,
       config,
     ).finding;
-    expect(counterDeltas(overdue, resolved).city).toEqual({
+    expect(counterDeltas(overdue, resolved, TZ).city).toEqual({
       'status:transferred': -1,
       'status:resolved': 1,
       overdue: -1,
@@ -82,14 +96,14 @@ describe('counter deltas', () => {
       r.now,
       config,
     ).finding;
-    expect(counterDeltas(r.finding, closed).city).toEqual({
+    expect(counterDeltas(r.finding, closed, TZ).city).toEqual({
       open: -1,
       'status:revisit_due': -1,
       'status:closed': 1,
     });
     const f = newFinding();
     const rejected = applyAction(f, sampleAction('reject', f, T0), admin, adminScope, T0, config).finding;
-    expect(counterDeltas(f, rejected).city).toEqual({
+    expect(counterDeltas(f, rejected, TZ).city).toEqual({
       open: -1,
       'status:reported': -1,
       'status:rejected': 1,
@@ -102,7 +116,7 @@ describe('counter deltas', () => {
       routing: { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
       reporter: admin,
     });
-    expect(Object.keys(counterDeltas(null, f))).toEqual(['city']);
+    expect(Object.keys(counterDeltas(null, f, TZ)).map((a) => a.slice(0, 4))).toEqual(['city', 'city']);
   });
 
   it('reports differences between stored counters and a recount', () => {
@@ -164,7 +178,7 @@ describe('property: counters follow the findings', () => {
               reporter: admin,
               ...(flagged && i > 0 ? { possibleDuplicateOf: 'F-0' } : {}),
             });
-            counters = applyDeltas(counters, counterDeltas(null, f));
+            counters = applyDeltas(counters, counterDeltas(null, f, TZ));
             return f;
           });
           for (const [c, advance] of commands) {
@@ -193,12 +207,12 @@ describe('property: counters follow the findings', () => {
             expect(after.version).toBe(before.version + 1);
             expect(result.event.version).toBe(after.version);
             Finding.parse(after);
-            counters = applyDeltas(counters, counterDeltas(before, after));
+            counters = applyDeltas(counters, counterDeltas(before, after, TZ));
             findings[i] = after;
             events.set(after.id, [...(events.get(after.id) ?? []), result.event]);
           }
-          expect(counterDifferences(counters, recount(findings))).toEqual([]);
-          expect(counters).toEqual(recount(findings));
+          expect(counterDifferences(counters, recount(findings, TZ))).toEqual([]);
+          expect(counters).toEqual(recount(findings, TZ));
           // Never closed without a revisit: a closed finding's history has revisit_due right before.
           for (const f of findings) {
             if (f.status !== 'closed') continue;

@@ -273,24 +273,30 @@ describe('task counters', () => {
     expect(taskMetrics(missed)).toEqual({ 'tasks:missed': 1 });
   });
 
-  it('move by after − before in the city, cell, zone and office', () => {
+  it('move by after − before in the city, cell, zone, office and officer, live and by day', () => {
     expect(
       taskCounterDeltas(task, checkIn(task, officer, at(120.2, 30.25), cell, during, config).task),
     ).toEqual({});
     const d = taskCounterDeltas(task, joint);
-    expect(Object.keys(d).sort()).toEqual(['cell#C-1', 'city', 'office#office-east', 'zone#Z-1']);
+    const month = task.date.slice(0, 7);
+    const live = ['cell#C-1', 'city', 'office#office-east', `officer#${task.officerId}`, 'zone#Z-1'];
+    expect(Object.keys(d).sort()).toEqual([...live, ...live.map((a) => `${a}#${month}`)].sort());
     expect(d.city).toEqual({ 'tasks:completed': 1, 'tasks:joint': 1 });
+    // Published already: the completion adds its outcome on the task's date, not a second "planned".
+    expect(d[`city#${month}`]).toEqual({ [`tasks_completed:${task.date}`]: 1, [`tasks_joint:${task.date}`]: 1 });
     const noOffice = { ...task, officeId: null };
-    expect(Object.keys(taskCounterDeltas(noOffice, { ...missed, officeId: null }))).toEqual([
-      'cell#C-1',
-      'city',
-      'zone#Z-1',
-    ]);
-    // Summing the deltas of every step gives the recount of the final states.
+    expect(
+      Object.keys(taskCounterDeltas(noOffice, { ...missed, officeId: null }))
+        .filter((a) => !a.endsWith(month))
+        .sort(),
+    ).toEqual(['cell#C-1', 'city', `officer#${task.officerId}`, 'zone#Z-1']);
+    // Summing the deltas of every step of two tasks gives the recount of their final states.
+    const other = { ...task, id: `${task.id}-2` };
     const steps = [
       taskCounterDeltas(null, task),
       taskCounterDeltas(task, joint),
-      taskCounterDeltas(task, missed),
+      taskCounterDeltas(null, other),
+      taskCounterDeltas(other, { ...missed, id: other.id }),
     ];
     const summed = steps.reduce((c, s) => applyDeltas(c, s), {});
     expect(summed).toEqual(recountTasks([joint, missed]));

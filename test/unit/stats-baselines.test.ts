@@ -54,7 +54,7 @@ describe('open_duplicate metric', () => {
       config,
     ).finding;
     expect(findingMetrics(separated).open_duplicate).toBeUndefined();
-    expect(counterDeltas(flagged, separated).city?.open_duplicate).toBe(-1);
+    expect(counterDeltas(flagged, separated, config.timeZone).city?.open_duplicate).toBe(-1);
 
     // Rejecting as a duplicate: no longer open, so no longer an open duplicate (but rejected).
     const rejected = applyAction(
@@ -66,7 +66,10 @@ describe('open_duplicate metric', () => {
       config,
     ).finding;
     expect(findingMetrics(rejected).open_duplicate).toBeUndefined();
-    expect(counterDeltas(flagged, rejected).city).toMatchObject({ open_duplicate: -1, 'status:rejected': 1 });
+    expect(counterDeltas(flagged, rejected, config.timeZone).city).toMatchObject({
+      open_duplicate: -1,
+      'status:rejected': 1,
+    });
   });
 });
 
@@ -99,7 +102,7 @@ describe('census of an area', () => {
       T0,
       config,
     ).finding;
-    const counters = recount([a, dup, rej]);
+    const counters = recount([a, dup, rej], config.timeZone);
     expect(censusFromCounters(['city', 'cell#C1', 'cell#C3'], counters).map((n) => n.census)).toEqual([
       1, 1, 0,
     ]);

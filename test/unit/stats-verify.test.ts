@@ -14,7 +14,7 @@ import {
   formatVerification,
   mergeCounters,
 } from '../../packages/core/src/stats/verify';
-import { findingIn } from './findings-fixtures';
+import { config, findingIn } from './findings-fixtures';
 
 describe('compareCounters', () => {
   it('finds nothing when the counters are equal, whatever the key order', () => {
@@ -56,7 +56,10 @@ describe('compareCounters', () => {
         fc.integer({ min: -3, max: 3 }).filter((n) => n !== 0),
         fc.nat(),
         (picked, delta, which) => {
-          const counted = recount(picked.map((s) => findingIn(s).finding));
+          const counted = recount(
+            picked.map((s) => findingIn(s).finding),
+            config.timeZone,
+          );
           expect(compareCounters(counted, counted)).toEqual([]);
           const cells = Object.entries(counted).flatMap(([area, row]) =>
             Object.keys(row).map((metric) => ({ area, metric })),
@@ -78,7 +81,7 @@ describe('compareCounters', () => {
 
 describe('mergeCounters', () => {
   it('adds findings and tasks per area, dropping zeros', () => {
-    const findings = recount([findingIn('rectifying').finding]);
+    const findings = recount([findingIn('rectifying').finding], config.timeZone);
     expect(recountTasks([])).toEqual({});
     const merged = mergeCounters(findings, { city: { 'tasks:missed': 1 }, 'zone#Z1': { 'tasks:missed': 0 } });
     expect(merged.city).toEqual({ ...findings.city, 'tasks:missed': 1 });

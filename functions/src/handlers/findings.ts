@@ -123,7 +123,7 @@ async function report(
   const written = await createFindingTx(
     finding,
     event,
-    counterDeltas(null, finding),
+    counterDeltas(null, finding, config.timeZone),
     hash !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
   );
   return written === 'created' ? { status: 201, body: out(finding, caller, scope) } : undefined;
@@ -204,7 +204,7 @@ export const handler = httpHandler('findings', {
         before,
         step.finding,
         { ...step.event, requestHash: hash },
-        counterDeltas(before, step.finding),
+        counterDeltas(before, step.finding, cityConfig().timeZone),
       );
     } catch (err) {
       const replayed = err instanceof ConflictError ? await replay() : undefined;

@@ -19,7 +19,6 @@ import {
   type PolygonGeometry,
   type Position,
   type TaskEvent,
-  taskCounterDeltas,
   taskRange,
   taskWindow,
   UnprocessableError,
@@ -153,7 +152,6 @@ async function change(
       before,
       after,
       event,
-      taskCounterDeltas(before, after),
       idempotencyKey !== undefined
         ? { personId: caller.id, key: idempotencyKey, requestHash: hash, status: 200, response: after }
         : undefined,

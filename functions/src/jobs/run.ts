@@ -16,7 +16,6 @@ import {
   missTask,
   type PatrolConfig,
   type TimedChange,
-  taskCounterDeltas,
 } from '@gridpatrol/core';
 import {
   applyActionTx,
@@ -112,7 +111,12 @@ async function applyFinding(
   const change = before === undefined ? null : rule(before, now, config);
   if (before === undefined || change === null) return 'unchanged';
   try {
-    await applyActionTx(before, change.finding, change.event, counterDeltas(before, change.finding));
+    await applyActionTx(
+      before,
+      change.finding,
+      change.event,
+      counterDeltas(before, change.finding, config.timeZone),
+    );
   } catch (err) {
     if (err instanceof ConflictError) {
       logger.warn('job: finding changed meanwhile; the next run retries it', { findingId: id });
@@ -157,12 +161,7 @@ async function runMissedTasks(now: Date, opts: RunJobOptions): Promise<JobCounts
         const change = before === undefined ? null : missTask(before, now, config);
         if (before === undefined || change === null) return 'unchanged';
         try {
-          const written = await writeTaskChange(
-            before,
-            change.task,
-            change.event,
-            taskCounterDeltas(before, change.task),
-          );
+          const written = await writeTaskChange(before, change.task, change.event);
           if (written === 'written') return 'changed';
         } catch (err) {
           if (!(err instanceof ConflictError)) throw err;

@@ -345,7 +345,10 @@ statsCommand
     if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
-      const report = await verifyCounters({ offices: config.offices.map((o) => o.id) });
+      const report = await verifyCounters({
+        offices: config.offices.map((o) => o.id),
+        timeZone: config.timeZone,
+      });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatVerification(report));
       if (report.disagreements.length > 0) process.exitCode = 1;
     } finally {

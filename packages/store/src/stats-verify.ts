@@ -119,10 +119,14 @@ const toTask = (item: Record<string, unknown>) => PatrolTaskSchema.parse(recordO
  * Recounts every counter from the findings and tasks and compares it with the stored one.
  * `offices`: the city config's office ids (offices no zone names yet may still hold plans).
  *
- * @example const report = await verifyCounters({ offices: config.offices.map((o) => o.id) });
+ * @example const report = await verifyCounters({ offices: config.offices.map((o) => o.id), timeZone: config.timeZone });
  *   report.disagreements // [] when every counter agrees
  */
-export async function verifyCounters(opts: { offices: readonly string[] }): Promise<CounterVerification> {
+export async function verifyCounters(opts: {
+  offices: readonly string[];
+  /** The city's: day buckets count by its calendar days. */
+  timeZone: string;
+}): Promise<CounterVerification> {
   const grid = await gridAreasOfAllVersions();
 
   // Findings: each sits in exactly one zone partition of gsi1; ids are kept so none counts twice.
@@ -133,7 +137,7 @@ export async function verifyCounters(opts: { offices: readonly string[] }): Prom
     await eachPage({ index: 'gsi1', pk: findingZonePartition(zone) }, findingFromItem, (items) => {
       const fresh = items.filter((f: Finding) => !seenFindings.has(f.id));
       for (const f of fresh) seenFindings.add(f.id);
-      findingCounters = mergeCounters(findingCounters, recount(fresh));
+      findingCounters = mergeCounters(findingCounters, recount(fresh, opts.timeZone));
     });
 
   // Tasks: the plans of every office partition (and the city-wide one), then each plan's tasks.

@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, type Counters, PatrolTask, TaskEvent } from '@gridpatrol/core';
+import { ConflictError, PatrolTask, TaskEvent, taskCounterDeltas } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
@@ -213,16 +213,16 @@ export type TaskWriteResult =
 
 /**
  * Writes one step of a task in one transaction: the task (version-checked), its event, the key's
- * record (when given), the counter ADDs and the pair's schedule entries the step changes.
+ * record (when given), the counter ADDs the step implies (`taskCounterDeltas`: publishing counts a
+ * planned patrol, cancelling takes it back) and the pair's schedule entries the step changes.
  * Contention alone is retried by `transactWrite`; a failed condition is answered, never retried.
  *
- * @example await writeTaskChange(before, after, event, taskCounterDeltas(before, after))
+ * @example await writeTaskChange(before, after, event)
  */
 export async function writeTaskChange(
   before: PatrolTask,
   after: PatrolTask,
   event: TaskEvent,
-  deltas: Counters,
   idempotency?: TaskIdempotencyInput,
 ): Promise<TaskWriteResult> {
   const table = tableName();
@@ -259,7 +259,7 @@ export async function writeTaskChange(
           },
         ]
       : []),
-    ...counterUpdates(deltas, table),
+    ...counterUpdates(taskCounterDeltas(before, after), table),
     ...membershipChanges(before, after, table),
   ];
   try {
@@ -275,11 +275,11 @@ export async function writeTaskChange(
 }
 
 /**
- * A manager's or the planner's step of a task (no key, no counters): as writeTaskChange, with a
- * task changed meanwhile answered as a 409 naming expectedVersion.
+ * A manager's or the planner's step of a task (no key): as writeTaskChange, with a task changed
+ * meanwhile answered as a 409 naming expectedVersion.
  */
 export async function writeTaskStep(before: PatrolTask, after: PatrolTask, event: TaskEvent): Promise<void> {
-  if ((await writeTaskChange(before, after, event, {})) === 'stale')
+  if ((await writeTaskChange(before, after, event)) === 'stale')
     throw new ConflictError(
       `Task '${after.id}' changed after version ${before.version} was read; reload it.`,
       [{ path: 'body.expectedVersion', message: `version ${before.version} is no longer current` }],

@@ -7,7 +7,13 @@
  * from the findings themselves must give the stored counters back, whatever happened in between.
  * Cumulative figures (ever overdue, transfers, reopenings) are therefore kept on the finding
  * (`wasOverdue`, `department`, `reopenCount`), never only in a counter.
+ *
+ * Two kinds of counter item per area: the live item (`city`, `cell#C`, ...: what is true now) and
+ * one day-bucket item per month (`city#2026-11`, `cell#C#2026-11`: what happened on each day, e.g.
+ * `reported:2026-11-23`), from which statistics over any dates are summed without reading a finding
+ * (docs/decisions/0015-statistics.md). Both are the same after − before of the current record.
  */
+import { daysBetween, localDate } from '../planning/demand';
 import { FINDING_STATUSES, type Finding, TERMINAL_STATUSES } from './schema';
 
 /** `city`, `cell#<id>`, `zone#<id>` or `office#<id>`: one counter item per area. */
@@ -61,19 +67,80 @@ export function findingMetrics(f: Finding): Record<CounterMetric, number> {
   }
   if (f.wasOverdue) m.was_overdue = 1;
   if (f.status === 'rejected' && f.rejectReason !== undefined) m[`rejected:${f.rejectReason}`] = 1;
-  if (f.outcome !== undefined && ['resolved', 'revisit_due', 'closed'].includes(f.status))
-    m[`outcome:${f.outcome}`] = 1;
+  if (f.outcome !== undefined && RESOLVED.includes(f.status)) m[`outcome:${f.outcome}`] = 1;
   if (f.department !== undefined) m[`department:${f.department}`] = 1;
   if (f.reopenCount > 0) m.reopened = f.reopenCount;
   if (open && f.possibleDuplicateOf !== undefined) m.open_duplicate = 1;
   return m;
 }
 
-/** What one counted record (a finding, a patrol task) adds to each of its areas in its current state. */
+/** What one counted record (a finding, a patrol task) adds to each of some areas in its current state. */
 export interface Contribution {
   readonly areas: readonly CounterArea[];
   readonly metrics: Record<CounterMetric, number>;
 }
+
+/**
+ * The measures that count by day (`<measure>:<date>` in the month's bucket item of each area):
+ *   reported              the report (every finding)
+ *   verified              confirmed on site
+ *   rejected              rejected (the day of the rejection)
+ *   resolved:<outcome>    resolved, while the resolution holds (a reopening takes it back)
+ *   closed:<n>            crossed off after the revisit, n calendar days after the report
+ *   transferred:<dept>    handed to a department
+ *   went_overdue          went overdue for the first time (the deadline's day)
+ *   tasks_planned         a published patrol task of that date (assigned, completed or missed)
+ *   tasks_completed, tasks_joint, tasks_solo, tasks_missed   its outcome, on the task's date
+ */
+export type DayMeasure = string;
+
+/** The month bucket item of an area: ids never hold '#', so `<area>#<yyyy-mm>` is unambiguous. */
+export const bucketArea = (area: CounterArea, date: string): CounterArea => `${area}#${date.slice(0, 7)}`;
+/** The metric of a day measure in its bucket item. */
+export const dayMetric = (measure: DayMeasure, date: string): CounterMetric => `${measure}:${date}`;
+
+/**
+ * Contributions of day measures: each (measure, date) counts once in the month bucket of each area.
+ * A measure's family is its first word (`resolved` of `resolved:licensed`): what series sum.
+ *
+ * @example dayContributions(['city'], [['reported', '2026-11-23']]) // [{ areas: ['city#2026-11'], metrics: { 'reported:2026-11-23': 1 } }]
+ */
+export function dayContributions(
+  areas: readonly CounterArea[],
+  days: readonly (readonly [DayMeasure, string])[],
+): Contribution[] {
+  return days.map(([measure, date]) => ({
+    areas: areas.map((a) => bucketArea(a, date)),
+    metrics: { [dayMetric(measure, date)]: 1 },
+  }));
+}
+
+/**
+ * The day measures of a finding in its current state, dated in the city's time zone.
+ *
+ * @example findingDays(resolved, 'Asia/Shanghai') // [['reported', '2026-11-02'], ['verified', '2026-11-03'], ['resolved:licensed', '2026-11-20']]
+ */
+export function findingDays(f: Finding, timeZone: string): [DayMeasure, string][] {
+  const day = (instant: string) => localDate(instant, timeZone);
+  const reported = day(f.reportedAt);
+  const days: [DayMeasure, string][] = [['reported', reported]];
+  if (f.verifiedAt !== undefined) days.push(['verified', day(f.verifiedAt)]);
+  // A rejected finding never changes again, so its last update is the rejection.
+  if (f.status === 'rejected') days.push(['rejected', day(f.updatedAt)]);
+  if (f.outcome !== undefined && f.resolvedAt !== undefined && RESOLVED.includes(f.status))
+    days.push([`resolved:${f.outcome}`, day(f.resolvedAt)]);
+  if (f.status === 'closed' && f.closedAt !== undefined) {
+    const closed = day(f.closedAt);
+    days.push([`closed:${daysBetween(reported, closed)}`, closed]);
+  }
+  if (f.department !== undefined && f.transferredAt !== undefined)
+    days.push([`transferred:${f.department}`, day(f.transferredAt)]);
+  if (f.firstOverdueAt !== undefined) days.push(['went_overdue', day(f.firstOverdueAt)]);
+  return days;
+}
+
+/** States in which a resolution holds: resolved, awaiting its revisit, crossed off. */
+const RESOLVED: readonly Finding['status'][] = ['resolved', 'revisit_due', 'closed'];
 
 function addContribution(into: Counters, c: Contribution, sign: 1 | -1): void {
   for (const area of c.areas) {
@@ -87,24 +154,31 @@ function addContribution(into: Counters, c: Contribution, sign: 1 | -1): void {
  * The increments of one record's change (after − before; before null for a new record), zeros left
  * out: the one mechanism that keeps every counter equal to a recount of what it counts.
  */
-export function deltasOf<T>(before: T | null, after: T, contribute: (x: T) => Contribution): Counters {
+export function deltasOf<T>(
+  before: T | null,
+  after: T,
+  contribute: (x: T) => readonly Contribution[],
+): Counters {
   const c: Counters = {};
-  if (before !== null) addContribution(c, contribute(before), -1);
-  addContribution(c, contribute(after), 1);
+  if (before !== null) for (const part of contribute(before)) addContribution(c, part, -1);
+  for (const part of contribute(after)) addContribution(c, part, 1);
   return pruneCounters(c);
 }
 
 /** Counters from scratch over some records, by the same contributions as deltasOf. */
-export function recountOf<T>(items: Iterable<T>, contribute: (x: T) => Contribution): Counters {
+export function recountOf<T>(items: Iterable<T>, contribute: (x: T) => readonly Contribution[]): Counters {
   const c: Counters = {};
-  for (const x of items) addContribution(c, contribute(x), 1);
+  for (const x of items) for (const part of contribute(x)) addContribution(c, part, 1);
   return pruneCounters(c);
 }
 
-const findingContribution = (f: Finding): Contribution => ({
-  areas: counterAreas(f),
-  metrics: findingMetrics(f),
-});
+/** A finding's live metrics in its areas, and its day measures in their month buckets. */
+const findingContributions =
+  (timeZone: string) =>
+  (f: Finding): Contribution[] => {
+    const areas = counterAreas(f);
+    return [{ areas, metrics: findingMetrics(f) }, ...dayContributions(areas, findingDays(f, timeZone))];
+  };
 
 /** Drops zero entries and empty areas, so that equal counters compare equal. */
 export function pruneCounters(c: Counters): Counters {
@@ -121,21 +195,22 @@ export function pruneCounters(c: Counters): Counters {
 
 /**
  * The increments a change implies, for the store to ADD in the same transaction: `before` null for
- * a new finding. Zero increments are left out; an unchanged finding gives `{}`.
+ * a new finding. Zero increments are left out; an unchanged finding gives `{}`. Days are the city's
+ * (`timeZone`).
  *
- * @example counterDeltas(reported, verified) // { city: { 'status:reported': -1, 'status:verified': 1 }, 'cell#C-1': {...}, ... }
+ * @example counterDeltas(reported, verified, tz) // { city: { 'status:reported': -1, 'status:verified': 1 }, 'city#2026-11': { 'verified:2026-11-23': 1 }, ... }
  */
-export function counterDeltas(before: Finding | null, after: Finding): Counters {
-  return deltasOf(before, after, findingContribution);
+export function counterDeltas(before: Finding | null, after: Finding, timeZone: string): Counters {
+  return deltasOf(before, after, findingContributions(timeZone));
 }
 
 /**
  * Counters from scratch, for the verify command to compare with the stored ones.
  *
- * @example recount([f1, f2]).city?.total // 2
+ * @example recount([f1, f2], tz).city?.total // 2
  */
-export function recount(findings: Iterable<Finding>): Counters {
-  return recountOf(findings, findingContribution);
+export function recount(findings: Iterable<Finding>, timeZone: string): Counters {
+  return recountOf(findings, findingContributions(timeZone));
 }
 
 /**

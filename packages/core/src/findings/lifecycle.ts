@@ -39,7 +39,7 @@ export interface Actor {
 }
 
 /** What of the city config the lifecycle reads. */
-export type FindingsConfig = Pick<CityConfig, 'departments' | 'findingCategories' | 'findings'>;
+export type FindingsConfig = Pick<CityConfig, 'departments' | 'findingCategories' | 'findings' | 'timeZone'>;
 
 /** One legal step: in state `from`, `action` by one of `roles` leads to `to`. */
 export interface Transition {
@@ -588,6 +588,7 @@ export function markOverdue(finding: Finding, now: Date, config: FindingsConfig)
     wasOverdue: true,
     // Overdue since the deadline itself, not since the job noticed.
     overdueSince: finding.overdueSince ?? iso(deadline),
+    firstOverdueAt: finding.firstOverdueAt ?? finding.overdueSince ?? iso(deadline),
     escalation: target,
     escalatedToSupervisorAt: finding.escalatedToSupervisorAt ?? at,
     updatedAt: at,

@@ -157,6 +157,8 @@ export const Finding = z.object({
   overdueSince: Instant.optional(),
   /** Ever overdue: kept for assessment (DOMAIN.md practice 8) after `overdue` is cleared. */
   wasOverdue: z.boolean(),
+  /** When the case first went overdue (its deadline then): the day statistics count it on. */
+  firstOverdueAt: Instant.optional(),
   escalation: EscalationLevel,
   escalatedToSupervisorAt: Instant.optional(),
   escalatedToAdminAt: Instant.optional(),

@@ -34,17 +34,33 @@ export function addDays(date: string, days: number): string {
  * @example planningWeekStart('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10' (Monday 01:00 in Shanghai)
  */
 export function planningWeekStart(instant: string | Date, timeZone: string): string {
-  const at = typeof instant === 'string' ? new Date(instant) : instant;
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-  }).formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const local = `${part('year')}-${part('month')}-${part('day')}`;
+  const local = localDate(instant, timeZone);
   const weekday = new Date(`${local}T00:00:00Z`).getUTCDay();
   return addDays(local, -((weekday + 6) % 7));
+}
+
+/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
+const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * The calendar date of an instant in the city's time zone.
+ *
+ * @example localDate('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10'
+ */
+export function localDate(instant: string | Date, timeZone: string): string {
+  let format = DATE_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+    });
+    DATE_FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(typeof instant === 'string' ? new Date(instant) : instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return `${part('year')}-${part('month')}-${part('day')}`;
 }
 
 /**

@@ -13,6 +13,7 @@ import {
   type CounterMetric,
   type Counters,
   counterAreas,
+  dayContributions,
   deltasOf,
   recountOf,
 } from '../findings/counters';
@@ -483,24 +484,48 @@ export function taskMetrics(task: Pick<PatrolTask, 'status' | 'completion'>): Re
   return {};
 }
 
-/** The areas a task counts in: the city, its cell, its zone and its office (when it has one). */
-export const taskCounterAreas = (task: Pick<PatrolTask, 'cellId' | 'zoneId' | 'officeId'>) =>
-  counterAreas({ cellId: task.cellId, zoneId: task.zoneId, officeId: task.officeId });
+/**
+ * The areas a task counts in: the city, its cell, its zone, its office (when it has one) and its
+ * officer (`officer#<id>`: activity is assessed per officer; findings are not, they count by area).
+ */
+export const taskCounterAreas = (task: Pick<PatrolTask, 'cellId' | 'zoneId' | 'officeId' | 'officerId'>) => [
+  ...counterAreas({ cellId: task.cellId, zoneId: task.zoneId, officeId: task.officeId }),
+  `officer#${task.officerId}`,
+];
 
-const taskContribution = (task: PatrolTask): Contribution => ({
-  areas: taskCounterAreas(task),
-  metrics: taskMetrics(task),
-});
+/** Published: the task is in the week's plan as people see it (not a draft, not cancelled). */
+const PLANNED: readonly PatrolTask['status'][] = ['assigned', 'completed', 'missed'];
+
+/**
+ * The day measures of a task, all on the task's own date: planned once published, and its outcome.
+ *
+ * @example taskDays(completedJoint) // [['tasks_planned', '2026-11-24'], ['tasks_completed', '2026-11-24'], ['tasks_joint', '2026-11-24']]
+ */
+export function taskDays(task: Pick<PatrolTask, 'status' | 'completion' | 'date'>): [string, string][] {
+  if (!PLANNED.includes(task.status)) return [];
+  return [
+    ['tasks_planned', task.date],
+    ...Object.keys(taskMetrics(task)).map((m): [string, string] => [
+      m.replace('tasks:', 'tasks_'),
+      task.date,
+    ]),
+  ];
+}
+
+const taskContributions = (task: PatrolTask): Contribution[] => {
+  const areas = taskCounterAreas(task);
+  return [{ areas, metrics: taskMetrics(task) }, ...dayContributions(areas, taskDays(task))];
+};
 
 /**
  * The counter increments of a task change, after − before (before null for a new task); zeros
  * left out, so a check-in gives `{}`.
  */
 export function taskCounterDeltas(before: PatrolTask | null, after: PatrolTask): Counters {
-  return deltasOf(before, after, taskContribution);
+  return deltasOf(before, after, taskContributions);
 }
 
 /** Task counters from scratch (tests and a verify command compare them with the stored ones). */
 export function recountTasks(tasks: Iterable<PatrolTask>): Counters {
-  return recountOf(tasks, taskContribution);
+  return recountOf(tasks, taskContributions);
 }
