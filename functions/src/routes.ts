@@ -51,6 +51,12 @@ import {
   ResolutionOut,
   ResolveQuery,
   ROLES,
+  StatsAssessmentOut,
+  StatsAssessmentQuery,
+  StatsSeriesOut,
+  StatsSeriesQuery,
+  StatsSummaryOut,
+  StatsSummaryQuery,
   TaskEvent,
   TaskIdParam,
   TaskOut,
@@ -479,6 +485,39 @@ export const ROUTES = [
     roles: ['city_admin'],
     request: { params: BaselineIdParam },
     response: BaselineOut,
+  },
+  {
+    method: 'GET',
+    path: '/stats/summary',
+    group: 'stats',
+    operationId: 'getStatsSummary',
+    summary:
+      "An area's statistics (`scope`: city, office:ID, zone:ID or cell:ID; default the city for a city admin, the own office for a supervisor; others name an area of theirs). Now: open findings by state, overdue and escalated. Over the dates `from`–`to` (the city's calendar, both included; default the 30 days to today; at most 731 days): reported, verified, rejected, resolved by outcome, closed after revisit, gone overdue, transfers by department, median and 90th-percentile days from report to close (of the findings closed in the dates), patrol tasks planned, completed, joint (both partners present), solo and missed, and the joint rate. The reduction against the current baseline census: census − findings still unresolved (less open possible duplicates), as a count and a percentage. From counter items alone, never from the findings.",
+    roles: AREA_ROLES,
+    request: { query: StatsSummaryQuery },
+    response: StatsSummaryOut,
+  },
+  {
+    method: 'GET',
+    path: '/stats/assessment',
+    group: 'stats',
+    operationId: 'getStatsAssessment',
+    summary:
+      "An office's assessment over the dates `from`–`to` (`scope=office:ID`; a supervisor's own office by default): per zone officer (over the zones they are responsible for) and per cell touching the office's zones, the results first (findings verified, resolved, closed after revisit, gone overdue, overdue now, reduction against the current baseline) and the patrol activity second (planned, completed, joint rate, missed). Rows are ordered by results, never by activity.",
+    roles: MANAGERS,
+    request: { query: StatsAssessmentQuery },
+    response: StatsAssessmentOut,
+  },
+  {
+    method: 'GET',
+    path: '/stats/series',
+    group: 'stats',
+    operationId: 'getStatsSeries',
+    summary:
+      'A measure of an area per day or per week (Monday to Sunday, clipped to the dates) over `from`–`to`: reported, verified, rejected, resolved, closed, went_overdue, transferred, tasks_planned, tasks_completed, tasks_joint, tasks_solo or tasks_missed. Scoped as the summary; from the day-bucket counters alone.',
+    roles: AREA_ROLES,
+    request: { query: StatsSeriesQuery },
+    response: StatsSeriesOut,
   },
 ] as const satisfies readonly RouteDef[];
 

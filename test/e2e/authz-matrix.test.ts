@@ -100,6 +100,14 @@ const get = (path: string): Req => ({ method: 'GET', path });
 const all = (s: readonly [number, number]): Record<Role, readonly [number, number]> =>
   Object.fromEntries(ROLES.map((r) => [r, s])) as Record<Role, readonly [number, number]>;
 const F = [403, 403] as const;
+/** Everyone with an area reads inside it; only a city admin outside. */
+const AREA_READ = {
+  city_admin: [200, 200],
+  supervisor: [200, 404],
+  zone_officer: [200, 404],
+  grid_leader: [200, 404],
+  grid_worker: [200, 404],
+} as const;
 
 /** The cell, zone or person of each role's own area. */
 const ownCell = (c: Ctx, r: Caller) => (r === 'supervisor' || r === 'zone_officer' ? c.cZ1 : c.cellA);
@@ -438,6 +446,23 @@ const MATRIX: Record<string, Entry> = {
     inScope: (c) => ({ method: 'POST', path: `/baselines/${c.baseline}/current` }),
     outOfScope: () => ({ method: 'POST', path: '/baselines/B-nosuchbaseline/current' }),
     expect: { ...all(F), city_admin: [200, 404] },
+  },
+  // Statistics over dates: everyone with an area reads its numbers (a cell of their own), not
+  // another office's zone; assessments are for managers, of their office.
+  getStatsSummary: {
+    inScope: (c, r) => get(`/stats/summary?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/stats/summary?scope=zone:${c.westZone}`),
+    expect: { ...all(F), ...AREA_READ },
+  },
+  getStatsSeries: {
+    inScope: (c, r) => get(`/stats/series?metric=reported&scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/stats/series?metric=reported&scope=zone:${c.westZone}`),
+    expect: { ...all(F), ...AREA_READ },
+  },
+  getStatsAssessment: {
+    inScope: () => get('/stats/assessment?scope=office:office-east'),
+    outOfScope: () => get('/stats/assessment?scope=office:office-west'),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
   },
 };
 

@@ -1,27 +1,39 @@
 /**
- * Statistics (issue 7): baseline censuses. Each operation reads: schema (the manifest) → policy
- * (core stats/baselines over the caller's scope) → store → response. The census of an area comes
- * from its counter item alone; see docs/decisions/0014-baseline-census.md.
+ * Statistics (issue 7): baseline censuses, summaries, assessments and series. Each operation reads:
+ * schema (the manifest) → policy (core stats over the caller's scope) → counter items → core sums →
+ * response. Nothing here reads a finding or a task: the numbers come from the live counter items and
+ * their month buckets (docs/decisions/0014-baseline-census.md, 0015-statistics.md).
  */
 import {
   type AreaCensus,
+  areaSummary,
+  assess,
+  BadRequestError,
   type BaselineReadPlan,
   type BaselineRecord,
   baselineAsOf,
   baselineParts,
+  bucketAreasOf,
+  byResults,
+  type CounterArea,
   censusAreas,
   censusFromCounters,
   censusOf,
   NotFoundError,
+  periodTotals,
   planBaselineRead,
   scopeOf,
+  seriesOf,
+  statsRange,
 } from '@gridpatrol/core';
 import {
   createBaseline,
   getBaseline,
   getBaselineNumbers,
+  getCurrentBaseline,
   getCurrentBaselineId,
   listBaselines,
+  listPeople,
   newBaselineId,
   readCountersOf,
   setCurrentBaseline,
@@ -31,6 +43,39 @@ import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
 
 const officeIds = () => cityConfig().offices.map((o) => o.id);
+
+/** The current baseline and its census of some areas; null when none was ever made. */
+async function currentCensus(areas: readonly CounterArea[]) {
+  const b = await getCurrentBaseline();
+  if (!b) return null;
+  const numbers = await getBaselineNumbers(b, areas);
+  return {
+    ref: { id: b.id, label: b.label, asOf: b.asOf },
+    census: new Map(numbers.map((n) => [n.area, n.census])),
+  };
+}
+
+/** The area a summary or series reads, checked against the caller's scope over the active grid. */
+async function statsArea(caller: Parameters<typeof scopeOf>[0], scope: string | undefined) {
+  const topology = await requireTopology();
+  return { topology, plan: planBaselineRead(scope, scopeOf(caller, topology), topology, officeIds()) };
+}
+
+/** Every active zone officer of an office. */
+async function officersOf(officeId: string) {
+  const out = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPeople([{ kind: 'office', id: officeId }], {
+      role: 'zone_officer',
+      cursor,
+      limit: 200,
+    });
+    out.push(...page.items.filter((p) => p.active));
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
 
 async function existing(id: string): Promise<BaselineRecord> {
   const b = await getBaseline(id);
@@ -92,5 +137,90 @@ export const handler = httpHandler('stats', {
     const b = await existing(params.id);
     await setCurrentBaseline(b.id);
     return { body: { ...b, current: true } };
+  },
+
+  getStatsSummary: async ({ caller, query }) => {
+    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const { plan } = await statsArea(caller, query.scope);
+    const [counters, baseline] = await Promise.all([
+      readCountersOf([plan.area, ...bucketAreasOf([plan.area], range)]),
+      currentCensus([plan.area]),
+    ]);
+    return {
+      body: areaSummary({
+        scope: plan.scope,
+        range,
+        live: counters[plan.area],
+        totals: periodTotals([plan.area], counters, range),
+        baseline: baseline && { ...baseline.ref, census: baseline.census.get(plan.area) ?? 0 },
+      }),
+    };
+  },
+
+  getStatsSeries: async ({ caller, query }) => {
+    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const { plan } = await statsArea(caller, query.scope);
+    const counters = await readCountersOf(bucketAreasOf([plan.area], range));
+    const points = seriesOf([plan.area], counters, range, query.metric, query.interval);
+    return {
+      body: {
+        scope: plan.scope,
+        metric: query.metric,
+        interval: query.interval,
+        ...range,
+        total: points.reduce((s, p) => s + p.value, 0),
+        points,
+      },
+    };
+  },
+
+  getStatsAssessment: async ({ caller, query }) => {
+    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const { topology, plan } = await statsArea(caller, query.scope);
+    if (!plan.area.startsWith('office#'))
+      throw new BadRequestError('An assessment is of one office: scope=office:<id>.', [
+        { path: 'query.scope', message: "'office:<id>'" },
+      ]);
+    const officeId = plan.area.slice('office#'.length);
+    const zones = plan.breakdown;
+    const cells = [
+      ...new Set(zones.flatMap((z) => topology.zoneCells.get(z.slice('zone#'.length)) ?? [])),
+    ].sort();
+    const officers = await officersOf(officeId);
+    const officerAreas = officers.map((o) => `officer#${o.id}`);
+    const cellAreas = cells.map((c) => `cell#${c}`);
+    // An officer's zones of this office; a zone of another grid version or office is not theirs here.
+    const zoneSet = new Set(zones);
+    const live = [...zones, ...cellAreas];
+    const [counters, baseline] = await Promise.all([
+      readCountersOf([...live, ...bucketAreasOf([...live, ...officerAreas], range)]),
+      currentCensus(live),
+    ]);
+    const census = baseline?.census ?? null;
+    return {
+      body: {
+        scope: plan.scope,
+        ...range,
+        baseline: baseline?.ref ?? null,
+        officers: officers
+          .map((o) => {
+            const own = o.zones.map((z) => `zone#${z}`).filter((z) => zoneSet.has(z));
+            return {
+              id: o.id,
+              name: o.name,
+              zones: own.map((z) => z.slice('zone#'.length)),
+              ...assess(own, [`officer#${o.id}`], counters, range, census),
+            };
+          })
+          .sort(byResults),
+        cells: cells
+          .map((c) => ({
+            id: c,
+            zones: [...(topology.cellZones.get(c) ?? [])],
+            ...assess([`cell#${c}`], [`cell#${c}`], counters, range, census),
+          }))
+          .sort(byResults),
+      },
+    };
   },
 });
