@@ -283,7 +283,10 @@ describe('task counters', () => {
     expect(Object.keys(d).sort()).toEqual([...live, ...live.map((a) => `${a}#${month}`)].sort());
     expect(d.city).toEqual({ 'tasks:completed': 1, 'tasks:joint': 1 });
     // Published already: the completion adds its outcome on the task's date, not a second "planned".
-    expect(d[`city#${month}`]).toEqual({ [`tasks_completed:${task.date}`]: 1, [`tasks_joint:${task.date}`]: 1 });
+    expect(d[`city#${month}`]).toEqual({
+      [`tasks_completed:${task.date}`]: 1,
+      [`tasks_joint:${task.date}`]: 1,
+    });
     const noOffice = { ...task, officeId: null };
     expect(
       Object.keys(taskCounterDeltas(noOffice, { ...missed, officeId: null }))
