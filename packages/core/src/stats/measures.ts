@@ -51,10 +51,15 @@ export function reductionOf(baseline: number | null, row: Row): Reduction {
   const remaining = remainingOf(row);
   if (baseline === null) return { baseline, remaining, count: null, percent: null };
   const count = baseline - remaining;
-  return {
-    baseline,
-    remaining,
-    count,
-    percent: baseline > 0 ? Math.round((count / baseline) * 1000) / 10 : null,
-  };
+  return { baseline, remaining, count, percent: percentOf(count, baseline) };
+}
+
+/**
+ * part / whole × 100 with one decimal, halves rounded away from zero (−6.25 → −6.3, as 6.25 → 6.3);
+ * null when the whole is 0.
+ */
+export function percentOf(part: number, whole: number): number | null {
+  if (whole === 0) return null;
+  const x = (part / whole) * 1000;
+  return (Math.sign(x) * Math.round(Math.abs(x))) / 10;
 }

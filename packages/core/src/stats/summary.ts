@@ -10,7 +10,7 @@ import { BadRequestError } from '../errors';
 import { bucketArea, type CounterArea, type Counters } from '../findings/counters';
 import { FINDING_STATUSES, OUTCOMES, TERMINAL_STATUSES } from '../findings/schema';
 import { addDays, daysBetween, localDate } from '../planning/demand';
-import { type Reduction, reductionOf } from './measures';
+import { percentOf, type Reduction, reductionOf } from './measures';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
@@ -137,7 +137,9 @@ export interface DateRange {
 
 /**
  * The dates a statistics request covers: `to` defaults to today in the city, `from` to 29 days
- * before `to`. `to` before `from` or a range longer than MAX_STATS_DAYS is a 400 naming the field.
+ * before `to`; with only `from`, the 30 days from it, not past today unless `from` itself is later
+ * (next week's planned patrols). `to` before `from` or a range longer than MAX_STATS_DAYS is a 400
+ * naming the field.
  *
  * @example statsRange({ to: '2026-11-30' }, now, 'Asia/Shanghai') // { from: '2026-11-01', to: '2026-11-30' }
  */
@@ -146,11 +148,12 @@ export function statsRange(
   now: Date,
   timeZone: string,
 ): DateRange {
-  const to =
-    q.to ??
-    (q.from !== undefined
-      ? minDate(addDays(q.from, DEFAULT_STATS_DAYS - 1), localDate(now, timeZone))
-      : localDate(now, timeZone));
+  const today = localDate(now, timeZone);
+  let to = q.to ?? today;
+  if (q.to === undefined && q.from !== undefined) {
+    const month = addDays(q.from, DEFAULT_STATS_DAYS - 1);
+    to = q.from > today ? month : minDate(month, today);
+  }
   const from = q.from ?? addDays(to, -(DEFAULT_STATS_DAYS - 1));
   if (to < from)
     throw new BadRequestError(`to ${to} is before from ${from}.`, [
@@ -265,10 +268,6 @@ export function daysToClose(totals: PeriodTotals): DaysToClose {
 // ---------------------------------------------------------------------------------------------
 // Measures of an area
 
-/** Percent with one decimal; null when the whole is 0. */
-const percent = (part: number, whole: number): number | null =>
-  whole > 0 ? Math.round((part / whole) * 1000) / 10 : null;
-
 /** Patrol activity in a period, on the tasks' dates. */
 export interface PatrolActivity {
   readonly planned: number;
@@ -289,7 +288,7 @@ export function patrolActivity(totals: PeriodTotals): PatrolActivity {
     joint,
     solo: totals.tasks_solo ?? 0,
     missed: totals.tasks_missed ?? 0,
-    jointRate: percent(joint, completed),
+    jointRate: percentOf(joint, completed),
   };
 }
 
