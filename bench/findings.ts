@@ -109,7 +109,8 @@ interface LatencyRow {
  * `rounds` interleaved rounds of four operations, the order rotating so that none always runs
  * first: POST /findings (a new key); the bare PutItem of a copy of a finding item under a fresh id;
  * for reference, the write a report makes done bare (one TransactWriteItems: the finding, its event,
- * its idempotency record and ADDs on four counter items of their own); and GET /me through the
+ * its idempotency record, ADDs on four live counter items of their own and on their four month
+ * bucket items, docs/decisions/0015); and GET /me through the
  * server (HTTP, token check, person read: the floor of any call).
  */
 async function measureLatency(
@@ -180,6 +181,15 @@ async function measureLatency(
                   '#o': 'open',
                   '#s': 'status:reported',
                 },
+                ExpressionAttributeValues: { ':e': 'counter', ':one': 1 },
+              },
+            })),
+            ...['city', 'cell', 'zone', 'office'].map((a) => ({
+              Update: {
+                TableName: table,
+                Key: keys.counter(`bench-${a}#${f.reportedAt.slice(0, 7)}`),
+                UpdateExpression: 'SET #e = :e ADD #d :one',
+                ExpressionAttributeNames: { '#e': 'entity', '#d': `reported:${f.reportedAt.slice(0, 10)}` },
                 ExpressionAttributeValues: { ':e': 'counter', ':one': 1 },
               },
             })),
@@ -332,7 +342,7 @@ export async function run(args: string[] = []): Promise<void> {
         `${label.padEnd(26)} ${fmt(l.post, 'ms').padEnd(40)} ${fmt(l.put, 'ms').padEnd(38)} ${ratio.toFixed(2)}×`,
       );
       console.log(
-        `${''.padEnd(26)}   same write bare (TransactWriteItems, 7 items) ${fmt(l.tx, 'ms')} ${(l.tx.median / l.put.median).toFixed(2)}×`,
+        `${''.padEnd(26)}   same write bare (TransactWriteItems, 11 items) ${fmt(l.tx, 'ms')} ${(l.tx.median / l.put.median).toFixed(2)}×`,
       );
       console.log(
         `${''.padEnd(26)}   GET /me through the server (call floor)      ${fmt(l.me, 'ms')} ${(l.me.median / l.put.median).toFixed(2)}×`,
