@@ -9,7 +9,7 @@
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, PatrolTask, TaskEvent, taskCounterDeltas } from '@gridpatrol/core';
+import { ConflictError, mergeCounters, PatrolTask, TaskEvent, taskCounterDeltas } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
@@ -211,6 +211,25 @@ export type TaskWriteResult =
   /** The Idempotency-Key's record exists already (a twin of this request won): nothing was written. */
   | 'key-taken';
 
+/** The items of one step besides its key record and counters: the task (version-checked), its event, the schedule entries it changes. */
+function stepItems(before: PatrolTask, after: PatrolTask, event: TaskEvent, table: string): TransactItem[] {
+  return [
+    {
+      Put: {
+        TableName: table,
+        Item: patrolTaskItem(after),
+        ConditionExpression: '#version = :expected',
+        ExpressionAttributeNames: { '#version': 'version' },
+        ExpressionAttributeValues: { ':expected': before.version },
+      },
+    },
+    {
+      Put: { TableName: table, Item: taskEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
+    },
+    ...membershipChanges(before, after, table),
+  ];
+}
+
 /**
  * Writes one step of a task in one transaction: the task (version-checked), its event, the key's
  * record (when given), the counter ADDs the step implies (`taskCounterDeltas`: publishing counts a
@@ -226,19 +245,14 @@ export async function writeTaskChange(
   idempotency?: TaskIdempotencyInput,
 ): Promise<TaskWriteResult> {
   const table = tableName();
+  const [task, taskEvent, ...schedule] = stepItems(before, after, event, table) as [
+    TransactItem,
+    TransactItem,
+  ];
+  // The order matters: the cancellation reasons are read by position (task 0, key record 2).
   const items: TransactItem[] = [
-    {
-      Put: {
-        TableName: table,
-        Item: patrolTaskItem(after),
-        ConditionExpression: '#version = :expected',
-        ExpressionAttributeNames: { '#version': 'version' },
-        ExpressionAttributeValues: { ':expected': before.version },
-      },
-    },
-    {
-      Put: { TableName: table, Item: taskEventItem(event), ConditionExpression: 'attribute_not_exists(pk)' },
-    },
+    task,
+    taskEvent,
     ...(idempotency
       ? [
           {
@@ -260,7 +274,7 @@ export async function writeTaskChange(
         ]
       : []),
     ...counterUpdates(taskCounterDeltas(before, after), table),
-    ...membershipChanges(before, after, table),
+    ...schedule,
   ];
   try {
     await transactWrite(items);
@@ -271,6 +285,42 @@ export async function writeTaskChange(
     if (codes[0] === 'ConditionalCheckFailed') return 'stale';
     if (idempotency && codes[2] === 'ConditionalCheckFailed') return 'key-taken';
     throw new ConflictError(`Task '${after.id}' is being changed by another request; retry.`);
+  }
+}
+
+/** One step of a task, for writeTaskSteps. */
+export interface TaskStep {
+  readonly before: PatrolTask;
+  readonly after: PatrolTask;
+  readonly event: TaskEvent;
+}
+
+/** Tasks per writeTaskSteps call: 4 items each plus their counters stays under DynamoDB's 100. */
+export const TASK_STEPS_PER_TRANSACTION = 8;
+
+/**
+ * Several planner steps (publishing a plan) in one transaction, their counter ADDs merged into one
+ * per area: the city's and the office's bucket items are written once per batch instead of once per
+ * task, so concurrent transactions meet there (TransactionConflict) far less often. 'stale' when any
+ * task is no longer at the version read: nothing was written, and the caller steps the batch's
+ * tasks one by one.
+ */
+export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'written' | 'stale'> {
+  if (steps.length === 0) return 'written';
+  const table = tableName();
+  const deltas = mergeCounters(...steps.map((s) => taskCounterDeltas(s.before, s.after)));
+  const items = [
+    ...steps.flatMap((s) => stepItems(s.before, s.after, s.event, table)),
+    ...counterUpdates(deltas, table),
+  ];
+  if (items.length > 100) throw new Error(`${items.length} items exceed one transaction; write fewer steps`);
+  try {
+    await transactWrite(items);
+    return 'written';
+  } catch (err) {
+    if (!(err instanceof TransactionCanceledException)) throw err;
+    if ((err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'stale';
+    throw new ConflictError('Tasks of the plan are being changed by other requests; publish again.');
   }
 }
 
