@@ -8,7 +8,16 @@ export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
  * `functions/src/handlers/<group>.ts`. Grouping keeps cold starts and the function count low while
  * each bundle carries only what its routes import (e.g. only the grid group carries geometry code).
  */
-export const HANDLER_GROUPS = ['system', 'people', 'grid', 'findings', 'plans', 'tasks', 'stats'] as const;
+export const HANDLER_GROUPS = [
+  'system',
+  'people',
+  'grid',
+  'findings',
+  'plans',
+  'tasks',
+  'stats',
+  'exports',
+] as const;
 export type HandlerGroup = (typeof HANDLER_GROUPS)[number];
 
 export interface RouteRequest {

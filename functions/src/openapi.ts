@@ -50,10 +50,21 @@ export function openApiDocument(cityName: string): JsonSchema {
     const success = String(route.successStatus ?? 200);
     const responses: Record<string, JsonSchema> = {
       [success]: {
-        description: 'Success',
+        description:
+          success === '303' ? 'See Other: the file, at the short-lived URL in Location' : 'Success',
         content: {
           [route.contentType ?? 'application/json']: { schema: toSchema(route.response, 'output') },
         },
+        ...(success === '303'
+          ? {
+              headers: {
+                Location: {
+                  description: 'The signed download URL',
+                  schema: { type: 'string', format: 'uri' },
+                },
+              },
+            }
+          : {}),
       },
     };
     for (const [status, description] of Object.entries(ERROR_STATUSES)) {

@@ -12,6 +12,7 @@ import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAuth } from './auth';
 import { GridPatrolData } from './data';
+import { GridPatrolExports } from './exports';
 import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
 import { GridPatrolJobs } from './jobs';
 
@@ -33,6 +34,8 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   tasks: 'RW',
   // Baselines write their header, their numbers' chunks and the current-baseline pointer.
   stats: 'RW',
+  // Exports only read the table (they write to the exports bucket).
+  exports: 'RO',
 };
 
 /** Groups that need more than GridPatrolFunction's defaults (512 MB, 10 s). */
@@ -53,6 +56,9 @@ export const FUNCTION_SIZING: Readonly<
   tasks: { memorySize: 1024 },
   // A baseline reads the counters of every area (20k cells: 200 BatchGets) and writes its chunks.
   stats: { timeout: Duration.seconds(29) },
+  // An export streams ~100k findings (23 MB of CSV) from Query pages into a multipart upload:
+  // one full vCPU for formatting, and 29 s, the HTTP API's limit (bench: npm run bench -- exports).
+  exports: { memorySize: 1769, timeout: Duration.seconds(29) },
 };
 
 export interface GridPatrolStackProps extends StackProps {
@@ -73,6 +79,7 @@ export class GridPatrolStack extends Stack {
   readonly city: CityConfig;
   readonly data: GridPatrolData;
   readonly auth: GridPatrolAuth;
+  readonly exports: GridPatrolExports;
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
   readonly jobs: GridPatrolJobs;
@@ -86,6 +93,7 @@ export class GridPatrolStack extends Stack {
     // Stateful: kept on stack deletion, each in its own construct.
     this.data = new GridPatrolData(this, 'Data');
     this.auth = new GridPatrolAuth(this, 'Auth');
+    this.exports = new GridPatrolExports(this, 'Exports', { allowOrigins: city.cors.allowOrigins });
 
     // Stateless: one function per handler group, each with its declared table access.
     const functions = {} as Record<HandlerGroup, GridPatrolFunction>;
@@ -100,6 +108,8 @@ export class GridPatrolStack extends Stack {
       functions[group] = fn;
     }
     this.functions = functions;
+    // Only the exports group writes to (and signs links of) the exports bucket.
+    this.exports.bindWriter(functions.exports);
 
     this.api = new GridPatrolApi(this, 'Api', {
       routes: props.routes ?? ROUTES,
@@ -120,6 +130,7 @@ export class GridPatrolStack extends Stack {
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
+    new CfnOutput(this, 'ExportsBucket', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
   }

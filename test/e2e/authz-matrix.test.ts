@@ -464,6 +464,28 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: () => get('/stats/assessment?scope=office:office-west'),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
   },
+  // Exports (issue 7): the areas GET /findings and GET /cells read, tasks for managers and officers;
+  // an area outside the caller's is a 404. The 303 is followed to the file, hence 200.
+  exportFindingsCsv: {
+    inScope: (c, r) => get(`/exports/findings.csv?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/exports/findings.csv?scope=zone:${c.westZone}`),
+    expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
+  },
+  exportFindingsGeojson: {
+    inScope: (c, r) => get(`/exports/findings.geojson?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/exports/findings.geojson?scope=cell:${c.westCell}`),
+    expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
+  },
+  exportCellsGeojson: {
+    inScope: (c, r) => get(`/exports/cells.geojson?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/exports/cells.geojson?scope=cell:${c.westCell}`),
+    expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
+  },
+  exportTasksCsv: {
+    inScope: (c, r) => get(`/exports/tasks.csv?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/exports/tasks.csv?scope=zone:${c.westZone}`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
+  },
 };
 
 const CHECKS = { checks: { safety: 'ok', food: 'not_applicable', license: 'issue' }, findingIds: [] };

@@ -347,6 +347,100 @@ describe('jobs', () => {
   });
 });
 
+describe('exports', () => {
+  const bucketId = (s: Synthesized) => logicalId(s.stack, s.stack.exports.bucket.node.defaultChild);
+
+  it('is one private, encrypted, TLS-only bucket whose exports expire after a day, retained like the table', () => {
+    demo.template.resourceCountIs('AWS::S3::Bucket', 1);
+    demo.template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      UpdateReplacePolicy: 'Retain',
+      Properties: Match.objectLike({
+        BucketName: Match.absent(),
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        BucketEncryption: {
+          ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
+        },
+        LifecycleConfiguration: {
+          Rules: [
+            Match.objectLike({
+              Status: 'Enabled',
+              ExpirationInDays: 1,
+              AbortIncompleteMultipartUpload: { DaysAfterInitiation: 1 },
+            }),
+          ],
+        },
+        CorsConfiguration: {
+          CorsRules: [
+            Match.objectLike({
+              AllowedOrigins: demo.city.cors.allowOrigins,
+              AllowedMethods: ['GET', 'HEAD'],
+            }),
+          ],
+        },
+      }),
+    });
+    demo.template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: bucketId(demo) },
+      PolicyDocument: {
+        Statement: Match.arrayWith([
+          Match.objectLike({
+            Effect: 'Deny',
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+          }),
+        ]),
+      },
+    });
+    demo.template.hasOutput('ExportsBucket', { Value: { Ref: bucketId(demo) } });
+  });
+
+  it('lets only the exports function put and get its objects, reading the table only, with the bucket by env', () => {
+    const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, 'exports')];
+    expect(fn?.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: bucketId(demo) });
+    expect(fn?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 29 });
+    const actions = grantedActions(demo, 'exports');
+    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject']));
+    expect(actions.filter((a) => a.startsWith('s3:')).sort()).not.toContain('s3:DeleteObject*');
+    expect(actions.some((a) => a.startsWith('s3:List'))).toBe(false);
+    expect(TABLE_ACCESS.exports).toBe('RO');
+    for (const write of WRITE_ACTIONS) expect(actions).not.toContain(write);
+    // The grants name the bucket's objects, nothing wider.
+    const role = demo.stack.functions.exports.role;
+    const roleId = logicalId(demo.stack, role?.node.defaultChild);
+    const s3Statements = Object.values(demo.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      )
+      .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
+    for (const st of s3Statements) expect(JSON.stringify(st.Resource)).toContain(bucketId(demo));
+    for (const group of HANDLER_GROUPS.filter((g) => g !== 'exports')) {
+      expect(
+        grantedActions(demo, group).filter((a) => a.startsWith('s3:')),
+        group,
+      ).toEqual([]);
+      const other = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
+      expect(other?.Properties.Environment.Variables.EXPORTS_BUCKET, group).toBeUndefined();
+    }
+  });
+
+  it('bundles the S3 client only into the exports function', () => {
+    expect(
+      readBundle(demo, 'exports').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+    ).toBe(true);
+    expect(
+      readBundle(demo, 'findings').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+    ).toBe(false);
+  });
+});
+
 describe('auth', () => {
   it('is an admin-managed user pool with person_id, retained, and a public client', () => {
     demo.template.hasResource('AWS::Cognito::UserPool', {

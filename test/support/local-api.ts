@@ -3,6 +3,9 @@
  * seed, a random dev-token key, and a small fetch wrapper.
  */
 import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import type { CityConfig } from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
@@ -42,7 +45,9 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
   const db = await openDatabase(config, { persist: false, tableName });
   await seedCity(config);
   const key = randomDevKey();
-  const server = await startLocalServer({ config, tokenKey: key });
+  // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
+  const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
+  const server = await startLocalServer({ config, tokenKey: key, exportsDir });
   const token = (id: string) => issueDevToken(key, id);
   return {
     url: server.url,
@@ -71,6 +76,7 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
     async close() {
       await server.close();
       await db.stop();
+      rmSync(exportsDir, { recursive: true, force: true });
     },
   };
 }

@@ -11,7 +11,7 @@ import {
   censusAreas,
   censusFromCounters,
   censusOf,
-  planBaselineRead,
+  planAreaRead,
 } from '../../packages/core/src/stats/baselines';
 import { admin, config, newFinding, scopeFor, supEast, T0 } from './findings-fixtures';
 
@@ -156,20 +156,20 @@ describe('asOf', () => {
   });
 });
 
-describe('planBaselineRead', () => {
+describe('planAreaRead', () => {
   it('gives a city admin any area with the level below it, the city by default', () => {
-    expect(planBaselineRead(undefined, adminScope, topology, offices)).toEqual({
+    expect(planAreaRead(undefined, adminScope, topology, offices)).toEqual({
       scope: 'city',
       area: 'city',
       breakdown: ['office#east', 'office#west'],
     });
-    expect(planBaselineRead('office:west', adminScope, topology, offices).breakdown).toEqual(['zone#W1']);
-    expect(planBaselineRead('zone:Z2', adminScope, topology, offices)).toEqual({
+    expect(planAreaRead('office:west', adminScope, topology, offices).breakdown).toEqual(['zone#W1']);
+    expect(planAreaRead('zone:Z2', adminScope, topology, offices)).toEqual({
       scope: 'zone:Z2',
       area: 'zone#Z2',
       breakdown: ['cell#C2', 'cell#C3'],
     });
-    expect(planBaselineRead('cell:C9', adminScope, topology, offices)).toEqual({
+    expect(planAreaRead('cell:C9', adminScope, topology, offices)).toEqual({
       scope: 'cell:C9',
       area: 'cell#C9',
       breakdown: [],
@@ -177,26 +177,26 @@ describe('planBaselineRead', () => {
   });
 
   it('gives a supervisor their office, its zones and cells (own office by default), 404 otherwise', () => {
-    expect(planBaselineRead(undefined, supScope, topology, offices)).toEqual({
+    expect(planAreaRead(undefined, supScope, topology, offices)).toEqual({
       scope: 'office:east',
       area: 'office#east',
       breakdown: ['zone#Z1', 'zone#Z2'],
     });
-    expect(planBaselineRead('zone:Z1', supScope, topology, offices).area).toBe('zone#Z1');
-    expect(planBaselineRead('cell:C3', supScope, topology, offices).area).toBe('cell#C3');
+    expect(planAreaRead('zone:Z1', supScope, topology, offices).area).toBe('zone#Z1');
+    expect(planAreaRead('cell:C3', supScope, topology, offices).area).toBe('cell#C3');
     for (const s of ['city', 'office:west', 'zone:W1', 'cell:C9'])
-      expect(() => planBaselineRead(s, supScope, topology, offices), s).toThrow(
+      expect(() => planAreaRead(s, supScope, topology, offices), s).toThrow(
         expect.objectContaining({ code: 'not_found' }),
       );
     const noOffice: Scope = { ...supScope, office: undefined } as Scope;
-    expect(() => planBaselineRead(undefined, noOffice, topology, offices)).toThrow(
+    expect(() => planAreaRead(undefined, noOffice, topology, offices)).toThrow(
       expect.objectContaining({ code: 'bad_request' }),
     );
   });
 
   it('answers unknown areas with a 404 and refuses malformed scopes in the schema', () => {
     for (const s of ['office:north', 'zone:Z9', 'cell:C0'])
-      expect(() => planBaselineRead(s, adminScope, topology, offices), s).toThrow(
+      expect(() => planAreaRead(s, adminScope, topology, offices), s).toThrow(
         expect.objectContaining({ code: 'not_found' }),
       );
     for (const s of ['region:1', 'zone:', 'zone:a#b', 'cities', 'zone:a:b'])

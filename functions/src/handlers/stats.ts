@@ -6,10 +6,10 @@
  */
 import {
   type AreaCensus,
+  type AreaReadPlan,
   areaSummary,
   assess,
   BadRequestError,
-  type BaselineReadPlan,
   type BaselineRecord,
   baselineAsOf,
   baselineParts,
@@ -21,7 +21,7 @@ import {
   censusOf,
   NotFoundError,
   periodTotals,
-  planBaselineRead,
+  planAreaRead,
   scopeOf,
   seriesOf,
   statsRange,
@@ -58,7 +58,7 @@ async function currentCensus(areas: readonly CounterArea[]) {
 /** The area a summary or series reads, checked against the caller's scope over the active grid. */
 async function statsArea(caller: Parameters<typeof scopeOf>[0], scope: string | undefined) {
   const topology = await requireTopology();
-  return { topology, plan: planBaselineRead(scope, scopeOf(caller, topology), topology, officeIds()) };
+  return { topology, plan: planAreaRead(scope, scopeOf(caller, topology), topology, officeIds()) };
 }
 
 /** Every active zone officer of an office. */
@@ -84,7 +84,7 @@ async function existing(id: string): Promise<BaselineRecord> {
 }
 
 /** A baseline with one area's numbers and its breakdown, from the numbers given. */
-function detail(b: BaselineRecord, plan: BaselineReadPlan, numbers: readonly AreaCensus[], current: boolean) {
+function detail(b: BaselineRecord, plan: AreaReadPlan, numbers: readonly AreaCensus[], current: boolean) {
   const byArea = new Map(numbers.map((n) => [n.area, n]));
   const of = (area: string) => byArea.get(area) ?? censusOf(area, undefined);
   return { ...b, current, scope: plan.scope, numbers: of(plan.area), breakdown: plan.breakdown.map(of) };
@@ -109,7 +109,7 @@ export const handler = httpHandler('stats', {
       parts: baselineParts(areas.length),
     };
     await createBaseline(header, numbers);
-    const plan = planBaselineRead('city', scopeOf(caller, topology), topology, officeIds());
+    const plan = planAreaRead('city', scopeOf(caller, topology), topology, officeIds());
     return { status: 201, body: detail(header, plan, numbers, true) };
   },
 
@@ -125,7 +125,7 @@ export const handler = httpHandler('stats', {
     const b = await existing(params.id);
     // Areas are checked against the grid version the baseline counted.
     const topology = await requireTopology(b.gridVersion);
-    const plan = planBaselineRead(query.scope, scopeOf(caller, topology), topology, officeIds());
+    const plan = planAreaRead(query.scope, scopeOf(caller, topology), topology, officeIds());
     const [numbers, currentId] = await Promise.all([
       getBaselineNumbers(b, [plan.area, ...plan.breakdown]),
       getCurrentBaselineId(),

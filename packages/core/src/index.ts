@@ -1,6 +1,7 @@
 export * from './api';
 export * from './city-config';
 export * from './errors';
+export * from './exports';
 export * from './findings/api';
 export * from './findings/counters';
 export * from './findings/duplicates';

@@ -3,14 +3,25 @@
  * invokes the very handler Lambda would run for its route, and writes the result back unchanged.
  * It keeps AWS's limits where they matter (6 MB Lambda payload, 30 s integration timeout) and, like
  * the JWT authorizer, refuses a missing or bad token before any handler runs.
+ *
+ * It also stands in for the exports bucket: exports are written under the local data directory and
+ * served at `/_exports/<key>?expires=&signature=`, URLs signed like S3's presigned ones (403 when
+ * the signature is bad or expired), so a client follows the same 303 See Other as in AWS.
  */
-import { randomUUID } from 'node:crypto';
+import { createHmac, randomUUID } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
+import { pipeline } from 'node:stream/promises';
 import type { CityConfig, ErrorCode } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
+import { checkDownload, LOCAL_EXPORTS_PATH, localExport } from '@gridpatrol/functions/exports/local-store';
+import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Claims, verifyDevToken } from './dev-auth';
+import { DATA_DIR } from './paths';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
@@ -48,6 +59,11 @@ export interface LocalServerOptions {
   readonly tokenKey: Uint8Array;
   readonly port?: number;
   readonly host?: string;
+  /**
+   * Where exports are written and served from (the stand-in for the exports bucket).
+   * @default GRIDPATROL_EXPORTS_DIR, else .data/exports
+   */
+  readonly exportsDir?: string;
 }
 
 export interface LocalServer {
@@ -185,6 +201,54 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
   res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
+/** The key export links are signed with: derived from the dev-token key, so links survive a restart. */
+const exportsKey = (tokenKey: Uint8Array) =>
+  createHmac('sha256', tokenKey).update('gridpatrol local exports').digest();
+
+/**
+ * What S3 answers for a presigned GET, locally: the file with its type and name, or a 403 for a bad
+ * or expired signature (checked before anything is read), or a 404 for no such export.
+ */
+async function serveExport(
+  req: http.IncomingMessage,
+  res: http.ServerResponse,
+  url: URL,
+  dir: string,
+  key: Uint8Array,
+): Promise<void> {
+  req.resume();
+  const method = req.method ?? 'GET';
+  if (method !== 'GET' && method !== 'HEAD')
+    return sendJson(res, 405, 'method_not_allowed', `${method} is not allowed on an export; use GET.`, {
+      allow: 'GET, HEAD',
+    });
+  const check = checkDownload(key, url, new Date());
+  if (!check.ok)
+    return sendJson(res, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.message);
+  const found = await localExport(dir, check.key);
+  const size = found
+    ? await stat(found.file).then(
+        (s) => s.size,
+        () => undefined,
+      )
+    : undefined;
+  if (!found || size === undefined)
+    return sendJson(res, 404, 'not_found', 'No such export (exports are kept a day).');
+  res.writeHead(200, {
+    'content-type': found.meta.contentType,
+    'content-length': String(size),
+    'content-disposition': contentDisposition(found.meta.filename),
+    'cache-control': 'private, no-store',
+  });
+  if (method === 'HEAD') return void res.end();
+  try {
+    await pipeline(createReadStream(found.file), res);
+  } catch (err) {
+    // A client that stops reading (a closed tab, a cancelled download) is not a server failure.
+    if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
+  }
+}
+
 /**
  * Serves the route manifest on localhost.
  *
@@ -193,12 +257,21 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
 export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
   const handlers = await loadHandlers();
   const allowOrigins = new Set(opts.config.cors.allowOrigins);
+  // The exports bucket's stand-in: the handlers' object store reads these (functions/src/exports).
+  const exportsDir = path.resolve(
+    opts.exportsDir ?? process.env.GRIDPATROL_EXPORTS_DIR ?? path.join(DATA_DIR, 'exports'),
+  );
+  const downloadKey = exportsKey(opts.tokenKey);
+  process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
+  process.env.GRIDPATROL_EXPORTS_KEY = Buffer.from(downloadKey).toString('hex');
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
+      if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
+        return await serveExport(req, res, url, exportsDir, downloadKey);
       const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
       if (candidates.length === 0) {
         req.resume();
@@ -280,8 +353,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
+  process.env.GRIDPATROL_EXPORTS_URL = url;
   return {
-    url: `http://${opts.host ?? '127.0.0.1'}:${port}`,
+    url,
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

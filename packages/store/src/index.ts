@@ -5,6 +5,7 @@ export * from './client';
 export * from './counters';
 export * from './create-table';
 export * from './cursor';
+export * from './exports';
 export * from './findings-jobs';
 export * from './findings-repo';
 export * from './grid-repo';

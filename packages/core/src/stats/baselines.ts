@@ -152,26 +152,28 @@ export function baselineAsOf(value: string, timeZone: string, now: Date): string
 // Scope of a read
 
 /** One area to read and the areas one level below it (city → offices → zones → cells). */
-export interface BaselineReadPlan {
+export interface AreaReadPlan {
   readonly scope: string;
   readonly area: CounterArea;
   readonly breakdown: readonly CounterArea[];
 }
 
 /**
- * What `GET /baselines/{id}?scope=` reads, checked against the caller's scope over the baseline's
- * grid version: a city admin anything; a supervisor their office, its zones and the cells touching
- * them (404 otherwise, like any area outside a scope). Without `scope`: the city for a city admin,
- * the own office for a supervisor. An unknown office, zone or cell is a 404.
+ * The area a statistics read names (`scope=` of baselines, summaries, series, assessments and
+ * exports), checked against the caller's scope over a grid version: a city admin anything; a
+ * supervisor their office, its zones and the cells touching them; officers and grid people the
+ * zones and cells of their scope (404 otherwise, like any area outside a scope). Without `scope`:
+ * the city for a city admin, the own office for a supervisor, else a 400. An unknown office, zone or
+ * cell is a 404.
  *
- * @example planBaselineRead('zone:Z1', supervisorScope, topology, offices) // { area: 'zone#Z1', breakdown: ['cell#C-1', …] }
+ * @example planAreaRead('zone:Z1', supervisorScope, topology, offices) // { area: 'zone#Z1', breakdown: ['cell#C-1', …] }
  */
-export function planBaselineRead(
+export function planAreaRead(
   param: string | undefined,
   scope: Scope,
   topology: GridTopology,
   offices: readonly string[],
-): BaselineReadPlan {
+): AreaReadPlan {
   const isCity = scope.kind === 'city';
   const ownOffice = scope.kind === 'area' && scope.role === 'supervisor' ? scope.office : undefined;
   let wanted = param;
@@ -186,7 +188,7 @@ export function planBaselineRead(
   const [kind, id = ''] = wanted === 'city' ? ['city'] : wanted.split(':');
   switch (kind) {
     case 'city':
-      if (!isCity) throw new NotFoundError('baseline area', 'city');
+      if (!isCity) throw new NotFoundError('area', 'city');
       return { scope: 'city', area: CITY_AREA, breakdown: [...offices].sort().map((o) => `office#${o}`) };
     case 'office': {
       if (!offices.includes(id) || (!isCity && id !== ownOffice)) throw new NotFoundError('office', id);

@@ -1,0 +1,49 @@
+/**
+ * The exports bucket: each export is one multipart upload fed from a stream (at most `queueSize`
+ * parts of `partSize` in memory, whatever the file's size), handed out as a presigned GET URL. The
+ * bucket's lifecycle rule deletes exports after a day (infra/lib/exports.ts).
+ */
+import { PassThrough } from 'node:stream';
+import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { Upload } from '@aws-sdk/lib-storage';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { contentDisposition, type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
+
+/** S3's smallest part is 5 MiB; 8 MiB parts make a 30 MB export four parts, uploaded as they fill. */
+const PART_SIZE = 8 * 1024 * 1024;
+const PARTS_IN_FLIGHT = 4;
+
+let client: S3Client | undefined;
+/** One client per container, made on first use (STYLE.md: never one per request). */
+const s3 = (): S3Client => {
+  client ??= new S3Client({});
+  return client;
+};
+
+export class S3ObjectStore implements ObjectStore {
+  readonly kind = 's3';
+  constructor(readonly bucket: string) {}
+
+  writeStream(key: string, meta: ObjectMeta): ObjectSink {
+    const body = new PassThrough({ highWaterMark: 1024 * 1024 });
+    const upload = new Upload({
+      client: s3(),
+      params: {
+        Bucket: this.bucket,
+        Key: key,
+        Body: body,
+        ContentType: meta.contentType,
+        ContentDisposition: contentDisposition(meta.filename),
+      },
+      partSize: PART_SIZE,
+      queueSize: PARTS_IN_FLIGHT,
+      leavePartsOnError: false,
+    });
+    return streamSink(body, upload.done(), () => upload.abort());
+  }
+
+  presignedUrl(key: string, expiresAt: Date): Promise<string> {
+    const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
+    return getSignedUrl(s3(), new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+  }
+}

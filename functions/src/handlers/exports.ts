@@ -1,0 +1,107 @@
+/**
+ * Exports (issue 7): findings as CSV or GeoJSON points, patrol tasks as CSV, and the cells of an
+ * area as GeoJSON polygons with their live numbers. Each reads: schema (the manifest) → policy (core
+ * `planExport` over the caller's scope: the same areas and 404s as baselines) → store (Query pages)
+ * → object store, streamed → 303 See Other to a presigned URL. See docs/decisions/0016-exports.md.
+ */
+import {
+  type CellExportInput,
+  cellsGeojson,
+  type ExportOut,
+  findingsCsv,
+  findingsGeojson,
+  type GridTopology,
+  type Person,
+  planExport,
+  reportTimeRange,
+  scopeOf,
+  taskExportRanges,
+  tasksCsv,
+} from '@gridpatrol/core';
+import {
+  cellExportPages,
+  findingExportPages,
+  findingExportReads,
+  getBaselineNumbers,
+  getCurrentBaseline,
+  taskExportPages,
+} from '@gridpatrol/store';
+import { runExport } from '../exports/run';
+import { gridTopology, requireTopology } from '../grid-cache';
+import { httpHandler } from '../http/chain';
+import { cityConfig } from '../runtime';
+import { activeScope } from '../scope';
+
+const officeIds = () => cityConfig().offices.map((o) => o.id);
+
+/** 303 See Other to the file; the body says the same for clients that do not follow redirects. */
+const seeOther = (out: ExportOut) => ({
+  status: 303,
+  body: out,
+  headers: { location: out.url, 'cache-control': 'no-store' },
+});
+
+async function exportFindings(
+  caller: Person,
+  query: { scope?: string | undefined; from?: string | undefined; to?: string | undefined },
+  format: 'csv' | 'geojson',
+) {
+  const { timeZone } = cityConfig();
+  const range = reportTimeRange(query, timeZone);
+  const { scope, topology } = await activeScope(caller);
+  const plan = planExport(query.scope, scope, topology, officeIds());
+  const reads = await findingExportReads(plan.findings, range);
+  const writer = format === 'csv' ? findingsCsv(timeZone) : findingsGeojson(timeZone);
+  const pages = findingExportPages(reads);
+  return seeOther(await runExport({ what: 'findings', scope: plan.scope, by: caller.id, writer, pages }));
+}
+
+/** The current baseline's census of some cells; null for a cell it did not count (or without one). */
+async function baselineCensus(cells: readonly string[], topology: GridTopology) {
+  const baseline = await getCurrentBaseline();
+  if (!baseline) return new Map<string, number>();
+  const counted =
+    baseline.gridVersion === topology.version ? topology : await gridTopology(baseline.gridVersion);
+  const areas = cells.filter((c) => counted?.cellZones.has(c)).map((c) => `cell#${c}`);
+  const numbers = await getBaselineNumbers(baseline, areas);
+  return new Map(numbers.map((n) => [n.area.slice('cell#'.length), n.census]));
+}
+
+async function* cellFeatures(
+  cells: readonly string[],
+  topology: GridTopology,
+): AsyncGenerator<CellExportInput[]> {
+  const baseline = await baselineCensus(cells, topology);
+  for await (const slice of cellExportPages(topology.version, cells))
+    yield slice.map((c) => ({
+      ...c,
+      baseline: baseline.get(c.cell.id) ?? null,
+      officeId: (c.cell.primaryZone && topology.zoneOffice.get(c.cell.primaryZone)) || null,
+      gridVersion: topology.version,
+    }));
+}
+
+export const handler = httpHandler('exports', {
+  exportFindingsCsv: async ({ caller, query }) => exportFindings(caller, query, 'csv'),
+
+  exportFindingsGeojson: async ({ caller, query }) => exportFindings(caller, query, 'geojson'),
+
+  exportTasksCsv: async ({ caller, query }) => {
+    const ranges = taskExportRanges(query);
+    const { scope, topology } = await activeScope(caller);
+    const plan = planExport(query.scope, scope, topology, officeIds());
+    const pages = taskExportPages(plan.tasks, ranges);
+    return seeOther(
+      await runExport({ what: 'tasks', scope: plan.scope, by: caller.id, writer: tasksCsv(), pages }),
+    );
+  },
+
+  exportCellsGeojson: async ({ caller, query }) => {
+    const topology = await requireTopology();
+    const plan = planExport(query.scope, scopeOf(caller, topology), topology, officeIds());
+    const pages = cellFeatures(plan.cells, topology);
+    return seeOther(
+      await runExport({ what: 'cells', scope: plan.scope, by: caller.id, writer: cellsGeojson(), pages }),
+    );
+  },
+});
