@@ -535,8 +535,9 @@ describe('property: day buckets follow the findings', () => {
               expect(n).toBeGreaterThan(0);
             }
           }
-          // A period total over all the time the run covered is the count of the findings' days.
-          const range: DateRange = { from: '2025-12-01', to: '2028-12-31' };
+          // A period total over all the time the run covered is the count of the findings' days (a
+          // run starts in 2026 and lasts at most 120 steps of 12 days: it ends before 2031).
+          const range: DateRange = { from: '2025-12-01', to: '2031-12-31' };
           const expected: PeriodTotals = {};
           for (const f of findings)
             for (const [m] of findingDays(f, tz)) expected[m] = (expected[m] ?? 0) + 1;
