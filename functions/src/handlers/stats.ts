@@ -27,13 +27,13 @@ import {
   statsRange,
 } from '@gridpatrol/core';
 import {
+  allPeople,
   createBaseline,
   getBaseline,
   getBaselineNumbers,
   getCurrentBaseline,
   getCurrentBaselineId,
   listBaselines,
-  listPeople,
   newBaselineId,
   readCountersOf,
   setCurrentBaseline,
@@ -63,18 +63,7 @@ async function statsArea(caller: Parameters<typeof scopeOf>[0], scope: string | 
 
 /** Every active zone officer of an office. */
 async function officersOf(officeId: string) {
-  const out = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listPeople([{ kind: 'office', id: officeId }], {
-      role: 'zone_officer',
-      cursor,
-      limit: 200,
-    });
-    out.push(...page.items.filter((p) => p.active));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  return (await allPeople([{ kind: 'office', id: officeId }], 'zone_officer')).filter((p) => p.active);
 }
 
 async function existing(id: string): Promise<BaselineRecord> {

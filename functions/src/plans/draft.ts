@@ -31,12 +31,12 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import {
+  allPeople,
   allPlanTasks,
   claimDraft,
   findingStatsOfCells,
   getCellPlannings,
   getPlan,
-  listPeople,
   plansOfWeek,
   writeDraft,
 } from '@gridpatrol/store';
@@ -78,19 +78,10 @@ export interface DraftOptions {
 }
 
 async function peopleOf(officeId: string | null): Promise<Person[]> {
-  const out: Person[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listPeople([officeId === null ? { kind: 'all' } : { kind: 'office', id: officeId }], {
-      cursor,
-      limit: 200,
-    });
-    for (const p of page.items)
-      if (p.role === 'zone_officer' || p.role === 'grid_leader' || p.role === 'grid_worker')
-        out.push(PersonSchema.parse(p));
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+  const people = await allPeople([officeId === null ? { kind: 'all' } : { kind: 'office', id: officeId }]);
+  return people
+    .filter((p) => p.role === 'zone_officer' || p.role === 'grid_leader' || p.role === 'grid_worker')
+    .map((p) => PersonSchema.parse(p));
 }
 
 /** Officer–cell pairings of the week before's published plan, for rotation. */

@@ -126,6 +126,26 @@ export async function listPeople(
 }
 
 /**
+ * Every person of some partitions (optionally of one role), page after page: for the few callers
+ * that need a whole office (drafting a plan, an assessment), never for an answer that pages itself.
+ *
+ * @example await allPeople([{ kind: 'office', id: 'office-east' }], 'zone_officer')
+ */
+export async function allPeople(
+  partitions: readonly PeoplePartition[],
+  role?: Role,
+): Promise<PersonRecord[]> {
+  const out: PersonRecord[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await listPeople(partitions, { role, cursor, limit: 200 });
+    out.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor);
+  return out;
+}
+
+/**
  * Writes many people (the CLI import), each with its memberships in its own transaction, a few at
  * a time. Call only with rows that all passed validation: the import is all or nothing up front.
  */
