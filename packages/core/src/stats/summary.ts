@@ -206,19 +206,30 @@ export function periodTotals(
   range: DateRange,
 ): PeriodTotals {
   const out: PeriodTotals = {};
-  for (const item of bucketAreasOf(areas, range))
-    for (const [metric, n] of Object.entries(counters[item] ?? {})) {
-      const date = metric.slice(-10);
-      if (date < range.from || date > range.to || n === 0) continue;
-      const measure = metric.slice(0, -11);
-      out[measure] = (out[measure] ?? 0) + n;
-    }
+  for (const [measure, , n] of dayCounts(areas, counters, range)) out[measure] = (out[measure] ?? 0) + n;
   return out;
 }
 
+/** The day counts of some areas' bucket items inside a range: [measure, date, n], n never 0. */
+function* dayCounts(
+  areas: readonly CounterArea[],
+  counters: Counters,
+  range: DateRange,
+): Generator<[string, string, number]> {
+  for (const item of bucketAreasOf(areas, range))
+    for (const [metric, n] of Object.entries(counters[item] ?? {})) {
+      // `<measure>:<yyyy-mm-dd>` (findings/counters dayMetric)
+      const date = metric.slice(-10);
+      if (date >= range.from && date <= range.to && n !== 0) yield [metric.slice(0, -11), date, n];
+    }
+}
+
+/** `resolved:licensed` is of the family `resolved`; `reported` of `reported`. */
+const inFamily = (measure: string, family: string) => measure === family || measure.startsWith(`${family}:`);
+
 /** Sum of every measure of a family (`resolved` sums `resolved:licensed`, `resolved:ceased`, …). */
 export const familyTotal = (totals: PeriodTotals, family: string): number =>
-  Object.entries(totals).reduce((s, [m, n]) => (m === family || m.startsWith(`${family}:`) ? s + n : s), 0);
+  Object.entries(totals).reduce((s, [m, n]) => (inFamily(m, family) ? s + n : s), 0);
 
 /** The measures of a family by their second word: `{ licensed: 3, ceased: 1 }` of `resolved`. */
 function byKind(totals: PeriodTotals, family: string): Record<string, number> {
@@ -401,13 +412,8 @@ export function seriesOf(
   interval: 'day' | 'week',
 ): SeriesPoint[] {
   const byDay = new Map<string, number>();
-  for (const item of bucketAreasOf(areas, range))
-    for (const [metric, n] of Object.entries(counters[item] ?? {})) {
-      const measure = metric.slice(0, -11);
-      if (measure !== family && !measure.startsWith(`${family}:`)) continue;
-      const date = metric.slice(-10);
-      byDay.set(date, (byDay.get(date) ?? 0) + n);
-    }
+  for (const [measure, date, n] of dayCounts(areas, counters, range))
+    if (inFamily(measure, family)) byDay.set(date, (byDay.get(date) ?? 0) + n);
   const points: SeriesPoint[] = [];
   let start = range.from;
   while (start <= range.to) {
