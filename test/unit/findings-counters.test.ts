@@ -8,13 +8,7 @@ import {
   counterDifferences,
   recount,
 } from '../../packages/core/src/findings/counters';
-import {
-  allowedActions,
-  applyAction,
-  dueForRevisit,
-  type FindingRouting,
-  markOverdue,
-} from '../../packages/core/src/findings/lifecycle';
+import { applyAction, type FindingRouting, markOverdue } from '../../packages/core/src/findings/lifecycle';
 import { Finding, type FindingEvent } from '../../packages/core/src/findings/schema';
 import {
   admin,
@@ -23,6 +17,7 @@ import {
   findingIn,
   newFinding,
   routingZ1,
+  runStep,
   sampleAction,
   scopeFor,
   T0,
@@ -186,22 +181,7 @@ describe('property: counters follow the findings', () => {
             const i = c.target % findings.length;
             const before = findings[i];
             if (before === undefined) continue;
-            let result: { finding: Finding; event: FindingEvent } | null = null;
-            if (c.kind === 'overdue') result = markOverdue(before, now, config);
-            else if (c.kind === 'revisit') result = dueForRevisit(before, now, config);
-            else if (c.kind === 'act') {
-              const allowed = allowedActions(before, admin, adminScope);
-              const name = allowed[c.choice % Math.max(1, allowed.length)];
-              if (name === undefined) continue;
-              result = applyAction(
-                before,
-                sampleAction(name, before, now, c),
-                admin,
-                adminScope,
-                now,
-                config,
-              );
-            }
+            const result = runStep(before, c, now);
             if (result === null) continue;
             const after = result.finding;
             expect(after.version).toBe(before.version + 1);

@@ -1,11 +1,14 @@
 /** Shared fixtures of the findings tests (not a test file itself). */
 import { parseCityConfig } from '../../packages/core/src/city-config';
 import {
+  type ActionResult,
   type Actor,
+  allowedActions,
   applyAction,
   createFinding,
   dueForRevisit,
   type FindingRouting,
+  markOverdue,
 } from '../../packages/core/src/findings/lifecycle';
 import type {
   Action,
@@ -184,6 +187,21 @@ const PATHS: Record<FindingStatus, readonly (ActionName | 'job:revisit')[]> = {
 };
 
 /** A finding brought to `status` by legal steps; its clock ends at the returned `now`. */
+/** One step of a random run in the property tests: a time rule, or the `choice`-th allowed action. */
+export type RunStep =
+  | { kind: 'act'; choice: number; days: number; outcome: 0 | 1 | 2; reason: 0 | 1 | 2; department: 0 | 1 }
+  | { kind: 'overdue' | 'revisit' };
+
+/** Applies a run step to a finding as the city admin at `now`; null when nothing applies. */
+export function runStep(before: Finding, step: RunStep, now: Date): ActionResult | null {
+  if (step.kind !== 'act')
+    return step.kind === 'overdue' ? markOverdue(before, now, config) : dueForRevisit(before, now, config);
+  const allowed = allowedActions(before, admin, scopeFor(admin));
+  const name = allowed[step.choice % Math.max(1, allowed.length)];
+  if (name === undefined) return null;
+  return applyAction(before, sampleAction(name, before, now, step), admin, scopeFor(admin), now, config);
+}
+
 export function findingIn(
   status: FindingStatus,
   opts: { possibleDuplicateOf?: string; routing?: FindingRouting } = {},

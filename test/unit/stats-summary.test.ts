@@ -17,7 +17,6 @@ import {
   recount,
 } from '../../packages/core/src/findings/counters';
 import {
-  allowedActions,
   applyAction,
   dueForRevisit,
   type FindingRouting,
@@ -55,7 +54,7 @@ import {
   statsRange,
 } from '../../packages/core/src/stats/summary';
 import { publishedTask } from '../support/tasks';
-import { admin, config, DAY, newFinding, routingZ1, sampleAction, scopeFor } from './findings-fixtures';
+import { admin, config, DAY, newFinding, routingZ1, runStep, scopeFor } from './findings-fixtures';
 
 const adminScope = scopeFor(admin);
 const SH = 'Asia/Shanghai';
@@ -486,22 +485,7 @@ describe('property: day buckets follow the findings', () => {
             if (findings.length === 0) continue;
             const i = s.target % findings.length;
             const before = findings[i] as Finding;
-            let result: { finding: Finding; event: FindingEvent } | null = null;
-            if (s.kind === 'overdue') result = markOverdue(before, now, config);
-            else if (s.kind === 'revisit') result = dueForRevisit(before, now, config);
-            else if (s.kind === 'act') {
-              const allowed = allowedActions(before, admin, adminScope);
-              const name = allowed[s.choice % Math.max(1, allowed.length)];
-              if (name === undefined) continue;
-              result = applyAction(
-                before,
-                sampleAction(name, before, now, s),
-                admin,
-                adminScope,
-                now,
-                config,
-              );
-            }
+            const result = runStep(before, s, now);
             if (result === null) continue;
             const after = result.finding;
             const d = counterDeltas(before, after, tz);
