@@ -39,6 +39,7 @@ import {
   writeTaskChange,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { randomActionBody, seeded } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 import { writePublishedTask } from '../support/tasks';
@@ -52,16 +53,8 @@ let api: TestApi;
 let TZ = '';
 const NOW = Date.now();
 
-/** mulberry32, seeded, so that a failing run can be replayed. */
-let state = 20_261_124;
-function rand(): number {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const random = seeded(20_261_124);
+const { rand, pick } = random;
 
 const get = async (p: string, as = 'admin'): Promise<Json> => {
   const res = await api.call('GET', p, { as });
@@ -190,37 +183,16 @@ function expectedSummary(fs: readonly Finding[], ts: readonly PatrolTask[], r: R
 // The workload
 
 /** A well-formed action body for `action` on `f` at instant `t`, with random choices. */
-function actionBody(action: string, f: Finding, t: number): Action {
-  const base = { action, expectedVersion: f.version };
-  const deadline = new Date(t + (1 + Math.floor(rand() * 12)) * DAY).toISOString();
-  const body = (() => {
-    switch (action) {
-      case 'reject':
-        return { ...base, reason: pick(['not_found', 'already_licensed'] as const) };
-      case 'order_rectification':
-      case 'reopen':
-        return { ...base, deadline };
-      case 'extend_deadline':
-        return { ...base, deadline, note: '店主已提交材料，延期办理' };
-      case 'transfer':
-        return {
-          ...base,
-          department: pick(api.config.departments).id,
-          receiptNo: `WJ-${Math.floor(rand() * 10_000)}`,
-          ...(rand() < 0.8 ? { deadline } : {}),
-        };
-      case 'resolve': {
-        const outcome = pick(['licensed', 'ceased', 'moved_away'] as const);
-        return outcome === 'licensed'
-          ? { ...base, outcome, uscc: '91330100716105852F' }
-          : { ...base, outcome };
-      }
-      default:
-        return base;
-    }
-  })();
-  return Action.parse(body);
-}
+const actionBody = (action: string, f: Finding, t: number): Action =>
+  Action.parse(
+    randomActionBody(action, f.version, {
+      at: t,
+      maxDays: 12,
+      transferDeadlineChance: 0.8,
+      departments: api.config.departments,
+      random,
+    }),
+  );
 
 /** Rejecting or reopening often would end or loop most histories; prefer moving the case along. */
 function chooseAction(allowed: readonly string[]): string {

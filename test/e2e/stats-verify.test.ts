@@ -26,6 +26,7 @@ import {
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { randomActionBody, seeded } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 
@@ -39,21 +40,13 @@ const DAY = 86_400_000;
 const MIN = 60_000;
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-stats-'));
 
-/** A small seeded generator (mulberry32), so a failing run can be replayed. */
+/** Seeded, so that a failing run can be replayed. */
 const SEED = 20_261_123;
-let state = SEED;
-function rand(): number {
-  state = (state + 0x6d2b79f5) | 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-}
-const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+const random = seeded(SEED);
+const { rand, pick } = random;
 
 const get = async (p: string): Promise<Json> => (await api.call('GET', p, { as: 'admin' })).body;
 const offices = () => api.config.offices.map((o) => o.id);
-const iso = (ms: number) => new Date(ms).toISOString();
 
 /** Field reporters and points each may report at (their own cells, or their zone's). */
 const reporters: { id: string; field: boolean; points: CellPoint[] }[] = [];
@@ -101,32 +94,14 @@ async function reportFinding(as: string, at: { lon: number; lat: number }, field
 }
 
 /** A well-formed body for `action` on `f`, with random choices. */
-function actionBody(action: string, f: Json): Record<string, unknown> {
-  const base = { action, expectedVersion: f.version };
-  const deadline = iso(Date.now() + (1 + Math.floor(rand() * 20)) * DAY);
-  switch (action) {
-    case 'reject':
-      return rand() < 0.5 ? { ...base, reason: 'not_found' } : { ...base, reason: 'already_licensed' };
-    case 'order_rectification':
-    case 'reopen':
-      return { ...base, deadline };
-    case 'extend_deadline':
-      return { ...base, deadline, note: '店主已提交材料，延期办理' };
-    case 'transfer':
-      return {
-        ...base,
-        department: pick(api.config.departments).id,
-        receiptNo: `WJ-${Math.floor(rand() * 10_000)}`,
-        ...(rand() < 0.7 ? { deadline } : {}),
-      };
-    case 'resolve': {
-      const outcome = pick(['licensed', 'ceased', 'moved_away'] as const);
-      return outcome === 'licensed' ? { ...base, outcome, uscc: '91330100716105852F' } : { ...base, outcome };
-    }
-    default:
-      return base;
-  }
-}
+const actionBody = (action: string, f: Json) =>
+  randomActionBody(action, f.version, {
+    at: Date.now(),
+    maxDays: 20,
+    transferDeadlineChance: 0.7,
+    departments: api.config.departments,
+    random,
+  });
 
 /** One random legal action on a random finding, as the city admin; returns whether it applied. */
 async function randomAction(): Promise<boolean> {

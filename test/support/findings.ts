@@ -12,3 +12,59 @@ export const reportBody = (point: { lon: number; lat: number }, name = '张三�
   kind: 'unlicensed',
   photos: [],
 });
+
+/** A seeded generator (mulberry32) and a pick over it, so that a failing random workload replays. */
+export function seeded(seed: number) {
+  let state = seed;
+  const rand = (): number => {
+    state = (state + 0x6d2b79f5) | 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+  const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
+  return { rand, pick };
+}
+
+/**
+ * A well-formed body for `action` on a finding at version `version`, with random choices: deadlines
+ * 1–`maxDays` days after `at`, a transfer with a feedback deadline at the chance given.
+ */
+export function randomActionBody(
+  action: string,
+  version: number,
+  opts: {
+    readonly at: number;
+    readonly maxDays: number;
+    readonly transferDeadlineChance: number;
+    readonly departments: readonly { readonly id: string }[];
+    readonly random: ReturnType<typeof seeded>;
+  },
+): Record<string, unknown> {
+  const { rand, pick } = opts.random;
+  const base = { action, expectedVersion: version };
+  const deadline = new Date(opts.at + (1 + Math.floor(rand() * opts.maxDays)) * 86_400_000).toISOString();
+  switch (action) {
+    case 'reject':
+      return { ...base, reason: pick(['not_found', 'already_licensed'] as const) };
+    case 'order_rectification':
+    case 'reopen':
+      return { ...base, deadline };
+    case 'extend_deadline':
+      return { ...base, deadline, note: '店主已提交材料，延期办理' };
+    case 'transfer':
+      return {
+        ...base,
+        department: pick(opts.departments).id,
+        receiptNo: `WJ-${Math.floor(rand() * 10_000)}`,
+        ...(rand() < opts.transferDeadlineChance ? { deadline } : {}),
+      };
+    case 'resolve': {
+      const outcome = pick(['licensed', 'ceased', 'moved_away'] as const);
+      return outcome === 'licensed' ? { ...base, outcome, uscc: '91330100716105852F' } : { ...base, outcome };
+    }
+    default:
+      return base;
+  }
+}
