@@ -8,7 +8,7 @@ import {
   counterDifferences,
   recount,
 } from '../../packages/core/src/findings/counters';
-import { applyAction, type FindingRouting, markOverdue } from '../../packages/core/src/findings/lifecycle';
+import { applyAction, markOverdue } from '../../packages/core/src/findings/lifecycle';
 import { Finding, type FindingEvent } from '../../packages/core/src/findings/schema';
 import {
   admin,
@@ -16,6 +16,8 @@ import {
   DAY,
   findingIn,
   newFinding,
+  ROUTINGS,
+  type RunStep,
   routingZ1,
   runStep,
   sampleAction,
@@ -124,24 +126,7 @@ describe('counter deltas', () => {
   });
 });
 
-const ROUTINGS: FindingRouting[] = [
-  routingZ1,
-  { ...routingZ1, cellId: 'C2', zoneId: 'Z2', zones: ['Z2', 'Z1'] },
-  { ...routingZ1, cellId: 'C9', zoneId: 'W1', zones: ['W1'], officeId: 'west' },
-  { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
-];
-
-type Command =
-  | {
-      kind: 'act';
-      target: number;
-      choice: number;
-      days: number;
-      outcome: 0 | 1 | 2;
-      reason: 0 | 1 | 2;
-      department: 0 | 1;
-    }
-  | { kind: 'overdue' | 'revisit'; target: number };
+type Command = RunStep & { target: number };
 
 const command: fc.Arbitrary<Command> = fc.oneof(
   fc.record({

@@ -187,6 +187,14 @@ const PATHS: Record<FindingStatus, readonly (ActionName | 'job:revisit')[]> = {
 };
 
 /** A finding brought to `status` by legal steps; its clock ends at the returned `now`. */
+/** Routings of a random run: two zones of the east office, the west office, and no cell at all. */
+export const ROUTINGS: readonly FindingRouting[] = [
+  routingZ1,
+  { ...routingZ1, cellId: 'C2', zoneId: 'Z2', zones: ['Z2', 'Z1'] },
+  { ...routingZ1, cellId: 'C9', zoneId: 'W1', zones: ['W1'], officeId: 'west' },
+  { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
+];
+
 /** One step of a random run in the property tests: a time rule, or the `choice`-th allowed action. */
 export type RunStep =
   | { kind: 'act'; choice: number; days: number; outcome: 0 | 1 | 2; reason: 0 | 1 | 2; department: 0 | 1 }

@@ -16,12 +16,7 @@ import {
   findingDays,
   recount,
 } from '../../packages/core/src/findings/counters';
-import {
-  applyAction,
-  dueForRevisit,
-  type FindingRouting,
-  markOverdue,
-} from '../../packages/core/src/findings/lifecycle';
+import { applyAction, dueForRevisit, markOverdue } from '../../packages/core/src/findings/lifecycle';
 import type { Action, Finding, FindingEvent } from '../../packages/core/src/findings/schema';
 import type { PatrolTask } from '../../packages/core/src/planning/records';
 import {
@@ -54,7 +49,17 @@ import {
   statsRange,
 } from '../../packages/core/src/stats/summary';
 import { publishedTask } from '../support/tasks';
-import { admin, config, DAY, newFinding, routingZ1, runStep, scopeFor } from './findings-fixtures';
+import {
+  admin,
+  config,
+  DAY,
+  newFinding,
+  ROUTINGS,
+  type RunStep,
+  routingZ1,
+  runStep,
+  scopeFor,
+} from './findings-fixtures';
 
 const adminScope = scopeFor(admin);
 const SH = 'Asia/Shanghai';
@@ -401,25 +406,7 @@ describe('month buckets', () => {
   });
 });
 
-const ROUTINGS: FindingRouting[] = [
-  routingZ1,
-  { ...routingZ1, cellId: 'C2', zoneId: 'Z2', zones: ['Z2', 'Z1'] },
-  { ...routingZ1, cellId: 'C9', zoneId: 'W1', zones: ['W1'], officeId: 'west' },
-  { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
-];
-
-type Step =
-  | { kind: 'report'; routing: number; flagged: boolean }
-  | {
-      kind: 'act';
-      target: number;
-      choice: number;
-      days: number;
-      outcome: 0 | 1 | 2;
-      reason: 0 | 1 | 2;
-      department: 0 | 1;
-    }
-  | { kind: 'overdue' | 'revisit'; target: number };
+type Step = { kind: 'report'; routing: number; flagged: boolean } | (RunStep & { target: number });
 
 /** Few reports, mostly steps forward (the first allowed action), so that runs reach overdue, closed and reopened. */
 const step: fc.Arbitrary<Step> = fc.oneof(
