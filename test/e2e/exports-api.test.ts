@@ -7,7 +7,7 @@
  * bad queries; tampered and expired download links.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FINDING_EXPORT_COLUMNS, TASK_EXPORT_COLUMNS, TERMINAL_STATUSES } from '@gridpatrol/core';
@@ -479,5 +479,31 @@ describe('download links', () => {
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csvRows(res.text).map((r) => r.id)).toContain(ids.chinese);
+  });
+});
+
+describe('an export that outruns its time', () => {
+  it('is refused with a 422 naming the scope, and leaves no file behind', async () => {
+    const { runExport } = await import('@gridpatrol/functions/exports/run');
+    const { findingsCsv } = await import('@gridpatrol/core');
+    const before = readdirSync(process.env.GRIDPATROL_EXPORTS_DIR ?? '', { recursive: true }).sort();
+    async function* pages() {
+      yield [];
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      yield [];
+    }
+    const refused = runExport({
+      what: 'findings',
+      scope: 'city',
+      by: 'admin',
+      writer: findingsCsv(api.config.timeZone),
+      pages: pages(),
+      budgetMs: 5,
+    });
+    await expect(refused).rejects.toMatchObject({
+      code: 'unprocessable',
+      details: [expect.objectContaining({ path: 'query.scope' })],
+    });
+    expect(readdirSync(process.env.GRIDPATROL_EXPORTS_DIR ?? '', { recursive: true }).sort()).toEqual(before);
   });
 });
