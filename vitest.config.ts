@@ -2,7 +2,8 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Four kinds of test (STYLE.md): unit (pure, no network), infra (CDK template assertions),
- * integration (DynamoDB Local) and e2e (HTTP against the local server). Only the last two start
+ * integration (DynamoDB Local) and e2e (HTTP against the local server); test/security keeps the
+ * attack categories (cursors, sizes, encodings, identity, mass assignment, CSV injection) as e2e tests. Only the last two start
  * DynamoDB Local, once per run, in memory (test/support/global-setup.ts).
  * The JSON report feeds the closing line of .ci/run.
  */
@@ -32,7 +33,7 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts'],
+          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'],
           globalSetup: ['test/support/global-setup.ts'],
           setupFiles: ['test/support/setup-env.ts'],
           testTimeout: 30_000,
