@@ -403,7 +403,7 @@ export async function listFindings(
   if (opts.notEscalatedToAdmin === true) {
     names['#fEscalation'] = 'escalation';
     values[':fAdmin'] = 'admin';
-    conditions.push('#fEscalation <> :fAdmin');
+    conditions.push('(attribute_not_exists(#fEscalation) OR #fEscalation <> :fAdmin)');
   }
   const index = plan.by === 'cell' ? 'gsi4' : plan.by === 'city' ? 'gsi5' : 'gsi1';
   return mergedRangePage(
