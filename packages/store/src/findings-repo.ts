@@ -392,7 +392,11 @@ export async function listFindings(
         values[`:fWhole${i}`] = z;
         return `:fWhole${i}`;
       });
-      conditions.push(`(#fOverdue = :fOverdue OR #fZone IN (${zones.join(', ')}))`);
+      // IN takes at most 100 operands: an office with more zones is split into several.
+      const ins: string[] = [];
+      for (let i = 0; i < zones.length; i += 100)
+        ins.push(`#fZone IN (${zones.slice(i, i + 100).join(', ')})`);
+      conditions.push(`(#fOverdue = :fOverdue OR ${ins.join(' OR ')})`);
     } else conditions.push('#fOverdue = :fOverdue');
   }
   if (plan.by === 'cell' && opts.zone !== undefined) {
