@@ -135,7 +135,7 @@ describe('a finding in a cell that lies in no zone', () => {
     expect(sup.body.error).toMatchObject({ code: 'not_found' });
   });
 
-  it('turns overdue with the clock moved and shows in the admin’s city-wide overdue list', async () => {
+  it('turns overdue with the clock moved, goes to the admins at once, in their city-wide overdue list', async () => {
     late = await rectifying('admin', point, '无主理发店', deadline);
     expect(await allIds('/findings?overdue=true', 'admin')).toEqual([]);
     expect((await runJob('deadline', new Date(deadline + HOUR))).changed).toBe(1);
@@ -143,20 +143,22 @@ describe('a finding in a cell that lies in no zone', () => {
     expect(await allIds('/findings?overdue=true', 'admin')).toEqual([late]);
     expect(await allIds('/findings?status=rectifying', 'admin')).toEqual([late]);
     expect(await allIds('/findings', 'admin')).toEqual(expect.arrayContaining([reported, late]));
-    const todo = await allIds('/me/findings?view=todo', 'admin');
-    expect(todo.sort()).toEqual([reported, late].sort());
+    // No office, no supervisor: escalated to the city at once, not to a supervisor nobody is.
+    const f = (await get(`/findings/${late}`)).escalation;
+    expect(f).toBe('admin');
+    // The escalated list comes first, then what lies in no zone; each finding once.
+    expect(await allIds('/me/findings?view=todo', 'admin')).toEqual([late, reported]);
+    // Later runs have nothing left to escalate.
+    const days = api.config.findings.escalateToAdminAfterDays;
+    expect((await runJob('deadline', new Date(deadline + (days + 1) * DAY))).changed).toBe(0);
 
     const coverage = await get('/grid/coverage');
     expect(coverage.noZone).toMatchObject({ openFindings: 2, overdueFindings: 1 });
-    expect((await get('/stats/summary?scope=unzoned')).now).toMatchObject({ open: 2, overdue: 1 });
-  });
-
-  it('is listed once in the to-do when it is escalated to the admins too', async () => {
-    const days = api.config.findings.escalateToAdminAfterDays;
-    expect((await runJob('deadline', new Date(deadline + (days + 1) * DAY))).changed).toBe(1);
-    const todo = await allIds('/me/findings?view=todo', 'admin');
-    // The escalated list comes first, then what lies in no zone; each finding once.
-    expect(todo).toEqual([late, reported]);
+    expect((await get('/stats/summary?scope=unzoned')).now).toMatchObject({
+      open: 2,
+      overdue: 1,
+      escalated: { supervisor: 0, admin: 1 },
+    });
   });
 
   it('leaves every counter as a recount finds it (gridpatrol stats verify)', () => {
