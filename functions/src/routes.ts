@@ -42,6 +42,7 @@ import {
   PersonId,
   PersonInput,
   PersonRecord,
+  PersonSaved,
   PlanCreateBody,
   PlanGetQuery,
   PlanIdParam,
@@ -132,10 +133,10 @@ export const ROUTES = [
     group: 'people',
     operationId: 'putPerson',
     summary:
-      'Create or replace a person with their memberships. A supervisor may manage field people of their own office, in the zones and cells of their scope only. Server-owned fields (id, version, timestamps) are a 422.',
+      'Create or replace a person with their memberships. A supervisor may manage field people of their own office, in the zones and cells of their scope only. Server-owned fields (id, version, timestamps) are a 422. Saving a person inactive flags their future published tasks for reassignment and reports them, with the zones whose cases move to the supervisor (`deactivation`).',
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
-    response: PersonRecord,
+    response: PersonSaved,
   },
   {
     method: 'POST',

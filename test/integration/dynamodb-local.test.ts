@@ -44,7 +44,7 @@ describe('the table from its one definition', () => {
     const client = clientFor(db.endpoint, 'a', 'local');
     try {
       const name = `old-${randomUUID().slice(0, 8)}`;
-      // A table from before the last index was added (gsi4, findings by cell).
+      // A table from before the last index was added (gsi5, the city's findings).
       const older = { ...TABLE, globalSecondaryIndexes: TABLE.globalSecondaryIndexes.slice(0, -1) };
       await client.send(new CreateTableCommand(createTableInput(name, older)));
       expect(await ensureTable(client, name)).toBe(false);

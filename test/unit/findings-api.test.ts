@@ -4,7 +4,7 @@
  * store keys of a finding (index entries follow its state) and the plan of a findings list.
  */
 import { describe, expect, it } from 'vitest';
-import { BadRequestError, ForbiddenError, NotFoundError } from '../../packages/core/src/errors';
+import { ForbiddenError, NotFoundError } from '../../packages/core/src/errors';
 import {
   canonicalJson,
   FindingListQuery,
@@ -147,7 +147,8 @@ describe('planFindingList', () => {
   });
 
   it('makes an admin name a zone, and refuses volunteers', () => {
-    expect(() => planFindingList(scopeFor(admin), {})).toThrow(BadRequestError);
+    // Issue 15.4: the admin lists the whole city without naming a zone (one city-wide partition).
+    expect(planFindingList(scopeFor(admin), {})).toEqual({ by: 'city', ids: [] });
     expect(planFindingList(scopeFor(admin), { zone: 'W1' })).toEqual({ by: 'zone', ids: ['W1'] });
     expect(() => planFindingList(scopeFor(volunteer), {})).toThrow(ForbiddenError);
   });
@@ -162,7 +163,7 @@ describe('planFindingList', () => {
 });
 
 describe('planTodoList', () => {
-  it('gives officers their zones’ cases awaiting a step, supervisors the overdue, admins the escalated', () => {
+  it('gives officers their zones’ cases awaiting a step, supervisors the overdue, admins the escalated and the unzoned', () => {
     const officer = planTodoList(scopeFor(officerZ1));
     expect(officer).toMatchObject({ kind: 'list', plan: { by: 'zone', ids: ['Z1'] } });
     expect(officer.kind === 'list' && officer.statuses).not.toContain('resolved');
@@ -171,7 +172,7 @@ describe('planTodoList', () => {
       plan: { by: 'zone', ids: ['Z1', 'Z2'] },
       overdue: true,
     });
-    expect(planTodoList(scopeFor(admin))).toEqual({ kind: 'escalated' });
+    expect(planTodoList(scopeFor(admin))).toMatchObject({ kind: 'city' });
     expect(planTodoList(scopeFor(worker))).toEqual({ kind: 'none' });
     expect(planTodoList(scopeFor(volunteer))).toEqual({ kind: 'none' });
   });

@@ -32,6 +32,9 @@ describe('counter deltas', () => {
   it('counts a new finding in its city, cell, zone and office', () => {
     const f = newFinding();
     expect(counterAreas(f)).toEqual(['city', 'cell#C1', 'zone#Z1', 'office#east']);
+    // Routed to no zone: the city level's own bucket, beside the offices (issue 15.4).
+    expect(counterAreas({ ...f, zoneId: null, officeId: null })).toEqual(['city', 'cell#C1', 'unzoned']);
+    expect(counterAreas({ ...f, cellId: null, zoneId: null, officeId: null })).toEqual(['city', 'unzoned']);
     const row = { total: 1, open: 1, 'status:reported': 1 };
     // The report's day, in the city's time zone, in each area's month bucket.
     const day = new Intl.DateTimeFormat('en-CA', { timeZone: TZ }).format(new Date(f.reportedAt));
@@ -108,12 +111,18 @@ describe('counter deltas', () => {
     });
   });
 
-  it('counts a finding in no cell in the city only', () => {
+  it('counts a finding in no cell in the city and its no-zone bucket only', () => {
     const f = newFinding({
       routing: { ...routingZ1, cellId: null, zoneId: null, zones: [], officeId: null },
       reporter: admin,
     });
-    expect(Object.keys(counterDeltas(null, f, TZ)).map((a) => a.slice(0, 4))).toEqual(['city', 'city']);
+    // Issue 15.4: what was routed to no zone is counted in the city's `unzoned` bucket too.
+    expect(Object.keys(counterDeltas(null, f, TZ)).map((a) => a.split('#')[0])).toEqual([
+      'city',
+      'city',
+      'unzoned',
+      'unzoned',
+    ]);
   });
 
   it('reports differences between stored counters and a recount', () => {

@@ -525,6 +525,21 @@ describe('deadlines and escalation', () => {
     expect(change?.event.action).toBe('mark_overdue');
   });
 
+  it('escalates a case of no office straight to the admins: it has no supervisor (issue 15.4)', () => {
+    const { finding, deadline } = rectifying();
+    const unzoned = { ...finding, zoneId: null, officeId: null };
+    const t1 = new Date(deadline + 1);
+    const change = markOverdue(unzoned, t1, config);
+    expect(change?.finding).toMatchObject({
+      overdue: true,
+      escalation: 'admin',
+      escalatedToAdminAt: t1.toISOString(),
+    });
+    expect(change?.finding).not.toHaveProperty('escalatedToSupervisorAt');
+    expect(change?.notify).toEqual(['city_admin']);
+    expect(markOverdue(change?.finding ?? unzoned, new Date(deadline + 30 * DAY), config)).toBeNull();
+  });
+
   it('follows the city’s escalateToAdminAfterDays', () => {
     const { finding, deadline } = rectifying();
     const quick = { ...config, findings: { ...config.findings, escalateToAdminAfterDays: 2 } };

@@ -4,6 +4,7 @@ import {
   canReadCell,
   canReadFinding,
   canReadPerson,
+  canReadUnzoned,
   canReadZone,
   canReportAt,
   ForbiddenError,
@@ -12,7 +13,9 @@ import {
   NotFoundError,
   narrowCoverage,
   Person,
+  planFindingList,
   planPeopleList,
+  planTodoList,
   type ResolutionSidecar,
   ROLES,
   type Role,
@@ -20,6 +23,7 @@ import {
   readableZones,
   scopeOf,
   serverOwnedFieldsIn,
+  zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
 import { CALLER_CACHE_MAX_MS, callerCacheMs } from '@gridpatrol/functions/http/identity';
 import fc from 'fast-check';
@@ -345,5 +349,64 @@ describe('caller cache', () => {
     expect(callerCacheMs('3600000')).toBe(60_000);
     expect(callerCacheMs('nonsense')).toBe(30_000);
     expect(callerCacheMs('-5')).toBe(0);
+  });
+});
+
+describe('findings owned by the city level and by a supervisor (issue 15.4, 15.5)', () => {
+  const officerE2 = person({ id: 'wu', role: 'zone_officer', office: 'east', zones: ['E2'] });
+
+  it('lists the whole city for an admin without zone= or cell=, a supervisor their office’s zones', () => {
+    expect(planFindingList(scopeOf(admin, topo), {})).toEqual({ by: 'city', ids: [] });
+    expect(planFindingList(scopeOf(supEast, topo), {})).toEqual({ by: 'zone', ids: ['E1', 'E2', 'EMPTY'] });
+    expect(planFindingList(scopeOf(admin, topo), { zone: 'W1' })).toEqual({ by: 'zone', ids: ['W1'] });
+  });
+
+  it('gives what lies in no zone to the city admins only', () => {
+    expect(canReadUnzoned(scopeOf(admin, topo))).toBe(true);
+    for (const p of [supEast, officer, leader, worker, volunteer])
+      expect(canReadUnzoned(scopeOf(p, topo)), p.id).toBe(false);
+  });
+
+  it('puts the findings of no zone in the admin’s to-do beside the escalated ones', () => {
+    const todo = planTodoList(scopeOf(admin, topo));
+    expect(todo.kind).toBe('city');
+    if (todo.kind === 'city') {
+      expect(todo.unzonedStatuses).toEqual([
+        'reported',
+        'verified',
+        'rectifying',
+        'transferred',
+        'revisit_due',
+      ]);
+    }
+  });
+
+  it('finds the zones no active officer serves', () => {
+    const zones = ['E1', 'E2', 'EMPTY'];
+    expect([...zonesWithoutActiveOfficer(zones, [officer, officerE2])]).toEqual(['EMPTY']);
+    expect([...zonesWithoutActiveOfficer(zones, [{ ...officer, active: false }, officerE2])]).toEqual([
+      'E1',
+      'EMPTY',
+    ]);
+    // Only zone officers count: a supervisor or grid person serving the zone does not take its cases.
+    expect([...zonesWithoutActiveOfficer(['E1'], [{ ...leader, zones: ['E1'] }])]).toEqual(['E1']);
+  });
+
+  it('moves the cases of an officer-less zone to the supervisor’s to-do, overdue ones of the others', () => {
+    const sup = scopeOf(supEast, topo);
+    expect(planTodoList(sup)).toEqual({
+      kind: 'list',
+      plan: { by: 'zone', ids: ['E1', 'E2', 'EMPTY'] },
+      overdue: true,
+    });
+    expect(planTodoList(sup, new Set(['E1', 'W1']))).toEqual({
+      kind: 'list',
+      plan: { by: 'zone', ids: ['E1', 'E2', 'EMPTY'] },
+      statuses: ['reported', 'verified', 'rectifying', 'transferred', 'revisit_due'],
+      overdue: true,
+      wholeZones: ['E1'],
+    });
+    // An officer’s own to-do does not change with other zones’ staffing.
+    expect(planTodoList(scopeOf(officer, topo), new Set(['E1']))).toMatchObject({ plan: { ids: ['E1'] } });
   });
 });

@@ -108,9 +108,10 @@ describe('census of an area', () => {
     ]);
   });
 
-  it('covers the city, every office of the config, every zone and every cell', () => {
+  it('covers the city, its no-zone bucket, every office of the config, every zone and every cell', () => {
     expect(censusAreas(offices, topology)).toEqual([
       'city',
+      'unzoned',
       'office#east',
       'office#west',
       'zone#W1',
@@ -174,6 +175,12 @@ describe('planAreaRead', () => {
       area: 'cell#C9',
       breakdown: [],
     });
+    // What was routed to no zone: the city level's bucket (issue 15.4).
+    expect(planAreaRead('unzoned', adminScope, topology, offices)).toEqual({
+      scope: 'unzoned',
+      area: 'unzoned',
+      breakdown: [],
+    });
   });
 
   it('gives a supervisor their office, its zones and cells (own office by default), 404 otherwise', () => {
@@ -184,7 +191,7 @@ describe('planAreaRead', () => {
     });
     expect(planAreaRead('zone:Z1', supScope, topology, offices).area).toBe('zone#Z1');
     expect(planAreaRead('cell:C3', supScope, topology, offices).area).toBe('cell#C3');
-    for (const s of ['city', 'office:west', 'zone:W1', 'cell:C9'])
+    for (const s of ['city', 'unzoned', 'office:west', 'zone:W1', 'cell:C9'])
       expect(() => planAreaRead(s, supScope, topology, offices), s).toThrow(
         expect.objectContaining({ code: 'not_found' }),
       );

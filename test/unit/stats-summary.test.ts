@@ -379,7 +379,7 @@ describe('month buckets', () => {
     expect(Object.keys(counterDeltas(fv, fo, SH)).sort()).toEqual([...LIVE].sort());
   });
 
-  it('counts a finding without cell, zone and office in the city buckets only', () => {
+  it('counts a finding without cell, zone and office in the city and no-zone buckets only', () => {
     const f = newFinding({
       id: 'F-NOWHERE',
       now: new Date('2026-11-02T02:00:00Z'),
@@ -389,6 +389,8 @@ describe('month buckets', () => {
     expect(counterDeltas(null, f, SH)).toEqual({
       city: { total: 1, open: 1, 'status:reported': 1 },
       'city#2026-11': { 'reported:2026-11-02': 1 },
+      unzoned: { total: 1, open: 1, 'status:reported': 1 },
+      'unzoned#2026-11': { 'reported:2026-11-02': 1 },
     });
   });
 

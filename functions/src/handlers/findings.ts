@@ -29,15 +29,17 @@ import {
   type Scope,
   scopeOf,
   UnprocessableError,
+  zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
 import {
+  allPeople,
   applyActionTx,
   createFindingTx,
   findingIdFor,
   getFinding,
   getFindingEvent,
   getIdempotencyRecord,
-  listEscalatedFindings,
+  listCityTodo,
   listFindingEvents,
   listFindings,
   listFindingsByReporter,
@@ -129,6 +131,16 @@ async function report(
   return written === 'created' ? { status: 201, body: out(finding, caller, scope) } : undefined;
 }
 
+/**
+ * The zones of a supervisor's scope that no active zone officer serves (one Query per zone of the
+ * office, for its zone officers): their cases are the supervisor's to-do.
+ */
+async function orphanZones(scope: Scope): Promise<ReadonlySet<string>> {
+  if (scope.kind !== 'area' || scope.role !== 'supervisor' || scope.zones.size === 0) return new Set();
+  const partitions = [...scope.zones].sort().map((id) => ({ kind: 'zone' as const, id }));
+  return zonesWithoutActiveOfficer(scope.zones, await allPeople(partitions, 'zone_officer'));
+}
+
 /** GET /me/findings: what I reported, or what waits on me (policy planTodoList). */
 async function myFindings(
   caller: Person,
@@ -136,12 +148,13 @@ async function myFindings(
   query: { view: 'reported' | 'todo'; cursor?: string | undefined; limit?: number | undefined },
 ): Promise<Page<Finding>> {
   if (query.view === 'reported') return listFindingsByReporter(caller.id, query.cursor, query.limit);
-  const todo = planTodoList(scope);
-  if (todo.kind === 'escalated') return listEscalatedFindings(query.cursor, query.limit);
+  const todo = planTodoList(scope, await orphanZones(scope));
+  if (todo.kind === 'city') return listCityTodo(todo.unzonedStatuses, query.cursor, query.limit);
   if (todo.kind === 'none') return { items: [] };
   return listFindings(todo.plan, {
     statuses: todo.statuses,
     overdue: todo.overdue,
+    wholeZones: todo.wholeZones,
     cursor: query.cursor,
     limit: query.limit,
   });

@@ -7,6 +7,7 @@
 import {
   buildGrid,
   canReadCell,
+  canReadUnzoned,
   canReadZone,
   type GridReport,
   NotFoundError,
@@ -16,12 +17,14 @@ import {
   readableCells,
   readableZones,
   resolvePoint,
+  UNZONED_AREA,
 } from '@gridpatrol/core';
 import {
   activateGridVersion,
   geometriesOf,
   getCell,
   getCellsByIds,
+  getCounters,
   getGridReport,
   getGridVersion,
   getZone,
@@ -119,7 +122,16 @@ export const handler = httpHandler('grid', {
     const meta = await getGridVersion(topology.version);
     if (!meta) throw new NotFoundError('grid version', String(topology.version));
     const report = (await getGridReport(meta)) as GridReport;
-    return { body: { gridVersion: topology.version, ...narrowCoverage(scope, report.coverage) } };
+    const coverage = narrowCoverage(scope, report.coverage);
+    if (!canReadUnzoned(scope)) return { body: { gridVersion: topology.version, ...coverage } };
+    // The city level's bucket: zone-less cells, and the findings routed to no zone (their counter).
+    const live = (await getCounters([UNZONED_AREA]))[UNZONED_AREA];
+    const noZone = {
+      cells: coverage.unzonedCells.length,
+      openFindings: live?.open ?? 0,
+      overdueFindings: live?.overdue ?? 0,
+    };
+    return { body: { gridVersion: topology.version, ...coverage, noZone } };
   },
 
   exportCells: async ({ caller, query }) => {

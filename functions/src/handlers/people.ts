@@ -14,6 +14,7 @@ import {
 } from '@gridpatrol/core';
 import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
+import { deactivationConsequences } from '../people/deactivate';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -46,6 +47,13 @@ export const handler = httpHandler('people', {
       throw new UnprocessableError(`Unknown office, zones or cells for '${params.id}'.`, problems);
     }
     const saved = await savePerson(person, existing);
-    return { status: existing ? 200 : 201, body: saved };
+    if (saved.active) return { status: existing ? 200 : 201, body: saved };
+    // Deactivated (or saved inactive again): flag their future tasks, report what moves to whom.
+    const deactivation = await deactivationConsequences(
+      saved,
+      { id: caller.id, role: caller.role },
+      new Date(),
+    );
+    return { status: existing ? 200 : 201, body: { ...saved, deactivation } };
   },
 });

@@ -7,6 +7,7 @@
 import {
   assertReassignable,
   ConflictError,
+  clearReassignmentFlag,
   NotFoundError,
   type PatrolTask,
   type PlanRecord,
@@ -85,11 +86,17 @@ export async function reassignTask(
   });
   if (!window) throw new Error(`shift '${target.shift}' passed the rules without times`);
   const from = { officerId: task.officerId, partnerId: task.partnerId, date: task.date, shift: task.shift };
-  const { after, event } = taskStep(task, task.status, 'reassign', actor, now.toISOString(), {
+  const moved = taskStep(task, task.status, 'reassign', actor, now.toISOString(), {
     ...(body.note !== undefined ? { note: body.note } : {}),
     detail: { from, to: target },
     patch: { ...target, zoneId, shiftStart: window.start, shiftEnd: window.end },
   });
+  // A task flagged for a deactivated person is answered once that person is off it.
+  const after = clearReassignmentFlag(moved.after);
+  const event =
+    after === moved.after
+      ? moved.event
+      : { ...moved.event, detail: { ...moved.event.detail, cleared: task.needsReassignment } };
   await writeTaskStep(task, after, event);
   return after;
 }

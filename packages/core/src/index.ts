@@ -16,6 +16,7 @@ export * from './grid-api';
 export * from './grid-build';
 export * from './grid-resolve';
 export * from './people';
+export * from './planning/deactivation';
 export * from './planning/demand';
 export * from './planning/planner';
 export * from './planning/plans';

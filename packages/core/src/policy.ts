@@ -138,6 +138,16 @@ export function canReadZone(scope: Scope, zoneId: string): boolean {
 }
 
 /**
+ * What lies in no zone (zone-less cells, findings routed to no zone) belongs to the city level: its
+ * lists and numbers are the city admins'.
+ *
+ * @example canReadUnzoned(supervisorScope) // false
+ */
+export function canReadUnzoned(scope: Scope): boolean {
+  return scope.kind === 'city';
+}
+
+/**
  * May the caller report a finding at this cell? Everyone of the area, volunteers into their cells.
  *
  * @example canReportAt(volunteerScope, 'C-001') // true when C-001 is one of the volunteer's cells
@@ -329,9 +339,12 @@ export function narrowWarnings(scope: Scope, warnings: readonly ImportProblem[])
  */
 export const MAX_FINDING_ZONES = 100;
 
-/** The index partitions a findings list reads: responsible zones, or cells (where the point lies). */
+/**
+ * The index partitions a findings list reads: responsible zones, or cells (where the point lies),
+ * or the city's one partition of every finding (`by: 'city'`, `ids` empty).
+ */
 export interface FindingListPlan {
-  readonly by: 'zone' | 'cell';
+  readonly by: 'zone' | 'cell' | 'city';
   readonly ids: readonly string[];
 }
 
@@ -339,23 +352,52 @@ export interface FindingListPlan {
 const OFFICER_TODO_STATES = ['reported', 'verified', 'rectifying', 'transferred', 'revisit_due'] as const;
 
 /**
+ * The zones among `zones` that no active zone officer serves: their cases wait on nobody below the
+ * supervisor (an officer deactivated or moved away), so they join the supervisor's to-do.
+ *
+ * @example zonesWithoutActiveOfficer(['Z1', 'Z2'], [{ ...officerOfZ1, active: false }]) // Set {'Z1', 'Z2'}
+ */
+export function zonesWithoutActiveOfficer(
+  zones: Iterable<string>,
+  people: readonly Pick<Person, 'role' | 'active' | 'zones'>[],
+): Set<string> {
+  const served = new Set(people.filter((p) => p.role === 'zone_officer' && p.active).flatMap((p) => p.zones));
+  return new Set([...zones].filter((z) => !served.has(z)));
+}
+
+/**
  * What GET /me/findings?view=todo reads for this caller: what waits on them. An officer: open cases of
  * their zones in a state where the next step is theirs. A supervisor: their office's overdue cases
- * (escalated to them). A city admin: cases escalated to the city. Grid people and volunteers act on
- * no finding: nothing.
+ * (escalated to them), and the officer's to-do of every zone of the office left with no active zone
+ * officer (`orphanZones`: a deactivated officer's cases move up to their supervisor). A city admin:
+ * cases escalated to the city, and the officer's to-do of findings routed to no zone (the city level
+ * owns them). Grid people and volunteers act on no finding: nothing.
  *
  * @example planTodoList(officerScope) // { kind: 'list', plan: { by: 'zone', ids: ['Z-01'] }, statuses: [...] }
+ * @example planTodoList(adminScope) // { kind: 'city', unzonedStatuses: [...] }
  */
 export function planTodoList(
   scope: Scope,
+  orphanZones: ReadonlySet<string> = new Set(),
 ):
-  | { kind: 'list'; plan: FindingListPlan; statuses?: readonly FindingStatus[]; overdue?: boolean }
-  | { kind: 'escalated' }
+  | {
+      kind: 'list';
+      plan: FindingListPlan;
+      statuses?: readonly FindingStatus[];
+      overdue?: boolean;
+      /** Zones whose every case in `statuses` is listed, overdue or not (the rest only if overdue). */
+      wholeZones?: readonly string[];
+    }
+  | { kind: 'city'; unzonedStatuses: readonly FindingStatus[] }
   | { kind: 'none' } {
-  if (scope.kind === 'city') return { kind: 'escalated' };
+  if (scope.kind === 'city') return { kind: 'city', unzonedStatuses: OFFICER_TODO_STATES };
   if (scope.kind === 'reporter' || scope.zones.size === 0) return { kind: 'none' };
   const plan = { by: 'zone' as const, ids: [...scope.zones].sort() };
-  if (scope.role === 'supervisor') return { kind: 'list', plan, overdue: true };
+  if (scope.role === 'supervisor') {
+    const whole = plan.ids.filter((z) => orphanZones.has(z));
+    if (whole.length === 0) return { kind: 'list', plan, overdue: true };
+    return { kind: 'list', plan, statuses: OFFICER_TODO_STATES, overdue: true, wholeZones: whole };
+  }
   if (scope.role === 'zone_officer') return { kind: 'list', plan, statuses: OFFICER_TODO_STATES };
   return { kind: 'none' };
 }
@@ -363,8 +405,8 @@ export function planTodoList(
 /**
  * The index partitions GET /findings reads for this caller: the scope is applied in the query (one
  * partition per zone or cell), never after fetching. A zone or cell outside the scope is a 404 like
- * a missing one; an admin names a zone or a cell (a city-wide list would read hundreds of
- * partitions). Zone lists go by responsible zone (a finding in a cell that merely touches the zone
+ * a missing one. Without zone= or cell=, a city admin lists the whole city (one partition of every
+ * finding), a supervisor their office's zones, an officer theirs, grid people their cells. Zone lists go by responsible zone (a finding in a cell that merely touches the zone
  * is readable by id but listed under its own zone); cell lists by where the point lies.
  *
  * @example planFindingList(officerScope, {}) // { by: 'zone', ids: ['Z-01'] }
@@ -384,10 +426,8 @@ export function planFindingList(
     if (!canReadZone(scope, filter.zone)) throw new NotFoundError('zone', filter.zone);
     return { by: 'zone', ids: [filter.zone] };
   }
-  if (scope.kind === 'city')
-    throw new BadRequestError('Name the zone or the cell to list (zone= or cell=).', [
-      { path: 'query.zone', message: 'required for a city-wide caller unless cell= is given' },
-    ]);
+  // The whole city is one index partition (every finding, by state): no zone need be named.
+  if (scope.kind === 'city') return { by: 'city', ids: [] };
   // Grid people serve cells, not zones: their list is what was found in their cells.
   const by = scope.zones.size > 0 ? 'zone' : 'cell';
   const ids = [...(by === 'zone' ? scope.zones : scope.cells)].sort();

@@ -19,6 +19,7 @@ import {
 } from '@gridpatrol/core';
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { runJob } from '@gridpatrol/functions/jobs/run';
+import { deactivationConsequences } from '@gridpatrol/functions/people/deactivate';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   activateGridVersion,
@@ -34,7 +35,7 @@ import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
-import { readPeopleFile } from './people-import';
+import { formatDeactivation, readPeopleFile } from './people-import';
 import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
@@ -261,6 +262,12 @@ people
       }
       await importPeople(rows);
       console.log(`Imported ${rows.length} people into ${db.tableName}.`);
+      // A deactivation has the same consequences as through the API (docs/decisions/0025).
+      const now = new Date();
+      for (const person of rows.filter((p) => !p.active)) {
+        const report = await deactivationConsequences(person, { id: 'people-import', role: 'system' }, now);
+        for (const line of formatDeactivation(report)) console.log(line);
+      }
     } finally {
       await db.stop();
     }

@@ -8,7 +8,13 @@
  * `zones`, `cells`, `weekdays` (1 = Monday … 7 = Sunday) and `datesOff` (YYYY-MM-DD) hold several
  * values separated by `;` or `|`. `active` is true/false (also yes/no, 1/0); empty means true.
  */
-import { assignmentProblems, type GridTopology, Person, zodIssuesToDetails } from '@gridpatrol/core';
+import {
+  assignmentProblems,
+  type DeactivationReport,
+  type GridTopology,
+  Person,
+  zodIssuesToDetails,
+} from '@gridpatrol/core';
 import { parse } from 'csv-parse/sync';
 
 export const CSV_COLUMNS = [
@@ -150,4 +156,26 @@ export function readPeopleFile(
     people.push(person);
   });
   return { people, problems };
+}
+
+/**
+ * The lines `gridpatrol people import` prints for one deactivated person: every future task now
+ * waiting for a reassignment, and where their cases went.
+ *
+ * @example formatDeactivation(report) // ['Deactivated officer-li: 2 future tasks flagged for reassignment', '  P-….2026-12-09.am.C-1  2026-12-09 am  cell C-1  as officer', …]
+ */
+export function formatDeactivation(r: DeactivationReport): string[] {
+  const n = r.futureTasks.length;
+  const lines = [
+    `Deactivated ${r.personId}: ${n} future task${n === 1 ? '' : 's'} in published plans flagged for reassignment` +
+      (n > 0 && r.newlyFlagged < n ? ` (${n - r.newlyFlagged} already flagged)` : ''),
+    ...r.futureTasks.map((t) => `  ${t.id}  ${t.date} ${t.shift}  cell ${t.cellId}  as ${t.as}`),
+  ];
+  if (n > 0) lines.push('  Reassign each: POST /plans/{planId}/tasks/{taskId}/reassign');
+  if (r.zonesWithoutOfficer.length > 0)
+    lines.push(
+      `  Zones left without an active officer: ${r.zonesWithoutOfficer.join(', ')} (${r.openFindings} open findings); ` +
+        `their cases are now in the to-do of ${r.movedTo.length > 0 ? r.movedTo.join(', ') : 'nobody yet (the office has no active supervisor)'}`,
+    );
+  return lines;
 }

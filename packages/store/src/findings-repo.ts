@@ -9,6 +9,7 @@ import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
+  BadRequestError,
   ConflictError,
   type Counters,
   canonicalJson,
@@ -20,9 +21,10 @@ import {
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
-import { type Page } from './cursor';
+import { decodeAfterCursor, encodeAfterCursor, type Page } from './cursor';
 import { recordOf } from './item';
 import {
+  FINDINGS_CITY_PARTITION,
   FINDINGS_ESCALATED_PARTITION,
   findingCellPartition,
   findingReporterPartition,
@@ -312,6 +314,13 @@ export interface FindingListFilter {
   /** Several states at once (a to-do list); `status` wins when both are given. */
   readonly statuses?: readonly FindingStatus[] | undefined;
   readonly overdue?: boolean | undefined;
+  /**
+   * With `overdue: true` on a zone list: zones whose findings in `statuses` are all listed, overdue
+   * or not (a supervisor's zones left with no active officer); the other zones' overdue ones only.
+   */
+  readonly wholeZones?: readonly string[] | undefined;
+  /** Leaves out the cases escalated to the city admins (listed on their own escalation list). */
+  readonly notEscalatedToAdmin?: boolean | undefined;
   /** Report time, UTC instants in the stored format, both included. */
   readonly from?: string | undefined;
   readonly to?: string | undefined;
@@ -325,16 +334,18 @@ export interface FindingListFilter {
 const OVERDUE_STATES: readonly FindingStatus[] = ['rectifying', 'transferred'];
 
 /**
- * A page of the findings of some responsible zones (gsi1) or cells (gsi4): open ones first by state,
- * then by report time. Sort keys are `OPEN|SHUT#status#reportedAt#id`, so a state is a prefix and a
- * report-time range is a key range within it: with a time range and no state, every state's range
- * is read (one Query each per partition, merged). Only the overdue flag and a cell list's zone are
- * filters, read within those ranges (overdue ones are among two states only).
+ * A page of the findings of some responsible zones (gsi1), of no zone (gsi1), of some cells (gsi4) or
+ * of the whole city (gsi5):
+ * open ones first by state, then by report time. Sort keys are `OPEN|SHUT#status#reportedAt#id`, so
+ * a state is a prefix and a report-time range is a key range within it: with a time range and no
+ * state, every state's range is read (one Query each per partition, merged). Only the overdue flag,
+ * a cell list's zone and the admin escalation are filters, read within those ranges (overdue ones
+ * are among two states only).
  *
  * @example await listFindings({ by: 'zone', ids: ['Z-01'] }, { status: 'reported', limit: 50 })
  */
 export async function listFindings(
-  plan: { readonly by: 'zone' | 'cell'; readonly ids: readonly string[] },
+  plan: { readonly by: 'zone' | 'cell' | 'city' | 'unzoned'; readonly ids: readonly string[] },
   opts: FindingListFilter,
 ): Promise<Page<Finding>> {
   const states: readonly (FindingStatus | undefined)[] = opts.status
@@ -346,18 +357,28 @@ export async function listFindings(
         : opts.from !== undefined || opts.to !== undefined
           ? FINDING_STATUSES
           : [undefined];
-  const pks = [...new Set(plan.ids)].map((id) =>
-    plan.by === 'zone' ? findingZonePartition(id) : findingCellPartition(id),
-  );
-  const ranges = pks.flatMap((pk) =>
-    states.map((s) => {
-      const prefix = s === undefined ? '' : findingStatePrefix(s);
-      return {
-        pk,
-        lo: s === undefined ? '!' : `${prefix}${opts.from ?? ''}`,
-        hi: s === undefined ? '~' : `${prefix}${opts.to ?? ''}~`,
-      };
-    }),
+  const whole = new Set(opts.wholeZones ?? []);
+  const partitions =
+    plan.by === 'city'
+      ? [{ id: '', pk: FINDINGS_CITY_PARTITION }]
+      : plan.by === 'unzoned'
+        ? [{ id: '', pk: findingZonePartition(null) }]
+        : [...new Set(plan.ids)].map((id) => ({
+            id,
+            pk: plan.by === 'zone' ? findingZonePartition(id) : findingCellPartition(id),
+          }));
+  const ranges = partitions.flatMap(({ id, pk }) =>
+    // Outside the whole zones only overdue cases are wanted, and those are in two states only.
+    (whole.size > 0 && !whole.has(id) ? states.filter((s) => s && OVERDUE_STATES.includes(s)) : states).map(
+      (s) => {
+        const prefix = s === undefined ? '' : findingStatePrefix(s);
+        return {
+          pk,
+          lo: s === undefined ? '!' : `${prefix}${opts.from ?? ''}`,
+          hi: s === undefined ? '~' : `${prefix}${opts.to ?? ''}~`,
+        };
+      },
+    ),
   );
   const names: Record<string, string> = {};
   const values: Record<string, unknown> = {};
@@ -365,16 +386,33 @@ export async function listFindings(
   if (opts.overdue !== undefined) {
     names['#fOverdue'] = 'overdue';
     values[':fOverdue'] = opts.overdue;
-    conditions.push('#fOverdue = :fOverdue');
+    if (whole.size > 0) {
+      names['#fZone'] = 'zoneId';
+      const zones = [...whole].sort().map((z, i) => {
+        values[`:fWhole${i}`] = z;
+        return `:fWhole${i}`;
+      });
+      // IN takes at most 100 operands: an office with more zones is split into several.
+      const ins: string[] = [];
+      for (let i = 0; i < zones.length; i += 100)
+        ins.push(`#fZone IN (${zones.slice(i, i + 100).join(', ')})`);
+      conditions.push(`(#fOverdue = :fOverdue OR ${ins.join(' OR ')})`);
+    } else conditions.push('#fOverdue = :fOverdue');
   }
   if (plan.by === 'cell' && opts.zone !== undefined) {
     names['#fZone'] = 'zoneId';
     values[':fZone'] = opts.zone;
     conditions.push('#fZone = :fZone');
   }
+  if (opts.notEscalatedToAdmin === true) {
+    names['#fEscalation'] = 'escalation';
+    values[':fAdmin'] = 'admin';
+    conditions.push('(attribute_not_exists(#fEscalation) OR #fEscalation <> :fAdmin)');
+  }
+  const index = plan.by === 'cell' ? 'gsi4' : plan.by === 'city' ? 'gsi5' : 'gsi1';
   return mergedRangePage(
     {
-      index: plan.by === 'zone' ? 'gsi1' : 'gsi4',
+      index,
       ranges,
       ...(conditions.length > 0 ? { filter: { expression: conditions.join(' AND '), names, values } } : {}),
       cursor: opts.cursor,
@@ -406,4 +444,48 @@ export function listFindingsByReporter(
  */
 export function listEscalatedFindings(cursor?: string, limit = 50): Promise<Page<Finding>> {
   return partitionPage({ index: 'gsi3', pk: FINDINGS_ESCALATED_PARTITION }, findingFromItem, cursor, limit);
+}
+
+/**
+ * A page of the city admins' to-do: first the cases escalated to the city (longest overdue first),
+ * then the findings routed to no zone in a state where the next step is the city's (not escalated
+ * again: those are already on the first list). Two lists one after the other, so the cursor names
+ * the list it stands in and that list's own cursor.
+ *
+ * @example await listCityTodo(['reported', 'verified'], undefined, 50)
+ */
+export async function listCityTodo(
+  unzonedStatuses: readonly FindingStatus[],
+  cursor?: string,
+  limit = 50,
+): Promise<Page<Finding>> {
+  const list = 'todo:city';
+  const at = decodeAfterCursor(cursor, list);
+  const inner = at?.slice(2) || undefined;
+  const unzoned = (c: string | undefined, n: number) =>
+    listFindings(
+      { by: 'unzoned', ids: [] },
+      { statuses: unzonedStatuses, notEscalatedToAdmin: true, cursor: c, limit: n },
+    );
+  if (at?.startsWith('U:')) {
+    const page = await unzoned(inner, limit);
+    return {
+      items: page.items,
+      ...(page.cursor ? { cursor: encodeAfterCursor(list, `U:${page.cursor}`) } : {}),
+    };
+  }
+  if (at !== undefined && !at.startsWith('E:'))
+    throw new BadRequestError('The cursor is not one this list handed out.', [
+      { path: 'query.cursor', message: 'invalid cursor' },
+    ]);
+  const escalated = await listEscalatedFindings(inner, limit);
+  if (escalated.cursor !== undefined)
+    return { items: escalated.items, cursor: encodeAfterCursor(list, `E:${escalated.cursor}`) as string };
+  const rest = limit - escalated.items.length;
+  if (rest === 0) return { items: escalated.items, cursor: encodeAfterCursor(list, 'U:') as string };
+  const page = await unzoned(undefined, rest);
+  return {
+    items: [...escalated.items, ...page.items],
+    ...(page.cursor ? { cursor: encodeAfterCursor(list, `U:${page.cursor}`) } : {}),
+  };
 }

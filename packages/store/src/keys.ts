@@ -31,6 +31,13 @@ export const findingReporterPartition = (reporterId: string) => `FINDINGS#REPORT
 /** Findings whose point lies in a cell (gsi4). */
 export const findingCellPartition = (cellId: string) => `FINDINGS#CELL#${cellId}`;
 
+/**
+ * Every finding of the city (gsi5), sorted as gsi1: a city admin's list without zone= or cell= is
+ * one partition however many zones the city has. One partition takes every finding write of the
+ * city, far below an index partition's write rate (findings come in by the minute, not by the ms).
+ */
+export const FINDINGS_CITY_PARTITION = 'FINDINGS#CITY';
+
 /** Findings routed to no zone are the city admins' to assign: they share one partition. */
 export const findingZonePartition = (zoneId: string | null) => `FINDINGS#ZONE#${zoneId ?? '-'}`;
 
@@ -130,11 +137,14 @@ export const keys = {
    * and "zone Z in state S" are each one begins_with Query. gsi2 lists a reporter's findings by
    * report time. gsi3 holds only findings a job must look at (a deadline running, a revisit
    * coming), by due instant. gsi4 lists the findings whose point lies in a cell, sorted as gsi1.
+   * gsi5 lists the whole city's, sorted as gsi1.
    */
   finding: (f: FindingKeyInput) => ({
     ...findingKey(f.id),
     gsi1pk: findingZonePartition(f.zoneId),
     gsi1sk: `${findingStatePrefix(f.status)}${f.reportedAt}#${f.id}`,
+    gsi5pk: FINDINGS_CITY_PARTITION,
+    gsi5sk: `${findingStatePrefix(f.status)}${f.reportedAt}#${f.id}`,
     ...(f.cellId !== null
       ? {
           gsi4pk: findingCellPartition(f.cellId),

@@ -12,7 +12,7 @@ export interface IndexRange {
 
 export interface MergedRangeOptions {
   /** An index whose keys are `<name>pk` / `<name>sk`. */
-  readonly index: 'gsi1' | 'gsi4';
+  readonly index: 'gsi1' | 'gsi4' | 'gsi5';
   readonly ranges: readonly IndexRange[];
   /** A FilterExpression over the items' own attributes (its names and values start with `#f` / `:f`). */
   readonly filter?: {

@@ -9,7 +9,7 @@ import { decodeCursor, encodeCursor, type Page } from './cursor';
 
 export interface PartitionRead {
   /** The table itself (undefined) or one of its indexes. */
-  readonly index?: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4';
+  readonly index?: 'gsi1' | 'gsi2' | 'gsi3' | 'gsi4' | 'gsi5';
   readonly pk: string;
   /** Only sort keys starting with this. */
   readonly prefix?: string;

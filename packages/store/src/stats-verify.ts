@@ -9,7 +9,7 @@
  *   routed to, which a later version may no longer have) plus the unzoned partition, every state.
  * - Tasks: the plans of every office partition (the city's offices, every office a zone of any
  *   version names, and the city-wide partition), then each plan's task partition.
- * - Counters: by key (BatchGetItem), for `city`, every office, zone and cell enumerated above, and
+ * - Counters: by key (BatchGetItem), for `city`, `unzoned`, every office, zone and cell enumerated above, and
  *   every area the recount produced. Counter items are not indexed, so an area that is in no grid
  *   version and that no finding or task names is not read: nothing could have written it.
  */
@@ -27,6 +27,7 @@ import {
   type ResolutionSidecar,
   recount,
   recountTasks,
+  UNZONED_AREA,
 } from '@gridpatrol/core';
 import { getCounters } from './counters';
 import { findingFromItem } from './findings-repo';
@@ -161,7 +162,7 @@ export async function verifyCounters(opts: {
     });
 
   const recounted = mergeCounters(findingCounters, taskCounters);
-  const areas = new Set<CounterArea>([CITY_AREA, ...Object.keys(recounted)]);
+  const areas = new Set<CounterArea>([CITY_AREA, UNZONED_AREA, ...Object.keys(recounted)]);
   for (const o of officePartitions) if (o !== null) areas.add(`office#${o}`);
   for (const z of grid.zones) areas.add(`zone#${z}`);
   for (const c of grid.cells) areas.add(`cell#${c}`);

@@ -50,6 +50,12 @@ export const TABLE: TableDefinition = {
       sortKey: 'gsi4sk',
       purpose: 'lists by cell: findings whose point lies in a cell, by status+time (grid people, cell=)',
     },
+    {
+      indexName: 'gsi5',
+      partitionKey: 'gsi5pk',
+      sortKey: 'gsi5sk',
+      purpose: 'city-wide lists: every finding by status+time (a city admin lists without zone= or cell=)',
+    },
   ],
   timeToLiveAttribute: 'expiresAt',
 };

@@ -16,7 +16,7 @@
 import { daysBetween, localDate } from '../planning/demand';
 import { FINDING_STATUSES, type Finding, TERMINAL_STATUSES } from './schema';
 
-/** `city`, `cell#<id>`, `zone#<id>` or `office#<id>`: one counter item per area. */
+/** `city`, `unzoned`, `cell#<id>`, `zone#<id>` or `office#<id>`: one counter item per area. */
 export type CounterArea = string;
 /**
  * Metrics of one area:
@@ -38,16 +38,24 @@ export type CounterMetric = string;
 export type Counters = Record<CounterArea, Record<CounterMetric, number>>;
 
 export const CITY_AREA: CounterArea = 'city';
+/**
+ * What lies in no zone (a zone-less cell, or a point outside every cell and zone): the city level
+ * owns it, so it is counted as one bucket of the city beside the offices (the coverage report's and
+ * the statistics' "no zone"). No id holds '#', so it cannot collide with a `zone#…` area.
+ */
+export const UNZONED_AREA: CounterArea = 'unzoned';
 
 /**
- * The areas a finding is counted in: the city, and its cell, zone and office when it has them.
+ * The areas a finding is counted in: the city, its cell when it has one, and its zone and office,
+ * or the city's no-zone bucket when it was routed to no zone.
  *
  * @example counterAreas(finding) // ['city', 'cell#C-001', 'zone#Z-01', 'office#east']
+ * @example counterAreas({ cellId: 'C-9', zoneId: null, officeId: null }) // ['city', 'cell#C-9', 'unzoned']
  */
 export function counterAreas(f: Pick<Finding, 'cellId' | 'zoneId' | 'officeId'>): CounterArea[] {
   const areas = [CITY_AREA];
   if (f.cellId !== null) areas.push(`cell#${f.cellId}`);
-  if (f.zoneId !== null) areas.push(`zone#${f.zoneId}`);
+  areas.push(f.zoneId !== null ? `zone#${f.zoneId}` : UNZONED_AREA);
   if (f.officeId !== null) areas.push(`office#${f.officeId}`);
   return areas;
 }

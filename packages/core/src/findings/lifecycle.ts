@@ -565,7 +565,8 @@ export interface TimedChange extends ActionResult {
 /**
  * The overdue rule, for the scheduled job. A case whose deadline has passed (strictly) is flagged
  * overdue and escalated to its office's supervisor; once it is more than
- * `findings.escalateToAdminAfterDays` past the deadline, to the city administrators as well. A job
+ * `findings.escalateToAdminAfterDays` past the deadline, to the city administrators as well. A case
+ * of no office (routed to no zone) goes to the city administrators at once: it has no supervisor. A job
  * that runs late escalates straight to the level the time calls for, in one step. Returns null when
  * nothing changes, so running it twice changes nothing the second time.
  *
@@ -576,8 +577,11 @@ export function markOverdue(finding: Finding, now: Date, config: FindingsConfig)
   const deadline = Date.parse(finding.deadline);
   const t = now.getTime();
   if (!(t > deadline)) return null;
+  // A case of no office has no supervisor: the city level owns it (docs/decisions/0024), so it goes
+  // to the admins at once.
+  const noSupervisor = finding.officeId === null;
   const target: EscalationLevel =
-    t > deadline + config.findings.escalateToAdminAfterDays * DAY_MS ? 'admin' : 'supervisor';
+    noSupervisor || t > deadline + config.findings.escalateToAdminAfterDays * DAY_MS ? 'admin' : 'supervisor';
   if (finding.overdue && ESCALATION_RANK[finding.escalation] >= ESCALATION_RANK[target]) return null;
 
   const at = iso(t);
@@ -590,13 +594,13 @@ export function markOverdue(finding: Finding, now: Date, config: FindingsConfig)
     overdueSince: finding.overdueSince ?? iso(deadline),
     firstOverdueAt: finding.firstOverdueAt ?? finding.overdueSince ?? iso(deadline),
     escalation: target,
-    escalatedToSupervisorAt: finding.escalatedToSupervisorAt ?? at,
+    ...(noSupervisor ? {} : { escalatedToSupervisorAt: finding.escalatedToSupervisorAt ?? at }),
     updatedAt: at,
     updatedBy: SYSTEM_ACTOR,
   };
   if (target === 'admin') next.escalatedToAdminAt = finding.escalatedToAdminAt ?? at;
   const notify: Role[] = [];
-  if (finding.escalation === 'none') notify.push('supervisor');
+  if (finding.escalation === 'none' && !noSupervisor) notify.push('supervisor');
   if (target === 'admin') notify.push('city_admin');
   const action: SystemAction = finding.overdue ? 'escalate_to_admin' : 'mark_overdue';
   const event = makeEvent(next, {

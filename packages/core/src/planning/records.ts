@@ -147,6 +147,17 @@ export const TaskCompletion = z.object({
 });
 export type TaskCompletion = z.infer<typeof TaskCompletion>;
 
+/**
+ * Why a published task waits for a manager to reassign it: one of its pair was deactivated
+ * (docs/decisions/0025). Set by the deactivation, cleared by the reassignment.
+ */
+export const NeedsReassignment = z.object({
+  reason: z.literal('person_deactivated'),
+  personId: PersonId,
+  since: Instant,
+});
+export type NeedsReassignment = z.infer<typeof NeedsReassignment>;
+
 /** One patrol task as stored: the planner's task, where it belongs, and what happened to it. */
 export const PatrolTask = PlanTask.extend({
   /** patrolTaskId(planId, task) */
@@ -163,6 +174,8 @@ export const PatrolTask = PlanTask.extend({
   version: z.number().int().positive(),
   checkIns: z.array(CheckIn).default([]),
   completion: TaskCompletion.optional(),
+  /** Set while one of the pair is deactivated and the task is not yet reassigned. */
+  needsReassignment: NeedsReassignment.optional(),
   updatedAt: Instant,
 });
 export type PatrolTask = z.infer<typeof PatrolTask>;
@@ -175,6 +188,8 @@ export const TASK_ACTIONS = [
   'complete',
   'miss',
   'cancel',
+  /** Marked for reassignment: one of the pair was deactivated. */
+  'flag',
 ] as const;
 export const TaskAction = z.enum(TASK_ACTIONS);
 

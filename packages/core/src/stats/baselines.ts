@@ -14,10 +14,10 @@
  */
 import { z } from 'zod';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
-import { CITY_AREA, type CounterArea, type Counters } from '../findings/counters';
+import { CITY_AREA, type CounterArea, type Counters, UNZONED_AREA } from '../findings/counters';
 import { PageQuery } from '../grid-api';
 import { localToUtc } from '../planning/records';
-import { canReadCell, canReadZone, type GridTopology, type Scope } from '../policy';
+import { canReadCell, canReadUnzoned, canReadZone, type GridTopology, type Scope } from '../policy';
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
@@ -112,6 +112,7 @@ export function censusOf(area: CounterArea, row: Readonly<Record<string, number>
 export function censusAreas(offices: readonly string[], topology: GridTopology): CounterArea[] {
   return [
     CITY_AREA,
+    UNZONED_AREA,
     ...[...offices].sort().map((o) => `office#${o}`),
     ...[...topology.zoneCells.keys()].sort().map((z) => `zone#${z}`),
     ...[...topology.cellZones.keys()].sort().map((c) => `cell#${c}`),
@@ -164,7 +165,7 @@ export interface AreaReadPlan {
  * supervisor their office, its zones and the cells touching them; officers and grid people the
  * zones and cells of their scope (404 otherwise, like any area outside a scope). Without `scope`:
  * the city for a city admin, the own office for a supervisor, else a 400. An unknown office, zone or
- * cell is a 404.
+ * cell is a 404. `unzoned` (what was routed to no zone, the city level's own) is the city admins'.
  *
  * @example planAreaRead('zone:Z1', supervisorScope, topology, offices) // { area: 'zone#Z1', breakdown: ['cell#C-1', …] }
  */
@@ -185,11 +186,14 @@ export function planAreaRead(
         { path: 'query.scope', message: 'required: the caller has no office' },
       ]);
   }
-  const [kind, id = ''] = wanted === 'city' ? ['city'] : wanted.split(':');
+  const [kind, id = ''] = wanted === 'city' || wanted === 'unzoned' ? [wanted] : wanted.split(':');
   switch (kind) {
     case 'city':
       if (!isCity) throw new NotFoundError('area', 'city');
       return { scope: 'city', area: CITY_AREA, breakdown: [...offices].sort().map((o) => `office#${o}`) };
+    case 'unzoned':
+      if (!canReadUnzoned(scope)) throw new NotFoundError('area', 'unzoned');
+      return { scope: 'unzoned', area: UNZONED_AREA, breakdown: [] };
     case 'office': {
       if (!offices.includes(id) || (!isCity && id !== ownOffice)) throw new NotFoundError('office', id);
       const zones = [...topology.zoneOffice].filter(([, o]) => o === id).map(([z]) => z);

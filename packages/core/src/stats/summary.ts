@@ -16,10 +16,16 @@ import { percentOf, type Reduction, reductionOf } from './measures';
 // Requests
 
 const StatsDate = z.iso.date({ error: 'a date (YYYY-MM-DD): statistics count by the city’s days' });
-/** `city`, `office:<id>`, `zone:<id>` or `cell:<id>` (as baselines read them). */
+/**
+ * `city`, `office:<id>`, `zone:<id>` or `cell:<id>` (as baselines read them), or `unzoned`: the
+ * findings routed to no zone, which the city level owns.
+ */
 const StatsScope = z
   .string()
-  .regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, "'city', 'office:<id>', 'zone:<id>' or 'cell:<id>'");
+  .regex(
+    /^(city|unzoned|(office|zone|cell):[^#\s:]{1,64})$/,
+    "'city', 'unzoned', 'office:<id>', 'zone:<id>' or 'cell:<id>'",
+  );
 
 /** The longest range one request sums: two years of days (24–25 bucket items per area). */
 export const MAX_STATS_DAYS = 731;

@@ -1,0 +1,134 @@
+/**
+ * What a deactivation leaves behind (issue 15.5, docs/decisions/0025): the person's future tasks in
+ * published plans are flagged for a manager to reassign (the existing reassign, under the planner's
+ * rules), and the cases of zones left with no active officer join their office supervisor's to-do
+ * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
+ */
+import { z } from 'zod';
+import { type Person, PersonRecord } from '../people';
+import { taskStep } from './plans';
+import { NeedsReassignment, type PatrolTask, type TaskEvent } from './records';
+
+/** One future task of a deactivated person, as the deactivation reports it. */
+export const AffectedTask = z.object({
+  id: z.string(),
+  planId: z.string(),
+  date: z.string(),
+  shift: z.string(),
+  cellId: z.string(),
+  /** The deactivated person's part in it. */
+  as: z.enum(['officer', 'partner']),
+  needsReassignment: NeedsReassignment,
+});
+export type AffectedTask = z.infer<typeof AffectedTask>;
+
+/** The answer's `deactivation` block (PUT /people/{id} and `gridpatrol people import`). */
+export const DeactivationReport = z.object({
+  personId: z.string(),
+  /** Assigned tasks of published plans whose shift starts after the deactivation, flagged. */
+  futureTasks: z.array(AffectedTask),
+  /** Of those, how many this deactivation flagged (the others were flagged by an earlier one). */
+  newlyFlagged: z.number().int().min(0),
+  /** The person's zones no active zone officer serves any more: their cases wait on `movedTo`. */
+  zonesWithoutOfficer: z.array(z.string()),
+  /** Open findings of those zones now. */
+  openFindings: z.number().int().min(0),
+  /** Active supervisors of the person's office, whose to-do those cases join. */
+  movedTo: z.array(z.string()),
+});
+export type DeactivationReport = z.infer<typeof DeactivationReport>;
+
+/**
+ * The tasks a deactivation flags: assigned (published, not done), with the person as officer or
+ * partner, whose shift starts after `now`. Past and running shifts, and done tasks, stay as they
+ * were: what happened is kept (DOMAIN.md "Integrity").
+ *
+ * @example futureTasksOf('officer-li', tasks, now).map((t) => t.id) // ['P-1.2026-12-09.am.C-1']
+ */
+export function futureTasksOf(personId: string, tasks: readonly PatrolTask[], now: Date): PatrolTask[] {
+  const at = now.toISOString();
+  return tasks
+    .filter(
+      (t) =>
+        t.status === 'assigned' &&
+        t.shiftStart > at &&
+        (t.officerId === personId || t.partnerId === personId),
+    )
+    .sort((a, b) => a.shiftStart.localeCompare(b.shiftStart) || a.id.localeCompare(b.id));
+}
+
+/**
+ * The step that flags one task for reassignment, or null when it is flagged already (a repeated
+ * deactivation writes nothing twice). The task stays assigned: its pair's schedules are unchanged
+ * until a manager moves it.
+ *
+ * @example flagForReassignment(task, 'officer-li', supervisor, now)?.after.needsReassignment?.reason // 'person_deactivated'
+ */
+export function flagForReassignment(
+  task: PatrolTask,
+  personId: string,
+  actor: TaskEvent['actor'],
+  now: Date,
+): { after: PatrolTask; event: TaskEvent } | null {
+  if (task.needsReassignment?.personId === personId) return null;
+  const flag: NeedsReassignment = { reason: 'person_deactivated', personId, since: now.toISOString() };
+  return taskStep(task, task.status, 'flag', actor, now.toISOString(), {
+    detail: { needsReassignment: flag },
+    patch: { needsReassignment: flag },
+  });
+}
+
+/**
+ * A task after a reassignment: the flag goes once neither of the new pair is the person it named
+ * (a move of the date alone leaves it, since the deactivated person would still be on it).
+ *
+ * @example clearReassignmentFlag({ ...task, officerId: 'officer-zhao' }).needsReassignment // undefined
+ */
+export function clearReassignmentFlag(task: PatrolTask): PatrolTask {
+  const flag = task.needsReassignment;
+  if (!flag || task.officerId === flag.personId || task.partnerId === flag.personId) return task;
+  const { needsReassignment: _cleared, ...rest } = task;
+  return rest;
+}
+
+/** The deactivated person's part in a task. */
+export const partIn = (task: Pick<PatrolTask, 'officerId'>, personId: string): 'officer' | 'partner' =>
+  task.officerId === personId ? 'officer' : 'partner';
+
+/**
+ * The report of a deactivation, from the tasks as now flagged and the to-do's new owners.
+ *
+ * @example deactivationReport(li, flagged, 2, { zones: ['Z-001'], openFindings: 3, movedTo: ['sup-east'] })
+ */
+export function deactivationReport(
+  person: Pick<Person, 'id'>,
+  flagged: readonly PatrolTask[],
+  newlyFlagged: number,
+  todo: { zones: readonly string[]; openFindings: number; movedTo: readonly string[] },
+): DeactivationReport {
+  return {
+    personId: person.id,
+    futureTasks: flagged.flatMap((t) =>
+      t.needsReassignment
+        ? [
+            {
+              id: t.id,
+              planId: t.planId,
+              date: t.date,
+              shift: t.shift,
+              cellId: t.cellId,
+              as: partIn(t, person.id),
+              needsReassignment: t.needsReassignment,
+            },
+          ]
+        : [],
+    ),
+    newlyFlagged,
+    zonesWithoutOfficer: [...todo.zones].sort(),
+    openFindings: todo.openFindings,
+    movedTo: [...todo.movedTo].sort(),
+  };
+}
+
+/** PUT /people/{id} answers the saved record, and for an inactive person what deactivating left. */
+export const PersonSaved = PersonRecord.extend({ deactivation: DeactivationReport.optional() });
