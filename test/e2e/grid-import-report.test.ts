@@ -16,6 +16,13 @@ import { startTestApi, type TestApi } from '../support/local-api';
 import { noisyImport } from '../support/noisy-import';
 
 const noisy = noisyImport(1200);
+const archipelago = JSON.parse(
+  readFileSync(path.resolve(__dirname, '../fixtures/import/repair-quantized-archipelago.geojson'), 'utf8'),
+);
+/** Collapsed islands and ponds in the fixture, counted from the input: rings of < 3 distinct positions. */
+const collapsedIslands = (archipelago.features as { geometry: { coordinates: number[][][][] } }[])
+  .flatMap((f) => f.geometry.coordinates.flat())
+  .filter((ring) => new Set(ring.map((p) => p.join(','))).size < 3).length;
 const warningTotal = noisy.warnings.collapsed_ring + noisy.warnings.wrong_winding;
 
 /** "[code] cells feature N (id "…", name "…")", as every error must begin. */
@@ -54,6 +61,18 @@ describe('through the API', () => {
       `${noisy.warnings.collapsed_ring} collapsed_ring, ${noisy.warnings.wrong_winding} wrong_winding`,
     );
     expect((await api.call('GET', '/grid/imports', { as: 'admin' })).body.items).toEqual([]);
+  });
+
+  it('takes a quantized boundary file, its warnings counted by kind in the draft report', async () => {
+    const res = await api.call('POST', '/grid/imports', {
+      as: 'admin',
+      body: { cells: archipelago, zones: noisy.zones },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+    const expected = [{ code: 'collapsed_ring', count: collapsedIslands }];
+    expect(res.body.report.warningsByCode).toEqual(expected);
+    const stored = await api.call('GET', `/grid/imports/${res.body.version}`, { as: 'admin' });
+    expect(stored.body.report.warningsByCode).toEqual(expected);
   });
 });
 
@@ -122,5 +141,39 @@ describe('through the CLI', () => {
       { code: 'wrong_winding', count: noisy.warnings.wrong_winding },
     ]);
     expect((await listGridVersions()).items).toEqual([]);
+  });
+
+  it('imports a quantized boundary file with warnings, and reports them whole', () => {
+    const reportFile = path.join(dir, 'archipelago-report.json');
+    const out = runCli(
+      [
+        'grid',
+        'import',
+        '--cells',
+        write('archipelago.geojson', archipelago),
+        '--zones',
+        write('zones.geojson', noisy.zones),
+        '--report',
+        reportFile,
+        '--city',
+        'riverside',
+        '--table',
+        table,
+        '--endpoint',
+        endpoint,
+      ],
+      dir,
+    );
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(new RegExp(`\\n +${collapsedIslands}  collapsed_ring\\n`));
+    expect(out.stdout).toMatch(/Grid version \d+ written as a draft/);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(report).toMatchObject({
+      ok: true,
+      errors: [],
+      warningCount: collapsedIslands,
+      warningsByCode: [{ code: 'collapsed_ring', count: collapsedIslands }],
+      counts: { cells: archipelago.features.length },
+    });
   });
 });
