@@ -129,7 +129,7 @@ describe('prepareLayer: a feature with nothing left is refused, by name', () => 
       expect(p.featureName).toBe(feature?.properties.name);
       expect(p.message).toMatch(/nothing of the feature is left/);
     }
-    expect(result.problems[2]?.message).toMatch(/every other part/);
+    expect(result.problems[2]?.message).toMatch(/no other part encloses any area either/);
   });
 });
 

@@ -90,7 +90,7 @@ function reportCollapsed(
     } else if (c.ring === 0) {
       // Nothing left: the feature itself is refused, by the defect of each of its outer rings.
       const others = collapsed.some((o) => o.ring === 0 && o.polygon !== c.polygon);
-      const rest = others ? ', and so does every other part' : '';
+      const rest = others ? '; no other part encloses any area either' : '';
       scope.error(c.code, `${name} ${c.why}${rest}: nothing of the feature is left`, {
         ...place,
         position: c.position,
