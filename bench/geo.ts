@@ -8,7 +8,9 @@
  *  (c) cold path in fresh processes: packed bytes → index → first answer vs which-polygon from the
  *      GeoJSON text (JSON.parse + build + query) (target ≤ 0.1×);
  *  (d) overlay vs the naive @turf/intersect + @turf/area reference over every cell × every zone
- *      whose bbox meets it: row agreement and the time ratio at 5k (target ≤ 0.05×).
+ *      whose bbox meets it: row agreement and the time ratio at 5k (target ≤ 0.05×);
+ *  (e) import check: prepareLayer (validation, repairs, report) over the city's cells as parsed
+ *      GeoJSON, for the trend; `--only import` runs this part alone.
  * which-polygon and @turf/intersect are dev dependencies of this bench only.
  */
 import { spawnSync } from 'node:child_process';
@@ -24,6 +26,7 @@ import whichPolygon from 'which-polygon';
 import { buildGridIndex, type GridIndex } from '../packages/core/src/geo/grid-index';
 import { computeOverlay } from '../packages/core/src/geo/overlay';
 import { loadGridIndex, packGridIndex, splitArtifact } from '../packages/core/src/geo/packed';
+import { prepareLayer } from '../packages/core/src/geo/repair';
 import type { CellFeature, PolygonGeometry, Position, ZoneFeature } from '../packages/core/src/geo/types';
 import { syntheticCity } from '../packages/local/src/synthetic-grid';
 import { fmt, type Summary, summarize } from './stats';
@@ -38,6 +41,8 @@ interface Options {
   coldReps: number;
   naive20k: boolean;
   seed: number;
+  /** Run one part only: 'import' skips (a)–(d). */
+  only: 'import' | null;
 }
 
 function parseArgs(args: string[]): Options {
@@ -48,6 +53,7 @@ function parseArgs(args: string[]): Options {
     coldReps: 5,
     naive20k: false,
     seed: 42,
+    only: null,
   };
   for (let i = 0; i < args.length; i++) {
     const a = args[i];
@@ -61,6 +67,7 @@ function parseArgs(args: string[]): Options {
     else if (a === '--reps' && v) opts.reps = Math.max(5, Number.parseInt(v, 10));
     else if (a === '--cold-reps' && v) opts.coldReps = Math.max(5, Number.parseInt(v, 10));
     else if (a === '--seed' && v) opts.seed = Number.parseInt(v, 10);
+    else if (a === '--only' && v === 'import') opts.only = 'import';
     else if (a === '--naive20k') opts.naive20k = true;
     else continue;
     if (a !== '--naive20k') i++;
@@ -85,6 +92,10 @@ export async function run(args: string[]): Promise<void> {
     console.log(`\n── ${n} cells ${'─'.repeat(60)}`);
     const city = syntheticCity({ cells: n, seed: opts.seed, gap: true, overlap: true });
     const vertices = city.cells.reduce((s, c) => s + positions(c.geometry).length, 0);
+    if (opts.only === 'import') {
+      benchImport(n, city.cells, opts.reps);
+      continue;
+    }
     const t = performance.now();
     const index = buildGridIndex(city.cells);
     const buildMs = performance.now() - t;
@@ -102,6 +113,7 @@ export async function run(args: string[]): Promise<void> {
     benchThroughput(n, index, city.cells, points, opts.reps, n === coldSize);
     if (n === coldSize) benchCold(n, bytes, geojson, city.cells, opts.coldReps);
     benchOverlay(n, city.cells, city.zones, opts);
+    benchImport(n, city.cells, opts.reps);
   }
   console.log(`\n── summary (${((performance.now() - started) / 1000).toFixed(0)} s) ${'─'.repeat(50)}`);
   const width = Math.max(...results.map((r) => r.target.length));
@@ -535,4 +547,24 @@ function naiveOverlay(cells: readonly CellFeature[], zones: readonly ZoneFeature
 
 if (process.argv[2] === '--cold-child') {
   coldChild(process.argv[3] ?? '', process.argv[4] ?? '', Number(process.argv[5]), Number(process.argv[6]));
+}
+
+// ---------------------------------------------------------------------------------------------
+// (e) import check
+
+/** prepareLayer over the cells as an upload would bring them (a fresh parse each time). */
+function benchImport(n: number, cells: readonly CellFeature[], reps: number): void {
+  const text = JSON.stringify(featureCollection([...cells]));
+  const times: number[] = [];
+  let problems = 0;
+  for (let rep = 0; rep < reps; rep++) {
+    const input: unknown = JSON.parse(text);
+    const t = performance.now();
+    const prepared = prepareLayer(input, { layer: 'cells' });
+    times.push(performance.now() - t);
+    problems = prepared.problems.length;
+  }
+  const sm = summarize(times);
+  console.log(`(e) import check: ${fmt(sm, 'ms', 0)} · ${problems} problems`);
+  record(`(e) ${n}: import check (prepareLayer)`, fmt(sm, 'ms', 0), 'info');
 }

@@ -144,7 +144,7 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'importGrid',
     summary:
-      'Import cells and zones (GeoJSON FeatureCollections) as a new draft grid version. Every problem is reported with its feature, ring and position; repairable defects are repaired and listed unless strict=true.',
+      'Import cells and zones (GeoJSON FeatureCollections) as a new draft grid version. Every problem is reported with its feature (index, id and name), ring and position; a refusal (422) lists every error in details and sums up the warnings by kind in its message. Repairable defects (including rings that enclose no area) are repaired and listed, counted by kind in report.warningsByCode, unless strict=true.',
     roles: ['city_admin'],
     request: { query: ImportQuery, body: ImportBody },
     response: GridVersionOut,

@@ -172,9 +172,9 @@ describe('prepareLayer: errors refuse the import, each located', () => {
     {
       name: 'too-few-positions',
       expected: [
+        // Only the feature with nothing left; the collapsed hole (feature 1) and part (feature 2)
+        // are dropped with warnings (geo-repair-collapsed.test.ts).
         { code: 'too_few_positions', featureIndex: 0, featureId: ID(1), ring: 0, position: 0 },
-        { code: 'too_few_distinct_positions', featureIndex: 1, featureId: ID(2), ring: 1, position: 0 },
-        { code: 'too_few_positions', featureIndex: 2, featureId: ID(3), polygon: 1, ring: 0, position: 0 },
       ],
     },
     {
@@ -228,8 +228,10 @@ describe('prepareLayer: errors refuse the import, each located', () => {
       'cells.features[2].geometry.coordinates[0][3]',
       'cells.features[3].geometry.coordinates[0][2]',
     ]);
-    const multi = run('too-few-positions').problems.find((p) => p.featureIndex === 2);
-    expect(multi?.path).toBe('cells.features[2].geometry.coordinates[1][0][0]');
+    const multi = run('collapsed-nothing-left').problems.find((p) => p.featureIndex === 2);
+    expect(multi?.path).toBe('cells.features[2].geometry.coordinates[0][0][0]');
+    const dropped = run('too-few-positions').problems.find((p) => p.featureIndex === 2);
+    expect(dropped?.path).toBe('cells.features[2].geometry.coordinates[1][0]');
     expect(run('duplicate-ids').problems[0]?.path).toBe('cells.features[2].properties.id');
   });
 

@@ -9,6 +9,7 @@ import {
   canReadCell,
   canReadUnzoned,
   canReadZone,
+  countByCode,
   type GridReport,
   NotFoundError,
   narrowCoverage,
@@ -97,9 +98,12 @@ export const handler = httpHandler('grid', {
     if (meta.status === 'writing') return { body: meta };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
+    const warnings = narrowWarnings(scope, report.warnings);
     const narrowed = {
       ...report,
-      warnings: narrowWarnings(scope, report.warnings),
+      // Counted from what the caller may see (and present for reports stored before it existed).
+      warningsByCode: countByCode(warnings),
+      warnings,
       coverage: narrowCoverage(scope, report.coverage),
     };
     return { body: { ...meta, report: narrowed } };

@@ -6,6 +6,14 @@
 import type { CityConfig } from './city-config';
 import { type ErrorDetail, UnprocessableError } from './errors';
 import { buildGridIndex, type GridIndex } from './geo/grid-index';
+import {
+  countByCode,
+  describeProblem,
+  formatCounts,
+  type ProblemCount,
+  type ProblemSummary,
+  summariseProblems,
+} from './geo/import-report';
 import { type CoverageReport, computeOverlay, type ZoneShare } from './geo/overlay';
 import { packGridIndex, splitArtifact } from './geo/packed';
 import { prepareLayer } from './geo/repair';
@@ -35,6 +43,8 @@ export type ZoneRecord = {
 
 export interface GridReport {
   counts: { cells: number; zones: number; warnings: number };
+  /** Repairs made and other warnings by kind, most frequent first (for a summary). */
+  warningsByCode: ProblemCount[];
   /** Repairs made and other warnings, each with its feature, ring and area change. */
   warnings: ImportProblem[];
   coverage: CoverageReport;
@@ -65,19 +75,35 @@ export interface BuildOptions {
   readonly coordSys?: CoordSys;
 }
 
-/** The import was refused; `problems` holds every problem found, errors and warnings alike. */
+/**
+ * The import was refused. `report` holds every problem, errors first; the details list every
+ * error (each naming its feature by index, id and name), and the message sums up the warnings by
+ * kind, so that no number of repairs can push an error out of sight.
+ */
 export class ImportRefusedError extends UnprocessableError {
-  constructor(readonly problems: readonly ImportProblem[]) {
-    const errors = problems.filter((p) => p.severity === 'error');
+  readonly report: ProblemSummary;
+  /** Every problem found, errors first, then warnings, each in file order. */
+  readonly problems: readonly ImportProblem[];
+
+  constructor(problems: readonly ImportProblem[]) {
+    const report = summariseProblems(problems);
+    const s = (n: number) => (n === 1 ? '' : 's');
+    const warnings =
+      report.warningCount === 0
+        ? ''
+        : `; besides, ${report.warningCount} repairable warning${s(report.warningCount)} (${formatCounts(report.warningsByCode)})`;
     super(
-      `The import was refused: ${errors.length} error${errors.length === 1 ? '' : 's'}. Nothing was written.`,
-      errors.map(problemDetail),
+      `The import was refused: ${report.errorCount} error${s(report.errorCount)}, each listed in details${warnings}. Nothing was written.`,
+      report.errors.map(problemDetail),
     );
+    this.report = report;
+    this.problems = [...report.errors, ...report.warnings];
   }
 }
 
+/** A problem as an error detail: its JSON path, and its code, feature (index, id, name) and words. */
 export function problemDetail(p: ImportProblem): ErrorDetail {
-  return { path: p.path, message: `[${p.code}] ${p.message}` };
+  return { path: p.path, message: describeProblem(p) };
 }
 
 /**
@@ -146,6 +172,7 @@ export function buildGrid(cellsInput: unknown, zonesInput: unknown, opts: BuildO
     zones: zoneRecords,
     report: {
       counts: { cells: cellRecords.length, zones: zoneRecords.length, warnings: warnings.length },
+      warningsByCode: countByCode(warnings),
       warnings,
       coverage: overlay.coverage,
     },

@@ -10,12 +10,12 @@ import {
   buildGrid,
   COORD_SYSTEMS,
   type CoordSys,
-  DomainError,
   formatVerification,
   type GridTopology,
   gridTopology,
-  type ImportProblem,
+  ImportRefusedError,
   type ResolutionSidecar,
+  summariseProblems,
 } from '@gridpatrol/core';
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { runJob } from '@gridpatrol/functions/jobs/run';
@@ -33,6 +33,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
+import { formatImportReport, writeImportReport } from './import-report';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { formatDeactivation, readPeopleFile } from './people-import';
@@ -122,17 +123,6 @@ function readJsonFile(file: string): unknown {
   }
 }
 
-function printProblems(problems: readonly ImportProblem[], limit = 50): void {
-  for (const p of problems.slice(0, limit)) {
-    const area =
-      p.areaChangeM2 !== undefined
-        ? ` (area ${p.areaChangeM2 >= 0 ? '+' : ''}${p.areaChangeM2.toFixed(1)} m²)`
-        : '';
-    console.log(`  ${p.severity.padEnd(7)} ${p.code.padEnd(26)} ${p.path}: ${p.message}${area}`);
-  }
-  if (problems.length > limit) console.log(`  ... and ${problems.length - limit} more`);
-}
-
 const grid = program.command('grid').description('The grid registry: cells and zones.');
 grid
   .command('import')
@@ -141,6 +131,7 @@ grid
   .requiredOption('--zones <file>', 'FeatureCollection of responsibility zones')
   .option('--activate', 'make the new version active at once', false)
   .option('--strict', 'refuse repairable defects instead of repairing them', false)
+  .option('--report <file>', 'write the whole report (every error and warning) to this file as JSON')
   .addOption(
     new Option('--coord-sys <sys>', 'coordinate system of the files').choices(COORD_SYSTEMS).default('wgs84'),
   )
@@ -157,12 +148,14 @@ grid
       activate: boolean;
       strict: boolean;
       coordSys: CoordSys;
+      report?: string;
       city: string;
       table?: string;
       endpoint?: string;
     }) => {
       const config = readCityConfig(opts.city);
       const started = Date.now();
+      const reportFile = opts.report === undefined ? {} : { reportFile: opts.report };
       let built: ReturnType<typeof buildGrid>;
       try {
         built = buildGrid(readJsonFile(opts.cells), readJsonFile(opts.zones), {
@@ -171,9 +164,10 @@ grid
           coordSys: opts.coordSys,
         });
       } catch (err) {
-        if (err instanceof DomainError && 'problems' in err) {
-          console.error(`${err.message}`);
-          printProblems(err.problems as ImportProblem[]);
+        if (err instanceof ImportRefusedError) {
+          console.error(err.message);
+          for (const l of formatImportReport(err.report, reportFile)) console.error(l);
+          if (opts.report) writeImportReport(opts.report, { ok: false, message: err.message, ...err.report });
           process.exit(2);
         }
         throw err;
@@ -181,9 +175,11 @@ grid
       console.log(
         `Checked ${built.cells.length} cells and ${built.zones.length} zones in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
       );
-      if (built.report.warnings.length) {
-        console.log(`${built.report.warnings.length} defects repaired:`);
-        printProblems(built.report.warnings);
+      const summary = summariseProblems(built.report.warnings);
+      for (const l of formatImportReport(summary, reportFile)) console.log(l);
+      if (opts.report) {
+        const { counts, coverage } = built.report;
+        writeImportReport(opts.report, { ok: true, ...summary, counts, coverage });
       }
       if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
       const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });

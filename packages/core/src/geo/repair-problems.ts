@@ -42,6 +42,7 @@ const NOISE_M2 = 0.01;
  */
 export class FeatureProblems {
   private featureId: string | undefined;
+  private featureName: string | undefined;
   private multi = false;
   private readonly counts = new Map<ImportProblemCode, number>();
   private readonly overflow = new Map<ImportProblemCode, { severity: 'error' | 'warning'; n: number }>();
@@ -58,6 +59,11 @@ export class FeatureProblems {
   /** Once the id is known to be usable, later problems carry it. */
   setId(id: string): void {
     this.featureId = id;
+  }
+
+  /** The name is only a label for people: any non-empty text will do, even on a refused feature. */
+  setName(name: string): void {
+    this.featureName = name;
   }
 
   /** Paths and `polygon` fields differ between Polygon and MultiPolygon coordinates. */
@@ -146,12 +152,20 @@ export class FeatureProblems {
         code,
         layer: this.layer,
         featureIndex: this.index,
-        ...(this.featureId === undefined ? {} : { featureId: this.featureId }),
+        ...this.names(),
         path: this.path(),
         message: `…and ${n} more '${code}' problems in this feature`,
+        omitted: n,
       });
     }
     this.overflow.clear();
+  }
+
+  private names(): { featureId?: string; featureName?: string } {
+    return {
+      ...(this.featureId === undefined ? {} : { featureId: this.featureId }),
+      ...(this.featureName === undefined ? {} : { featureName: this.featureName }),
+    };
   }
 
   private push(
@@ -177,7 +191,7 @@ export class FeatureProblems {
       code,
       layer: this.layer,
       featureIndex: this.index,
-      ...(this.featureId === undefined ? {} : { featureId: this.featureId }),
+      ...this.names(),
       ...(this.multi && place.polygon !== undefined ? { polygon: place.polygon } : {}),
       ...(place.ring === undefined ? {} : { ring: place.ring }),
       ...(place.position === undefined ? {} : { position: place.position }),

@@ -136,6 +136,8 @@ export function readProperties(
     });
   }
   const props = isObject(raw) ? raw : {};
+  // Named before anything is checked, so that every problem of the feature carries its name.
+  if (typeof props.name === 'string' && props.name.trim() !== '') scope.setName(props.name.trim());
   const before = scope.fatalCount;
   const id = readId(feature, props, scope);
   if (id !== null) {

@@ -36,6 +36,8 @@ export type RepairCode =
   | 'repeated_positions'
   | 'wrong_winding'
   | 'spike'
+  /** A ring enclosing no area (under 3 distinct positions, or all on one line), dropped. */
+  | 'collapsed_ring'
   | 'self_intersection'
   | 'self_touching_ring'
   | 'hole_outside_shell'
@@ -55,6 +57,8 @@ export interface ImportProblem {
   readonly featureIndex: number | null;
   /** The feature's id, when it has a usable one. */
   readonly featureId?: string;
+  /** The feature's name (properties.name, trimmed), when it has one, so a person can find it. */
+  readonly featureName?: string;
   /** Index of the polygon in a MultiPolygon (absent for a Polygon). */
   readonly polygon?: number;
   /** Ring index within the polygon: 0 the outer ring, 1.. the holes. */
@@ -68,6 +72,11 @@ export interface ImportProblem {
   readonly areaChangeM2?: number;
   /** For repairs: areaChangeM2 as a share of the area before; absent when that area was 0. */
   readonly areaChangeRatio?: number;
+  /**
+   * Set on the one line that stands for the problems of one code past the per-feature cap: how
+   * many it stands for, so that counts stay true.
+   */
+  readonly omitted?: number;
 }
 
 export interface PrepareOptions {

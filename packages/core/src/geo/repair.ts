@@ -91,9 +91,10 @@ function checkCollection(
  * naming the feature (index and id), polygon, ring and input position.
  *
  * Errors refuse the import; repairable defects (unclosed rings, repeated positions, winding,
- * zero-width spikes, self-intersections, holes outside or across their shell, overlapping parts)
- * are repaired and reported as warnings with the area change each repair caused, unless `strict`
- * is set or the change exceeds `maxRepairAreaChange`. Features come out in WGS-84 with closed
+ * zero-width spikes, rings that enclose no area in a feature that keeps some, self-intersections,
+ * holes outside or across their shell, overlapping parts) are repaired and reported as warnings
+ * with the area change each repair caused, unless `strict` is set or the change exceeds
+ * `maxRepairAreaChange`. Every problem names its feature by index, id and name. Features come out in WGS-84 with closed
  * rings, no repeated consecutive positions, outer rings counter-clockwise and holes clockwise,
  * and valid by the OGC rules (checked independently by checkPolygonValidity).
  *

@@ -1,0 +1,179 @@
+/**
+ * The import report through the API and the CLI, for a file with over a thousand warnings and
+ * three refusing errors near its end: every error comes first, by index, id and name; the
+ * warnings are summed up by kind; `--report FILE` writes everything as JSON.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/infra/cities';
+import { configureHandlerEnv } from '@gridpatrol/local';
+import { ensureTable, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { runCli } from '../support/cli';
+import { startTestApi, type TestApi } from '../support/local-api';
+import { noisyImport } from '../support/noisy-import';
+
+const noisy = noisyImport(1200);
+const archipelago = JSON.parse(
+  readFileSync(path.resolve(__dirname, '../fixtures/import/repair-quantized-archipelago.geojson'), 'utf8'),
+);
+/** Collapsed islands and ponds in the fixture, counted from the input: rings of < 3 distinct positions. */
+const collapsedIslands = (archipelago.features as { geometry: { coordinates: number[][][][] } }[])
+  .flatMap((f) => f.geometry.coordinates.flat())
+  .filter((ring) => new Set(ring.map((p) => p.join(','))).size < 3).length;
+const warningTotal = noisy.warnings.collapsed_ring + noisy.warnings.wrong_winding;
+
+/** "[code] cells feature N (id "…", name "…")", as every error must begin. */
+const expectedErrors = noisy.errors.map(([index, code]) => {
+  const { id, name } = noisy.names[index] ?? { id: '', name: '' };
+  return `[${code}] cells feature ${index} (id "${id}", name "${name}")`;
+});
+
+describe('through the API', () => {
+  let api: TestApi;
+  beforeAll(async () => {
+    api = await startTestApi('riverside');
+  });
+  afterAll(async () => {
+    await api?.close();
+  });
+
+  it('answers 422 with every error in details, by name, and the warnings counted by kind', async () => {
+    const res = await api.call('POST', '/grid/imports', {
+      as: 'admin',
+      body: { cells: noisy.cells, zones: noisy.zones },
+    });
+    expect(res.status).toBe(422);
+    const { message, details } = res.body.error as {
+      message: string;
+      details: { path: string; message: string }[];
+    };
+    expect(details).toHaveLength(expectedErrors.length);
+    details.forEach((d, k) => {
+      expect(d.message.startsWith(`${expectedErrors[k]}: `)).toBe(true);
+      expect(d.path.startsWith(`cells.features[${noisy.errors[k]?.[0]}]`)).toBe(true);
+    });
+    expect(message).toContain('3 errors');
+    expect(message).toContain(`${warningTotal} repairable warnings`);
+    expect(message).toContain(
+      `${noisy.warnings.collapsed_ring} collapsed_ring, ${noisy.warnings.wrong_winding} wrong_winding`,
+    );
+    expect((await api.call('GET', '/grid/imports', { as: 'admin' })).body.items).toEqual([]);
+  });
+
+  it('takes a quantized boundary file, its warnings counted by kind in the draft report', async () => {
+    const res = await api.call('POST', '/grid/imports', {
+      as: 'admin',
+      body: { cells: archipelago, zones: noisy.zones },
+    });
+    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+    const expected = [{ code: 'collapsed_ring', count: collapsedIslands }];
+    expect(res.body.report.warningsByCode).toEqual(expected);
+    const stored = await api.call('GET', `/grid/imports/${res.body.version}`, { as: 'admin' });
+    expect(stored.body.report.warningsByCode).toEqual(expected);
+  });
+});
+
+describe('through the CLI', () => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-report-'));
+  const table = `report-${randomUUID().slice(0, 8)}`;
+  const endpoint = inject('dynamodbEndpoint');
+  const write = (name: string, value: unknown): string => {
+    const file = path.join(dir, name);
+    writeFileSync(file, JSON.stringify(value));
+    return file;
+  };
+  const gridImport = (...flags: string[]) =>
+    runCli(
+      [
+        'grid',
+        'import',
+        '--cells',
+        write('cells.geojson', noisy.cells),
+        '--zones',
+        write('zones.geojson', noisy.zones),
+        ...flags,
+        '--city',
+        'riverside',
+        '--table',
+        table,
+        '--endpoint',
+        endpoint,
+      ],
+      dir,
+    );
+
+  beforeAll(async () => {
+    const client = makeDynamoClient(endpoint);
+    await ensureTable(client, table);
+    client.destroy();
+    configureHandlerEnv(readCityConfig('riverside'), endpoint, table);
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+  it('prints every error first, by name, then the warnings by kind, and writes the whole report', async () => {
+    const reportFile = path.join(dir, 'report.json');
+    const out = gridImport('--report', reportFile);
+    expect(out.status, out.stderr).toBe(2);
+    const lines = out.stderr.split('\n');
+    const firstError = lines.findIndex((l) => l.includes(expectedErrors[0] ?? '?'));
+    expect(firstError).toBeGreaterThan(0);
+    expectedErrors.forEach((e, k) => {
+      expect(lines[firstError + k]).toContain(e);
+    });
+    const firstWarning = lines.findIndex((l) => /\[(collapsed_ring|wrong_winding)\]/.test(l));
+    expect(firstWarning).toBeGreaterThan(firstError + 2);
+    expect(out.stderr).toMatch(new RegExp(`\\n +${noisy.warnings.collapsed_ring}  collapsed_ring\\n`));
+    expect(out.stderr).toMatch(new RegExp(`\\n +${noisy.warnings.wrong_winding}  wrong_winding\\n`));
+    expect(out.stderr).toContain(`they are in ${reportFile}`);
+
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(report.ok).toBe(false);
+    expect(
+      report.errors.map((p: { featureIndex: number; code: string }) => [p.featureIndex, p.code]),
+    ).toEqual(noisy.errors);
+    expect(report.warningCount).toBe(warningTotal);
+    expect(report.warnings).toHaveLength(warningTotal); // one line each: at most 2 of a code per feature
+    expect(report.warningsByCode).toEqual([
+      { code: 'collapsed_ring', count: noisy.warnings.collapsed_ring },
+      { code: 'wrong_winding', count: noisy.warnings.wrong_winding },
+    ]);
+    expect((await listGridVersions()).items).toEqual([]);
+  });
+
+  it('imports a quantized boundary file with warnings, and reports them whole', () => {
+    const reportFile = path.join(dir, 'archipelago-report.json');
+    const out = runCli(
+      [
+        'grid',
+        'import',
+        '--cells',
+        write('archipelago.geojson', archipelago),
+        '--zones',
+        write('zones.geojson', noisy.zones),
+        '--report',
+        reportFile,
+        '--city',
+        'riverside',
+        '--table',
+        table,
+        '--endpoint',
+        endpoint,
+      ],
+      dir,
+    );
+    expect(out.status, out.stderr).toBe(0);
+    expect(out.stdout).toMatch(new RegExp(`\\n +${collapsedIslands}  collapsed_ring\\n`));
+    expect(out.stdout).toMatch(/Grid version \d+ written as a draft/);
+    const report = JSON.parse(readFileSync(reportFile, 'utf8'));
+    expect(report).toMatchObject({
+      ok: true,
+      errors: [],
+      warningCount: collapsedIslands,
+      warningsByCode: [{ code: 'collapsed_ring', count: collapsedIslands }],
+      counts: { cells: archipelago.features.length },
+    });
+  });
+});
