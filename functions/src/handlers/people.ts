@@ -3,12 +3,13 @@
  * see and change whom is core policy's; lists read only the caller's membership partitions.
  */
 import {
-  assignmentProblems,
   canManagePerson,
   canReadPerson,
   ForbiddenError,
+  localDate,
   NotFoundError,
   Person,
+  personProblems,
   planPeopleList,
   UnprocessableError,
 } from '@gridpatrol/core';
@@ -40,10 +41,14 @@ export const handler = httpHandler('people', {
     if (!canManagePerson(scope, caller, person, existing)) {
       throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);
     }
-    const offices = cityConfig().offices.map((o) => o.id);
-    const problems = assignmentProblems(person, offices, topology);
+    const config = cityConfig();
+    const offices = config.offices.map((o) => o.id);
+    const today = localDate(new Date(), config.timeZone);
+    const problems = personProblems(person, { offices, topology, today });
     if (problems.length > 0) {
-      throw new UnprocessableError(`Unknown office, zones or cells for '${params.id}'.`, problems);
+      const first = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
+      const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+      throw new UnprocessableError(`Cannot store '${params.id}': ${first.join('; ')}${more}.`, problems);
     }
     const saved = await savePerson(person, existing);
     return { status: existing ? 200 : 201, body: saved };

@@ -14,23 +14,29 @@ export const GridIdParam = z.object({
   id: z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces'),
 });
 
-export const ImportQuery = z.object({ strict: BoolParam.optional(), coordSys: CoordSysParam.optional() });
+export const ImportQuery = z.strictObject({
+  strict: BoolParam.optional(),
+  coordSys: CoordSysParam.optional(),
+});
 export const ImportBody = z
   .object({
-    cells: z.looseObject({ type: z.string() }).describe('GeoJSON FeatureCollection of the grid cells'),
+    // Loose on purpose: GeoJSON allows foreign members (RFC 7946 §6.1); geo/validate reads what it needs.
+    cells: z
+      .looseObject({ type: z.string().max(32) })
+      .describe('GeoJSON FeatureCollection of the grid cells'),
     zones: z
-      .looseObject({ type: z.string() })
+      .looseObject({ type: z.string().max(32) })
       .describe('GeoJSON FeatureCollection of the responsibility zones'),
   })
   .strict();
 
-export const PageQuery = z.object({
+export const PageQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export const CellListQuery = PageQuery.extend({ zone: GridIdParam.shape.id.optional() });
 
-export const ResolveQuery = z.object({
+export const ResolveQuery = z.strictObject({
   lon: z.coerce.number().min(-180).max(180),
   lat: z.coerce.number().min(-90).max(90),
   accuracyM: z.coerce.number().min(0).max(10_000).optional(),

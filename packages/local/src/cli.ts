@@ -15,6 +15,7 @@ import {
   type GridTopology,
   gridTopology,
   type ImportProblem,
+  localDate,
   type ResolutionSidecar,
 } from '@gridpatrol/core';
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
@@ -248,7 +249,8 @@ people
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
       const offices = config.offices.map((o) => o.id);
-      const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology());
+      const today = localDate(new Date(), config.timeZone);
+      const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology(), today);
       if (problems.length > 0) {
         console.error(
           `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported.`,

@@ -12,6 +12,7 @@ import { FEATURE_REC } from '../geo/index-flat';
 import { PageQuery } from '../grid-api';
 import { type Person, PersonId } from '../people';
 import type { GridTopology } from '../policy';
+import { Text } from '../text';
 import { addDays } from './demand';
 import {
   PatrolTask,
@@ -79,7 +80,7 @@ export const ReassignBody = z
     partnerId: PersonId.optional(),
     date: IsoDate.optional(),
     shift: z.string().min(1).max(16).optional(),
-    note: z.string().max(500).optional(),
+    note: Text(500, { multiline: true }).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {
