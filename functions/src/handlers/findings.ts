@@ -9,6 +9,7 @@ import {
   allowedActions,
   applyAction,
   assertMayReportAt,
+  assertReportLinks,
   ConflictError,
   canReadFinding,
   counterDeltas,
@@ -37,6 +38,7 @@ import {
   getFinding,
   getFindingEvent,
   getIdempotencyRecord,
+  getPatrolTask,
   listEscalatedFindings,
   listFindingEvents,
   listFindings,
@@ -99,6 +101,8 @@ async function report(
   hash?: string,
 ) {
   const config = cityConfig();
+  const task = body.taskId !== undefined ? await getPatrolTask(body.taskId) : undefined;
+  assertReportLinks(body, caller.id, task);
   const resolution = resolvePoint(grid, body, config.grid.snapToleranceM);
   const routing = routingOf(resolution, topology.zoneOffice);
   assertMayReportAt(scope, routing);
