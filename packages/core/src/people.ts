@@ -12,7 +12,6 @@ export const PersonId = z
 const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 const IsoDate = z.iso.date();
 const Weekday = z.number().int().min(1).max(7); // ISO: 1 = Monday ... 7 = Sunday
-const unique = <T>(list: readonly T[]) => new Set(list).size === list.length;
 
 /**
  * Bounds of a person's lists. With them the largest person item stays far below DynamoDB's 400 KB
@@ -45,20 +44,16 @@ export const Person = z.object({
   capacity: z.number().int().min(0).max(100).default(0),
   availability: z
     .strictObject({
-      weekdays: z.array(Weekday).max(7).refine(unique, 'each weekday once').default([1, 2, 3, 4, 5]),
+      weekdays: z.array(Weekday).max(7).default([1, 2, 3, 4, 5]),
       /** Within DATES_OFF_WINDOW of today (checked by `personProblems`, which knows the date). */
-      datesOff: z.array(IsoDate).max(PERSON_LIMITS.datesOff).refine(unique, 'each date once').default([]),
+      datesOff: z.array(IsoDate).max(PERSON_LIMITS.datesOff).default([]),
     })
     .default({ weekdays: [1, 2, 3, 4, 5], datesOff: [] }),
   /**
    * Conflict avoidance (回避): cells this person must never patrol; cells of the active grid in the
    * person's own area (`personProblems`).
    */
-  conflictCells: z
-    .array(AreaId)
-    .max(PERSON_LIMITS.conflictCells)
-    .refine(unique, 'each cell once')
-    .default([]),
+  conflictCells: z.array(AreaId).max(PERSON_LIMITS.conflictCells).default([]),
   active: z.boolean().default(true),
 });
 export type Person = z.infer<typeof Person>;
