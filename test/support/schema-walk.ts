@@ -86,6 +86,8 @@ export function sampleOf(schema: z.ZodType): unknown {
 export interface Leaf {
   readonly path: JsonPath;
   readonly kind: 'string' | 'array';
+  /** The field's own schema (with its wrappers). */
+  readonly schema: z.ZodType;
   /** For arrays: a sample element, repeated to make the list huge. */
   readonly element?: unknown;
 }
@@ -99,10 +101,13 @@ export function leavesOf(schema: z.ZodType, path: JsonPath = []): Leaf[] {
       return Object.entries(def.shape ?? {}).flatMap(([key, field]) => leavesOf(field, [...path, key]));
     case 'array': {
       const element = def.element as z.ZodType;
-      return [{ path, kind: 'array', element: sampleOf(element) }, ...leavesOf(element, [...path, 0])];
+      return [
+        { path, kind: 'array', schema, element: sampleOf(element) },
+        ...leavesOf(element, [...path, 0]),
+      ];
     }
     case 'string':
-      return [{ path, kind: 'string' }];
+      return [{ path, kind: 'string', schema }];
     default:
       return [];
   }

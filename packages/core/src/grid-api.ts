@@ -10,9 +10,19 @@ export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const GridVersionParam = z.object({ version: z.coerce.number().int().positive().max(999_999) });
-export const GridIdParam = z.object({
-  id: z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces'),
-});
+/**
+ * The id of an office, zone or cell as requests name it: up to 64 characters, no '#' (the key
+ * separator), no spaces and no control or format characters (nothing a log, a terminal or a CSV
+ * could be fooled by).
+ */
+export const AreaId = z
+  .string()
+  .regex(/^[^#\s\p{Cc}\p{Cf}]{1,64}$/u, 'an id of up to 64 characters, no #, spaces or control characters');
+
+export const GridIdParam = z.object({ id: AreaId });
+
+/** A GeoJSON type name; geo/validate says which one it must be. */
+const GeoJsonType = z.string().regex(/^[A-Za-z]{1,32}$/, 'a GeoJSON type, e.g. FeatureCollection');
 
 export const ImportQuery = z.strictObject({
   strict: BoolParam.optional(),
@@ -21,11 +31,9 @@ export const ImportQuery = z.strictObject({
 export const ImportBody = z
   .object({
     // Loose on purpose: GeoJSON allows foreign members (RFC 7946 §6.1); geo/validate reads what it needs.
-    cells: z
-      .looseObject({ type: z.string().max(32) })
-      .describe('GeoJSON FeatureCollection of the grid cells'),
+    cells: z.looseObject({ type: GeoJsonType }).describe('GeoJSON FeatureCollection of the grid cells'),
     zones: z
-      .looseObject({ type: z.string().max(32) })
+      .looseObject({ type: GeoJsonType })
       .describe('GeoJSON FeatureCollection of the responsibility zones'),
   })
   .strict();

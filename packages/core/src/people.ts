@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
 import type { ErrorDetail } from './errors';
+import { AreaId } from './grid-api';
 import type { GridTopology } from './policy';
 import { Role } from './roles';
 import { Text } from './text';
@@ -9,7 +10,6 @@ export const PersonId = z
   .string()
   .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64');
 
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 const IsoDate = z.iso.date();
 const Weekday = z.number().int().min(1).max(7); // ISO: 1 = Monday ... 7 = Sunday
 
@@ -76,14 +76,8 @@ export type PersonRecord = z.infer<typeof PersonRecord>;
 /** GET /people: one of zone or cell at most; role narrows either. */
 export const PeopleQuery = z.strictObject({
   role: Role.optional(),
-  zone: z
-    .string()
-    .regex(/^[^#\s]{1,64}$/)
-    .optional(),
-  cell: z
-    .string()
-    .regex(/^[^#\s]{1,64}$/)
-    .optional(),
+  zone: AreaId.optional(),
+  cell: AreaId.optional(),
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });

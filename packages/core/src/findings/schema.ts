@@ -4,6 +4,7 @@
  * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
  */
 import { z } from 'zod';
+import { AreaId } from '../grid-api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
 import { Text } from '../text';
@@ -46,7 +47,6 @@ export type EscalationLevel = z.infer<typeof EscalationLevel>;
 export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
 /** Ids from the city config (categories, departments, offices) and of grid objects. */
 const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id from the city config');
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 /**
  * An uploaded photo's object key. No leading slash and no '..': a key names an object the upload
  * route issued, never a path to walk.
