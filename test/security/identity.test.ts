@@ -10,6 +10,7 @@ vi.hoisted(() => {
   process.env.GRIDPATROL_CALLER_CACHE_MS = '30000';
 });
 
+import { addDays, planningWeekStart } from '@gridpatrol/core';
 import { DEV_AUDIENCE, DEV_ISSUER } from '@gridpatrol/local';
 import { startTestApi, type TestApi } from '../support/local-api';
 
@@ -94,5 +95,48 @@ describe('the person behind the token', () => {
     });
     // The write refreshed the cache: reads are refused from now on too.
     expect((await api.call('GET', '/me', { as: 'officer-li' })).status).toBe(403);
+    const on = await api.call('PUT', '/people/officer-li', {
+      as: 'admin',
+      body: { ...record, active: true },
+    });
+    expect(on.status).toBe(200);
+  });
+});
+
+describe('existence of person ids, probed by a supervisor', () => {
+  /** An answer with the probed id written as <id>, to compare two answers but for the id. */
+  const shape = (res: { status: number; body: { error: { requestId?: string } } }, id: string) => {
+    const { requestId: _requestId, ...error } = res.body.error;
+    return { status: res.status, error: JSON.parse(JSON.stringify(error).replaceAll(id, '<id>')) };
+  };
+
+  it('answers PUT /people/{id} of another office exactly as an unknown id, and creates nothing', async () => {
+    const body = { name: 'probe', role: 'grid_worker', office: 'office-east' };
+    const west = await api.call('PUT', '/people/worker-he', { as: 'sup-east', body });
+    const unknown = await api.call('PUT', '/people/nobody-probe', { as: 'sup-east', body });
+    expect(west.status).toBe(404);
+    expect(shape(west, 'worker-he')).toEqual(shape(unknown, 'nobody-probe'));
+    expect((await api.call('GET', '/people/nobody-probe', { as: 'admin' })).status).toBe(404);
+    expect((await api.call('GET', '/people/worker-he', { as: 'admin' })).body.office).toBe('office-west');
+  });
+
+  it("answers a reassignment to another office's officer exactly as to an unknown one", async () => {
+    const week = addDays(planningWeekStart(new Date(), api.config.timeZone), 14);
+    const plan = await api.call('POST', '/plans', { as: 'sup-east', body: { weekStart: week } });
+    expect(plan.status).toBe(201);
+    const task = plan.body.tasks[0];
+    expect(task).toBeDefined();
+    const reassign = (officerId: string) =>
+      api.call('POST', `/plans/${plan.body.id}/tasks/${task.id}/reassign`, {
+        as: 'sup-east',
+        body: { expectedVersion: task.version, officerId },
+      });
+    const west = await reassign('officer-wang');
+    const unknown = await reassign('nobody-probe');
+    expect(west.status).toBe(422);
+    expect(shape(west, 'officer-wang')).toEqual(shape(unknown, 'nobody-probe'));
+    expect(west.body.error.details).toEqual([
+      { path: 'body.officerId', message: "[unknown_person] there is no person 'officer-wang'" },
+    ]);
   });
 });

@@ -3,13 +3,13 @@
  * see and change whom is core policy's; lists read only the caller's membership partitions.
  */
 import {
-  canManagePerson,
   canReadPerson,
   ForbiddenError,
   localDate,
   NotFoundError,
   Person,
   personProblems,
+  personWriteAccess,
   planPeopleList,
   UnprocessableError,
 } from '@gridpatrol/core';
@@ -38,7 +38,9 @@ export const handler = httpHandler('people', {
     const person = Person.parse({ ...body, id: params.id });
     const { scope, topology } = await activeScope(caller);
     const existing = await getPerson(params.id);
-    if (!canManagePerson(scope, caller, person, existing)) {
+    const access = personWriteAccess(scope, caller, person, existing);
+    if (access === 'hidden') throw new NotFoundError('person', params.id);
+    if (access === 'forbidden') {
       throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);
     }
     const config = cityConfig();

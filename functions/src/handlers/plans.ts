@@ -5,6 +5,7 @@
  */
 import {
   canReadCell,
+  canReadPerson,
   dateWindowProblem,
   ForbiddenError,
   localDate,
@@ -100,7 +101,9 @@ export const handler = httpHandler('plans', {
 
   reassignTask: async ({ caller, params, body }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date()) };
+    const { scope } = await activeScope(caller);
+    const canSee = (p: Person) => canReadPerson(scope, p);
+    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date(), canSee) };
   },
 
   publishPlan: async ({ caller, params }) => {
