@@ -69,6 +69,24 @@ describe('every body field of every route, made huge', () => {
   }
 });
 
+describe('every string and list of every request schema (path, query and body)', () => {
+  it('refuses a 1 MB string and a list of 100,000 items on its own', () => {
+    const unbounded: string[] = [];
+    for (const route of ROUTES as readonly RouteDef[])
+      for (const where of ['params', 'query', 'body'] as const) {
+        const schema = route.request?.[where];
+        if (!schema) continue;
+        for (const variant of variantsOf(schema))
+          for (const leaf of leavesOf(variant)) {
+            const huge = leaf.kind === 'string' ? MB_STRING : Array(HUGE_LIST).fill(leaf.element);
+            if (leaf.schema.safeParse(huge).success)
+              unbounded.push(`${routeKey(route)} ${detailPath(where, leaf.path)}`);
+          }
+      }
+    expect(unbounded).toEqual([]);
+  });
+});
+
 describe('PUT /people/{id}: the cases of the attack run', () => {
   const put = (id: string, extra: Record<string, unknown>) =>
     api.call('PUT', `/people/${id}`, {
