@@ -3,8 +3,8 @@
  * Handlers resolve the caller's scope here and ask these predicates; they never compare roles,
  * offices, zones or cells themselves. Pure: the grid topology comes in as data.
  *
- * Scopes are resolved from the person record on each request (cached ≤ 30 s per container), never
- * from the token, so a change of area or a deactivation takes effect within a minute.
+ * Scopes are resolved from the person record on each request (read fresh for writes, cached ≤ 30 s
+ * per container for reads; docs/decisions/0019-identity.md), never from the token.
  *
  *   city_admin            everything in the city
  *   supervisor            the zones of their office, and every cell touching them
