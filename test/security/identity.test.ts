@@ -11,7 +11,7 @@ vi.hoisted(() => {
 });
 
 import { addDays, planningWeekStart } from '@gridpatrol/core';
-import { DEV_AUDIENCE, DEV_ISSUER } from '@gridpatrol/local';
+import { DEV_AUDIENCE, DEV_ISSUER, issueDevToken } from '@gridpatrol/local';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -61,6 +61,13 @@ describe('tokens', () => {
       expect(res.status, name).toBe(401);
       expect(res.body.error.code, name).toBe('unauthenticated');
     }
+  });
+});
+
+describe('gridpatrol token', () => {
+  it('refuses to mint a token the server would refuse', async () => {
+    await expect(issueDevToken(api.tokenKey, 'worker-liu', '13h')).rejects.toThrow(/at most 12 h/);
+    expect((await me(await issueDevToken(api.tokenKey, 'worker-liu', '12h'))).status).toBe(200);
   });
 });
 

@@ -109,7 +109,7 @@ program
   .command('token')
   .description('Print a dev bearer token for a person (the demo administrator is "admin").')
   .argument('<personId>')
-  .option('--ttl <duration>', 'lifetime, e.g. 12h or 30m', '12h')
+  .option('--ttl <duration>', 'lifetime, e.g. 12h or 30m (at most 12h)', '12h')
   .action(async (personId: string, opts: { ttl: string }) => {
     console.log(await issueDevToken(devKey(DATA_DIR), personId, opts.ttl));
   });

@@ -6,8 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { CLOCK_SKEW_S, tokenTimeProblem } from '@gridpatrol/functions/http/identity';
-import { jwtVerify, SignJWT } from 'jose';
+import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, tokenTimeProblem } from '@gridpatrol/functions/http/identity';
+import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 
 export const DEV_ISSUER = 'gridpatrol-local';
 export const DEV_AUDIENCE = 'gridpatrol';
@@ -26,16 +26,24 @@ export const randomDevKey = (): Uint8Array => randomBytes(32);
 /** How long dev tokens live; `verifyDevToken` refuses any that claims to live longer. */
 export const DEV_TOKEN_TTL = '12h';
 
-/** A token for a person; `sub` is the person id. Roles are read from the person record, not the token. */
+/**
+ * A token for a person; `sub` is the person id. Roles are read from the person record, not the token.
+ * A `ttl` longer than the server accepts (12 h) is refused here, rather than printing a dead token.
+ */
 export async function issueDevToken(key: Uint8Array, personId: string, ttl = DEV_TOKEN_TTL): Promise<string> {
-  return new SignJWT({ token_use: 'id' })
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ token_use: 'id' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(personId)
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(now)
     .setExpirationTime(ttl)
     .sign(key);
+  const { exp } = decodeJwt(token);
+  if (exp === undefined || exp - now > MAX_TOKEN_LIFETIME_S)
+    throw new Error(`A dev token lives at most ${MAX_TOKEN_LIFETIME_S / 3600} h; '${ttl}' is longer.`);
+  return token;
 }
 
 export type Claims = Record<string, string | number | boolean | string[]>;
