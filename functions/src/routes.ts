@@ -76,7 +76,7 @@ const AREA_ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', '
 /** Zones are the bureau's: grid people's scope is their cells, not the zones those touch. */
 const ZONE_ROLES = ['city_admin', 'supervisor', 'zone_officer'] as const;
 /** Reads of the grid may name an older version; the active one otherwise. */
-const VersionQuery = z.object({ version: GridVersionParam.shape.version.optional() });
+const VersionQuery = z.strictObject({ version: GridVersionParam.shape.version.optional() });
 
 export const ROUTES = [
   {

@@ -4,7 +4,7 @@
  * proves the token; what the caller may do comes from their person record (functions/src/http/identity.ts).
  */
 import { ROLES, type Role } from '@gridpatrol/core';
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
@@ -63,6 +63,12 @@ export class GridPatrolAuth extends Construct {
       // the code and implicit grants with an example.com callback.
       disableOAuth: true,
       preventUserExistenceErrors: true,
+      // Stated, not left to Cognito's defaults: the handlers refuse a token living longer than
+      // 12 h (functions/src/http/identity.ts MAX_TOKEN_LIFETIME_S); an hour keeps a lost phone's
+      // token short, and the app refreshes silently.
+      idTokenValidity: Duration.hours(1),
+      accessTokenValidity: Duration.hours(1),
+      refreshTokenValidity: Duration.days(30),
       // Users may change harmless profile fields only: person_id decides who the caller is, so a
       // user must never be able to set it on their own account with their access token.
       writeAttributes: new ClientAttributes().withStandardAttributes({ locale: true, timezone: true }),

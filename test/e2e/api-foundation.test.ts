@@ -174,19 +174,25 @@ describe('PUT /people/{id}', () => {
   });
 
   it('lets a supervisor manage field people of their own office only', async () => {
-    const own = await api.call('PUT', '/people/worker-own', {
-      as: 'sup-east',
+    // People are created by a city admin; a supervisor replaces those of their office.
+    const created = await api.call('PUT', '/people/worker-own', {
+      as: 'admin',
       body: { name: 'own', role: 'grid_worker', office: 'office-east' },
     });
-    expect(own.status).toBe(201);
-    const other = await api.call('PUT', '/people/worker-other', {
+    expect(created.status).toBe(201);
+    const own = await api.call('PUT', '/people/worker-own', {
+      as: 'sup-east',
+      body: { name: 'own 2', role: 'grid_worker', office: 'office-east' },
+    });
+    expect(own.status).toBe(200);
+    const other = await api.call('PUT', '/people/worker-own', {
       as: 'sup-east',
       body: { name: 'other', role: 'grid_worker', office: 'office-west' },
     });
     expect(other.status).toBe(403);
-    const promote = await api.call('PUT', '/people/sup-2', {
+    const promote = await api.call('PUT', '/people/worker-own', {
       as: 'sup-east',
-      body: { name: 's', role: 'city_admin', office: 'office-east' },
+      body: { name: 's', role: 'city_admin' },
     });
     expect(promote.status).toBe(403);
   });

@@ -192,18 +192,23 @@ const MATRIX: Record<string, Entry> = {
       volunteer: [200, 404],
     },
   },
+  // A city admin creates people; a supervisor replaces those of their office (as they are) and gets
+  // 404 for a person of another office, exactly as for an unknown id (decision 0007).
   putPerson: {
-    inScope: (c, r) => ({
-      method: 'PUT',
-      path: `/people/probe-in-${r}`,
-      body: personBody('office-east', [c.cZ1]),
-    }),
+    inScope: (c, r) =>
+      r === 'supervisor'
+        ? {
+            method: 'PUT',
+            path: '/people/probe-east',
+            body: personBody('office-east', [...new Set([c.cellA, c.cZ1])]),
+          }
+        : { method: 'PUT', path: `/people/probe-in-${r}`, body: personBody('office-east', [c.cZ1]) },
     outOfScope: (c, r) => ({
       method: 'PUT',
-      path: `/people/probe-out-${r}`,
+      path: r === 'supervisor' ? `/people/${c.westPerson}` : `/people/probe-out-${r}`,
       body: personBody('office-west', [c.westCell]),
     }),
-    expect: { ...all(F), city_admin: [201, 201], supervisor: [201, 403] },
+    expect: { ...all(F), city_admin: [201, 201], supervisor: [200, 404] },
   },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),

@@ -191,6 +191,12 @@ describe('PUT /people/{id}', () => {
 
   it('lets a supervisor assign only cells of their own area', async () => {
     const he = (await api.call('GET', '/people/worker-he', { as: 'admin' })).body;
+    // A city admin creates the person; the supervisor may then change them within their area only.
+    const created = await api.call('PUT', '/people/p-z', {
+      as: 'admin',
+      body: { name: 'z', role: 'grid_worker', office: 'office-east' },
+    });
+    expect(created.status).toBe(201);
     const res = await api.call('PUT', '/people/p-z', {
       as: 'sup-east',
       body: { name: 'z', role: 'grid_worker', office: 'office-east', cells: he.cells },

@@ -214,8 +214,10 @@ describe('reassigning', () => {
 
   it('refuses an officer serving none of the cell’s zones, a partner not of the cell, wrong roles', async () => {
     const t = tasks[0] as PatrolTask;
-    expectRule(await reassign(t, { officerId: 'officer-wang' }), 'officer_zone', 'officer-wang');
-    expectRule(await reassign(t, { partnerId: 'worker-he' }), 'partner_cell', 'worker-he');
+    // People of another office are unknown to a supervisor (decision 0007); a city admin sees the rule.
+    expectRule(await reassign(t, { officerId: 'officer-wang' }, 'admin'), 'officer_zone', 'officer-wang');
+    expectRule(await reassign(t, { partnerId: 'worker-he' }, 'admin'), 'partner_cell', 'worker-he');
+    expectRule(await reassign(t, { officerId: 'officer-wang' }), 'unknown_person', 'officer-wang');
     expectRule(await reassign(t, { partnerId: 'officer-zhao' }), 'partner_role', 'officer-zhao');
     expectRule(await reassign(t, { officerId: 'nobody-here' }), 'unknown_person', 'nobody-here');
   });

@@ -16,6 +16,7 @@ import {
   routeKey,
 } from '@gridpatrol/functions';
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement } from 'aws-cdk-lib';
@@ -456,6 +457,15 @@ describe('auth', () => {
       ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
       AllowedOAuthFlowsUserPoolClient: false,
     });
+  });
+
+  it('issues ID tokens that live no longer than the handlers accept', () => {
+    demo.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      IdTokenValidity: 60,
+      AccessTokenValidity: 60,
+      TokenValidityUnits: Match.objectLike({ IdToken: 'minutes', AccessToken: 'minutes' }),
+    });
+    expect(60 * 60).toBeLessThanOrEqual(MAX_TOKEN_LIFETIME_S);
   });
 
   it('does not let users write their own person_id', () => {

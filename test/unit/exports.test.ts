@@ -46,6 +46,13 @@ const parseCsv = (text: string): Record<string, string>[] =>
 
 const TZ = 'Asia/Shanghai';
 
+/** The guard's rule, written out: a tab or CR first, or a formula sign (ASCII, full-width or small) after control and space characters. */
+const startsLikeFormula = (v: string): boolean => {
+  if (v.startsWith('\t') || v.startsWith('\r')) return true;
+  const first = v.replace(/^[\p{Cc}\p{Cf}\p{Z}]+/u, '')[0];
+  return first !== undefined && '=+-@|＝＋－＠｜﹦﹢﹣﹫'.includes(first);
+};
+
 describe('csvField', () => {
   it('quotes a quote, a comma or a line break, doubling quotes (RFC 4180)', () => {
     expect(csvField('plain 张三')).toBe('plain 张三');
@@ -67,9 +74,9 @@ describe('csvField', () => {
     for (const s of ['=1+1', '+86 138', '-3 号', '@SUM(A1)', '\tTAB', '\rCR'])
       expect(csvField(s).replace(/^"/, '')).toMatch(/^'/);
     expect(csvField('=HYPERLINK("x")')).toBe(`"'=HYPERLINK(""x"")"`);
-    // Only the start counts, and full-width signs are not formulas.
+    // Only the start counts (test/security/csv-injection.test.ts has the disguised starts).
     expect(csvField('a=b')).toBe('a=b');
-    expect(csvField('＝1')).toBe('＝1');
+    expect(csvField('１=1')).toBe('１=1');
   });
 
   it('round-trips any text through a CSV parser (escaped text gains only its apostrophe)', () => {
@@ -78,7 +85,7 @@ describe('csvField', () => {
         const header = values.map((_, i) => `c${i}`);
         const [row] = parseCsv(CSV_BOM + csvLine(header) + csvLine(values));
         values.forEach((v, i) => {
-          const want = /^[=+\-@\t\r]/.test(v) ? `'${v}` : v;
+          const want = startsLikeFormula(v) ? `'${v}` : v;
           expect(row?.[`c${i}`]).toBe(want);
         });
       }),

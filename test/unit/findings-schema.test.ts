@@ -34,7 +34,7 @@ describe('ReportInput', () => {
         'body.kind',
         'body.photos[0]',
         'body.photos[1]',
-        'body',
+        'body.colour',
       ]),
     );
     expect(problems(r).find((d) => d.path === 'body.businessName')?.message).toBe(

@@ -1,6 +1,5 @@
 import {
   assertMayAct,
-  canManagePerson,
   canReadCell,
   canReadFinding,
   canReadPerson,
@@ -13,6 +12,7 @@ import {
   NotFoundError,
   narrowCoverage,
   Person,
+  personWriteAccess,
   planFindingList,
   planPeopleList,
   planTodoList,
@@ -245,22 +245,30 @@ describe('canReadFinding', () => {
   });
 });
 
-describe('canManagePerson', () => {
+describe('personWriteAccess', () => {
   const sup = scopeOf(supEast, topo);
 
-  it('lets the admin manage anyone and field roles no one', () => {
-    expect(canManagePerson(scopeOf(admin, topo), admin, supEast, undefined)).toBe(true);
-    expect(canManagePerson(scopeOf(officer, topo), officer, worker, undefined)).toBe(false);
-    expect(canManagePerson(scopeOf(worker, topo), worker, worker, worker)).toBe(false);
+  it('lets the admin create and replace anyone', () => {
+    expect(personWriteAccess(scopeOf(admin, topo), admin, supEast, undefined)).toBe('allowed');
+    expect(personWriteAccess(scopeOf(admin, topo), admin, worker, westWorker)).toBe('allowed');
   });
 
-  it('lets a supervisor manage field people of their office within their area only', () => {
-    expect(canManagePerson(sup, supEast, worker, undefined)).toBe(true);
-    expect(canManagePerson(sup, supEast, { ...worker, cells: ['w'] }, undefined)).toBe(false);
-    expect(canManagePerson(sup, supEast, { ...worker, office: 'west' }, undefined)).toBe(false);
-    expect(canManagePerson(sup, supEast, worker, westWorker)).toBe(false);
-    expect(canManagePerson(sup, supEast, { ...worker, role: 'supervisor' }, undefined)).toBe(false);
-    expect(canManagePerson(sup, supEast, { ...officer, zones: ['W1'] }, undefined)).toBe(false);
+  it('lets a supervisor replace field people of their office within their area only', () => {
+    expect(personWriteAccess(sup, supEast, worker, worker)).toBe('allowed');
+    expect(personWriteAccess(sup, supEast, { ...worker, cells: ['w'] }, worker)).toBe('forbidden');
+    expect(personWriteAccess(sup, supEast, { ...worker, office: 'west' }, worker)).toBe('forbidden');
+    expect(personWriteAccess(sup, supEast, { ...worker, role: 'supervisor' }, worker)).toBe('forbidden');
+    expect(personWriteAccess(sup, supEast, { ...officer, zones: ['W1'] }, officer)).toBe('forbidden');
+  });
+
+  it('hides from a supervisor an id of another office exactly as an unknown one: they create nobody', () => {
+    expect(personWriteAccess(sup, supEast, worker, undefined)).toBe('hidden');
+    expect(personWriteAccess(sup, supEast, worker, westWorker)).toBe('hidden');
+  });
+
+  it('refuses field roles outright', () => {
+    expect(personWriteAccess(scopeOf(officer, topo), officer, worker, undefined)).toBe('forbidden');
+    expect(personWriteAccess(scopeOf(worker, topo), worker, worker, worker)).toBe('forbidden');
   });
 });
 

@@ -9,6 +9,7 @@ import {
   allowedActions,
   applyAction,
   assertMayReportAt,
+  assertReportLinks,
   ConflictError,
   canReadFinding,
   counterDeltas,
@@ -39,6 +40,7 @@ import {
   getFinding,
   getFindingEvent,
   getIdempotencyRecord,
+  getPatrolTask,
   listCityTodo,
   listFindingEvents,
   listFindings,
@@ -101,6 +103,8 @@ async function report(
   hash?: string,
 ) {
   const config = cityConfig();
+  const task = body.taskId !== undefined ? await getPatrolTask(body.taskId) : undefined;
+  assertReportLinks(body, caller.id, task);
   const resolution = resolvePoint(grid, body, config.grid.snapToleranceM);
   const routing = routingOf(resolution, topology.zoneOffice);
   assertMayReportAt(scope, routing);

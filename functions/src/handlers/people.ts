@@ -3,12 +3,13 @@
  * see and change whom is core policy's; lists read only the caller's membership partitions.
  */
 import {
-  assignmentProblems,
-  canManagePerson,
   canReadPerson,
   ForbiddenError,
+  localDate,
   NotFoundError,
   Person,
+  personProblems,
+  personWriteAccess,
   planPeopleList,
   UnprocessableError,
 } from '@gridpatrol/core';
@@ -38,13 +39,19 @@ export const handler = httpHandler('people', {
     const person = Person.parse({ ...body, id: params.id });
     const { scope, topology } = await activeScope(caller);
     const existing = await getPerson(params.id);
-    if (!canManagePerson(scope, caller, person, existing)) {
+    const access = personWriteAccess(scope, caller, person, existing);
+    if (access === 'hidden') throw new NotFoundError('person', params.id);
+    if (access === 'forbidden') {
       throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);
     }
-    const offices = cityConfig().offices.map((o) => o.id);
-    const problems = assignmentProblems(person, offices, topology);
+    const config = cityConfig();
+    const offices = config.offices.map((o) => o.id);
+    const today = localDate(new Date(), config.timeZone);
+    const problems = personProblems(person, { offices, topology, today });
     if (problems.length > 0) {
-      throw new UnprocessableError(`Unknown office, zones or cells for '${params.id}'.`, problems);
+      const first = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
+      const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
+      throw new UnprocessableError(`Cannot store '${params.id}': ${first.join('; ')}${more}.`, problems);
     }
     const saved = await savePerson(person, existing);
     if (saved.active) return { status: existing ? 200 : 201, body: saved };

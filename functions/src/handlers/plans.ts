@@ -3,7 +3,18 @@
  * a cell's manual priority. Each operation reads: schema (the manifest) → policy (which office the
  * caller may plan) → core/plans (rules) → store → response. See docs/decisions/0010-plan-storage.md.
  */
-import { canReadCell, ForbiddenError, NotFoundError, type Person, type PlanRecord } from '@gridpatrol/core';
+import {
+  canReadCell,
+  canReadPerson,
+  dateWindowProblem,
+  ForbiddenError,
+  localDate,
+  NotFoundError,
+  type Person,
+  PLAN_WEEK_WINDOW,
+  type PlanRecord,
+  UnprocessableError,
+} from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
 import { assertOffice, draftPlan } from '../plans/draft';
@@ -47,6 +58,10 @@ async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
 
 export const handler = httpHandler('plans', {
   createPlan: async ({ caller, body }) => {
+    const now = new Date();
+    const today = localDate(now, cityConfig().timeZone);
+    const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
+    if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
     let officeId: string | null;
     if (caller.role === 'city_admin') {
       officeId = body.office ?? null;
@@ -60,7 +75,7 @@ export const handler = httpHandler('plans', {
       officeId,
       supersede: body.supersede,
       actor: actor(caller),
-      now: new Date(),
+      now,
     });
     return { status: 201, body: await withTasks(plan) };
   },
@@ -86,7 +101,9 @@ export const handler = httpHandler('plans', {
 
   reassignTask: async ({ caller, params, body }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date()) };
+    const { scope } = await activeScope(caller);
+    const canSee = (p: Person) => canReadPerson(scope, p);
+    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date(), canSee) };
   },
 
   publishPlan: async ({ caller, params }) => {

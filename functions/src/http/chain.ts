@@ -97,7 +97,9 @@ function routeInput(
       const route = byKey.get(event.routeKey);
       if (!route) throw new NotFoundError('route', event.routeKey);
       // Authenticate before parsing, so an anonymous caller learns nothing about the schema.
-      const caller = route.roles === 'public' ? null : await authenticate(event);
+      // A write reads the caller's record fresh, so a deactivation stops the very next write.
+      const caller =
+        route.roles === 'public' ? null : await authenticate(event, { fresh: route.method !== 'GET' });
       if (caller && route.roles !== 'public' && !route.roles.includes(caller.role)) {
         throw new ForbiddenError(`A ${caller.role} may not call ${routeKey(route)}.`);
       }

@@ -1,7 +1,9 @@
 /**
  * Who is calling. Identity comes only from `requestContext.authorizer.jwt.claims`, which API Gateway's
- * JWT authorizer fills in AWS and the local server fills after verifying a dev token. The role and
- * area come from the person record, not the token, so a change takes effect within the cache time.
+ * JWT authorizer fills in AWS and the local server fills after verifying a dev token; the Lambda
+ * trusts those claims alone (docs/decisions/0019-identity.md). The role and area come from the
+ * person record, not the token: writes read it fresh on every request, reads may reuse it for a
+ * few seconds, and a missing record is never remembered.
  */
 import { assertMayAct, ForbiddenError, type PersonRecord, UnauthenticatedError } from '@gridpatrol/core';
 import { getPerson } from '@gridpatrol/store';
@@ -25,6 +27,32 @@ export function personIdFromClaims(claims: Claims): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/** The longest a token may live (exp − iat): the dev tokens' 12 h; Cognito's ID tokens live 1 h. */
+export const MAX_TOKEN_LIFETIME_S = 12 * 3600;
+/** Clocks of phones, Cognito and Lambda disagree by a little; no more is forgiven. */
+export const CLOCK_SKEW_S = 60;
+
+/**
+ * What is wrong with a token's times, or undefined: it must say when it expires and when it was
+ * issued (claims arrive as numbers locally and as strings from API Gateway), not be expired, not be
+ * issued in the future, and not live longer than MAX_TOKEN_LIFETIME_S. A token minted to last for
+ * ever (or dated ahead to outlive a key rotation) is refused.
+ *
+ * @example tokenTimeProblem({ exp: 1_800_000_000 }, 1_700_000_000) // 'no iat (issued-at) claim'
+ */
+export function tokenTimeProblem(claims: Claims, nowS: number): string | undefined {
+  const time = (v: unknown) =>
+    typeof v === 'number' || (typeof v === 'string' && v !== '') ? Number(v) : NaN;
+  const exp = time(claims.exp);
+  const iat = time(claims.iat);
+  if (!Number.isFinite(exp)) return 'no exp (expiry) claim';
+  if (!Number.isFinite(iat)) return 'no iat (issued-at) claim';
+  if (exp <= nowS - CLOCK_SKEW_S) return 'expired';
+  if (iat > nowS + CLOCK_SKEW_S) return 'issued in the future';
+  if (exp - iat > MAX_TOKEN_LIFETIME_S) return `valid for longer than ${MAX_TOKEN_LIFETIME_S / 3600} h`;
+  return undefined;
+}
+
 /** A deactivation or a change of area must take effect within a minute (the issue's promise). */
 export const CALLER_CACHE_MAX_MS = 60_000;
 
@@ -38,22 +66,37 @@ export function callerCacheMs(setting: string | undefined): number {
 }
 
 const CACHE_MS = callerCacheMs(process.env.GRIDPATROL_CALLER_CACHE_MS);
-const cache = new Map<string, { person: PersonRecord | undefined; at: number }>();
+const cache = new Map<string, { person: PersonRecord; at: number }>();
 
-async function loadPerson(id: string): Promise<PersonRecord | undefined> {
+/**
+ * The caller's person record. `fresh` (every write) reads the item with a consistent read, so a
+ * deactivation or a change of area holds from the very next write; reads may use a record read in
+ * the last CACHE_MS. A missing record is not cached: a person created a moment ago may call at once.
+ */
+async function loadPerson(id: string, fresh: boolean): Promise<PersonRecord | undefined> {
   const hit = cache.get(id);
-  if (hit && Date.now() - hit.at < CACHE_MS) return hit.person;
-  const person = await getPerson(id);
-  if (CACHE_MS > 0) cache.set(id, { person, at: Date.now() });
+  if (!fresh && hit && Date.now() - hit.at < CACHE_MS) return hit.person;
+  const person = await getPerson(id, { consistent: fresh });
+  if (person && CACHE_MS > 0) cache.set(id, { person, at: Date.now() });
+  else cache.delete(id);
   return person;
 }
 
-/** The caller's active person record, or 401/403. */
-export async function authenticate(event: APIGatewayProxyEventV2): Promise<PersonRecord> {
+/**
+ * The caller's active person record, or 401/403. `fresh`: read the record now, not from the cache
+ * (the chain asks it for every write).
+ */
+export async function authenticate(
+  event: APIGatewayProxyEventV2,
+  options: { fresh: boolean } = { fresh: true },
+): Promise<PersonRecord> {
   const claims = readClaims(event);
-  const id = claims && personIdFromClaims(claims);
+  if (!claims) throw new UnauthenticatedError();
+  const timeProblem = tokenTimeProblem(claims, Math.floor(Date.now() / 1000));
+  if (timeProblem) throw new UnauthenticatedError(`The bearer token is refused: ${timeProblem}.`);
+  const id = personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
-  const person = await loadPerson(id);
+  const person = await loadPerson(id, options.fresh);
   if (!person) throw new ForbiddenError(`No person record for '${id}'.`);
   assertMayAct(person);
   return person;

@@ -21,13 +21,22 @@ export interface ParsedInput {
   body: unknown;
 }
 
+/** Details listed in one schema error at most. */
+const MAX_DETAILS = 100;
+
 function check(schema: z.ZodType | undefined, value: unknown, where: 'params' | 'query' | 'body'): unknown {
   if (!schema) return where === 'body' ? undefined : {};
   const result = schema.safeParse(value);
   if (result.success) return result.data;
-  const details = zodIssuesToDetails(result.error.issues, where);
+  // A body of 100,000 bad items must not be answered with 100,000 details: the first ones say enough.
+  const all = zodIssuesToDetails(result.error.issues, where);
+  const details = all.slice(0, MAX_DETAILS);
+  const more = all.length > 5 ? ` (and ${all.length - 5} more)` : '';
   throw new BadRequestError(
-    `Invalid request ${where}: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+    `Invalid request ${where}: ${all
+      .slice(0, 5)
+      .map((d) => `${d.path}: ${d.message}`)
+      .join('; ')}${more}`,
     details,
   );
 }

@@ -10,6 +10,7 @@ import {
   clearReassignmentFlag,
   NotFoundError,
   type PatrolTask,
+  type Person,
   type PlanRecord,
   type ReassignBody,
   slotWindow,
@@ -21,12 +22,18 @@ import { getPatrolTask, getPerson, planTaskSlots, writeTaskStep } from '@gridpat
 import { requireTopology } from '../grid-cache';
 import { cityConfig } from '../runtime';
 
+/**
+ * `canSee` is the caller's read policy over people (core `canReadPerson`): a person the caller may
+ * not read is treated as unknown, so the rules' messages (role, zones, days off, capacity) never
+ * describe someone of another office, nor tell that their id exists.
+ */
 export async function reassignTask(
   plan: PlanRecord,
   taskId: string,
   body: ReassignBody,
   actor: TaskEvent['actor'],
   now: Date,
+  canSee: (person: Person) => boolean,
 ): Promise<PatrolTask> {
   if (plan.status === 'publishing')
     throw new ConflictError(
@@ -54,9 +61,10 @@ export async function reassignTask(
     date: body.date ?? task.date,
     shift: body.shift ?? task.shift,
   };
+  const visible = (p: Person | undefined) => (p && canSee(p) ? p : undefined);
   const [officer, partner, tasks, topology] = await Promise.all([
-    getPerson(target.officerId),
-    getPerson(target.partnerId),
+    getPerson(target.officerId).then(visible),
+    getPerson(target.partnerId).then(visible),
     planTaskSlots(plan.id),
     requireTopology(plan.gridVersion),
   ]);

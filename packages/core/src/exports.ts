@@ -7,8 +7,9 @@
  *
  * CSV is RFC 4180 (quoted when a field holds a quote, a comma or a line break; CRLF line ends),
  * UTF-8 with a byte-order mark so that spreadsheet programs show Chinese names correctly, and text a
- * person typed that starts with = + - @ (or a tab or CR) gets a leading apostrophe, so a spreadsheet
- * shows it as text instead of running it as a formula (CSV injection).
+ * person typed that starts like a formula (`FORMULA_START`: = + - @ |, their full-width forms, behind
+ * control or space characters, or a tab or CR) gets a leading apostrophe, so a spreadsheet shows it
+ * as text instead of running it as a formula (CSV injection).
  */
 import { z } from 'zod';
 import { BadRequestError, ForbiddenError } from './errors';
@@ -233,8 +234,14 @@ export const GEOJSON_CONTENT_TYPE = 'application/geo+json';
 
 type Value = string | number | boolean | null | undefined;
 
-/** Text a spreadsheet would run as a formula (OWASP's list): = + - @, tab, carriage return. */
-const FORMULA_START = /^[=+\-@\t\r]/;
+/**
+ * Text a spreadsheet may run as a formula: OWASP's list (= + - @, a tab or a carriage return first)
+ * and `|` (DDE), also behind leading control, format or space characters (a NUL before `=` is
+ * skipped by some importers) and in their full-width and small forms (＝ ＋ － ＠ ｜, ﹦ ﹢ ﹣ ﹫),
+ * which spreadsheets with an East Asian input method turn into the ASCII signs.
+ */
+const FORMULA_START =
+  /^(?:[\t\r]|[\p{Cc}\p{Cf}\p{Z}]*[=+\-@|\uff1d\uff0b\uff0d\uff20\uff5c\ufe66\ufe62\ufe63\ufe6b])/u;
 
 /**
  * One CSV field: empty for null/undefined, quoted when it holds a quote, comma or line break, and a

@@ -10,27 +10,41 @@ export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
 
 export const GridVersionParam = z.object({ version: z.coerce.number().int().positive().max(999_999) });
-export const GridIdParam = z.object({
-  id: z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces'),
-});
+/**
+ * The id of an office, zone or cell as requests name it: up to 64 characters, no '#' (the key
+ * separator), no spaces and no control or format characters (nothing a log, a terminal or a CSV
+ * could be fooled by).
+ */
+export const AreaId = z
+  .string()
+  .regex(/^[^#\s\p{Cc}\p{Cf}]{1,64}$/u, 'an id of up to 64 characters, no #, spaces or control characters');
 
-export const ImportQuery = z.object({ strict: BoolParam.optional(), coordSys: CoordSysParam.optional() });
+export const GridIdParam = z.object({ id: AreaId });
+
+/** A GeoJSON type name; geo/validate says which one it must be. */
+const GeoJsonType = z.string().regex(/^[A-Za-z]{1,32}$/, 'a GeoJSON type, e.g. FeatureCollection');
+
+export const ImportQuery = z.strictObject({
+  strict: BoolParam.optional(),
+  coordSys: CoordSysParam.optional(),
+});
 export const ImportBody = z
   .object({
-    cells: z.looseObject({ type: z.string() }).describe('GeoJSON FeatureCollection of the grid cells'),
+    // Loose on purpose: GeoJSON allows foreign members (RFC 7946 §6.1); geo/validate reads what it needs.
+    cells: z.looseObject({ type: GeoJsonType }).describe('GeoJSON FeatureCollection of the grid cells'),
     zones: z
-      .looseObject({ type: z.string() })
+      .looseObject({ type: GeoJsonType })
       .describe('GeoJSON FeatureCollection of the responsibility zones'),
   })
   .strict();
 
-export const PageQuery = z.object({
+export const PageQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
 });
 export const CellListQuery = PageQuery.extend({ zone: GridIdParam.shape.id.optional() });
 
-export const ResolveQuery = z.object({
+export const ResolveQuery = z.strictObject({
   lon: z.coerce.number().min(-180).max(180),
   lat: z.coerce.number().min(-90).max(90),
   accuracyM: z.coerce.number().min(0).max(10_000).optional(),

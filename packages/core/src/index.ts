@@ -1,5 +1,6 @@
 export * from './api';
 export * from './city-config';
+export * from './date-window';
 export * from './errors';
 export * from './exports';
 export * from './findings/api';
@@ -31,4 +32,5 @@ export * from './stats/baselines';
 export * from './stats/measures';
 export * from './stats/summary';
 export * from './stats/verify';
+export * from './text';
 export * from './validation';

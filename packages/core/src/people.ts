@@ -1,21 +1,36 @@
 import { z } from 'zod';
+import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
 import type { ErrorDetail } from './errors';
+import { AreaId } from './grid-api';
 import type { GridTopology } from './policy';
 import { Role } from './roles';
+import { Text } from './text';
 
 export const PersonId = z
   .string()
   .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64');
 
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 const IsoDate = z.iso.date();
 const Weekday = z.number().int().min(1).max(7); // ISO: 1 = Monday ... 7 = Sunday
+
+/**
+ * Bounds of a person's lists. With them the largest person item stays far below DynamoDB's 400 KB
+ * (about 30 KB: 2 years of days off at 13 bytes, 64-character ids), whatever a client sends.
+ */
+export const PERSON_LIMITS = {
+  zones: 16,
+  cells: 30,
+  /** Conflict cells lie in the person's own area: their cells, or the cells touching their zones. */
+  conflictCells: 100,
+  /** Two years of single days off. */
+  datesOff: 731,
+} as const;
 
 /** A person of the bureau or of a grid cell's management group (DOMAIN.md "Who works here"). */
 export const Person = z.object({
   id: PersonId,
-  name: z.string().min(1).max(100),
-  phone: z.string().max(32).optional(),
+  name: Text(100).min(1, 'the name is required'),
+  phone: Text(32).optional(),
   role: Role,
   /** The supervision office they belong to; grid people name the office whose zones they serve. */
   office: AreaId.optional(),
@@ -23,18 +38,22 @@ export const Person = z.object({
    * Zones and cells served. Bounded so that a person and all their membership items are replaced in
    * one DynamoDB transaction (≤ 100 items: the person, the new memberships, the dropped ones).
    */
-  zones: z.array(AreaId).max(16).default([]),
-  cells: z.array(AreaId).max(30).default([]),
+  zones: z.array(AreaId).max(PERSON_LIMITS.zones).default([]),
+  cells: z.array(AreaId).max(PERSON_LIMITS.cells).default([]),
   /** Joint patrols a week. */
   capacity: z.number().int().min(0).max(100).default(0),
   availability: z
-    .object({
-      weekdays: z.array(Weekday).default([1, 2, 3, 4, 5]),
-      datesOff: z.array(IsoDate).default([]),
+    .strictObject({
+      weekdays: z.array(Weekday).max(7).default([1, 2, 3, 4, 5]),
+      /** Within DATES_OFF_WINDOW of today (checked by `personProblems`, which knows the date). */
+      datesOff: z.array(IsoDate).max(PERSON_LIMITS.datesOff).default([]),
     })
     .default({ weekdays: [1, 2, 3, 4, 5], datesOff: [] }),
-  /** Conflict avoidance (回避): cells this person must never patrol. */
-  conflictCells: z.array(z.string()).default([]),
+  /**
+   * Conflict avoidance (回避): cells this person must never patrol; cells of the active grid in the
+   * person's own area (`personProblems`).
+   */
+  conflictCells: z.array(AreaId).max(PERSON_LIMITS.conflictCells).default([]),
   active: z.boolean().default(true),
 });
 export type Person = z.infer<typeof Person>;
@@ -55,16 +74,10 @@ export const PersonRecord = Person.extend({
 export type PersonRecord = z.infer<typeof PersonRecord>;
 
 /** GET /people: one of zone or cell at most; role narrows either. */
-export const PeopleQuery = z.object({
+export const PeopleQuery = z.strictObject({
   role: Role.optional(),
-  zone: z
-    .string()
-    .regex(/^[^#\s]{1,64}$/)
-    .optional(),
-  cell: z
-    .string()
-    .regex(/^[^#\s]{1,64}$/)
-    .optional(),
+  zone: AreaId.optional(),
+  cell: AreaId.optional(),
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(200).optional(),
 });
@@ -130,4 +143,87 @@ export function assignmentProblems(
       problems.push({ path: `${prefix}.cells[${i}]`, message: `no cell '${c}' in the active grid` });
   });
   return problems;
+}
+
+/** The fields of a person that place them somewhere (an office, zones, cells) or plan them there. */
+export type AreaField = 'office' | 'zones' | 'cells' | 'conflictCells';
+
+/**
+ * Which of those each role may have (policy `scopeOf` reads the same ones): the bureau's officers
+ * serve zones, the grid's people serve cells, and only those who patrol avoid cells. A field that
+ * does not apply is refused, not kept: a grid worker stored with zones would look like an officer
+ * to every list of a zone's people.
+ */
+export const AREA_FIELDS_BY_ROLE: Readonly<Record<Role, readonly AreaField[]>> = {
+  city_admin: [],
+  supervisor: ['office'],
+  zone_officer: ['office', 'zones', 'conflictCells'],
+  grid_leader: ['office', 'cells', 'conflictCells'],
+  grid_worker: ['office', 'cells', 'conflictCells'],
+  volunteer: ['office', 'cells'],
+};
+
+/**
+ * Details naming each area field set on a person whose role does not have it.
+ *
+ * @example roleFieldProblems({ role: 'grid_worker', zones: ['Z1'], ... }) // [{ path: 'body.zones', ... }]
+ */
+export function roleFieldProblems(person: Pick<Person, 'role' | AreaField>, prefix = 'body'): ErrorDetail[] {
+  const allowed = AREA_FIELDS_BY_ROLE[person.role];
+  const set = (f: AreaField) => (f === 'office' ? person.office !== undefined : person[f].length > 0);
+  return (['office', 'zones', 'cells', 'conflictCells'] as const)
+    .filter((f) => set(f) && !allowed.includes(f))
+    .map((f) => ({ path: `${prefix}.${f}`, message: `a ${person.role} has no ${f}; remove it` }));
+}
+
+/**
+ * Each conflict cell that is not a cell of the active grid in the person's own area (their cells,
+ * or the cells touching their zones): a cell they could never be planned in is a typo.
+ *
+ * @example conflictCellProblems({ cells: ['C1'], zones: [], conflictCells: ['C9'] }, topology)
+ *   // [{ path: 'body.conflictCells[0]', message: "cell 'C9' is not in this person's area" }]
+ */
+export function conflictCellProblems(
+  person: Pick<Person, 'zones' | 'cells' | 'conflictCells'>,
+  topology: Pick<GridTopology, 'zoneCells' | 'cellZones'>,
+  prefix = 'body',
+): ErrorDetail[] {
+  const area = new Set(person.cells);
+  for (const z of person.zones) for (const c of topology.zoneCells.get(z) ?? []) area.add(c);
+  const problems: ErrorDetail[] = [];
+  person.conflictCells.forEach((c, i) => {
+    const path = `${prefix}.conflictCells[${i}]`;
+    if (!topology.cellZones.has(c)) problems.push({ path, message: `no cell '${c}' in the active grid` });
+    else if (!area.has(c)) problems.push({ path, message: `cell '${c}' is not in this person's area` });
+  });
+  return problems;
+}
+
+/**
+ * Everything wrong with a person against the city, its active grid and today's date (the city's
+ * calendar): fields their role does not have, unknown office, zones and cells, conflict cells
+ * outside their area, days off outside DATES_OFF_WINDOW. Empty when the person may be stored.
+ *
+ * @example personProblems(person, { offices: ['office-east'], topology, today: '2026-12-07' })
+ */
+export function personProblems(
+  person: Person,
+  context: {
+    offices: readonly string[];
+    topology: Pick<GridTopology, 'zoneCells' | 'cellZones'>;
+    today: string;
+  },
+  prefix = 'body',
+): ErrorDetail[] {
+  const roleProblems = roleFieldProblems(person, prefix);
+  if (roleProblems.length > 0) return roleProblems;
+  const dates = person.availability.datesOff.flatMap(
+    (d, i) =>
+      dateWindowProblem(d, context.today, DATES_OFF_WINDOW, `${prefix}.availability.datesOff[${i}]`) ?? [],
+  );
+  return [
+    ...assignmentProblems(person, context.offices, context.topology, prefix),
+    ...conflictCellProblems(person, context.topology, prefix),
+    ...dates,
+  ];
 }

@@ -3,8 +3,8 @@
  * Handlers resolve the caller's scope here and ask these predicates; they never compare roles,
  * offices, zones or cells themselves. Pure: the grid topology comes in as data.
  *
- * Scopes are resolved from the person record on each request (cached ≤ 30 s per container), never
- * from the token, so a change of area or a deactivation takes effect within a minute.
+ * Scopes are resolved from the person record on each request (read fresh for writes, cached ≤ 30 s
+ * per container for reads; docs/decisions/0019-identity.md), never from the token.
  *
  *   city_admin            everything in the city
  *   supervisor            the zones of their office, and every cell touching them
@@ -200,23 +200,31 @@ export function canReadPerson(scope: Scope, target: Person): boolean {
 const SUPERVISOR_MANAGES: readonly Role[] = ['zone_officer', 'grid_leader', 'grid_worker', 'volunteer'];
 
 /**
- * May `actor` create or replace `target` (and the record it would replace)? A city admin anyone; a
- * supervisor field people of their own office, assigned only to zones and cells of their scope.
+ * What PUT /people/{id} may do for `actor`: `'allowed'`, `'forbidden'` (403: a person the actor
+ * sees but may not change this way), or `'hidden'` (404, exactly as for an id that does not exist).
  *
- * @example canManagePerson(supScope, supervisor, { ...worker, office: supervisor.office }, undefined) // true
+ * A city admin creates and replaces anyone. A supervisor replaces the field people of their own
+ * office, assigned only to zones and cells of their scope, and creates nobody: person ids are unique
+ * city-wide, so a supervisor allowed to create by id would learn from a refusal that an id is taken
+ * in another office. An id the supervisor cannot read is therefore hidden, whether it is unknown or
+ * someone else's (docs/decisions/0007-access-scopes.md).
+ *
+ * @example personWriteAccess(supScope, supervisor, { ...worker, cells: [ownCell] }, worker) // 'allowed'
+ * @example personWriteAccess(supScope, supervisor, worker, undefined) // 'hidden'
  */
-export function canManagePerson(
+export function personWriteAccess(
   scope: Scope,
   actor: Person,
   target: Person,
   existing: Person | undefined,
-): boolean {
-  if (scope.kind === 'city') return true;
-  if (scope.kind !== 'area' || actor.role !== 'supervisor' || !actor.office) return false;
+): 'allowed' | 'forbidden' | 'hidden' {
+  if (scope.kind === 'city') return 'allowed';
+  if (scope.kind !== 'area' || actor.role !== 'supervisor' || !actor.office) return 'forbidden';
+  if (existing === undefined || !canReadPerson(scope, existing)) return 'hidden';
   const inOffice = (p: Person) => p.office === actor.office && SUPERVISOR_MANAGES.includes(p.role);
   const inArea =
     target.zones.every((z) => scope.zones.has(z)) && target.cells.every((c) => scope.cells.has(c));
-  return inOffice(target) && inArea && (existing === undefined || inOffice(existing));
+  return inOffice(target) && inArea && inOffice(existing) ? 'allowed' : 'forbidden';
 }
 
 /** One partition of people memberships a list reads (store: `keys.personMembership`). */

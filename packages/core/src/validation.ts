@@ -11,6 +11,18 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
   return out === '' ? '(root)' : out;
 }
 
+/**
+ * One detail per problem. An unknown field is named by its own path ("body.availability.colour:
+ * unknown field"), at whatever depth: request objects are strict throughout, so a misspelt nested
+ * field is refused as loudly as a top-level one.
+ */
 export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix = ''): ErrorDetail[] {
-  return issues.map((issue) => ({ path: formatPath(prefix, issue.path), message: issue.message }));
+  return issues.flatMap((issue) =>
+    issue.code === 'unrecognized_keys'
+      ? issue.keys.map((key) => ({
+          path: formatPath(prefix, [...issue.path, key]),
+          message: 'unknown field; remove it',
+        }))
+      : [{ path: formatPath(prefix, issue.path), message: issue.message }],
+  );
 }

@@ -13,7 +13,9 @@ import {
   formatVerification,
   type GridTopology,
   gridTopology,
+  type ImportProblem,
   ImportRefusedError,
+  localDate,
   type ResolutionSidecar,
   summariseProblems,
 } from '@gridpatrol/core';
@@ -110,7 +112,7 @@ program
   .command('token')
   .description('Print a dev bearer token for a person (the demo administrator is "admin").')
   .argument('<personId>')
-  .option('--ttl <duration>', 'lifetime, e.g. 12h or 30m', '12h')
+  .option('--ttl <duration>', 'lifetime, e.g. 12h or 30m (at most 12h)', '12h')
   .action(async (personId: string, opts: { ttl: string }) => {
     console.log(await issueDevToken(devKey(DATA_DIR), personId, opts.ttl));
   });
@@ -245,7 +247,8 @@ people
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
       const offices = config.offices.map((o) => o.id);
-      const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology());
+      const today = localDate(new Date(), config.timeZone);
+      const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology(), today);
       if (problems.length > 0) {
         console.error(
           `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported.`,

@@ -6,7 +6,8 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { jwtVerify, SignJWT } from 'jose';
+import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, tokenTimeProblem } from '@gridpatrol/functions/http/identity';
+import { decodeJwt, jwtVerify, SignJWT } from 'jose';
 
 export const DEV_ISSUER = 'gridpatrol-local';
 export const DEV_AUDIENCE = 'gridpatrol';
@@ -22,21 +23,36 @@ export function devKey(dataDir: string): Uint8Array {
 
 export const randomDevKey = (): Uint8Array => randomBytes(32);
 
-/** A token for a person; `sub` is the person id. Roles are read from the person record, not the token. */
-export async function issueDevToken(key: Uint8Array, personId: string, ttl = '12h'): Promise<string> {
-  return new SignJWT({ token_use: 'id' })
+/** How long dev tokens live; `verifyDevToken` refuses any that claims to live longer. */
+export const DEV_TOKEN_TTL = '12h';
+
+/**
+ * A token for a person; `sub` is the person id. Roles are read from the person record, not the token.
+ * A `ttl` longer than the server accepts (12 h) is refused here, rather than printing a dead token.
+ */
+export async function issueDevToken(key: Uint8Array, personId: string, ttl = DEV_TOKEN_TTL): Promise<string> {
+  const now = Math.floor(Date.now() / 1000);
+  const token = await new SignJWT({ token_use: 'id' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(personId)
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
-    .setIssuedAt()
+    .setIssuedAt(now)
     .setExpirationTime(ttl)
     .sign(key);
+  const { exp } = decodeJwt(token);
+  if (exp === undefined || exp - now > MAX_TOKEN_LIFETIME_S)
+    throw new Error(`A dev token lives at most ${MAX_TOKEN_LIFETIME_S / 3600} h; '${ttl}' is longer.`);
+  return token;
 }
 
 export type Claims = Record<string, string | number | boolean | string[]>;
 
-/** Verified claims, or undefined for a missing, malformed, forged or expired token. */
+/**
+ * Verified claims, or undefined for a missing, malformed, forged or expired token, and for one
+ * without `exp` or `iat`, issued in the future or meant to live longer than a dev token does (the
+ * handlers check the same times again: functions/src/http/identity.ts `tokenTimeProblem`).
+ */
 export async function verifyDevToken(
   key: Uint8Array,
   authorization: string | undefined,
@@ -48,7 +64,12 @@ export async function verifyDevToken(
       issuer: DEV_ISSUER,
       audience: DEV_AUDIENCE,
       algorithms: ['HS256'],
+      requiredClaims: ['exp', 'iat'],
+      clockTolerance: CLOCK_SKEW_S,
+      // Refuses an iat in the future (beyond the tolerance) and one older than a dev token lives.
+      maxTokenAge: DEV_TOKEN_TTL,
     });
+    if (tokenTimeProblem(payload as Claims, Math.floor(Date.now() / 1000)) !== undefined) return undefined;
     const claims: Claims = {};
     for (const [k, v] of Object.entries(payload)) {
       if (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean') claims[k] = v;

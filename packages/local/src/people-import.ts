@@ -9,10 +9,10 @@
  * values separated by `;` or `|`. `active` is true/false (also yes/no, 1/0); empty means true.
  */
 import {
-  assignmentProblems,
   type DeactivationReport,
   type GridTopology,
   Person,
+  personProblems,
   zodIssuesToDetails,
 } from '@gridpatrol/core';
 import { parse } from 'csv-parse/sync';
@@ -127,13 +127,15 @@ function rowsOf(
 /**
  * Reads and checks every row; `people` is complete only when `problems` is empty.
  *
- * @example const { people, problems } = readPeopleFile(text, 'csv', ['office-east'], topology);
+ * @example const { people, problems } = readPeopleFile(text, 'csv', ['office-east'], topology, '2026-12-07');
  */
 export function readPeopleFile(
   text: string,
   format: 'csv' | 'json',
   offices: readonly string[],
   topology: Pick<GridTopology, 'zoneCells' | 'cellZones'>,
+  /** The city's date today: days off are checked against it. */
+  today: string,
 ): ReadPeople {
   const { rows, where, problems } = rowsOf(text, format);
   const people: Person[] = [];
@@ -148,7 +150,7 @@ export function readPeopleFile(
       return;
     }
     const person = parsed.data;
-    for (const d of assignmentProblems(person, offices, topology, ''))
+    for (const d of personProblems(person, { offices, topology, today }, ''))
       problems.push({ where: at, field: d.path.replace(/^\./, ''), message: d.message });
     const first = seen.get(person.id);
     if (first) problems.push({ where: at, field: 'id', message: `'${person.id}' already on ${first}` });

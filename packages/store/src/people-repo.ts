@@ -20,9 +20,16 @@ function toRecord(item: Record<string, unknown>): PersonRecord {
   return PersonRecord.parse(rest);
 }
 
-export async function getPerson(id: string): Promise<PersonRecord | undefined> {
+export async function getPerson(
+  id: string,
+  options: { consistent?: boolean } = {},
+): Promise<PersonRecord | undefined> {
   const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: primaryKey(keys.person(id, '')) }),
+    new GetCommand({
+      TableName: tableName(),
+      Key: primaryKey(keys.person(id, '')),
+      ...(options.consistent ? { ConsistentRead: true } : {}),
+    }),
   );
   return out.Item ? toRecord(out.Item) : undefined;
 }

@@ -451,6 +451,37 @@ export function routingOf(
 }
 
 /**
+ * Refuses what a report links to that the reporter may not link (422 naming each field):
+ *
+ * - `taskId` must be a patrol task the reporter is one of the pair of. An unknown task and another
+ *   person's task get the same answer, so that the field does not tell which task ids exist.
+ * - `photos` are refused until uploads issue attachment ids the server can check belong to the
+ *   caller; a free object key could name anyone's photo. An empty list is a report without photos.
+ *
+ * @example assertReportLinks({ photos: [], taskId: 'P-1.2026-12-07.am.C1' }, 'worker-liu', undefined)
+ *   // throws UnprocessableError naming body.taskId
+ */
+export function assertReportLinks(
+  input: Pick<ReportInput, 'photos' | 'taskId'>,
+  reporterId: string,
+  task: { readonly officerId: string; readonly partnerId: string } | undefined,
+): void {
+  const problems: ErrorDetail[] = [];
+  if (input.taskId !== undefined && task?.officerId !== reporterId && task?.partnerId !== reporterId)
+    problems.push({ path: 'body.taskId', message: `no patrol task '${input.taskId}' of yours` });
+  if (input.photos.length > 0)
+    problems.push({
+      path: 'body.photos',
+      message: 'photos are not accepted yet; send the report without them (an empty list is fine)',
+    });
+  if (problems.length > 0)
+    throw new UnprocessableError(
+      `The report links what it may not: ${problems.map((p) => p.path.slice(5)).join(', ')}.`,
+      problems,
+    );
+}
+
+/**
  * Refuses a report the caller may not make at this routing (403, naming the cell): the store is
  * asked for nothing (not even nearby duplicates) before this passes. The point itself is no secret:
  * GET /grid/resolve tells anyone standing there the same cell.

@@ -4,8 +4,10 @@
  * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
  */
 import { z } from 'zod';
+import { AreaId } from '../grid-api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
+import { Text } from '../text';
 import { normaliseUscc, usccProblem } from './uscc';
 
 export const FINDING_STATUSES = [
@@ -45,7 +47,6 @@ export type EscalationLevel = z.infer<typeof EscalationLevel>;
 export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
 /** Ids from the city config (categories, departments, offices) and of grid objects. */
 const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id from the city config');
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 /**
  * An uploaded photo's object key. No leading slash and no '..': a key names an object the upload
  * route issued, never a path to walk.
@@ -54,7 +55,7 @@ const PhotoKey = z
   .string()
   .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]{0,511}$/, 'an object key: letters, digits and / _ . = -')
   .refine((k) => !k.split('/').includes('..'), { message: 'an object key may not contain ..' });
-const Note = z.string().trim().min(1).max(2000);
+const Note = Text(2000, { multiline: true }).min(1);
 /** Stored instants: UTC, as `Date.prototype.toISOString` writes them. */
 const Instant = z.iso.datetime();
 /** A deadline as a client sends it: an instant with its offset, e.g. 2025-07-01T23:59:59+08:00. */
@@ -87,8 +88,8 @@ export const ReportInput = z.strictObject({
   lat: z.number().min(-90).max(90),
   /** GPS accuracy radius reported by the phone. */
   accuracyM: z.number().min(0).max(10_000).optional(),
-  address: z.string().trim().min(1, 'the address is required').max(200),
-  businessName: z.string().trim().min(1, 'the business name is required').max(100),
+  address: Text(200).min(1, 'the address is required'),
+  businessName: Text(100).min(1, 'the business name is required'),
   businessType: ConfigId,
   kind: FindingKind,
   note: Note.optional(),
@@ -206,7 +207,7 @@ export const TransferAction = z.strictObject({
   ...ActionBase,
   department: ConfigId,
   /** The receiving department's receipt (回执) number. */
-  receiptNo: z.string().trim().min(1, 'the receipt number is required').max(64),
+  receiptNo: Text(64).min(1, 'the receipt number is required'),
   /** When the department's feedback is due; without it a transferred case is never overdue. */
   deadline: DeadlineInput.optional(),
 });

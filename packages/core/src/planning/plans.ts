@@ -9,9 +9,10 @@ import { z } from 'zod';
 import { ConflictError, type ErrorDetail, UnprocessableError } from '../errors';
 import type { GridIndex } from '../geo/grid-index';
 import { FEATURE_REC } from '../geo/index-flat';
-import { PageQuery } from '../grid-api';
+import { AreaId, PageQuery } from '../grid-api';
 import { type Person, PersonId } from '../people';
 import type { GridTopology } from '../policy';
+import { Text } from '../text';
 import { addDays } from './demand';
 import {
   PatrolTask,
@@ -36,7 +37,6 @@ import {
 } from './schema';
 
 const IsoDate = z.iso.date();
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 const MondayDate = IsoDate.refine((d) => isoWeekday(d) === 1, 'a Monday (the week starts on a Monday)');
 
 // ---------------------------------------------------------------------------------------------
@@ -78,8 +78,11 @@ export const ReassignBody = z
     officerId: PersonId.optional(),
     partnerId: PersonId.optional(),
     date: IsoDate.optional(),
-    shift: z.string().min(1).max(16).optional(),
-    note: z.string().max(500).optional(),
+    shift: z
+      .string()
+      .regex(/^[a-z][a-z0-9_-]{0,15}$/, 'a shift name of the city, e.g. am')
+      .optional(),
+    note: Text(500, { multiline: true }).optional(),
   })
   .strict()
   .superRefine((b, ctx) => {

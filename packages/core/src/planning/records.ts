@@ -6,6 +6,7 @@
  * complete, missed).
  */
 import { z } from 'zod';
+import { AreaId } from '../grid-api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
 import { PlanMetrics, PlannerConfig, PlanTask, UnmetDemand } from './schema';
@@ -13,7 +14,6 @@ import { PlanMetrics, PlannerConfig, PlanTask, UnmetDemand } from './schema';
 const IsoDate = z.iso.date();
 const Instant = z.iso.datetime({ offset: true });
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM');
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 
 /** A shift's local start and end on its date (an end at or before the start ends the next day). */
 export const ShiftTimes = z.object({ start: HourMinute, end: HourMinute });

@@ -5,10 +5,10 @@
  * (seed + input) long after the findings behind it have changed (DOMAIN.md "Integrity").
  */
 import { z } from 'zod';
+import { AreaId } from '../grid-api';
 import { Person } from '../people';
 
 const IsoDate = z.iso.date();
-const AreaId = z.string().regex(/^[^#\s]{1,64}$/, 'an id of up to 64 characters, no # or spaces');
 const Count = z.number().int().min(0).max(1_000_000);
 
 /** ISO weekday (1 = Monday … 7 = Sunday) of a calendar date; dates carry no time zone. */

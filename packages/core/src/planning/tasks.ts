@@ -21,6 +21,7 @@ import { toWgs84 } from '../geo/coords';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from '../geo/measure';
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
 import type { Role } from '../roles';
+import { Text } from '../text';
 import { addDays, daysBetween, planningWeekStart } from './demand';
 import {
   type CheckIn,
@@ -54,7 +55,7 @@ export const TaskIdParam = z.object({
 });
 
 /** GET /me/tasks: local calendar dates of the city, both inclusive; the current planning week by default. */
-export const MyTasksQuery = z.object({
+export const MyTasksQuery = z.strictObject({
   from: IsoDate.optional(),
   to: IsoDate.optional(),
 });
@@ -71,7 +72,7 @@ export type CheckInBody = z.infer<typeof CheckInBody>;
 
 export const CompleteBody = z.strictObject({
   checks: z.strictObject({ safety: CheckValue, food: CheckValue, license: CheckValue }),
-  note: z.string().trim().max(2000).optional(),
+  note: Text(2000, { multiline: true }).optional(),
   /** Findings reported or handled on this patrol. */
   findingIds: z
     .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a finding id'))

@@ -18,6 +18,7 @@ import { CITY_AREA, type CounterArea, type Counters, UNZONED_AREA } from '../fin
 import { PageQuery } from '../grid-api';
 import { localToUtc } from '../planning/records';
 import { canReadCell, canReadUnzoned, canReadZone, type GridTopology, type Scope } from '../policy';
+import { Text } from '../text';
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
@@ -34,7 +35,7 @@ const AsOf = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
 /** POST /baselines. */
 export const BaselineCreateBody = z
   .object({
-    label: z.string().trim().min(1).max(100),
+    label: Text(100).min(1, 'the label is required'),
     /** The census's reference instant as the bureau declares it; a date is the start of that day. */
     asOf: AsOf,
   })
@@ -47,7 +48,7 @@ export const BaselineScopeParam = z
   .regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, "'city', 'office:<id>', 'zone:<id>' or 'cell:<id>'");
 
 /** GET /baselines/{id}: one area's number and its breakdown (the caller's office by default for a supervisor). */
-export const BaselineGetQuery = z.object({ scope: BaselineScopeParam.optional() });
+export const BaselineGetQuery = z.strictObject({ scope: BaselineScopeParam.optional() });
 export const BaselineListQuery = PageQuery;
 
 /** The stored header of a baseline; its numbers live in `parts` chunk items beside it. */

@@ -32,7 +32,7 @@ export const MAX_STATS_DAYS = 731;
 /** Days a summary or assessment covers when `from` is not given (to and from included). */
 export const DEFAULT_STATS_DAYS = 30;
 
-export const StatsSummaryQuery = z.object({
+export const StatsSummaryQuery = z.strictObject({
   scope: StatsScope.optional(),
   from: StatsDate.optional(),
   to: StatsDate.optional(),
