@@ -13,7 +13,6 @@ import {
   formatVerification,
   type GridTopology,
   gridTopology,
-  type ImportProblem,
   ImportRefusedError,
   localDate,
   type ResolutionSidecar,
