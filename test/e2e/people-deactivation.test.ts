@@ -170,8 +170,8 @@ describe('deactivating a zone officer through the API', () => {
       message: "[inactive] 'officer-li' is deactivated",
     });
 
-    // A new officer for the zone takes it over.
-    await ok('PUT', '/people/officer-ma', 'sup-east', {
+    // A new officer for the zone takes it over (people are created by a city admin).
+    await ok('PUT', '/people/officer-ma', 'admin', {
       name: '马警官 Ma',
       role: 'zone_officer',
       office: 'office-east',
