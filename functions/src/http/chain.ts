@@ -25,6 +25,7 @@ import type { z } from 'zod';
 import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
 import { ROUTES } from '../routes';
 import { cityConfig, logger } from '../runtime';
+import { type CursorBinding, openCursor, sealCursor } from './cursor-seal';
 import { errorToResponse } from './errors';
 import { authenticate } from './identity';
 import { parseInput } from './parse';
@@ -45,9 +46,12 @@ export interface OperationInput<R extends Routes> {
   event: APIGatewayProxyEventV2;
 }
 
-/** A JSON answer (the default) or raw text such as CSV or GeoJSON downloads. */
+/**
+ * A JSON answer (the default; `contentType` names a JSON type such as GeoJSON) or raw text such as
+ * CSV downloads. A JSON answer's top-level `cursor` is sealed on its way out (cursor-seal.ts).
+ */
 export type Reply<T> =
-  | { status?: number; body: T; headers?: Record<string, string> }
+  | { status?: number; body: T; headers?: Record<string, string>; contentType?: string }
   | { status?: number; raw: string; contentType: string; headers?: Record<string, string> };
 
 export type Operations<G extends HandlerGroup> = {
@@ -103,6 +107,9 @@ function routeInput(
       }
       const idempotencyKey = route.idempotent ? readIdempotencyKey(event, caller) : undefined;
       const parsed = parseInput(route, event);
+      const query = parsed.query as { cursor?: unknown };
+      if (typeof query.cursor === 'string' && query.cursor !== '')
+        query.cursor = openCursor(query.cursor, cursorBinding(route, caller, parsed));
       context.route = route;
       context.input = {
         ...parsed,
@@ -113,6 +120,29 @@ function routeInput(
       } as OperationInput<Routes>;
     },
   };
+}
+
+/** What a cursor of this request is bound to: the route, its path, the caller and the other filters. */
+function cursorBinding(
+  route: RouteDef,
+  caller: Person | null,
+  input: { params: unknown; query: unknown },
+): CursorBinding {
+  return {
+    route: routeKey(route),
+    caller: caller?.id ?? null,
+    params: input.params,
+    query: input.query as Record<string, unknown>,
+  };
+}
+
+/** The body with its next-page cursor sealed for this request (the store's cursor never leaves). */
+function withSealedCursor(body: unknown, context: GpContext): unknown {
+  if (body === null || typeof body !== 'object' || !('cursor' in body)) return body;
+  const { cursor } = body as { cursor?: unknown };
+  if (typeof cursor !== 'string' || cursor === '') return body;
+  const { route, input } = context;
+  return { ...body, cursor: sealCursor(cursor, cursorBinding(route, input.caller, input)) };
 }
 
 /** Converts the operation's Reply into API Gateway's structured result. */
@@ -132,8 +162,8 @@ const replyToHttp: MiddlewareObj<
         ? { statusCode: status, headers: { ...headers, 'content-type': reply.contentType }, body: reply.raw }
         : {
             statusCode: status,
-            headers: { ...headers, 'content-type': JSON_TYPE },
-            body: JSON.stringify(reply.body),
+            headers: { ...headers, 'content-type': reply.contentType ?? JSON_TYPE },
+            body: JSON.stringify(withSealedCursor(reply.body, request.context)),
           };
   },
 };

@@ -19,6 +19,7 @@ import type { CityConfig, ErrorCode } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
 import { checkDownload, LOCAL_EXPORTS_PATH, localExport } from '@gridpatrol/functions/exports/local-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
+import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Claims, verifyDevToken } from './dev-auth';
 import { DATA_DIR } from './paths';
@@ -205,6 +206,10 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
 const exportsKey = (tokenKey: Uint8Array) =>
   createHmac('sha256', tokenKey).update('gridpatrol local exports').digest();
 
+/** The secret cursors are sealed with (in AWS a Secrets Manager value): also derived from the dev-token key. */
+const cursorSecret = (tokenKey: Uint8Array) =>
+  createHmac('sha256', tokenKey).update('gridpatrol local cursors').digest('hex');
+
 /**
  * What S3 answers for a presigned GET, locally: the file with its type and name, or a 403 for a bad
  * or expired signature (checked before anything is read), or a 404 for no such export.
@@ -264,6 +269,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const downloadKey = exportsKey(opts.tokenKey);
   process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
   process.env.GRIDPATROL_EXPORTS_KEY = Buffer.from(downloadKey).toString('hex');
+  process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
 
   const server = http.createServer(async (req, res) => {
     const requestId = randomUUID();
