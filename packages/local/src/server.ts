@@ -15,7 +15,7 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { CityConfig, ErrorCode } from '@gridpatrol/core';
+import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
 import { checkDownload, LOCAL_EXPORTS_PATH, localExport } from '@gridpatrol/functions/exports/local-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
@@ -78,9 +78,20 @@ function sendJson(
   code: ErrorCode | 'internal' | 'gateway_timeout',
   message: string,
   extra: Record<string, string> = {},
+  details: readonly ErrorDetail[] = [],
 ) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
-  res.end(JSON.stringify({ error: { code, message, details: [] } }));
+  res.end(JSON.stringify({ error: { code, message, details } }));
+}
+
+/** False when the path's percent-encoding is malformed or not UTF-8 (API Gateway answers those 400). */
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function loadHandlers(): Promise<Record<HandlerGroup, LambdaHandler>> {
@@ -276,6 +287,18 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     try {
       const url = new URL(req.url ?? '/', 'http://localhost');
       const method = req.method ?? 'GET';
+      // Before routing and authentication, as API Gateway does: no handler sees an undecodable path.
+      if (!decodablePath(url.pathname)) {
+        req.resume();
+        return sendJson(
+          res,
+          400,
+          'bad_request',
+          `The path '${url.pathname}' has malformed percent-encoding (each % must start a UTF-8 byte as two hex digits).`,
+          {},
+          [{ path: 'path', message: `malformed percent-encoding: ${url.pathname}` }],
+        );
+      }
       if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
         return await serveExport(req, res, url, exportsDir, downloadKey);
       const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
