@@ -177,12 +177,13 @@ const errorMapper: MiddlewareObj<
 > = {
   onError: async (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
-    const { status, body, internal } = errorToResponse(request.error, requestId);
+    const { status, body, internal, headers } = errorToResponse(request.error, requestId);
     if (internal) logger.error('unhandled error', { error: request.error as Error });
+    else if (status >= 500) logger.warn('database unavailable', { error: request.error as Error });
     else logger.info('request refused', { status, code: body.error.code });
     request.response = {
       statusCode: status,
-      headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId },
+      headers: { ...headers, 'content-type': JSON_TYPE, 'x-request-id': requestId },
       body: JSON.stringify(body),
     };
   },

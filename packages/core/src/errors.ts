@@ -21,7 +21,8 @@ export type ErrorCode =
   | 'payload_too_large'
   | 'unsupported_media_type'
   | 'unprocessable'
-  | 'invalid_cursor';
+  | 'invalid_cursor'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -88,5 +89,18 @@ export class InvalidCursorError extends DomainError {
     super('invalid_cursor', 'The cursor is not one this list handed out; start again without it.', [
       { path: 'query.cursor', message: reason },
     ]);
+  }
+}
+
+/**
+ * The database cannot serve the request now (unreachable, timed out, throttled past retries): the
+ * request did nothing it would not redo, and the client should retry after `retryAfterSeconds`.
+ */
+export class UnavailableError extends DomainError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super(
+      'unavailable',
+      `The database is unavailable or overloaded right now. Retry in ${retryAfterSeconds} seconds.`,
+    );
   }
 }
