@@ -2,8 +2,8 @@
  * The one middy chain every HTTP handler group uses. Cross-cutting concerns run as middleware, in
  * a fixed order; the operation itself only sees validated input and an authenticated caller:
  *
- *   logger context → security headers → CORS → error mapper → reply → route input (auth, parse,
- *   validate) → operation
+ *   logger context → security headers → Vary: Origin → CORS → error mapper → reply → route input
+ *   (auth, parse, validate, open the cursor) → operation
  *
  * middy runs `before` in this order and `after`/`onError` in reverse, so the error mapper turns any
  * throw into a JSON response first and the header middlewares still decorate it.
@@ -190,6 +190,31 @@ const errorMapper: MiddlewareObj<
 };
 
 /**
+ * Every answer varies by Origin: CORS reflects an allowed origin and leaves others out, so a shared
+ * cache must not hand one origin's answer to another. http-cors adds Vary only with several allowed
+ * origins; this runs after it and makes it one `Vary` with Origin once.
+ */
+const varyOnOrigin: MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+> = (() => {
+  const addVary = async (request: HttpRequest) => {
+    const response = request.response;
+    if (!response) return;
+    const headers = { ...response.headers };
+    const parts = new Set<string>(['Origin']);
+    for (const name of Object.keys(headers).filter((h) => h.toLowerCase() === 'vary')) {
+      for (const part of String(headers[name]).split(',')) if (part.trim()) parts.add(part.trim());
+      delete headers[name];
+    }
+    response.headers = { ...headers, Vary: [...parts].join(', ') };
+  };
+  return { after: addVary, onError: addVary };
+})();
+
+/**
  * Builds the Lambda handler of one handler group from its operations.
  *
  * @example export const handler = httpHandler('people', { getMe: async ({ caller }) => ({ body: caller }) });
@@ -208,6 +233,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpSecurityHeaders())
+    .use(varyOnOrigin)
     .use(httpCors({ origins: cors.allowOrigins, headers: 'authorization,content-type,idempotency-key' }))
     .use(errorMapper)
     .use(replyToHttp)
