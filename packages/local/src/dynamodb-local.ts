@@ -163,6 +163,11 @@ export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promi
     proc.exited.then(async () => {
       const supervise = opts.supervise;
       if (stopping || !supervise) return;
+      // Ctrl-C in a terminal interrupts the whole process group, java included: that is us
+      // stopping (the shutdown follows), not a crash. The JVM exits 130 on SIGINT.
+      if (proc.child.signalCode === 'SIGINT' || proc.child.exitCode === 130) return;
+      await new Promise((r) => setTimeout(r, 200));
+      if (stopping) return;
       supervise.onExit?.({ code: proc.child.exitCode, signal: proc.child.signalCode, output: proc.output() });
       const now = Date.now();
       while (restarts.length > 0 && (restarts[0] as number) < now - RESTART_WINDOW_MS) restarts.shift();
