@@ -194,25 +194,24 @@ const errorMapper: MiddlewareObj<
  * cache must not hand one origin's answer to another. http-cors adds Vary only with several allowed
  * origins; this runs after it and makes it one `Vary` with Origin once.
  */
+async function addVaryOrigin(request: HttpRequest): Promise<void> {
+  const response = request.response;
+  if (!response) return;
+  const headers = { ...response.headers };
+  const parts = new Set<string>(['Origin']);
+  for (const name of Object.keys(headers).filter((h) => h.toLowerCase() === 'vary')) {
+    for (const part of String(headers[name]).split(',')) if (part.trim()) parts.add(part.trim());
+    delete headers[name];
+  }
+  response.headers = { ...headers, Vary: [...parts].join(', ') };
+}
+
 const varyOnOrigin: MiddlewareObj<
   APIGatewayProxyEventV2,
   APIGatewayProxyStructuredResultV2,
   Error,
   GpContext
-> = (() => {
-  const addVary = async (request: HttpRequest) => {
-    const response = request.response;
-    if (!response) return;
-    const headers = { ...response.headers };
-    const parts = new Set<string>(['Origin']);
-    for (const name of Object.keys(headers).filter((h) => h.toLowerCase() === 'vary')) {
-      for (const part of String(headers[name]).split(',')) if (part.trim()) parts.add(part.trim());
-      delete headers[name];
-    }
-    response.headers = { ...headers, Vary: [...parts].join(', ') };
-  };
-  return { after: addVary, onError: addVary };
-})();
+> = { after: addVaryOrigin, onError: addVaryOrigin };
 
 /**
  * Builds the Lambda handler of one handler group from its operations.
