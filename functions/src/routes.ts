@@ -84,7 +84,8 @@ export const ROUTES = [
     path: '/health',
     group: 'system',
     operationId: 'getHealth',
-    summary: 'Liveness and readiness: the city, the version and whether the table answers.',
+    summary:
+      'Liveness and readiness for a load balancer: whether the database answers (503 if not) and the version.',
     roles: 'public',
     response: HealthResponse,
   },

@@ -11,6 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAuth } from './auth';
+import { GridPatrolCursorKey } from './cursors';
 import { GridPatrolData } from './data';
 import { GridPatrolExports } from './exports';
 import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
@@ -80,6 +81,7 @@ export class GridPatrolStack extends Stack {
   readonly data: GridPatrolData;
   readonly auth: GridPatrolAuth;
   readonly exports: GridPatrolExports;
+  readonly cursorKey: GridPatrolCursorKey;
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
   readonly jobs: GridPatrolJobs;
@@ -95,6 +97,9 @@ export class GridPatrolStack extends Stack {
     this.auth = new GridPatrolAuth(this, 'Auth');
     this.exports = new GridPatrolExports(this, 'Exports', { allowOrigins: city.cors.allowOrigins });
 
+    // Seals the pagination cursors of every HTTP function (not data: a new key only restarts lists).
+    this.cursorKey = new GridPatrolCursorKey(this, 'CursorKey');
+
     // Stateless: one function per handler group, each with its declared table access.
     const functions = {} as Record<HandlerGroup, GridPatrolFunction>;
     for (const group of HANDLER_GROUPS) {
@@ -105,6 +110,7 @@ export class GridPatrolStack extends Stack {
         ...FUNCTION_SIZING[group],
       });
       fn.bindTable({ table: this.data.table, access: TABLE_ACCESS[group] });
+      this.cursorKey.bind(fn);
       functions[group] = fn;
     }
     this.functions = functions;

@@ -16,6 +16,7 @@ import {
   routeKey,
 } from '@gridpatrol/functions';
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import { TABLE } from '@gridpatrol/store';
@@ -439,6 +440,23 @@ describe('exports', () => {
     expect(
       readBundle(demo, 'findings').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
     ).toBe(false);
+  });
+});
+
+describe('cursor key', () => {
+  it('is one generated secret, handed to every HTTP function by a dynamic reference, never in the template', () => {
+    const secrets = demo.template.findResources('AWS::SecretsManager::Secret');
+    expect(Object.keys(secrets)).toHaveLength(1);
+    const [secretId, secret] = Object.entries(secrets)[0] ?? [];
+    expect(secret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
+    expect(secret?.Properties.SecretString).toBeUndefined();
+    for (const group of HANDLER_GROUPS) {
+      const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
+      const value = JSON.stringify(fn?.Properties.Environment.Variables[CURSOR_KEY_ENV]);
+      // {{resolve:secretsmanager:<arn>:SecretString:::}}: CloudFormation reads it at deploy time.
+      expect(value, group).toContain('{{resolve:secretsmanager:');
+      expect(value, group).toContain(`{"Ref":"${secretId}"}`);
+    }
   });
 });
 

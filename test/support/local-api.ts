@@ -8,7 +8,14 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { CityConfig } from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
-import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
+import {
+  issueDevToken,
+  type LocalServerOptions,
+  openDatabase,
+  randomDevKey,
+  seedCity,
+  startLocalServer,
+} from '@gridpatrol/local';
 
 export interface TestApi {
   readonly url: string;
@@ -39,7 +46,11 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export async function startTestApi(city = 'demo'): Promise<TestApi> {
+/** `server` passes options on to the local server (e.g. short receive timeouts). */
+export async function startTestApi(
+  city = 'demo',
+  server: Pick<LocalServerOptions, 'receiveTimeouts'> = {},
+): Promise<TestApi> {
   const config = readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
   const db = await openDatabase(config, { persist: false, tableName });
@@ -47,10 +58,10 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
   const key = randomDevKey();
   // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
   const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
-  const server = await startLocalServer({ config, tokenKey: key, exportsDir });
+  const local = await startLocalServer({ ...server, config, tokenKey: key, exportsDir });
   const token = (id: string) => issueDevToken(key, id);
   return {
-    url: server.url,
+    url: local.url,
     config,
     tableName,
     tokenKey: key,
@@ -63,7 +74,7 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
         body = JSON.stringify(opts.body);
         headers['content-type'] ??= 'application/json';
       }
-      const res = await fetch(`${server.url}${path}`, { method, headers, body });
+      const res = await fetch(`${local.url}${path}`, { method, headers, body });
       const text = await res.text();
       let json: Json;
       try {
@@ -74,7 +85,7 @@ export async function startTestApi(city = 'demo'): Promise<TestApi> {
       return { status: res.status, headers: res.headers, text, body: json };
     },
     async close() {
-      await server.close();
+      await local.close();
       await db.stop();
       rmSync(exportsDir, { recursive: true, force: true });
     },

@@ -144,7 +144,7 @@ export const handler = httpHandler('grid', {
     const features = items.map((c, i) =>
       feature({ ...c, gridVersion: version }, geometries[i] as PolygonGeometry),
     );
-    return { raw: JSON.stringify(collection(features, cursor)), contentType: 'application/geo+json' };
+    return { body: collection(features, cursor), contentType: 'application/geo+json' };
   },
 
   exportZones: async ({ caller, query }) => {
@@ -153,7 +153,7 @@ export const handler = httpHandler('grid', {
     const features = items.map((z, i) =>
       feature({ ...z, gridVersion: version }, geometries[i] as PolygonGeometry),
     );
-    return { raw: JSON.stringify(collection(features, cursor)), contentType: 'application/geo+json' };
+    return { body: collection(features, cursor), contentType: 'application/geo+json' };
   },
 
   listCells: async ({ caller, query }) => {

@@ -2,8 +2,8 @@
  * The one middy chain every HTTP handler group uses. Cross-cutting concerns run as middleware, in
  * a fixed order; the operation itself only sees validated input and an authenticated caller:
  *
- *   logger context → security headers → CORS → error mapper → reply → route input (auth, parse,
- *   validate) → operation
+ *   logger context → security headers → Vary: Origin → CORS → error mapper → reply → route input
+ *   (auth, parse, validate, open the cursor) → operation
  *
  * middy runs `before` in this order and `after`/`onError` in reverse, so the error mapper turns any
  * throw into a JSON response first and the header middlewares still decorate it.
@@ -25,6 +25,7 @@ import type { z } from 'zod';
 import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
 import { ROUTES } from '../routes';
 import { cityConfig, logger } from '../runtime';
+import { type CursorBinding, openCursor, sealCursor } from './cursor-seal';
 import { errorToResponse } from './errors';
 import { authenticate } from './identity';
 import { parseInput } from './parse';
@@ -45,9 +46,12 @@ export interface OperationInput<R extends Routes> {
   event: APIGatewayProxyEventV2;
 }
 
-/** A JSON answer (the default) or raw text such as CSV or GeoJSON downloads. */
+/**
+ * A JSON answer (the default; `contentType` names a JSON type such as GeoJSON) or raw text such as
+ * CSV downloads. A JSON answer's top-level `cursor` is sealed on its way out (cursor-seal.ts).
+ */
 export type Reply<T> =
-  | { status?: number; body: T; headers?: Record<string, string> }
+  | { status?: number; body: T; headers?: Record<string, string>; contentType?: string }
   | { status?: number; raw: string; contentType: string; headers?: Record<string, string> };
 
 export type Operations<G extends HandlerGroup> = {
@@ -105,6 +109,9 @@ function routeInput(
       }
       const idempotencyKey = route.idempotent ? readIdempotencyKey(event, caller) : undefined;
       const parsed = parseInput(route, event);
+      const query = parsed.query as { cursor?: unknown };
+      if (typeof query.cursor === 'string' && query.cursor !== '')
+        query.cursor = openCursor(query.cursor, cursorBinding(route, caller, parsed));
       context.route = route;
       context.input = {
         ...parsed,
@@ -115,6 +122,29 @@ function routeInput(
       } as OperationInput<Routes>;
     },
   };
+}
+
+/** What a cursor of this request is bound to: the route, its path, the caller and the other filters. */
+function cursorBinding(
+  route: RouteDef,
+  caller: Person | null,
+  input: { params: unknown; query: unknown },
+): CursorBinding {
+  return {
+    route: routeKey(route),
+    caller: caller?.id ?? null,
+    params: input.params,
+    query: input.query as Record<string, unknown>,
+  };
+}
+
+/** The body with its next-page cursor sealed for this request (the store's cursor never leaves). */
+function withSealedCursor(body: unknown, context: GpContext): unknown {
+  if (body === null || typeof body !== 'object' || !('cursor' in body)) return body;
+  const { cursor } = body as { cursor?: unknown };
+  if (typeof cursor !== 'string' || cursor === '') return body;
+  const { route, input } = context;
+  return { ...body, cursor: sealCursor(cursor, cursorBinding(route, input.caller, input)) };
 }
 
 /** Converts the operation's Reply into API Gateway's structured result. */
@@ -134,8 +164,8 @@ const replyToHttp: MiddlewareObj<
         ? { statusCode: status, headers: { ...headers, 'content-type': reply.contentType }, body: reply.raw }
         : {
             statusCode: status,
-            headers: { ...headers, 'content-type': JSON_TYPE },
-            body: JSON.stringify(reply.body),
+            headers: { ...headers, 'content-type': reply.contentType ?? JSON_TYPE },
+            body: JSON.stringify(withSealedCursor(reply.body, request.context)),
           };
   },
 };
@@ -149,16 +179,41 @@ const errorMapper: MiddlewareObj<
 > = {
   onError: async (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
-    const { status, body, internal } = errorToResponse(request.error, requestId);
+    const { status, body, internal, headers } = errorToResponse(request.error, requestId);
     if (internal) logger.error('unhandled error', { error: request.error as Error });
+    else if (status >= 500) logger.warn('database unavailable', { error: request.error as Error });
     else logger.info('request refused', { status, code: body.error.code });
     request.response = {
       statusCode: status,
-      headers: { 'content-type': JSON_TYPE, 'x-request-id': requestId },
+      headers: { ...headers, 'content-type': JSON_TYPE, 'x-request-id': requestId },
       body: JSON.stringify(body),
     };
   },
 };
+
+/**
+ * Every answer varies by Origin: CORS reflects an allowed origin and leaves others out, so a shared
+ * cache must not hand one origin's answer to another. http-cors adds Vary only with several allowed
+ * origins; this runs after it and makes it one `Vary` with Origin once.
+ */
+async function addVaryOrigin(request: HttpRequest): Promise<void> {
+  const response = request.response;
+  if (!response) return;
+  const headers = { ...response.headers };
+  const parts = new Set<string>(['Origin']);
+  for (const name of Object.keys(headers).filter((h) => h.toLowerCase() === 'vary')) {
+    for (const part of String(headers[name]).split(',')) if (part.trim()) parts.add(part.trim());
+    delete headers[name];
+  }
+  response.headers = { ...headers, Vary: [...parts].join(', ') };
+}
+
+const varyOnOrigin: MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+> = { after: addVaryOrigin, onError: addVaryOrigin };
 
 /**
  * Builds the Lambda handler of one handler group from its operations.
@@ -179,6 +234,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
   return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpSecurityHeaders())
+    .use(varyOnOrigin)
     .use(httpCors({ origins: cors.allowOrigins, headers: 'authorization,content-type,idempotency-key' }))
     .use(errorMapper)
     .use(replyToHttp)

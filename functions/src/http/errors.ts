@@ -1,4 +1,5 @@
-import { DomainError, type ErrorCode, type ErrorDetail } from '@gridpatrol/core';
+import { DomainError, type ErrorCode, type ErrorDetail, UnavailableError } from '@gridpatrol/core';
+import { isDatabaseUnavailable } from '@gridpatrol/store';
 
 /** The one table from domain error codes to HTTP statuses. */
 export const STATUS_BY_CODE: Record<ErrorCode, number> = {
@@ -11,6 +12,8 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   payload_too_large: 413,
   unsupported_media_type: 415,
   unprocessable: 422,
+  invalid_cursor: 400,
+  unavailable: 503,
 };
 
 export interface ErrorBody {
@@ -22,14 +25,17 @@ export interface ErrorBody {
  * their message; anything else is an internal error whose body carries the request id only.
  */
 export function errorToResponse(
-  err: unknown,
+  thrown: unknown,
   requestId: string,
-): { status: number; body: ErrorBody; internal: boolean } {
+): { status: number; body: ErrorBody; internal: boolean; headers: Record<string, string> } {
+  // A database that cannot be reached or throttles is the client's cue to retry, not our bug.
+  const err = isDatabaseUnavailable(thrown) ? new UnavailableError() : thrown;
   if (err instanceof DomainError) {
     return {
       status: STATUS_BY_CODE[err.code],
       body: { error: { code: err.code, message: err.message, details: [...err.details], requestId } },
       internal: false,
+      headers: err instanceof UnavailableError ? { 'retry-after': String(err.retryAfterSeconds) } : {},
     };
   }
   return {
@@ -43,5 +49,6 @@ export function errorToResponse(
       },
     },
     internal: true,
+    headers: {},
   };
 }

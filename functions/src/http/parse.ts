@@ -73,8 +73,44 @@ export function refuseServerOwned(route: RouteDef, body: unknown): void {
   );
 }
 
+/** A lone surrogate, U+FFFD or a control character: what a lossy or hostile decode leaves behind. */
+const NOT_WELL_FORMED =
+  // biome-ignore lint/suspicious/noControlCharactersInRegex: control characters are what is refused
+  /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]|[\u0000-\u001f\u007f\ufffd]/;
+
+/**
+ * API Gateway decodes path parameters and refuses malformed percent-encoding itself; the chain does
+ * not rely on it. A value still carrying a broken escape (`%E0%A4%A`), or not well-formed text (a
+ * lone surrogate, U+FFFD from a lossy decode, a control character), is a 400 naming the parameter.
+ */
+export function refuseMalformedPathParameters(pathParameters: Record<string, string | undefined>): void {
+  const details = Object.entries(pathParameters).flatMap(([name, value]) => {
+    if (value === undefined) return [];
+    let decodable = true;
+    try {
+      decodeURIComponent(value);
+    } catch {
+      decodable = false;
+    }
+    const wellFormed = !NOT_WELL_FORMED.test(value);
+    if (decodable && wellFormed) return [];
+    return [
+      {
+        path: `params.${name}`,
+        message: decodable ? 'not well-formed text' : 'malformed percent-encoding',
+      },
+    ];
+  });
+  if (details.length > 0)
+    throw new BadRequestError(
+      `Malformed path parameter: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      details,
+    );
+}
+
 export function parseInput(route: RouteDef, event: APIGatewayProxyEventV2): ParsedInput {
   const req = route.request;
+  refuseMalformedPathParameters(event.pathParameters ?? {});
   const params = check(req?.params, event.pathParameters ?? {}, 'params');
   const query = check(req?.query, event.queryStringParameters ?? {}, 'query');
   if (!req?.body) return { params, query, body: undefined };

@@ -10,9 +10,8 @@ export const ErrorResponse = z.object({
   }),
 });
 
+/** What a load balancer needs: whether this answers with its database, and which build it is. */
 export const HealthResponse = z.object({
   ok: z.boolean(),
-  city: z.string(),
   version: z.string(),
-  table: z.string(),
 });

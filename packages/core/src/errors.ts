@@ -20,7 +20,9 @@ export type ErrorCode =
   | 'conflict'
   | 'payload_too_large'
   | 'unsupported_media_type'
-  | 'unprocessable';
+  | 'unprocessable'
+  | 'invalid_cursor'
+  | 'unavailable';
 
 export class DomainError extends Error {
   constructor(
@@ -75,5 +77,30 @@ export class ConflictError extends DomainError {
 export class PayloadTooLargeError extends DomainError {
   constructor(limitBytes: number) {
     super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
+  }
+}
+
+/**
+ * A pagination cursor this list did not hand out to this caller for this query: changed, made up,
+ * cut short, or replayed on another route, by another person or with other filters.
+ */
+export class InvalidCursorError extends DomainError {
+  constructor(reason = 'not a cursor this list handed out for this query') {
+    super('invalid_cursor', 'The cursor is not one this list handed out; start again without it.', [
+      { path: 'query.cursor', message: reason },
+    ]);
+  }
+}
+
+/**
+ * The database cannot serve the request now (unreachable, timed out, throttled past retries): the
+ * request did nothing it would not redo, and the client should retry after `retryAfterSeconds`.
+ */
+export class UnavailableError extends DomainError {
+  constructor(readonly retryAfterSeconds = 5) {
+    super(
+      'unavailable',
+      `The database is unavailable or overloaded right now. Retry in ${retryAfterSeconds} seconds.`,
+    );
   }
 }

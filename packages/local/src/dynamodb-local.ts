@@ -15,6 +15,8 @@ process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
 
 export interface LocalDynamo {
   readonly endpoint: string;
+  /** The java process now serving (it changes when a supervised one is restarted). */
+  readonly pid: number | undefined;
   stop(): Promise<void>;
 }
 
@@ -85,19 +87,33 @@ async function waitUntilAnswering(
   }
 }
 
-/**
- * Starts DynamoDB Local and resolves once it answers.
- *
- * @example const db = await startDynamoDbLocal({ dataDir: '.data/dynamodb' }); ... await db.stop();
- */
-export async function startDynamoDbLocal(
-  opts: { dataDir?: string; port?: number } = {},
-): Promise<LocalDynamo> {
-  assertJava();
-  if (opts.dataDir) mkdirSync(opts.dataDir, { recursive: true });
-  const port = opts.port ?? (await freePort());
+/** What a supervised DynamoDB Local reports when its java process dies and is restarted. */
+export interface DynamoSupervision {
+  /** The java process ended without being asked to; a restart follows. */
+  onExit?(info: { code: number | null; signal: NodeJS.Signals | null; output: string }): void;
+  onRestarted?(endpoint: string): void;
+  /** Restarting failed or it died too often: someone must restart it. */
+  onGiveUp?(err: Error): void;
+}
+
+export interface DynamoDbLocalOptions {
+  readonly dataDir?: string;
+  readonly port?: number;
+  /**
+   * Restart the java process on the same port (and data directory) when it dies, so that a running
+   * server answers again once it is back: 503s meanwhile, never a restart of the server.
+   */
+  readonly supervise?: DynamoSupervision;
+}
+
+/** At most this many restarts within RESTART_WINDOW_MS; beyond, something is wrong for good. */
+const MAX_RESTARTS = 5;
+const RESTART_WINDOW_MS = 60_000;
+
+/** One java process of DynamoDB Local, answering on `port`. */
+async function spawnDynamo(port: number, dataDir: string | undefined) {
   // The package runs java from its own folder, so the data path must be absolute.
-  const child = spawn({ port, sharedDb: true, path: opts.dataDir ?? null, stdio: 'pipe' });
+  const child = spawn({ port, sharedDb: true, path: dataDir ?? null, stdio: 'pipe' });
   live.add(child);
   let output = '';
   const keep = (chunk: Buffer) => {
@@ -107,9 +123,7 @@ export async function startDynamoDbLocal(
   child.stderr?.on('data', keep);
   const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
   exited.then(() => live.delete(child));
-
-  const endpoint = `http://127.0.0.1:${port}`;
-  const stop = async () => {
+  const kill = async () => {
     if (child.exitCode !== null || child.signalCode !== null) return;
     child.kill('SIGTERM');
     const killed = await Promise.race([
@@ -122,10 +136,67 @@ export async function startDynamoDbLocal(
     }
   };
   try {
-    await waitUntilAnswering(endpoint, child, () => output);
+    await waitUntilAnswering(`http://127.0.0.1:${port}`, child, () => output);
   } catch (err) {
-    await stop();
+    await kill();
     throw err;
   }
-  return { endpoint, stop };
+  return { child, exited, kill, output: () => output };
+}
+
+/**
+ * Starts DynamoDB Local and resolves once it answers; with `supervise`, restarts it when it dies.
+ *
+ * @example const db = await startDynamoDbLocal({ dataDir: '.data/dynamodb' }); ... await db.stop();
+ */
+export async function startDynamoDbLocal(opts: DynamoDbLocalOptions = {}): Promise<LocalDynamo> {
+  assertJava();
+  const dataDir = opts.dataDir;
+  if (dataDir) mkdirSync(dataDir, { recursive: true });
+  const port = opts.port ?? (await freePort());
+  const endpoint = `http://127.0.0.1:${port}`;
+  let current = await spawnDynamo(port, dataDir);
+  let stopping = false;
+  const restarts: number[] = [];
+
+  const watch = (proc: typeof current) => {
+    proc.exited.then(async () => {
+      const supervise = opts.supervise;
+      if (stopping || !supervise) return;
+      // Ctrl-C in a terminal interrupts the whole process group, java included: that is us
+      // stopping (the shutdown follows), not a crash. The JVM exits 130 on SIGINT.
+      if (proc.child.signalCode === 'SIGINT' || proc.child.exitCode === 130) return;
+      await new Promise((r) => setTimeout(r, 200));
+      if (stopping) return;
+      supervise.onExit?.({ code: proc.child.exitCode, signal: proc.child.signalCode, output: proc.output() });
+      const now = Date.now();
+      while (restarts.length > 0 && (restarts[0] as number) < now - RESTART_WINDOW_MS) restarts.shift();
+      if (restarts.length >= MAX_RESTARTS) {
+        supervise.onGiveUp?.(new Error(`DynamoDB Local died ${MAX_RESTARTS} times within a minute`));
+        return;
+      }
+      restarts.push(now);
+      try {
+        const next = await spawnDynamo(port, dataDir);
+        if (stopping) return void (await next.kill());
+        current = next;
+        watch(next);
+        supervise.onRestarted?.(endpoint);
+      } catch (err) {
+        supervise.onGiveUp?.(err instanceof Error ? err : new Error(String(err)));
+      }
+    });
+  };
+  watch(current);
+
+  return {
+    endpoint,
+    get pid() {
+      return current.child.pid;
+    },
+    stop: async () => {
+      stopping = true;
+      await current.kill();
+    },
+  };
 }

@@ -8,7 +8,7 @@ import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { CityConfig } from '@gridpatrol/core';
 import { ensureTable, localTableName, makeDynamoClient } from '@gridpatrol/store';
-import { startDynamoDbLocal } from './dynamodb-local';
+import { type DynamoSupervision, startDynamoDbLocal } from './dynamodb-local';
 import { DATA_DIR } from './paths';
 
 /** Where a running `npm start` says which DynamoDB Local it owns, so the CLI can share it. */
@@ -48,12 +48,32 @@ async function runningEndpoint(): Promise<string | undefined> {
   return (await answers(endpoint)) ? endpoint : undefined;
 }
 
+/** What `npm start` says when DynamoDB Local dies: the API answers 503 until it is back. */
+const CONSOLE_SUPERVISION: DynamoSupervision = {
+  onExit: ({ code, signal }) =>
+    console.error(
+      `DynamoDB Local stopped unexpectedly (${signal ?? `exit code ${code}`}); the API answers 503 while it restarts...`,
+    ),
+  onRestarted: (endpoint) => console.error(`DynamoDB Local restarted on ${endpoint}; the API answers again.`),
+  onGiveUp: (err) =>
+    console.error(
+      [
+        `DynamoDB Local could not be restarted: ${err.message}`,
+        'The API answers 503 until it is back. Stop GridPatrol (Ctrl-C) and run `npm start` again.',
+      ].join('\n'),
+    ),
+};
+
 export async function openDatabase(config: CityConfig, opts: DatabaseOptions): Promise<LocalDatabase> {
   const tableName = opts.tableName ?? localTableName(config.name);
   const given = process.env.DYNAMODB_ENDPOINT || (opts.reuseRunning ? await runningEndpoint() : undefined);
   const dynamo = given
     ? undefined
-    : await startDynamoDbLocal({ dataDir: opts.persist ? path.join(DATA_DIR, 'dynamodb') : undefined });
+    : await startDynamoDbLocal({
+        dataDir: opts.persist ? path.join(DATA_DIR, 'dynamodb') : undefined,
+        // Data on disk survives a restart; an in-memory database would come back empty.
+        ...(opts.persist ? { supervise: CONSOLE_SUPERVISION } : {}),
+      });
   const endpoint = dynamo?.endpoint ?? (given as string);
   try {
     const client = makeDynamoClient(endpoint);

@@ -12,19 +12,24 @@ import { createHmac, randomUUID } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import http from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { CityConfig, ErrorCode } from '@gridpatrol/core';
+import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
 import { checkDownload, LOCAL_EXPORTS_PATH, localExport } from '@gridpatrol/functions/exports/local-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
+import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Claims, verifyDevToken } from './dev-auth';
 import { DATA_DIR } from './paths';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
+/** Longer request lines are a 414 (API Gateway allows 10 KB for the request line and headers). */
+export const MAX_URL_BYTES = 8 * 1024;
+/** Node's own limit on the request line and headers together; beyond it, a 431 or 414 from us. */
+const MAX_HEADER_BYTES = 16 * 1024;
 
 type LambdaHandler = (event: APIGatewayProxyEventV2, context: Context) => Promise<unknown>;
 
@@ -64,6 +69,12 @@ export interface LocalServerOptions {
    * @default GRIDPATROL_EXPORTS_DIR, else .data/exports
    */
   readonly exportsDir?: string;
+  /**
+   * How long a client may take to send its request line and headers, and its whole request with the
+   * body; then a JSON 408 and the connection is closed (Node's default held one for 300 s).
+   * @default { headersMs: 10_000, requestMs: 30_000 }
+   */
+  readonly receiveTimeouts?: { readonly headersMs: number; readonly requestMs: number };
 }
 
 export interface LocalServer {
@@ -74,12 +85,23 @@ export interface LocalServer {
 function sendJson(
   res: http.ServerResponse,
   status: number,
-  code: ErrorCode | 'internal' | 'gateway_timeout',
+  code: ErrorCode | 'internal' | 'gateway_timeout' | 'uri_too_long',
   message: string,
   extra: Record<string, string> = {},
+  details: readonly ErrorDetail[] = [],
 ) {
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
-  res.end(JSON.stringify({ error: { code, message, details: [] } }));
+  res.end(JSON.stringify({ error: { code, message, details } }));
+}
+
+/** False when the path's percent-encoding is malformed or not UTF-8 (API Gateway answers those 400). */
+function decodablePath(pathname: string): boolean {
+  try {
+    decodeURIComponent(pathname);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 async function loadHandlers(): Promise<Record<HandlerGroup, LambdaHandler>> {
@@ -187,6 +209,48 @@ function buildEvent(
   } as APIGatewayProxyEventV2;
 }
 
+/**
+ * A JSON error written straight to a socket the HTTP parser gave up on (headers too large, URL too
+ * long, too slow, malformed): no ServerResponse exists, so this is what Node would write, in JSON.
+ */
+function rawJsonError(
+  status: number,
+  code: string,
+  message: string,
+  details: readonly ErrorDetail[] = [],
+): string {
+  const body = JSON.stringify({ error: { code, message, details } });
+  return [
+    `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}`,
+    'content-type: application/json; charset=utf-8',
+    `content-length: ${Buffer.byteLength(body)}`,
+    'connection: close',
+    '',
+    body,
+  ].join('\r\n');
+}
+
+const urlTooLong = (line: { seen: number; length?: number } | undefined): boolean =>
+  line !== undefined && (line.length ?? line.seen) > MAX_URL_BYTES;
+
+/** What the parser's error means for the client (Node's codes). */
+function clientErrorResponse(err: NodeJS.ErrnoException, urlTooLong: boolean): string {
+  if (err.code === 'HPE_HEADER_OVERFLOW')
+    return !urlTooLong
+      ? rawJsonError(
+          431,
+          'headers_too_large',
+          `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`,
+          [{ path: 'headers', message: `larger than ${MAX_HEADER_BYTES} bytes` }],
+        )
+      : rawJsonError(414, 'uri_too_long', `The request URL is longer than ${MAX_URL_BYTES} bytes.`, [
+          { path: 'url', message: `longer than ${MAX_URL_BYTES} bytes` },
+        ]);
+  if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
+    return rawJsonError(408, 'request_timeout', 'The request was not received in time; send it again.');
+  return rawJsonError(400, 'bad_request', `Malformed HTTP request (${err.code ?? 'parse error'}).`);
+}
+
 function writeResult(res: http.ServerResponse, result: unknown, requestId: string) {
   // API Gateway's payload 2.0 rules: a value without statusCode is a 200 JSON body.
   const structured =
@@ -194,7 +258,10 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
       ? (result as APIGatewayProxyStructuredResultV2)
       : { statusCode: 200, headers: { 'content-type': 'application/json' }, body: JSON.stringify(result) };
   const headers: Record<string, string | string[]> = { 'apigw-requestid': requestId };
-  for (const [k, v] of Object.entries(structured.headers ?? {})) headers[k.toLowerCase()] = String(v);
+  // A header set to undefined (the security-header middleware unsets Server and X-Powered-By so) is
+  // absent in API Gateway's answer, not the text "undefined".
+  for (const [k, v] of Object.entries(structured.headers ?? {}))
+    if (v !== undefined && v !== null) headers[k.toLowerCase()] = String(v);
   if (structured.cookies?.length) headers['set-cookie'] = structured.cookies;
   const body = structured.body ?? '';
   res.writeHead(structured.statusCode ?? 200, headers);
@@ -204,6 +271,10 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
 /** The key export links are signed with: derived from the dev-token key, so links survive a restart. */
 const exportsKey = (tokenKey: Uint8Array) =>
   createHmac('sha256', tokenKey).update('gridpatrol local exports').digest();
+
+/** The secret cursors are sealed with (in AWS a Secrets Manager value): also derived from the dev-token key. */
+const cursorSecret = (tokenKey: Uint8Array) =>
+  createHmac('sha256', tokenKey).update('gridpatrol local cursors').digest('hex');
 
 /**
  * What S3 answers for a presigned GET, locally: the file with its type and name, or a 403 for a bad
@@ -264,88 +335,159 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const downloadKey = exportsKey(opts.tokenKey);
   process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
   process.env.GRIDPATROL_EXPORTS_KEY = Buffer.from(downloadKey).toString('hex');
+  process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
 
-  const server = http.createServer(async (req, res) => {
-    const requestId = randomUUID();
-    try {
-      const url = new URL(req.url ?? '/', 'http://localhost');
-      const method = req.method ?? 'GET';
-      if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
-        return await serveExport(req, res, url, exportsDir, downloadKey);
-      const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
-      if (candidates.length === 0) {
-        req.resume();
-        return sendJson(res, 404, 'not_found', `No route for ${url.pathname}.`);
-      }
+  const timeouts = opts.receiveTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
+  // How long the request line now arriving is, as far as it came: a header overflow with a request
+  // line past MAX_URL_BYTES (or not yet ended) is an over-long URL (414), else too many headers (431).
+  const requestLine = new WeakMap<Socket, { seen: number; length?: number }>();
+  const inFlight = new WeakMap<Socket, http.ServerResponse>();
+  const answered = new WeakSet<Socket>();
+  const server = http.createServer(
+    {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      // How often Node checks those timeouts (30 s by default, which would double them).
+      connectionsCheckingInterval: Math.min(1_000, timeouts.headersMs),
+      maxHeaderSize: MAX_HEADER_BYTES,
+    },
+    async (req, res) => {
+      const requestId = randomUUID();
+      inFlight.set(req.socket, res);
+      // API Gateway adds CORS headers to what it answers itself (401, 404, 413…), and so do we.
       const origin = req.headers.origin;
-      if (method === 'OPTIONS') {
-        req.resume();
-        const cors: Record<string, string> = {};
-        if (origin && allowOrigins.has(origin)) {
-          cors['access-control-allow-origin'] = origin;
-          cors['access-control-allow-methods'] = [...new Set(candidates.map((x) => x.c.route.method))].join(
-            ',',
-          );
-          cors['access-control-allow-headers'] = 'authorization,content-type,idempotency-key';
-          cors['access-control-max-age'] = '600';
-        }
-        res.writeHead(204, cors);
-        return res.end();
-      }
-      const hit = candidates.find((x) => x.c.route.method === method);
-      if (!hit?.m) {
-        req.resume();
-        const allow = [...new Set(candidates.map((x) => x.c.route.method))].join(', ');
-        return sendJson(
-          res,
-          405,
-          'method_not_allowed',
-          `${method} is not allowed on ${url.pathname}; use ${allow}.`,
-          { allow },
-        );
-      }
-      let claims: Claims | undefined;
-      if (hit.c.route.roles !== 'public') {
-        claims = await verifyDevToken(opts.tokenKey, req.headers.authorization);
-        if (!claims) {
+      res.setHeader('vary', 'Origin');
+      if (origin && allowOrigins.has(origin)) res.setHeader('access-control-allow-origin', origin);
+      try {
+        const url = new URL(req.url ?? '/', 'http://localhost');
+        const method = req.method ?? 'GET';
+        if (Buffer.byteLength(req.url ?? '') > MAX_URL_BYTES) {
           req.resume();
           return sendJson(
             res,
-            401,
-            'unauthenticated',
-            'A valid bearer token is required (Authorization: Bearer <token>).',
+            414,
+            'uri_too_long',
+            `The request URL is longer than ${MAX_URL_BYTES} bytes.`,
+            {},
+            [{ path: 'url', message: `longer than ${MAX_URL_BYTES} bytes` }],
           );
         }
+        // Before routing and authentication, as API Gateway does: no handler sees an undecodable path.
+        if (!decodablePath(url.pathname)) {
+          req.resume();
+          return sendJson(
+            res,
+            400,
+            'bad_request',
+            `The path '${url.pathname}' has malformed percent-encoding (each % must start a UTF-8 byte as two hex digits).`,
+            {},
+            [{ path: 'path', message: `malformed percent-encoding: ${url.pathname}` }],
+          );
+        }
+        if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
+          return await serveExport(req, res, url, exportsDir, downloadKey);
+        const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
+        if (candidates.length === 0) {
+          req.resume();
+          return sendJson(res, 404, 'not_found', `No route for ${url.pathname}.`);
+        }
+        if (method === 'OPTIONS') {
+          req.resume();
+          const cors: Record<string, string> = {};
+          if (origin && allowOrigins.has(origin)) {
+            cors['access-control-allow-origin'] = origin;
+            cors['access-control-allow-methods'] = [...new Set(candidates.map((x) => x.c.route.method))].join(
+              ',',
+            );
+            cors['access-control-allow-headers'] = 'authorization,content-type,idempotency-key';
+            cors['access-control-max-age'] = '600';
+          }
+          res.writeHead(204, cors);
+          return res.end();
+        }
+        const hit = candidates.find((x) => x.c.route.method === method);
+        if (!hit?.m) {
+          req.resume();
+          const allow = [...new Set(candidates.map((x) => x.c.route.method))].join(', ');
+          return sendJson(
+            res,
+            405,
+            'method_not_allowed',
+            `${method} is not allowed on ${url.pathname}; use ${allow}.`,
+            { allow },
+          );
+        }
+        let claims: Claims | undefined;
+        if (hit.c.route.roles !== 'public') {
+          claims = await verifyDevToken(opts.tokenKey, req.headers.authorization);
+          if (!claims) {
+            req.resume();
+            return sendJson(
+              res,
+              401,
+              'unauthenticated',
+              'A valid bearer token is required (Authorization: Bearer <token>).',
+            );
+          }
+        }
+        const body = await readBody(req);
+        if (body === 'too_large') {
+          return sendJson(
+            res,
+            413,
+            'payload_too_large',
+            `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+            { connection: 'close' },
+          );
+        }
+        const event = buildEvent(req, url, hit.c, hit.m.slice(1), body, claims, requestId);
+        const group = hit.c.route.group;
+        const handler = handlers[group];
+        const deadline = Date.now() + TIMEOUT_MS;
+        let timer: NodeJS.Timeout | undefined;
+        const timeout = new Promise<'timeout'>((r) => {
+          timer = setTimeout(() => r('timeout'), TIMEOUT_MS);
+        });
+        const result = await Promise.race([
+          handler(event, lambdaContext(group, requestId, deadline)),
+          timeout,
+        ]);
+        clearTimeout(timer);
+        if (result === 'timeout')
+          return sendJson(res, 504, 'gateway_timeout', 'The handler did not answer within 30 s.');
+        writeResult(res, result, requestId);
+      } catch (err) {
+        // What API Gateway answers when the function itself fails.
+        console.error(`[local] ${requestId} handler failed:`, err);
+        if (!res.headersSent)
+          sendJson(res, 500, 'internal', `Internal error. Quote request id ${requestId}.`);
+        else res.end();
       }
-      const body = await readBody(req);
-      if (body === 'too_large') {
-        return sendJson(
-          res,
-          413,
-          'payload_too_large',
-          `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
-          { connection: 'close' },
-        );
-      }
-      const event = buildEvent(req, url, hit.c, hit.m.slice(1), body, claims, requestId);
-      const group = hit.c.route.group;
-      const handler = handlers[group];
-      const deadline = Date.now() + TIMEOUT_MS;
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((r) => {
-        timer = setTimeout(() => r('timeout'), TIMEOUT_MS);
-      });
-      const result = await Promise.race([handler(event, lambdaContext(group, requestId, deadline)), timeout]);
-      clearTimeout(timer);
-      if (result === 'timeout')
-        return sendJson(res, 504, 'gateway_timeout', 'The handler did not answer within 30 s.');
-      writeResult(res, result, requestId);
-    } catch (err) {
-      // What API Gateway answers when the function itself fails.
-      console.error(`[local] ${requestId} handler failed:`, err);
-      if (!res.headersSent) sendJson(res, 500, 'internal', `Internal error. Quote request id ${requestId}.`);
-      else res.end();
-    }
+    },
+  );
+
+  server.on('connection', (socket: Socket) => {
+    requestLine.set(socket, { seen: 0 });
+    // Before the HTTP parser's own listener, which may raise the overflow on this very chunk.
+    socket.prependListener('data', (chunk: Buffer) => {
+      const line = requestLine.get(socket);
+      if (!line || line.length !== undefined) return;
+      const end = chunk.indexOf(0x0a);
+      if (end >= 0) line.length = line.seen + end;
+      line.seen += chunk.length;
+    });
+  });
+  server.on('request', (req: http.IncomingMessage) => requestLine.set(req.socket, { seen: 0 }));
+  server.on('clientError', (err: NodeJS.ErrnoException, socket: Socket) => {
+    if (err.code === 'ECONNRESET' || answered.has(socket)) return socket.destroy();
+    answered.add(socket);
+    const res = inFlight.get(socket);
+    if (socket.writable && !res?.headersSent)
+      socket.write(clientErrorResponse(err, urlTooLong(requestLine.get(socket))));
+    // Read what the client still sends before closing, so that it gets the answer and not a reset.
+    socket.end();
+    socket.resume();
+    setTimeout(() => socket.destroy(), 2_000).unref();
   });
 
   await new Promise<void>((resolve, reject) => {

@@ -1,25 +1,49 @@
-import { BadRequestError } from '@gridpatrol/core';
+import { InvalidCursorError } from '@gridpatrol/core';
 
-/** Opaque pagination cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. */
+/**
+ * The store's own cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. They are internal:
+ * the HTTP chain seals them before a client sees one (functions/src/http/cursor-seal.ts).
+ */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
   return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
 }
 
-/** A cursor a client changed or made up is a 400, never a query with foreign keys in it. */
+/** The key attributes of a LastEvaluatedKey: the table's, plus the index's when read from one. */
+function keyAttributes(pkName: string): string[] {
+  const index = /^(gsi\d+)pk$/.exec(pkName)?.[1];
+  return index ? ['pk', 'sk', `${index}pk`, `${index}sk`] : ['pk', 'sk'];
+}
+
+/**
+ * A cursor must decode to exactly the key of the partition being read: the expected attributes, each
+ * a string (every key of the table is), the partition key equal to the one queried. The HTTP chain
+ * seals cursors, so this only meets a changed one through a bug; it still never lets a key of
+ * another shape reach DynamoDB (a ValidationException there would be a 500).
+ */
 export function decodeCursor(
   cursor: string | undefined,
   expectedPk: { name: string; value: string },
 ): Record<string, unknown> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
+  let key: unknown;
   try {
-    const key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as Record<string, unknown>;
-    if (key && typeof key === 'object' && key[expectedPk.name] === expectedPk.value) return key;
+    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw new InvalidCursorError('not a cursor of this list');
   }
-  throw new BadRequestError('The cursor is not one this list handed out.', [
-    { path: 'query.cursor', message: 'invalid cursor' },
-  ]);
+  const expected = keyAttributes(expectedPk.name);
+  const ok =
+    key !== null &&
+    typeof key === 'object' &&
+    !Array.isArray(key) &&
+    Object.keys(key).length === expected.length &&
+    expected.every((name) => {
+      const value = (key as Record<string, unknown>)[name];
+      return typeof value === 'string' && value !== '';
+    }) &&
+    (key as Record<string, unknown>)[expectedPk.name] === expectedPk.value;
+  if (!ok) throw new InvalidCursorError('not a cursor of this list');
+  return key as Record<string, unknown>;
 }
 
 export interface Page<T> {
@@ -40,15 +64,19 @@ export function encodeAfterCursor(list: string, after: string | undefined): stri
 
 export function decodeAfterCursor(cursor: string | undefined, list: string): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
+  let c: unknown;
   try {
-    const c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as { l?: unknown; a?: unknown };
-    if (c && c.l === list && typeof c.a === 'string') return c.a;
+    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    // fall through
+    throw new InvalidCursorError('not a cursor of this list');
   }
-  throw new BadRequestError('The cursor is not one this list handed out.', [
-    { path: 'query.cursor', message: 'invalid cursor' },
-  ]);
+  const { l, a, ...rest } = (c !== null && typeof c === 'object' && !Array.isArray(c) ? c : {}) as {
+    l?: unknown;
+    a?: unknown;
+  };
+  if (l !== list || typeof a !== 'string' || a === '' || Object.keys(rest).length > 0)
+    throw new InvalidCursorError('not a cursor of this list');
+  return a;
 }
 
 /**

@@ -17,3 +17,4 @@ export * from './stats-verify';
 export * from './table';
 export * from './tasks-repo';
 export * from './transact';
+export * from './unavailable';

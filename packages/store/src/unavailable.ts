@@ -1,0 +1,68 @@
+/**
+ * Which SDK errors mean "the database cannot serve this now, try again shortly" (HTTP 503 with
+ * Retry-After) rather than a bug (500): it could not be reached, it timed out, it throttled past the
+ * SDK's retries, or DynamoDB itself failed. The HTTP chain asks this; the store stays HTTP-free.
+ */
+
+/** Error names DynamoDB and the SDK give these cases. */
+const UNAVAILABLE_NAMES = new Set([
+  'ProvisionedThroughputExceededException',
+  'ThrottlingException',
+  'RequestLimitExceeded',
+  'InternalServerError',
+  'ServiceUnavailable',
+  'ServiceUnavailableException',
+  'TimeoutError',
+  'RequestTimeout',
+  'RequestTimeoutException',
+]);
+
+/** Node's codes for a connection that could not be made or broke. */
+const NETWORK_CODES = new Set([
+  'ECONNREFUSED',
+  'ECONNRESET',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'EAI_AGAIN',
+  'ECONNABORTED',
+]);
+
+/** Reasons of a cancelled transaction that are throttling, not a failed condition. */
+const THROTTLED_REASONS = new Set([
+  'ThrottlingError',
+  'ProvisionedThroughputExceeded',
+  'RequestLimitExceeded',
+]);
+
+interface SdkLikeError {
+  name?: unknown;
+  code?: unknown;
+  message?: unknown;
+  cause?: unknown;
+  $metadata?: { httpStatusCode?: number };
+  CancellationReasons?: { Code?: string }[];
+}
+
+/**
+ * @example isDatabaseUnavailable(Object.assign(new Error('connect ECONNREFUSED'), { code: 'ECONNREFUSED' })) // true
+ */
+export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
+  if (err === null || typeof err !== 'object' || depth > 3) return false;
+  const e = err as SdkLikeError;
+  if (typeof e.name === 'string' && UNAVAILABLE_NAMES.has(e.name)) return true;
+  if (typeof e.code === 'string' && NETWORK_CODES.has(e.code)) return true;
+  if (typeof e.message === 'string' && /socket hang up/i.test(e.message)) return true;
+  // A DynamoDB answer with a 5xx status: the service failed, not the request.
+  const status = e.$metadata?.httpStatusCode;
+  if (typeof status === 'number' && status >= 500 && status < 600) return true;
+  if (
+    e.name === 'TransactionCanceledException' &&
+    e.CancellationReasons?.some((r) => THROTTLED_REASONS.has(r.Code ?? ''))
+  )
+    return true;
+  if (err instanceof AggregateError)
+    return err.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1));
+  return isDatabaseUnavailable(e.cause, depth + 1);
+}
