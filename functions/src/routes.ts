@@ -143,11 +143,12 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'importGrid',
     summary:
-      'Import cells and zones (GeoJSON FeatureCollections) as a new draft grid version. Every problem is reported with its feature, ring and position; repairable defects are repaired and listed unless strict=true.',
+      'Start importing cells and zones (GeoJSON FeatureCollections) as a new grid version. A malformed body is a 400 at once; otherwise 202 with the version (status `writing`) and `Location: /grid/imports/{version}` to poll until it is a `draft` with its report, or `failed` with its reason and every error (feature, ring and position). Repairable defects are repaired and listed unless strict=true. With an `Idempotency-Key`, a retry answers the same version (the same key with another body is a 422).',
     roles: ['city_admin'],
     request: { query: ImportQuery, body: ImportBody },
     response: GridVersionOut,
-    successStatus: 201,
+    successStatus: 202,
+    idempotent: true,
   },
   {
     method: 'GET',

@@ -207,7 +207,8 @@ const MATRIX: Record<string, Entry> = {
   },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),
-    // Nothing is out of a city admin's scope: the second request is a refused (empty) import.
+    // Nothing is out of a city admin's scope: the second request is an empty import, accepted (202)
+    // like any well-formed body and failed by its job (imports are asynchronous, 0021).
     outOfScope: () => ({
       method: 'POST',
       path: '/grid/imports',
@@ -216,7 +217,7 @@ const MATRIX: Record<string, Entry> = {
         zones: { type: 'FeatureCollection', features: [] },
       },
     }),
-    expect: { ...all(F), city_admin: [201, 422] },
+    expect: { ...all(F), city_admin: [202, 202] },
   },
   listGridVersions: {
     // Version metadata (numbers, dates, counts) names no area; managers see it whole.

@@ -4,11 +4,12 @@
  * keys or index partitions of the area. The resolution index and each version's topology are
  * cached per container (grid-cache.ts).
  */
+import { randomUUID } from 'node:crypto';
 import {
-  buildGrid,
   canReadCell,
   canReadZone,
   type GridReport,
+  gridImportLocation,
   NotFoundError,
   narrowCoverage,
   narrowWarnings,
@@ -16,12 +17,18 @@ import {
   readableCells,
   readableZones,
   resolvePoint,
+  UnprocessableError,
 } from '@gridpatrol/core';
 import {
   activateGridVersion,
+  beginGridImport,
+  type GridImportKeyRecord,
+  type GridVersionMeta,
   geometriesOf,
   getCell,
   getCellsByIds,
+  getGridFailureDetails,
+  getGridImportKey,
   getGridReport,
   getGridVersion,
   getZone,
@@ -32,9 +39,11 @@ import {
   listZoneCells,
   listZones,
   pageOfIds,
-  storeBuiltGrid,
+  requestHash,
 } from '@gridpatrol/store';
+import { objectStore } from '../exports/object-store';
 import { activeGrid, forgetActivePointer } from '../grid-cache';
+import { importObjectKey } from '../grid-import/object-key';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
@@ -50,6 +59,31 @@ function collection(features: ReturnType<typeof feature>[], cursor: string | und
 }
 
 type Caller = Parameters<typeof gridScope>[0];
+
+/** What the client keeps while an import runs: the version and where to poll it. */
+const accepted = (meta: GridVersionMeta, replayed: boolean) => {
+  const location = gridImportLocation(meta.version);
+  return {
+    status: 202,
+    body: { ...meta, location },
+    headers: { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+  };
+};
+
+/**
+ * The first answer to an import made under this Idempotency-Key: the same request gets its version
+ * again (as it is now), another body is refused, since the key names one import.
+ */
+async function replayOf(record: GridImportKeyRecord, hash: string) {
+  if (record.requestHash !== hash)
+    throw new UnprocessableError(
+      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
+      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
+    );
+  const meta = await getGridVersion(record.version);
+  if (!meta) throw new NotFoundError('grid version', String(record.version));
+  return accepted(meta, true);
+}
 interface ListQuery {
   version?: number | undefined;
   cursor?: string | undefined;
@@ -76,14 +110,26 @@ async function scopedZones(caller: Caller, query: ListQuery) {
 }
 
 export const handler = httpHandler('grid', {
-  importGrid: async ({ caller, query, body }) => {
-    const built = buildGrid(body.cells, body.zones, {
-      config: cityConfig(),
-      strict: query.strict,
-      coordSys: query.coordSys,
+  // Only the shape is checked here; validation, repair, overlay and writing run in the import job
+  // (grid-import/job.ts), which the stored body starts (docs/decisions/0021).
+  importGrid: async ({ caller, query, body, idempotencyKey }) => {
+    const hash = idempotencyKey === undefined ? undefined : requestHash({ query, body });
+    if (idempotencyKey !== undefined && hash !== undefined) {
+      const prior = await getGridImportKey(caller.id, idempotencyKey);
+      if (prior) return replayOf(prior, hash);
+    }
+    const nonce = randomUUID();
+    const started = await beginGridImport({
+      createdBy: caller.id,
+      inputOf: (version) => ({ key: importObjectKey(version, nonce), ...query }),
+      ...(idempotencyKey !== undefined && hash !== undefined
+        ? { idempotency: { key: idempotencyKey, requestHash: hash } }
+        : {}),
     });
-    const meta = await storeBuiltGrid(built, caller.id);
-    return { status: 201, body: { ...meta, report: built.report } };
+    if ('replay' in started) return replayOf(started.replay, hash as string);
+    const { meta } = started;
+    await objectStore().put(meta.input?.key as string, JSON.stringify(body), 'application/json');
+    return accepted(meta, false);
   },
 
   listGridVersions: async ({ query }) => ({ body: await listGridVersions(query.cursor, query.limit) }),
@@ -92,6 +138,7 @@ export const handler = httpHandler('grid', {
     const meta = await getGridVersion(params.version);
     if (!meta) throw new NotFoundError('grid version', String(params.version));
     if (meta.status === 'writing') return { body: meta };
+    if (meta.status === 'failed') return { body: { ...meta, errors: await getGridFailureDetails(meta) } };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
     const narrowed = {

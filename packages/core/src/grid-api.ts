@@ -41,10 +41,13 @@ export const ZoneShareOut = z.object({ zoneId: z.string(), share: z.number(), ar
 
 export const GridVersionOut = z.looseObject({
   version: z.number(),
-  status: z.enum(['writing', 'draft', 'active', 'superseded']),
+  status: z.enum(['writing', 'draft', 'active', 'superseded', 'failed']),
   createdAt: z.string(),
   createdBy: z.string(),
-  counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }),
+  /** Absent while an import's job has not validated it yet. */
+  counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }).optional(),
+  /** A failed import's reason (`stalled`, `unprocessable`, …); its errors are in `errors`. */
+  failure: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
 });
 
 export const ResolutionOut = z.object({

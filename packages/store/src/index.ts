@@ -8,6 +8,7 @@ export * from './cursor';
 export * from './exports';
 export * from './findings-jobs';
 export * from './findings-repo';
+export * from './grid-imports-repo';
 export * from './grid-repo';
 export * from './keys';
 export * from './people-repo';
