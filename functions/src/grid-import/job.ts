@@ -6,14 +6,12 @@
  * its partial items are deleted. The body is deleted in every case. In AWS it runs in its own
  * function (15 min, infra/lib/grid-imports.ts); locally the local server runs it in-process.
  */
-import { buildGrid, DomainError, isStalled, packIndex } from '@gridpatrol/core';
+import { buildGrid, DomainError, packIndex } from '@gridpatrol/core';
 import {
   claimGridImport,
   cleanupGridVersion,
   failGridImport,
-  type GridVersionMeta,
   heartbeatGridVersion,
-  listGridVersions,
   writeGridVersion,
 } from '@gridpatrol/store';
 import { objectStore } from '../exports/object-store';
@@ -87,53 +85,4 @@ async function failAndClean(version: number, err: unknown): Promise<void> {
     });
   }
   await cleanupGridVersion(version);
-}
-
-export interface SweepCounts {
-  scanned: number;
-  /** Stalled imports marked failed, plus failed versions whose leftovers were deleted. */
-  changed: number;
-  conflicts: number;
-}
-
-/**
- * The scheduled sweep (job `grid-imports`): a 'writing' version whose import has sent no heartbeat
- * for the city's `importStallMinutes` is marked failed as stalled; every failed version not yet
- * cleaned up is. Reads the versions list (a city has tens of versions, not thousands).
- */
-export async function sweepGridImports(now: Date, stallMinutes = cityConfig().grid.importStallMinutes) {
-  const counts: SweepCounts = { scanned: 0, changed: 0, conflicts: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await listGridVersions(cursor, 100);
-    counts.scanned += page.items.length;
-    for (const v of page.items) {
-      if (await sweepOne(v, now, stallMinutes)) counts.changed += 1;
-    }
-    cursor = page.cursor;
-  } while (cursor !== undefined);
-  return counts;
-}
-
-async function sweepOne(v: GridVersionMeta, now: Date, stallMinutes: number): Promise<boolean> {
-  if (isStalled(v, now, stallMinutes)) {
-    const last = v.heartbeatAt ?? v.createdAt;
-    const failed = await failGridImport(
-      v.version,
-      {
-        code: 'stalled',
-        message: `The import stopped: no progress since ${last} (more than ${stallMinutes} minutes). Import the file again.`,
-      },
-      [],
-      now,
-    );
-    if (failed) logger.warn('grid import: stalled, marked failed', { version: v.version, last });
-    await cleanupGridVersion(v.version, now);
-    return true;
-  }
-  if (v.status === 'failed' && !v.cleanedAt) {
-    await cleanupGridVersion(v.version, now);
-    return true;
-  }
-  return false;
 }

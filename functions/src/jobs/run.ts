@@ -25,7 +25,7 @@ import {
   tasksEndedBy,
   writeTaskChange,
 } from '@gridpatrol/store';
-import { sweepGridImports } from '../grid-import/job';
+import { sweepGridImports } from '../grid-import/sweep';
 import { draftNextWeekPlans } from '../plans/draft';
 import { cityConfig, logger } from '../runtime';
 import { type JobKind, type JobName, jobNameOf } from './schedule';
