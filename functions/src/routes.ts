@@ -6,6 +6,7 @@
  */
 import {
   ActionBody,
+  ActivateBody,
   BaselineCreateBody,
   BaselineDetailOut,
   BaselineGetQuery,
@@ -26,6 +27,7 @@ import {
   FindingsExportQuery,
   GeoJsonCollectionOut,
   GeoJsonFeatureOut,
+  GridDiffOut,
   GridIdParam,
   GridVersionOut,
   GridVersionParam,
@@ -175,10 +177,22 @@ export const ROUTES = [
     path: '/grid/imports/{version}/activate',
     group: 'grid',
     operationId: 'activateGridVersion',
-    summary: 'Make a draft (or an older) version the active one that serves resolution.',
+    summary:
+      'Make a draft (or an older) version the active one that serves resolution, after review: refused with 409 naming each blocker (people whose cells or zones it drops, open findings and published future tasks in dropped cells, more of the active area dropped than the city allows) unless the body is {"force": true, "reason": "…"}, which the version records (activationOverride). A version still being imported is a 409, a failed one a 422.',
+    roles: ['city_admin'],
+    request: { params: GridVersionParam, body: ActivateBody },
+    response: GridVersionOut,
+  },
+  {
+    method: 'GET',
+    path: '/grid/imports/{version}/diff',
+    group: 'grid',
+    operationId: 'diffGridVersion',
+    summary:
+      'What activating this version would change against the active one: cells added, removed, reshaped (area change) and whose primary zone changes; zones added and removed; people, open findings and published future tasks that name what it drops; the share of the active area it no longer covers; and the blockers that make activation need force.',
     roles: ['city_admin'],
     request: { params: GridVersionParam },
-    response: GridVersionOut,
+    response: GridDiffOut,
   },
   {
     method: 'GET',

@@ -236,6 +236,12 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: () => ({ method: 'POST', path: '/grid/imports/999/activate' }),
     expect: { ...all(F), city_admin: [200, 404] },
   },
+  diffGridVersion: {
+    // Names people, findings and tasks city-wide: the city admin's, like activation.
+    inScope: () => get('/grid/imports/1/diff'),
+    outOfScope: () => get('/grid/imports/999/diff'),
+    expect: { ...all(F), city_admin: [200, 404] },
+  },
   resolvePoint: {
     // Open to every role: a field app resolves its point before it reports.
     inScope: (c) => get(`/grid/resolve?lon=${c.point.lon}&lat=${c.point.lat}`),

@@ -259,7 +259,15 @@ describe('versions', () => {
       cells: { type: 'FeatureCollection', features: next.cells },
       zones: { type: 'FeatureCollection', features: next.zones },
     });
-    await api.call('POST', `/grid/imports/${v2}/activate`, { as: 'admin' });
+    // 60 cells over 150 drop most of the covered area: a reviewed step (0022) that needs force.
+    const refused = await api.call('POST', `/grid/imports/${v2}/activate`, { as: 'admin' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain('area');
+    const forced = await api.call('POST', `/grid/imports/${v2}/activate`, {
+      as: 'admin',
+      body: { force: true, reason: 'A smaller test grid replaces the first one.' },
+    });
+    expect(forced.status, forced.text.slice(0, 300)).toBe(200);
     const list = await api.call('GET', '/grid/imports', { as: 'admin' });
     const statusOf = (v: number) => list.body.items.find((m: { version: number }) => m.version === v)?.status;
     expect([statusOf(v2), statusOf(v1), list.body.items[0].version]).toEqual(['active', 'superseded', v2]);

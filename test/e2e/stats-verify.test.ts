@@ -218,8 +218,10 @@ describe('gridpatrol stats verify', () => {
       zones: { type: 'FeatureCollection', features: zones },
     });
     expect(imported.done.body.status, imported.done.text.slice(0, 500)).toBe('draft');
+    // The new grid drops the old cells and zones on purpose: activation needs force (0022).
     const activated = await api.call('POST', `/grid/imports/${imported.version}/activate`, {
       as: 'admin',
+      body: { force: true, reason: 'A grid with new zone ids replaces the seed grid.' },
     });
     expect(activated.status, activated.text).toBe(200);
     for (const cell of next.cells.slice(0, 3)) {

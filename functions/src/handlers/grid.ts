@@ -20,7 +20,6 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import {
-  activateGridVersion,
   beginGridImport,
   type GridImportKeyRecord,
   type GridVersionMeta,
@@ -42,6 +41,7 @@ import {
   requestHash,
 } from '@gridpatrol/store';
 import { objectStore } from '../exports/object-store';
+import { activateReviewed, gridDiff } from '../grid-activation';
 import { activeGrid, forgetActivePointer } from '../grid-cache';
 import { importObjectKey } from '../grid-import/object-key';
 import { httpHandler } from '../http/chain';
@@ -149,10 +149,16 @@ export const handler = httpHandler('grid', {
     return { body: { ...meta, report: narrowed } };
   },
 
-  activateGridVersion: async ({ caller, params }) => {
-    const body = await activateGridVersion(params.version, caller.id);
+  activateGridVersion: async ({ caller, params, body }) => {
+    const { grid } = cityConfig();
+    const { meta } = await activateReviewed(params.version, caller.id, body, grid.maxDroppedAreaShare);
     forgetActivePointer();
-    return { body };
+    return { body: meta };
+  },
+
+  diffGridVersion: async ({ params }) => {
+    const { diff } = await gridDiff(params.version, cityConfig().grid.maxDroppedAreaShare);
+    return { body: diff };
   },
 
   // Open to every role: a field app resolves its GPS point before reporting, and the answer (a cell

@@ -24,6 +24,31 @@ export const ImportBody = z
   })
   .strict();
 
+/**
+ * An activation's optional body: `force` with a `reason` activates a draft whose diff would strand
+ * people, open findings or tasks, or drop too much area (0022); the version records both.
+ */
+export const ActivateBody = z
+  .object({
+    force: z.boolean().optional(),
+    reason: z.string().trim().min(5).max(500).optional(),
+  })
+  .strict()
+  .refine((b) => !b.force || b.reason !== undefined, {
+    path: ['reason'],
+    message: 'a reason (5 to 500 characters) is required with force',
+  })
+  .optional();
+
+/** What activating a draft would change (core grid-diff.ts, GridDiff). */
+export const GridDiffOut = z.looseObject({
+  fromVersion: z.number(),
+  toVersion: z.number(),
+  cells: z.looseObject({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  area: z.looseObject({ droppedShare: z.number() }),
+  blockers: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
 export const PageQuery = z.object({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),

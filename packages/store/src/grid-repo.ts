@@ -13,6 +13,7 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type ActivationOverride,
   assertActivatable,
   type BuiltGrid,
   type CellRecord,
@@ -65,6 +66,8 @@ export type GridVersionMeta = {
   cleanedAt?: string;
   activatedAt?: string;
   activatedBy?: string;
+  /** Who forced this version's activation past its review, when and why (0022). */
+  activationOverride?: ActivationOverride;
 };
 
 export interface GridPointer {
@@ -269,13 +272,26 @@ export async function listGridVersions(cursor?: string, limit = 50): Promise<Pag
  * Makes `version` the active one in one transaction: the pointer moves, the version turns 'active'
  * and the one it replaces 'superseded'. A concurrent activation makes this fail with 409.
  */
-export async function activateGridVersion(version: number, by: string): Promise<GridVersionMeta> {
+export async function activateGridVersion(
+  version: number,
+  by: string,
+  opts: {
+    /** The active version the caller reviewed against; another one active now is a 409. */
+    readonly expectedActive?: number;
+    /** Recorded when the activation was forced past the review's blockers (0022). */
+    readonly override?: ActivationOverride;
+  } = {},
+): Promise<GridVersionMeta> {
   const [pointer, meta] = await Promise.all([getGridPointer(), getGridVersion(version)]);
   if (!meta) throw new NotFoundError('grid version', String(version));
   assertActivatable(meta);
   if (meta.status === 'active') return meta;
   const now = new Date().toISOString();
   const previous = pointer.activeVersion;
+  if (opts.expectedActive !== undefined && previous !== opts.expectedActive)
+    throw new ConflictError(
+      `Grid version ${version} was reviewed against version ${opts.expectedActive}, but ${previous ?? 'none'} is active now. Review it again.`,
+    );
   const table = tableName();
   try {
     await documentClient().send(
@@ -299,13 +315,14 @@ export async function activateGridVersion(version: number, by: string): Promise<
             Update: {
               TableName: table,
               Key: primaryKey(keys.gridVersion(version)),
-              UpdateExpression: 'SET #s = :active, activatedAt = :now, activatedBy = :by',
+              UpdateExpression: `SET #s = :active, activatedAt = :now, activatedBy = :by${opts.override ? ', activationOverride = :override' : ''}`,
               ConditionExpression: '#s IN (:draft, :superseded)',
               ExpressionAttributeNames: { '#s': 'status' },
               ExpressionAttributeValues: {
                 ':active': 'active',
                 ':now': now,
                 ':by': by,
+                ...(opts.override ? { ':override': opts.override } : {}),
                 ':draft': 'draft',
                 ':superseded': 'superseded',
               },
@@ -335,7 +352,13 @@ export async function activateGridVersion(version: number, by: string): Promise<
     }
     throw err;
   }
-  return { ...meta, status: 'active', activatedAt: now, activatedBy: by };
+  return {
+    ...meta,
+    status: 'active',
+    activatedAt: now,
+    activatedBy: by,
+    ...(opts.override ? { activationOverride: opts.override } : {}),
+  };
 }
 
 /**
