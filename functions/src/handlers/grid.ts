@@ -41,8 +41,8 @@ import {
   requestHash,
 } from '@gridpatrol/store';
 import { objectStore } from '../exports/object-store';
-import { activateReviewed, gridDiff } from '../grid-activation';
 import { activeGrid, forgetActivePointer } from '../grid-cache';
+import { activateReviewed, gridDiff } from '../grid-import/activation';
 import { importObjectKey } from '../grid-import/object-key';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';

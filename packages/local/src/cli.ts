@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import {
   buildGrid,
   COORD_SYSTEMS,
+  ConflictError,
   type CoordSys,
   DomainError,
   formatVerification,
@@ -18,10 +19,10 @@ import {
   type ResolutionSidecar,
 } from '@gridpatrol/core';
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
+import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
-  activateGridVersion,
   getGridPointer,
   getPerson,
   importPeople,
@@ -32,6 +33,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
+import { formatGridDiff } from './grid-diff-print';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { readPeopleFile } from './people-import';
@@ -138,7 +140,13 @@ grid
   .description('Import cells and zones from GeoJSON files of any size as a new draft grid version.')
   .requiredOption('--cells <file>', 'FeatureCollection of grid cells')
   .requiredOption('--zones <file>', 'FeatureCollection of responsibility zones')
-  .option('--activate', 'make the new version active at once', false)
+  .option(
+    '--activate',
+    'make the new version active at once, after review: refused (exit 3, the draft kept) when it would strand people, open findings or tasks, or drop too much area',
+    false,
+  )
+  .option('--force', 'with --activate: activate despite the review (needs --reason)', false)
+  .option('--reason <text>', 'with --force: why, recorded on the version')
   .option('--strict', 'refuse repairable defects instead of repairing them', false)
   .addOption(
     new Option('--coord-sys <sys>', 'coordinate system of the files').choices(COORD_SYSTEMS).default('wgs84'),
@@ -154,6 +162,8 @@ grid
       cells: string;
       zones: string;
       activate: boolean;
+      force: boolean;
+      reason?: string;
       strict: boolean;
       coordSys: CoordSys;
       city: string;
@@ -161,6 +171,10 @@ grid
       endpoint?: string;
     }) => {
       const config = readCityConfig(opts.city);
+      if (opts.force && !opts.reason?.trim()) {
+        console.error('--force needs --reason "why": the version records it.');
+        process.exit(1);
+      }
       const started = Date.now();
       let built: ReturnType<typeof buildGrid>;
       try {
@@ -203,8 +217,30 @@ grid
           `Coverage: ${c.unzonedCells.length} cells in no zone, ${c.straddlingCells.length} straddling, ${c.zoneOverlaps.length} overlapping zone pairs.`,
         );
         if (opts.activate) {
-          await activateGridVersion(meta.version, 'cli');
-          console.log(`Grid version ${meta.version} is now active.`);
+          const request = opts.force ? { force: true, reason: opts.reason } : undefined;
+          try {
+            const { override } = await activateReviewed(
+              meta.version,
+              'cli',
+              request,
+              config.grid.maxDroppedAreaShare,
+              {
+                onDiff: (diff) => console.log(formatGridDiff(diff).join('\n')),
+              },
+            );
+            if (override)
+              console.log(
+                `Forced past ${override.blockers.length} blocker${override.blockers.length === 1 ? '' : 's'}: ${override.reason}`,
+              );
+            console.log(`Grid version ${meta.version} is now active.`);
+          } catch (err) {
+            if (!(err instanceof ConflictError)) throw err;
+            console.error(err.message);
+            console.error(
+              `Grid version ${meta.version} stays a draft. Fix the files, or import again with --activate --force --reason "why".`,
+            );
+            process.exitCode = 3;
+          }
         }
       } finally {
         await db.stop();

@@ -76,11 +76,13 @@ export async function activateReviewed(
   by: string,
   request: { force?: boolean; reason?: string } | undefined,
   maxDroppedAreaShare: number,
-  now = new Date(),
+  opts: { readonly now?: Date; readonly onDiff?: (diff: GridDiff) => void } = {},
 ): Promise<{ meta: GridVersionMeta; diff?: GridDiff; override?: ActivationOverride }> {
+  const now = opts.now ?? new Date();
   const current = await getGridVersion(version);
   if (current?.status === 'active') return { meta: current };
   const { diff } = await gridDiff(version, maxDroppedAreaShare, now);
+  opts.onDiff?.(diff);
   const override = reviewActivation(diff, request, by, now);
   const meta = await activateGridVersion(version, by, {
     expectedActive: diff.fromVersion || undefined,
