@@ -83,7 +83,7 @@ program
         `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
-        `  Jobs      overdue, revisits and missed-tasks every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
+        `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
