@@ -6,6 +6,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { buildGrid, packIndex } from '@gridpatrol/core';
+import { runGridImport } from '@gridpatrol/functions/grid-import/job';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { syntheticCity } from '@gridpatrol/local';
 import {
@@ -177,5 +178,27 @@ describe('a stalled import', () => {
     // A second sweep has nothing left to do for it.
     const again = await runJob('grid-imports', new Date(Date.now() + stall + 60_000));
     expect(again.changed).toBe(0);
+  });
+});
+
+describe('an import job that throws', () => {
+  it('marks its version failed with a reason that names no internals, and a duplicate start does nothing', async () => {
+    const key = `grid-imports/${'0'.repeat(6)}-${randomUUID()}.json`;
+    const started = await beginGridImport({
+      createdBy: 'admin',
+      inputOf: (v) => ({ key: key.replace('000000', String(v).padStart(6, '0')) }),
+    });
+    if (!('meta' in started)) throw new Error('no version begun');
+    const { version, input } = started.meta;
+    // No body was ever stored under the key: reading it throws (not a domain error).
+    expect(await runGridImport(input?.key as string)).toBe('failed');
+    const got = await api.call('GET', `/grid/imports/${version}`, { as: 'admin' });
+    expect(got.body).toMatchObject({ status: 'failed', failure: { code: 'internal' } });
+    expect(got.body.failure.message).toBe(
+      'The import job failed unexpectedly; nothing of it is kept. Import the file again.',
+    );
+    expect(got.body.cleanedAt).toBeDefined();
+    // S3 may deliver the start event twice: the second finds nothing to claim.
+    expect(await runGridImport(input?.key as string)).toBe('skipped');
   });
 });
