@@ -113,20 +113,22 @@ export const handler = httpHandler('grid', {
   // Only the shape is checked here; validation, repair, overlay and writing run in the import job
   // (grid-import/job.ts), which the stored body starts (docs/decisions/0021).
   importGrid: async ({ caller, query, body, idempotencyKey }) => {
-    const hash = idempotencyKey === undefined ? undefined : requestHash({ query, body });
-    if (idempotencyKey !== undefined && hash !== undefined) {
-      const prior = await getGridImportKey(caller.id, idempotencyKey);
-      if (prior) return replayOf(prior, hash);
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : { key: idempotencyKey, requestHash: requestHash({ query, body }) };
+    if (idempotency) {
+      const prior = await getGridImportKey(caller.id, idempotency.key);
+      if (prior) return replayOf(prior, idempotency.requestHash);
     }
     const nonce = randomUUID();
     const started = await beginGridImport({
       createdBy: caller.id,
       inputOf: (version) => ({ key: importObjectKey(version, nonce), ...query }),
-      ...(idempotencyKey !== undefined && hash !== undefined
-        ? { idempotency: { key: idempotencyKey, requestHash: hash } }
-        : {}),
+      ...(idempotency ? { idempotency } : {}),
     });
-    if ('replay' in started) return replayOf(started.replay, hash as string);
+    // Only a request with a key can lose a race for it.
+    if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
     const { meta } = started;
     await objectStore().put(meta.input?.key as string, JSON.stringify(body), 'application/json');
     return accepted(meta, false);
