@@ -74,7 +74,7 @@ function remember(topology: GridTopology): GridTopology {
 }
 
 /**
- * The topology of `version` (a readable, non-`writing` one; 404 otherwise), or of the active
+ * The topology of `version` (a readable, complete one: not `writing` or `failed`; 404 otherwise), or of the active
  * version; undefined when no version is active and none was named.
  *
  * @example const topo = await gridTopology(query.version); const scope = scopeOf(caller, topo);
@@ -84,7 +84,8 @@ export async function gridTopology(version?: number): Promise<GridTopology | und
     const hit = topologies.get(version);
     if (hit) return hit;
     const meta = await getGridVersion(version);
-    if (!meta || meta.status === 'writing') throw new NotFoundError('grid version', String(version));
+    if (!meta || meta.status === 'writing' || meta.status === 'failed')
+      throw new NotFoundError('grid version', String(version));
     const sidecar = (await loadSidecar(version, meta.artifact)) as ResolutionSidecar;
     return remember(buildTopology(version, sidecar));
   }

@@ -1,3 +1,4 @@
+export * from './grid-import/object-key';
 export * from './jobs/schedule';
 export * from './manifest-types';
 export * from './openapi';

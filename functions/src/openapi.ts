@@ -83,7 +83,8 @@ export function openApiDocument(cityName: string): JsonSchema {
       ...(route.request?.body
         ? {
             requestBody: {
-              required: true,
+              // An optional body (an activation without force) is one whose schema takes none.
+              required: !route.request.body.safeParse(undefined).success,
               content: { 'application/json': { schema: toSchema(route.request.body, 'input') } },
             },
           }

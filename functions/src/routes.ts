@@ -6,6 +6,7 @@
  */
 import {
   ActionBody,
+  ActivateBody,
   BaselineCreateBody,
   BaselineDetailOut,
   BaselineGetQuery,
@@ -26,6 +27,7 @@ import {
   FindingsExportQuery,
   GeoJsonCollectionOut,
   GeoJsonFeatureOut,
+  GridDiffOut,
   GridIdParam,
   GridVersionOut,
   GridVersionParam,
@@ -145,11 +147,12 @@ export const ROUTES = [
     group: 'grid',
     operationId: 'importGrid',
     summary:
-      'Import cells and zones (GeoJSON FeatureCollections) as a new draft grid version. Every problem is reported with its feature (index, id and name), ring and position; a refusal (422) lists every error in details and sums up the warnings by kind in its message. Repairable defects (including rings that enclose no area) are repaired and listed, counted by kind in report.warningsByCode, unless strict=true.',
+      'Start importing cells and zones (GeoJSON FeatureCollections) as a new grid version. A malformed body is a 400 at once; otherwise 202 with the version (status `writing`) and `Location: /grid/imports/{version}` to poll until it is a `draft` with its report (repairable defects, including rings that enclose no area, repaired and listed, counted by kind in report.warningsByCode, unless strict=true), or `failed` with its reason and every error by feature (index, id and name), ring and position. With an `Idempotency-Key`, a retry answers the same version (the same key with another body is a 422).',
     roles: ['city_admin'],
     request: { query: ImportQuery, body: ImportBody },
     response: GridVersionOut,
-    successStatus: 201,
+    successStatus: 202,
+    idempotent: true,
   },
   {
     method: 'GET',
@@ -176,10 +179,22 @@ export const ROUTES = [
     path: '/grid/imports/{version}/activate',
     group: 'grid',
     operationId: 'activateGridVersion',
-    summary: 'Make a draft (or an older) version the active one that serves resolution.',
+    summary:
+      'Make a draft (or an older) version the active one that serves resolution, after review: refused with 409 naming each blocker (people whose cells or zones it drops, open findings and published future tasks in dropped cells, more of the active area dropped than the city allows) unless the body is {"force": true, "reason": "…"}, which the version records (activationOverride). A version still being imported is a 409, a failed one a 422.',
+    roles: ['city_admin'],
+    request: { params: GridVersionParam, body: ActivateBody },
+    response: GridVersionOut,
+  },
+  {
+    method: 'GET',
+    path: '/grid/imports/{version}/diff',
+    group: 'grid',
+    operationId: 'diffGridVersion',
+    summary:
+      'What activating this version would change against the active one: cells added, removed, reshaped (area change) and whose primary zone changes; zones added and removed; people, open findings and published future tasks that name what it drops; the share of the active area it no longer covers; and the blockers that make activation need force.',
     roles: ['city_admin'],
     request: { params: GridVersionParam },
-    response: GridVersionOut,
+    response: GridDiffOut,
   },
   {
     method: 'GET',

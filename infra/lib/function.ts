@@ -19,16 +19,19 @@ import type { BuildOptions } from 'esbuild';
 /** The repository root: esbuild resolves workspaces and the lock file from here. */
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
-/** What a function serves: an HTTP handler group, or the scheduled jobs (infra/lib/jobs.ts). */
-export type FunctionGroup = HandlerGroup | 'jobs';
+/**
+ * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), or the
+ * grid import job (infra/lib/grid-imports.ts).
+ */
+export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import';
 
 /**
  * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
  * functions/src/manifest-types.ts), the jobs' at `jobs/handler.ts`, beside the job runner.
  */
 export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
-  group === 'jobs'
-    ? path.join(root, 'functions', 'src', 'jobs', 'handler.ts')
+  group === 'jobs' || group === 'grid-import'
+    ? path.join(root, 'functions', 'src', group, 'handler.ts')
     : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
 
 /**

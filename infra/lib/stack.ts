@@ -15,6 +15,7 @@ import { GridPatrolCursorKey } from './cursors';
 import { GridPatrolData } from './data';
 import { GridPatrolExports } from './exports';
 import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
+import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
 
 /**
@@ -43,8 +44,9 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
 export const FUNCTION_SIZING: Readonly<
   Partial<Record<HandlerGroup, Pick<GridPatrolFunctionProps, 'memorySize' | 'timeout'>>>
 > = {
-  // A grid import validates, repairs and overlays thousands of polygons in the request: 1769 MB is
-  // one full vCPU, and 29 s is just under the HTTP API's fixed 30 s integration timeout.
+  // Resolution and coverage unpack a large city's grid index and report, and an import's request
+  // hashes and stores a body of up to 6 MB (the import itself runs in GridImports): one full vCPU,
+  // and 29 s, just under the HTTP API's fixed 30 s integration timeout.
   grid: { memorySize: 1769, timeout: Duration.seconds(29) },
   // A report resolves its point: a cold container loads the packed grid index (up to tens of MB
   // at 20k cells) before answering, which 512 MB would make slow and tight.
@@ -85,6 +87,7 @@ export class GridPatrolStack extends Stack {
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
   readonly jobs: GridPatrolJobs;
+  readonly gridImports: GridPatrolGridImports;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
     super(scope, id, props);
@@ -133,6 +136,15 @@ export class GridPatrolStack extends Stack {
       table: this.data.table,
       logRetention: props.logRetention,
     });
+
+    // Grid imports: the grid group stores the body, the bucket's notification starts the job.
+    this.gridImports = new GridPatrolGridImports(this, 'GridImports', {
+      city,
+      table: this.data.table,
+      bucket: this.exports.bucket,
+      logRetention: props.logRetention,
+    });
+    this.gridImports.bindBodyWriter(functions.grid, this.exports.bucket);
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });

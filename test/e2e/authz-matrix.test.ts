@@ -212,7 +212,8 @@ const MATRIX: Record<string, Entry> = {
   },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),
-    // Nothing is out of a city admin's scope: the second request is a refused (empty) import.
+    // Nothing is out of a city admin's scope: the second request is an empty import, accepted (202)
+    // like any well-formed body and failed by its job (imports are asynchronous, 0021).
     outOfScope: () => ({
       method: 'POST',
       path: '/grid/imports',
@@ -221,7 +222,7 @@ const MATRIX: Record<string, Entry> = {
         zones: { type: 'FeatureCollection', features: [] },
       },
     }),
-    expect: { ...all(F), city_admin: [201, 422] },
+    expect: { ...all(F), city_admin: [202, 202] },
   },
   listGridVersions: {
     // Version metadata (numbers, dates, counts) names no area; managers see it whole.
@@ -238,6 +239,12 @@ const MATRIX: Record<string, Entry> = {
   activateGridVersion: {
     inScope: () => ({ method: 'POST', path: '/grid/imports/1/activate' }),
     outOfScope: () => ({ method: 'POST', path: '/grid/imports/999/activate' }),
+    expect: { ...all(F), city_admin: [200, 404] },
+  },
+  diffGridVersion: {
+    // Names people, findings and tasks city-wide: the city admin's, like activation.
+    inScope: () => get('/grid/imports/1/diff'),
+    outOfScope: () => get('/grid/imports/999/diff'),
     expect: { ...all(F), city_admin: [200, 404] },
   },
   resolvePoint: {

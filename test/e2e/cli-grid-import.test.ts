@@ -106,6 +106,38 @@ describe('gridpatrol grid import', () => {
     expect((await listGridVersions()).items).toHaveLength(1);
   });
 
+  it('reviews an activation: a 2-cell grid over the active 1,000 is refused, the draft kept (exit 3)', async () => {
+    const small = syntheticCity({ cells: 2, seed: 9, offices: ['office-north'] });
+    const cells = write('small-cells.geojson', { type: 'FeatureCollection', features: small.cells });
+    const zones = write('small-zones.geojson', { type: 'FeatureCollection', features: small.zones });
+    const out = gridImport(cells, zones, '--activate');
+    expect(out.status, out.stderr + out.stdout).toBe(3);
+    expect(out.stdout).toContain('Review of version 2 against the active version 1:');
+    expect(out.stdout).toMatch(/cells {5}1000 → 2: \d+ added, \d+ removed/);
+    expect(out.stdout).toMatch(
+      /Blockers:\n {2}area: The draft no longer covers \d+\.\d% of the active grid's area/,
+    );
+    expect(out.stderr).toContain('Grid version 2 stays a draft');
+    expect((await getGridPointer()).activeVersion).toBe(1);
+    expect((await listGridVersions()).items[0]).toMatchObject({ version: 2, status: 'draft' });
+
+    const noReason = gridImport(cells, zones, '--activate', '--force');
+    expect(noReason.status).toBe(1);
+    expect(noReason.stderr).toContain('--force needs --reason');
+  });
+
+  it('activates it with --force and a reason, which the version records', async () => {
+    const small = syntheticCity({ cells: 2, seed: 9, offices: ['office-north'] });
+    const cells = write('small-cells.geojson', { type: 'FeatureCollection', features: small.cells });
+    const zones = write('small-zones.geojson', { type: 'FeatureCollection', features: small.zones });
+    const out = gridImport(cells, zones, '--activate', '--force', '--reason', 'Pilot area only, on purpose');
+    expect(out.status, out.stderr + out.stdout).toBe(0);
+    expect(out.stdout).toContain('Forced past 1 blocker: Pilot area only, on purpose');
+    const pointer = await getGridPointer();
+    const active = (await listGridVersions()).items.find((v) => v.version === pointer.activeVersion);
+    expect(active?.activationOverride).toMatchObject({ by: 'cli', reason: 'Pilot area only, on purpose' });
+  });
+
   it('names a missing file', () => {
     const out = gridImport(path.join(dir, 'nope.geojson'), path.join(dir, 'nope.geojson'));
     expect(out.status).toBe(1);

@@ -289,7 +289,7 @@ describe('gridpatrol jobs run', () => {
     const unknown = cli(['sweep']);
     expect(unknown.status).not.toBe(0);
     expect(unknown.stderr).toContain(
-      "No job 'sweep'; the jobs are overdue, revisits, missed-tasks, draft-plans.",
+      "No job 'sweep'; the jobs are overdue, revisits, missed-tasks, draft-plans, grid-imports.",
     );
     const bad = cli(['overdue', '--now', 'tomorrow']);
     expect(bad.status).not.toBe(0);

@@ -10,6 +10,7 @@ import { documentClient } from '@gridpatrol/store';
 import booleanPointInPolygon from '@turf/boolean-point-in-polygon';
 import gcoord from 'gcoord';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 const fixture = (name: string) =>
@@ -71,14 +72,13 @@ afterAll(async () => {
   await api?.close();
 });
 
-describe('refused imports write nothing', () => {
-  it('reports every error with its feature and ring, as 422', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: fixture('many-errors'), zones: zonesFc },
-    });
-    expect(res.status).toBe(422);
-    const details: { path: string; message: string }[] = res.body.error.details;
+// Imports are asynchronous (0021): a refused file leaves a failed version with every error and
+// nothing else (no cell, zone or report).
+describe('refused imports keep only their errors', () => {
+  it('reports every error with its feature and ring on a failed version', async () => {
+    const { version, done } = await importGrid(api, { cells: fixture('many-errors'), zones: zonesFc });
+    expect(done.body).toMatchObject({ status: 'failed', failure: { code: 'unprocessable' } });
+    const details: { path: string; message: string }[] = done.body.errors;
     expect(details.length).toBeGreaterThan(2);
     expect(
       details.some(
@@ -86,18 +86,21 @@ describe('refused imports write nothing', () => {
       ),
     ).toBe(true);
     const list = await api.call('GET', '/grid/imports', { as: 'admin' });
-    expect(list.body.items).toEqual([]);
+    expect(list.body.items.map((m: { version: number; status: string }) => [m.version, m.status])).toEqual([
+      [version, 'failed'],
+    ]);
+    expect((await api.call('GET', `/cells?version=${version}`, { as: 'admin' })).status).toBe(404);
   });
 
-  it('refuses a repairable defect under strict=true and repairs it otherwise', async () => {
+  it('refuses a repairable defect under strict=true', async () => {
     const bowTie = fixture('repair-bow-tie');
-    const strict = await api.call('POST', '/grid/imports?strict=true', {
-      as: 'admin',
-      body: { cells: bowTie, zones: zonesFc },
-    });
-    expect(strict.status).toBe(422);
-    expect(JSON.stringify(strict.body.error.details)).toContain('self_intersection');
-    expect((await api.call('GET', '/grid/imports', { as: 'admin' })).body.items).toEqual([]);
+    const { done: strict } = await importGrid(
+      api,
+      { cells: bowTie, zones: zonesFc },
+      { query: '?strict=true' },
+    );
+    expect(strict.body.status).toBe('failed');
+    expect(JSON.stringify(strict.body.errors)).toContain('self_intersection');
   });
 
   it('lets only the city admin import', async () => {
@@ -116,14 +119,14 @@ describe('import → report → activate → resolve', () => {
   let version: number;
 
   it('imports a draft version with its report', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: cellsFc, zones: zonesFc },
+    const res = await importGrid(api, { cells: cellsFc, zones: zonesFc });
+    expect(res.accepted.body).toMatchObject({ status: 'writing' });
+    expect(res.done.body).toMatchObject({
+      status: 'draft',
+      counts: { cells: 150, zones: city.zones.length },
     });
-    expect(res.status, JSON.stringify(res.body).slice(0, 500)).toBe(201);
-    expect(res.body).toMatchObject({ status: 'draft', counts: { cells: 150, zones: city.zones.length } });
-    version = res.body.version;
-    const got = await api.call('GET', `/grid/imports/${version}`, { as: 'admin' });
+    version = res.version;
+    const got = res.done;
     expect(got.body.report.counts.cells).toBe(150);
     expect(got.body.report.coverage).toBeDefined();
   });
@@ -250,21 +253,24 @@ describe('reading the grid', () => {
 describe('versions', () => {
   it('activates a new version while the old one stays readable', async () => {
     const next = syntheticCity({ cells: 60, seed: 43, offices: ['office-north'] });
-    const imported = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: {
-        cells: { type: 'FeatureCollection', features: next.cells },
-        zones: { type: 'FeatureCollection', features: next.zones },
-      },
+    const before = (await api.call('GET', '/grid/imports', { as: 'admin' })).body.items;
+    const v1 = before.find((m: { status: string }) => m.status === 'active').version;
+    const { version: v2 } = await importGrid(api, {
+      cells: { type: 'FeatureCollection', features: next.cells },
+      zones: { type: 'FeatureCollection', features: next.zones },
     });
-    expect(imported.status).toBe(201);
-    const v2 = imported.body.version;
-    await api.call('POST', `/grid/imports/${v2}/activate`, { as: 'admin' });
+    // 60 cells over 150 drop most of the covered area: a reviewed step (0022) that needs force.
+    const refused = await api.call('POST', `/grid/imports/${v2}/activate`, { as: 'admin' });
+    expect(refused.status).toBe(409);
+    expect(refused.body.error.details.map((d: { path: string }) => d.path)).toContain('area');
+    const forced = await api.call('POST', `/grid/imports/${v2}/activate`, {
+      as: 'admin',
+      body: { force: true, reason: 'A smaller test grid replaces the first one.' },
+    });
+    expect(forced.status, forced.text.slice(0, 300)).toBe(200);
     const list = await api.call('GET', '/grid/imports', { as: 'admin' });
-    expect(list.body.items.map((m: { version: number; status: string }) => [m.version, m.status])).toEqual([
-      [v2, 'active'],
-      [v2 - 1, 'superseded'],
-    ]);
+    const statusOf = (v: number) => list.body.items.find((m: { version: number }) => m.version === v)?.status;
+    expect([statusOf(v2), statusOf(v1), list.body.items[0].version]).toEqual(['active', 'superseded', v2]);
     const old = await api.call('GET', `/cells?version=${v2 - 1}&limit=500`, { as: 'admin' });
     expect(old.body.items).toHaveLength(150);
     const current = await api.call('GET', '/cells?limit=500', { as: 'admin' });
@@ -287,33 +293,30 @@ describe('every error fixture through the API', () => {
         !['qgis-export', 'id-pattern', 'too-many-vertices', 'zones-officers-text'].includes(n),
     );
 
-  it.each(errorFixtures)('%s: 422 with located details, nothing written', async (name) => {
-    const before = (await api.call('GET', '/grid/imports?limit=500', { as: 'admin' })).body.items.length;
+  it.each(errorFixtures)('%s: a failed version with located details, nothing else written', async (name) => {
     const layer = name.startsWith('zones-') ? 'zones' : 'cells';
     const body =
       layer === 'zones' ? { cells: cellsFc, zones: fixture(name) } : { cells: fixture(name), zones: zonesFc };
-    const res = await api.call('POST', '/grid/imports', { as: 'admin', body });
-    expect(res.status).toBe(422);
-    const details: { path: string; message: string }[] = res.body.error.details;
+    const { version, done } = await importGrid(api, body);
+    expect(done.body).toMatchObject({ status: 'failed', failure: { code: 'unprocessable' } });
+    const details: { path: string; message: string }[] = done.body.errors;
     expect(details.length).toBeGreaterThan(0);
     for (const d of details) expect(d.path.startsWith(layer)).toBe(true);
     expect(details.every((d) => /^\[[a-z_]+\] /.test(d.message))).toBe(true);
-    const after = (await api.call('GET', '/grid/imports?limit=500', { as: 'admin' })).body.items.length;
-    expect(after).toBe(before);
+    expect(done.body.report).toBeUndefined();
+    const activate = await api.call('POST', `/grid/imports/${version}/activate`, { as: 'admin' });
+    expect(activate.status).toBe(422);
   });
 
   it.each(readdirSync(dir).filter((f) => f.startsWith('repair-') && f !== 'repair-refused.geojson'))(
     '%s: repaired with a warning, or refused under strict',
     async (file) => {
       const cells = fixture(file.replace(/\.geojson$/, ''));
-      const strict = await api.call('POST', '/grid/imports?strict=true', {
-        as: 'admin',
-        body: { cells, zones: zonesFc },
-      });
-      expect(strict.status).toBe(422);
-      const ok = await api.call('POST', '/grid/imports', { as: 'admin', body: { cells, zones: zonesFc } });
-      expect(ok.status, JSON.stringify(ok.body).slice(0, 300)).toBe(201);
-      expect(ok.body.report.warnings.length).toBeGreaterThan(0);
+      const strict = await importGrid(api, { cells, zones: zonesFc }, { query: '?strict=true' });
+      expect(strict.done.body.status).toBe('failed');
+      const ok = await importGrid(api, { cells, zones: zonesFc });
+      expect(ok.done.body.status, JSON.stringify(ok.done.body).slice(0, 300)).toBe('draft');
+      expect(ok.done.body.report.warnings.length).toBeGreaterThan(0);
     },
   );
 });

@@ -27,6 +27,7 @@ import {
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { randomActionBody, seeded } from '../support/findings';
+import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 
@@ -212,16 +213,15 @@ describe('gridpatrol stats verify', () => {
       ...z,
       properties: { ...z.properties, id: String(z.properties.id).replace(/^Z-/, 'N-') },
     }));
-    const imported = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: {
-        cells: { type: 'FeatureCollection', features: next.cells },
-        zones: { type: 'FeatureCollection', features: zones },
-      },
+    const imported = await importGrid(api, {
+      cells: { type: 'FeatureCollection', features: next.cells },
+      zones: { type: 'FeatureCollection', features: zones },
     });
-    expect(imported.status, imported.text.slice(0, 500)).toBe(201);
-    const activated = await api.call('POST', `/grid/imports/${imported.body.version}/activate`, {
+    expect(imported.done.body.status, imported.done.text.slice(0, 500)).toBe('draft');
+    // The new grid drops the old cells and zones on purpose: activation needs force (0022).
+    const activated = await api.call('POST', `/grid/imports/${imported.version}/activate`, {
       as: 'admin',
+      body: { force: true, reason: 'A grid with new zone ids replaces the seed grid.' },
     });
     expect(activated.status, activated.text).toBe(200);
     for (const cell of next.cells.slice(0, 3)) {

@@ -137,8 +137,9 @@ describe('data', () => {
 
 describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
-    // One per HTTP group, and the jobs' (describe 'jobs').
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 1);
+    // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
+    // the bucket notification that starts it (describe 'grid imports').
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 3);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -167,8 +168,8 @@ describe('functions', () => {
 
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
-    // The HTTP groups', the jobs' and the API's access log.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 2);
+    // The HTTP groups', the jobs', the grid import job's and the API's access log.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 3);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -325,6 +326,7 @@ describe('jobs', () => {
       'rate(1 hour)',
       'rate(15 minutes)',
       'rate(15 minutes)',
+      'rate(5 minutes)',
     ]);
     // EventBridge may invoke the function.
     demo.template.hasResourceProperties('AWS::Lambda::Permission', {
@@ -403,7 +405,7 @@ describe('exports', () => {
     demo.template.hasOutput('ExportsBucket', { Value: { Ref: bucketId(demo) } });
   });
 
-  it('lets only the exports function put and get its objects, reading the table only, with the bucket by env', () => {
+  it('lets only the exports function put and get its exports, reading the table only, with the bucket by env', () => {
     const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, 'exports')];
     expect(fn?.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: bucketId(demo) });
     expect(fn?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 29 });
@@ -423,7 +425,8 @@ describe('exports', () => {
       )
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
     for (const st of s3Statements) expect(JSON.stringify(st.Resource)).toContain(bucketId(demo));
-    for (const group of HANDLER_GROUPS.filter((g) => g !== 'exports')) {
+    // The grid group may put import bodies only (describe 'grid imports').
+    for (const group of HANDLER_GROUPS.filter((g) => g !== 'exports' && g !== 'grid')) {
       expect(
         grantedActions(demo, group).filter((a) => a.startsWith('s3:')),
         group,
@@ -433,7 +436,7 @@ describe('exports', () => {
     }
   });
 
-  it('bundles the S3 client only into the exports function', () => {
+  it('bundles the S3 client only into the functions that use the bucket', () => {
     expect(
       readBundle(demo, 'exports').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
     ).toBe(true);
@@ -457,6 +460,79 @@ describe('cursor key', () => {
       expect(value, group).toContain('{{resolve:secretsmanager:');
       expect(value, group).toContain(`{"Ref":"${secretId}"}`);
     }
+  });
+});
+
+describe('grid imports', () => {
+  const bucketId = (s: Synthesized) => logicalId(s.stack, s.stack.exports.bucket.node.defaultChild);
+  const jobId = (s: Synthesized) => logicalId(s.stack, s.stack.gridImports.function.node.defaultChild);
+  const statementsOf = (s: Synthesized, role: { node: { defaultChild?: unknown } } | undefined) => {
+    const roleId = logicalId(s.stack, role?.node.defaultChild);
+    return Object.values(s.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Resource: unknown }[],
+      );
+  };
+
+  it('runs the import job in its own function: 15 minutes, 3008 MB, table RW, no retry', () => {
+    const fn = demo.template.findResources('AWS::Lambda::Function')[jobId(demo)];
+    const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Architectures: ['arm64'],
+      Timeout: 900,
+      MemorySize: 3008,
+      Environment: {
+        Variables: { TABLE_NAME: { Ref: tableId }, EXPORTS_BUCKET: { Ref: bucketId(demo) } },
+      },
+    });
+    const actions = statementsOf(demo, demo.stack.gridImports.function.role).flatMap((st) =>
+      [st.Action].flat(),
+    );
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
+    demo.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
+      FunctionName: { Ref: jobId(demo) },
+      MaximumRetryAttempts: 0,
+      MaximumEventAgeInSeconds: 3600,
+    });
+  });
+
+  it('starts the job when an import body is stored under grid-imports/, and only then', () => {
+    demo.template.hasResourceProperties('Custom::S3BucketNotifications', {
+      BucketName: { Ref: bucketId(demo) },
+      NotificationConfiguration: {
+        LambdaFunctionConfigurations: [
+          {
+            Events: ['s3:ObjectCreated:*'],
+            Filter: { Key: { FilterRules: [{ Name: 'prefix', Value: 'grid-imports/' }] } },
+            LambdaFunctionArn: { 'Fn::GetAtt': [jobId(demo), 'Arn'] },
+          },
+        ],
+      },
+    });
+    demo.template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      Principal: 's3.amazonaws.com',
+      FunctionName: { 'Fn::GetAtt': [jobId(demo), 'Arn'] },
+      SourceArn: { 'Fn::GetAtt': [bucketId(demo), 'Arn'] },
+    });
+  });
+
+  it('lets the grid group put import bodies and the job read and delete them, nothing else of the bucket', () => {
+    const objects = (s: Synthesized) => ({
+      'Fn::Join': ['', [{ 'Fn::GetAtt': [bucketId(s), 'Arn'] }, '/grid-imports/*']],
+    });
+    const s3Of = (role: { node: { defaultChild?: unknown } } | undefined) =>
+      statementsOf(demo, role).filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
+    expect(s3Of(demo.stack.functions.grid.role)).toEqual([
+      expect.objectContaining({ Action: 's3:PutObject', Resource: objects(demo) }),
+    ]);
+    expect(s3Of(demo.stack.gridImports.function.role)).toEqual([
+      expect.objectContaining({ Action: ['s3:DeleteObject', 's3:GetObject'], Resource: objects(demo) }),
+    ]);
+    const grid = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, 'grid')];
+    expect(grid?.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: bucketId(demo) });
   });
 });
 

@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 
 describe('jobs', () => {
   it('are named by operator name, or by the findings kinds of older events', () => {
-    expect(JOB_NAMES).toEqual(['overdue', 'revisits', 'missed-tasks', 'draft-plans']);
+    expect(JOB_NAMES).toEqual(['overdue', 'revisits', 'missed-tasks', 'draft-plans', 'grid-imports']);
     expect(jobNameOf('overdue')).toBe('overdue');
     expect(jobNameOf('deadline')).toBe('overdue');
     expect(jobNameOf('revisit')).toBe('revisits');
@@ -23,6 +23,7 @@ describe('jobs', () => {
     expect(JOBS.revisits.everyMinutes).toBe(60);
     expect(JOBS['missed-tasks'].everyMinutes).toBe(15);
     expect(JOBS['draft-plans'].everyMinutes).toBe(24 * 60);
+    expect(JOBS['grid-imports'].everyMinutes).toBe(5);
     expect(rateExpression(15)).toBe('rate(15 minutes)');
     expect(rateExpression(60)).toBe('rate(1 hour)');
     expect(rateExpression(120)).toBe('rate(2 hours)');

@@ -7,8 +7,9 @@
  * rule does, exports of days before yesterday are deleted (here: when a new one is written).
  */
 import { createHmac, timingSafeEqual } from 'node:crypto';
+import { EventEmitter } from 'node:events';
 import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, writeFileSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
+import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
 import { type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
@@ -18,6 +19,14 @@ export const LOCAL_EXPORTS_PATH = '/_exports/';
 
 /** Object keys exports use: `<yyyy-mm-dd>/<uuid>.<csv|geojson>`; nothing else is ever served. */
 const KEY_PATTERN = /^(\d{4}-\d{2}-\d{2})\/[0-9a-f-]{36}\.(csv|geojson)$/;
+/** Grid import bodies (functions/src/grid-import/object-key.ts): stored and read, never served. */
+const IMPORT_KEY_PATTERN = /^grid-imports\/\d{6}-[0-9a-f-]{36}\.json$/;
+
+/**
+ * What S3's event notifications are in AWS: `created` with the key of each object stored by `put`.
+ * The local server listens and runs the grid import job for keys under grid-imports/.
+ */
+export const localObjectEvents = new EventEmitter<{ created: [key: string] }>();
 
 const signature = (secret: Uint8Array, key: string, expires: number) =>
   createHmac('sha256', secret).update(`GET\n${key}\n${expires}`).digest('base64url');
@@ -98,6 +107,27 @@ export class LocalObjectStore implements ObjectStore {
     return streamSink(stream, done, async () => {
       rmSync(partial, { force: true });
     });
+  }
+
+  private importFile(key: string): string {
+    if (!IMPORT_KEY_PATTERN.test(key)) throw new Error(`not a grid import key: ${key}`);
+    return path.join(this.dir, key);
+  }
+
+  async put(key: string, body: string, _contentType: string): Promise<void> {
+    const file = this.importFile(key);
+    mkdirSync(path.dirname(file), { recursive: true });
+    await writeFile(`${file}.part`, body, 'utf8');
+    await rename(`${file}.part`, file);
+    localObjectEvents.emit('created', key);
+  }
+
+  get(key: string): Promise<string> {
+    return readFile(this.importFile(key), 'utf8');
+  }
+
+  async remove(key: string): Promise<void> {
+    await rm(this.importFile(key), { force: true });
   }
 
   async presignedUrl(key: string, expiresAt: Date): Promise<string> {

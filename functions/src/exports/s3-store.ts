@@ -4,7 +4,7 @@
  * bucket's lifecycle rule deletes exports after a day (infra/lib/exports.ts).
  */
 import { PassThrough } from 'node:stream';
-import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { contentDisposition, type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
@@ -40,6 +40,22 @@ export class S3ObjectStore implements ObjectStore {
       leavePartsOnError: false,
     });
     return streamSink(body, upload.done(), () => upload.abort());
+  }
+
+  async put(key: string, body: string, contentType: string): Promise<void> {
+    await s3().send(
+      new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
+    );
+  }
+
+  async get(key: string): Promise<string> {
+    const out = await s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
+    return out.Body.transformToString('utf8');
+  }
+
+  async remove(key: string): Promise<void> {
+    await s3().send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
   presignedUrl(key: string, expiresAt: Date): Promise<string> {

@@ -26,6 +26,12 @@ export interface ObjectStore {
   writeStream(key: string, meta: ObjectMeta): ObjectSink;
   /** A URL anyone holding it may GET the object with, until `expiresAt`. */
   presignedUrl(key: string, expiresAt: Date): Promise<string>;
+  /** Stores a small object whole (a grid import's body, up to the 6 MB request limit). */
+  put(key: string, body: string, contentType: string): Promise<void>;
+  /** The object's text; throws when there is none. */
+  get(key: string): Promise<string>;
+  /** Deletes the object; nothing when there is none. */
+  remove(key: string): Promise<void>;
 }
 
 /**

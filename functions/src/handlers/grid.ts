@@ -4,13 +4,14 @@
  * keys or index partitions of the area. The resolution index and each version's topology are
  * cached per container (grid-cache.ts).
  */
+import { randomUUID } from 'node:crypto';
 import {
-  buildGrid,
   canReadCell,
   canReadUnzoned,
   canReadZone,
   countByCode,
   type GridReport,
+  gridImportLocation,
   NotFoundError,
   narrowCoverage,
   narrowWarnings,
@@ -19,13 +20,18 @@ import {
   readableZones,
   resolvePoint,
   UNZONED_AREA,
+  UnprocessableError,
 } from '@gridpatrol/core';
 import {
-  activateGridVersion,
+  beginGridImport,
+  type GridImportKeyRecord,
+  type GridVersionMeta,
   geometriesOf,
   getCell,
   getCellsByIds,
   getCounters,
+  getGridFailureDetails,
+  getGridImportKey,
   getGridReport,
   getGridVersion,
   getZone,
@@ -36,9 +42,12 @@ import {
   listZoneCells,
   listZones,
   pageOfIds,
-  storeBuiltGrid,
+  requestHash,
 } from '@gridpatrol/store';
+import { objectStore } from '../exports/object-store';
 import { activeGrid, forgetActivePointer } from '../grid-cache';
+import { activateReviewed, gridDiff } from '../grid-import/activation';
+import { importObjectKey } from '../grid-import/object-key';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
@@ -54,6 +63,31 @@ function collection(features: ReturnType<typeof feature>[], cursor: string | und
 }
 
 type Caller = Parameters<typeof gridScope>[0];
+
+/** What the client keeps while an import runs: the version and where to poll it. */
+const accepted = (meta: GridVersionMeta, replayed: boolean) => {
+  const location = gridImportLocation(meta.version);
+  return {
+    status: 202,
+    body: { ...meta, location },
+    headers: { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+  };
+};
+
+/**
+ * The first answer to an import made under this Idempotency-Key: the same request gets its version
+ * again (as it is now), another body is refused, since the key names one import.
+ */
+async function replayOf(record: GridImportKeyRecord, hash: string) {
+  if (record.requestHash !== hash)
+    throw new UnprocessableError(
+      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
+      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
+    );
+  const meta = await getGridVersion(record.version);
+  if (!meta) throw new NotFoundError('grid version', String(record.version));
+  return accepted(meta, true);
+}
 interface ListQuery {
   version?: number | undefined;
   cursor?: string | undefined;
@@ -80,14 +114,28 @@ async function scopedZones(caller: Caller, query: ListQuery) {
 }
 
 export const handler = httpHandler('grid', {
-  importGrid: async ({ caller, query, body }) => {
-    const built = buildGrid(body.cells, body.zones, {
-      config: cityConfig(),
-      strict: query.strict,
-      coordSys: query.coordSys,
+  // Only the shape is checked here; validation, repair, overlay and writing run in the import job
+  // (grid-import/job.ts), which the stored body starts (docs/decisions/0021).
+  importGrid: async ({ caller, query, body, idempotencyKey }) => {
+    const idempotency =
+      idempotencyKey === undefined
+        ? undefined
+        : { key: idempotencyKey, requestHash: requestHash({ query, body }) };
+    if (idempotency) {
+      const prior = await getGridImportKey(caller.id, idempotency.key);
+      if (prior) return replayOf(prior, idempotency.requestHash);
+    }
+    const nonce = randomUUID();
+    const started = await beginGridImport({
+      createdBy: caller.id,
+      inputOf: (version) => ({ key: importObjectKey(version, nonce), ...query }),
+      ...(idempotency ? { idempotency } : {}),
     });
-    const meta = await storeBuiltGrid(built, caller.id);
-    return { status: 201, body: { ...meta, report: built.report } };
+    // Only a request with a key can lose a race for it.
+    if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
+    const { meta } = started;
+    await objectStore().put(meta.input?.key as string, JSON.stringify(body), 'application/json');
+    return accepted(meta, false);
   },
 
   listGridVersions: async ({ query }) => ({ body: await listGridVersions(query.cursor, query.limit) }),
@@ -96,6 +144,7 @@ export const handler = httpHandler('grid', {
     const meta = await getGridVersion(params.version);
     if (!meta) throw new NotFoundError('grid version', String(params.version));
     if (meta.status === 'writing') return { body: meta };
+    if (meta.status === 'failed') return { body: { ...meta, errors: await getGridFailureDetails(meta) } };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
     const warnings = narrowWarnings(scope, report.warnings);
@@ -109,10 +158,16 @@ export const handler = httpHandler('grid', {
     return { body: { ...meta, report: narrowed } };
   },
 
-  activateGridVersion: async ({ caller, params }) => {
-    const body = await activateGridVersion(params.version, caller.id);
+  activateGridVersion: async ({ caller, params, body }) => {
+    const { grid } = cityConfig();
+    const { meta } = await activateReviewed(params.version, caller.id, body, grid.maxDroppedAreaShare);
     forgetActivePointer();
-    return { body };
+    return { body: meta };
+  },
+
+  diffGridVersion: async ({ params }) => {
+    const { diff } = await gridDiff(params.version, cityConfig().grid.maxDroppedAreaShare);
+    return { body: diff };
   },
 
   // Open to every role: a field app resolves its GPS point before reporting, and the answer (a cell

@@ -114,6 +114,9 @@ export function parseInput(route: RouteDef, event: APIGatewayProxyEventV2): Pars
   const params = check(req?.params, event.pathParameters ?? {}, 'params');
   const query = check(req?.query, event.queryStringParameters ?? {}, 'query');
   if (!req?.body) return { params, query, body: undefined };
+  // A route whose body is optional (e.g. an activation without force) takes none.
+  const empty = event.body === undefined || event.body === null || event.body === '';
+  if (empty && req.body.safeParse(undefined).success) return { params, query, body: undefined };
   const raw = readJsonBody(event);
   refuseServerOwned(route, raw);
   return { params, query, body: check(req.body, raw, 'body') };

@@ -25,6 +25,7 @@ import {
   tasksEndedBy,
   writeTaskChange,
 } from '@gridpatrol/store';
+import { sweepGridImports } from '../grid-import/sweep';
 import { draftNextWeekPlans } from '../plans/draft';
 import { cityConfig, logger } from '../runtime';
 import { type JobKind, type JobName, jobNameOf } from './schedule';
@@ -55,6 +56,7 @@ const RUNNERS: Readonly<Record<JobName, Runner>> = {
     const { drafted, skipped } = await draftNextWeekPlans(now);
     return { scanned: drafted + skipped, changed: drafted, conflicts: 0 };
   },
+  'grid-imports': (now) => sweepGridImports(now),
 };
 
 /**

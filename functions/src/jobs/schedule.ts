@@ -6,7 +6,7 @@
  * can read it without loading the AWS SDK.
  */
 
-export const JOB_NAMES = ['overdue', 'revisits', 'missed-tasks', 'draft-plans'] as const;
+export const JOB_NAMES = ['overdue', 'revisits', 'missed-tasks', 'draft-plans', 'grid-imports'] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** The findings jobs' gsi3 partition kinds (still accepted wherever a job is named). */
@@ -59,6 +59,16 @@ export const JOBS: Readonly<Record<JobName, JobSchedule>> = {
     everyMinutes: 24 * 60,
     localEveryMinutes: 60,
     description: "Drafts next week's joint-patrol plan for every office that has none yet.",
+    aliases: [],
+  },
+  // An import job sends a heartbeat every 15 s and a stall is declared after the city's
+  // importStallMinutes (10): a sweep every 5 minutes marks a dead import failed within 15.
+  'grid-imports': {
+    name: 'grid-imports',
+    everyMinutes: 5,
+    localEveryMinutes: 1,
+    description:
+      'Marks grid imports that stopped sending their heartbeat failed and deletes what failed imports left.',
     aliases: [],
   },
 };

@@ -53,6 +53,13 @@ export const CityConfig = z
         /** A cell whose primary zone holds less than this share straddles zones. */
         straddleShare: z.number().min(0.5).max(1).default(0.9),
         snapToleranceM: z.number().min(0).max(1000).default(50),
+        /** An API import with no heartbeat for this long is marked failed and cleaned up (0021). */
+        importStallMinutes: z.number().int().min(1).max(120).default(10),
+        /**
+         * Activation is refused without `force` when the draft leaves more than this share of the
+         * active grid's area uncovered (0022).
+         */
+        maxDroppedAreaShare: z.number().min(0).max(1).default(0.05),
       })
       .default({
         maxVerticesPerFeature: 20_000,
@@ -60,6 +67,8 @@ export const CityConfig = z
         sliverShare: 0.01,
         straddleShare: 0.9,
         snapToleranceM: 50,
+        importStallMinutes: 10,
+        maxDroppedAreaShare: 0.05,
       }),
     findings: z
       .object({

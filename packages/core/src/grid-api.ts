@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { COORD_SYSTEMS } from './geo/types';
+import { Text } from './text';
 
 export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).default('wgs84');
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -38,6 +39,30 @@ export const ImportBody = z
   })
   .strict();
 
+/**
+ * An activation's optional body: `force` with a `reason` activates a draft whose diff would strand
+ * people, open findings or tasks, or drop too much area (0022); the version records both.
+ */
+export const ActivateBody = z
+  .strictObject({
+    force: z.boolean().optional(),
+    reason: Text(500).min(5).optional(),
+  })
+  .refine((b) => !b.force || b.reason !== undefined, {
+    path: ['reason'],
+    message: 'a reason (5 to 500 characters) is required with force',
+  })
+  .optional();
+
+/** What activating a draft would change (core grid-diff.ts, GridDiff). */
+export const GridDiffOut = z.looseObject({
+  fromVersion: z.number(),
+  toVersion: z.number(),
+  cells: z.looseObject({ added: z.array(z.string()), removed: z.array(z.string()) }),
+  area: z.looseObject({ droppedShare: z.number() }),
+  blockers: z.array(z.object({ path: z.string(), message: z.string() })),
+});
+
 export const PageQuery = z.strictObject({
   cursor: z.string().max(2048).optional(),
   limit: z.coerce.number().int().min(1).max(500).optional(),
@@ -55,10 +80,13 @@ export const ZoneShareOut = z.object({ zoneId: z.string(), share: z.number(), ar
 
 export const GridVersionOut = z.looseObject({
   version: z.number(),
-  status: z.enum(['writing', 'draft', 'active', 'superseded']),
+  status: z.enum(['writing', 'draft', 'active', 'superseded', 'failed']),
   createdAt: z.string(),
   createdBy: z.string(),
-  counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }),
+  /** Absent while an import's job has not validated it yet. */
+  counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }).optional(),
+  /** A failed import's reason (`stalled`, `unprocessable`, …); its errors are in `errors`. */
+  failure: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
 });
 
 export const ResolutionOut = z.object({

@@ -16,6 +16,8 @@ export * from './geo/repair-types';
 export * from './geo/types';
 export * from './grid-api';
 export * from './grid-build';
+export * from './grid-diff';
+export * from './grid-imports';
 export * from './grid-resolve';
 export * from './people';
 export * from './planning/deactivation';

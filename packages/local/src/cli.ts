@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import {
   buildGrid,
   COORD_SYSTEMS,
+  ConflictError,
   type CoordSys,
   formatVerification,
   type GridTopology,
@@ -19,11 +20,11 @@ import {
   summariseProblems,
 } from '@gridpatrol/core';
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
+import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { deactivationConsequences } from '@gridpatrol/functions/people/deactivate';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
-  activateGridVersion,
   getGridPointer,
   getPerson,
   importPeople,
@@ -34,6 +35,7 @@ import {
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
+import { formatGridDiff } from './grid-diff-print';
 import { formatImportReport, writeImportReport } from './import-report';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
@@ -84,7 +86,7 @@ program
         `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
-        `  Jobs      overdue, revisits and missed-tasks every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
+        `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
@@ -130,7 +132,13 @@ grid
   .description('Import cells and zones from GeoJSON files of any size as a new draft grid version.')
   .requiredOption('--cells <file>', 'FeatureCollection of grid cells')
   .requiredOption('--zones <file>', 'FeatureCollection of responsibility zones')
-  .option('--activate', 'make the new version active at once', false)
+  .option(
+    '--activate',
+    'make the new version active at once, after review: refused (exit 3, the draft kept) when it would strand people, open findings or tasks, or drop too much area',
+    false,
+  )
+  .option('--force', 'with --activate: activate despite the review (needs --reason)', false)
+  .option('--reason <text>', 'with --force: why, recorded on the version')
   .option('--strict', 'refuse repairable defects instead of repairing them', false)
   .option('--report <file>', 'write the whole report (every error and warning) to this file as JSON')
   .addOption(
@@ -147,6 +155,8 @@ grid
       cells: string;
       zones: string;
       activate: boolean;
+      force: boolean;
+      reason?: string;
       strict: boolean;
       coordSys: CoordSys;
       report?: string;
@@ -155,6 +165,10 @@ grid
       endpoint?: string;
     }) => {
       const config = readCityConfig(opts.city);
+      if (opts.force && !opts.reason?.trim()) {
+        console.error('--force needs --reason "why": the version records it.');
+        process.exit(1);
+      }
       const started = Date.now();
       const reportFile = opts.report === undefined ? {} : { reportFile: opts.report };
       let built: ReturnType<typeof buildGrid>;
@@ -201,8 +215,30 @@ grid
           `Coverage: ${c.unzonedCells.length} cells in no zone, ${c.straddlingCells.length} straddling, ${c.zoneOverlaps.length} overlapping zone pairs.`,
         );
         if (opts.activate) {
-          await activateGridVersion(meta.version, 'cli');
-          console.log(`Grid version ${meta.version} is now active.`);
+          const request = opts.force ? { force: true, reason: opts.reason } : undefined;
+          try {
+            const { override } = await activateReviewed(
+              meta.version,
+              'cli',
+              request,
+              config.grid.maxDroppedAreaShare,
+              {
+                onDiff: (diff) => console.log(formatGridDiff(diff).join('\n')),
+              },
+            );
+            if (override)
+              console.log(
+                `Forced past ${override.blockers.length} blocker${override.blockers.length === 1 ? '' : 's'}: ${override.reason}`,
+              );
+            console.log(`Grid version ${meta.version} is now active.`);
+          } catch (err) {
+            if (!(err instanceof ConflictError)) throw err;
+            console.error(err.message);
+            console.error(
+              `Grid version ${meta.version} stays a draft. Fix the files, or import again with --activate --force --reason "why".`,
+            );
+            process.exitCode = 3;
+          }
         }
       } finally {
         await db.stop();

@@ -1,6 +1,6 @@
 /**
  * The local stand-in for the EventBridge schedules: `npm start` runs the jobs on a timer. Locally
- * each job runs on its `localEveryMinutes` (every minute for the findings and missed-task jobs,
+ * each job runs on its `localEveryMinutes` (every minute for the findings, missed-task and grid-imports jobs,
  * hourly for draft-plans), not on the AWS rates (functions/src/jobs/schedule.ts): a developer who
  * moves a deadline into the past wants to see the escalation without waiting a quarter of an hour.
  */

@@ -16,8 +16,20 @@ import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
-import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef, routeKey } from '@gridpatrol/functions';
-import { checkDownload, LOCAL_EXPORTS_PATH, localExport } from '@gridpatrol/functions/exports/local-store';
+import {
+  GRID_IMPORTS_PREFIX,
+  HANDLER_GROUPS,
+  type HandlerGroup,
+  ROUTES,
+  type RouteDef,
+  routeKey,
+} from '@gridpatrol/functions';
+import {
+  checkDownload,
+  LOCAL_EXPORTS_PATH,
+  localExport,
+  localObjectEvents,
+} from '@gridpatrol/functions/exports/local-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
@@ -336,6 +348,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
   process.env.GRIDPATROL_EXPORTS_KEY = Buffer.from(downloadKey).toString('hex');
   process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
+  const importJobs = startImportJobs();
 
   const timeouts = opts.receiveTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
   // How long the request line now arriving is, as far as it came: a header overflow with a request
@@ -499,10 +512,37 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   process.env.GRIDPATROL_EXPORTS_URL = url;
   return {
     url,
-    close: () =>
-      new Promise<void>((resolve) => {
+    close: async () => {
+      await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
-      }),
+      });
+      // The database must outlive a job under way.
+      await importJobs.stop();
+    },
+  };
+}
+
+/**
+ * The stand-in for the exports bucket's event notification (infra/lib/grid-imports.ts): each
+ * import body the grid handler stores starts the grid import job in this process, as S3 starts the
+ * job's function in AWS. `stop` stops listening and waits for jobs under way.
+ */
+function startImportJobs(): { stop(): Promise<void> } {
+  const running = new Set<Promise<unknown>>();
+  const onCreated = (key: string) => {
+    if (!key.startsWith(GRID_IMPORTS_PREFIX)) return;
+    const job = import('@gridpatrol/functions/grid-import/job')
+      .then(({ runGridImport }) => runGridImport(key))
+      .catch((err: unknown) => console.error(`[local] grid import job ${key} failed:`, err))
+      .finally(() => running.delete(job));
+    running.add(job);
+  };
+  localObjectEvents.on('created', onCreated);
+  return {
+    async stop() {
+      localObjectEvents.off('created', onCreated);
+      await Promise.all([...running]);
+    },
   };
 }

@@ -13,9 +13,12 @@ import {
   UpdateCommand,
 } from '@aws-sdk/lib-dynamodb';
 import {
+  type ActivationOverride,
+  assertActivatable,
   type BuiltGrid,
   type CellRecord,
   ConflictError,
+  type CoordSys,
   NotFoundError,
   type PolygonGeometry,
   packIndex,
@@ -32,7 +35,10 @@ import { partitionItems } from './query';
 /** Binary attributes stay under DynamoDB's 400 KB item limit with room for keys. */
 const PART_BYTES = 350 * 1024;
 
-export type GridVersionStatus = 'writing' | 'draft' | 'active' | 'superseded';
+export type GridVersionStatus = 'writing' | 'draft' | 'active' | 'superseded' | 'failed';
+
+/** How often a writing import records that it is alive (a stalled one is failed after minutes). */
+const HEARTBEAT_MS = 15_000;
 
 export type StoredCell = CellRecord;
 export type StoredZone = ZoneRecord;
@@ -42,12 +48,26 @@ export type GridVersionMeta = {
   status: GridVersionStatus;
   createdAt: string;
   createdBy: string;
-  counts: { cells: number; zones: number; warnings: number };
+  /** Known once the import has been validated (absent while an API import waits for its job). */
+  counts?: { cells: number; zones: number; warnings: number };
   /** The resolution artifact: `indexChunks` packed-index chunks, then the gzip'd sidecar's parts. */
-  artifact: { chunks: number; indexChunks: number };
-  reportParts: number;
+  artifact?: { chunks: number; indexChunks: number };
+  reportParts?: number;
+  /** Last sign of life of the import writing this version (docs/decisions/0021). */
+  heartbeatAt?: string;
+  /** An API import's options and the object holding its body until the job has read it. */
+  input?: { key: string; strict?: boolean; coordSys?: CoordSys };
+  /** When the import job claimed the version (an API import). */
+  jobStartedAt?: string;
+  /** Why the import failed; its errors are stored beside it (`failureParts`). */
+  failure?: { code: string; message: string; at: string };
+  failureParts?: number;
+  /** When a failed version's partial items were deleted. */
+  cleanedAt?: string;
   activatedAt?: string;
   activatedBy?: string;
+  /** Who forced this version's activation past its review, when and why (0022). */
+  activationOverride?: ActivationOverride;
 };
 
 export interface GridPointer {
@@ -58,7 +78,7 @@ export interface GridPointer {
 }
 
 export interface NewGridVersion {
-  meta: Omit<GridVersionMeta, 'status' | 'reportParts' | 'version' | 'artifact'>;
+  meta: Omit<GridVersionMeta, 'status' | 'reportParts' | 'version' | 'artifact' | 'heartbeatAt'>;
   report: unknown;
   /** The packed point index in chunks (core's packIndex), and what resolution needs beside it. */
   artifact: { indexChunks: readonly Uint8Array[]; sidecar: unknown };
@@ -72,8 +92,9 @@ function splitBytes(bytes: Uint8Array): Uint8Array[] {
   return parts.length ? parts : [new Uint8Array()];
 }
 
-const packJson = (value: unknown) => splitBytes(gzipSync(JSON.stringify(value)));
-const unpackJson = <T>(parts: readonly Uint8Array[]): T =>
+/** JSON gzip'd and split in parts under the item limit, and back. */
+export const packJson = (value: unknown) => splitBytes(gzipSync(JSON.stringify(value)));
+export const unpackJson = <T>(parts: readonly Uint8Array[]): T =>
   JSON.parse(gunzipSync(Buffer.concat(parts)).toString('utf8')) as T;
 
 export async function getGridPointer(): Promise<GridPointer> {
@@ -113,14 +134,33 @@ export async function writeGridVersion(
     ...data.meta,
     version,
     status: 'writing',
+    heartbeatAt: new Date().toISOString(),
     reportParts: reportParts.length,
     artifact: { chunks: artifactChunks.length, indexChunks: data.artifact.indexChunks.length },
   };
   const table = tableName();
   const metaItem = { ...keys.gridVersion(version), entity: 'grid_version', ...meta };
-  await documentClient().send(new PutCommand({ TableName: table, Item: metaItem }));
+  // A new version (the CLI) or an API import's own 'writing' version; never one marked failed.
+  await documentClient().send(
+    new PutCommand({
+      TableName: table,
+      Item: metaItem,
+      ConditionExpression: 'attribute_not_exists(pk) OR #s = :writing',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':writing': 'writing' },
+    }),
+  );
 
+  // Every partition this import writes, before any of them: cleanup needs no scan (0021).
+  const owners = [
+    ...data.cells.map((c) => keys.cell(version, c.id).pk),
+    ...data.zones.map((z) => keys.zone(version, z.id).pk),
+  ];
   const items: Record<string, unknown>[] = [];
+  for (const [n, bytes] of packJson(owners).entries())
+    items.push({ ...keys.gridOwnersPart(version, n), bytes });
+  await batchPut(items.splice(0));
+
   for (const [n, bytes] of reportParts.entries()) items.push({ ...keys.gridReportPart(version, n), bytes });
   for (const [n, bytes] of artifactChunks.entries())
     items.push({ ...keys.gridArtifactChunk(version, n), bytes });
@@ -146,11 +186,50 @@ export async function writeGridVersion(
     for (const [n, bytes] of packJson(geometry).entries())
       items.push({ ...keys.geometryPart(owner.pk, n), bytes });
   }
-  await batchPut(items, (n) => onProgress?.(n, items.length));
+  let beat = Date.now();
+  let beating: Promise<void> = Promise.resolve();
+  await batchPut(items, (n) => {
+    onProgress?.(n, items.length);
+    if (Date.now() - beat < HEARTBEAT_MS) return;
+    beat = Date.now();
+    beating = beating.then(() => heartbeatGridVersion(version));
+  });
+  await beating;
 
   const done: GridVersionMeta = { ...meta, status: 'draft' };
-  await documentClient().send(new PutCommand({ TableName: table, Item: { ...metaItem, ...done } }));
+  await documentClient().send(
+    new PutCommand({
+      TableName: table,
+      Item: { ...metaItem, ...done },
+      ConditionExpression: '#s = :writing',
+      ExpressionAttributeNames: { '#s': 'status' },
+      ExpressionAttributeValues: { ':writing': 'writing' },
+    }),
+  );
   return done;
+}
+
+/**
+ * Records that the import writing `version` is alive. Throws ConflictError when the version is no
+ * longer 'writing' (it was marked failed as stalled), which stops the late writer.
+ */
+export async function heartbeatGridVersion(version: number, now = new Date()): Promise<void> {
+  try {
+    await documentClient().send(
+      new UpdateCommand({
+        TableName: tableName(),
+        Key: primaryKey(keys.gridVersion(version)),
+        UpdateExpression: 'SET heartbeatAt = :now',
+        ConditionExpression: '#s = :writing',
+        ExpressionAttributeNames: { '#s': 'status' },
+        ExpressionAttributeValues: { ':now': now.toISOString(), ':writing': 'writing' },
+      }),
+    );
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
+      throw new ConflictError(`Grid version ${version} is no longer being written; its import stops.`);
+    throw err;
+  }
 }
 
 function toMeta(item: Record<string, unknown>): GridVersionMeta {
@@ -167,7 +246,7 @@ export async function getGridVersion(version: number): Promise<GridVersionMeta |
 
 export async function getGridReport(meta: GridVersionMeta): Promise<unknown> {
   const parts = await batchGet(
-    Array.from({ length: meta.reportParts }, (_, n) => keys.gridReportPart(meta.version, n)),
+    Array.from({ length: meta.reportParts ?? 0 }, (_, n) => keys.gridReportPart(meta.version, n)),
   );
   return unpackJson(parts.map((p) => p?.bytes as Uint8Array));
 }
@@ -193,12 +272,26 @@ export async function listGridVersions(cursor?: string, limit = 50): Promise<Pag
  * Makes `version` the active one in one transaction: the pointer moves, the version turns 'active'
  * and the one it replaces 'superseded'. A concurrent activation makes this fail with 409.
  */
-export async function activateGridVersion(version: number, by: string): Promise<GridVersionMeta> {
+export async function activateGridVersion(
+  version: number,
+  by: string,
+  opts: {
+    /** The active version the caller reviewed against; another one active now is a 409. */
+    readonly expectedActive?: number;
+    /** Recorded when the activation was forced past the review's blockers (0022). */
+    readonly override?: ActivationOverride;
+  } = {},
+): Promise<GridVersionMeta> {
   const [pointer, meta] = await Promise.all([getGridPointer(), getGridVersion(version)]);
-  if (!meta || meta.status === 'writing') throw new NotFoundError('grid version', String(version));
+  if (!meta) throw new NotFoundError('grid version', String(version));
+  assertActivatable(meta);
   if (meta.status === 'active') return meta;
   const now = new Date().toISOString();
   const previous = pointer.activeVersion;
+  if (opts.expectedActive !== undefined && previous !== opts.expectedActive)
+    throw new ConflictError(
+      `Grid version ${version} was reviewed against version ${opts.expectedActive}, but ${previous ?? 'none'} is active now. Review it again.`,
+    );
   const table = tableName();
   try {
     await documentClient().send(
@@ -222,13 +315,14 @@ export async function activateGridVersion(version: number, by: string): Promise<
             Update: {
               TableName: table,
               Key: primaryKey(keys.gridVersion(version)),
-              UpdateExpression: 'SET #s = :active, activatedAt = :now, activatedBy = :by',
+              UpdateExpression: `SET #s = :active, activatedAt = :now, activatedBy = :by${opts.override ? ', activationOverride = :override' : ''}`,
               ConditionExpression: '#s IN (:draft, :superseded)',
               ExpressionAttributeNames: { '#s': 'status' },
               ExpressionAttributeValues: {
                 ':active': 'active',
                 ':now': now,
                 ':by': by,
+                ...(opts.override ? { ':override': opts.override } : {}),
                 ':draft': 'draft',
                 ':superseded': 'superseded',
               },
@@ -258,7 +352,13 @@ export async function activateGridVersion(version: number, by: string): Promise<
     }
     throw err;
   }
-  return { ...meta, status: 'active', activatedAt: now, activatedBy: by };
+  return {
+    ...meta,
+    status: 'active',
+    activatedAt: now,
+    activatedBy: by,
+    ...(opts.override ? { activationOverride: opts.override } : {}),
+  };
 }
 
 /**

@@ -106,6 +106,18 @@ export const keys = {
   }),
   /** The import report, split in parts (a report of a large, messy file outgrows one item). */
   gridReportPart: (version: number, n: number) => ({ pk: v(version), sk: `REPORT#${part(n)}` }),
+  /**
+   * The partitions an import job is about to write (every cell's and zone's), gzip'd in parts:
+   * written before any of them, so that a failed or stalled import can be cleaned up without a scan.
+   */
+  gridOwnersPart: (version: number, n: number) => ({ pk: v(version), sk: `OWNERS#${part(n)}` }),
+  /** Why an import failed: its errors (every one, however many), gzip'd in parts. */
+  gridFailurePart: (version: number, n: number) => ({ pk: v(version), sk: `FAILURE#${part(n)}` }),
+  /** An API import's Idempotency-Key, per caller: names the version the first request made. */
+  gridImportKey: (callerId: string, key: string) => ({
+    pk: `GRID#IMPORTKEY#${callerId}#${key}`,
+    sk: 'IDEMPOTENCY',
+  }),
   /** The packed point-resolution index, in chunks that one BatchGetItem fetches. */
   gridArtifactChunk: (version: number, n: number) => ({
     pk: `${v(version)}#ARTIFACT`,

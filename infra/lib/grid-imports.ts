@@ -1,0 +1,75 @@
+/**
+ * The grid import job (docs/decisions/0021-async-grid-imports.md): POST /grid/imports stores the
+ * body under grid-imports/ in the exports bucket and answers 202; the bucket's event notification
+ * invokes this function asynchronously, which validates, overlays and writes the version. Sized for
+ * the work the API's 29 s could not hold: 15 minutes and 3008 MB (two vCPUs' worth of CPU).
+ */
+import type { CityConfig } from '@gridpatrol/core';
+import { GRID_IMPORTS_PREFIX } from '@gridpatrol/functions';
+import { Duration } from 'aws-cdk-lib';
+import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { type Bucket, EventType } from 'aws-cdk-lib/aws-s3';
+import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
+import { Construct } from 'constructs';
+import { EXPORTS_BUCKET_ENV } from './exports';
+import { GridPatrolFunction } from './function';
+
+export interface GridPatrolGridImportsProps {
+  readonly city: CityConfig;
+  readonly table: ITableV2;
+  /** Where import bodies wait for the job (the exports bucket, under grid-imports/). */
+  readonly bucket: Bucket;
+  readonly logRetention?: RetentionDays;
+  /**
+   * How long one import may run. A 30,000-cell city validates, overlays and writes in minutes.
+   * @default Duration.minutes(15), Lambda's maximum
+   */
+  readonly timeout?: Duration;
+  /** @default 3008 */
+  readonly memorySize?: number;
+}
+
+export class GridPatrolGridImports extends Construct {
+  readonly function: GridPatrolFunction;
+
+  constructor(scope: Construct, id: string, props: GridPatrolGridImportsProps) {
+    super(scope, id);
+    this.function = new GridPatrolFunction(this, 'Function', {
+      group: 'grid-import',
+      city: props.city,
+      logRetention: props.logRetention,
+      timeout: props.timeout ?? Duration.minutes(15),
+      memorySize: props.memorySize ?? 3008,
+    });
+    // Writes the version's items, marks it draft or failed, deletes a failed one's leftovers.
+    this.function.bindTable({ table: props.table, access: 'RW' });
+    // Reads the body, then deletes it; nothing else of the bucket.
+    this.function.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:GetObject', 's3:DeleteObject'],
+        resources: [props.bucket.arnForObjects(`${GRID_IMPORTS_PREFIX}*`)],
+      }),
+    );
+    this.function.addEnvironment(EXPORTS_BUCKET_ENV, props.bucket.bucketName);
+    // A retry would start the same import again on a version the first attempt has claimed: the
+    // job records its own failures, and a dead one is failed by the grid-imports sweep.
+    this.function.configureAsyncInvoke({ retryAttempts: 0, maxEventAge: Duration.hours(1) });
+    props.bucket.addEventNotification(EventType.OBJECT_CREATED, new LambdaDestination(this.function), {
+      prefix: GRID_IMPORTS_PREFIX,
+    });
+  }
+
+  /** Lets an API function store import bodies (and only those) and tells it the bucket. */
+  bindBodyWriter(fn: LambdaFunction, bucket: Bucket): void {
+    fn.addToRolePolicy(
+      new PolicyStatement({
+        actions: ['s3:PutObject'],
+        resources: [bucket.arnForObjects(`${GRID_IMPORTS_PREFIX}*`)],
+      }),
+    );
+    fn.addEnvironment(EXPORTS_BUCKET_ENV, bucket.bucketName);
+  }
+}

@@ -1,0 +1,50 @@
+/**
+ * The life of an API grid import, as rules (docs/decisions/0021-async-grid-imports.md): a version
+ * is 'writing' while its job runs, 'draft' when complete, 'failed' when it was refused, threw, or
+ * stopped sending its heartbeat. Pure: the store and the handlers apply these.
+ */
+import { ConflictError, UnprocessableError } from './errors';
+
+/** What these rules need of a version. */
+export interface VersionState {
+  readonly version: number;
+  readonly status: 'writing' | 'draft' | 'active' | 'superseded' | 'failed';
+  readonly heartbeatAt?: string;
+  readonly createdAt: string;
+  readonly failure?: { readonly code: string; readonly message: string };
+}
+
+/** Where a client polls an import it started. */
+export const gridImportLocation = (version: number): string => `/grid/imports/${version}`;
+
+/**
+ * Refuses to activate a version that is not complete: one still being written is a 409 (poll it
+ * until it is a draft), a failed one a 422 naming why it failed.
+ *
+ * @example assertActivatable({ version: 4, status: 'failed', failure: { code: 'stalled', message: '…' }, … }) // throws 422
+ */
+export function assertActivatable(v: VersionState): void {
+  const path = { path: 'params.version', message: `grid version ${v.version} is ${v.status}` };
+  if (v.status === 'writing')
+    throw new ConflictError(
+      `Grid version ${v.version} is still being imported; poll ${gridImportLocation(v.version)} until it is a draft.`,
+      [path],
+    );
+  if (v.status === 'failed')
+    throw new UnprocessableError(
+      `Grid version ${v.version} failed to import and cannot be activated: ${v.failure?.message ?? 'no reason recorded'}`,
+      [path],
+    );
+}
+
+/**
+ * True when a 'writing' version's import has shown no sign of life for `stallMinutes`: its job died
+ * (timeout, crash) or never started. Measured from the last heartbeat, else from its creation.
+ *
+ * @example isStalled({ status: 'writing', heartbeatAt: '2026-12-07T06:00:00Z', … }, new Date('2026-12-07T06:20:00Z'), 10) // true
+ */
+export function isStalled(v: VersionState, now: Date, stallMinutes: number): boolean {
+  if (v.status !== 'writing') return false;
+  const last = Date.parse(v.heartbeatAt ?? v.createdAt);
+  return now.getTime() - last > stallMinutes * 60_000;
+}

@@ -1,0 +1,48 @@
+/**
+ * API grid imports are asynchronous (docs/decisions/0021): POST answers 202 with the version and
+ * where to poll; the job turns it into a draft or a failed version. These helpers post and poll.
+ */
+import { expect } from 'vitest';
+import type { TestApi, TestResponse } from './local-api';
+
+export interface ImportOptions {
+  readonly as?: string;
+  /** e.g. '?strict=true' */
+  readonly query?: string;
+  readonly idempotencyKey?: string;
+}
+
+/** Polls a version until its import is no longer 'writing'; returns the last GET answer. */
+export async function pollImport(api: TestApi, version: number, as = 'admin', timeoutMs = 60_000) {
+  const until = Date.now() + timeoutMs;
+  for (;;) {
+    const got = await api.call('GET', `/grid/imports/${version}`, { as });
+    if (got.status !== 200 || got.body.status !== 'writing' || Date.now() > until) return got;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+}
+
+/**
+ * POSTs an import, checks the 202 and its Location, and polls until the job is done.
+ *
+ * @example const { version, done } = await importGrid(api, { cells, zones }); // done.body.status === 'draft'
+ */
+export async function importGrid(
+  api: TestApi,
+  body: unknown,
+  opts: ImportOptions = {},
+): Promise<{ accepted: TestResponse; acceptedMs: number; version: number; done: TestResponse }> {
+  const as = opts.as ?? 'admin';
+  const started = Date.now();
+  const accepted = await api.call('POST', `/grid/imports${opts.query ?? ''}`, {
+    as,
+    body,
+    headers: opts.idempotencyKey ? { 'idempotency-key': opts.idempotencyKey } : {},
+  });
+  const acceptedMs = Date.now() - started;
+  expect(accepted.status, JSON.stringify(accepted.body).slice(0, 500)).toBe(202);
+  const version: number = accepted.body.version;
+  expect(accepted.headers.get('location')).toBe(`/grid/imports/${version}`);
+  const done = await pollImport(api, version, as);
+  return { accepted, acceptedMs, version, done };
+}
