@@ -12,6 +12,7 @@ import { configureHandlerEnv } from '@gridpatrol/local';
 import { ensureTable, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { noisyImport } from '../support/noisy-import';
 
@@ -40,16 +41,12 @@ describe('through the API', () => {
     await api?.close();
   });
 
-  it('answers 422 with every error in details, by name, and the warnings counted by kind', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: noisy.cells, zones: noisy.zones },
-    });
-    expect(res.status).toBe(422);
-    const { message, details } = res.body.error as {
-      message: string;
-      details: { path: string; message: string }[];
-    };
+  // Imports are asynchronous (0021): the refusal is the failed version's `failure` and `errors`.
+  it('fails the version with every error, by name, and the warnings counted by kind', async () => {
+    const { version, done } = await importGrid(api, { cells: noisy.cells, zones: noisy.zones });
+    expect(done.body).toMatchObject({ status: 'failed', failure: { code: 'unprocessable' } });
+    const message: string = done.body.failure.message;
+    const details: { path: string; message: string }[] = done.body.errors;
     expect(details).toHaveLength(expectedErrors.length);
     details.forEach((d, k) => {
       expect(d.message.startsWith(`${expectedErrors[k]}: `)).toBe(true);
@@ -60,18 +57,18 @@ describe('through the API', () => {
     expect(message).toContain(
       `${noisy.warnings.collapsed_ring} collapsed_ring, ${noisy.warnings.wrong_winding} wrong_winding`,
     );
-    expect((await api.call('GET', '/grid/imports', { as: 'admin' })).body.items).toEqual([]);
+    const list = (await api.call('GET', '/grid/imports', { as: 'admin' })).body.items;
+    expect(list.map((m: { version: number; status: string }) => [m.version, m.status])).toEqual([
+      [version, 'failed'],
+    ]);
   });
 
   it('takes a quantized boundary file, its warnings counted by kind in the draft report', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: archipelago, zones: noisy.zones },
-    });
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+    const { version, done } = await importGrid(api, { cells: archipelago, zones: noisy.zones });
+    expect(done.body.status, JSON.stringify(done.body).slice(0, 300)).toBe('draft');
     const expected = [{ code: 'collapsed_ring', count: collapsedIslands }];
-    expect(res.body.report.warningsByCode).toEqual(expected);
-    const stored = await api.call('GET', `/grid/imports/${res.body.version}`, { as: 'admin' });
+    expect(done.body.report.warningsByCode).toEqual(expected);
+    const stored = await api.call('GET', `/grid/imports/${version}`, { as: 'admin' });
     expect(stored.body.report.warningsByCode).toEqual(expected);
   });
 });
