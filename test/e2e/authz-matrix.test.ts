@@ -14,22 +14,14 @@ import { ROUTES } from '@gridpatrol/functions';
 import { demoGridFiles, syntheticCity } from '@gridpatrol/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi, type TestResponse } from '../support/local-api';
+import { DEMO_AS } from '../support/schema-walk';
 import { writePublishedTask } from '../support/tasks';
 
 type Caller = Role | 'anonymous' | 'inactive';
 const CALLERS: readonly Caller[] = [...ROLES, 'anonymous', 'inactive'];
 
-/** The demo person acting as each role. */
-const AS: Record<Caller, string | undefined> = {
-  city_admin: 'admin',
-  supervisor: 'sup-east',
-  zone_officer: 'officer-li',
-  grid_leader: 'leader-chen',
-  grid_worker: 'worker-liu',
-  volunteer: 'volunteer-zhou',
-  anonymous: undefined,
-  inactive: 'officer-gone',
-};
+/** The demo person acting as each role, nobody, and a deactivated person. */
+const AS: Record<Caller, string | undefined> = { ...DEMO_AS, anonymous: undefined, inactive: 'officer-gone' };
 
 interface Ctx {
   /** officer-li's zone (east office) and a cell touching it. */
