@@ -20,7 +20,12 @@ export interface GridImportKeyRecord {
 export interface BeginGridImport {
   readonly createdBy: string;
   /** The import's options and where its body is stored, which may name the version. */
-  readonly inputOf: (version: number) => { key: string; strict?: boolean; coordSys?: CoordSys };
+  readonly inputOf: (version: number) => {
+    key: string;
+    bytes?: number;
+    strict?: boolean;
+    coordSys?: CoordSys;
+  };
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   readonly now?: Date;
 }

@@ -55,8 +55,11 @@ export type GridVersionMeta = {
   reportParts?: number;
   /** Last sign of life of the import writing this version (docs/decisions/0021). */
   heartbeatAt?: string;
-  /** An API import's options and the object holding its body until the job has read it. */
-  input?: { key: string; strict?: boolean; coordSys?: CoordSys };
+  /**
+   * An API import's options, its body's size in bytes, and the object holding the body until the
+   * job has read it (the key is never shown: core's gridVersionView).
+   */
+  input?: { key: string; bytes?: number; strict?: boolean; coordSys?: CoordSys };
   /** When the import job claimed the version (an API import). */
   jobStartedAt?: string;
   /** Why the import failed; its errors are stored beside it (`failureParts`). */
