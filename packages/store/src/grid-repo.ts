@@ -144,10 +144,11 @@ export async function writeGridVersion(
   const table = tableName();
   const metaItem = { ...keys.gridVersion(version), entity: 'grid_version', ...meta };
   // A new version (the CLI) or an API import's own 'writing' version; never one marked failed.
+  // While writing it is in the sweep's partition, so a CLI import that dies is swept too.
   await documentClient().send(
     new PutCommand({
       TableName: table,
-      Item: metaItem,
+      Item: { ...metaItem, ...keys.gridUnsettled(version) },
       ConditionExpression: 'attribute_not_exists(pk) OR #s = :writing',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':writing': 'writing' },
@@ -200,6 +201,7 @@ export async function writeGridVersion(
   await beating;
 
   const done: GridVersionMeta = { ...meta, status: 'draft' };
+  // Written whole without the sweep's gsi3 entry: a draft is settled.
   await documentClient().send(
     new PutCommand({
       TableName: table,
@@ -235,8 +237,8 @@ export async function heartbeatGridVersion(version: number, now = new Date()): P
   }
 }
 
-function toMeta(item: Record<string, unknown>): GridVersionMeta {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, ...meta } = item;
+export function toMeta(item: Record<string, unknown>): GridVersionMeta {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi3pk: _g3, gsi3sk: _g4, entity: _e, ...meta } = item;
   return meta as unknown as GridVersionMeta;
 }
 
