@@ -12,6 +12,7 @@ import { configureHandlerEnv } from '@gridpatrol/local';
 import { ensureTable, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { noisyImport } from '../support/noisy-import';
 
@@ -40,16 +41,13 @@ describe('through the API', () => {
     await api?.close();
   });
 
-  it('answers 422 with every error in details, by name, and the warnings counted by kind', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: noisy.cells, zones: noisy.zones },
-    });
-    expect(res.status).toBe(422);
-    const { message, details } = res.body.error as {
-      message: string;
-      details: { path: string; message: string }[];
-    };
+  // API imports run in a job (issue 21.4, docs/decisions/0021): the refusal is the failed version's
+  // `failure` and `errors`, no longer a 422 to the POST, and the failed version stays in the list.
+  it('fails the version with every error in errors, by name, and the warnings counted by kind', async () => {
+    const { done, version } = await importGrid(api, { cells: noisy.cells, zones: noisy.zones });
+    expect(done.body.status).toBe('failed');
+    const { message } = done.body.failure as { message: string };
+    const details = done.body.errors as { path: string; message: string }[];
     expect(details).toHaveLength(expectedErrors.length);
     details.forEach((d, k) => {
       expect(d.message.startsWith(`${expectedErrors[k]}: `)).toBe(true);
@@ -60,19 +58,17 @@ describe('through the API', () => {
     expect(message).toContain(
       `${noisy.warnings.collapsed_ring} collapsed_ring, ${noisy.warnings.wrong_winding} wrong_winding`,
     );
-    expect((await api.call('GET', '/grid/imports', { as: 'admin' })).body.items).toEqual([]);
+    const listed = (await api.call('GET', '/grid/imports', { as: 'admin' })).body.items;
+    expect(listed.map((v: { version: number; status: string }) => [v.version, v.status])).toEqual([
+      [version, 'failed'],
+    ]);
   });
 
   it('takes a quantized boundary file, its warnings counted by kind in the draft report', async () => {
-    const res = await api.call('POST', '/grid/imports', {
-      as: 'admin',
-      body: { cells: archipelago, zones: noisy.zones },
-    });
-    expect(res.status, JSON.stringify(res.body).slice(0, 300)).toBe(201);
+    const { done } = await importGrid(api, { cells: archipelago, zones: noisy.zones });
+    expect(done.body.status, done.text.slice(0, 300)).toBe('draft');
     const expected = [{ code: 'collapsed_ring', count: collapsedIslands }];
-    expect(res.body.report.warningsByCode).toEqual(expected);
-    const stored = await api.call('GET', `/grid/imports/${res.body.version}`, { as: 'admin' });
-    expect(stored.body.report.warningsByCode).toEqual(expected);
+    expect(done.body.report.warningsByCode).toEqual(expected);
   });
 });
 
