@@ -86,7 +86,7 @@ export function gridVersionView(v: StoredGridVersion) {
     status: v.status,
     createdAt: v.createdAt,
     createdBy: v.createdBy,
-    ...(input ? { input } : {}),
+    ...(input && Object.keys(input).length > 0 ? { input } : {}),
     ...(v.counts ? { counts: v.counts } : {}),
     ...(v.jobStartedAt ? { jobStartedAt: v.jobStartedAt } : {}),
     ...(v.heartbeatAt ? { heartbeatAt: v.heartbeatAt } : {}),
