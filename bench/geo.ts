@@ -10,7 +10,10 @@
  *  (d) overlay vs the naive @turf/intersect + @turf/area reference over every cell × every zone
  *      whose bbox meets it: row agreement and the time ratio at 5k (target ≤ 0.05×);
  *  (e) import check: prepareLayer (validation, repairs, report) over the city's cells as parsed
- *      GeoJSON, for the trend; `--only import` runs this part alone.
+ *      GeoJSON, for the trend; `--only import` runs this part alone;
+ *  (f) the activation review's dropped area (docs/decisions/0026) from two packed indexes: the same
+ *      cells under new ids (the usual new version) and a city redrawn throughout (another seed:
+ *      every cell clipped, the worst case); `--only dropped` runs this part alone.
  * which-polygon and @turf/intersect are dev dependencies of this bench only.
  */
 import { spawnSync } from 'node:child_process';
@@ -23,6 +26,7 @@ import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import whichPolygon from 'which-polygon';
+import { droppedAreaOfIndexes } from '../packages/core/src/geo/dropped-area';
 import { buildGridIndex, type GridIndex } from '../packages/core/src/geo/grid-index';
 import { computeOverlay } from '../packages/core/src/geo/overlay';
 import { loadGridIndex, packGridIndex, splitArtifact } from '../packages/core/src/geo/packed';
@@ -41,8 +45,8 @@ interface Options {
   coldReps: number;
   naive20k: boolean;
   seed: number;
-  /** Run one part only: 'import' skips (a)–(d). */
-  only: 'import' | null;
+  /** Run one part only: 'import' is (e), 'dropped' is (f). */
+  only: 'import' | 'dropped' | null;
 }
 
 function parseArgs(args: string[]): Options {
@@ -67,7 +71,7 @@ function parseArgs(args: string[]): Options {
     else if (a === '--reps' && v) opts.reps = Math.max(5, Number.parseInt(v, 10));
     else if (a === '--cold-reps' && v) opts.coldReps = Math.max(5, Number.parseInt(v, 10));
     else if (a === '--seed' && v) opts.seed = Number.parseInt(v, 10);
-    else if (a === '--only' && v === 'import') opts.only = 'import';
+    else if (a === '--only' && (v === 'import' || v === 'dropped')) opts.only = v;
     else if (a === '--naive20k') opts.naive20k = true;
     else continue;
     if (a !== '--naive20k') i++;
@@ -96,6 +100,10 @@ export async function run(args: string[]): Promise<void> {
       benchImport(n, city.cells, opts.reps);
       continue;
     }
+    if (opts.only === 'dropped') {
+      benchDroppedArea(n, city.cells, opts);
+      continue;
+    }
     const t = performance.now();
     const index = buildGridIndex(city.cells);
     const buildMs = performance.now() - t;
@@ -114,6 +122,7 @@ export async function run(args: string[]): Promise<void> {
     if (n === coldSize) benchCold(n, bytes, geojson, city.cells, opts.coldReps);
     benchOverlay(n, city.cells, city.zones, opts);
     benchImport(n, city.cells, opts.reps);
+    benchDroppedArea(n, city.cells, opts);
   }
   console.log(`\n── summary (${((performance.now() - started) / 1000).toFixed(0)} s) ${'─'.repeat(50)}`);
   const width = Math.max(...results.map((r) => r.target.length));
@@ -567,4 +576,31 @@ function benchImport(n: number, cells: readonly CellFeature[], reps: number): vo
   const sm = summarize(times);
   console.log(`(e) import check: ${fmt(sm, 'ms', 0)} · ${problems} problems`);
   record(`(e) ${n}: import check (prepareLayer)`, fmt(sm, 'ms', 0), 'info');
+}
+
+function benchDroppedArea(n: number, cells: readonly CellFeature[], opts: Options): void {
+  const chunksOf = (cs: readonly CellFeature[]) => splitArtifact(packGridIndex(buildGridIndex(cs)));
+  const active = chunksOf(cells);
+  const renamed = chunksOf(
+    cells.map((c) => ({ ...c, properties: { ...c.properties, id: `R${c.properties.id}` } })),
+  );
+  const redrawn = chunksOf(syntheticCity({ cells: n, seed: opts.seed + 1, gap: true, overlap: true }).cells);
+  for (const [label, draft] of [
+    ['same land, new ids', renamed],
+    ['redrawn city (every cell clipped)', redrawn],
+  ] as const) {
+    const times: number[] = [];
+    let last: ReturnType<typeof droppedAreaOfIndexes> | undefined;
+    for (let rep = 0; rep < opts.reps; rep++) {
+      const t = performance.now();
+      last = droppedAreaOfIndexes(active, draft);
+      times.push(performance.now() - t);
+    }
+    const sm = summarize(times);
+    const share = last ? last.droppedM2 / last.activeM2 : Number.NaN;
+    console.log(
+      `(f) dropped area, ${label}: ${fmt(sm, 'ms', 0)} · share ${(share * 100).toFixed(4)}% · ${JSON.stringify(last?.stats)}`,
+    );
+    record(`(f) ${n}: dropped area, ${label}`, fmt(sm, 'ms', 0), 'info');
+  }
 }

@@ -38,6 +38,9 @@ const input: GridDiffInput = {
     { id: 'T-1', cellId: 'D', date: '2026-12-09', planId: 'P-1' },
     { id: 'T-2', cellId: 'B', date: '2026-12-09', planId: 'P-1' },
   ],
+  // The geometric measure (core's droppedAreaOfIndexes, tested in geo-dropped-area.test.ts) as it
+  // would come out for these shapes: D's 1,000 m² and B's lost 100 m² of 4,000 m².
+  droppedArea: { activeM2: 4000, droppedM2: 1100 },
   maxDroppedAreaShare: 0.05,
 };
 
@@ -67,7 +70,7 @@ describe('diffGrids', () => {
     expect(diff.strandedTasks).toEqual([{ id: 'T-1', cellId: 'D', date: '2026-12-09', planId: 'P-1' }]);
   });
 
-  it('measures the dropped share of the active area: removed cells whole, kept cells what they lose', () => {
+  it('takes the dropped share of the active area from the geometric measure, over the city share', () => {
     // D (1,000 m²) and B's 100 m² of 4,000 m²; E's new land does not make up for them.
     expect(diff.area).toEqual({
       activeM2: 4000,
@@ -88,6 +91,7 @@ describe('diffGrids', () => {
         cells: [...input.active.cells, { id: 'E', areaM2: 10, primaryZone: 'Z1' }],
         zones: input.active.zones,
       },
+      droppedArea: { activeM2: 4000, droppedM2: 0 },
     });
     expect(grows.cells.added).toEqual(['E']);
     expect(grows.blockers).toEqual([]);
@@ -137,7 +141,7 @@ describe('reviewActivation', () => {
       reason: 'street merger',
       blockers: diff.blockers,
     });
-    const clean = diffGrids({ ...input, draft: input.active });
+    const clean = diffGrids({ ...input, draft: input.active, droppedArea: { activeM2: 4000, droppedM2: 0 } });
     expect(reviewActivation(clean, { force: true, reason: 'no need' }, 'admin', now)).toBeUndefined();
   });
 });

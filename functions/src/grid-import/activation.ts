@@ -7,6 +7,7 @@ import {
   type ActivationOverride,
   assertActivatable,
   diffGrids,
+  droppedAreaOfIndexes,
   type GridDiff,
   NotFoundError,
   reviewActivation,
@@ -18,6 +19,7 @@ import {
   type GridVersionMeta,
   getGridPointer,
   getGridVersion,
+  indexChunksOf,
   openFindingsInCells,
   peopleWithAreas,
   zoneIdsOf,
@@ -36,11 +38,13 @@ export async function gridDiff(
   if (!meta) throw new NotFoundError('grid version', String(version));
   assertActivatable(meta);
   const activeVersion = pointer.activeVersion ?? 0;
-  const [activeCells, activeZones, draftCells, draftZones] = await Promise.all([
+  const [activeCells, activeZones, draftCells, draftZones, activeIndex, draftIndex] = await Promise.all([
     activeVersion ? cellSummaries(activeVersion) : [],
     activeVersion ? zoneIdsOf(activeVersion) : [],
     cellSummaries(version),
     zoneIdsOf(version),
+    activeVersion ? indexChunksOf(activeVersion, pointer.artifact) : [],
+    indexChunksOf(version, meta.artifact),
   ]);
   const kept = new Set(draftCells.map((c) => c.id));
   const keptZones = new Set(draftZones.map((z) => z.id));
@@ -62,6 +66,7 @@ export async function gridDiff(
     people,
     openFindings,
     futureTasks,
+    droppedArea: droppedAreaOfIndexes(activeIndex, draftIndex),
     maxDroppedAreaShare,
   });
   return { meta, diff };

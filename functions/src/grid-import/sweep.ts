@@ -9,7 +9,7 @@ import {
   cleanupGridVersion,
   failGridImport,
   type GridVersionMeta,
-  listGridVersions,
+  listUnsettledGridVersions,
 } from '@gridpatrol/store';
 import { cityConfig, logger } from '../runtime';
 
@@ -23,19 +23,16 @@ export interface SweepCounts {
 /**
  * The scheduled sweep (job `grid-imports`): a 'writing' version whose import has sent no heartbeat
  * for the city's `importStallMinutes` is marked failed as stalled; every failed version not yet
- * cleaned up is. Reads the versions list (a city has tens of versions, not thousands).
+ * cleaned up is. Reads only the versions in the sweep's sparse index partition (writing, or failed
+ * and not cleaned up), not the whole versions list.
  */
 export async function sweepGridImports(now: Date, stallMinutes = cityConfig().grid.importStallMinutes) {
   const counts: SweepCounts = { scanned: 0, changed: 0, conflicts: 0 };
-  let cursor: string | undefined;
-  do {
-    const page = await listGridVersions(cursor, 100);
-    counts.scanned += page.items.length;
-    for (const v of page.items) {
-      if (await sweepOne(v, now, stallMinutes)) counts.changed += 1;
-    }
-    cursor = page.cursor;
-  } while (cursor !== undefined);
+  const unsettled = await listUnsettledGridVersions();
+  counts.scanned = unsettled.length;
+  for (const v of unsettled) {
+    if (await sweepOne(v, now, stallMinutes)) counts.changed += 1;
+  }
   return counts;
 }
 

@@ -12,6 +12,7 @@ import {
   countByCode,
   type GridReport,
   gridImportLocation,
+  gridVersionView,
   NotFoundError,
   narrowCoverage,
   narrowWarnings,
@@ -69,7 +70,7 @@ const accepted = (meta: GridVersionMeta, replayed: boolean) => {
   const location = gridImportLocation(meta.version);
   return {
     status: 202,
-    body: { ...meta, location },
+    body: { ...gridVersionView(meta), location },
     headers: { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
   };
 };
@@ -126,25 +127,34 @@ export const handler = httpHandler('grid', {
       if (prior) return replayOf(prior, idempotency.requestHash);
     }
     const nonce = randomUUID();
+    const text = JSON.stringify(body);
     const started = await beginGridImport({
       createdBy: caller.id,
-      inputOf: (version) => ({ key: importObjectKey(version, nonce), ...query }),
+      inputOf: (version) => ({
+        key: importObjectKey(version, nonce),
+        bytes: Buffer.byteLength(text),
+        ...query,
+      }),
       ...(idempotency ? { idempotency } : {}),
     });
     // Only a request with a key can lose a race for it.
     if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
     const { meta } = started;
-    await objectStore().put(meta.input?.key as string, JSON.stringify(body), 'application/json');
+    await objectStore().put(meta.input?.key as string, text, 'application/json');
     return accepted(meta, false);
   },
 
-  listGridVersions: async ({ query }) => ({ body: await listGridVersions(query.cursor, query.limit) }),
+  listGridVersions: async ({ query }) => {
+    const page = await listGridVersions(query.cursor, query.limit);
+    return { body: { ...page, items: page.items.map(gridVersionView) } };
+  },
 
   getGridVersion: async ({ caller, params }) => {
     const meta = await getGridVersion(params.version);
     if (!meta) throw new NotFoundError('grid version', String(params.version));
-    if (meta.status === 'writing') return { body: meta };
-    if (meta.status === 'failed') return { body: { ...meta, errors: await getGridFailureDetails(meta) } };
+    if (meta.status === 'writing') return { body: gridVersionView(meta) };
+    if (meta.status === 'failed')
+      return { body: { ...gridVersionView(meta), errors: await getGridFailureDetails(meta) } };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
     const warnings = narrowWarnings(scope, report.warnings);
@@ -155,14 +165,14 @@ export const handler = httpHandler('grid', {
       warnings,
       coverage: narrowCoverage(scope, report.coverage),
     };
-    return { body: { ...meta, report: narrowed } };
+    return { body: { ...gridVersionView(meta), report: narrowed } };
   },
 
   activateGridVersion: async ({ caller, params, body }) => {
     const { grid } = cityConfig();
     const { meta } = await activateReviewed(params.version, caller.id, body, grid.maxDroppedAreaShare);
     forgetActivePointer();
-    return { body: meta };
+    return { body: gridVersionView(meta) };
   },
 
   diffGridVersion: async ({ params }) => {

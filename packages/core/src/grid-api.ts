@@ -87,6 +87,25 @@ export const GridVersionOut = z.looseObject({
   counts: z.object({ cells: z.number(), zones: z.number(), warnings: z.number() }).optional(),
   /** A failed import's reason (`stalled`, `unprocessable`, …); its errors are in `errors`. */
   failure: z.object({ code: z.string(), message: z.string(), at: z.string() }).optional(),
+  /** What an API import was sent: the body's size and its options (never where it was kept). */
+  input: z
+    .object({ bytes: z.number().optional(), strict: z.boolean().optional(), coordSys: z.string().optional() })
+    .optional(),
+  jobStartedAt: z.string().optional(),
+  /** The import's last sign of life while it wrote. */
+  heartbeatAt: z.string().optional(),
+  /** When a failed import's partial items were deleted. */
+  cleanedAt: z.string().optional(),
+  activatedAt: z.string().optional(),
+  activatedBy: z.string().optional(),
+  activationOverride: z
+    .object({
+      by: z.string(),
+      at: z.string(),
+      reason: z.string(),
+      blockers: z.array(z.object({ path: z.string(), message: z.string() })),
+    })
+    .optional(),
 });
 
 export const ResolutionOut = z.object({

@@ -5,6 +5,7 @@
  * drops, through indexed queries; this compares them.
  */
 import { ConflictError, type ErrorDetail } from './errors';
+import type { DroppedArea } from './geo/dropped-area';
 
 export interface DiffCell {
   readonly id: string;
@@ -48,6 +49,8 @@ export interface GridDiffInput {
   readonly openFindings: readonly DiffFinding[];
   /** Published tasks from today on in the cells the draft drops. */
   readonly futureTasks: readonly DiffTask[];
+  /** The active land the draft no longer covers, by geometry (`droppedAreaOfIndexes`). */
+  readonly droppedArea: Pick<DroppedArea, 'activeM2' | 'droppedM2'>;
   /** City config grid.maxDroppedAreaShare. */
   readonly maxDroppedAreaShare: number;
 }
@@ -72,8 +75,8 @@ export type GridDiff = {
   readonly strandedFindings: { id: string; cellId: string; status: string }[];
   readonly strandedTasks: { id: string; cellId: string; date: string; planId: string }[];
   /**
-   * The active grid's area the draft no longer covers, by cell: removed cells whole, and what kept
-   * cells lose. `droppedShare` is that over the active area.
+   * The active grid's land the draft no longer covers, by geometry (whatever the cells' ids):
+   * `droppedShare` is that over the active area.
    */
   readonly area: { activeM2: number; droppedM2: number; droppedShare: number; maxDroppedShare: number };
   /** Why activation needs `force` and a reason: empty when it may go ahead. */
@@ -88,7 +91,7 @@ const round = (n: number) => Math.round(n * 10) / 10;
  * Compares a draft with the active version and names what activation would strand.
  *
  * @example
- *   diffGrids({ active, draft, people, openFindings, futureTasks, maxDroppedAreaShare: 0.05 }).blockers
+ *   diffGrids({ active, draft, people, openFindings, futureTasks, droppedArea, maxDroppedAreaShare: 0.05 }).blockers
  *   // [{ path: 'people', message: '2 people serve cells or zones the draft drops: worker-liu (…), …' }, …]
  */
 export function diffGrids(input: GridDiffInput): GridDiff {
@@ -100,13 +103,9 @@ export function diffGrids(input: GridDiffInput): GridDiff {
   const removedCells = new Set(removed);
   const reshaped: GridDiff['cells']['reshaped'] = [];
   const primaryZoneChanged: GridDiff['cells']['primaryZoneChanged'] = [];
-  let droppedM2 = 0;
   for (const c of active.cells) {
     const next = after.get(c.id);
-    if (!next) {
-      droppedM2 += c.areaM2;
-      continue;
-    }
+    if (!next) continue;
     const change = next.areaM2 - c.areaM2;
     if (Math.abs(change) > RESHAPE_SHARE * Math.max(c.areaM2, 1))
       reshaped.push({
@@ -115,7 +114,6 @@ export function diffGrids(input: GridDiffInput): GridDiff {
         areaAfterM2: round(next.areaM2),
         changeM2: round(change),
       });
-    if (change < 0) droppedM2 -= change;
     if (next.primaryZone !== c.primaryZone)
       primaryZoneChanged.push({ id: c.id, before: c.primaryZone, after: next.primaryZone });
   }
@@ -141,7 +139,7 @@ export function diffGrids(input: GridDiffInput): GridDiff {
     .map((t) => ({ id: t.id, cellId: t.cellId, date: t.date, planId: t.planId }))
     .sort((a, b) => (a.date + a.id < b.date + b.id ? -1 : 1));
 
-  const activeM2 = active.cells.reduce((sum, c) => sum + c.areaM2, 0);
+  const { activeM2, droppedM2 } = input.droppedArea;
   const droppedShare = activeM2 > 0 ? droppedM2 / activeM2 : 0;
   const area = {
     activeM2: round(activeM2),

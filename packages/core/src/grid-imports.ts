@@ -4,6 +4,7 @@
  * stopped sending its heartbeat. Pure: the store and the handlers apply these.
  */
 import { ConflictError, UnprocessableError } from './errors';
+import type { ActivationOverride } from './grid-diff';
 
 /** What these rules need of a version. */
 export interface VersionState {
@@ -47,4 +48,54 @@ export function isStalled(v: VersionState, now: Date, stallMinutes: number): boo
   if (v.status !== 'writing') return false;
   const last = Date.parse(v.heartbeatAt ?? v.createdAt);
   return now.getTime() - last > stallMinutes * 60_000;
+}
+
+/** A version as stored (store's GridVersionMeta): the fields a person reads, among storage details. */
+export interface StoredGridVersion extends VersionState {
+  readonly createdBy: string;
+  readonly counts?: { readonly cells: number; readonly zones: number; readonly warnings: number };
+  readonly input?: {
+    readonly key?: string;
+    readonly bytes?: number;
+    readonly strict?: boolean;
+    readonly coordSys?: string;
+  };
+  readonly jobStartedAt?: string;
+  readonly failure?: { readonly code: string; readonly message: string; readonly at: string };
+  readonly cleanedAt?: string;
+  readonly activatedAt?: string;
+  readonly activatedBy?: string;
+  readonly activationOverride?: ActivationOverride;
+}
+
+/**
+ * A version as the API shows it: who started it and when, its size, what was asked, its status and
+ * progress, how it ended. Fields are copied by name, so nothing stored beside them (the body's
+ * object key, artifact and report chunk counts) reaches a client, now or when a field is added.
+ *
+ * @example gridVersionView(meta) // { version: 4, status: 'draft', createdBy: 'admin', input: { bytes: 81234 }, counts: {…}, … }
+ */
+export function gridVersionView(v: StoredGridVersion) {
+  const input = v.input && {
+    ...(v.input.bytes !== undefined ? { bytes: v.input.bytes } : {}),
+    ...(v.input.strict !== undefined ? { strict: v.input.strict } : {}),
+    ...(v.input.coordSys !== undefined ? { coordSys: v.input.coordSys } : {}),
+  };
+  return {
+    version: v.version,
+    status: v.status,
+    createdAt: v.createdAt,
+    createdBy: v.createdBy,
+    ...(input && Object.keys(input).length > 0 ? { input } : {}),
+    ...(v.counts ? { counts: v.counts } : {}),
+    ...(v.jobStartedAt ? { jobStartedAt: v.jobStartedAt } : {}),
+    ...(v.heartbeatAt ? { heartbeatAt: v.heartbeatAt } : {}),
+    ...(v.failure ? { failure: v.failure } : {}),
+    ...(v.cleanedAt ? { cleanedAt: v.cleanedAt } : {}),
+    ...(v.activatedAt ? { activatedAt: v.activatedAt } : {}),
+    ...(v.activatedBy ? { activatedBy: v.activatedBy } : {}),
+    ...(v.activationOverride
+      ? { activationOverride: { ...v.activationOverride, blockers: [...v.activationOverride.blockers] } }
+      : {}),
+  };
 }

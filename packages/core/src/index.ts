@@ -10,6 +10,7 @@ export * from './findings/lifecycle';
 export * from './findings/schema';
 export * from './findings/uscc';
 export * from './geo/coords';
+export { type DroppedArea, droppedAreaOfIndexes } from './geo/dropped-area';
 export * from './geo/import-report';
 export type { CoverageReport, ZoneShare } from './geo/overlay';
 export * from './geo/repair-types';

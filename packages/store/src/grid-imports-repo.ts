@@ -8,9 +8,25 @@ import { BatchWriteCommand, GetCommand, TransactWriteCommand, UpdateCommand } fr
 import type { CoordSys, ErrorDetail } from '@gridpatrol/core';
 import { batchPut } from './batch';
 import { documentClient, tableName } from './client';
-import { allocateGridVersion, type GridVersionMeta, getGridVersion, packJson, unpackJson } from './grid-repo';
-import { keys, primaryKey } from './keys';
+import {
+  allocateGridVersion,
+  type GridVersionMeta,
+  getGridVersion,
+  packJson,
+  toMeta,
+  unpackJson,
+} from './grid-repo';
+import { GRID_UNSETTLED_PARTITION, keys, primaryKey } from './keys';
 import { partitionItems } from './query';
+
+/**
+ * The versions the grid-imports sweep may have work on (writing, or failed and not cleaned up):
+ * one Query of their sparse gsi3 partition, however many settled versions the city has.
+ */
+export async function listUnsettledGridVersions(): Promise<GridVersionMeta[]> {
+  const items = await partitionItems({ index: 'gsi3', pk: GRID_UNSETTLED_PARTITION });
+  return items.map(toMeta);
+}
 
 export interface GridImportKeyRecord {
   readonly version: number;
@@ -20,7 +36,12 @@ export interface GridImportKeyRecord {
 export interface BeginGridImport {
   readonly createdBy: string;
   /** The import's options and where its body is stored, which may name the version. */
-  readonly inputOf: (version: number) => { key: string; strict?: boolean; coordSys?: CoordSys };
+  readonly inputOf: (version: number) => {
+    key: string;
+    bytes?: number;
+    strict?: boolean;
+    coordSys?: CoordSys;
+  };
   readonly idempotency?: { readonly key: string; readonly requestHash: string };
   readonly now?: Date;
 }
@@ -62,7 +83,7 @@ export async function beginGridImport(
   const metaPut = {
     Put: {
       TableName: table,
-      Item: { ...keys.gridVersion(version), entity: 'grid_version', ...meta },
+      Item: { ...keys.gridVersion(version), ...keys.gridUnsettled(version), entity: 'grid_version', ...meta },
       ConditionExpression: 'attribute_not_exists(pk)',
     },
   };
@@ -226,7 +247,8 @@ export async function cleanupGridVersion(version: number, now = new Date(), para
     new UpdateCommand({
       TableName: tableName(),
       Key: primaryKey(keys.gridVersion(version)),
-      UpdateExpression: 'SET cleanedAt = :now REMOVE reportParts, artifact',
+      // Nothing is left for the sweep to do: the version leaves its index partition.
+      UpdateExpression: 'SET cleanedAt = :now REMOVE reportParts, artifact, gsi3pk, gsi3sk',
       ExpressionAttributeValues: { ':now': now.toISOString() },
     }),
   );

@@ -55,8 +55,11 @@ export type GridVersionMeta = {
   reportParts?: number;
   /** Last sign of life of the import writing this version (docs/decisions/0021). */
   heartbeatAt?: string;
-  /** An API import's options and the object holding its body until the job has read it. */
-  input?: { key: string; strict?: boolean; coordSys?: CoordSys };
+  /**
+   * An API import's options, its body's size in bytes, and the object holding the body until the
+   * job has read it (the key is never shown: core's gridVersionView).
+   */
+  input?: { key: string; bytes?: number; strict?: boolean; coordSys?: CoordSys };
   /** When the import job claimed the version (an API import). */
   jobStartedAt?: string;
   /** Why the import failed; its errors are stored beside it (`failureParts`). */
@@ -141,10 +144,11 @@ export async function writeGridVersion(
   const table = tableName();
   const metaItem = { ...keys.gridVersion(version), entity: 'grid_version', ...meta };
   // A new version (the CLI) or an API import's own 'writing' version; never one marked failed.
+  // While writing it is in the sweep's partition, so a CLI import that dies is swept too.
   await documentClient().send(
     new PutCommand({
       TableName: table,
-      Item: metaItem,
+      Item: { ...metaItem, ...keys.gridUnsettled(version) },
       ConditionExpression: 'attribute_not_exists(pk) OR #s = :writing',
       ExpressionAttributeNames: { '#s': 'status' },
       ExpressionAttributeValues: { ':writing': 'writing' },
@@ -197,6 +201,7 @@ export async function writeGridVersion(
   await beating;
 
   const done: GridVersionMeta = { ...meta, status: 'draft' };
+  // Written whole without the sweep's gsi3 entry: a draft is settled.
   await documentClient().send(
     new PutCommand({
       TableName: table,
@@ -232,8 +237,8 @@ export async function heartbeatGridVersion(version: number, now = new Date()): P
   }
 }
 
-function toMeta(item: Record<string, unknown>): GridVersionMeta {
-  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, entity: _e, ...meta } = item;
+export function toMeta(item: Record<string, unknown>): GridVersionMeta {
+  const { pk: _pk, sk: _sk, gsi1pk: _g1, gsi1sk: _g2, gsi3pk: _g3, gsi3sk: _g4, entity: _e, ...meta } = item;
   return meta as unknown as GridVersionMeta;
 }
 

@@ -2,9 +2,12 @@
  * The reads a reviewed activation needs (docs/decisions/0022-reviewed-activation.md), each a Query
  * on a declared index, projected to what the diff compares: the cells and zones of a version (gsi1,
  * the same partitions GET /cells lists), the people serving given cells or zones (their membership
- * partitions), and the published tasks not yet ended (gsi3, the missed-task job's partition).
+ * partitions), the published tasks not yet ended (gsi3, the missed-task job's partition), and a
+ * version's packed point index (its geometry, for the dropped area: 0026).
  */
 import type { DiffCell, DiffFinding, DiffPerson, DiffTask } from '@gridpatrol/core';
+import { batchGet } from './batch';
+import type { GridVersionMeta } from './grid-repo';
 import { findingCellPartition, findingZonePartition, keys, TASKS_DUE_PARTITION } from './keys';
 import { partitionItems } from './query';
 
@@ -103,4 +106,22 @@ export async function assignedTasksEndingAfter(now: Date): Promise<DiffTask[]> {
     date: String(i.date),
     planId: String(i.planId),
   }));
+}
+
+/**
+ * A version's packed point index chunks (every cell's rings, 1e-7° integers): one BatchGetItem of
+ * the chunks its meta names, a few MB at 20k cells. Empty when the version has no artifact.
+ */
+export async function indexChunksOf(
+  version: number,
+  artifact: GridVersionMeta['artifact'],
+): Promise<Uint8Array[]> {
+  if (!artifact || artifact.indexChunks === 0) return [];
+  const items = await batchGet(
+    Array.from({ length: artifact.indexChunks }, (_, i) => keys.gridArtifactChunk(version, i)),
+  );
+  return items.map((item, i) => {
+    if (!item) throw new Error(`grid version ${version}: index chunk ${i} is missing`);
+    return item.bytes as Uint8Array;
+  });
 }

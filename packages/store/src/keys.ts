@@ -74,6 +74,8 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
 export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${officeId ?? '-'}`;
 /** The gsi3 partition of the missed-task job: assigned tasks by the end of their shift. */
 export const TASKS_DUE_PARTITION = 'TASKS#DUE';
+/** The gsi3 partition of the grid-imports sweep: versions writing, or failed and not cleaned up. */
+export const GRID_UNSETTLED_PARTITION = 'GRID#IMPORTS#UNSETTLED';
 
 export const keys = {
   /** The city's own record: seed marker. */
@@ -104,6 +106,12 @@ export const keys = {
     gsi1pk: 'GRID#VERSIONS',
     gsi1sk: v(version),
   }),
+  /**
+   * The grid-imports sweep's entry (gsi3), on a version's meta only while the sweep may have work on
+   * it: 'writing' (it may stall) or 'failed' and not yet cleaned up. Removed when the version turns
+   * draft or is cleaned, so the sweep reads these few instead of the whole versions list.
+   */
+  gridUnsettled: (version: number) => ({ gsi3pk: GRID_UNSETTLED_PARTITION, gsi3sk: v(version) }),
   /** The import report, split in parts (a report of a large, messy file outgrows one item). */
   gridReportPart: (version: number, n: number) => ({ pk: v(version), sk: `REPORT#${part(n)}` }),
   /**

@@ -1,0 +1,73 @@
+/**
+ * The grid-imports sweep reads only the versions it may have work on (docs/decisions/0021, issue
+ * 21.4 follow-up): a sparse gsi3 partition holds a version while it is writing or failed and not
+ * yet cleaned up. Drafts, active and superseded versions are never read again by the sweep.
+ */
+import { randomUUID } from 'node:crypto';
+import { runJob } from '@gridpatrol/functions/jobs/run';
+import { syntheticCity } from '@gridpatrol/local';
+import {
+  beginGridImport,
+  failGridImport,
+  GRID_UNSETTLED_PARTITION,
+  getGridVersion,
+  partitionItems,
+} from '@gridpatrol/store';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { importGrid } from '../support/grid-imports';
+import { startTestApi, type TestApi } from '../support/local-api';
+
+let api: TestApi;
+beforeAll(async () => {
+  api = await startTestApi('riverside');
+});
+afterAll(async () => {
+  await api?.close();
+});
+
+const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
+const unsettled = async () =>
+  (await partitionItems({ index: 'gsi3', pk: GRID_UNSETTLED_PARTITION })).map((i) => Number(i.version));
+const begin = async () => {
+  const started = await beginGridImport({
+    createdBy: 'admin',
+    inputOf: (v) => ({ key: `grid-imports/${String(v).padStart(6, '0')}-${randomUUID()}.json` }),
+  });
+  if (!('meta' in started)) throw new Error('no version begun');
+  return started.meta.version;
+};
+
+describe('the grid-imports sweep', () => {
+  it('reads only writing and uncleaned failed versions, not every version', async () => {
+    // Settled versions: three drafts, one of them refused (failed, then cleaned by its job).
+    for (const seed of [1, 2, 3]) {
+      const city = syntheticCity({ cells: 12, seed, offices: ['office-north', 'office-south'] });
+      const { done } = await importGrid(api, { cells: fc(city.cells), zones: fc(city.zones) });
+      expect(done.body.status).toBe('draft');
+    }
+    const refused = await importGrid(api, { cells: fc([]), zones: fc([]) });
+    expect(refused.done.body.status).toBe('failed');
+    const all = (await api.call('GET', '/grid/imports?limit=100', { as: 'admin' })).body.items;
+    expect(all.length).toBeGreaterThanOrEqual(4);
+    expect(await unsettled()).toEqual([]);
+
+    // One import whose job died, one failed whose cleanup was cut short.
+    const stalled = await begin();
+    const uncleaned = await begin();
+    expect(await failGridImport(uncleaned, { code: 'internal', message: 'the job died' })).toBe(true);
+    expect((await unsettled()).sort()).toEqual([stalled, uncleaned].sort());
+
+    const stall = api.config.grid.importStallMinutes * 60_000;
+    const swept = await runJob('grid-imports', new Date(Date.now() + stall + 60_000));
+    expect(swept).toMatchObject({ scanned: 2, changed: 2 });
+    expect(await getGridVersion(stalled)).toMatchObject({ status: 'failed', failure: { code: 'stalled' } });
+    expect((await getGridVersion(uncleaned))?.cleanedAt).toBeDefined();
+
+    // Both settled: the next run reads nothing.
+    expect(await unsettled()).toEqual([]);
+    expect(await runJob('grid-imports', new Date(Date.now() + stall + 60_000))).toMatchObject({
+      scanned: 0,
+      changed: 0,
+    });
+  });
+});
