@@ -23,7 +23,7 @@ const PARALLEL_WRITES = 8;
 const MAX_LISTED = 20;
 
 export interface IndexBackfillReport {
-  /** Findings found without gsi5 keys. */
+  /** Findings read that lacked gsi5 keys (a run stopped by `maxUpdates` may leave some of them for the next). */
   readonly found: number;
   /** Given their keys (and, when zone-less, their no-zone counts). */
   readonly updated: number;
@@ -71,7 +71,6 @@ export async function backfillFindingIndex(opts: {
   timeZone: string;
   /** Stop after this many updates (a bounded run; `complete` says whether anything is left). */
   maxUpdates?: number;
-  onPage?: (soFar: IndexBackfillReport) => void;
 }): Promise<IndexBackfillReport> {
   const table = tableName();
   const grid = await gridAreasOfAllVersions();
@@ -135,7 +134,6 @@ export async function backfillFindingIndex(opts: {
       if (allowed.length < todo.length) report.complete = false;
       for (let i = 0; i < allowed.length; i += PARALLEL_WRITES)
         await Promise.all(allowed.slice(i, i + PARALLEL_WRITES).map(backfillOne));
-      opts.onPage?.({ ...report, unreadableIds: [...report.unreadableIds] });
       if (!report.complete) return report;
     } while (start);
   }
