@@ -16,8 +16,9 @@ import { findingZonePartition, keys } from './keys';
 import { gridAreasOfAllVersions } from './stats-verify';
 import { transactWrite } from './transact';
 
-/** Findings read per Query page (only those lacking keys are returned) and written at once. */
+/** Findings read per Query page (only those lacking keys are returned). */
 const PAGE = 100;
+/** Transactions of findings with a zone sent at once (each touches its own finding only). */
 const PARALLEL_WRITES = 8;
 /** Ids of unreadable findings kept for the report; the count is exact. */
 const MAX_LISTED = 20;
@@ -132,8 +133,12 @@ export async function backfillFindingIndex(opts: {
       }
       const allowed = todo.slice(0, Math.max(0, budgetLeft()));
       if (allowed.length < todo.length) report.complete = false;
-      for (let i = 0; i < allowed.length; i += PARALLEL_WRITES)
-        await Promise.all(allowed.slice(i, i + PARALLEL_WRITES).map(backfillOne));
+      const zoned = allowed.filter((f) => f.zoneId !== null);
+      for (let i = 0; i < zoned.length; i += PARALLEL_WRITES)
+        await Promise.all(zoned.slice(i, i + PARALLEL_WRITES).map(backfillOne));
+      // Zone-less ones all ADD to the same bucket items: in parallel they would only cancel each
+      // other's transactions (TransactionConflict) on DynamoDB.
+      for (const f of allowed.filter((x) => x.zoneId === null)) await backfillOne(f);
       if (!report.complete) return report;
     } while (start);
   }
