@@ -152,3 +152,17 @@ describe('POST /plans: the week', () => {
     ]);
   });
 });
+
+describe('POST /baselines: the reference date', () => {
+  it('refuses year 0001 with 422 naming body.asOf, and stores nothing', async () => {
+    for (const asOf of ['0001-01-01', '0001-01-01T00:00:00Z']) {
+      const res = await api.call('POST', '/baselines', { as: 'admin', body: { label: '远古摸排', asOf } });
+      expect(res.status, res.text).toBe(422);
+      expect(res.body.error.details).toEqual([
+        { path: 'body.asOf', message: expect.stringMatching(/^must be between/) },
+      ]);
+    }
+    const list = await api.call('GET', '/baselines', { as: 'admin' });
+    expect(list.body.items.map((b: { label: string }) => b.label)).not.toContain('远古摸排');
+  });
+});

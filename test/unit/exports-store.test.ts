@@ -162,3 +162,24 @@ describe('contentDisposition', () => {
     expect(contentDisposition('a"b.csv')).toBe(`attachment; filename="a_b.csv"; filename*=UTF-8''a%22b.csv`);
   });
 });
+
+describe('checkDownload', () => {
+  it('answers a path with malformed percent-encoding with a 400 naming it, never a throw', async () => {
+    const now = new Date('2026-11-23T08:00:00Z');
+    const url = new URL(
+      await new LocalObjectStore(dir, 'http://127.0.0.1:3000', SECRET).presignedUrl(
+        KEY,
+        new Date(now.getTime() + 15 * 60_000),
+      ),
+    );
+    for (const bad of ['/_exports/%E0%A4%A', '/_exports/2026-11-23/%', '/_exports/%C0%AF.csv']) {
+      const malformed = new URL(url);
+      malformed.pathname = bad;
+      expect(checkDownload(SECRET, malformed, now), bad).toMatchObject({
+        ok: false,
+        status: 400,
+        details: [{ path: 'path', message: 'malformed percent-encoding' }],
+      });
+    }
+  });
+});

@@ -7,6 +7,7 @@ import {
   counterDeltas,
   counterDifferences,
   recount,
+  unzonedContribution,
 } from '../../packages/core/src/findings/counters';
 import { applyAction, markOverdue } from '../../packages/core/src/findings/lifecycle';
 import { Finding, type FindingEvent } from '../../packages/core/src/findings/schema';
@@ -200,5 +201,24 @@ describe('property: counters follow the findings', () => {
       ),
       { numRuns: 300 },
     );
+  });
+});
+
+describe('unzonedContribution (the backfill of findings counted before the no-zone bucket)', () => {
+  const zoneless = newFinding({ routing: { ...routingZ1, zoneId: null, zones: [], officeId: null } });
+
+  it('is what a recount puts in the no-zone bucket and its month items, and nothing else', () => {
+    const c = unzonedContribution(zoneless, TZ);
+    expect(Object.keys(c).sort()).toEqual(['unzoned', `unzoned#${T0.toISOString().slice(0, 7)}`]);
+    expect(c.unzoned).toEqual(recount([zoneless], TZ).unzoned);
+    // Added to what an older version counted (everything but the bucket), it gives the recount.
+    const older = Object.fromEntries(
+      Object.entries(recount([zoneless], TZ)).filter(([a]) => !a.startsWith('unzoned')),
+    );
+    expect(applyDeltas(older, c)).toEqual(recount([zoneless], TZ));
+  });
+
+  it('is nothing for a finding with a zone', () => {
+    expect(unzonedContribution(newFinding(), TZ)).toEqual({});
   });
 });

@@ -145,6 +145,18 @@ describe('asOf', () => {
       );
   });
 
+  it('refuses a reference more than two years back with a 422 naming body.asOf and the window', () => {
+    for (const v of ['0001-01-01', '0001-01-01T00:00:00Z', '2024-11-21', '2024-11-21T15:59:59Z'])
+      expect(() => baselineAsOf(v, 'Asia/Shanghai', now), v).toThrow(
+        expect.objectContaining({
+          code: 'unprocessable',
+          details: [{ path: 'body.asOf', message: 'must be between 2024-11-22 and 2026-11-23' }],
+        }),
+      );
+    // 731 days back (two years, one of them leap) is still a census date.
+    expect(baselineAsOf('2024-11-22', 'Asia/Shanghai', now)).toBe('2024-11-21T16:00:00.000Z');
+  });
+
   it('the body wants a label of 1–100 characters and an instant with offset or a date', () => {
     expect(BaselineCreateBody.safeParse({ label: 'Census 2026', asOf: '2026-01-01' }).success).toBe(true);
     expect(BaselineCreateBody.safeParse({ label: '', asOf: '2026-01-01' }).success).toBe(false);

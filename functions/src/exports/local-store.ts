@@ -31,17 +31,40 @@ export const localObjectEvents = new EventEmitter<{ created: [key: string] }>();
 const signature = (secret: Uint8Array, key: string, expires: number) =>
   createHmac('sha256', secret).update(`GET\n${key}\n${expires}`).digest('base64url');
 
-/** Why a download URL is refused: a 404 for no such export, a 403 for anything else. */
-export type DownloadCheck = { ok: true; key: string } | { ok: false; status: 403 | 404; message: string };
+/**
+ * Why a download URL is refused: a 400 for a path that does not decode (with the detail naming it),
+ * a 404 for no such export, a 403 for anything else.
+ */
+export type DownloadCheck =
+  | { ok: true; key: string }
+  | { ok: false; status: 403 | 404; message: string }
+  | { ok: false; status: 400; message: string; details: { path: string; message: string }[] };
+
+/** The key of a download path, or undefined when its percent-encoding is malformed or not UTF-8. */
+function decodedKey(pathname: string): string | undefined {
+  try {
+    return decodeURIComponent(pathname.slice(LOCAL_EXPORTS_PATH.length));
+  } catch {
+    return undefined;
+  }
+}
 
 /**
- * Checks a download URL the local store signed: the key's shape, the signature over key and expiry,
- * and the expiry itself.
+ * Checks a download URL the local store signed: that its path decodes, the key's shape, the
+ * signature over key and expiry, and the expiry itself. Answers every URL; never throws.
  *
  * @example checkDownload(secret, new URL(url), new Date()) // { ok: true, key: '2026-11-23/….csv' }
  */
 export function checkDownload(secret: Uint8Array, url: URL, now: Date): DownloadCheck {
-  const key = decodeURIComponent(url.pathname.slice(LOCAL_EXPORTS_PATH.length));
+  // The server refuses such paths before this; this check must not rely on it (a throw is a 500).
+  const key = decodedKey(url.pathname);
+  if (key === undefined)
+    return {
+      ok: false,
+      status: 400,
+      message: `The download path '${url.pathname}' has malformed percent-encoding.`,
+      details: [{ path: 'path', message: 'malformed percent-encoding' }],
+    };
   if (!KEY_PATTERN.test(key)) return { ok: false, status: 404, message: 'No such export.' };
   const expires = Number(url.searchParams.get('expires'));
   const given = Buffer.from(url.searchParams.get('signature') ?? '', 'utf8');

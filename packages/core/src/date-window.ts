@@ -26,6 +26,14 @@ export const DATES_OFF_WINDOW: DateWindow = { daysBefore: 366, daysAfter: 731 };
 export const PLAN_WEEK_WINDOW: DateWindow = { daysBefore: 6, daysAfter: 366 };
 
 /**
+ * The reference date a baseline census may declare: the census it records was taken before it was
+ * entered, but its numbers are read from today's counters, so a reference more than two years back
+ * (year 0001 is a typo) would label today's numbers with a past they do not describe. Never after
+ * today (the future is refused on its own, to the instant).
+ */
+export const BASELINE_AS_OF_WINDOW: DateWindow = { daysBefore: 731, daysAfter: 0 };
+
+/**
  * A detail for `date` at `path` when it lies outside `window` around `today`; undefined inside.
  *
  * @example dateWindowProblem('2999-01-07', '2026-12-07', PLAN_WEEK_WINDOW, 'body.weekStart')

@@ -3,7 +3,8 @@
  * seed, the HTTP API on localhost, the scheduled jobs every minute); `token` prints a dev bearer token
  * for a person; `grid import` and `people import` load files of any size; `people cognito-command`
  * prints how to give a person a login; `jobs run` runs a scheduled job once, at any time;
- * `stats verify` recounts the counters and reports any that disagree.
+ * `stats verify` recounts the counters and reports any that disagree; `findings backfill-index` gives
+ * findings written before the city-wide index their keys (and the zone-less ones their `unzoned` counts).
  */
 import { readFileSync } from 'node:fs';
 import {
@@ -25,6 +26,7 @@ import { runJob } from '@gridpatrol/functions/jobs/run';
 import { deactivationConsequences } from '@gridpatrol/functions/people/deactivate';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
+  backfillFindingIndex,
   getGridPointer,
   getPerson,
   importPeople,
@@ -37,6 +39,7 @@ import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
 import { formatGridDiff } from './grid-diff-print';
 import { formatImportReport, writeImportReport } from './import-report';
+import { formatIndexBackfill } from './index-backfill';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { formatDeactivation, readPeopleFile } from './people-import';
@@ -392,6 +395,32 @@ statsCommand
       });
       console.log(opts.json ? JSON.stringify(report, null, 2) : formatVerification(report));
       if (report.disagreements.length > 0) process.exitCode = 1;
+    } finally {
+      await db.stop();
+    }
+  });
+
+const findingsCommand = program.command('findings').description('Maintenance of the stored findings.');
+findingsCommand
+  .command('backfill-index')
+  .description(
+    "Give every finding written before the city-wide index (gsi5) its keys, and count the zone-less ones in 'unzoned'; safe to run again (it changes nothing the second time).",
+  )
+  .option('--max <n>', 'stop after this many findings (run again to go on)')
+  .option('--json', 'print the report as JSON')
+  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--table <name>', 'table to work on (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
+  .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
+    const maxUpdates = opts.max === undefined ? undefined : Number(opts.max);
+    if (maxUpdates !== undefined && !(Number.isInteger(maxUpdates) && maxUpdates > 0))
+      throw new Error(`--max '${opts.max}' is not a positive whole number.`);
+    const config = readCityConfig(opts.city);
+    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+    try {
+      const report = await backfillFindingIndex({ timeZone: config.timeZone, maxUpdates });
+      console.log(opts.json ? JSON.stringify(report, null, 2) : formatIndexBackfill(report));
     } finally {
       await db.stop();
     }

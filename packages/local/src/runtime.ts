@@ -7,8 +7,15 @@ import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { CityConfig } from '@gridpatrol/core';
-import { ensureTable, localTableName, makeDynamoClient } from '@gridpatrol/store';
+import {
+  backfillFindingIndex,
+  ensureTableUpToDate,
+  localTableName,
+  makeDynamoClient,
+  type TableUpgrade,
+} from '@gridpatrol/store';
 import { type DynamoSupervision, startDynamoDbLocal } from './dynamodb-local';
+import { formatIndexBackfill } from './index-backfill';
 import { DATA_DIR } from './paths';
 
 /** Where a running `npm start` says which DynamoDB Local it owns, so the CLI can share it. */
@@ -75,15 +82,25 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
         ...(opts.persist ? { supervise: CONSOLE_SUPERVISION } : {}),
       });
   const endpoint = dynamo?.endpoint ?? (given as string);
+  let upgrade: TableUpgrade;
   try {
     const client = makeDynamoClient(endpoint);
-    await ensureTable(client, tableName);
+    upgrade = await ensureTableUpToDate(client, tableName);
     client.destroy();
   } catch (err) {
     await dynamo?.stop();
     throw err;
   }
   configureHandlerEnv(config, endpoint, tableName);
+  if (upgrade.addedIndexes.includes('gsi5')) {
+    // A table of an older version just gained the city-wide index: its findings get their keys now.
+    try {
+      console.log(formatIndexBackfill(await backfillFindingIndex({ timeZone: config.timeZone })));
+    } catch (err) {
+      await dynamo?.stop();
+      throw err;
+    }
+  }
   const advertise = dynamo !== undefined && opts.persist;
   if (advertise) writeFileSync(RUNNING_ENDPOINT_FILE, endpoint);
   return {

@@ -307,7 +307,9 @@ async function serveExport(
     });
   const check = checkDownload(key, url, new Date());
   if (!check.ok)
-    return sendJson(res, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.message);
+    return check.status === 400
+      ? sendJson(res, 400, 'bad_request', check.message, {}, check.details)
+      : sendJson(res, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.message);
   const found = await localExport(dir, check.key);
   const size = found
     ? await stat(found.file).then(

@@ -1,40 +1,87 @@
 import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
+import { primaryKey } from './keys';
 
 type Item = Record<string, unknown>;
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** Retries of what DynamoDB leaves unprocessed (throttling), with exponential backoff up to 2 s. */
+const RETRIES = 10;
+const backoff = (attempt: number) => sleep(Math.min(2000, 50 * 2 ** attempt));
+
+/** A key of the table (index keys are not keys of a delete). */
+export interface TableKey {
+  readonly pk: string;
+  readonly sk: string;
+}
+
+/**
+ * The one BatchWriteItem loop: requests in batches of 25 with bounded parallelism, each batch's
+ * unprocessed requests retried; what is still unprocessed after the retries is thrown, never dropped,
+ * so a caller never believes a write or delete happened that did not.
+ */
+async function batchWrite(
+  what: 'batchPut' | 'batchDelete',
+  requests: readonly Item[],
+  parallel: number,
+  onProgress?: (done: number) => void,
+): Promise<void> {
+  const table = tableName();
+  let next = 0;
+  let done = 0;
+  const worker = async () => {
+    while (next < requests.length) {
+      const batch = requests.slice(next, next + 25);
+      next += 25;
+      let pending: Item[] = batch;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > RETRIES)
+          throw new Error(`${what}: ${pending.length} requests still unprocessed after ${RETRIES} retries`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await documentClient().send(
+          new BatchWriteCommand({ RequestItems: { [table]: pending as never } }),
+        );
+        pending = (out.UnprocessedItems?.[table] ?? []) as Item[];
+      }
+      done += batch.length;
+      onProgress?.(done);
+    }
+  };
+  await Promise.all(Array.from({ length: parallel }, worker));
+}
+
 /**
  * Writes items in batches of 25 with bounded parallelism, retrying what DynamoDB leaves unprocessed
- * (throttling) with exponential backoff. Calls `onProgress` with the number written so far.
+ * (throttling) with exponential backoff; throws if some are still unprocessed after the retries.
+ * Calls `onProgress` with the number written so far.
+ *
+ * @example await batchPut(cells.map(cellItem), (n) => bar.update(n))
  */
-export async function batchPut(
+export function batchPut(
   items: readonly Item[],
   onProgress?: (written: number) => void,
   parallel = 4,
 ): Promise<void> {
-  const table = tableName();
-  let next = 0;
-  let written = 0;
-  const worker = async () => {
-    while (next < items.length) {
-      const batch = items.slice(next, next + 25);
-      next += 25;
-      let pending: Record<string, unknown>[] = batch.map((Item) => ({ PutRequest: { Item } }));
-      for (let attempt = 0; pending.length > 0; attempt++) {
-        if (attempt > 10)
-          throw new Error(`batchPut: ${pending.length} items still unprocessed after 10 retries`);
-        if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
-        const out = await documentClient().send(
-          new BatchWriteCommand({ RequestItems: { [table]: pending as never } }),
-        );
-        pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-      }
-      written += batch.length;
-      onProgress?.(written);
-    }
-  };
-  await Promise.all(Array.from({ length: parallel }, worker));
+  return batchWrite(
+    'batchPut',
+    items.map((Item) => ({ PutRequest: { Item } })),
+    parallel,
+    onProgress,
+  );
+}
+
+/**
+ * Deletes items by key, as `batchPut` writes them: batches of 25, retries, and an error if some are
+ * still unprocessed after the retries. Deleting a key that is not there is no error.
+ *
+ * @example await batchDelete(stale.map((t) => keys.patrolTaskById(t.id)))
+ */
+export function batchDelete(keyList: readonly TableKey[], parallel = 4): Promise<void> {
+  return batchWrite(
+    'batchDelete',
+    keyList.map((k) => ({ DeleteRequest: { Key: primaryKey(k) } })),
+    parallel,
+  );
 }
 
 /** Reads up to 100 keys in one BatchGetItem (plus retries of unprocessed keys), in key order. */
@@ -44,8 +91,8 @@ export async function batchGet(keys: readonly Item[]): Promise<(Item | undefined
   const found: Item[] = [];
   let pending: Item[] = [...keys];
   for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > 10) throw new Error('batchGet: keys still unprocessed after 10 retries');
-    if (attempt > 0) await sleep(Math.min(2000, 50 * 2 ** attempt));
+    if (attempt > RETRIES) throw new Error(`batchGet: keys still unprocessed after ${RETRIES} retries`);
+    if (attempt > 0) await backoff(attempt);
     const out = await documentClient().send(
       new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
     );

@@ -12,14 +12,29 @@ import { createTableInput, TABLE } from './table';
 
 /** Creates the table from the one definition unless it exists. Returns true when it created it. */
 export async function ensureTable(client: DynamoDBClient, tableName: string): Promise<boolean> {
+  return (await ensureTableUpToDate(client, tableName)).created;
+}
+
+/** What `ensureTableUpToDate` did: created the table, or added indexes to an older one. */
+export interface TableUpgrade {
+  readonly created: boolean;
+  /** Indexes added to a table made by an older version (their items need a backfill). */
+  readonly addedIndexes: readonly string[];
+}
+
+/**
+ * Creates the table from the one definition, or adds to an existing one the indexes it lacks, and
+ * says which: a caller that sees `gsi5` added runs `backfillFindingIndex`.
+ */
+export async function ensureTableUpToDate(client: DynamoDBClient, tableName: string): Promise<TableUpgrade> {
   try {
     const { Table } = await client.send(new DescribeTableCommand({ TableName: tableName }));
-    await addMissingIndexes(
+    const addedIndexes = await addMissingIndexes(
       client,
       tableName,
       new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)),
     );
-    return false;
+    return { created: false, addedIndexes };
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
@@ -35,19 +50,21 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
       TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
     }),
   );
-  return true;
+  return { created: true, addedIndexes: [] };
 }
 
 /**
  * A table made by an older version of the definition (a developer's `.data/`) gets the indexes added
- * since, one UpdateTable each as DynamoDB requires. Items written before carry no keys for them, so
- * they stay out of the new lists until rewritten.
+ * since, one UpdateTable each as DynamoDB requires, and returns their names. Items written before
+ * carry no keys for them, so they stay out of the new lists until rewritten or backfilled
+ * (`backfillFindingIndex` for gsi5).
  */
 async function addMissingIndexes(
   client: DynamoDBClient,
   tableName: string,
   present: Set<string | undefined>,
-) {
+): Promise<string[]> {
+  const added: string[] = [];
   const wanted = createTableInput(tableName);
   for (const gsi of wanted.GlobalSecondaryIndexes ?? []) {
     if (present.has(gsi.IndexName)) continue;
@@ -60,7 +77,9 @@ async function addMissingIndexes(
       }),
     );
     await waitForIndexes(client, tableName);
+    if (gsi.IndexName) added.push(gsi.IndexName);
   }
+  return added;
 }
 
 /** DynamoDB builds one new index at a time: wait until none is still being created. */

@@ -4,9 +4,9 @@
  * claim by the job, fail with the errors kept, and clean up what a failed version left behind.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { BatchWriteCommand, GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoordSys, ErrorDetail } from '@gridpatrol/core';
-import { batchPut } from './batch';
+import { batchDelete, batchPut } from './batch';
 import { documentClient, tableName } from './client';
 import {
   allocateGridVersion,
@@ -189,23 +189,6 @@ export async function getGridFailureDetails(meta: GridVersionMeta): Promise<Erro
   if (!meta.failureParts) return [];
   const items = await partitionItems({ pk: keys.gridVersion(meta.version).pk, prefix: 'FAILURE#' });
   return unpackJson<ErrorDetail[]>(items.map((i) => i.bytes as Uint8Array));
-}
-
-async function batchDelete(keyList: readonly { pk: string; sk: string }[]): Promise<void> {
-  const table = tableName();
-  for (let i = 0; i < keyList.length; i += 25) {
-    let pending: Record<string, unknown>[] = keyList
-      .slice(i, i + 25)
-      .map((k) => ({ DeleteRequest: { Key: primaryKey(k) } }));
-    for (let attempt = 0; pending.length > 0; attempt++) {
-      if (attempt > 10) throw new Error(`batchDelete: ${pending.length} keys still unprocessed`);
-      if (attempt > 0) await new Promise((r) => setTimeout(r, Math.min(2000, 50 * 2 ** attempt)));
-      const out = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [table]: pending as never } }),
-      );
-      pending = (out.UnprocessedItems?.[table] ?? []) as Record<string, unknown>[];
-    }
-  }
 }
 
 const keyOf = (i: Record<string, unknown>) => ({ pk: String(i.pk), sk: String(i.sk) });

@@ -6,6 +6,7 @@ export * from './counters';
 export * from './create-table';
 export * from './cursor';
 export * from './exports';
+export * from './findings-backfill';
 export * from './findings-jobs';
 export * from './findings-repo';
 export * from './grid-imports-repo';

@@ -5,7 +5,7 @@
  * (`keys.cellPlanning`). A draft is written tasks first, header last, so an unfinished draft is never
  * listed; every later change of a task is one version-checked step (tasks-repo `writeTaskStep`).
  */
-import { BatchWriteCommand, GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type CellDemand,
   type CellFindingStats,
@@ -18,11 +18,11 @@ import {
   TaskEvent,
   type TaskSlotRef,
 } from '@gridpatrol/core';
-import { batchGet, batchPut } from './batch';
+import { batchDelete, batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
 import { type Page } from './cursor';
 import { recordOf } from './item';
-import { findingZonePartition, keys, planOfficePartition, primaryKey } from './keys';
+import { findingZonePartition, keys, planOfficePartition } from './keys';
 import { mergedIndexPage } from './merged-page';
 import { partitionItems, partitionPage } from './query';
 import { patrolTaskItem, taskEventItem } from './tasks-repo';
@@ -167,20 +167,6 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
   } catch (err) {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return 'exists';
     throw err;
-  }
-}
-
-async function batchDelete(keyList: readonly { pk: string; sk: string }[]): Promise<void> {
-  for (let i = 0; i < keyList.length; i += 25) {
-    let pending: Record<string, unknown>[] = keyList
-      .slice(i, i + 25)
-      .map((k) => ({ DeleteRequest: { Key: primaryKey(k) } }));
-    for (let attempt = 0; pending.length > 0 && attempt < 10; attempt++) {
-      const out = await documentClient().send(
-        new BatchWriteCommand({ RequestItems: { [tableName()]: pending as never } }),
-      );
-      pending = (out.UnprocessedItems?.[tableName()] ?? []) as Record<string, unknown>[];
-    }
   }
 }
 

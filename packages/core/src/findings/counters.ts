@@ -213,6 +213,21 @@ export function counterDeltas(before: Finding | null, after: Finding, timeZone: 
 }
 
 /**
+ * What a zone-less finding adds to the no-zone bucket (its live metrics and its day measures in the
+ * bucket's month items): for a finding written before the bucket existed, which the city and its
+ * cell counted but the bucket did not. `{}` for a finding with a zone.
+ *
+ * @example unzonedContribution({ ...reported, zoneId: null }, tz) // { unzoned: { total: 1, open: 1, 'status:reported': 1 }, 'unzoned#2026-11': { 'reported:2026-11-23': 1 } }
+ */
+export function unzonedContribution(f: Finding, timeZone: string): Counters {
+  if (f.zoneId !== null) return {};
+  const all = recount([f], timeZone);
+  return Object.fromEntries(
+    Object.entries(all).filter(([area]) => area === UNZONED_AREA || area.startsWith(`${UNZONED_AREA}#`)),
+  );
+}
+
+/**
  * Counters from scratch, for the verify command to compare with the stored ones.
  *
  * @example recount([f1, f2], tz).city?.total // 2

@@ -13,9 +13,11 @@
  * business was found.
  */
 import { z } from 'zod';
+import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
 import { CITY_AREA, type CounterArea, type Counters, UNZONED_AREA } from '../findings/counters';
 import { PageQuery } from '../grid-api';
+import { localDate } from '../planning/demand';
 import { localToUtc } from '../planning/records';
 import { canReadCell, canReadUnzoned, canReadZone, type GridTopology, type Scope } from '../policy';
 import { Text } from '../text';
@@ -133,7 +135,8 @@ export const censusFromCounters = (areas: readonly CounterArea[], counters: Coun
 
 /**
  * The declared reference instant as a UTC instant: an instant as given, a date as the start of that
- * day in the city's time zone. Never in the future (422 naming body.asOf).
+ * day in the city's time zone. Never in the future, nor before BASELINE_AS_OF_WINDOW (422 naming
+ * body.asOf).
  *
  * @example baselineAsOf('2026-11-01', 'Asia/Shanghai', now) // '2026-10-31T16:00:00.000Z'
  */
@@ -146,6 +149,16 @@ export function baselineAsOf(value: string, timeZone: string, now: Date): string
   if (at > now.getTime())
     throw new UnprocessableError(`asOf '${value}' is in the future: a census counts what is known.`, [
       { path: 'body.asOf', message: 'must not be in the future' },
+    ]);
+  const tooOld = dateWindowProblem(
+    localDate(new Date(at), timeZone),
+    localDate(now, timeZone),
+    BASELINE_AS_OF_WINDOW,
+    'body.asOf',
+  );
+  if (tooOld)
+    throw new UnprocessableError(`asOf '${value}' is too far in the past for a census counted now.`, [
+      tooOld,
     ]);
   return new Date(at).toISOString();
 }
