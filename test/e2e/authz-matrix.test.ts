@@ -432,7 +432,11 @@ const MATRIX: Record<string, Entry> = {
   // Statistics (issue 7): baselines are made and made current by city admins (a future asOf is
   // refused); managers list their headers; a supervisor reads the numbers of their office's areas.
   createBaseline: {
-    inScope: () => ({ method: 'POST', path: '/baselines', body: { label: 'matrix', asOf: '2026-01-01' } }),
+    inScope: () => ({
+      method: 'POST',
+      path: '/baselines',
+      body: { label: 'matrix', asOf: `${new Date().getUTCFullYear() - 1}-01-01` },
+    }),
     outOfScope: () => ({ method: 'POST', path: '/baselines', body: { label: 'matrix', asOf: '2999-01-01' } }),
     expect: { ...all(F), city_admin: [201, 422] },
   },
@@ -669,7 +673,9 @@ beforeAll(async () => {
   }
   const westTask = await task('s7', base.westCell, 'officer-wang', 'worker-he', base.westZone);
   const tasks = { checkIn: checkInTasks, complete: completeTasks, west: westTask };
-  const baseline = (await admin('POST', '/baselines', { label: 'matrix', asOf: '2026-01-01' })).id;
+  const baseline = (
+    await admin('POST', '/baselines', { label: 'matrix', asOf: `${new Date().getUTCFullYear() - 1}-01-01` })
+  ).id;
   ctx = { ...base, at, readable, westFinding, actOn, westActOn, plans, tasks, baseline };
   const small = syntheticCity({ cells: 12, seed: 3, offices: ['office-east'] });
   importBody = {

@@ -12,6 +12,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 
+/** Dates in last year: in the past, and inside the two years a baseline may look back (0020). */
+const LAST_YEAR = new Date().getUTCFullYear() - 1;
+
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
 type Json = any;
 
@@ -99,13 +102,13 @@ let first: Json;
 
 describe('POST /baselines', () => {
   it('freezes the census of every area, equal to a count of the findings', async () => {
-    const res = await createBaseline({ label: '2026 底数', asOf: '2026-01-01' });
+    const res = await createBaseline({ label: '2026 底数', asOf: `${LAST_YEAR}-01-01` });
     expect(res.status, res.text).toBe(201);
     first = res.body;
     expect(first).toMatchObject({
       id: expect.stringMatching(/^B-/),
       label: '2026 底数',
-      asOf: '2025-12-31T16:00:00.000Z',
+      asOf: `${LAST_YEAR - 1}-12-31T16:00:00.000Z`,
       countedAt: expect.any(String),
       createdBy: 'admin',
       gridVersion: expect.any(Number),
@@ -144,15 +147,17 @@ describe('POST /baselines', () => {
       expect(res.status, res.text).toBe(422);
       expect(res.body.error.details[0].path).toBe('body.asOf');
     }
-    expect((await createBaseline({ asOf: '2026-01-01' })).status).toBe(400);
-    expect((await createBaseline({ label: 'x'.repeat(101), asOf: '2026-01-01' })).status).toBe(400);
-    expect((await createBaseline({ label: 'x', asOf: '2026-01-01T08:00:00' })).status).toBe(400);
+    expect((await createBaseline({ asOf: `${LAST_YEAR}-01-01` })).status).toBe(400);
+    expect((await createBaseline({ label: 'x'.repeat(101), asOf: `${LAST_YEAR}-01-01` })).status).toBe(400);
+    expect((await createBaseline({ label: 'x', asOf: `${LAST_YEAR}-01-01T08:00:00` })).status).toBe(400);
     expect((await createBaseline({ label: 'x' })).status).toBe(400);
   });
 
   it('is a city admin’s: a supervisor or officer gets 403', async () => {
-    expect((await createBaseline({ label: 'sup', asOf: '2026-01-01' }, 'sup-east')).status).toBe(403);
-    expect((await createBaseline({ label: 'li', asOf: '2026-01-01' }, 'officer-li')).status).toBe(403);
+    expect((await createBaseline({ label: 'sup', asOf: `${LAST_YEAR}-01-01` }, 'sup-east')).status).toBe(403);
+    expect((await createBaseline({ label: 'li', asOf: `${LAST_YEAR}-01-01` }, 'officer-li')).status).toBe(
+      403,
+    );
   });
 });
 
@@ -191,9 +196,10 @@ describe('GET /baselines/{id}', () => {
 describe('several baselines', () => {
   it('lists them newest first; the newest is current until another is made current', async () => {
     await report('admin', pointA, '新开无照店');
-    const second = (await createBaseline({ label: 'second', asOf: '2026-06-01T00:00:00+08:00' })).body;
+    const second = (await createBaseline({ label: 'second', asOf: `${LAST_YEAR}-06-01T00:00:00+08:00` }))
+      .body;
     expect(second.numbers.census).toBe(5);
-    expect(second.asOf).toBe('2026-05-31T16:00:00.000Z');
+    expect(second.asOf).toBe(`${LAST_YEAR}-05-31T16:00:00.000Z`);
     // The first baseline is frozen.
     const again = await api.call('GET', `/baselines/${first.id}`, { as: 'admin' });
     expect(again.body.numbers.census).toBe(4);
@@ -219,7 +225,7 @@ describe('several baselines', () => {
     expect((await api.call('POST', '/baselines/B-nosuchbaseline/current', { as: 'admin' })).status).toBe(404);
 
     // A baseline made later is current in its turn.
-    const third = (await createBaseline({ label: 'third', asOf: '2026-11-01' })).body;
+    const third = (await createBaseline({ label: 'third', asOf: `${LAST_YEAR}-11-01` })).body;
     expect((await list()).map((b) => [b.id, b.current])).toEqual([
       [third.id, true],
       [second.id, false],
