@@ -14,11 +14,11 @@
  */
 import type { Paths64 } from 'clipper2-ts';
 import { Clipper, FillRule } from 'clipper2-ts';
-import Flatbush from 'flatbush';
 import type { GridIndex } from './grid-index';
 import { FEATURE_REC, type FlatLayer, flattenGeometries, RING_REC } from './index-flat';
 import { flatRingAreaSigned } from './measure';
-import { type ClipWindow, clipRingToWindow, clipWindow, pathsAreaM2, quantizeRing } from './overlay-clip';
+import { boxTree, featurePaths, featureRingsInWindow } from './overlay';
+import { clipWindow, pathsAreaM2 } from './overlay-clip';
 import { loadGridIndexFromChunks } from './packed';
 
 export interface DroppedArea {
@@ -71,7 +71,7 @@ export function measureDroppedArea(active: FlatLayer, draft: FlatLayer): Dropped
     const win = clipWindow(x0, y0, x1, y1);
     const subject = featurePaths(active, a, win);
     const clip: Paths64 = [];
-    for (const d of candidates) ringsInWindow(draft, d, win, clip);
+    for (const d of candidates) clip.push(...featureRingsInWindow(draft, d, win));
     droppedM2 += pathsAreaM2(Clipper.difference(subject, clip, FillRule.NonZero), win);
   }
   return { activeM2, droppedM2, stats };
@@ -102,22 +102,6 @@ export function decodedLayer(index: GridIndex): FlatLayer {
   const coords = new Float64Array(pendingCoords.length);
   for (let i = 0; i < coords.length; i++) coords[i] = (pendingCoords[i] as number) / 1e7;
   return { ...layer, coords };
-}
-
-function boxTree(layer: FlatLayer): Flatbush | null {
-  if (layer.count === 0) return null;
-  const tree = new Flatbush(layer.count);
-  for (let f = 0; f < layer.count; f++) {
-    const o = FEATURE_REC * f;
-    tree.add(
-      layer.featureRec[o] as number,
-      layer.featureRec[o + 1] as number,
-      layer.featureRec[o + 2] as number,
-      layer.featureRec[o + 3] as number,
-    );
-  }
-  tree.finish();
-  return tree;
 }
 
 /** Geodesic area of a feature: outer rings minus holes (Turf's formula, as stored areas are). */
@@ -167,41 +151,4 @@ function sameRings(la: FlatLayer, a: number, lb: FlatLayer, b: number): boolean 
       if (la.coords[2 * va + i] !== lb.coords[2 * vb + i]) return false;
   }
   return true;
-}
-
-function featurePaths(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
-  const paths: Paths64 = [];
-  const o = FEATURE_REC * f;
-  for (let r = layer.featureRec[o + 6] as number; r < (layer.featureRec[o + 7] as number); r++) {
-    const path = quantizeRing(
-      layer.coords,
-      layer.ringRec[RING_REC * r + 4] as number,
-      layer.ringRec[RING_REC * r + 5] as number,
-      win,
-    );
-    if (path.length > 0) paths.push(path);
-  }
-  return paths;
-}
-
-/** A draft cell's rings cut to the window (rings whose bbox misses it are skipped), added to `out`. */
-function ringsInWindow(layer: FlatLayer, f: number, win: ClipWindow, out: Paths64): void {
-  const o = FEATURE_REC * f;
-  for (let r = layer.featureRec[o + 6] as number; r < (layer.featureRec[o + 7] as number); r++) {
-    const ro = RING_REC * r;
-    if (
-      (layer.ringRec[ro] as number) > win.x1 ||
-      (layer.ringRec[ro + 2] as number) < win.x0 ||
-      (layer.ringRec[ro + 1] as number) > win.y1 ||
-      (layer.ringRec[ro + 3] as number) < win.y0
-    )
-      continue;
-    const path = clipRingToWindow(
-      layer.coords,
-      layer.ringRec[ro + 4] as number,
-      layer.ringRec[ro + 5] as number,
-      win,
-    );
-    if (path.length > 0) out.push(path);
-  }
 }

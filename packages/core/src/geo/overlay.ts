@@ -198,7 +198,7 @@ export function computeOverlay(
         stats.clipped++;
         win ??= clipWindow(x0, y0, x1, y1);
         cellPaths ??= featurePaths(cells, c, win);
-        area = intersectionAreaM2(cellPaths, zoneRingsInWindow(zones, z, win), win);
+        area = intersectionAreaM2(cellPaths, featureRingsInWindow(zones, z, win), win);
       }
       if (area > 0) {
         raw.push({ cell: c, zone: z, areaM2: area });
@@ -297,7 +297,8 @@ interface EdgeIndex {
   readonly from: Uint32Array;
 }
 
-function boxTree(layer: FlatLayer): Flatbush | null {
+/** One Flatbush of a layer's feature bboxes (null for an empty layer); also the dropped-area measure's. */
+export function boxTree(layer: FlatLayer): Flatbush | null {
   if (layer.count === 0) return null;
   const tree = new Flatbush(layer.count);
   for (let f = 0; f < layer.count; f++) {
@@ -458,7 +459,7 @@ function featureAreas(layer: FlatLayer, partArea: Float64Array): Float64Array {
 }
 
 /** All rings of a feature as integer paths in the window (cells are small: no pre-clipping). */
-function featurePaths(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
+export function featurePaths(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
   const paths: Paths64 = [];
   const o = FEATURE_REC * f;
   for (let r = layer.featureRec[o + 6] as number; r < (layer.featureRec[o + 7] as number); r++)
@@ -473,10 +474,10 @@ function featurePaths(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
   return paths;
 }
 
-/** A zone's rings cut to the window; rings whose bbox misses the window are skipped. */
-function zoneRingsInWindow(layer: FlatLayer, z: number, win: ClipWindow): Paths64 {
+/** A feature's rings cut to the window; rings whose bbox misses the window are skipped. */
+export function featureRingsInWindow(layer: FlatLayer, f: number, win: ClipWindow): Paths64 {
   const paths: Paths64 = [];
-  const o = FEATURE_REC * z;
+  const o = FEATURE_REC * f;
   for (let r = layer.featureRec[o + 6] as number; r < (layer.featureRec[o + 7] as number); r++) {
     const ro = RING_REC * r;
     if (
@@ -523,8 +524,8 @@ function overlaps(
       stats.zonePairsClipped++;
       const win = clipWindow(x0, y0, x1, y1);
       const area = intersectionAreaM2(
-        zoneRingsInWindow(zones, a, win),
-        zoneRingsInWindow(zones, b, win),
+        featureRingsInWindow(zones, a, win),
+        featureRingsInWindow(zones, b, win),
         win,
       );
       // Shared borders leave zero-width or rounding-sized results; only real overlap is a finding.
