@@ -4,7 +4,6 @@
  * keys or index partitions of the area. The resolution index and each version's topology are
  * cached per container (grid-cache.ts).
  */
-import { randomUUID } from 'node:crypto';
 import {
   canReadCell,
   canReadUnzoned,
@@ -21,18 +20,14 @@ import {
   readableZones,
   resolvePoint,
   UNZONED_AREA,
-  UnprocessableError,
 } from '@gridpatrol/core';
 import {
-  beginGridImport,
-  type GridImportKeyRecord,
   type GridVersionMeta,
   geometriesOf,
   getCell,
   getCellsByIds,
   getCounters,
   getGridFailureDetails,
-  getGridImportKey,
   getGridReport,
   getGridVersion,
   getZone,
@@ -43,12 +38,10 @@ import {
   listZoneCells,
   listZones,
   pageOfIds,
-  requestHash,
 } from '@gridpatrol/store';
-import { objectStore } from '../exports/object-store';
 import { activeGrid, forgetActivePointer } from '../grid-cache';
 import { activateReviewed, gridDiff } from '../grid-import/activation';
-import { importObjectKey } from '../grid-import/object-key';
+import { startGridImport } from '../grid-import/start';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
@@ -75,20 +68,6 @@ const accepted = (meta: GridVersionMeta, replayed: boolean) => {
   };
 };
 
-/**
- * The first answer to an import made under this Idempotency-Key: the same request gets its version
- * again (as it is now), another body is refused, since the key names one import.
- */
-async function replayOf(record: GridImportKeyRecord, hash: string) {
-  if (record.requestHash !== hash)
-    throw new UnprocessableError(
-      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
-  const meta = await getGridVersion(record.version);
-  if (!meta) throw new NotFoundError('grid version', String(record.version));
-  return accepted(meta, true);
-}
 interface ListQuery {
   version?: number | undefined;
   cursor?: string | undefined;
@@ -118,30 +97,8 @@ export const handler = httpHandler('grid', {
   // Only the shape is checked here; validation, repair, overlay and writing run in the import job
   // (grid-import/job.ts), which the stored body starts (docs/decisions/0021).
   importGrid: async ({ caller, query, body, idempotencyKey }) => {
-    const idempotency =
-      idempotencyKey === undefined
-        ? undefined
-        : { key: idempotencyKey, requestHash: requestHash({ query, body }) };
-    if (idempotency) {
-      const prior = await getGridImportKey(caller.id, idempotency.key);
-      if (prior) return replayOf(prior, idempotency.requestHash);
-    }
-    const nonce = randomUUID();
-    const text = JSON.stringify(body);
-    const started = await beginGridImport({
-      createdBy: caller.id,
-      inputOf: (version) => ({
-        key: importObjectKey(version, nonce),
-        bytes: Buffer.byteLength(text),
-        ...query,
-      }),
-      ...(idempotency ? { idempotency } : {}),
-    });
-    // Only a request with a key can lose a race for it.
-    if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
-    const { meta } = started;
-    await objectStore().put(meta.input?.key as string, text, 'application/json');
-    return accepted(meta, false);
+    const { meta, replayed } = await startGridImport(caller.id, query, body, idempotencyKey);
+    return accepted(meta, replayed);
   },
 
   listGridVersions: async ({ query }) => {

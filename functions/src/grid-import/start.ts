@@ -1,0 +1,74 @@
+/**
+ * Starting an API grid import (docs/decisions/0021-async-grid-imports.md): a new version is begun
+ * as `writing`, the body is stored where the import job reads it, and the client gets the version to
+ * poll. Under an Idempotency-Key a retry is answered with the version its first request began.
+ */
+import { randomUUID } from 'node:crypto';
+import { NotFoundError, UnprocessableError } from '@gridpatrol/core';
+import {
+  beginGridImport,
+  type GridImportKeyRecord,
+  type GridVersionMeta,
+  getGridImportKey,
+  getGridVersion,
+  requestHash,
+} from '@gridpatrol/store';
+import { objectStore } from '../exports/object-store';
+import { importObjectKey } from './object-key';
+
+export interface StartedImport {
+  readonly meta: GridVersionMeta;
+  /** True when this answers a retry of an import already begun under the same key. */
+  readonly replayed: boolean;
+}
+
+/**
+ * The version a key's first request began: the same request gets it again (as it is now), another
+ * body is refused, since the key names one import.
+ */
+async function replayOf(record: GridImportKeyRecord, hash: string): Promise<StartedImport> {
+  if (record.requestHash !== hash)
+    throw new UnprocessableError(
+      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
+      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
+    );
+  const meta = await getGridVersion(record.version);
+  if (!meta) throw new NotFoundError('grid version', String(record.version));
+  return { meta, replayed: true };
+}
+
+/**
+ * Begins an import of `body` (cells and zones, shape already checked) for `createdBy`.
+ *
+ * @example const { meta } = await startGridImport('admin', { strict: false, coordSys: 'wgs84' }, body, key);
+ */
+export async function startGridImport(
+  createdBy: string,
+  query: Record<string, unknown>,
+  body: unknown,
+  idempotencyKey: string | undefined,
+): Promise<StartedImport> {
+  const idempotency =
+    idempotencyKey === undefined
+      ? undefined
+      : { key: idempotencyKey, requestHash: requestHash({ query, body }) };
+  if (idempotency) {
+    const prior = await getGridImportKey(createdBy, idempotency.key);
+    if (prior) return replayOf(prior, idempotency.requestHash);
+  }
+  const nonce = randomUUID();
+  const text = JSON.stringify(body);
+  const started = await beginGridImport({
+    createdBy,
+    inputOf: (version) => ({
+      key: importObjectKey(version, nonce),
+      bytes: Buffer.byteLength(text),
+      ...query,
+    }),
+    ...(idempotency ? { idempotency } : {}),
+  });
+  // Only a request with a key can lose a race for it.
+  if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
+  await objectStore().put(started.meta.input?.key as string, text, 'application/json');
+  return { meta: started.meta, replayed: false };
+}
