@@ -91,6 +91,79 @@ export function clearReassignmentFlag(task: PatrolTask): PatrolTask {
   return rest;
 }
 
+/**
+ * The step a reactivation takes on one task, or null when its flag does not name the person (never
+ * flagged, already cleared by an earlier reactivation, or flagged for the other of the pair): the
+ * flag is removed (`unflag`) when the other of the pair is active, and otherwise moved to them
+ * (`flag`), since the task still waits for a manager while either of its pair is deactivated.
+ *
+ * @example reactivationStep(task, 'li', true, supervisor, now)?.event.action // 'unflag'
+ */
+export function reactivationStep(
+  task: PatrolTask,
+  personId: string,
+  otherActive: boolean,
+  actor: TaskEvent['actor'],
+  now: Date,
+): { after: PatrolTask; event: TaskEvent } | null {
+  const flag = task.needsReassignment;
+  if (flag?.personId !== personId) return null;
+  const at = now.toISOString();
+  if (!otherActive) {
+    const other = task.officerId === personId ? task.partnerId : task.officerId;
+    const moved: NeedsReassignment = { reason: 'person_deactivated', personId: other, since: at };
+    return taskStep(task, task.status, 'flag', actor, at, {
+      detail: { needsReassignment: moved, replaces: flag },
+      patch: { needsReassignment: moved },
+    });
+  }
+  const step = taskStep(task, task.status, 'unflag', actor, at, { detail: { cleared: flag } });
+  const { needsReassignment: _cleared, ...after } = step.after;
+  return { after, event: step.event };
+}
+
+/** One future task of a reactivated person whose flag the reactivation removed or moved on. */
+export const ReactivatedTask = AffectedTask.omit({ needsReassignment: true }).extend({
+  /** Absent when cleared; the other of the pair when they are deactivated too. */
+  needsReassignment: NeedsReassignment.optional(),
+});
+export type ReactivatedTask = z.infer<typeof ReactivatedTask>;
+
+/** The answer's `reactivation` block (PUT /people/{id} and `gridpatrol people import`). */
+export const ReactivationReport = z.object({
+  personId: z.string(),
+  /** Future tasks whose flag named the person and no longer needs to: now unflagged. */
+  cleared: z.array(ReactivatedTask),
+  /** Future tasks whose flag named the person but whose other partner is deactivated: flag moved to them. */
+  stillFlagged: z.array(ReactivatedTask),
+});
+export type ReactivationReport = z.infer<typeof ReactivationReport>;
+
+/**
+ * The report of a reactivation, from the tasks as this run changed them (a repeat changes none).
+ *
+ * @example reactivationReport(li, changed).cleared.map((t) => t.id) // ['P-….2026-12-09.am.C-1']
+ */
+export function reactivationReport(
+  person: Pick<Person, 'id'>,
+  changed: readonly PatrolTask[],
+): ReactivationReport {
+  const entry = (t: PatrolTask): ReactivatedTask => ({
+    id: t.id,
+    planId: t.planId,
+    date: t.date,
+    shift: t.shift,
+    cellId: t.cellId,
+    as: partIn(t, person.id),
+    ...(t.needsReassignment ? { needsReassignment: t.needsReassignment } : {}),
+  });
+  return {
+    personId: person.id,
+    cleared: changed.filter((t) => !t.needsReassignment).map(entry),
+    stillFlagged: changed.filter((t) => t.needsReassignment).map(entry),
+  };
+}
+
 /** The deactivated person's part in a task. */
 export const partIn = (task: Pick<PatrolTask, 'officerId'>, personId: string): 'officer' | 'partner' =>
   task.officerId === personId ? 'officer' : 'partner';
@@ -130,5 +203,11 @@ export function deactivationReport(
   };
 }
 
-/** PUT /people/{id} answers the saved record, and for an inactive person what deactivating left. */
-export const PersonSaved = PersonRecord.extend({ deactivation: DeactivationReport.optional() });
+/**
+ * PUT /people/{id} answers the saved record, for an inactive person what deactivating left, and for
+ * a reactivated one the flags it removed.
+ */
+export const PersonSaved = PersonRecord.extend({
+  deactivation: DeactivationReport.optional(),
+  reactivation: ReactivationReport.optional(),
+});
