@@ -314,3 +314,33 @@ describe('reactivating a person', () => {
     expect(again.stdout).not.toContain(`Reactivated ${partner}`);
   }, 120_000);
 });
+
+describe('publishing a draft that names a deactivated person', () => {
+  it('is refused with a 422 naming each task and person, and publishes once they are active again', async () => {
+    const week = addDays(planningWeekStart(new Date(), api.config.timeZone), 21);
+    const draft = await ok('POST', '/plans', 'sup-east', { weekStart: week });
+    const theirs = (draft.tasks as PatrolTask[]).filter((t) => t.officerId === 'officer-li');
+    expect(theirs.length).toBeGreaterThan(0);
+    // Deactivated after the draft was made: deactivation flags published tasks only.
+    await ok('PUT', '/people/officer-li', 'admin', await personBody('officer-li', false));
+
+    const res = await call('POST', `/plans/${draft.id}/publish`, 'sup-east');
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.error.code).toBe('unprocessable');
+    expect(res.body.error.message).toContain('officer-li');
+    expect(res.body.error.details).toEqual(
+      theirs.map((t) => ({
+        path: `tasks.${t.id}.officerId`,
+        message: "[inactive] 'officer-li' is deactivated",
+      })),
+    );
+    // Nothing was published: the plan and its tasks are still drafts.
+    const after = await ok('GET', `/plans/${draft.id}?limit=500`, 'sup-east');
+    expect(after.status).toBe('draft');
+    expect(after.tasks.every((t: PatrolTask) => t.status === 'draft')).toBe(true);
+
+    await ok('PUT', '/people/officer-li', 'admin', await personBody('officer-li', true));
+    const published = await ok('POST', `/plans/${draft.id}/publish`, 'sup-east');
+    expect(published.status).toBe('published');
+  });
+});

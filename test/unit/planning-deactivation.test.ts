@@ -3,6 +3,7 @@
  * repeated deactivation flags nothing twice, and when a reassignment or a reactivation clears the flag.
  */
 import {
+  assertDraftPeopleActive,
   clearReassignmentFlag,
   deactivationReport,
   flagForReassignment,
@@ -144,5 +145,23 @@ describe('deactivation', () => {
       ]);
       expect(reactivationReport({ id: 'li' }, []).cleared).toEqual([]);
     });
+  });
+
+  it('refuses to publish draft tasks naming a deactivated person, each named', () => {
+    const a = { ...later, status: 'draft' as const };
+    const b = { ...sooner, status: 'draft' as const, officerId: 'zhao' };
+    const people = [
+      { id: 'li', active: false },
+      { id: 'liu', active: true },
+      { id: 'zhao', active: true },
+    ];
+    expect(() => assertDraftPeopleActive('P-abcdef01', [a, b], people)).toThrow(
+      expect.objectContaining({
+        code: 'unprocessable',
+        details: [{ path: `tasks.${a.id}.officerId`, message: "[inactive] 'li' is deactivated" }],
+      }),
+    );
+    // Active people, or a deactivated person on tasks no longer drafts: nothing to refuse.
+    expect(() => assertDraftPeopleActive('P-abcdef01', [b, later], people)).not.toThrow();
   });
 });

@@ -5,6 +5,7 @@
  * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
  */
 import { z } from 'zod';
+import { type ErrorDetail, UnprocessableError } from '../errors';
 import { type Person, PersonRecord } from '../people';
 import { taskStep } from './plans';
 import { NeedsReassignment, type PatrolTask, type TaskEvent } from './records';
@@ -162,6 +163,39 @@ export function reactivationReport(
     cleared: changed.filter((t) => !t.needsReassignment).map(entry),
     stillFlagged: changed.filter((t) => t.needsReassignment).map(entry),
   };
+}
+
+/**
+ * Publishing a draft that names a deactivated person is refused (docs/decisions/0025): deactivation
+ * flags only published tasks, so a draft made before it would otherwise hand that person new tasks
+ * unflagged. Each draft task and person is named; the supervisor reassigns or redrafts first.
+ * `people` are the current records of the plan's people (an unknown id is not this check's concern).
+ *
+ * @example assertDraftPeopleActive('P-1', tasks, [{ id: 'li', active: false }]) // throws 422 naming li's tasks
+ */
+export function assertDraftPeopleActive(
+  planId: string,
+  tasks: readonly PatrolTask[],
+  people: readonly Pick<Person, 'id' | 'active'>[],
+): void {
+  const inactive = new Set(people.filter((p) => !p.active).map((p) => p.id));
+  const details: ErrorDetail[] = [];
+  const named = new Set<string>();
+  const refused = new Set<string>();
+  for (const t of tasks) {
+    if (t.status !== 'draft') continue;
+    for (const part of ['officerId', 'partnerId'] as const)
+      if (inactive.has(t[part])) {
+        details.push({ path: `tasks.${t.id}.${part}`, message: `[inactive] '${t[part]}' is deactivated` });
+        named.add(t[part]);
+        refused.add(t.id);
+      }
+  }
+  if (details.length === 0) return;
+  throw new UnprocessableError(
+    `Plan '${planId}' has ${refused.size} task${refused.size === 1 ? '' : 's'} for deactivated ${[...named].sort().join(', ')}; reassign them or draft again before publishing.`,
+    details,
+  );
 }
 
 /** The deactivated person's part in a task. */
