@@ -3,7 +3,8 @@
  * through `gridpatrol people import`: a published plan two weeks ahead, then a deactivated officer's
  * and a deactivated grid worker's future tasks are flagged, reported and reassignable with the
  * existing reassign (which clears the flag); a past task stays as it was; the officer's open cases
- * join their supervisor's to-do. Repeating a deactivation flags nothing twice.
+ * join their supervisor’s to-do. Repeating a deactivation flags nothing twice; a reactivation clears
+ * the flags naming the person (or moves one to a partner still deactivated), once.
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -232,4 +233,114 @@ describe('deactivating through gridpatrol people import', () => {
     const steps = (await listTaskHistory(own[0]?.id as string)).items;
     expect(steps.at(-1)).toMatchObject({ action: 'flag', actor: { id: 'people-import', role: 'system' } });
   }, 120_000);
+});
+
+describe('reactivating a person', () => {
+  // After the above: officer-li and one partner P (deactivated by the import) are inactive; the
+  // tasks li shares with P carry P's flag, li's others li's flag.
+  let partner: string;
+  let shared: PatrolTask[];
+  let alone: PatrolTask[];
+
+  it('clears the flags naming the person, keeping one on a task whose partner is deactivated too', async () => {
+    const own = (await planTasks()).filter((t) => t.officerId === 'officer-li');
+    partner = own.find((t) => t.needsReassignment?.personId !== 'officer-li')?.partnerId as string;
+    shared = own.filter((t) => t.partnerId === partner).sort(byStart);
+    alone = own.filter((t) => t.partnerId !== partner).sort(byStart);
+    expect(shared.length).toBeGreaterThan(0);
+    expect(alone.length).toBeGreaterThan(0);
+    // li deactivated again (after P): every task of theirs now names li, over an inactive partner on `shared`.
+    const off = await ok('PUT', '/people/officer-li', 'admin', await personBody('officer-li', false));
+    expect(off.deactivation.newlyFlagged).toBe(shared.length);
+
+    const res = await call('PUT', '/people/officer-li', 'sup-east', await personBody('officer-li', true));
+    expect(res.status, res.text).toBe(200);
+    expect(res.body.active).toBe(true);
+    expect(res.body.reactivation.personId).toBe('officer-li');
+    expect(res.body.reactivation.cleared.map((t: { id: string }) => t.id)).toEqual(alone.map((t) => t.id));
+    expect(res.body.reactivation.cleared[0]).toMatchObject({ planId, as: 'officer' });
+    expect(res.body.reactivation.stillFlagged.map((t: { id: string }) => t.id)).toEqual(
+      shared.map((t) => t.id),
+    );
+    for (const t of res.body.reactivation.stillFlagged)
+      expect(t.needsReassignment).toMatchObject({ reason: 'person_deactivated', personId: partner });
+
+    for (const t of alone) {
+      expect((await getPatrolTask(t.id))?.needsReassignment).toBeUndefined();
+      const steps = (await listTaskHistory(t.id)).items;
+      expect(steps.map((e) => e.action)).toEqual(['plan', 'publish', 'flag', 'unflag']);
+      expect(steps[3]).toMatchObject({
+        actor: { id: 'sup-east', role: 'supervisor' },
+        detail: { cleared: { personId: 'officer-li' } },
+      });
+    }
+    for (const t of shared)
+      expect((await getPatrolTask(t.id))?.needsReassignment).toMatchObject({ personId: partner });
+  });
+
+  it('clears nothing twice when the reactivation is repeated', async () => {
+    const before = await Promise.all([...alone, ...shared].map((t) => getPatrolTask(t.id)));
+    const res = await call('PUT', '/people/officer-li', 'admin', await personBody('officer-li', true));
+    expect(res.status, res.text).toBe(200);
+    // An active person saved again with nothing to clear answers the plain record.
+    expect(res.body.reactivation).toBeUndefined();
+    const after = await Promise.all([...alone, ...shared].map((t) => getPatrolTask(t.id)));
+    expect(after).toEqual(before);
+  });
+
+  it('clears and prints the partner’s flags when the import reactivates them', async () => {
+    const p = await ok('GET', `/people/${partner}`, 'admin');
+    const file = path.join(dir, 'people-back.csv');
+    writeFileSync(
+      file,
+      `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},true\n`,
+    );
+    const endpoint = inject('dynamodbEndpoint');
+    const res = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
+    expect(res.status, res.stderr + res.stdout).toBe(0);
+    expect(res.stdout).toMatch(new RegExp(`Reactivated ${partner}: \\d+ future tasks? no longer flagged`));
+    for (const t of shared) {
+      expect(res.stdout).toContain(`${t.id}  ${t.date} ${t.shift}  cell ${t.cellId}  as partner`);
+      expect((await getPatrolTask(t.id))?.needsReassignment).toBeUndefined();
+      const steps = (await listTaskHistory(t.id)).items;
+      expect(steps.at(-1)).toMatchObject({
+        action: 'unflag',
+        actor: { id: 'people-import', role: 'system' },
+      });
+    }
+    // Imported again: nothing left to clear, nothing printed for them.
+    const again = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
+    expect(again.status, again.stderr + again.stdout).toBe(0);
+    expect(again.stdout).not.toContain(`Reactivated ${partner}`);
+  }, 120_000);
+});
+
+describe('publishing a draft that names a deactivated person', () => {
+  it('is refused with a 422 naming each task and person, and publishes once they are active again', async () => {
+    const week = addDays(planningWeekStart(new Date(), api.config.timeZone), 21);
+    const draft = await ok('POST', '/plans', 'sup-east', { weekStart: week });
+    const theirs = (draft.tasks as PatrolTask[]).filter((t) => t.officerId === 'officer-li');
+    expect(theirs.length).toBeGreaterThan(0);
+    // Deactivated after the draft was made: deactivation flags published tasks only.
+    await ok('PUT', '/people/officer-li', 'admin', await personBody('officer-li', false));
+
+    const res = await call('POST', `/plans/${draft.id}/publish`, 'sup-east');
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.error.code).toBe('unprocessable');
+    expect(res.body.error.message).toContain('officer-li');
+    expect(res.body.error.details).toEqual(
+      theirs.map((t) => ({
+        path: `tasks.${t.id}.officerId`,
+        message: "[inactive] 'officer-li' is deactivated",
+      })),
+    );
+    // Nothing was published: the plan and its tasks are still drafts.
+    const after = await ok('GET', `/plans/${draft.id}?limit=500`, 'sup-east');
+    expect(after.status).toBe('draft');
+    expect(after.tasks.every((t: PatrolTask) => t.status === 'draft')).toBe(true);
+
+    await ok('PUT', '/people/officer-li', 'admin', await personBody('officer-li', true));
+    const published = await ok('POST', `/plans/${draft.id}/publish`, 'sup-east');
+    expect(published.status).toBe('published');
+  });
 });

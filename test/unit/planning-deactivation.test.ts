@@ -1,13 +1,16 @@
 /**
  * What a deactivation decides (issue 15.5, docs/decisions/0025): which tasks it flags, that a
- * repeated deactivation flags nothing twice, and when a reassignment clears the flag.
+ * repeated deactivation flags nothing twice, and when a reassignment or a reactivation clears the flag.
  */
 import {
+  assertDraftPeopleActive,
   clearReassignmentFlag,
   deactivationReport,
   flagForReassignment,
   futureTasksOf,
   type PatrolTask,
+  reactivationReport,
+  reactivationStep,
 } from '@gridpatrol/core';
 import { describe, expect, it } from 'vitest';
 import { publishedTask } from '../support/tasks';
@@ -78,5 +81,87 @@ describe('deactivation', () => {
         needsReassignment: a.needsReassignment,
       },
     ]);
+  });
+
+  describe('reactivation', () => {
+    const LATER = new Date('2026-12-07T03:00:00Z');
+    const flagged = flagForReassignment(later, 'li', sup, NOW)?.after as PatrolTask;
+
+    it('removes the flag naming the person as an unflag step when the other of the pair is active', () => {
+      const step = reactivationStep(flagged, 'li', true, sup, LATER);
+      expect(step?.after).not.toHaveProperty('needsReassignment');
+      expect(step?.after).toMatchObject({ status: 'assigned', version: flagged.version + 1 });
+      expect(step?.event).toMatchObject({
+        action: 'unflag',
+        from: 'assigned',
+        to: 'assigned',
+        version: flagged.version + 1,
+        detail: { cleared: flagged.needsReassignment },
+      });
+      // Repeated: nothing left to clear.
+      expect(reactivationStep(step?.after as PatrolTask, 'li', true, sup, LATER)).toBeNull();
+    });
+
+    it('moves the flag to the other of the pair when they are deactivated too', () => {
+      const step = reactivationStep(flagged, 'li', false, sup, LATER);
+      expect(step?.after.needsReassignment).toEqual({
+        reason: 'person_deactivated',
+        personId: 'liu',
+        since: LATER.toISOString(),
+      });
+      expect(step?.event).toMatchObject({ action: 'flag', detail: { replaces: flagged.needsReassignment } });
+      // Reactivating li again leaves liu's flag alone.
+      expect(reactivationStep(step?.after as PatrolTask, 'li', true, sup, LATER)).toBeNull();
+    });
+
+    it('leaves a task never flagged, or flagged for the other partner', () => {
+      expect(reactivationStep(later, 'li', true, sup, LATER)).toBeNull();
+      const forLiu = flagForReassignment(later, 'liu', sup, NOW)?.after as PatrolTask;
+      expect(reactivationStep(forLiu, 'li', true, sup, LATER)).toBeNull();
+    });
+
+    it('reports the cleared tasks apart from those still flagged for the partner', () => {
+      const cleared = reactivationStep(flagged, 'li', true, sup, LATER)?.after as PatrolTask;
+      const moved = reactivationStep(
+        flagForReassignment(sooner, 'li', sup, NOW)?.after as PatrolTask,
+        'li',
+        false,
+        sup,
+        LATER,
+      )?.after as PatrolTask;
+      const report = reactivationReport({ id: 'li' }, [cleared, moved]);
+      expect(report.cleared).toEqual([
+        {
+          id: later.id,
+          planId: later.planId,
+          date: later.date,
+          shift: 'am',
+          cellId: later.cellId,
+          as: 'officer',
+        },
+      ]);
+      expect(report.stillFlagged).toMatchObject([
+        { id: sooner.id, as: 'officer', needsReassignment: { personId: 'liu' } },
+      ]);
+      expect(reactivationReport({ id: 'li' }, []).cleared).toEqual([]);
+    });
+  });
+
+  it('refuses to publish draft tasks naming a deactivated person, each named', () => {
+    const a = { ...later, status: 'draft' as const };
+    const b = { ...sooner, status: 'draft' as const, officerId: 'zhao' };
+    const people = [
+      { id: 'li', active: false },
+      { id: 'liu', active: true },
+      { id: 'zhao', active: true },
+    ];
+    expect(() => assertDraftPeopleActive('P-abcdef01', [a, b], people)).toThrow(
+      expect.objectContaining({
+        code: 'unprocessable',
+        details: [{ path: `tasks.${a.id}.officerId`, message: "[inactive] 'li' is deactivated" }],
+      }),
+    );
+    // Active people, or a deactivated person on tasks no longer drafts: nothing to refuse.
+    expect(() => assertDraftPeopleActive('P-abcdef01', [b, later], people)).not.toThrow();
   });
 });

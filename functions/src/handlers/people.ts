@@ -15,7 +15,7 @@ import {
 } from '@gridpatrol/core';
 import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
-import { deactivationConsequences } from '../people/deactivate';
+import { deactivationConsequences, reactivationConsequences } from '../people/deactivate';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -54,7 +54,17 @@ export const handler = httpHandler('people', {
       throw new UnprocessableError(`Cannot store '${params.id}': ${first.join('; ')}${more}.`, problems);
     }
     const saved = await savePerson(person, existing);
-    if (saved.active) return { status: existing ? 200 : 201, body: saved };
+    if (saved.active) {
+      if (!existing) return { status: 201, body: saved };
+      // Active again (or saved active again after an interrupted reactivation): remove their flags.
+      const reactivation = await reactivationConsequences(
+        saved,
+        { id: caller.id, role: caller.role },
+        new Date(),
+      );
+      const touched = reactivation.cleared.length + reactivation.stillFlagged.length > 0;
+      return { status: 200, body: !existing.active || touched ? { ...saved, reactivation } : saved };
+    }
     // Deactivated (or saved inactive again): flag their future tasks, report what moves to whom.
     const deactivation = await deactivationConsequences(
       saved,

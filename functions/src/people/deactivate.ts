@@ -5,7 +5,7 @@
  * active officer are reported with their open findings and the supervisors whose to-do takes them
  * (policy `planTodoList` reads that staffing on every request). Run after the person is saved
  * inactive; running it again flags nothing twice, so a deactivation interrupted half-way is finished
- * by repeating it.
+ * by repeating it. A reactivation undoes the flags that named the person (reactivationConsequences).
  */
 import {
   ConflictError,
@@ -15,6 +15,9 @@ import {
   futureTasksOf,
   type PatrolTask,
   type Person,
+  type ReactivationReport,
+  reactivationReport,
+  reactivationStep,
   type TaskEvent,
   zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
@@ -23,6 +26,7 @@ import {
   getCounters,
   getPatrolTask,
   getPatrolTasks,
+  getPerson,
   taskIdsOfPerson,
   writeTaskStep,
 } from '@gridpatrol/store';
@@ -101,4 +105,47 @@ export async function deactivationConsequences(
     newly,
     await todoHandOver(person),
   );
+}
+
+/**
+ * Removes the flags a reactivated person's future tasks carry for them (docs/decisions/0025): one
+ * version-checked step each (`unflag`), re-read once when a concurrent step changed the task; a
+ * task whose other partner is deactivated keeps a flag, moved to that partner. `person` is the
+ * record as saved (active). Running it again changes nothing, so it finishes an interrupted one.
+ *
+ * @example (await reactivationConsequences(saved, supervisor, new Date())).cleared.length // flags removed
+ */
+export async function reactivationConsequences(
+  person: Person,
+  actor: TaskEvent['actor'],
+  now: Date,
+): Promise<ReactivationReport> {
+  const ids = await taskIdsOfPerson(person.id, now.toISOString(), END_OF_TIME);
+  const flaggedForThem = futureTasksOf(person.id, await getPatrolTasks(ids), now).filter(
+    (t) => t.needsReassignment?.personId === person.id,
+  );
+  const activeOf = new Map<string, boolean>();
+  const isActive = async (id: string) => {
+    if (!activeOf.has(id)) activeOf.set(id, (await getPerson(id))?.active ?? false);
+    return activeOf.get(id) as boolean;
+  };
+  const changed: PatrolTask[] = [];
+  for (const task of flaggedForThem) {
+    let current: PatrolTask | undefined = task;
+    for (let attempt = 0; attempt < 2 && current; attempt++) {
+      if (futureTasksOf(person.id, [current], now).length === 0) break;
+      const other = current.officerId === person.id ? current.partnerId : current.officerId;
+      const step = reactivationStep(current, person.id, await isActive(other), actor, now);
+      if (!step) break;
+      try {
+        await writeTaskStep(current, step.after, step.event);
+        changed.push(step.after);
+        break;
+      } catch (err) {
+        if (!(err instanceof ConflictError) || attempt > 0) throw err;
+        current = await getPatrolTask(current.id);
+      }
+    }
+  }
+  return reactivationReport(person, changed);
 }

@@ -8,6 +8,7 @@
  * a published plan changes nothing.
  */
 import {
+  assertDraftPeopleActive,
   ConflictError,
   NotFoundError,
   type PatrolTask,
@@ -19,6 +20,7 @@ import {
 import {
   allPlanTasks,
   getPatrolTask,
+  getPerson,
   getPlan,
   plansOfWeek,
   TASK_STEPS_PER_TRANSACTION,
@@ -114,8 +116,24 @@ async function supersedeOld(old: PlanRecord, by: PlanRecord, actor: TaskEvent['a
 }
 
 /**
+ * A draft naming a person deactivated since it was made is not published (docs/decisions/0025):
+ * checked before publishing starts, against the people's current records.
+ */
+async function refuseDeactivatedPeople(plan: PlanRecord): Promise<void> {
+  const tasks = await allPlanTasks(plan.id);
+  const ids = [...new Set(tasks.flatMap((t) => [t.officerId, t.partnerId]))];
+  const people = await Promise.all(ids.map((id) => getPerson(id)));
+  assertDraftPeopleActive(
+    plan.id,
+    tasks,
+    people.filter((p) => p !== undefined),
+  );
+}
+
+/**
  * Publishes a plan (idempotent: a published plan is answered as it is). 409 when another plan of
- * the week is published and this one does not supersede it, or when it was itself superseded.
+ * the week is published and this one does not supersede it, or when it was itself superseded; 422
+ * when a draft names a deactivated person.
  */
 export async function publishPlan(planId: string, actor: TaskEvent['actor'], now: Date): Promise<PlanRecord> {
   const at = now.toISOString();
@@ -124,6 +142,7 @@ export async function publishPlan(planId: string, actor: TaskEvent['actor'], now
   const week = await plansOfWeek(plan.officeId, plan.weekStart);
   if (publishCheck(plan, week) === 'done') return plan;
   if (plan.status === 'draft') {
+    await refuseDeactivatedPeople(plan);
     const moved = await updatePlanStatus(plan, ['draft'], { status: 'publishing' });
     if (!moved) {
       // A twin publish moved it first: carry on from what it is now.

@@ -23,7 +23,7 @@ import {
 import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import { deactivationConsequences } from '@gridpatrol/functions/people/deactivate';
+import { deactivationConsequences, reactivationConsequences } from '@gridpatrol/functions/people/deactivate';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   backfillFindingIndex,
@@ -42,7 +42,7 @@ import { formatImportReport, writeImportReport } from './import-report';
 import { formatIndexBackfill } from './index-backfill';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
-import { formatDeactivation, readPeopleFile } from './people-import';
+import { formatDeactivation, formatReactivation, readPeopleFile } from './people-import';
 import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
@@ -304,6 +304,11 @@ people
       for (const person of rows.filter((p) => !p.active)) {
         const report = await deactivationConsequences(person, { id: 'people-import', role: 'system' }, now);
         for (const line of formatDeactivation(report)) console.log(line);
+      }
+      // A reactivation removes the flags that named the person (0025); a repeat prints nothing.
+      for (const person of rows.filter((p) => p.active)) {
+        const report = await reactivationConsequences(person, { id: 'people-import', role: 'system' }, now);
+        for (const line of formatReactivation(report)) console.log(line);
       }
     } finally {
       await db.stop();

@@ -13,6 +13,7 @@ import {
   type GridTopology,
   Person,
   personProblems,
+  type ReactivationReport,
   zodIssuesToDetails,
 } from '@gridpatrol/core';
 import { parse } from 'csv-parse/sync';
@@ -178,6 +179,30 @@ export function formatDeactivation(r: DeactivationReport): string[] {
     lines.push(
       `  Zones left without an active officer: ${r.zonesWithoutOfficer.join(', ')} (${r.openFindings} open findings); ` +
         `their cases are now in the to-do of ${r.movedTo.length > 0 ? r.movedTo.join(', ') : 'nobody yet (the office has no active supervisor)'}`,
+    );
+  return lines;
+}
+
+/**
+ * The lines `gridpatrol people import` prints for one reactivated person whose future tasks were
+ * flagged for them: the flags removed, and those moved to a partner who is still deactivated.
+ * Nothing when the reactivation changed no task (e.g. it was repeated).
+ *
+ * @example formatReactivation(report) // ['Reactivated officer-li: 2 future tasks no longer flagged for reassignment', '  P-….2026-12-09.am.C-1  2026-12-09 am  cell C-1  as officer']
+ */
+export function formatReactivation(r: ReactivationReport): string[] {
+  if (r.cleared.length + r.stillFlagged.length === 0) return [];
+  const n = r.cleared.length;
+  const line = (t: ReactivationReport['cleared'][number]) =>
+    `  ${t.id}  ${t.date} ${t.shift}  cell ${t.cellId}  as ${t.as}`;
+  const lines = [
+    `Reactivated ${r.personId}: ${n} future task${n === 1 ? '' : 's'} no longer flagged for reassignment`,
+    ...r.cleared.map(line),
+  ];
+  if (r.stillFlagged.length > 0)
+    lines.push(
+      `  Still flagged, the other partner being deactivated: ${r.stillFlagged.length}`,
+      ...r.stillFlagged.map((t) => `${line(t)}  (flag now names ${t.needsReassignment?.personId})`),
     );
   return lines;
 }

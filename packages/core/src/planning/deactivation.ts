@@ -5,6 +5,7 @@
  * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
  */
 import { z } from 'zod';
+import { type ErrorDetail, UnprocessableError } from '../errors';
 import { type Person, PersonRecord } from '../people';
 import { taskStep } from './plans';
 import { NeedsReassignment, type PatrolTask, type TaskEvent } from './records';
@@ -91,6 +92,112 @@ export function clearReassignmentFlag(task: PatrolTask): PatrolTask {
   return rest;
 }
 
+/**
+ * The step a reactivation takes on one task, or null when its flag does not name the person (never
+ * flagged, already cleared by an earlier reactivation, or flagged for the other of the pair): the
+ * flag is removed (`unflag`) when the other of the pair is active, and otherwise moved to them
+ * (`flag`), since the task still waits for a manager while either of its pair is deactivated.
+ *
+ * @example reactivationStep(task, 'li', true, supervisor, now)?.event.action // 'unflag'
+ */
+export function reactivationStep(
+  task: PatrolTask,
+  personId: string,
+  otherActive: boolean,
+  actor: TaskEvent['actor'],
+  now: Date,
+): { after: PatrolTask; event: TaskEvent } | null {
+  const flag = task.needsReassignment;
+  if (flag?.personId !== personId) return null;
+  const at = now.toISOString();
+  if (!otherActive) {
+    const other = task.officerId === personId ? task.partnerId : task.officerId;
+    const moved: NeedsReassignment = { reason: 'person_deactivated', personId: other, since: at };
+    return taskStep(task, task.status, 'flag', actor, at, {
+      detail: { needsReassignment: moved, replaces: flag },
+      patch: { needsReassignment: moved },
+    });
+  }
+  const step = taskStep(task, task.status, 'unflag', actor, at, { detail: { cleared: flag } });
+  const { needsReassignment: _cleared, ...after } = step.after;
+  return { after, event: step.event };
+}
+
+/** One future task of a reactivated person whose flag the reactivation removed or moved on. */
+export const ReactivatedTask = AffectedTask.omit({ needsReassignment: true }).extend({
+  /** Absent when cleared; the other of the pair when they are deactivated too. */
+  needsReassignment: NeedsReassignment.optional(),
+});
+export type ReactivatedTask = z.infer<typeof ReactivatedTask>;
+
+/** The answer's `reactivation` block (PUT /people/{id} and `gridpatrol people import`). */
+export const ReactivationReport = z.object({
+  personId: z.string(),
+  /** Future tasks whose flag named the person and no longer needs to: now unflagged. */
+  cleared: z.array(ReactivatedTask),
+  /** Future tasks whose flag named the person but whose other partner is deactivated: flag moved to them. */
+  stillFlagged: z.array(ReactivatedTask),
+});
+export type ReactivationReport = z.infer<typeof ReactivationReport>;
+
+/**
+ * The report of a reactivation, from the tasks as this run changed them (a repeat changes none).
+ *
+ * @example reactivationReport(li, changed).cleared.map((t) => t.id) // ['P-….2026-12-09.am.C-1']
+ */
+export function reactivationReport(
+  person: Pick<Person, 'id'>,
+  changed: readonly PatrolTask[],
+): ReactivationReport {
+  const entry = (t: PatrolTask): ReactivatedTask => ({
+    id: t.id,
+    planId: t.planId,
+    date: t.date,
+    shift: t.shift,
+    cellId: t.cellId,
+    as: partIn(t, person.id),
+    ...(t.needsReassignment ? { needsReassignment: t.needsReassignment } : {}),
+  });
+  return {
+    personId: person.id,
+    cleared: changed.filter((t) => !t.needsReassignment).map(entry),
+    stillFlagged: changed.filter((t) => t.needsReassignment).map(entry),
+  };
+}
+
+/**
+ * Publishing a draft that names a deactivated person is refused (docs/decisions/0025): deactivation
+ * flags only published tasks, so a draft made before it would otherwise hand that person new tasks
+ * unflagged. Each draft task and person is named; the supervisor reassigns or redrafts first.
+ * `people` are the current records of the plan's people (an unknown id is not this check's concern).
+ *
+ * @example assertDraftPeopleActive('P-1', tasks, [{ id: 'li', active: false }]) // throws 422 naming li's tasks
+ */
+export function assertDraftPeopleActive(
+  planId: string,
+  tasks: readonly PatrolTask[],
+  people: readonly Pick<Person, 'id' | 'active'>[],
+): void {
+  const inactive = new Set(people.filter((p) => !p.active).map((p) => p.id));
+  const details: ErrorDetail[] = [];
+  const named = new Set<string>();
+  const refused = new Set<string>();
+  for (const t of tasks) {
+    if (t.status !== 'draft') continue;
+    for (const part of ['officerId', 'partnerId'] as const)
+      if (inactive.has(t[part])) {
+        details.push({ path: `tasks.${t.id}.${part}`, message: `[inactive] '${t[part]}' is deactivated` });
+        named.add(t[part]);
+        refused.add(t.id);
+      }
+  }
+  if (details.length === 0) return;
+  throw new UnprocessableError(
+    `Plan '${planId}' has ${refused.size} task${refused.size === 1 ? '' : 's'} for deactivated ${[...named].sort().join(', ')}; reassign them or draft again before publishing.`,
+    details,
+  );
+}
+
 /** The deactivated person's part in a task. */
 export const partIn = (task: Pick<PatrolTask, 'officerId'>, personId: string): 'officer' | 'partner' =>
   task.officerId === personId ? 'officer' : 'partner';
@@ -130,5 +237,11 @@ export function deactivationReport(
   };
 }
 
-/** PUT /people/{id} answers the saved record, and for an inactive person what deactivating left. */
-export const PersonSaved = PersonRecord.extend({ deactivation: DeactivationReport.optional() });
+/**
+ * PUT /people/{id} answers the saved record, for an inactive person what deactivating left, and for
+ * a reactivated one the flags it removed.
+ */
+export const PersonSaved = PersonRecord.extend({
+  deactivation: DeactivationReport.optional(),
+  reactivation: ReactivationReport.optional(),
+});

@@ -149,7 +149,8 @@ export type TaskCompletion = z.infer<typeof TaskCompletion>;
 
 /**
  * Why a published task waits for a manager to reassign it: one of its pair was deactivated
- * (docs/decisions/0025). Set by the deactivation, cleared by the reassignment.
+ * (docs/decisions/0025). Set by the deactivation, cleared by the reassignment or the person's
+ * reactivation.
  */
 export const NeedsReassignment = z.object({
   reason: z.literal('person_deactivated'),
@@ -190,6 +191,8 @@ export const TASK_ACTIONS = [
   'cancel',
   /** Marked for reassignment: one of the pair was deactivated. */
   'flag',
+  /** The flag removed: the person it named was reactivated and the other of the pair is active. */
+  'unflag',
 ] as const;
 export const TaskAction = z.enum(TASK_ACTIONS);
 
