@@ -140,6 +140,19 @@ export const ReactivationReport = z.object({
 });
 export type ReactivationReport = z.infer<typeof ReactivationReport>;
 
+/** A task as the deactivation and reactivation reports list it: where, when, the person's part, its flag. */
+function reportedTask(t: PatrolTask, personId: string): ReactivatedTask {
+  return {
+    id: t.id,
+    planId: t.planId,
+    date: t.date,
+    shift: t.shift,
+    cellId: t.cellId,
+    as: partIn(t, personId),
+    ...(t.needsReassignment ? { needsReassignment: t.needsReassignment } : {}),
+  };
+}
+
 /**
  * The report of a reactivation, from the tasks as this run changed them (a repeat changes none).
  *
@@ -149,15 +162,7 @@ export function reactivationReport(
   person: Pick<Person, 'id'>,
   changed: readonly PatrolTask[],
 ): ReactivationReport {
-  const entry = (t: PatrolTask): ReactivatedTask => ({
-    id: t.id,
-    planId: t.planId,
-    date: t.date,
-    shift: t.shift,
-    cellId: t.cellId,
-    as: partIn(t, person.id),
-    ...(t.needsReassignment ? { needsReassignment: t.needsReassignment } : {}),
-  });
+  const entry = (t: PatrolTask) => reportedTask(t, person.id);
   return {
     personId: person.id,
     cleared: changed.filter((t) => !t.needsReassignment).map(entry),
@@ -216,19 +221,7 @@ export function deactivationReport(
   return {
     personId: person.id,
     futureTasks: flagged.flatMap((t) =>
-      t.needsReassignment
-        ? [
-            {
-              id: t.id,
-              planId: t.planId,
-              date: t.date,
-              shift: t.shift,
-              cellId: t.cellId,
-              as: partIn(t, person.id),
-              needsReassignment: t.needsReassignment,
-            },
-          ]
-        : [],
+      t.needsReassignment ? [{ ...reportedTask(t, person.id), needsReassignment: t.needsReassignment }] : [],
     ),
     newlyFlagged,
     zonesWithoutOfficer: [...todo.zones].sort(),
