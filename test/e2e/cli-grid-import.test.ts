@@ -2,52 +2,17 @@
  * `gridpatrol grid import` as an operator runs it: files on disk, written in retried batches to a
  * named table, with a report; refused files write nothing and exit non-zero.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readCityConfig } from '@gridpatrol/infra/cities';
-import { configureHandlerEnv, syntheticCity } from '@gridpatrol/local';
-import { ensureTable, getGridPointer, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
+import { syntheticCity } from '@gridpatrol/local';
+import { getGridPointer, listGridVersions } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../support/cli';
+import { gridImportTarget } from '../support/cli';
 
-const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-import-'));
-const table = `cli-${randomUUID().slice(0, 8)}`;
-const endpoint = inject('dynamodbEndpoint');
+const target = gridImportTarget('cli', inject('dynamodbEndpoint'));
+const { dir, write, gridImport } = target;
 
-function write(name: string, value: unknown): string {
-  const file = path.join(dir, name);
-  writeFileSync(file, JSON.stringify(value));
-  return file;
-}
-
-const cli = (args: string[]) => runCli(args, dir);
-/** `grid import` into this file's table of the riverside city. */
-const gridImport = (cells: string, zones: string, ...flags: string[]) =>
-  cli([
-    'grid',
-    'import',
-    '--cells',
-    cells,
-    '--zones',
-    zones,
-    ...flags,
-    '--city',
-    'riverside',
-    '--table',
-    table,
-    '--endpoint',
-    endpoint,
-  ]);
-
-beforeAll(async () => {
-  const client = makeDynamoClient(endpoint);
-  await ensureTable(client, table);
-  client.destroy();
-  configureHandlerEnv(readCityConfig('riverside'), endpoint, table);
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeAll(() => target.prepare());
+afterAll(target.cleanup);
 
 describe('gridpatrol grid import', () => {
   it('imports and activates a grid of 1,000 cells, reporting what it did', () => {

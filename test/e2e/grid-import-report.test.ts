@@ -3,15 +3,11 @@
  * three refusing errors near its end: every error comes first, by index, id and name; the
  * warnings are summed up by kind; `--report FILE` writes everything as JSON.
  */
-import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { readCityConfig } from '@gridpatrol/infra/cities';
-import { configureHandlerEnv } from '@gridpatrol/local';
-import { ensureTable, listGridVersions, makeDynamoClient } from '@gridpatrol/store';
+import { listGridVersions } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { runCli } from '../support/cli';
+import { gridImportTarget } from '../support/cli';
 import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { noisyImport } from '../support/noisy-import';
@@ -74,41 +70,13 @@ describe('through the API', () => {
 });
 
 describe('through the CLI', () => {
-  const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-report-'));
-  const table = `report-${randomUUID().slice(0, 8)}`;
-  const endpoint = inject('dynamodbEndpoint');
-  const write = (name: string, value: unknown): string => {
-    const file = path.join(dir, name);
-    writeFileSync(file, JSON.stringify(value));
-    return file;
-  };
+  const target = gridImportTarget('report', inject('dynamodbEndpoint'));
+  const { dir, write } = target;
   const gridImport = (...flags: string[]) =>
-    runCli(
-      [
-        'grid',
-        'import',
-        '--cells',
-        write('cells.geojson', noisy.cells),
-        '--zones',
-        write('zones.geojson', noisy.zones),
-        ...flags,
-        '--city',
-        'riverside',
-        '--table',
-        table,
-        '--endpoint',
-        endpoint,
-      ],
-      dir,
-    );
+    target.gridImport(write('cells.geojson', noisy.cells), write('zones.geojson', noisy.zones), ...flags);
 
-  beforeAll(async () => {
-    const client = makeDynamoClient(endpoint);
-    await ensureTable(client, table);
-    client.destroy();
-    configureHandlerEnv(readCityConfig('riverside'), endpoint, table);
-  });
-  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  beforeAll(() => target.prepare());
+  afterAll(target.cleanup);
 
   it('prints every error first, by name, then the warnings by kind, and writes the whole report', async () => {
     const reportFile = path.join(dir, 'report.json');
@@ -142,24 +110,11 @@ describe('through the CLI', () => {
 
   it('imports a quantized boundary file with warnings, and reports them whole', () => {
     const reportFile = path.join(dir, 'archipelago-report.json');
-    const out = runCli(
-      [
-        'grid',
-        'import',
-        '--cells',
-        write('archipelago.geojson', archipelago),
-        '--zones',
-        write('zones.geojson', noisy.zones),
-        '--report',
-        reportFile,
-        '--city',
-        'riverside',
-        '--table',
-        table,
-        '--endpoint',
-        endpoint,
-      ],
-      dir,
+    const out = target.gridImport(
+      write('archipelago.geojson', archipelago),
+      write('zones.geojson', noisy.zones),
+      '--report',
+      reportFile,
     );
     expect(out.status, out.stderr).toBe(0);
     expect(out.stdout).toMatch(new RegExp(`\\n +${collapsedIslands}  collapsed_ring\\n`));

@@ -1,6 +1,12 @@
 /** Runs the `gridpatrol` command as an operator would, with its data folder in `dataDir`. */
 import { spawnSync } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/infra/cities';
+import { configureHandlerEnv } from '@gridpatrol/local';
+import { ensureTable, makeDynamoClient } from '@gridpatrol/store';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -11,4 +17,42 @@ export function runCli(args: string[], dataDir: string) {
     encoding: 'utf8',
     timeout: 120_000,
   });
+}
+
+/**
+ * A scratch folder and table for `gridpatrol grid import` runs against the suite's DynamoDB Local,
+ * as the riverside city: `prepare` (in beforeAll) creates the table, `write` puts a file in the
+ * folder, `gridImport` runs the command on two files, `cleanup` (in afterAll) removes the folder.
+ */
+export function gridImportTarget(prefix: string, endpoint: string) {
+  const dir = mkdtempSync(path.join(tmpdir(), `gridpatrol-${prefix}-`));
+  const table = `${prefix}-${randomUUID().slice(0, 8)}`;
+  return {
+    dir,
+    table,
+    write(name: string, value: unknown): string {
+      const file = path.join(dir, name);
+      writeFileSync(file, JSON.stringify(value));
+      return file;
+    },
+    gridImport: (cells: string, zones: string, ...flags: string[]) =>
+      runCli(
+        ['grid', 'import', '--cells', cells, '--zones', zones, ...flags].concat([
+          '--city',
+          'riverside',
+          '--table',
+          table,
+          '--endpoint',
+          endpoint,
+        ]),
+        dir,
+      ),
+    async prepare() {
+      const client = makeDynamoClient(endpoint);
+      await ensureTable(client, table);
+      client.destroy();
+      configureHandlerEnv(readCityConfig('riverside'), endpoint, table);
+    },
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
