@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
 import {
+  CORS_ALLOW_HEADERS,
   GRID_IMPORTS_PREFIX,
   HANDLER_GROUPS,
   type HandlerGroup,
@@ -414,7 +415,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
             cors['access-control-allow-methods'] = [...new Set(candidates.map((x) => x.c.route.method))].join(
               ',',
             );
-            cors['access-control-allow-headers'] = 'authorization,content-type,idempotency-key';
+            cors['access-control-allow-headers'] = CORS_ALLOW_HEADERS.join(',');
             cors['access-control-max-age'] = '600';
           }
           res.writeHead(204, cors);
