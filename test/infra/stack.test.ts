@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/cities';
 import { type CityConfig, ROLES } from '@gridpatrol/core';
 import {
   HANDLER_GROUPS,
@@ -18,7 +19,6 @@ import {
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement } from 'aws-cdk-lib';

@@ -1,5 +1,5 @@
+import { readCityConfig } from '@gridpatrol/cities';
 import { describe, expect, it } from 'vitest';
-import { readCityConfig } from '../../infra/cities';
 import { featureLabel, summariseProblems } from '../../packages/core/src/geo/import-report';
 import { prepareLayer } from '../../packages/core/src/geo/repair';
 import { buildGrid, ImportRefusedError } from '../../packages/core/src/grid-build';
