@@ -16,11 +16,11 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { objectStore, setObjectStore } from '@gridpatrol/functions/exports/object-store';
+import { S3ObjectStore } from '@gridpatrol/functions/exports/s3-store';
+import { contentDisposition, streamSink } from '@gridpatrol/functions/exports/sink';
+import { checkDownload, LocalObjectStore, localExport } from '@gridpatrol/local/file-object-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { objectStore, setObjectStore } from '../../functions/src/exports/object-store';
-import { S3ObjectStore } from '../../functions/src/exports/s3-store';
-import { contentDisposition, streamSink } from '../../functions/src/exports/sink';
-import { checkDownload, LocalObjectStore, localExport } from '../../packages/local/src/file-object-store';
 
 const SECRET = Buffer.alloc(32, 7);
 const KEY = '2026-11-23/0b0e6f4e-1c4f-4f7e-9a55-4f1d1c9e2a10.csv';

@@ -2,17 +2,18 @@
  * The share of the active grid's land a draft no longer covers, by geometry (issue 15.3 follow-up,
  * docs/decisions/0026-geometric-dropped-area.md): ids do not matter, land does.
  */
+
+import { droppedAreaOfIndexes, measureDroppedArea } from '@gridpatrol/core/geo/dropped-area';
+import { buildGridIndex } from '@gridpatrol/core/geo/grid-index';
+import { flattenGeometries } from '@gridpatrol/core/geo/index-flat';
+import type { CellFeature } from '@gridpatrol/core/geo/types';
+import { packIndex } from '@gridpatrol/core/grid-build';
+import { diffGrids, type GridDiffInput } from '@gridpatrol/core/grid-diff';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { droppedAreaOfIndexes, measureDroppedArea } from '../../packages/core/src/geo/dropped-area';
-import { buildGridIndex } from '../../packages/core/src/geo/grid-index';
-import { flattenGeometries } from '../../packages/core/src/geo/index-flat';
-import type { CellFeature } from '../../packages/core/src/geo/types';
-import { packIndex } from '../../packages/core/src/grid-build';
-import { diffGrids, type GridDiffInput } from '../../packages/core/src/grid-diff';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
 import { cellFeature, rectangle } from '../support/geometry';
 
 /** The tolerance this measure promises: the dropped share within 1e-6 of the exact one. */

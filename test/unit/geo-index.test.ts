@@ -1,13 +1,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BadRequestError } from '@gridpatrol/core/errors';
+import { buildGridIndex, type GridIndex } from '@gridpatrol/core/geo/grid-index';
+import type { CellFeature, PolygonGeometry, Position } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../packages/core/src/errors';
-import { buildGridIndex, type GridIndex } from '../../packages/core/src/geo/grid-index';
-import type { CellFeature, PolygonGeometry, Position } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
 import { cellFeature, rectangle } from '../support/geometry';
 
 /**

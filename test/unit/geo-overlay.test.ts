@@ -1,11 +1,11 @@
+import { geometryAreaM2, haversineM } from '@gridpatrol/core/geo/measure';
+import { computeOverlay } from '@gridpatrol/core/geo/overlay';
+import type { PolygonGeometry, ZoneFeature } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2, haversineM } from '../../packages/core/src/geo/measure';
-import { computeOverlay } from '../../packages/core/src/geo/overlay';
-import type { PolygonGeometry, ZoneFeature } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
 import { cellFeature, rectangle } from '../support/geometry';
 
 const R = 6371008.8;
