@@ -7,9 +7,9 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/cities';
 import { HANDLER_GROUPS } from '@gridpatrol/functions';
 import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import { build } from 'esbuild';
 import { fmt, summarize } from './stats';
 

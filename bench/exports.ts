@@ -25,8 +25,8 @@ import path from 'node:path';
 import v8 from 'node:v8';
 import vm from 'node:vm';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { readCityConfig } from '@gridpatrol/cities';
 import { FINDING_STATUSES, type Finding, TERMINAL_STATUSES } from '@gridpatrol/core';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
 import {
   batchPut,

@@ -14,8 +14,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { readCityConfig } from '@gridpatrol/cities';
 import type { Finding } from '@gridpatrol/core';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
 import {
   documentClient,

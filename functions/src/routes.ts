@@ -591,5 +591,3 @@ export const ROUTES = [
     successStatus: 303,
   },
 ] as const satisfies readonly RouteDef[];
-
-export type OperationId = (typeof ROUTES)[number]['operationId'];

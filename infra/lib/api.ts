@@ -3,7 +3,7 @@
  * to its handler group's function, behind the JWT authorizer unless the entry is public. Adding a
  * route to the manifest adds it here with no change to this file.
  */
-import { type HandlerGroup, type RouteDef, routeKey } from '@gridpatrol/functions';
+import { CORS_ALLOW_HEADERS, type HandlerGroup, type RouteDef, routeKey } from '@gridpatrol/functions';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
@@ -19,9 +19,6 @@ import { HttpLambdaIntegration } from 'aws-cdk-lib/aws-apigatewayv2-integrations
 import type { IFunction } from 'aws-cdk-lib/aws-lambda';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-
-/** Request headers browsers may send: the bearer token, JSON bodies and retry-safe writes. */
-export const CORS_ALLOW_HEADERS = ['authorization', 'content-type', 'idempotency-key'] as const;
 
 export interface ThrottleProps {
   /** Steady requests per second for the whole stage. */

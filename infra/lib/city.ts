@@ -1,10 +1,11 @@
 /**
- * Which city an app run deploys: `-c city=NAME` picks `infra/cities/<NAME>.json`. Kept apart from
+ * Which city an app run deploys: `-c city=NAME` picks `packages/cities/configs/<NAME>.json`. Kept apart from
  * bin/app.ts so that the same errors can be tested without spawning the CDK CLI.
  */
+
+import { availableCities, CITIES_FOLDER, readCityConfig } from '@gridpatrol/cities';
 import type { CityConfig } from '@gridpatrol/core';
 import type { Node } from 'constructs';
-import { availableCities, readCityConfig } from '../cities';
 
 export const CITY_CONTEXT_KEY = 'city';
 
@@ -14,7 +15,7 @@ export function cityFromContext(node: Node): CityConfig {
   if (typeof name !== 'string' || name.trim() === '') {
     throw new Error(
       `No city given. Pass -c ${CITY_CONTEXT_KEY}=NAME, e.g. 'npx cdk synth -c ${CITY_CONTEXT_KEY}=demo'. ` +
-        `Available cities: ${availableCities().join(', ')} (files in infra/cities/).`,
+        `Available cities: ${availableCities().join(', ')} (files in ${CITIES_FOLDER}).`,
     );
   }
   // readCityConfig names unknown cities with the list, and invalid fields with their path.

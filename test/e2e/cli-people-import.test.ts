@@ -6,7 +6,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readCityConfig } from '@gridpatrol/infra/cities';
+import { readCityConfig } from '@gridpatrol/cities';
 import { configureHandlerEnv, seedCity } from '@gridpatrol/local';
 import { ensureTable, getPerson, listPeople, makeDynamoClient } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';

@@ -12,6 +12,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { FINDING_EXPORT_COLUMNS, TASK_EXPORT_COLUMNS, TERMINAL_STATUSES } from '@gridpatrol/core';
 import { objectStore } from '@gridpatrol/functions/exports/object-store';
+import { LocalObjectStore } from '@gridpatrol/local';
 import { getIssues } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -488,7 +489,10 @@ describe('an export that outruns its time', () => {
   it('is refused with a 422 naming the scope, and leaves no file behind', async () => {
     const { runExport } = await import('@gridpatrol/functions/exports/run');
     const { findingsCsv } = await import('@gridpatrol/core');
-    const before = readdirSync(process.env.GRIDPATROL_EXPORTS_DIR ?? '', { recursive: true }).sort();
+    // The directory of the stand-in the local server injected (packages/local/src/file-object-store.ts).
+    const store = objectStore();
+    if (!(store instanceof LocalObjectStore)) throw new Error('the local server injects its file store');
+    const before = readdirSync(store.dir, { recursive: true }).sort();
     async function* pages() {
       yield [];
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -506,6 +510,6 @@ describe('an export that outruns its time', () => {
       code: 'unprocessable',
       details: [expect.objectContaining({ path: 'query.scope' })],
     });
-    expect(readdirSync(process.env.GRIDPATROL_EXPORTS_DIR ?? '', { recursive: true }).sort()).toEqual(before);
+    expect(readdirSync(store.dir, { recursive: true }).sort()).toEqual(before);
   });
 });

@@ -4,7 +4,7 @@
  * nothing dropped and no area blocker, though every old id is "removed" (and the people serving
  * those ids are still named).
  */
-import { readCityConfig } from '@gridpatrol/infra/cities';
+import { readCityConfig } from '@gridpatrol/cities';
 import { demoGridFiles } from '@gridpatrol/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { importGrid } from '../support/grid-imports';

@@ -20,6 +20,7 @@ import {
   slotWindow,
   taskStep,
 } from '@gridpatrol/core';
+import { draftNextWeekPlans } from '@gridpatrol/functions/plans/draft';
 import {
   documentClient,
   getPatrolTask,
@@ -33,7 +34,6 @@ import {
   writeTaskStep,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { draftNextWeekPlans } from '../../functions/src/plans/draft';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 

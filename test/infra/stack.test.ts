@@ -5,6 +5,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/cities';
 import { type CityConfig, ROLES } from '@gridpatrol/core';
 import {
   HANDLER_GROUPS,
@@ -18,7 +19,7 @@ import {
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
-import { readCityConfig } from '@gridpatrol/infra/cities';
+import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -216,6 +217,16 @@ describe('functions', () => {
       expect(code, group).not.toContain('env.GRIDPATROL_CITY_CONFIG');
       expect(code, group).toContain('"name":"demo"');
       expect(code, group).toContain('"timeZone":"Asia/Shanghai"');
+    }
+  });
+
+  it('carries no local stand-in: the file-system object store stays in packages/local (issue 20.5)', () => {
+    for (const group of HANDLER_GROUPS) {
+      const { code, sources } = readBundle(demo, group);
+      const local = sources.filter((f) => /packages\/local\/|exports\/local-store/.test(f));
+      expect(local, group).toEqual([]);
+      // The path the local server hands exports out at is the stand-in's mark.
+      expect(code, group).not.toContain(LOCAL_EXPORTS_PATH);
     }
   });
 });

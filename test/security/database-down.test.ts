@@ -8,8 +8,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/cities';
 import { errorToResponse } from '@gridpatrol/functions/http/errors';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   freePort,
   issueDevToken,

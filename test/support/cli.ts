@@ -4,7 +4,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { readCityConfig } from '@gridpatrol/infra/cities';
+import { readCityConfig } from '@gridpatrol/cities';
 import { configureHandlerEnv } from '@gridpatrol/local';
 import { ensureTable, makeDynamoClient } from '@gridpatrol/store';
 

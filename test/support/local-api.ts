@@ -6,8 +6,8 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { readCityConfig } from '@gridpatrol/cities';
 import type { CityConfig } from '@gridpatrol/core';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   issueDevToken,
   type LocalServerOptions,

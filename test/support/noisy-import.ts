@@ -3,8 +3,8 @@
  * of one distinct position) in every cell, some cells wound clockwise, and a few real errors late
  * in the file, where a report that lists problems in file order and stops early would hide them.
  */
-import type { CellFeature, Position } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
+import type { CellFeature, Position } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 
 export interface NoisyImport {
   readonly cells: { type: 'FeatureCollection'; features: unknown[] };

@@ -1,14 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
+import { availableCities, readCityConfig } from '@gridpatrol/cities';
 import { parseCityConfig } from '@gridpatrol/core';
-import { availableCities, readCityConfig } from '@gridpatrol/infra/cities';
 import { describe, expect, it } from 'vitest';
 
-const demoFile = path.resolve(__dirname, '../../infra/cities/demo.json');
+const demoFile = path.resolve(__dirname, '../../packages/cities/configs/demo.json');
 const demo = () => JSON.parse(readFileSync(demoFile, 'utf8'));
 
 describe('city config', () => {
-  it('every city file in infra/cities is valid', () => {
+  it('every city file in packages/cities/configs is valid', () => {
     expect(availableCities()).toEqual(expect.arrayContaining(['demo', 'riverside']));
     for (const name of availableCities()) expect(readCityConfig(name).name).toBe(name);
   });

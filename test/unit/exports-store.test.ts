@@ -16,11 +16,11 @@ import {
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
+import { objectStore, setObjectStore } from '@gridpatrol/functions/exports/object-store';
+import { S3ObjectStore } from '@gridpatrol/functions/exports/s3-store';
+import { contentDisposition, streamSink } from '@gridpatrol/functions/exports/sink';
+import { checkDownload, LocalObjectStore, localExport } from '@gridpatrol/local/file-object-store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { checkDownload, LocalObjectStore, localExport } from '../../functions/src/exports/local-store';
-import { objectStore } from '../../functions/src/exports/object-store';
-import { S3ObjectStore } from '../../functions/src/exports/s3-store';
-import { contentDisposition, streamSink } from '../../functions/src/exports/sink';
 
 const SECRET = Buffer.alloc(32, 7);
 const KEY = '2026-11-23/0b0e6f4e-1c4f-4f7e-9a55-4f1d1c9e2a10.csv';
@@ -34,14 +34,24 @@ afterEach(() => {
 });
 
 describe('objectStore', () => {
-  it('is the bucket when EXPORTS_BUCKET is set, the local stand-in under the local server, else an error', () => {
+  it('is the bucket when EXPORTS_BUCKET is set, the stand-in the local runtime injects, else an error', () => {
     expect(objectStore({ EXPORTS_BUCKET: 'gridpatrol-demo-exports' })).toBeInstanceOf(S3ObjectStore);
-    const local = objectStore({
-      GRIDPATROL_EXPORTS_DIR: dir,
-      GRIDPATROL_EXPORTS_URL: 'http://127.0.0.1:3000',
-      GRIDPATROL_EXPORTS_KEY: SECRET.toString('hex'),
-    });
-    expect(local).toBeInstanceOf(LocalObjectStore);
+    // Environment variables no longer reach for a file-system store: only an injected one is used.
+    expect(() =>
+      objectStore({
+        GRIDPATROL_EXPORTS_DIR: dir,
+        GRIDPATROL_EXPORTS_URL: 'http://127.0.0.1:3000',
+        GRIDPATROL_EXPORTS_KEY: SECRET.toString('hex'),
+      }),
+    ).toThrow(/EXPORTS_BUCKET/);
+    const local = new LocalObjectStore(dir, 'http://127.0.0.1:3000', SECRET);
+    setObjectStore(local);
+    try {
+      expect(objectStore({})).toBe(local);
+      expect(objectStore({ EXPORTS_BUCKET: 'gridpatrol-demo-exports' })).toBe(local);
+    } finally {
+      setObjectStore();
+    }
     expect(() => objectStore({})).toThrow(/EXPORTS_BUCKET/);
   });
 });

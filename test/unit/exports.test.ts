@@ -3,10 +3,7 @@
  * formula escaping) read back by a real CSV parser, GeoJSON collections checked by a validator, the
  * flat numbers of a cell feature, and which partitions an export of an area reads for each caller.
  */
-import { getIssues } from '@placemarkio/check-geojson';
-import { parse } from 'csv-parse/sync';
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
+
 import {
   CELL_EXPORT_METRICS,
   type CellExportInput,
@@ -26,10 +23,14 @@ import {
   TasksExportQuery,
   taskExportRanges,
   tasksCsv,
-} from '../../packages/core/src/exports';
-import type { Finding } from '../../packages/core/src/findings/schema';
-import type { PatrolTask } from '../../packages/core/src/planning/records';
-import type { GridTopology } from '../../packages/core/src/policy';
+} from '@gridpatrol/core/exports';
+import type { Finding } from '@gridpatrol/core/findings/schema';
+import type { PatrolTask } from '@gridpatrol/core/planning/records';
+import type { GridTopology } from '@gridpatrol/core/policy';
+import { getIssues } from '@placemarkio/check-geojson';
+import { parse } from 'csv-parse/sync';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   admin,
   findingIn,

@@ -3,19 +3,20 @@
  * deterministic finding id of an Idempotency-Key, the report policy's refusal naming the cell, the
  * store keys of a finding (index entries follow its state) and the plan of a findings list.
  */
-import { describe, expect, it } from 'vitest';
-import { ForbiddenError, NotFoundError } from '../../packages/core/src/errors';
+
+import { ForbiddenError, NotFoundError } from '@gridpatrol/core/errors';
 import {
   canonicalJson,
   FindingListQuery,
   IdempotencyKey,
   ReportBody,
   reportTimeRange,
-} from '../../packages/core/src/findings/api';
-import { assertMayReportAt, createFinding } from '../../packages/core/src/findings/lifecycle';
-import { planFindingList, planTodoList } from '../../packages/core/src/policy';
-import { findingIdFor, requestHash } from '../../packages/store/src/findings-repo';
-import { keys } from '../../packages/store/src/keys';
+} from '@gridpatrol/core/findings/api';
+import { assertMayReportAt, createFinding } from '@gridpatrol/core/findings/lifecycle';
+import { planFindingList, planTodoList } from '@gridpatrol/core/policy';
+import { findingIdFor, requestHash } from '@gridpatrol/store/findings-repo';
+import { keys } from '@gridpatrol/store/keys';
+import { describe, expect, it } from 'vitest';
 import {
   admin,
   config,

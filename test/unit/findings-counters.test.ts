@@ -1,5 +1,3 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   applyDeltas,
   type Counters,
@@ -8,9 +6,11 @@ import {
   counterDifferences,
   recount,
   unzonedContribution,
-} from '../../packages/core/src/findings/counters';
-import { applyAction, markOverdue } from '../../packages/core/src/findings/lifecycle';
-import { Finding, type FindingEvent } from '../../packages/core/src/findings/schema';
+} from '@gridpatrol/core/findings/counters';
+import { applyAction, markOverdue } from '@gridpatrol/core/findings/lifecycle';
+import { Finding, type FindingEvent } from '@gridpatrol/core/findings/schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import {
   admin,
   config,

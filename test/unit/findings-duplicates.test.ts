@@ -1,11 +1,11 @@
-import { describe, expect, it } from 'vitest';
 import {
   findPossibleDuplicate,
   NAME_SIMILARITY_THRESHOLD,
   nameSimilarity,
   normaliseBusinessName,
-} from '../../packages/core/src/findings/duplicates';
-import type { Finding } from '../../packages/core/src/findings/schema';
+} from '@gridpatrol/core/findings/duplicates';
+import type { Finding } from '@gridpatrol/core/findings/schema';
+import { describe, expect, it } from 'vitest';
 import { config } from './findings-fixtures';
 
 /** Metres to degrees near 30° N, for placing findings a known distance away. */

@@ -1,5 +1,5 @@
 /** Shared fixtures of the findings tests (not a test file itself). */
-import { parseCityConfig } from '../../packages/core/src/city-config';
+import { parseCityConfig } from '@gridpatrol/core/city-config';
 import {
   type ActionResult,
   type Actor,
@@ -9,15 +9,15 @@ import {
   dueForRevisit,
   type FindingRouting,
   markOverdue,
-} from '../../packages/core/src/findings/lifecycle';
+} from '@gridpatrol/core/findings/lifecycle';
 import type {
   Action,
   ActionName,
   Finding,
   FindingStatus,
   ReportInput,
-} from '../../packages/core/src/findings/schema';
-import type { Scope } from '../../packages/core/src/policy';
+} from '@gridpatrol/core/findings/schema';
+import type { Scope } from '@gridpatrol/core/policy';
 
 export const config = parseCityConfig({
   name: 'demo-city',

@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { ConflictError, ForbiddenError, UnprocessableError } from '../../packages/core/src/errors';
+import { ConflictError, ForbiddenError, UnprocessableError } from '@gridpatrol/core/errors';
 import {
   ActionForbiddenError,
   allowedActions,
@@ -14,17 +13,18 @@ import {
   routingOf,
   SYSTEM_TRANSITIONS,
   TRANSITIONS,
-} from '../../packages/core/src/findings/lifecycle';
+} from '@gridpatrol/core/findings/lifecycle';
 import {
   ACTION_NAMES,
   FINDING_STATUSES,
   Finding,
   FindingEvent,
   type FindingStatus,
-} from '../../packages/core/src/findings/schema';
-import type { PointResolution } from '../../packages/core/src/grid-resolve';
-import { canReadFinding } from '../../packages/core/src/policy';
-import { ROLES } from '../../packages/core/src/roles';
+} from '@gridpatrol/core/findings/schema';
+import type { PointResolution } from '@gridpatrol/core/grid-resolve';
+import { canReadFinding } from '@gridpatrol/core/policy';
+import { ROLES } from '@gridpatrol/core/roles';
+import { describe, expect, it } from 'vitest';
 import {
   ACTORS,
   admin,

@@ -1,8 +1,8 @@
+import { TRANSITIONS } from '@gridpatrol/core/findings/lifecycle';
+import { Action, ReportInput } from '@gridpatrol/core/findings/schema';
+import { serverOwnedFieldsIn } from '@gridpatrol/core/people';
+import { zodIssuesToDetails } from '@gridpatrol/core/validation';
 import { describe, expect, it } from 'vitest';
-import { TRANSITIONS } from '../../packages/core/src/findings/lifecycle';
-import { Action, ReportInput } from '../../packages/core/src/findings/schema';
-import { serverOwnedFieldsIn } from '../../packages/core/src/people';
-import { zodIssuesToDetails } from '../../packages/core/src/validation';
 import { findingIn, report, sampleAction } from './findings-fixtures';
 
 const problems = (r: { success: boolean; error?: { issues: Parameters<typeof zodIssuesToDetails>[0] } }) =>

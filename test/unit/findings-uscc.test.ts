@@ -1,4 +1,3 @@
-import { describe, expect, it } from 'vitest';
 import {
   isValidUscc,
   normaliseUscc,
@@ -6,7 +5,8 @@ import {
   USCC_ALPHABET,
   usccCheckCharacter,
   usccProblem,
-} from '../../packages/core/src/findings/uscc';
+} from '@gridpatrol/core/findings/uscc';
+import { describe, expect, it } from 'vitest';
 
 /**
  * Codes published on business licences and company registries. Each passes both check characters,

@@ -1,7 +1,7 @@
+import { geometryToWgs84, ringToWgs84, toWgs84 } from '@gridpatrol/core/geo/coords';
+import type { PolygonGeometry, Position } from '@gridpatrol/core/geo/types';
 import gcoord from 'gcoord';
 import { describe, expect, it } from 'vitest';
-import { geometryToWgs84, ringToWgs84, toWgs84 } from '../../packages/core/src/geo/coords';
-import type { PolygonGeometry, Position } from '../../packages/core/src/geo/types';
 
 const distance = (a: Position, b: readonly number[]): number =>
   Math.max(Math.abs(a[0] - (b[0] ?? Number.NaN)), Math.abs(a[1] - (b[1] ?? Number.NaN)));

@@ -2,17 +2,19 @@
  * The share of the active grid's land a draft no longer covers, by geometry (issue 15.3 follow-up,
  * docs/decisions/0026-geometric-dropped-area.md): ids do not matter, land does.
  */
+
+import { droppedAreaOfIndexes, measureDroppedArea } from '@gridpatrol/core/geo/dropped-area';
+import { buildGridIndex } from '@gridpatrol/core/geo/grid-index';
+import { flattenGeometries } from '@gridpatrol/core/geo/index-flat';
+import type { CellFeature } from '@gridpatrol/core/geo/types';
+import { packIndex } from '@gridpatrol/core/grid-build';
+import { diffGrids, type GridDiffInput } from '@gridpatrol/core/grid-diff';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { droppedAreaOfIndexes, measureDroppedArea } from '../../packages/core/src/geo/dropped-area';
-import { buildGridIndex } from '../../packages/core/src/geo/grid-index';
-import { flattenGeometries } from '../../packages/core/src/geo/index-flat';
-import type { CellFeature, PolygonGeometry } from '../../packages/core/src/geo/types';
-import { packIndex } from '../../packages/core/src/grid-build';
-import { diffGrids, type GridDiffInput } from '../../packages/core/src/grid-diff';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
+import { cellFeature, rectangle } from '../support/geometry';
 
 /** The tolerance this measure promises: the dropped share within 1e-6 of the exact one. */
 const SHARE_TOLERANCE = 1e-6;
@@ -23,21 +25,8 @@ const rad = (d: number): number => (d * Math.PI) / 180;
 const rectArea = (x0: number, y0: number, x1: number, y1: number): number =>
   R * R * rad(x1 - x0) * (Math.sin(rad(y1)) - Math.sin(rad(y0)));
 
-const cell = (id: string, geometry: PolygonGeometry): CellFeature =>
-  ({ type: 'Feature', properties: { id, name: id }, geometry }) as CellFeature;
-
-const rect = (x0: number, y0: number, x1: number, y1: number): PolygonGeometry => ({
-  type: 'Polygon',
-  coordinates: [
-    [
-      [x0, y0],
-      [x1, y0],
-      [x1, y1],
-      [x0, y1],
-      [x0, y0],
-    ],
-  ],
-});
+const cell = cellFeature;
+const rect = rectangle;
 
 // A 10 × 10 block of 0.001° cells (~100 m) at Hangzhou's latitude.
 const X0 = 120.1;

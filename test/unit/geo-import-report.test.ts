@@ -1,9 +1,9 @@
+import { readCityConfig } from '@gridpatrol/cities';
+import { featureLabel, summariseProblems } from '@gridpatrol/core/geo/import-report';
+import { prepareLayer } from '@gridpatrol/core/geo/repair';
+import { buildGrid, ImportRefusedError } from '@gridpatrol/core/grid-build';
+import { formatImportReport, SHOWN_WARNINGS } from '@gridpatrol/local/import-report';
 import { describe, expect, it } from 'vitest';
-import { readCityConfig } from '../../infra/cities';
-import { featureLabel, summariseProblems } from '../../packages/core/src/geo/import-report';
-import { prepareLayer } from '../../packages/core/src/geo/repair';
-import { buildGrid, ImportRefusedError } from '../../packages/core/src/grid-build';
-import { formatImportReport, SHOWN_WARNINGS } from '../../packages/local/src/import-report';
 import { noisyImport } from '../support/noisy-import';
 
 /**

@@ -1,13 +1,14 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BadRequestError } from '@gridpatrol/core/errors';
+import { buildGridIndex, type GridIndex } from '@gridpatrol/core/geo/grid-index';
+import type { CellFeature, PolygonGeometry, Position } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../packages/core/src/errors';
-import { buildGridIndex, type GridIndex } from '../../packages/core/src/geo/grid-index';
-import type { CellFeature, PolygonGeometry, Position } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
+import { cellFeature, rectangle } from '../support/geometry';
 
 /**
  * The point index against (1) the point-in-polygon vectors other projects wrote (see
@@ -38,23 +39,10 @@ function readFeatures<T>(file: string): T[] {
   return (JSON.parse(readFileSync(path.join(testdata, file), 'utf8')) as { features: T[] }).features;
 }
 
-function cell(id: string, geometry: PolygonGeometry): CellFeature {
-  return { type: 'Feature', properties: { id, name: id }, geometry };
-}
+const cell = cellFeature;
 
 function square(id: string, x0: number, y0: number, x1: number, y1: number): CellFeature {
-  return cell(id, {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-        [x0, y0],
-      ],
-    ],
-  });
+  return cell(id, rectangle(x0, y0, x1, y1));
 }
 
 function allPositions(g: PolygonGeometry): Position[] {

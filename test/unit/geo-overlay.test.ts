@@ -1,11 +1,12 @@
+import { geometryAreaM2, haversineM } from '@gridpatrol/core/geo/measure';
+import { computeOverlay } from '@gridpatrol/core/geo/overlay';
+import type { PolygonGeometry, ZoneFeature } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { geometryAreaM2, haversineM } from '../../packages/core/src/geo/measure';
-import { computeOverlay } from '../../packages/core/src/geo/overlay';
-import type { CellFeature, PolygonGeometry, ZoneFeature } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
+import { cellFeature, rectangle } from '../support/geometry';
 
 const R = 6371008.8;
 const rad = (d: number): number => (d * Math.PI) / 180;
@@ -13,25 +14,8 @@ const rad = (d: number): number => (d * Math.PI) / 180;
 const rectArea = (x0: number, y0: number, x1: number, y1: number): number =>
   R * R * rad(x1 - x0) * (Math.sin(rad(y1)) - Math.sin(rad(y0)));
 
-function rect(x0: number, y0: number, x1: number, y1: number): PolygonGeometry {
-  return {
-    type: 'Polygon',
-    coordinates: [
-      [
-        [x0, y0],
-        [x1, y0],
-        [x1, y1],
-        [x0, y1],
-        [x0, y0],
-      ],
-    ],
-  };
-}
-const cell = (id: string, g: PolygonGeometry): CellFeature => ({
-  type: 'Feature',
-  properties: { id, name: id },
-  geometry: g,
-});
+const rect = rectangle;
+const cell = cellFeature;
 const zone = (id: string, g: PolygonGeometry): ZoneFeature => ({
   type: 'Feature',
   properties: { id, name: id, office: 'office-east' },

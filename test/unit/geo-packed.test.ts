@@ -1,5 +1,4 @@
-import { describe, expect, it } from 'vitest';
-import { buildGridIndex } from '../../packages/core/src/geo/grid-index';
+import { buildGridIndex } from '@gridpatrol/core/geo/grid-index';
 import {
   joinArtifact,
   loadGridIndex,
@@ -8,9 +7,10 @@ import {
   PackedArtifactError,
   packGridIndex,
   splitArtifact,
-} from '../../packages/core/src/geo/packed';
-import type { CellFeature } from '../../packages/core/src/geo/types';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
+} from '@gridpatrol/core/geo/packed';
+import type { CellFeature } from '@gridpatrol/core/geo/types';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
+import { describe, expect, it } from 'vitest';
 
 const city = syntheticCity({ cells: 1500, seed: 21, gap: true });
 const index = buildGridIndex(city.cells);

@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { type ImportProblem, prepareLayer } from '@gridpatrol/core/geo/repair';
+import type { PolygonGeometry, Position } from '@gridpatrol/core/geo/types';
+import { checkPolygonValidity } from '@gridpatrol/core/geo/validate';
 import { area } from '@turf/area';
 import { describe, expect, it } from 'vitest';
-import { type ImportProblem, prepareLayer } from '../../packages/core/src/geo/repair';
-import type { PolygonGeometry, Position } from '../../packages/core/src/geo/types';
-import { checkPolygonValidity } from '../../packages/core/src/geo/validate';
 
 /**
  * Rings that enclose no area (fewer than 3 distinct positions, or all on one line) inside a

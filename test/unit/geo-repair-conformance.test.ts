@@ -1,9 +1,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareLayer } from '@gridpatrol/core/geo/repair';
+import { checkPolygonValidity } from '@gridpatrol/core/geo/validate';
 import { describe, expect, it } from 'vitest';
-import { prepareLayer } from '../../packages/core/src/geo/repair';
-import { checkPolygonValidity } from '../../packages/core/src/geo/validate';
 
 /**
  * The import pipeline (checks, repairs, rebuild) over the shared validity vectors of JTS and Turf

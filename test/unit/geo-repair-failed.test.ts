@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { prepareLayer } from '@gridpatrol/core/geo/repair';
 import { describe, expect, it, vi } from 'vitest';
-import { prepareLayer } from '../../packages/core/src/geo/repair';
 
 /**
  * polygon-clipping, which rebuilds invalid polygons, fails on some tangled input (a few in a

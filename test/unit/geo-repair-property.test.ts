@@ -1,9 +1,9 @@
+import { prepareLayer } from '@gridpatrol/core/geo/repair';
+import type { Position } from '@gridpatrol/core/geo/types';
+import { checkPolygonValidity } from '@gridpatrol/core/geo/validate';
 import { area } from '@turf/area';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { prepareLayer } from '../../packages/core/src/geo/repair';
-import type { Position } from '../../packages/core/src/geo/types';
-import { checkPolygonValidity } from '../../packages/core/src/geo/validate';
 
 /**
  * Simple polygons built star-shaped around a centre: vertex i sits at angle (i + f_i)·2π/n with

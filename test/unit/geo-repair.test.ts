@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { BadRequestError } from '@gridpatrol/core/errors';
+import { type ImportProblem, type PrepareOptions, prepareLayer } from '@gridpatrol/core/geo/repair';
+import type { PolygonGeometry, Position } from '@gridpatrol/core/geo/types';
+import { checkPolygonValidity } from '@gridpatrol/core/geo/validate';
 import { area } from '@turf/area';
 import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../packages/core/src/errors';
-import { type ImportProblem, type PrepareOptions, prepareLayer } from '../../packages/core/src/geo/repair';
-import type { PolygonGeometry, Position } from '../../packages/core/src/geo/types';
-import { checkPolygonValidity } from '../../packages/core/src/geo/validate';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 

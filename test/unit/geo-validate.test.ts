@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { checkPolygonValidity, type PolygonalInput } from '@gridpatrol/core/geo/validate';
 import { describe, expect, it } from 'vitest';
-import { checkPolygonValidity, type PolygonalInput } from '../../packages/core/src/geo/validate';
 
 /**
  * Conformance of the independent validity checker against test vectors written by other projects

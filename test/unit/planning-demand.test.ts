@@ -1,14 +1,14 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
 import {
   addDays,
   cellDemands,
   daysBetween,
   planningWeekStart,
   riskScore,
-} from '../../packages/core/src/planning/demand';
-import { createRandom, seedFromString } from '../../packages/core/src/planning/random';
-import { PlanCell, PlannerConfig } from '../../packages/core/src/planning/schema';
+} from '@gridpatrol/core/planning/demand';
+import { createRandom, seedFromString } from '@gridpatrol/core/planning/random';
+import { PlanCell, PlannerConfig } from '@gridpatrol/core/planning/schema';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 const config = PlannerConfig.parse({});
 const WEEK = '2025-03-03';

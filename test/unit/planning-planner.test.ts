@@ -1,17 +1,17 @@
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../packages/core/src/errors';
-import type { Person } from '../../packages/core/src/people';
-import { addDays } from '../../packages/core/src/planning/demand';
-import { planWeek } from '../../packages/core/src/planning/planner';
+import { BadRequestError } from '@gridpatrol/core/errors';
+import type { Person } from '@gridpatrol/core/people';
+import { addDays } from '@gridpatrol/core/planning/demand';
+import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
   isoWeekday,
   type Plan,
   PlanInput,
   type PlanInputArg,
   Plan as PlanSchema,
-} from '../../packages/core/src/planning/schema';
-import { syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
+} from '@gridpatrol/core/planning/schema';
+import { syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 
 const WEEK = '2025-03-03'; // a Monday
 const DATES = Array.from({ length: 7 }, (_, d) => addDays(WEEK, d));

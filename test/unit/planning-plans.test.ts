@@ -3,11 +3,11 @@
  * planner (every planned task kept where it is breaks none) and each rule names itself and the
  * person; exclusions of a week under way; supersede and publish rules; which cells a plan covers.
  */
-import { describe, expect, it } from 'vitest';
-import { ConflictError, UnprocessableError } from '../../packages/core/src/errors';
-import type { Person } from '../../packages/core/src/people';
-import { addDays } from '../../packages/core/src/planning/demand';
-import { planWeek } from '../../packages/core/src/planning/planner';
+
+import { ConflictError, UnprocessableError } from '@gridpatrol/core/errors';
+import type { Person } from '@gridpatrol/core/people';
+import { addDays } from '@gridpatrol/core/planning/demand';
+import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
   applyExclusions,
   assertReassignable,
@@ -21,11 +21,12 @@ import {
   supersedeTarget,
   type TaskSlotRef,
   toPatrolTasks,
-} from '../../packages/core/src/planning/plans';
-import { PatrolTask, type PlanRecord } from '../../packages/core/src/planning/records';
-import { PlanInput, PlannerConfig } from '../../packages/core/src/planning/schema';
-import { syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
-import type { GridTopology } from '../../packages/core/src/policy';
+} from '@gridpatrol/core/planning/plans';
+import { PatrolTask, type PlanRecord } from '@gridpatrol/core/planning/records';
+import { PlanInput, PlannerConfig } from '@gridpatrol/core/planning/schema';
+import { syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
+import type { GridTopology } from '@gridpatrol/core/policy';
+import { describe, expect, it } from 'vitest';
 
 const WEEK = '2025-03-03'; // a Monday
 const config = PlannerConfig.parse({});

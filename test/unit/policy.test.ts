@@ -1,5 +1,6 @@
 import {
   assertMayAct,
+  canManagePlan,
   canReadCell,
   canReadFinding,
   canReadPerson,
@@ -9,12 +10,16 @@ import {
   ForbiddenError,
   gridTopology,
   MAX_PEOPLE_PARTITIONS,
+  mayBePlannedOnPatrol,
+  maySeeDraftTasks,
   NotFoundError,
   narrowCoverage,
+  officeToPlan,
   Person,
   personWriteAccess,
   planFindingList,
   planPeopleList,
+  plansListedFor,
   planTodoList,
   type ResolutionSidecar,
   ROLES,
@@ -23,6 +28,7 @@ import {
   readableZones,
   scopeOf,
   serverOwnedFieldsIn,
+  zonesInheritedIfUnstaffed,
   zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
 import { CALLER_CACHE_MAX_MS, callerCacheMs } from '@gridpatrol/functions/http/identity';
@@ -416,5 +422,73 @@ describe('findings owned by the city level and by a supervisor (issue 15.4, 15.5
     });
     // An officer’s own to-do does not change with other zones’ staffing.
     expect(planTodoList(scopeOf(officer, topo), new Set(['E1']))).toMatchObject({ plan: { ids: ['E1'] } });
+  });
+});
+
+describe('zonesInheritedIfUnstaffed (issue 20.2)', () => {
+  it('checks the staffing of a supervisor’s zones only: nobody else inherits a zone’s cases', () => {
+    expect(zonesInheritedIfUnstaffed(scopeOf(supEast, topo))).toEqual(['E1', 'E2', 'EMPTY']);
+    for (const p of [admin, officer, leader, worker, volunteer])
+      expect(zonesInheritedIfUnstaffed(scopeOf(p, topo)), p.role).toEqual([]);
+    const supNoOffice = person({ id: 'sup-none', role: 'supervisor' });
+    expect(zonesInheritedIfUnstaffed(scopeOf(supNoOffice, topo))).toEqual([]);
+  });
+});
+
+describe('patrol plans: who plans, which plans and offices (issue 20.2)', () => {
+  const supWest = person({ id: 'sup-west', role: 'supervisor', office: 'west' });
+  const supNoOffice = person({ id: 'sup-none', role: 'supervisor' });
+  const eastPlan = { officeId: 'east' };
+  const cityPlan = { officeId: null };
+  const forbidden = (fn: () => unknown, path: string) => {
+    let err: unknown;
+    try {
+      fn();
+    } catch (e) {
+      err = e;
+    }
+    expect(err).toBeInstanceOf(ForbiddenError);
+    expect((err as ForbiddenError).details?.[0]?.path).toBe(path);
+  };
+
+  it('puts zone officers and grid leaders and workers on patrols, never managers or volunteers', () => {
+    const planned = ROLES.filter(mayBePlannedOnPatrol);
+    expect(planned).toEqual(['zone_officer', 'grid_leader', 'grid_worker']);
+  });
+
+  it('shows draft tasks to the planners only, not to the pair a draft names', () => {
+    expect(ROLES.filter((role) => maySeeDraftTasks({ role }))).toEqual(['city_admin', 'supervisor']);
+  });
+
+  it('lets a city admin manage every plan, a supervisor only their own office’s', () => {
+    expect(canManagePlan(admin, eastPlan)).toBe(true);
+    expect(canManagePlan(admin, cityPlan)).toBe(true);
+    expect(canManagePlan(supEast, eastPlan)).toBe(true);
+    expect(canManagePlan(supWest, eastPlan)).toBe(false);
+    expect(canManagePlan(supEast, cityPlan)).toBe(false);
+    expect(canManagePlan(supNoOffice, cityPlan)).toBe(false);
+    // The plan routes admit managers only, but the decision does not rest on that: an officer of the
+    // office manages none of its plans.
+    expect(canManagePlan(officer, eastPlan)).toBe(false);
+  });
+
+  it('plans the office a city admin names, or the city; a supervisor only their own', () => {
+    expect(officeToPlan(admin, 'west', 'body.office')).toBe('west');
+    expect(officeToPlan(admin, undefined, 'body.office')).toBeNull();
+    expect(officeToPlan(supEast, undefined, 'body.office')).toBe('east');
+    expect(officeToPlan(supEast, 'east', 'body.office')).toBe('east');
+    forbidden(() => officeToPlan(supEast, 'west', 'body.office'), 'body.office');
+    forbidden(() => officeToPlan(supNoOffice, undefined, 'body.office'), 'body.office');
+  });
+
+  it('lists every plan for a city admin, a supervisor’s own office, and hides another office', () => {
+    expect(plansListedFor(admin, undefined, 'query.office')).toBe('all');
+    expect(plansListedFor(admin, 'west', 'query.office')).toBe('west');
+    expect(plansListedFor(supEast, undefined, 'query.office')).toBe('east');
+    expect(plansListedFor(supEast, 'east', 'query.office')).toBe('east');
+    expect(() => plansListedFor(supEast, 'west', 'query.office')).toThrow(NotFoundError);
+    // Without an office a supervisor lists nothing: any office named is hidden, none named a 403.
+    expect(() => plansListedFor(supNoOffice, 'east', 'query.office')).toThrow(NotFoundError);
+    forbidden(() => plansListedFor(supNoOffice, undefined, 'query.office'), 'query.office');
   });
 });

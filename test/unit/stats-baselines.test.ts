@@ -1,7 +1,6 @@
-import { describe, expect, it } from 'vitest';
-import { counterDeltas, findingMetrics, recount } from '../../packages/core/src/findings/counters';
-import { applyAction } from '../../packages/core/src/findings/lifecycle';
-import type { GridTopology, Scope } from '../../packages/core/src/policy';
+import { counterDeltas, findingMetrics, recount } from '@gridpatrol/core/findings/counters';
+import { applyAction } from '@gridpatrol/core/findings/lifecycle';
+import type { GridTopology, Scope } from '@gridpatrol/core/policy';
 import {
   BaselineCreateBody,
   BaselineScopeParam,
@@ -12,7 +11,8 @@ import {
   censusFromCounters,
   censusOf,
   planAreaRead,
-} from '../../packages/core/src/stats/baselines';
+} from '@gridpatrol/core/stats/baselines';
+import { describe, expect, it } from 'vitest';
 import { admin, config, newFinding, scopeFor, supEast, T0 } from './findings-fixtures';
 
 const topology: GridTopology = {

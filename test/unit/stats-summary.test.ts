@@ -3,9 +3,8 @@
  * month bucket items (findings/counters, planning/tasks), and the sums read from them
  * (stats/summary, stats/measures). Pure: no store, no clock.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { BadRequestError } from '../../packages/core/src/errors';
+
+import { BadRequestError } from '@gridpatrol/core/errors';
 import {
   applyDeltas,
   bucketArea,
@@ -15,17 +14,12 @@ import {
   dayContributions,
   findingDays,
   recount,
-} from '../../packages/core/src/findings/counters';
-import { applyAction, dueForRevisit, markOverdue } from '../../packages/core/src/findings/lifecycle';
-import type { Action, Finding, FindingEvent } from '../../packages/core/src/findings/schema';
-import type { PatrolTask } from '../../packages/core/src/planning/records';
-import {
-  recountTasks,
-  taskCounterAreas,
-  taskCounterDeltas,
-  taskDays,
-} from '../../packages/core/src/planning/tasks';
-import { reductionOf, remainingOf } from '../../packages/core/src/stats/measures';
+} from '@gridpatrol/core/findings/counters';
+import { applyAction, dueForRevisit, markOverdue } from '@gridpatrol/core/findings/lifecycle';
+import type { Action, Finding, FindingEvent } from '@gridpatrol/core/findings/schema';
+import type { PatrolTask } from '@gridpatrol/core/planning/records';
+import { recountTasks, taskCounterAreas, taskCounterDeltas, taskDays } from '@gridpatrol/core/planning/tasks';
+import { reductionOf, remainingOf } from '@gridpatrol/core/stats/measures';
 import {
   type Assessed,
   areaResults,
@@ -47,7 +41,9 @@ import {
   StatsSummaryQuery,
   seriesOf,
   statsRange,
-} from '../../packages/core/src/stats/summary';
+} from '@gridpatrol/core/stats/summary';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { publishedTask } from '../support/tasks';
 import {
   admin,

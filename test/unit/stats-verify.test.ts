@@ -3,17 +3,18 @@
  * where stored counters disagree with them (missing and zero are the same; one line per area and
  * metric, sorted). The store reads: test/e2e/stats-verify.test.ts.
  */
-import fc from 'fast-check';
-import { describe, expect, it } from 'vitest';
-import { type Counters, recount } from '../../packages/core/src/findings/counters';
-import { FINDING_STATUSES, type FindingStatus } from '../../packages/core/src/findings/schema';
-import { recountTasks } from '../../packages/core/src/planning/tasks';
+
+import { type Counters, recount } from '@gridpatrol/core/findings/counters';
+import { FINDING_STATUSES, type FindingStatus } from '@gridpatrol/core/findings/schema';
+import { recountTasks } from '@gridpatrol/core/planning/tasks';
 import {
   type CounterVerification,
   compareCounters,
   formatVerification,
   mergeCounters,
-} from '../../packages/core/src/stats/verify';
+} from '@gridpatrol/core/stats/verify';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
 import { config, findingIn } from './findings-fixtures';
 
 describe('compareCounters', () => {

@@ -1,10 +1,10 @@
+import { orient, segmentsMeet } from '@gridpatrol/core/geo/index-predicates';
+import { computeOverlay } from '@gridpatrol/core/geo/overlay';
+import type { CellFeature, PolygonGeometry, Position, ZoneFeature } from '@gridpatrol/core/geo/types';
+import { checkPolygonValidity } from '@gridpatrol/core/geo/validate';
+import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { booleanPointInPolygon } from '@turf/boolean-point-in-polygon';
 import { describe, expect, it } from 'vitest';
-import { orient, segmentsMeet } from '../../packages/core/src/geo/index-predicates';
-import { computeOverlay } from '../../packages/core/src/geo/overlay';
-import type { CellFeature, PolygonGeometry, Position, ZoneFeature } from '../../packages/core/src/geo/types';
-import { checkPolygonValidity } from '../../packages/core/src/geo/validate';
-import { syntheticCity } from '../../packages/local/src/synthetic-grid';
 
 /**
  * The generator's promises: deterministic, exactly N cells with the id/name scheme, valid rings

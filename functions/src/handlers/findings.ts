@@ -30,6 +30,7 @@ import {
   type Scope,
   scopeOf,
   UnprocessableError,
+  zonesInheritedIfUnstaffed,
   zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
 import {
@@ -140,9 +141,10 @@ async function report(
  * office, for its zone officers): their cases are the supervisor's to-do.
  */
 async function orphanZones(scope: Scope): Promise<ReadonlySet<string>> {
-  if (scope.kind !== 'area' || scope.role !== 'supervisor' || scope.zones.size === 0) return new Set();
-  const partitions = [...scope.zones].sort().map((id) => ({ kind: 'zone' as const, id }));
-  return zonesWithoutActiveOfficer(scope.zones, await allPeople(partitions, 'zone_officer'));
+  const zones = zonesInheritedIfUnstaffed(scope);
+  if (zones.length === 0) return new Set();
+  const partitions = zones.map((id) => ({ kind: 'zone' as const, id }));
+  return zonesWithoutActiveOfficer(zones, await allPeople(partitions, 'zone_officer'));
 }
 
 /** GET /me/findings: what I reported, or what waits on me (policy planTodoList). */

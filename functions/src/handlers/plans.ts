@@ -4,15 +4,17 @@
  * caller may plan) → core/plans (rules) → store → response. See docs/decisions/0010-plan-storage.md.
  */
 import {
+  canManagePlan,
   canReadCell,
   canReadPerson,
   dateWindowProblem,
-  ForbiddenError,
   localDate,
   NotFoundError,
+  officeToPlan,
   type Person,
   PLAN_WEEK_WINDOW,
   type PlanRecord,
+  plansListedFor,
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
@@ -25,30 +27,11 @@ import { activeScope } from '../scope';
 
 const actor = (caller: Person) => ({ id: caller.id, role: caller.role });
 
-/**
- * The office a supervisor plans: their own. Naming another is a 403 (offices are no secret: the
- * city config lists them); a supervisor without an office plans nothing.
- */
-function supervisorOffice(caller: Person, named: string | undefined, path: string): string {
-  if (!caller.office)
-    throw new ForbiddenError(`Supervisor '${caller.id}' has no office to plan.`, [
-      { path, message: 'the caller has no office' },
-    ]);
-  if (named !== undefined && named !== caller.office)
-    throw new ForbiddenError(`A supervisor plans only their own office ('${caller.office}').`, [
-      { path, message: `not the caller's office '${caller.office}'` },
-    ]);
-  return caller.office;
-}
-
-/** A plan the caller may read: any for a city admin, their office's for a supervisor; 404 otherwise. */
+/** A plan the caller may manage (policy `canManagePlan`); 404 otherwise, exactly as a missing one. */
 async function readablePlan(caller: Person, id: string): Promise<PlanRecord> {
   const plan = await getPlan(id);
-  if (!plan) throw new NotFoundError('plan', id);
-  if (caller.role === 'city_admin') return plan;
-  if (caller.role === 'supervisor' && caller.office !== undefined && plan.officeId === caller.office)
-    return plan;
-  throw new NotFoundError('plan', id);
+  if (!plan || !canManagePlan(caller, plan)) throw new NotFoundError('plan', id);
+  return plan;
 }
 
 async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
@@ -62,14 +45,8 @@ export const handler = httpHandler('plans', {
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
     if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
-    let officeId: string | null;
-    if (caller.role === 'city_admin') {
-      officeId = body.office ?? null;
-      if (officeId !== null) assertOffice(officeId);
-    } else {
-      officeId = supervisorOffice(caller, body.office, 'body.office');
-      assertOffice(officeId);
-    }
+    const officeId = officeToPlan(caller, body.office, 'body.office');
+    if (officeId !== null) assertOffice(officeId);
     const { plan } = await draftPlan({
       weekStart: body.weekStart,
       officeId,
@@ -81,16 +58,9 @@ export const handler = httpHandler('plans', {
   },
 
   listPlans: async ({ caller, query }) => {
-    let offices: (string | null)[];
-    if (caller.role === 'city_admin') {
-      if (query.office !== undefined) assertOffice(query.office, 'query.office');
-      offices =
-        query.office !== undefined ? [query.office] : [...cityConfig().offices.map((o) => o.id), null];
-    } else {
-      if (query.office !== undefined && query.office !== caller.office)
-        throw new NotFoundError('office', query.office);
-      offices = [supervisorOffice(caller, undefined, 'query.office')];
-    }
+    const listed = plansListedFor(caller, query.office, 'query.office');
+    if (query.office !== undefined) assertOffice(query.office, 'query.office');
+    const offices = listed === 'all' ? [...cityConfig().offices.map((o) => o.id), null] : [listed];
     return { body: await listPlans(offices, { week: query.week, cursor: query.cursor, limit: query.limit }) };
   },
 

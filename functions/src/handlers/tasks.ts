@@ -13,6 +13,7 @@ import {
   completeTask,
   findingMismatch,
   isPartnerOf,
+  maySeeDraftTasks,
   NotFoundError,
   type PatrolTask,
   type Person,
@@ -77,9 +78,8 @@ async function partnerTask(id: string, caller: Person): Promise<PatrolTask> {
 async function readableTask(id: string, caller: Person): Promise<PatrolTask> {
   const task = await getPatrolTask(id);
   if (task) {
-    const manager = caller.role === 'city_admin' || caller.role === 'supervisor';
     if (task.status !== 'draft' && isPartnerOf(task, caller.id)) return task;
-    if (task.status !== 'draft' || manager) {
+    if (task.status !== 'draft' || maySeeDraftTasks(caller)) {
       const { scope } = await activeScope(caller);
       if (canReadCell(scope, task.cellId)) return task;
     }

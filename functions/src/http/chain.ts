@@ -25,6 +25,7 @@ import type { z } from 'zod';
 import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
 import { ROUTES } from '../routes';
 import { cityConfig, logger } from '../runtime';
+import { CORS_ALLOW_HEADERS } from './cors';
 import { type CursorBinding, openCursor, sealCursor } from './cursor-seal';
 import { errorToResponse } from './errors';
 import { authenticate } from './identity';
@@ -235,7 +236,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpSecurityHeaders())
     .use(varyOnOrigin)
-    .use(httpCors({ origins: cors.allowOrigins, headers: 'authorization,content-type,idempotency-key' }))
+    .use(httpCors({ origins: cors.allowOrigins, headers: CORS_ALLOW_HEADERS.join(',') }))
     .use(errorMapper)
     .use(replyToHttp)
     .use(routeInput(group))

@@ -13,6 +13,7 @@ import {
   BadRequestError,
   cellCentroids,
   exclusionsFrom,
+  mayBePlannedOnPatrol,
   type PastPairing,
   type Person,
   Person as PersonSchema,
@@ -79,9 +80,7 @@ export interface DraftOptions {
 
 async function peopleOf(officeId: string | null): Promise<Person[]> {
   const people = await allPeople([officeId === null ? { kind: 'all' } : { kind: 'office', id: officeId }]);
-  return people
-    .filter((p) => p.role === 'zone_officer' || p.role === 'grid_leader' || p.role === 'grid_worker')
-    .map((p) => PersonSchema.parse(p));
+  return people.filter((p) => mayBePlannedOnPatrol(p.role)).map((p) => PersonSchema.parse(p));
 }
 
 /** Officer–cell pairings of the week before's published plan, for rotation. */

@@ -24,7 +24,7 @@ const Lon = z.number().min(-180).max(180);
 const Lat = z.number().min(-90).max(90);
 
 /**
- * One city's deployment settings. `infra/cities/<name>.json` is the single file that both
+ * One city's deployment settings. `packages/cities/configs/<name>.json` is the single file that both
  * `cdk deploy -c city=NAME` and `npm start -- --city NAME` read.
  */
 export const CityConfig = z
@@ -107,7 +107,7 @@ export type CityConfig = z.infer<typeof CityConfig>;
 /**
  * Validates a parsed city file; the error names the path of every bad field.
  *
- * @example parseCityConfig(JSON.parse(text), 'infra/cities/demo.json')
+ * @example parseCityConfig(JSON.parse(text), 'packages/cities/configs/demo.json')
  */
 export function parseCityConfig(input: unknown, source = 'city config'): CityConfig {
   const result = CityConfig.safeParse(input);

@@ -74,12 +74,6 @@ export class ConflictError extends DomainError {
   }
 }
 
-export class PayloadTooLargeError extends DomainError {
-  constructor(limitBytes: number) {
-    super('payload_too_large', `The request body is larger than ${limitBytes} bytes.`);
-  }
-}
-
 /**
  * A pagination cursor this list did not hand out to this caller for this query: changed, made up,
  * cut short, or replayed on another route, by another person or with other filters.

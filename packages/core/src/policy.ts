@@ -445,3 +445,99 @@ export function planFindingList(
     ]);
   return { by, ids };
 }
+
+/**
+ * The zones whose cases pass to this caller when no active zone officer serves them: a supervisor's
+ * (a deactivated officer's cases move up to their supervisor), nobody else's. The store then reads
+ * who serves them, and `zonesWithoutActiveOfficer` says which are left to the caller.
+ *
+ * @example zonesInheritedIfUnstaffed(supScope) // ['E1', 'E2']
+ * @example zonesInheritedIfUnstaffed(officerScope) // []
+ */
+export function zonesInheritedIfUnstaffed(scope: Scope): string[] {
+  if (scope.kind !== 'area' || scope.role !== 'supervisor') return [];
+  return [...scope.zones].sort();
+}
+
+// ---------------------------------------------------------------------------------------------
+// Patrol plans: city admins plan the city and every office, a supervisor their own office. The
+// manifest lets only these two roles reach the plan routes; these decide which plans and offices.
+// ---------------------------------------------------------------------------------------------
+
+type Planner = Pick<Person, 'id' | 'role' | 'office'>;
+
+/**
+ * Whom the planner pairs: zone officers with the grid leaders and workers of their cells. Managers
+ * plan, volunteers report; neither is ever put on a patrol.
+ *
+ * @example mayBePlannedOnPatrol('grid_worker') // true
+ * @example mayBePlannedOnPatrol('supervisor') // false
+ */
+export function mayBePlannedOnPatrol(role: Role): boolean {
+  return role === 'zone_officer' || role === 'grid_leader' || role === 'grid_worker';
+}
+
+/**
+ * Who sees a draft plan's tasks: those who plan (city admins, supervisors within their area). Until
+ * publication a draft task is nobody's, not even the pair it names.
+ *
+ * @example maySeeDraftTasks(supervisor) // true
+ * @example maySeeDraftTasks(officer) // false
+ */
+export function maySeeDraftTasks(caller: Pick<Person, 'role'>): boolean {
+  return caller.role === 'city_admin' || caller.role === 'supervisor';
+}
+
+/**
+ * May the caller read and act on this plan (read, reassign, publish)? A city admin any, a supervisor
+ * their own office's; no other plan, city-wide ones included (answered 404, like a missing plan).
+ *
+ * @example canManagePlan(supEast, { officeId: 'east' }) // true
+ * @example canManagePlan(supEast, { officeId: null }) // false: the city-wide plans are the admins'
+ */
+export function canManagePlan(caller: Planner, plan: { readonly officeId: string | null }): boolean {
+  if (caller.role === 'city_admin') return true;
+  return caller.role === 'supervisor' && caller.office !== undefined && plan.officeId === caller.office;
+}
+
+/**
+ * The office a supervisor plans: their own. Naming another is a 403 naming `path` (offices are no
+ * secret: the city config lists them); a supervisor without an office plans nothing.
+ */
+function ownPlanningOffice(caller: Planner, named: string | undefined, path: string): string {
+  if (!caller.office)
+    throw new ForbiddenError(`Supervisor '${caller.id}' has no office to plan.`, [
+      { path, message: 'the caller has no office' },
+    ]);
+  if (named !== undefined && named !== caller.office)
+    throw new ForbiddenError(`A supervisor plans only their own office ('${caller.office}').`, [
+      { path, message: `not the caller's office '${caller.office}'` },
+    ]);
+  return caller.office;
+}
+
+/**
+ * The office a new plan is for: a city admin's choice, null (a city-wide plan) when they name none;
+ * a supervisor's own office (another, or none at all, is a 403 naming `path`).
+ *
+ * @example officeToPlan(admin, undefined, 'body.office') // null
+ * @example officeToPlan(supEast, 'west', 'body.office') // throws ForbiddenError
+ */
+export function officeToPlan(caller: Planner, named: string | undefined, path: string): string | null {
+  if (caller.role === 'city_admin') return named ?? null;
+  return ownPlanningOffice(caller, named, path);
+}
+
+/**
+ * Whose plans GET /plans lists: for a city admin the office named, else `'all'` (every office and
+ * the city-wide plans); for a supervisor their own office. Another office named by a supervisor is
+ * a 404, as an unknown one would be; a supervisor without an office gets the 403 of `officeToPlan`.
+ *
+ * @example plansListedFor(admin, undefined, 'query.office') // 'all'
+ * @example plansListedFor(supEast, undefined, 'query.office') // 'east'
+ */
+export function plansListedFor(caller: Planner, named: string | undefined, path: string): string | 'all' {
+  if (caller.role === 'city_admin') return named ?? 'all';
+  if (named !== undefined && named !== caller.office) throw new NotFoundError('office', named);
+  return ownPlanningOffice(caller, undefined, path);
+}

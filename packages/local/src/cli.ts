@@ -7,6 +7,7 @@
  * findings written before the city-wide index their keys (and the zone-less ones their `unzoned` counts).
  */
 import { readFileSync } from 'node:fs';
+import { readCityConfig } from '@gridpatrol/cities';
 import {
   buildGrid,
   COORD_SYSTEMS,
@@ -24,7 +25,6 @@ import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { deactivationConsequences, reactivationConsequences } from '@gridpatrol/functions/people/deactivate';
-import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
   backfillFindingIndex,
   getGridPointer,
@@ -54,7 +54,7 @@ const program = new Command('gridpatrol').description(
 program
   .command('start')
   .description('Serve the HTTP API on localhost over DynamoDB Local (data kept in .data/).')
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--port <port>', 'HTTP port (or PORT)', process.env.PORT ?? '3000')
   .action(async (opts: { city: string; port: string }) => {
     const config = readCityConfig(opts.city);
@@ -147,7 +147,7 @@ grid
   .addOption(
     new Option('--coord-sys <sys>', 'coordinate system of the files').choices(COORD_SYSTEMS).default('wgs84'),
   )
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to write to (default: the local table of the city)')
   .option(
     '--endpoint <url>',
@@ -266,7 +266,7 @@ people
     'Create or replace people from a CSV or JSON file. Every row is checked first; one bad row and nothing is imported.',
   )
   .argument('<file>', 'a .csv file (columns in packages/local/src/people-import.ts, README) or a .json array')
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to write to (default: the local table of the city)')
   .option(
     '--endpoint <url>',
@@ -323,7 +323,7 @@ people
   .argument('<personId>')
   .requiredOption('--user-pool-id <id>', 'the stack output UserPoolId')
   .option('--username <name>', 'sign-in name (default: the person id)')
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to read the person from (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for import')
   .action(
@@ -361,7 +361,7 @@ jobsCommand
   )
   .addOption(new Option('--now <iso>', 'the time to run at (default: now); moves the clock for tests'))
   .argument('<job>', JOB_NAMES.join(' | '))
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (job: string, opts: { now?: string; city: string; table?: string; endpoint?: string }) => {
@@ -386,7 +386,7 @@ statsCommand
     'Recount every counter from the findings and patrol tasks (no Scan) and report each one that disagrees; exits 1 if any does.',
   )
   .option('--json', 'print the report as JSON')
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
@@ -413,7 +413,7 @@ findingsCommand
   )
   .option('--max <n>', 'stop after this many findings (run again to go on)')
   .option('--json', 'print the report as JSON')
-  .option('--city <name>', 'city file in infra/cities/', 'demo')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {

@@ -17,6 +17,7 @@ import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
 import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
 import {
+  CORS_ALLOW_HEADERS,
   GRID_IMPORTS_PREFIX,
   HANDLER_GROUPS,
   type HandlerGroup,
@@ -24,16 +25,18 @@ import {
   type RouteDef,
   routeKey,
 } from '@gridpatrol/functions';
-import {
-  checkDownload,
-  LOCAL_EXPORTS_PATH,
-  localExport,
-  localObjectEvents,
-} from '@gridpatrol/functions/exports/local-store';
+import { setObjectStore } from '@gridpatrol/functions/exports/object-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Claims, verifyDevToken } from './dev-auth';
+import {
+  checkDownload,
+  LOCAL_EXPORTS_PATH,
+  LocalObjectStore,
+  localExport,
+  localObjectEvents,
+} from './file-object-store';
 import { DATA_DIR } from './paths';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -342,13 +345,11 @@ async function serveExport(
 export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
   const handlers = await loadHandlers();
   const allowOrigins = new Set(opts.config.cors.allowOrigins);
-  // The exports bucket's stand-in: the handlers' object store reads these (functions/src/exports).
+  // The exports bucket's stand-in, injected into the handlers' object store once the URL is known.
   const exportsDir = path.resolve(
     opts.exportsDir ?? process.env.GRIDPATROL_EXPORTS_DIR ?? path.join(DATA_DIR, 'exports'),
   );
   const downloadKey = exportsKey(opts.tokenKey);
-  process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
-  process.env.GRIDPATROL_EXPORTS_KEY = Buffer.from(downloadKey).toString('hex');
   process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
   const importJobs = startImportJobs();
 
@@ -414,7 +415,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
             cors['access-control-allow-methods'] = [...new Set(candidates.map((x) => x.c.route.method))].join(
               ',',
             );
-            cors['access-control-allow-headers'] = 'authorization,content-type,idempotency-key';
+            cors['access-control-allow-headers'] = CORS_ALLOW_HEADERS.join(',');
             cors['access-control-max-age'] = '600';
           }
           res.writeHead(204, cors);
@@ -511,7 +512,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
-  process.env.GRIDPATROL_EXPORTS_URL = url;
+  setObjectStore(new LocalObjectStore(exportsDir, url, downloadKey));
   return {
     url,
     close: async () => {

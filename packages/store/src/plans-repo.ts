@@ -246,13 +246,6 @@ export async function getCellPlannings(cellIds: readonly string[]): Promise<Map<
   return out;
 }
 
-export async function getCellPlanning(cellId: string) {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: keys.cellPlanning(cellId), ConsistentRead: true }),
-  );
-  return cellPlanningOf(cellId, out.Item);
-}
-
 /** Sets a cell's manual priority (0–5), leaving its last joint patrol date alone. */
 export async function setCellPriority(cellId: string, priority: number, by: string, at: string) {
   const out = await documentClient().send(

@@ -14,7 +14,7 @@
  * (docs/decisions/0015-statistics.md). Both are the same after − before of the current record.
  */
 import { daysBetween, localDate } from '../planning/demand';
-import { FINDING_STATUSES, type Finding, TERMINAL_STATUSES } from './schema';
+import { type Finding, TERMINAL_STATUSES } from './schema';
 
 /** `city`, `unzoned`, `cell#<id>`, `zone#<id>` or `office#<id>`: one counter item per area. */
 export type CounterArea = string;
@@ -276,6 +276,3 @@ export function counterDifferences(
   }
   return diffs;
 }
-
-/** Every status metric name, for dashboards that list zeros too. */
-export const STATUS_METRICS: readonly CounterMetric[] = FINDING_STATUSES.map((s) => `status:${s}`);

@@ -12,6 +12,7 @@ import { FEATURE_REC } from '../geo/index-flat';
 import { AreaId, PageQuery } from '../grid-api';
 import { type Person, PersonId } from '../people';
 import type { GridTopology } from '../policy';
+import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
 import { addDays } from './demand';
 import {
@@ -176,8 +177,6 @@ export interface PlanInputSources {
   readonly shiftStartOf?: (date: string, shift: string) => string;
 }
 
-const PLANNED_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
-
 /**
  * The planner input of a plan: its cells with their finding counts, last joint patrol and manual
  * priority, and the people who may be planned. With exclusions (a plan made over a week under way),
@@ -214,7 +213,7 @@ export function planInputFrom(src: PlanInputSources): PlanInputArg {
       for (const id of [c.officerId, c.partnerId]) spent.set(id, (spent.get(id) ?? 0) + 1);
   }
   const people = src.people
-    .filter((p) => PLANNED_ROLES.has(p.role))
+    .filter((p) => mayBePlannedOnPatrol(p.role))
     .map((p) => ({
       ...p,
       capacity: Math.max(0, p.capacity - (spent.get(p.id) ?? 0)),

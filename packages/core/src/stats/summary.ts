@@ -392,7 +392,6 @@ export function areaSummary(args: {
     reduction: reductionOf(baseline?.census ?? null, live),
   };
 }
-export type AreaSummary = ReturnType<typeof areaSummary>;
 
 // ---------------------------------------------------------------------------------------------
 // Series

@@ -1,6 +1,7 @@
 /**
- * The local stand-in for the exports bucket: files under a directory (the local data directory's
- * `exports/`), each beside a small `.meta.json` with what S3 would keep as object metadata (type and
+ * The local stand-in for the exports bucket, which the local server injects into the handlers
+ * (`setObjectStore`, functions/src/exports/object-store.ts), so no Lambda bundle carries it: files
+ * under a directory (the local data directory's `exports/`), each beside a small `.meta.json` with what S3 would keep as object metadata (type and
  * file name), handed out by the local server at URLs signed like presigned ones (HMAC-SHA256 of the
  * key and the expiry; a bad or expired signature is a 403). A file is written under a temporary name
  * and renamed when complete, so a half-written export is never served. As the bucket's lifecycle
@@ -12,7 +13,12 @@ import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, writeFil
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
-import { type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
+import {
+  type ObjectMeta,
+  type ObjectSink,
+  type ObjectStore,
+  streamSink,
+} from '@gridpatrol/functions/exports/sink';
 
 /** The URL path under which the local server serves exports (not a route of the manifest). */
 export const LOCAL_EXPORTS_PATH = '/_exports/';
