@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { planWeek } from '../../packages/core/src/planning/planner';
 import type { PlanInputArg } from '../../packages/core/src/planning/schema';
-import { type SyntheticOptions, syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
+import { scarcePeopleOptions, syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
 
 /**
  * The planner's plans, byte for byte: each case's expected hash was computed from the planner as it
@@ -11,16 +11,8 @@ import { type SyntheticOptions, syntheticPlanInput } from '../../packages/core/s
  */
 const first16 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
-/** The bench's scarce-people instances (bench/planner.ts, quality), where the improvement pass works. */
-const scarce = (i: number): SyntheticOptions => ({
-  cells: 12 + (i % 5) * 6,
-  seed: 1000 + i,
-  zoneSide: 3 + (i % 2),
-  officerCapacity: [3, 9],
-  partnerCapacity: [1, 4],
-  cellsPerPartner: 3 + (i % 3),
-  secondOfficerShare: 0.3,
-});
+/** The bench's scarce-people instances, where the improvement pass works. */
+const scarce = (i: number) => scarcePeopleOptions(i, 1000 + i);
 
 const CASES: { name: string; input: () => PlanInputArg; seed: number; hash: string }[] = [
   ...(

@@ -27,6 +27,25 @@ export interface SyntheticOptions {
 }
 
 /**
+ * The i-th of a family of small instances where people are scarce (small zones, low capacities),
+ * so that the planner's choices matter: the bench measures the gap to the optimum on them, tests
+ * the improvement pass.
+ *
+ * @example syntheticPlanInput(scarcePeopleOptions(3, 1003)).cells.length // 30
+ */
+export function scarcePeopleOptions(i: number, seed: number): SyntheticOptions {
+  return {
+    cells: 12 + (i % 5) * 6,
+    seed,
+    zoneSide: 3 + (i % 2),
+    officerCapacity: [3, 9],
+    partnerCapacity: [1, 4],
+    cellsPerPartner: 3 + (i % 3),
+    secondOfficerShare: 0.3,
+  };
+}
+
+/**
  * A plan input of `cells` cells with people in proportion.
  *
  * @example planWeek(syntheticPlanInput({ cells: 1000, seed: 1 }), 7).metrics.weightedCoverage
