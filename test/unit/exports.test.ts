@@ -28,8 +28,8 @@ import {
   tasksCsv,
 } from '../../packages/core/src/exports';
 import type { Finding } from '../../packages/core/src/findings/schema';
+import type { GridTopology } from '../../packages/core/src/grid/topology';
 import type { PatrolTask } from '../../packages/core/src/planning/records';
-import type { GridTopology } from '../../packages/core/src/policy';
 import {
   admin,
   findingIn,

@@ -22,7 +22,7 @@ import {
   FindingEvent,
   type FindingStatus,
 } from '../../packages/core/src/findings/schema';
-import type { PointResolution } from '../../packages/core/src/grid-resolve';
+import type { PointResolution } from '../../packages/core/src/grid/resolve';
 import { canReadFinding } from '../../packages/core/src/policy';
 import { ROLES } from '../../packages/core/src/roles';
 import {

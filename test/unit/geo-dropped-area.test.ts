@@ -10,8 +10,8 @@ import { droppedAreaOfIndexes, measureDroppedArea } from '../../packages/core/sr
 import { buildGridIndex } from '../../packages/core/src/geo/grid-index';
 import { flattenGeometries } from '../../packages/core/src/geo/index-flat';
 import type { CellFeature, PolygonGeometry } from '../../packages/core/src/geo/types';
-import { packIndex } from '../../packages/core/src/grid-build';
-import { diffGrids, type GridDiffInput } from '../../packages/core/src/grid-diff';
+import { packIndex } from '../../packages/core/src/grid/build';
+import { diffGrids, type GridDiffInput } from '../../packages/core/src/grid/diff';
 import { syntheticCity } from '../../packages/local/src/synthetic-grid';
 
 /** The tolerance this measure promises: the dropped share within 1e-6 of the exact one. */

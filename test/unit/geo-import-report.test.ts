@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { readCityConfig } from '../../infra/cities';
 import { featureLabel, summariseProblems } from '../../packages/core/src/geo/import-report';
 import { prepareLayer } from '../../packages/core/src/geo/repair';
-import { buildGrid, ImportRefusedError } from '../../packages/core/src/grid-build';
+import { buildGrid, ImportRefusedError } from '../../packages/core/src/grid/build';
 import { formatImportReport, SHOWN_WARNINGS } from '../../packages/local/src/import-report';
 import { noisyImport } from '../support/noisy-import';
 

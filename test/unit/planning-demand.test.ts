@@ -1,12 +1,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import {
-  addDays,
-  cellDemands,
-  daysBetween,
-  planningWeekStart,
-  riskScore,
-} from '../../packages/core/src/planning/demand';
+import { addDays, daysBetween, planningWeekStart } from '../../packages/core/src/calendar';
+import { cellDemands, riskScore } from '../../packages/core/src/planning/demand';
 import { createRandom, seedFromString } from '../../packages/core/src/planning/random';
 import { PlanCell, PlannerConfig } from '../../packages/core/src/planning/schema';
 

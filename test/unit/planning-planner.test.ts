@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../packages/core/src/calendar';
 import { BadRequestError } from '../../packages/core/src/errors';
 import type { Person } from '../../packages/core/src/people';
-import { addDays } from '../../packages/core/src/planning/demand';
 import { planWeek } from '../../packages/core/src/planning/planner';
 import {
   isoWeekday,

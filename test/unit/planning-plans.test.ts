@@ -4,9 +4,10 @@
  * person; exclusions of a week under way; supersede and publish rules; which cells a plan covers.
  */
 import { describe, expect, it } from 'vitest';
+import { addDays } from '../../packages/core/src/calendar';
 import { ConflictError, UnprocessableError } from '../../packages/core/src/errors';
+import type { GridTopology } from '../../packages/core/src/grid/topology';
 import type { Person } from '../../packages/core/src/people';
-import { addDays } from '../../packages/core/src/planning/demand';
 import { planWeek } from '../../packages/core/src/planning/planner';
 import {
   applyExclusions,
@@ -25,7 +26,6 @@ import {
 import { PatrolTask, type PlanRecord } from '../../packages/core/src/planning/records';
 import { PlanInput, PlannerConfig } from '../../packages/core/src/planning/schema';
 import { syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
-import type { GridTopology } from '../../packages/core/src/policy';
 
 const WEEK = '2025-03-03'; // a Monday
 const config = PlannerConfig.parse({});

@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { counterDeltas, findingMetrics, recount } from '../../packages/core/src/findings/counters';
 import { applyAction } from '../../packages/core/src/findings/lifecycle';
-import type { GridTopology, Scope } from '../../packages/core/src/policy';
+import type { GridTopology } from '../../packages/core/src/grid/topology';
+import type { Scope } from '../../packages/core/src/policy';
 import {
   BaselineCreateBody,
   BaselineScopeParam,

@@ -5,8 +5,9 @@
  * finding counts skewed so that a few cells carry most of the risk (as in the field). Seeded, so a
  * bench run can be reproduced.
  */
+
+import { addDays } from '../calendar';
 import type { Person } from '../people';
-import { addDays } from './demand';
 import { createRandom } from './random';
 import type { PastPairing, PlanCell, PlanInputArg } from './schema';
 

@@ -7,8 +7,10 @@
  * A slot is one shift of one day: slot s = day × shifts + shift. Masks of slots are 32-bit
  * (7 days × at most 3 shifts).
  */
+
+import { addDays } from '../../calendar';
 import type { Person } from '../../people';
-import { addDays, cellDemands } from '../demand';
+import { cellDemands } from '../demand';
 import type { Random } from '../random';
 import {
   type CellDemand,
