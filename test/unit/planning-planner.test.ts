@@ -12,21 +12,11 @@ import {
   Plan as PlanSchema,
 } from '../../packages/core/src/planning/schema';
 import { syntheticPlanInput } from '../../packages/core/src/planning/synthetic';
+import { person } from '../support/people';
 
 const WEEK = '2025-03-03'; // a Monday
 const DATES = Array.from({ length: 7 }, (_, d) => addDays(WEEK, d));
 const ZONES = ['Z0', 'Z1', 'Z2'];
-
-const person = (p: Partial<Person> & Pick<Person, 'id' | 'role'>): Person => ({
-  name: p.id,
-  zones: [],
-  cells: [],
-  capacity: 5,
-  availability: { weekdays: [1, 2, 3, 4, 5, 6, 7], datesOff: [] },
-  conflictCells: [],
-  active: true,
-  ...p,
-});
 
 /** Small instances that hit every rule: empty zones, zero capacity, dates off, conflicts, inactive people. */
 const instance = fc

@@ -89,36 +89,34 @@ function buildImprovement(s: PlannerState, units: UnitOrder): Improvement {
   };
 }
 
-/** Some officer of cell ci other than `except` has weekly room. */
-function officerRoom(s: PlannerState, ci: number, except: number): boolean {
-  const { offStart, offK, oLoad, oCap } = s;
-  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
-    const k = offK[e] as number;
-    if (k !== except && (oLoad[k] as number) < (oCap[k] as number)) return true;
+/**
+ * Some person of cell ci's run (officers: offStart/offK; partners: partStart/partK) other than
+ * `except` has weekly room.
+ */
+function someoneWithRoom(
+  start: Int32Array,
+  people: Int32Array,
+  load: Int32Array,
+  cap: Int32Array,
+  ci: number,
+  except: number,
+): boolean {
+  for (let e = start[ci] as number; e < (start[ci + 1] as number); e++) {
+    const k = people[e] as number;
+    if (k !== except && (load[k] as number) < (cap[k] as number)) return true;
   }
   return false;
 }
 
-/** Some partner of cell ci other than `except` has weekly room. */
-function partnerRoom(s: PlannerState, ci: number, except: number): boolean {
-  const { partStart, partK, pLoad, pCap } = s;
-  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
-    const k = partK[e] as number;
-    if (k !== except && (pLoad[k] as number) < (pCap[k] as number)) return true;
-  }
-  return false;
-}
+const officerRoom = (s: PlannerState, ci: number, except: number): boolean =>
+  someoneWithRoom(s.offStart, s.offK, s.oLoad, s.oCap, ci, except);
 
-function servesOfficer(s: PlannerState, ci: number, k: number): boolean {
-  const { offStart, offK } = s;
-  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) if (offK[e] === k) return true;
-  return false;
-}
+const partnerRoom = (s: PlannerState, ci: number, except: number): boolean =>
+  someoneWithRoom(s.partStart, s.partK, s.pLoad, s.pCap, ci, except);
 
-function servesPartner(s: PlannerState, ci: number, k: number): boolean {
-  const { partStart, partK } = s;
-  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++)
-    if (partK[e] === k) return true;
+/** Person k is in cell ci's run (officers or partners). */
+function serves(start: Int32Array, people: Int32Array, ci: number, k: number): boolean {
+  for (let e = start[ci] as number; e < (start[ci + 1] as number); e++) if (people[e] === k) return true;
   return false;
 }
 
@@ -211,8 +209,8 @@ function consider(
 ): void {
   if (s.tStamp[t] === im.stampTasks || s.tCell[t] === ci) return;
   s.tStamp[t] = im.stampTasks;
-  if (officersFull && !servesOfficer(s, ci, s.offK[s.tEntry[t] as number] as number)) return;
-  if (partnersFull && !servesPartner(s, ci, s.tPartner[t] as number)) return;
+  if (officersFull && !serves(s.offStart, s.offK, ci, s.offK[s.tEntry[t] as number] as number)) return;
+  if (partnersFull && !serves(s.partStart, s.partK, ci, s.tPartner[t] as number)) return;
   if (promising(s, im, ci, officersFull, partnersFull, t)) im.around.push(t);
 }
 
