@@ -20,7 +20,7 @@ import highsLoader from 'highs';
 import type { Person } from '../packages/core/src/people';
 import { planWeek } from '../packages/core/src/planning/planner';
 import { isoWeekday, type Plan, PlanInput, type PlanInputArg } from '../packages/core/src/planning/schema';
-import { syntheticPlanInput } from '../packages/core/src/planning/synthetic';
+import { scarcePeopleOptions, syntheticPlanInput } from '../packages/core/src/planning/synthetic';
 import { fmt, summarize } from './stats';
 
 interface Options {
@@ -139,16 +139,7 @@ async function quality(opts: Options): Promise<void> {
   console.log(`(a) quality vs the exact ILP optimum (HiGHS), ${opts.instances} instances`);
   for (let i = 0; i < opts.instances; i++) {
     const seed = opts.seed * 1000 + i;
-    // Scarce people: small zones, low capacities, so that choices matter.
-    const input = syntheticPlanInput({
-      cells: 12 + (i % 5) * 6,
-      seed,
-      zoneSide: 3 + (i % 2),
-      officerCapacity: [3, 9],
-      partnerCapacity: [1, 4],
-      cellsPerPartner: 3 + (i % 3),
-      secondOfficerShare: 0.3,
-    });
+    const input = syntheticPlanInput(scarcePeopleOptions(i, seed));
     const plan = planWeek(input, seed);
     const greedy = planWeek({ ...input, config: { improvementRounds: 0 } }, seed);
     const t0 = performance.now();

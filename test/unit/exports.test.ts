@@ -25,8 +25,8 @@ import {
   tasksCsv,
 } from '@gridpatrol/core/exports';
 import type { Finding } from '@gridpatrol/core/findings/schema';
+import type { GridTopology } from '@gridpatrol/core/grid/topology';
 import type { PatrolTask } from '@gridpatrol/core/planning/records';
-import type { GridTopology } from '@gridpatrol/core/policy';
 import { getIssues } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import fc from 'fast-check';

@@ -21,7 +21,7 @@ import {
   FindingEvent,
   type FindingStatus,
 } from '@gridpatrol/core/findings/schema';
-import type { PointResolution } from '@gridpatrol/core/grid-resolve';
+import type { PointResolution } from '@gridpatrol/core/grid/resolve';
 import { canReadFinding } from '@gridpatrol/core/policy';
 import { ROLES } from '@gridpatrol/core/roles';
 import { describe, expect, it } from 'vitest';

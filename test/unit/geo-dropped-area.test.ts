@@ -7,8 +7,8 @@ import { droppedAreaOfIndexes, measureDroppedArea } from '@gridpatrol/core/geo/d
 import { buildGridIndex } from '@gridpatrol/core/geo/grid-index';
 import { flattenGeometries } from '@gridpatrol/core/geo/index-flat';
 import type { CellFeature } from '@gridpatrol/core/geo/types';
-import { packIndex } from '@gridpatrol/core/grid-build';
-import { diffGrids, type GridDiffInput } from '@gridpatrol/core/grid-diff';
+import { packIndex } from '@gridpatrol/core/grid/build';
+import { diffGrids, type GridDiffInput } from '@gridpatrol/core/grid/diff';
 import { syntheticCity } from '@gridpatrol/local/synthetic-grid';
 import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';

@@ -1,7 +1,7 @@
 import { readCityConfig } from '@gridpatrol/cities';
 import { featureLabel, summariseProblems } from '@gridpatrol/core/geo/import-report';
 import { prepareLayer } from '@gridpatrol/core/geo/repair';
-import { buildGrid, ImportRefusedError } from '@gridpatrol/core/grid-build';
+import { buildGrid, ImportRefusedError } from '@gridpatrol/core/grid/build';
 import { formatImportReport, SHOWN_WARNINGS } from '@gridpatrol/local/import-report';
 import { describe, expect, it } from 'vitest';
 import { noisyImport } from '../support/noisy-import';

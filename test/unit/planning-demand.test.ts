@@ -1,10 +1,5 @@
-import {
-  addDays,
-  cellDemands,
-  daysBetween,
-  planningWeekStart,
-  riskScore,
-} from '@gridpatrol/core/planning/demand';
+import { addDays, daysBetween, planningWeekStart } from '@gridpatrol/core/calendar';
+import { cellDemands, riskScore } from '@gridpatrol/core/planning/demand';
 import { createRandom, seedFromString } from '@gridpatrol/core/planning/random';
 import { PlanCell, PlannerConfig } from '@gridpatrol/core/planning/schema';
 import fc from 'fast-check';

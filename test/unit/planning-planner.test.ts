@@ -1,6 +1,6 @@
+import { addDays } from '@gridpatrol/core/calendar';
 import { BadRequestError } from '@gridpatrol/core/errors';
 import type { Person } from '@gridpatrol/core/people';
-import { addDays } from '@gridpatrol/core/planning/demand';
 import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
   isoWeekday,
@@ -12,21 +12,11 @@ import {
 import { syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { person } from '../support/people';
 
 const WEEK = '2025-03-03'; // a Monday
 const DATES = Array.from({ length: 7 }, (_, d) => addDays(WEEK, d));
 const ZONES = ['Z0', 'Z1', 'Z2'];
-
-const person = (p: Partial<Person> & Pick<Person, 'id' | 'role'>): Person => ({
-  name: p.id,
-  zones: [],
-  cells: [],
-  capacity: 5,
-  availability: { weekdays: [1, 2, 3, 4, 5, 6, 7], datesOff: [] },
-  conflictCells: [],
-  active: true,
-  ...p,
-});
 
 /** Small instances that hit every rule: empty zones, zero capacity, dates off, conflicts, inactive people. */
 const instance = fc

@@ -4,9 +4,10 @@
  * person; exclusions of a week under way; supersede and publish rules; which cells a plan covers.
  */
 
+import { addDays } from '@gridpatrol/core/calendar';
 import { ConflictError, UnprocessableError } from '@gridpatrol/core/errors';
+import type { GridTopology } from '@gridpatrol/core/grid/topology';
 import type { Person } from '@gridpatrol/core/people';
-import { addDays } from '@gridpatrol/core/planning/demand';
 import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
   applyExclusions,
@@ -25,7 +26,6 @@ import {
 import { PatrolTask, type PlanRecord } from '@gridpatrol/core/planning/records';
 import { PlanInput, PlannerConfig } from '@gridpatrol/core/planning/schema';
 import { syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
-import type { GridTopology } from '@gridpatrol/core/policy';
 import { describe, expect, it } from 'vitest';
 
 const WEEK = '2025-03-03'; // a Monday

@@ -1,6 +1,7 @@
 import { counterDeltas, findingMetrics, recount } from '@gridpatrol/core/findings/counters';
 import { applyAction } from '@gridpatrol/core/findings/lifecycle';
-import type { GridTopology, Scope } from '@gridpatrol/core/policy';
+import type { GridTopology } from '@gridpatrol/core/grid/topology';
+import type { Scope } from '@gridpatrol/core/policy';
 import {
   BaselineCreateBody,
   BaselineScopeParam,

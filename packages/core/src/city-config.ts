@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from './errors';
-import { PatrolConfig } from './planning/records';
+import { PatrolConfig } from './planning/patrol-config';
 import { zodIssuesToDetails } from './validation';
 
 const Slug = z

@@ -3,8 +3,9 @@
  * (YYYY-MM-DD); "today" is the caller's (the handler's clock, in the city's time zone), so these
  * stay pure.
  */
+
+import { addDays } from './calendar';
 import type { ErrorDetail } from './errors';
-import { addDays } from './planning/demand';
 
 export interface DateWindow {
   /** Days before today still accepted (0: nothing in the past). */

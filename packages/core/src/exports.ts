@@ -12,16 +12,17 @@
  * as text instead of running it as a formula (CSV injection).
  */
 import { z } from 'zod';
+import { addDays, daysBetween, localDate } from './calendar';
 import { BadRequestError, ForbiddenError } from './errors';
 import { FindingListQuery } from './findings/api';
 import { CITY_AREA, type CounterMetric } from './findings/counters';
 import { FINDING_STATUSES, Finding } from './findings/schema';
 import type { PolygonGeometry } from './geo/types';
-import type { CellRecord } from './grid-build';
-import { addDays, daysBetween, localDate } from './planning/demand';
+import type { CellRecord } from './grid/build';
+import type { GridTopology } from './grid/topology';
 import type { PatrolTask } from './planning/records';
 import { TASK_METRICS } from './planning/tasks';
-import { type FindingListPlan, type GridTopology, planFindingList, type Scope } from './policy';
+import { type FindingListPlan, planFindingList, type Scope } from './policy';
 import { BaselineScopeParam, censusOf, planAreaRead } from './stats/baselines';
 import { reductionOf } from './stats/measures';
 

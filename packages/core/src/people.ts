@@ -1,8 +1,8 @@
 import { z } from 'zod';
 import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
 import type { ErrorDetail } from './errors';
-import { AreaId } from './grid-api';
-import type { GridTopology } from './policy';
+import { AreaId } from './grid/api';
+import type { GridTopology } from './grid/topology';
 import { Role } from './roles';
 import { Text } from './text';
 

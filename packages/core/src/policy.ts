@@ -21,47 +21,9 @@ import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import type { FindingStatus } from './findings/schema';
 import type { CoverageReport } from './geo/overlay';
 import type { ImportProblem } from './geo/repair-types';
-import type { ResolutionSidecar } from './grid-build';
+import type { GridTopology } from './grid/topology';
 import type { Person } from './people';
 import type { Role } from './roles';
-
-/** Cells, zones and offices of one grid version, as scopes need them; built once per version. */
-export interface GridTopology {
-  readonly version: number;
-  /** Zones each cell has a share in. */
-  readonly cellZones: ReadonlyMap<string, readonly string[]>;
-  /** Cells with a share in each zone, sorted by id; every zone of the version is a key. */
-  readonly zoneCells: ReadonlyMap<string, readonly string[]>;
-  /** Each zone's office ('' when an old sidecar did not record it). */
-  readonly zoneOffice: ReadonlyMap<string, string>;
-}
-
-/**
- * The topology of a grid version from its resolution sidecar.
- *
- * @example gridTopology(3, built.sidecar).zoneCells.get('Z-01') // ['C-001', 'C-002']
- */
-export function gridTopology(version: number, sidecar: ResolutionSidecar): GridTopology {
-  const cellZones = new Map<string, string[]>();
-  const zoneCells = new Map<string, string[]>();
-  const zoneOffice = new Map<string, string>();
-  for (const [id, info] of Object.entries(sidecar.zones ?? {})) {
-    zoneOffice.set(id, info.office);
-    zoneCells.set(id, []);
-  }
-  for (const [cellId, info] of Object.entries(sidecar.cells)) {
-    const zones = info.zones.map((s) => s.zoneId);
-    cellZones.set(cellId, zones);
-    for (const z of zones) {
-      const list = zoneCells.get(z) ?? [];
-      list.push(cellId);
-      zoneCells.set(z, list);
-      if (!zoneOffice.has(z)) zoneOffice.set(z, '');
-    }
-  }
-  for (const list of zoneCells.values()) list.sort();
-  return { version, cellZones, zoneCells, zoneOffice };
-}
 
 export type Scope =
   | { readonly kind: 'city'; readonly personId: string; readonly role: Role }

@@ -3,10 +3,10 @@
  * actions are defined in ./schema; this file only adds what HTTP needs around them.
  */
 import { z } from 'zod';
+import { addDays } from '../calendar';
 import { BadRequestError } from '../errors';
 import { COORD_SYSTEMS } from '../geo/types';
-import { GridIdParam, PageQuery } from '../grid-api';
-import { addDays } from '../planning/demand';
+import { GridIdParam, PageQuery } from '../grid/api';
 import { localToUtc } from '../planning/records';
 import { ACTION_NAMES, Action, Finding, FindingEvent, FindingId, FindingStatus, ReportInput } from './schema';
 

@@ -13,7 +13,7 @@
  * `reported:2026-11-23`), from which statistics over any dates are summed without reading a finding
  * (docs/decisions/0015-statistics.md). Both are the same after − before of the current record.
  */
-import { daysBetween, localDate } from '../planning/demand';
+import { daysBetween, localDate } from '../calendar';
 import { type Finding, TERMINAL_STATUSES } from './schema';
 
 /** `city`, `unzoned`, `cell#<id>`, `zone#<id>` or `office#<id>`: one counter item per area. */

@@ -10,7 +10,7 @@
  */
 
 import { haversineM } from '../geo/measure';
-import type { ActiveGrid } from '../grid-resolve';
+import type { ActiveGrid } from '../grid/resolve';
 import type { FindingsConfig } from './lifecycle';
 import { type Finding, TERMINAL_STATUSES } from './schema';
 

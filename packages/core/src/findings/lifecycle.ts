@@ -15,8 +15,9 @@
  */
 import type { CityConfig } from '../city-config';
 import { ConflictError, type ErrorDetail, ForbiddenError, UnprocessableError } from '../errors';
-import type { PointResolution } from '../grid-resolve';
-import type { FindingRef, GridTopology, Scope } from '../policy';
+import type { PointResolution } from '../grid/resolve';
+import type { GridTopology } from '../grid/topology';
+import type { FindingRef, Scope } from '../policy';
 import { canReportAt } from '../policy';
 import type { Role } from '../roles';
 import {

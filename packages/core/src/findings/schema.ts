@@ -4,7 +4,7 @@
  * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
  */
 import { z } from 'zod';
-import { AreaId } from '../grid-api';
+import { AreaId } from '../grid/api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
 import { Text } from '../text';

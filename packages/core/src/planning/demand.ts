@@ -3,65 +3,11 @@
  * components so that anyone can see why a cell is patrolled more, and the joint patrols a week it
  * requires. Pure: counts and dates come in; the caller counts findings as of the week start.
  */
+import { daysBetween } from '../calendar';
 import type { CellDemand, PlanCell, PlannerConfig, RiskScore } from './schema';
 
-const DAY_MS = 86_400_000;
 /** Stored scores are rounded so that a plan's JSON does not carry float noise like 3.3000000000000003. */
 export const round6 = (x: number): number => Math.round(x * 1e6) / 1e6;
-
-/**
- * Whole days from `from` to `to` (calendar dates, no time zone).
- *
- * @example daysBetween('2025-03-01', '2025-03-03') // 2
- */
-export function daysBetween(from: string, to: string): number {
-  return Math.round((Date.parse(`${to}T00:00:00Z`) - Date.parse(`${from}T00:00:00Z`)) / DAY_MS);
-}
-
-/**
- * The date `days` after `date`.
- *
- * @example addDays('2025-03-03', 6) // '2025-03-09'
- */
-export function addDays(date: string, days: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + days * DAY_MS).toISOString().slice(0, 10);
-}
-
-/**
- * The Monday of the week holding `instant` in the city's time zone: the week a plan made at that
- * moment for "this week" covers (add 7 days for next week). The instant comes in; nothing here reads a clock.
- *
- * @example planningWeekStart('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10' (Monday 01:00 in Shanghai)
- */
-export function planningWeekStart(instant: string | Date, timeZone: string): string {
-  const local = localDate(instant, timeZone);
-  const weekday = new Date(`${local}T00:00:00Z`).getUTCDay();
-  return addDays(local, -((weekday + 6) % 7));
-}
-
-/** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
-const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
-
-/**
- * The calendar date of an instant in the city's time zone.
- *
- * @example localDate('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10'
- */
-export function localDate(instant: string | Date, timeZone: string): string {
-  let format = DATE_FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    DATE_FORMATS.set(timeZone, format);
-  }
-  const parts = format.formatToParts(typeof instant === 'string' ? new Date(instant) : instant);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
-}
 
 /**
  * A cell's risk score: each component is weight × min(count, cap). Overdue findings are counted

@@ -6,22 +6,22 @@
  * may replace a published one. Pure: the store and the clock are the caller's.
  */
 import { z } from 'zod';
+import { addDays } from '../calendar';
 import { ConflictError, type ErrorDetail, UnprocessableError } from '../errors';
 import type { GridIndex } from '../geo/grid-index';
 import { FEATURE_REC } from '../geo/index-flat';
-import { AreaId, PageQuery } from '../grid-api';
+import { AreaId, PageQuery } from '../grid/api';
+import type { GridTopology } from '../grid/topology';
 import { type Person, PersonId } from '../people';
-import type { GridTopology } from '../policy';
 import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
-import { addDays } from './demand';
+import type { ShiftTimes } from './patrol-config';
 import {
   PatrolTask,
   PlanExclusions,
   PlanId,
   PlanRecord,
   patrolTaskId,
-  type ShiftTimes,
   shiftWindow,
   type TaskEvent,
   type TaskStatus,

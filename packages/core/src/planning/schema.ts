@@ -5,7 +5,7 @@
  * (seed + input) long after the findings behind it have changed (DOMAIN.md "Integrity").
  */
 import { z } from 'zod';
-import { AreaId } from '../grid-api';
+import { AreaId } from '../grid/api';
 import { Person } from '../people';
 
 const IsoDate = z.iso.date();

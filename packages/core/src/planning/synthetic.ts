@@ -5,8 +5,9 @@
  * finding counts skewed so that a few cells carry most of the risk (as in the field). Seeded, so a
  * bench run can be reproduced.
  */
+
+import { addDays } from '../calendar';
 import type { Person } from '../people';
-import { addDays } from './demand';
 import { createRandom } from './random';
 import type { PastPairing, PlanCell, PlanInputArg } from './schema';
 
@@ -24,6 +25,25 @@ export interface SyntheticOptions {
   readonly cellsPerPartner?: number;
   /** Officers per zone: 1, or 2 with this probability. Default 0.5. */
   readonly secondOfficerShare?: number;
+}
+
+/**
+ * The i-th of a family of small instances where people are scarce (small zones, low capacities),
+ * so that the planner's choices matter: the bench measures the gap to the optimum on them, tests
+ * the improvement pass.
+ *
+ * @example syntheticPlanInput(scarcePeopleOptions(3, 1003)).cells.length // 30
+ */
+export function scarcePeopleOptions(i: number, seed: number): SyntheticOptions {
+  return {
+    cells: 12 + (i % 5) * 6,
+    seed,
+    zoneSide: 3 + (i % 2),
+    officerCapacity: [3, 9],
+    partnerCapacity: [1, 4],
+    cellsPerPartner: 3 + (i % 3),
+    secondOfficerShare: 0.3,
+  };
 }
 
 /**

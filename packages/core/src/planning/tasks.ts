@@ -7,6 +7,7 @@
  * See docs/decisions/0011-patrol-execution.md.
  */
 import { z } from 'zod';
+import { addDays, daysBetween, planningWeekStart } from '../calendar';
 import { ConflictError, UnprocessableError } from '../errors';
 import {
   type Contribution,
@@ -22,11 +23,10 @@ import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } fr
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
 import type { Role } from '../roles';
 import { Text } from '../text';
-import { addDays, daysBetween, planningWeekStart } from './demand';
+import type { PatrolConfig } from './patrol-config';
 import {
   type CheckIn,
   CheckValue,
-  type PatrolConfig,
   type PatrolTask,
   shiftWindow,
   type TaskCompletion,

@@ -13,13 +13,14 @@
  * business was found.
  */
 import { z } from 'zod';
+import { localDate } from '../calendar';
 import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
 import { CITY_AREA, type CounterArea, type Counters, UNZONED_AREA } from '../findings/counters';
-import { PageQuery } from '../grid-api';
-import { localDate } from '../planning/demand';
+import { PageQuery } from '../grid/api';
+import type { GridTopology } from '../grid/topology';
 import { localToUtc } from '../planning/records';
-import { canReadCell, canReadUnzoned, canReadZone, type GridTopology, type Scope } from '../policy';
+import { canReadCell, canReadUnzoned, canReadZone, type Scope } from '../policy';
 import { Text } from '../text';
 
 // ---------------------------------------------------------------------------------------------

@@ -6,10 +6,10 @@
  * (docs/decisions/0015-statistics.md).
  */
 import { z } from 'zod';
+import { addDays, daysBetween, localDate } from '../calendar';
 import { BadRequestError } from '../errors';
 import { bucketArea, type CounterArea, type Counters } from '../findings/counters';
 import { FINDING_STATUSES, OUTCOMES, TERMINAL_STATUSES } from '../findings/schema';
-import { addDays, daysBetween, localDate } from '../planning/demand';
 import { percentOf, type Reduction, reductionOf } from './measures';
 
 // ---------------------------------------------------------------------------------------------

@@ -4,8 +4,8 @@
  * stop at the first problem and say less.
  */
 import { z } from 'zod';
-import { COORD_SYSTEMS } from './geo/types';
-import { Text } from './text';
+import { COORD_SYSTEMS } from '../geo/types';
+import { Text } from '../text';
 
 export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).default('wgs84');
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -54,7 +54,7 @@ export const ActivateBody = z
   })
   .optional();
 
-/** What activating a draft would change (core grid-diff.ts, GridDiff). */
+/** What activating a draft would change (core grid/diff.ts, GridDiff). */
 export const GridDiffOut = z.looseObject({
   fromVersion: z.number(),
   toVersion: z.number(),

@@ -4,8 +4,8 @@
  * zones and the people, open findings and future tasks that name the cells or zones the draft
  * drops, through indexed queries; this compares them.
  */
-import { ConflictError, type ErrorDetail } from './errors';
-import type { DroppedArea } from './geo/dropped-area';
+import { ConflictError, type ErrorDetail } from '../errors';
+import type { DroppedArea } from '../geo/dropped-area';
 
 export interface DiffCell {
   readonly id: string;

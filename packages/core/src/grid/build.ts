@@ -3,9 +3,9 @@
  * layers (every problem at once), map cells onto zones, build the point index. The store then writes
  * the result whole; nothing here touches the database.
  */
-import type { CityConfig } from './city-config';
-import { type ErrorDetail, UnprocessableError } from './errors';
-import { buildGridIndex, type GridIndex } from './geo/grid-index';
+import type { CityConfig } from '../city-config';
+import { type ErrorDetail, UnprocessableError } from '../errors';
+import { buildGridIndex, type GridIndex } from '../geo/grid-index';
 import {
   countByCode,
   describeProblem,
@@ -13,12 +13,13 @@ import {
   type ProblemCount,
   type ProblemSummary,
   summariseProblems,
-} from './geo/import-report';
-import { type CoverageReport, computeOverlay, type ZoneShare } from './geo/overlay';
-import { packGridIndex, splitArtifact } from './geo/packed';
-import { prepareLayer } from './geo/repair';
-import type { ImportProblem } from './geo/repair-types';
-import type { CellFeature, CoordSys, PolygonGeometry, ZoneFeature } from './geo/types';
+} from '../geo/import-report';
+import { type CoverageReport, computeOverlay, type ZoneShare } from '../geo/overlay';
+import { packGridIndex, splitArtifact } from '../geo/packed';
+import { prepareLayer } from '../geo/repair';
+import type { ImportProblem } from '../geo/repair-types';
+import type { CellFeature, CoordSys, PolygonGeometry, ZoneFeature } from '../geo/types';
+import type { ResolutionSidecar } from './topology';
 
 export type CellRecord = {
   id: string;
@@ -48,17 +49,6 @@ export interface GridReport {
   /** Repairs made and other warnings, each with its feature, ring and area change. */
   warnings: ImportProblem[];
   coverage: CoverageReport;
-}
-
-/**
- * What a resolution needs beside the geometry index: names and zones of each cell; and, for access
- * scopes (policy.ts), each zone's office and name, so that cell → zones, zone → cells and
- * zone → office are known in memory from the cached grid. `zones` is absent in sidecars written
- * before scopes existed; `gridTopology` then derives the zones from the cells' shares.
- */
-export interface ResolutionSidecar {
-  cells: Record<string, { name: string; primaryZone: string | null; zones: ZoneShare[] }>;
-  zones?: Record<string, { office: string; name: string }>;
 }
 
 export interface BuiltGrid {

@@ -3,8 +3,8 @@
  * is 'writing' while its job runs, 'draft' when complete, 'failed' when it was refused, threw, or
  * stopped sending its heartbeat. Pure: the store and the handlers apply these.
  */
-import { ConflictError, UnprocessableError } from './errors';
-import type { ActivationOverride } from './grid-diff';
+import { ConflictError, UnprocessableError } from '../errors';
+import type { ActivationOverride } from './diff';
 
 /** What these rules need of a version. */
 export interface VersionState {

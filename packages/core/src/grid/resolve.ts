@@ -1,9 +1,9 @@
-import { toWgs84 } from './geo/coords';
-import type { GridIndex } from './geo/grid-index';
-import type { ZoneShare } from './geo/overlay';
-import { loadGridIndexFromChunks } from './geo/packed';
-import type { CoordSys } from './geo/types';
-import type { ResolutionSidecar } from './grid-build';
+import { toWgs84 } from '../geo/coords';
+import type { GridIndex } from '../geo/grid-index';
+import type { ZoneShare } from '../geo/overlay';
+import { loadGridIndexFromChunks } from '../geo/packed';
+import type { CoordSys } from '../geo/types';
+import type { ResolutionSidecar } from './topology';
 
 export interface ActiveGrid {
   readonly version: number;

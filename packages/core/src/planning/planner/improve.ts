@@ -1,0 +1,349 @@
+/**
+ * The improvement pass (planner.ts, steps 4 and 5): augmenting paths of length two, highest-value
+ * unmet cells first; then one greedy sweep (fill), since moves of the pass may have freed room
+ * that a cell blocked earlier can use, leaving the plan maximal (no unmet cell has a feasible pair
+ * and shift left).
+ *
+ * Task arrays of the state grow inside `addTask`: everything here reads them through the state
+ * (s.tCell[t]), never from a copy kept across a booking.
+ */
+import { offsets } from './arrays';
+import { applyPick, bestPick, REASON } from './candidates';
+import type { UnitOrder } from './greedy';
+import { attachTask, type PlannerState, removeTask } from './state';
+
+/** The pass's own lists and scratch, built once. */
+interface Improvement {
+  /** Cells by weight (highest first), then index: the order unmet cells are tried in. */
+  readonly byWeight: Int32Array;
+  /** Cells each officer (partner) may serve, highest value first, for the refill of a bump. */
+  readonly officerCellStart: Int32Array;
+  readonly officerCells: Int32Array;
+  readonly partnerCellStart: Int32Array;
+  readonly partnerCells: Int32Array;
+  /** Cells tried in the refill of the current bump (== stampCells). */
+  readonly cellStamp: Uint32Array;
+  stampCells: number;
+  /** The mark of tasks considered in the current augment, in s.tStamp. */
+  stampTasks: number;
+  /** The last round in which a task of each officer (partner) changed; -1 if none. */
+  readonly officerChanged: Int32Array;
+  readonly partnerChanged: Int32Array;
+  /** The last round in which each cell was tried; -1 if never. */
+  readonly triedInRound: Int32Array;
+  /** Tasks that may be bumped for the current cell; tasks booked by the current try. */
+  readonly around: number[];
+  readonly added: number[];
+  readonly cheapestFirst: (a: number, b: number) => number;
+  round: number;
+}
+
+function buildImprovement(s: PlannerState, units: UnitOrder): Improvement {
+  const { nCells, nOff, nPart, offStart, offK, partStart, partK, weight } = s;
+  // Cells by weight, then index: the runs of equal weight of `order`, each sorted by index.
+  const byWeight = Int32Array.from(units.order);
+  let from = 0;
+  for (const to of units.groupEnd) {
+    byWeight.subarray(from, to).sort();
+    from = to;
+  }
+  const officerCellCount = new Int32Array(nOff);
+  for (const k of offK) officerCellCount[k] = (officerCellCount[k] as number) + 1;
+  const officerCellStart = offsets(officerCellCount);
+  const officerCells = new Int32Array(offK.length);
+  const partnerCellCount = new Int32Array(nPart);
+  for (const k of partK) partnerCellCount[k] = (partnerCellCount[k] as number) + 1;
+  const partnerCellStart = offsets(partnerCellCount);
+  const partnerCells = new Int32Array(partK.length);
+  const oFill = officerCellStart.slice(0, nOff);
+  const pFill = partnerCellStart.slice(0, nPart);
+  for (const ci of byWeight) {
+    for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+      const k = offK[e] as number;
+      officerCells[oFill[k] as number] = ci;
+      oFill[k] = (oFill[k] as number) + 1;
+    }
+    for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+      const k = partK[e] as number;
+      partnerCells[pFill[k] as number] = ci;
+      pFill[k] = (pFill[k] as number) + 1;
+    }
+  }
+  return {
+    byWeight,
+    officerCellStart,
+    officerCells,
+    partnerCellStart,
+    partnerCells,
+    cellStamp: new Uint32Array(nCells),
+    stampCells: 0,
+    stampTasks: 0,
+    officerChanged: new Int32Array(nOff).fill(-1),
+    partnerChanged: new Int32Array(nPart).fill(-1),
+    triedInRound: new Int32Array(nCells).fill(-1),
+    around: [],
+    added: [],
+    cheapestFirst: (a, b) =>
+      (weight[s.tCell[a] as number] as number) - (weight[s.tCell[b] as number] as number) || a - b,
+    round: 0,
+  };
+}
+
+/**
+ * Some person of cell ci's run (officers: offStart/offK; partners: partStart/partK) other than
+ * `except` has weekly room.
+ */
+function someoneWithRoom(
+  start: Int32Array,
+  people: Int32Array,
+  load: Int32Array,
+  cap: Int32Array,
+  ci: number,
+  except: number,
+): boolean {
+  for (let e = start[ci] as number; e < (start[ci + 1] as number); e++) {
+    const k = people[e] as number;
+    if (k !== except && (load[k] as number) < (cap[k] as number)) return true;
+  }
+  return false;
+}
+
+const officerRoom = (s: PlannerState, ci: number, except: number): boolean =>
+  someoneWithRoom(s.offStart, s.offK, s.oLoad, s.oCap, ci, except);
+
+const partnerRoom = (s: PlannerState, ci: number, except: number): boolean =>
+  someoneWithRoom(s.partStart, s.partK, s.pLoad, s.pCap, ci, except);
+
+/** Person k is in cell ci's run (officers or partners). */
+function serves(start: Int32Array, people: Int32Array, ci: number, k: number): boolean {
+  for (let e = start[ci] as number; e < (start[ci + 1] as number); e++) if (people[e] === k) return true;
+  return false;
+}
+
+/** Some unmet cell of the run, other than a and b, with an officer (or partner) with room. */
+function unmetWithRoom(
+  s: PlannerState,
+  list: Int32Array,
+  from: number,
+  to: number,
+  a: number,
+  b: number,
+  officerSide: boolean,
+): boolean {
+  const { assigned, demand } = s;
+  for (let i = from; i < to; i++) {
+    const cj = list[i] as number;
+    if (cj === a || cj === b || (assigned[cj] as number) >= (demand[cj] as number)) continue;
+    if (officerSide ? officerRoom(s, cj, -1) : partnerRoom(s, cj, -1)) return true;
+  }
+  return false;
+}
+
+/** A task of one of cell ci's people changed in `round` or later. */
+function changedSince(s: PlannerState, im: Improvement, ci: number, round: number): boolean {
+  const { offStart, offK, partStart, partK } = s;
+  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++)
+    if ((im.officerChanged[offK[e] as number] as number) >= round) return true;
+  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++)
+    if ((im.partnerChanged[partK[e] as number] as number) >= round) return true;
+  return false;
+}
+
+/**
+ * A necessary condition for bumping task t to pay off for cell ci. When all of ci's officers are
+ * at capacity, ci must take the bumped officer, so the bumped cell needs another officer with
+ * room, or what is freed is only the partner, useful to an unmet cell of that partner whose
+ * officer has room; symmetrically for partners. Without this, the pass tried thousands of
+ * hopeless bumps at city scale, where officers are all busy.
+ */
+function promising(
+  s: PlannerState,
+  im: Improvement,
+  ci: number,
+  officersFull: boolean,
+  partnersFull: boolean,
+  t: number,
+): boolean {
+  const bc = s.tCell[t] as number;
+  const k = s.offK[s.tEntry[t] as number] as number;
+  const pk = s.tPartner[t] as number;
+  if ((s.weight[ci] as number) > (s.weight[bc] as number)) return true;
+  if (officersFull && partnersFull) return officerRoom(s, bc, k) && partnerRoom(s, bc, pk);
+  if (officersFull)
+    return (
+      officerRoom(s, bc, k) ||
+      unmetWithRoom(
+        s,
+        im.partnerCells,
+        im.partnerCellStart[pk] as number,
+        im.partnerCellStart[pk + 1] as number,
+        ci,
+        bc,
+        true,
+      )
+    );
+  if (partnersFull)
+    return (
+      partnerRoom(s, bc, pk) ||
+      unmetWithRoom(
+        s,
+        im.officerCells,
+        im.officerCellStart[k] as number,
+        im.officerCellStart[k + 1] as number,
+        ci,
+        bc,
+        false,
+      )
+    );
+  return true;
+}
+
+/** Adds task t to `around` if it may be bumped for ci (once per augment). */
+function consider(
+  s: PlannerState,
+  im: Improvement,
+  ci: number,
+  officersFull: boolean,
+  partnersFull: boolean,
+  t: number,
+): void {
+  if (s.tStamp[t] === im.stampTasks || s.tCell[t] === ci) return;
+  s.tStamp[t] = im.stampTasks;
+  if (officersFull && !serves(s.offStart, s.offK, ci, s.offK[s.tEntry[t] as number] as number)) return;
+  if (partnersFull && !serves(s.partStart, s.partK, ci, s.tPartner[t] as number)) return;
+  if (promising(s, im, ci, officersFull, partnersFull, t)) im.around.push(t);
+}
+
+/** Records that task t's officer and partner changed in this round. */
+function mark(s: PlannerState, im: Improvement, t: number): void {
+  im.officerChanged[s.offK[s.tEntry[t] as number] as number] = im.round;
+  im.partnerChanged[s.tPartner[t] as number] = im.round;
+}
+
+/** Fills the cells of a run not yet tried for the refill of one bump; gain plus their value. */
+function refill(
+  s: PlannerState,
+  im: Improvement,
+  list: Int32Array,
+  from: number,
+  to: number,
+  ci: number,
+  bc: number,
+  gain: number,
+): number {
+  const { assigned, demand, weight } = s;
+  for (let i = from; i < to; i++) {
+    const cj = list[i] as number;
+    if (im.cellStamp[cj] === im.stampCells || cj === ci || cj === bc) continue;
+    im.cellStamp[cj] = im.stampCells;
+    if ((assigned[cj] as number) >= (demand[cj] as number) || !bestPick(s, cj)) continue;
+    im.added.push(applyPick(s, cj, REASON.improvement));
+    gain += weight[cj] as number;
+  }
+  return gain;
+}
+
+/**
+ * One more patrol for cell ci by bumping one task that uses one of its people; true if the plan
+ * gained (and is changed), false if nothing paid off (and the plan is as before). When all the
+ * cell's officers (or partners) are at weekly capacity, only a task of one of them can help, and
+ * the bumped cell can then be re-placed only through another officer (partner) with room: tasks
+ * that can neither be re-placed nor are worth less than the unit are skipped without trying.
+ */
+function augment(s: PlannerState, im: Improvement, ci: number): boolean {
+  const { offStart, offK, oTaskStart, oLoad, oTasks, partStart, partK, pTaskStart, pLoad, pTasks } = s;
+  const { weight } = s;
+  const { around, added } = im;
+  const officersFull = !officerRoom(s, ci, -1);
+  const partnersFull = !partnerRoom(s, ci, -1);
+  around.length = 0;
+  im.stampTasks++;
+  if (!partnersFull || officersFull)
+    for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+      const k = offK[e] as number;
+      const from = oTaskStart[k] as number;
+      for (let i = from; i < from + (oLoad[k] as number); i++)
+        consider(s, im, ci, officersFull, partnersFull, oTasks[i] as number);
+    }
+  if (!officersFull)
+    for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+      const k = partK[e] as number;
+      const from = pTaskStart[k] as number;
+      for (let i = from; i < from + (pLoad[k] as number); i++)
+        consider(s, im, ci, officersFull, partnersFull, pTasks[i] as number);
+    }
+  // Cheapest tasks first: bumping them costs least if they cannot be re-placed.
+  around.sort(im.cheapestFirst);
+  for (const t of around) {
+    if (!s.tAlive[t]) continue;
+    const bc = s.tCell[t] as number;
+    removeTask(s, t);
+    if (bestPick(s, ci)) {
+      added.length = 0;
+      added.push(applyPick(s, ci, REASON.improvement));
+      let gain = weight[ci] as number;
+      if (bestPick(s, bc)) added.push(applyPick(s, bc, REASON.improvement));
+      else {
+        // The bumped patrol found no other place: what it freed may serve other unmet cells of
+        // its officer and partner (one out, several in), highest value first.
+        gain -= weight[bc] as number;
+        im.stampCells++;
+        const k = offK[s.tEntry[t] as number] as number;
+        const pk = s.tPartner[t] as number;
+        gain = refill(
+          s,
+          im,
+          im.officerCells,
+          im.officerCellStart[k] as number,
+          im.officerCellStart[k + 1] as number,
+          ci,
+          bc,
+          gain,
+        );
+        gain = refill(
+          s,
+          im,
+          im.partnerCells,
+          im.partnerCellStart[pk] as number,
+          im.partnerCellStart[pk + 1] as number,
+          ci,
+          bc,
+          gain,
+        );
+      }
+      if (gain > 1e-9) {
+        mark(s, im, t);
+        for (const a of added) mark(s, im, a);
+        return true;
+      }
+      for (let i = added.length - 1; i >= 0; i--) removeTask(s, added[i] as number);
+    }
+    attachTask(s, t);
+  }
+  return false;
+}
+
+/**
+ * Up to `rounds` rounds of augments over the unmet cells, highest value first, stopping at a round
+ * that gained nothing; then the fill. A cell whose try failed is tried again in a later round only
+ * if one of its people's tasks changed since.
+ */
+export function improve(s: PlannerState, units: UnitOrder, rounds: number): void {
+  const { assigned, demand } = s;
+  const im = buildImprovement(s, units);
+  for (im.round = 0; im.round < rounds; im.round++) {
+    let improved = false;
+    for (const ci of im.byWeight) {
+      if ((assigned[ci] as number) >= (demand[ci] as number)) continue;
+      const last = im.triedInRound[ci] as number;
+      if (last >= 0 && !changedSince(s, im, ci, last)) continue;
+      im.triedInRound[ci] = im.round;
+      while ((assigned[ci] as number) < (demand[ci] as number) && augment(s, im, ci)) improved = true;
+    }
+    if (!improved) break;
+  }
+
+  for (const ci of im.byWeight)
+    while ((assigned[ci] as number) < (demand[ci] as number) && bestPick(s, ci))
+      applyPick(s, ci, REASON.improvement);
+}

@@ -1,0 +1,72 @@
+import { createHash } from 'node:crypto';
+import { planWeek } from '@gridpatrol/core/planning/planner';
+import type { PlanInputArg } from '@gridpatrol/core/planning/schema';
+import { scarcePeopleOptions, syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
+import { describe, expect, it } from 'vitest';
+
+/**
+ * The planner's plans, byte for byte: each case's expected hash was computed from the planner as it
+ * was before it was split into modules (one 816-line function, commit ecfe298). A refactoring of
+ * the planner must keep every hash; a change of what it plans must change them on purpose.
+ */
+const first16 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
+
+/** The bench's scarce-people instances, where the improvement pass works. */
+const scarce = (i: number) => scarcePeopleOptions(i, 1000 + i);
+
+const CASES: { name: string; input: () => PlanInputArg; seed: number; hash: string }[] = [
+  ...(
+    [
+      [0, 'a28a7acc5d478297'],
+      [3, '1dd9a26288ba5e6f'],
+      [7, '54d7d88c33b8fef3'],
+      [12, 'e8bc1fdfa30f2dee'],
+    ] as const
+  ).map(([i, hash]) => ({
+    name: `scarce ${i}`,
+    input: () => syntheticPlanInput(scarce(i)),
+    seed: 1000 + i,
+    hash,
+  })),
+  ...(
+    [
+      [0, 'a094bd5865af15c6'],
+      [3, '966c09c54060742c'],
+    ] as const
+  ).map(([i, hash]) => ({
+    name: `scarce ${i}, greedy only`,
+    input: () => ({ ...syntheticPlanInput(scarce(i)), config: { improvementRounds: 0 } }),
+    seed: 1000 + i,
+    hash,
+  })),
+  {
+    name: '150 cells, two shifts, three tasks an officer shift, five rounds',
+    input: () => ({
+      ...syntheticPlanInput({ cells: 150, seed: 8, officerCapacity: [2, 6], cellsPerPartner: 3 }),
+      config: { shifts: ['am', 'pm'], maxTasksPerOfficerShift: 3, improvementRounds: 5, baseRate: 2 },
+    }),
+    seed: 0x5eed,
+    hash: 'e13a33cac76d83c9',
+  },
+  {
+    name: '80 cells, three shifts, one task an officer shift',
+    input: () => ({
+      ...syntheticPlanInput({ cells: 80, seed: 9, zoneSide: 2, secondOfficerShare: 0.75 }),
+      config: { shifts: ['am', 'pm', 'night'], maxTasksPerOfficerShift: 1, improvementRounds: 1 },
+    }),
+    seed: 7,
+    hash: '52361bd2e807f968',
+  },
+  {
+    name: '1000 cells (the bench scale)',
+    input: () => syntheticPlanInput({ cells: 1000, seed: 1 }),
+    seed: 1,
+    hash: 'f81b583ff2f11044',
+  },
+];
+
+describe('planWeek: the same plans as before the split, byte for byte', () => {
+  it.each(CASES)('$name', ({ input, seed, hash }) => {
+    expect(first16(JSON.stringify(planWeek(input(), seed)))).toBe(hash);
+  });
+});
