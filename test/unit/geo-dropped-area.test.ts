@@ -154,7 +154,7 @@ describe('measureDroppedArea', () => {
     expect(Math.abs(m.activeM2 - activeM2) / activeM2).toBeLessThan(1e-9);
     expect(m.droppedM2).toBeGreaterThan(0);
     expect(Math.abs(m.droppedM2 - (activeM2 - covered)) / activeM2).toBeLessThan(SHARE_TOLERANCE);
-  });
+  }, 60_000); // Turf's overlay of 150 × 140 cells takes seconds on a loaded machine
 
   it('finds everything dropped when nothing is drafted, and nothing active when no version is active', () => {
     const chunks = packIndex(buildGridIndex(block()));

@@ -7,7 +7,7 @@ import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, tokenTimeProblem } from '@gridpatrol/functions/http/identity';
-import { decodeJwt, jwtVerify, SignJWT } from 'jose';
+import { jwtVerify, SignJWT } from 'jose';
 
 export const DEV_ISSUER = 'gridpatrol-local';
 export const DEV_AUDIENCE = 'gridpatrol';
@@ -31,19 +31,27 @@ export const DEV_TOKEN_TTL = '12h';
  * A `ttl` longer than the server accepts (12 h) is refused here, rather than printing a dead token.
  */
 export async function issueDevToken(key: Uint8Array, personId: string, ttl = DEV_TOKEN_TTL): Promise<string> {
+  const lifetime = ttlSeconds(ttl);
+  if (lifetime > MAX_TOKEN_LIFETIME_S)
+    throw new Error(`A dev token lives at most ${MAX_TOKEN_LIFETIME_S / 3600} h; '${ttl}' is longer.`);
+  // exp from the same clock reading as iat: jose resolves a relative '12h' against its own later
+  // reading, which under load made a token 12 h + 1 s long and the server refused it.
   const now = Math.floor(Date.now() / 1000);
-  const token = await new SignJWT({ token_use: 'id' })
+  return new SignJWT({ token_use: 'id' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(personId)
     .setIssuer(DEV_ISSUER)
     .setAudience(DEV_AUDIENCE)
     .setIssuedAt(now)
-    .setExpirationTime(ttl)
+    .setExpirationTime(now + lifetime)
     .sign(key);
-  const { exp } = decodeJwt(token);
-  if (exp === undefined || exp - now > MAX_TOKEN_LIFETIME_S)
-    throw new Error(`A dev token lives at most ${MAX_TOKEN_LIFETIME_S / 3600} h; '${ttl}' is longer.`);
-  return token;
+}
+
+/** `'90s'`, `'30m'`, `'12h'` as seconds; anything else is refused with the accepted forms. */
+function ttlSeconds(ttl: string): number {
+  const m = /^(\d+)\s*(s|m|h)$/.exec(ttl.trim());
+  if (!m) throw new Error(`A token lifetime is a number with s, m or h (e.g. '12h'); '${ttl}' is not.`);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as 's' | 'm' | 'h'];
 }
 
 export type Claims = Record<string, string | number | boolean | string[]>;
