@@ -1,0 +1,39 @@
+/** Starts the app: runtime config, language, API client, outbox, service worker, first page. */
+import { render } from 'preact';
+import '../styles.css';
+import { CATALOGUES } from '../messages';
+import type { AppConfig } from '../runtime-config';
+import { ApiClient } from './api';
+import { App } from './app';
+import { currentToken, session } from './auth';
+import { initLanguage } from './i18n';
+import { Outbox, requestPersistentStorage } from './outbox';
+
+async function loadConfig(): Promise<AppConfig> {
+  // The service worker answers from its cache when offline.
+  const res = await fetch('/app/config.json', { cache: 'no-cache' });
+  if (!res.ok) throw new Error(`config.json: ${res.status}`);
+  return (await res.json()) as AppConfig;
+}
+
+async function start(root: HTMLElement) {
+  let config: AppConfig;
+  try {
+    config = await loadConfig();
+  } catch {
+    root.textContent = CATALOGUES['zh-CN']['app.configFailed'];
+    return;
+  }
+  initLanguage(config.defaultLanguage);
+  const api = new ApiClient(config.apiBaseUrl, currentToken);
+  const outbox = new Outbox(api, () => session.get()?.personId);
+  outbox.start();
+  session.subscribe(() => void outbox.count());
+  void requestPersistentStorage();
+  if ('serviceWorker' in navigator)
+    navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
+  render(<App ctx={{ config, api, outbox }} />, root);
+}
+
+const root = document.getElementById('app');
+if (root) void start(root);
