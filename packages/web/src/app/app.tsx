@@ -6,7 +6,7 @@
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { ApiError, errorText } from './api';
+import { ApiError, errorText, RETRYABLE } from './api';
 import { session, signOut } from './auth';
 import type { AppContext } from './context';
 import { hasGeolocation } from './geo';
@@ -32,6 +32,24 @@ interface Me {
 }
 
 const FIELD_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
+const ME_KEY = 'gp.me';
+
+function rememberMe(me: Me): void {
+  try {
+    localStorage.setItem(ME_KEY, JSON.stringify({ id: me.id, name: me.name, role: me.role }));
+  } catch {
+    // Private mode: nothing remembered.
+  }
+}
+
+function rememberedMe(personId: string): Me | undefined {
+  try {
+    const me = JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null;
+    return me?.id === personId ? me : undefined;
+  } catch {
+    return undefined;
+  }
+}
 
 export function App({ ctx }: { ctx: AppContext }) {
   useSignal(language);
@@ -44,13 +62,31 @@ export function App({ ctx }: { ctx: AppContext }) {
     setMe(undefined);
     setProblem(undefined);
     if (!current) return;
-    ctx.api.request<Me>('GET', '/me').then(
-      (m) => {
-        setMe(m);
-        void ctx.outbox.flush({ now: true });
-      },
-      (err) => setProblem(err instanceof ApiError ? err : new ApiError('server', 0, 'internal', String(err))),
-    );
+    let live = true;
+    const load = () =>
+      ctx.api.request<Me>('GET', '/me').then(
+        (m) => {
+          if (!live) return;
+          rememberMe(m);
+          setMe(m);
+          setProblem(undefined);
+          void ctx.outbox.flush({ now: true });
+        },
+        (err) => {
+          if (!live) return;
+          const problem = err instanceof ApiError ? err : new ApiError('server', 0, 'internal', String(err));
+          // Opened without a connection: the person as last seen, so reporting offline still works.
+          const known = rememberedMe(current.personId);
+          if (RETRYABLE.has(problem.kind) && known) setMe(known);
+          else setProblem(problem);
+        },
+      );
+    void load();
+    addEventListener('online', load);
+    return () => {
+      live = false;
+      removeEventListener('online', load);
+    };
   }, [current?.token]);
 
   const leave = () => {

@@ -34,7 +34,7 @@ export function cityDate(date: string, language: string): string {
   const [y, m, d] = date.split('-').map(Number);
   return new Intl.DateTimeFormat(language, {
     timeZone: 'UTC',
-    month: 'numeric',
+    month: 'long',
     day: 'numeric',
     weekday: 'short',
   }).format(new Date(Date.UTC(y ?? 1970, (m ?? 1) - 1, d ?? 1)));

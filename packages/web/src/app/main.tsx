@@ -32,6 +32,8 @@ async function start(root: HTMLElement) {
   void requestPersistentStorage();
   if ('serviceWorker' in navigator)
     navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
+  // Preact adds to what is there: the page's "loading" text goes first.
+  root.textContent = '';
   render(<App ctx={{ config, api, outbox }} />, root);
 }
 

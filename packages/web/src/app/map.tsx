@@ -55,14 +55,14 @@ export function CellMap(props: CellMapProps) {
         if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution }).addTo(map.current);
       }
       const m = map.current;
+      // Layers are made first and added once the map has a view: Leaflet cannot draw into a map
+      // without one.
       const bounds = L.latLngBounds([]);
       for (const cell of props.cells) {
         if (!cell.geometry) continue;
         const layer = L.geoJSON(cell.geometry as Feature, {
           style: { color: '#1d4ed8', weight: 2, fillColor: '#60a5fa', fillOpacity: 0.18 },
-        })
-          .bindTooltip(cell.name)
-          .addTo(m);
+        }).bindTooltip(cell.name);
         overlays.push(layer);
         bounds.extend(layer.getBounds());
       }
@@ -73,15 +73,14 @@ export function CellMap(props: CellMapProps) {
           weight: 2,
           fillColor: '#ef4444',
           fillOpacity: 0.9,
-        })
-          .bindTooltip(p.label)
-          .addTo(m);
+        }).bindTooltip(p.label);
         overlays.push(dot);
         bounds.extend(dot.getLatLng());
       }
       if (props.marker) bounds.extend([props.marker.lat, props.marker.lon]);
       if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
       else m.setView([30.27, 120.2], 12);
+      for (const layer of overlays) layer.addTo(m);
     });
     return () => {
       cancelled = true;

@@ -48,8 +48,12 @@ sw.addEventListener('fetch', (event) => {
   if (event.request.method !== 'GET' || url.origin !== location.origin || !url.pathname.startsWith('/app/'))
     return;
   const hashed = /-[A-Z0-9]{8,}\.(js|css)$/.test(url.pathname);
+  // ignoreVary: the server answers `Vary: Origin`, and a module script's request carries an Origin
+  // that the install's requests did not; the files are the same for every origin.
   if (hashed) {
-    event.respondWith(caches.match(event.request).then((hit) => hit ?? fetch(event.request)));
+    event.respondWith(
+      caches.match(event.request, { ignoreVary: true }).then((hit) => hit ?? fetch(event.request)),
+    );
     return;
   }
   const isPage = event.request.mode === 'navigate';
@@ -63,7 +67,7 @@ sw.addEventListener('fetch', (event) => {
         return res;
       })
       .catch(async () => {
-        const hit = await caches.match(isPage ? '/app/' : url.pathname);
+        const hit = await caches.match(isPage ? '/app/' : url.pathname, { ignoreVary: true });
         return hit ?? Response.error();
       }),
   );

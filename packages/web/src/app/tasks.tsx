@@ -7,7 +7,7 @@
 import type { GeoJsonObject } from 'geojson';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { ApiError, errorText } from './api';
+import { ApiError, errorText, RETRYABLE } from './api';
 import { type AppContext, cityDate, cityTime, cityToday } from './context';
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
@@ -131,14 +131,29 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
 
   useEffect(() => {
     let live = true;
+    const saved = `gp.tasks.${personId}`;
     ctx.api.request<MyTasks>('GET', '/me/tasks').then(
       (d) => {
         if (!live) return;
         setData(d);
         setError(undefined);
+        try {
+          localStorage.setItem(saved, JSON.stringify(d));
+        } catch {
+          // Full or private: the list is not kept for offline use, nothing else changes.
+        }
       },
       (err) => {
-        if (live) setError(errorText(err, t));
+        if (!live) return;
+        setError(errorText(err, t));
+        // Without a connection, the list as last loaded: the day's work goes on offline.
+        if (err instanceof ApiError && RETRYABLE.has(err.kind))
+          try {
+            const last = JSON.parse(localStorage.getItem(saved) ?? 'null') as MyTasks | null;
+            if (last) setData((d) => d ?? last);
+          } catch {
+            // Nothing kept.
+          }
       },
     );
     void ctx.outbox.pending().then((p) => live && setPending(p));
@@ -268,7 +283,7 @@ function TaskCard(props: {
         {t('tasks.partner', { name: task.partner.name })}{' '}
         {task.partner.phone ? (
           <a class="call" href={`tel:${task.partner.phone}`}>
-            📞 {t('tasks.call')} {task.partner.phone}
+            {t('tasks.call')} {task.partner.phone}
           </a>
         ) : (
           <span class="muted">({t('tasks.noPhone')})</span>
@@ -377,7 +392,8 @@ function JointState({
     );
   const nameOf = (id: string) =>
     id === personId ? (language.get() === 'en' ? 'You' : '您') : task.partner.name;
-  const both = [personId, task.partner.id].every((id) => task.checkIns.some((c) => c.personId === id));
+  const present = [personId, task.partner.id].filter((id) => task.checkIns.some((c) => c.personId === id));
+  const both = present.length === 2;
   return (
     <div class="checkins">
       {[personId, task.partner.id].map((id) => {
@@ -395,7 +411,7 @@ function JointState({
         );
       })}
       <p class={`joint ${both ? 'yes' : 'no'}`} data-joint={String(both)}>
-        {both ? t('tasks.joint') : t('tasks.solo')}
+        {t(both ? 'tasks.joint' : present.length === 1 ? 'tasks.solo' : 'tasks.jointHint')}
       </p>
     </div>
   );
