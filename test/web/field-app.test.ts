@@ -140,7 +140,7 @@ describe('the field app on a phone', () => {
       'worker-liu',
     );
     // The service worker must hold the shell before the connection goes.
-    await page.waitForFunction(() => navigator.serviceWorker.controller !== null);
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
     const name = `离线小店 ${randomUUID().slice(0, 6)}`;
     await fillReport(page, name);
     await context.setOffline(true);
