@@ -57,7 +57,7 @@ async function phone(position: { lon: number; lat: number }, as?: string): Promi
 const findingsNamed = async (name: string) => {
   const list = await api.call('GET', `/findings?cell=${liuCells[0]}&limit=100`, { as: 'admin' });
   expect(list.status, list.text).toBe(200);
-  return (list.body.items as { businessName: string }[]).filter((f) => f.businessName === name);
+  return (list.body.items as { id: string; businessName: string }[]).filter((f) => f.businessName === name);
 };
 
 beforeAll(async () => {
