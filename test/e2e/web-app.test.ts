@@ -116,7 +116,12 @@ describe('the web app at /app/', () => {
     expect(res.body).toEqual({
       apiBaseUrl: '',
       auth: { mode: 'local' },
-      city: { name: 'demo', displayName: api.config.displayName, timeZone: 'Asia/Shanghai' },
+      city: {
+        name: 'demo',
+        displayName: api.config.displayName,
+        timeZone: 'Asia/Shanghai',
+        center: [(120.05 + 120.35) / 2, (30.15 + 30.4) / 2],
+      },
       categories: api.config.findingCategories.map((c) => ({ id: c.id, name: c.name })),
       defaultLanguage: 'zh-CN',
     });

@@ -248,6 +248,31 @@ describe('the field app on a phone', () => {
     await screenshot(page, '07-conflict');
   });
 
+  it('says what will not work in a browser without service workers, IndexedDB and geolocation', async () => {
+    const task = await taskNow(liuCells[0] as string);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    // What WeChat's or DingTalk's in-app browser may lack.
+    await context.addInitScript(
+      'delete Navigator.prototype.serviceWorker; delete Navigator.prototype.geolocation; delete Window.prototype.indexedDB; delete window.indexedDB;',
+    );
+    const page = await context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', (err) => errors.push(err));
+    phones.push({ context, page, errors });
+    await page.goto(`${api.url}/app/`);
+    await signIn(page, 'worker-liu');
+    const notice = page.getByTestId('capabilities');
+    await expect.poll(() => notice.textContent()).toContain('此浏览器不支持离线打开应用');
+    expect(await notice.textContent()).toContain('无法在本机保存记录');
+    expect(await notice.textContent()).toContain('签到不可用');
+    // Online, the rest works: the task list, and the report form with the marker in the city's middle.
+    const card = page.locator(`article[data-task="${task.id}"]`);
+    expect(await card.getByRole('button', { name: '签到' }).isDisabled()).toBe(true);
+    await page.getByRole('link', { name: '上报' }).click();
+    await expect.poll(() => page.getByTestId('position').textContent()).toBe('30.275000, 120.200000');
+    await screenshot(page, '09-in-app-browser');
+  });
+
   it('shows a deactivated person a page saying so', async () => {
     const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
     const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = sun;

@@ -26,7 +26,13 @@ export interface AppConfig {
   /** Where the HTTP API answers; '' means the app's own origin (the local server serves both). */
   readonly apiBaseUrl: string;
   readonly auth: AuthConfig;
-  readonly city: { readonly name: string; readonly displayName: string; readonly timeZone: string };
+  readonly city: {
+    readonly name: string;
+    readonly displayName: string;
+    readonly timeZone: string;
+    /** The middle of the city's bbox [lon, lat]: where a map without a position opens. */
+    readonly center: readonly [number, number];
+  };
   readonly categories: readonly { readonly id: string; readonly name: string }[];
   /** The language a person sees until they choose another. */
   readonly defaultLanguage: Language;
@@ -53,7 +59,12 @@ export function appConfig(
   return {
     apiBaseUrl: deployment.apiBaseUrl,
     auth: deployment.auth,
-    city: { name: city.name, displayName: city.displayName, timeZone: city.timeZone },
+    city: {
+      name: city.name,
+      displayName: city.displayName,
+      timeZone: city.timeZone,
+      center: [(city.bbox[0] + city.bbox[2]) / 2, (city.bbox[1] + city.bbox[3]) / 2],
+    },
     categories: city.findingCategories.map((c) => ({ id: c.id, name: c.name })),
     defaultLanguage: 'zh-CN',
   };

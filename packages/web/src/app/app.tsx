@@ -201,7 +201,11 @@ function Notices() {
       ))}
       {missing.length > 0 && (
         <p class="notice warn" data-testid="capabilities">
-          {missing.map((k) => t(k)).join(' ')} {t('caps.suggest')}
+          {[...missing, 'caps.suggest' as const].map((k) => (
+            <span key={k} class="line">
+              {t(k)}
+            </span>
+          ))}
         </p>
       )}
     </div>

@@ -79,7 +79,7 @@ export function CellMap(props: CellMapProps) {
       }
       if (props.marker) bounds.extend([props.marker.lat, props.marker.lon]);
       if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
-      else m.setView([30.27, 120.2], 12);
+      else m.setView([props.config.city.center[1], props.config.city.center[0]], 13);
       for (const layer of overlays) layer.addTo(m);
     });
     return () => {

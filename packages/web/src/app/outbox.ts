@@ -153,7 +153,7 @@ export class Outbox {
 
   private async flushOnce(now: boolean): Promise<void> {
     const personId = this.personId();
-    if (!personId) return;
+    if (!personId || !hasIndexedDb()) return;
     const items = (await allItems())
       .filter(
         (i) => i.personId === personId && !this.inFlight.has(i.key) && (now || i.nextAttemptAt <= Date.now()),
@@ -171,6 +171,7 @@ export class Outbox {
 
   /** Updates `waiting` for the signed-in person. */
   async count(): Promise<void> {
+    if (!hasIndexedDb()) return;
     const personId = this.personId();
     const mine = (await allItems()).filter((i) => i.personId === personId);
     const old = mine.filter((i) => Date.now() - i.createdAt > OLD_AFTER_MS).length;

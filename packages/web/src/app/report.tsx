@@ -66,7 +66,15 @@ interface Reported {
 }
 
 export function ReportPage({ ctx }: { ctx: AppContext }) {
-  const [draft, setDraftState] = useState<Draft>(() => loadDraft(ctx.config.categories[0]?.id ?? ''));
+  const [draft, setDraftState] = useState<Draft>(() => {
+    const saved = loadDraft(ctx.config.categories[0]?.id ?? '');
+    // No geolocation in this browser: the marker starts in the middle of the city, to be dragged.
+    if (saved.lon === undefined && !hasGeolocation()) {
+      const [lon, lat] = ctx.config.city.center;
+      return { ...saved, lon, lat };
+    }
+    return saved;
+  });
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'warn' | 'error' } | undefined>();
   const [busy, setBusy] = useState(false);
   const setDraft = (next: Draft) => {
