@@ -123,6 +123,7 @@ describe('the web app at /app/', () => {
         center: [(120.05 + 120.35) / 2, (30.15 + 30.4) / 2],
       },
       categories: api.config.findingCategories.map((c) => ({ id: c.id, name: c.name })),
+      departments: api.config.departments.map((d) => ({ id: d.id, name: d.name })),
       defaultLanguage: 'zh-CN',
     });
   });

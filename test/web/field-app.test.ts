@@ -273,6 +273,69 @@ describe('the field app on a phone', () => {
     await screenshot(page, '09-in-app-browser');
   });
 
+  it('lets an officer verify and order rectification, checks a credit code on the device, and shows a stale action as a conflict', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const reported = await api.call('POST', '/findings', {
+      as: 'worker-liu',
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        ...at,
+        address: '示范路 9 号',
+        businessName: `待办小店 ${randomUUID().slice(0, 6)}`,
+        businessType: 'grocery',
+        kind: 'unlicensed',
+      },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    const finding = reported.body;
+    const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+    const officer = li.zones.includes(finding.zoneId) ? 'officer-li' : 'officer-zhao';
+    const { page } = await phone(at, officer);
+    await page.getByRole('link', { name: '我的事项' }).click();
+    const card = page.locator(`article[data-finding="${finding.id}"]`);
+    await card.getByRole('button', { name: '核实属实' }).click();
+    await card.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => card.locator('.notice.ok').textContent()).toBe('已提交：已核实');
+
+    const again = page.locator(`article[data-finding="${finding.id}"]`);
+    await again.getByRole('button', { name: '责令限期整改' }).click();
+    const due = cityDate(new Date(Date.now() + 7 * 24 * HOUR));
+    await again.getByLabel('期限（日期）').fill(due);
+    await screenshot(page, '10-officer-order');
+    await again.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => again.locator('.notice.ok').textContent()).toBe('已提交：限期整改中');
+    const ordered = (await api.call('GET', `/findings/${finding.id}`, { as: officer })).body;
+    expect(ordered).toMatchObject({ status: 'rectifying', deadline: `${due}T15:59:59.000Z` });
+
+    // A bad credit code is caught on the phone: nothing is sent.
+    const card3 = page.locator(`article[data-finding="${finding.id}"]`);
+    await card3.getByRole('button', { name: '办结' }).click();
+    await card3.getByLabel('统一社会信用代码').fill('91110108551385082R');
+    await card3.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => card3.locator('.notice.error').textContent()).toContain('统一社会信用代码有误');
+    expect((await api.call('GET', `/findings/${finding.id}`, { as: officer })).body.version).toBe(
+      ordered.version,
+    );
+
+    // The office head acts first (gives more time): the phone's version is stale.
+    const other = await api.call('POST', `/findings/${finding.id}/actions`, {
+      as: 'sup-east',
+      body: {
+        action: 'extend_deadline',
+        expectedVersion: ordered.version,
+        deadline: `${due}T23:59:59+08:00`,
+        note: '店主申请',
+      },
+    });
+    expect(other.status, other.text).toBe(200);
+    await card3.getByLabel('办结结果').selectOption('ceased');
+    await card3.getByRole('button', { name: '确定' }).click();
+    await expect
+      .poll(() => card3.locator('.notice.error').textContent())
+      .toContain('其他人已先修改了此记录，请刷新后再操作。');
+    await screenshot(page, '11-finding-conflict');
+  });
+
   it('shows a deactivated person a page saying so', async () => {
     const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
     const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = sun;

@@ -34,6 +34,8 @@ export interface AppConfig {
     readonly center: readonly [number, number];
   };
   readonly categories: readonly { readonly id: string; readonly name: string }[];
+  /** Departments a case can be transferred to (案件移送). */
+  readonly departments: readonly { readonly id: string; readonly name: string }[];
   /** The language a person sees until they choose another. */
   readonly defaultLanguage: Language;
   /**
@@ -66,6 +68,7 @@ export function appConfig(
       center: [(city.bbox[0] + city.bbox[2]) / 2, (city.bbox[1] + city.bbox[3]) / 2],
     },
     categories: city.findingCategories.map((c) => ({ id: c.id, name: c.name })),
+    departments: city.departments.map((d) => ({ id: d.id, name: d.name })),
     defaultLanguage: 'zh-CN',
   };
 }

@@ -9,6 +9,7 @@ import type { MessageKey } from '../messages';
 import { ApiError, errorText, RETRYABLE } from './api';
 import { session, signOut } from './auth';
 import type { AppContext } from './context';
+import { FindingsPage } from './findings';
 import { hasGeolocation } from './geo';
 import { language, setLanguage, t } from './i18n';
 import { hasIndexedDb, refusals, waiting } from './outbox';
@@ -113,6 +114,7 @@ export function App({ ctx }: { ctx: AppContext }) {
     );
   else if (!me) page = <main class="page">{t('app.loading')}</main>;
   else if (path.startsWith('/app/report')) page = <ReportPage ctx={ctx} />;
+  else if (path.startsWith('/app/findings')) page = <FindingsPage ctx={ctx} role={me.role} />;
   else if (FIELD_ROLES.has(me.role)) page = <TasksPage ctx={ctx} personId={me.id} />;
   else
     page = (
@@ -127,7 +129,11 @@ export function App({ ctx }: { ctx: AppContext }) {
         <strong class="brand">{t('app.title')}</strong>
         {me && (
           <nav>
-            <a href="/app/" class={path.startsWith('/app/report') ? '' : 'active'} onClick={link('/app/')}>
+            <a
+              href="/app/"
+              class={path === '/app/' || path === '/app' ? 'active' : ''}
+              onClick={link('/app/')}
+            >
               {t('nav.tasks')}
             </a>
             <a
@@ -136,6 +142,13 @@ export function App({ ctx }: { ctx: AppContext }) {
               onClick={link('/app/report')}
             >
               {t('nav.report')}
+            </a>
+            <a
+              href="/app/findings"
+              class={path.startsWith('/app/findings') ? 'active' : ''}
+              onClick={link('/app/findings')}
+            >
+              {t('nav.findings')}
             </a>
           </nav>
         )}
@@ -155,7 +168,7 @@ export function App({ ctx }: { ctx: AppContext }) {
       </header>
       {me && (
         <p class="whoami">
-          {me.name} · {t(`role.${me.role}` as MessageKey)} · {ctx.config.city.displayName}
+          {t('app.title')} · {me.name} · {t(`role.${me.role}` as MessageKey)} · {ctx.config.city.displayName}
         </p>
       )}
       <Notices />
