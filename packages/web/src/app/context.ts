@@ -7,6 +7,19 @@ export interface AppContext {
   readonly config: AppConfig;
   readonly api: ApiClient;
   readonly outbox: Outbox;
+  /**
+   * Requests started at launch, before the page that needs them is shown, with the token they were
+   * sent with; each is used once, and only by the same sign-in.
+   */
+  readonly early?: Record<string, { readonly token: string; readonly answer: Promise<unknown> }>;
+}
+
+/** The early answer for `path` if one was started under this token (and not used yet), else a new request. */
+export function requestOnce<T>(ctx: AppContext, path: string, token: string | undefined): Promise<T> {
+  const early = ctx.early?.[path];
+  if (early && ctx.early) delete ctx.early[path];
+  if (early && early.token === token) return early.answer as Promise<T>;
+  return ctx.api.request<T>('GET', path);
 }
 
 /** Times and dates in the city's time zone, whatever the phone's own setting. */

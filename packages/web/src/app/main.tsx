@@ -10,8 +10,9 @@ import { initLanguage } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
 async function loadConfig(): Promise<AppConfig> {
-  // The service worker answers from its cache when offline.
-  const res = await fetch('/app/config.json', { cache: 'no-cache' });
+  // The service worker answers from its cache when offline; the server says no-cache, and the
+  // request matches index.html's preload of it.
+  const res = await fetch('/app/config.json');
   if (!res.ok) throw new Error(`config.json: ${res.status}`);
   return (await res.json()) as AppConfig;
 }
@@ -27,6 +28,10 @@ async function start(root: HTMLElement) {
   initLanguage(config.defaultLanguage);
   const api = new ApiClient(config.apiBaseUrl, currentToken);
   const outbox = new Outbox(api, () => session.get()?.personId);
+  // A signed-in person opens on their tasks: asked for now, beside /me, not after it.
+  const token = currentToken();
+  const early = token ? { '/me/tasks': { token, answer: api.request('GET', '/me/tasks') } } : undefined;
+  early?.['/me/tasks'].answer.catch(() => undefined);
   outbox.start();
   session.subscribe(() => void outbox.count());
   void requestPersistentStorage();
@@ -34,7 +39,7 @@ async function start(root: HTMLElement) {
     navigator.serviceWorker.register('/app/sw.js', { scope: '/app/' }).catch(() => undefined);
   // Preact adds to what is there: the page's "loading" text goes first.
   root.textContent = '';
-  render(<App ctx={{ config, api, outbox }} />, root);
+  render(<App ctx={{ config, api, outbox, early }} />, root);
 }
 
 const root = document.getElementById('app');

@@ -8,7 +8,8 @@ import type { GeoJsonObject } from 'geojson';
 import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
 import { ApiError, errorText, RETRYABLE } from './api';
-import { type AppContext, cityDate, cityTime, cityToday } from './context';
+import { currentToken } from './auth';
+import { type AppContext, cityDate, cityTime, cityToday, requestOnce } from './context';
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
 import { CellMap } from './map';
@@ -132,7 +133,7 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
   useEffect(() => {
     let live = true;
     const saved = `gp.tasks.${personId}`;
-    ctx.api.request<MyTasks>('GET', '/me/tasks').then(
+    requestOnce<MyTasks>(ctx, '/me/tasks', currentToken()).then(
       (d) => {
         if (!live) return;
         setData(d);
