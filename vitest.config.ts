@@ -3,8 +3,10 @@ import { defineConfig } from 'vitest/config';
 /**
  * Four kinds of test (STYLE.md): unit (pure, no network), infra (CDK template assertions),
  * integration (DynamoDB Local) and e2e (HTTP against the local server); test/security keeps the
- * attack categories (cursors, sizes, encodings, identity, mass assignment, CSV injection) as e2e tests. Only the last two start
- * DynamoDB Local, once per run, in memory (test/support/global-setup.ts).
+ * attack categories (cursors, sizes, encodings, identity, mass assignment, CSV injection) as e2e
+ * tests, and test/web drives the web app in headless Chromium against the local server (the app is
+ * built first when its sources changed: test/support/web-build.ts). Only the integration project
+ * starts DynamoDB Local, once per run, in memory (test/support/global-setup.ts).
  * The JSON report feeds the closing line of .ci/run.
  */
 export default defineConfig({
@@ -33,8 +35,13 @@ export default defineConfig({
         extends: true,
         test: {
           name: 'integration',
-          include: ['test/integration/**/*.test.ts', 'test/e2e/**/*.test.ts', 'test/security/**/*.test.ts'],
-          globalSetup: ['test/support/global-setup.ts'],
+          include: [
+            'test/integration/**/*.test.ts',
+            'test/e2e/**/*.test.ts',
+            'test/security/**/*.test.ts',
+            'test/web/**/*.test.ts',
+          ],
+          globalSetup: ['test/support/global-setup.ts', 'test/support/web-build.ts'],
           setupFiles: ['test/support/setup-env.ts'],
           testTimeout: 30_000,
           hookTimeout: 60_000,

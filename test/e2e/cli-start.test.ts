@@ -60,6 +60,13 @@ describe('gridpatrol start', () => {
     expect(first.output()).toContain('officer-li');
     expect(first.output()).toMatch(/eyJ[\w-]+\.[\w-]+\.[\w-]+/);
     expect(first.output()).toContain(`curl http://127.0.0.1:${port}/health`);
+    // The web app is built (when its sources changed) and served, with its runtime config.
+    expect(first.output()).toContain(`App       http://127.0.0.1:${port}/app/`);
+    const app = await fetch(`http://127.0.0.1:${port}/app/`);
+    expect(app.status).toBe(200);
+    expect(await app.text()).toMatch(/<script type="module" src="\/app\/app-[A-Z0-9]+\.js">/);
+    const config = await fetch(`http://127.0.0.1:${port}/app/config.json`);
+    expect(await config.json()).toMatchObject({ auth: { mode: 'local' }, city: { name: 'demo' } });
 
     // A token from the CLI works against the running server (same key in the data folder).
     const token = spawnSync(

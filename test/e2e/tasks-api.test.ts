@@ -378,6 +378,7 @@ describe('GET /me/tasks', () => {
         {
           id: report.body.id,
           businessName: '名单小店',
+          address: '名单路 2 号',
           status: 'reported',
           overdue: false,
           lon: report.body.lon,

@@ -232,6 +232,21 @@ describe('functions', () => {
 });
 
 describe('api', () => {
+  it('has no local-only route: no dev sign-in or web app in the API, none of their code in a bundle', () => {
+    const keys = Object.values(demo.template.findResources('AWS::ApiGatewayV2::Route')).map(
+      (r) => r.Properties.RouteKey as string,
+    );
+    expect(keys.filter((k) => /\/_dev\b|\/app\b|token/.test(k))).toEqual([]);
+    for (const group of HANDLER_GROUPS) {
+      const { code, sources } = readBundle(demo, group);
+      expect(code, group).not.toContain('/_dev/');
+      expect(
+        sources.filter((f) => /packages\/(local|web)\//.test(f)),
+        group,
+      ).toEqual([]);
+    }
+  });
+
   it('has exactly one route per manifest entry, sent to its group, JWT unless public', () => {
     const routes = Object.values(demo.template.findResources('AWS::ApiGatewayV2::Route'));
     const integrations = demo.template.findResources('AWS::ApiGatewayV2::Integration');

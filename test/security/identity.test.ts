@@ -97,7 +97,7 @@ describe('the person behind the token', () => {
     const write = await api.call('POST', '/findings', { as: 'officer-li', body: {} });
     expect(write.status).toBe(403);
     expect(write.body.error).toMatchObject({
-      code: 'forbidden',
+      code: 'account_deactivated',
       message: "The account 'officer-li' is deactivated.",
     });
     // The write refreshed the cache: reads are refused from now on too.

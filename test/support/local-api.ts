@@ -49,7 +49,7 @@ export interface CallOptions {
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
 export async function startTestApi(
   city = 'demo',
-  server: Pick<LocalServerOptions, 'receiveTimeouts'> = {},
+  server: Pick<LocalServerOptions, 'receiveTimeouts' | 'webDir'> = {},
 ): Promise<TestApi> {
   const config = readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;

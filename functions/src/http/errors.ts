@@ -6,6 +6,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   bad_request: 400,
   unauthenticated: 401,
   forbidden: 403,
+  account_deactivated: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -15,6 +15,7 @@ export type ErrorCode =
   | 'bad_request'
   | 'unauthenticated'
   | 'forbidden'
+  | 'account_deactivated'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -56,8 +57,22 @@ export class UnauthenticatedError extends DomainError {
 }
 
 export class ForbiddenError extends DomainError {
-  constructor(message = 'You may not do this.', details: readonly ErrorDetail[] = []) {
-    super('forbidden', message, details);
+  constructor(
+    message = 'You may not do this.',
+    details: readonly ErrorDetail[] = [],
+    code: 'forbidden' | 'account_deactivated' = 'forbidden',
+  ) {
+    super(code, message, details);
+  }
+}
+
+/**
+ * The caller's own account is deactivated: a 403 with its own code, so that a client can tell the
+ * person so (the web app shows a page of its own) rather than "you may not do this".
+ */
+export class AccountDeactivatedError extends ForbiddenError {
+  constructor(personId: string) {
+    super(`The account '${personId}' is deactivated.`, [], 'account_deactivated');
   }
 }
 

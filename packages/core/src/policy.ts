@@ -17,7 +17,7 @@
  * that their existence does not leak.
  */
 
-import { BadRequestError, ForbiddenError, NotFoundError } from './errors';
+import { AccountDeactivatedError, BadRequestError, ForbiddenError, NotFoundError } from './errors';
 import type { FindingStatus } from './findings/schema';
 import type { CoverageReport } from './geo/overlay';
 import type { ImportProblem } from './geo/repair-types';
@@ -49,7 +49,7 @@ export type Scope =
  * @example assertMayAct({ ...officer, active: false }) // throws ForbiddenError
  */
 export function assertMayAct(person: Person): void {
-  if (!person.active) throw new ForbiddenError(`The account '${person.id}' is deactivated.`);
+  if (!person.active) throw new AccountDeactivatedError(person.id);
 }
 
 function cellsTouching(zones: Iterable<string>, topology: GridTopology): Set<string> {

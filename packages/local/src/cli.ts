@@ -34,6 +34,7 @@ import {
   storeBuiltGrid,
   verifyCounters,
 } from '@gridpatrol/store';
+import { ensureWebBuilt } from '@gridpatrol/web/build';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
 import { devKey, issueDevToken } from './dev-auth';
@@ -59,6 +60,8 @@ program
   .action(async (opts: { city: string; port: string }) => {
     const config = readCityConfig(opts.city);
     const started = Date.now();
+    // The web app is built only when a source is newer than the last build (about a second).
+    const web = await ensureWebBuilt();
     const db = await openDatabase(config, { persist: true });
     let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
     let jobs: JobTimer | undefined;
@@ -88,6 +91,7 @@ program
         '',
         `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
         `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
+        `  App       ${server.url}/app/   (for phones; sign in as any person below${web.built ? '; built just now' : ''})`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
         `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
         '',

@@ -28,6 +28,7 @@ import {
 import { setObjectStore } from '@gridpatrol/functions/exports/object-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
+import { WEB_DIST } from '@gridpatrol/web/build';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { type Claims, verifyDevToken } from './dev-auth';
 import {
@@ -38,6 +39,7 @@ import {
   localObjectEvents,
 } from './file-object-store';
 import { DATA_DIR } from './paths';
+import { APP_PATH, DEV_PATH, serveDevSignIn, serveWebApp } from './web-app';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
 const TIMEOUT_MS = 30_000;
@@ -90,6 +92,11 @@ export interface LocalServerOptions {
    * @default { headersMs: 10_000, requestMs: 30_000 }
    */
   readonly receiveTimeouts?: { readonly headersMs: number; readonly requestMs: number };
+  /**
+   * The built web app served at /app/ (packages/local/src/web-app.ts).
+   * @default packages/web/dist
+   */
+  readonly webDir?: string;
 }
 
 export interface LocalServer {
@@ -352,6 +359,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const downloadKey = exportsKey(opts.tokenKey);
   process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
   const importJobs = startImportJobs();
+  const webDir = opts.webDir ?? WEB_DIST;
 
   const timeouts = opts.receiveTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
   // How long the request line now arriving is, as far as it came: a header overflow with a request
@@ -402,6 +410,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
         }
         if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
           return await serveExport(req, res, url, exportsDir, downloadKey);
+        // Local only, outside the route manifest: the web app and its dev sign-in.
+        if (url.pathname === APP_PATH || url.pathname.startsWith(`${APP_PATH}/`))
+          return await serveWebApp(req, res, url, { dir: webDir, config: opts.config });
+        if (url.pathname.startsWith(DEV_PATH)) return await serveDevSignIn(req, res, url, opts.tokenKey);
         const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
         if (candidates.length === 0) {
           req.resume();

@@ -257,7 +257,7 @@ export function listFindingEvents(
 /** What the duplicate check (and a patrol task's list of its cell's cases) reads of an open finding. */
 export type OpenFindingSummary = Pick<
   Finding,
-  'id' | 'lon' | 'lat' | 'businessName' | 'status' | 'overdue' | 'cellId'
+  'id' | 'lon' | 'lat' | 'businessName' | 'address' | 'status' | 'overdue' | 'cellId'
 >;
 
 /**
@@ -281,7 +281,7 @@ export async function openFindingsNear(cells: readonly string[] | null): Promise
             IndexName: index,
             KeyConditionExpression: '#pk = :pk AND begins_with(#sk, :open)',
             ExpressionAttributeValues: { ':pk': pk, ':open': 'OPEN#' },
-            ProjectionExpression: 'id, lon, lat, businessName, #status, overdue, cellId',
+            ProjectionExpression: 'id, lon, lat, businessName, address, #status, overdue, cellId',
             ExpressionAttributeNames: { '#status': 'status', '#pk': `${index}pk`, '#sk': `${index}sk` },
             ExclusiveStartKey: start,
             Limit: MAX_DUPLICATE_CANDIDATES_PER_PARTITION - found.length,
@@ -293,6 +293,7 @@ export async function openFindingsNear(cells: readonly string[] | null): Promise
             lon: Number(i.lon),
             lat: Number(i.lat),
             businessName: String(i.businessName),
+            address: String(i.address ?? ''),
             status: Finding.shape.status.parse(i.status),
             overdue: i.overdue === true,
             cellId: typeof i.cellId === 'string' ? i.cellId : null,

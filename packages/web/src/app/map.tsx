@@ -1,0 +1,120 @@
+/**
+ * The map (Leaflet, loaded only when a map is first shown: docs/decisions/0033-leaflet.md). With no
+ * tiles in the runtime config — the demo and every test — it draws the cells on a plain background
+ * and fetches nothing from outside. Coordinates are WGS-84 throughout; a GCJ-02 base map (AMap,
+ * Tencent) will need overlays shifted for display and taps shifted back: not built yet.
+ */
+import type { Feature, GeoJsonObject } from 'geojson';
+import type * as Leaflet from 'leaflet';
+import { useEffect, useRef } from 'preact/hooks';
+import type { AppConfig } from '../runtime-config';
+
+type L = typeof Leaflet;
+let loading: Promise<L> | undefined;
+
+function leaflet(): Promise<L> {
+  loading ??= import('leaflet').then((m) => ((m as unknown as { default?: L }).default ?? m) as L);
+  return loading;
+}
+
+export interface MapPoint {
+  readonly lon: number;
+  readonly lat: number;
+  readonly label: string;
+}
+
+export interface CellMapProps {
+  readonly config: AppConfig;
+  readonly cells: readonly { readonly name: string; readonly geometry: GeoJsonObject | null }[];
+  readonly points?: readonly MapPoint[];
+  /** A marker the person may drag (the report's position); `onMove` gets where it was dropped. */
+  readonly marker?: { readonly lon: number; readonly lat: number };
+  readonly onMove?: (lon: number, lat: number) => void;
+  readonly label: string;
+}
+
+const pin = (L: L) =>
+  L.divIcon({ className: 'gp-pin', html: '<span></span>', iconSize: [28, 28], iconAnchor: [14, 28] });
+
+export function CellMap(props: CellMapProps) {
+  const el = useRef<HTMLDivElement>(null);
+  const map = useRef<Leaflet.Map | undefined>(undefined);
+  const marker = useRef<Leaflet.Marker | undefined>(undefined);
+  const onMove = useRef(props.onMove);
+  onMove.current = props.onMove;
+
+  // The map and its overlays: built once per set of cells and points.
+  useEffect(() => {
+    let cancelled = false;
+    let overlays: Leaflet.Layer[] = [];
+    void leaflet().then((L) => {
+      if (cancelled || !el.current) return;
+      if (!map.current) {
+        map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25 });
+        const tiles = props.config.tiles;
+        if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution }).addTo(map.current);
+      }
+      const m = map.current;
+      // Layers are made first and added once the map has a view: Leaflet cannot draw into a map
+      // without one.
+      const bounds = L.latLngBounds([]);
+      for (const cell of props.cells) {
+        if (!cell.geometry) continue;
+        const layer = L.geoJSON(cell.geometry as Feature, {
+          style: { color: '#1d4ed8', weight: 2, fillColor: '#60a5fa', fillOpacity: 0.18 },
+        }).bindTooltip(cell.name);
+        overlays.push(layer);
+        bounds.extend(layer.getBounds());
+      }
+      for (const p of props.points ?? []) {
+        const dot = L.circleMarker([p.lat, p.lon], {
+          radius: 7,
+          color: '#b91c1c',
+          weight: 2,
+          fillColor: '#ef4444',
+          fillOpacity: 0.9,
+        }).bindTooltip(p.label);
+        overlays.push(dot);
+        bounds.extend(dot.getLatLng());
+      }
+      if (props.marker) bounds.extend([props.marker.lat, props.marker.lon]);
+      if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+      else m.setView([props.config.city.center[1], props.config.city.center[0]], 13);
+      for (const layer of overlays) layer.addTo(m);
+    });
+    return () => {
+      cancelled = true;
+      for (const layer of overlays) layer.remove();
+      overlays = [];
+    };
+  }, [props.cells, props.points]);
+
+  // The draggable marker follows the position without rebuilding the map.
+  useEffect(() => {
+    void leaflet().then((L) => {
+      const m = map.current;
+      if (!m || !props.marker) return;
+      const at: Leaflet.LatLngExpression = [props.marker.lat, props.marker.lon];
+      if (!marker.current) {
+        marker.current = L.marker(at, { draggable: Boolean(onMove.current), icon: pin(L), keyboard: true })
+          .on('dragend', () => {
+            const p = marker.current?.getLatLng();
+            if (p) onMove.current?.(Math.round(p.lng * 1e6) / 1e6, Math.round(p.lat * 1e6) / 1e6);
+          })
+          .addTo(m);
+        if (!props.cells.some((c) => c.geometry)) m.setView(at, 17);
+      } else marker.current.setLatLng(at);
+    });
+  }, [props.marker?.lon, props.marker?.lat]);
+
+  useEffect(
+    () => () => {
+      map.current?.remove();
+      map.current = undefined;
+      marker.current = undefined;
+    },
+    [],
+  );
+
+  return <div class="gp-map" ref={el} role="img" aria-label={props.label} />;
+}

@@ -1,0 +1,74 @@
+/**
+ * The app's runtime config, `/app/config.json`: what differs between cities and between the local
+ * server and AWS, read by the app at start, so that one build serves every city. The local server
+ * writes it now (packages/local/src/web-app.ts); the CDK stack will write it at deploy time from the
+ * same function. Pure: no DOM, no Node, no AWS.
+ */
+import type { CityConfig } from '@gridpatrol/core';
+
+export type Language = 'zh-CN' | 'en';
+export const LANGUAGES: readonly Language[] = ['zh-CN', 'en'];
+
+export type AuthConfig =
+  /** Local dev tokens: the person is chosen from the seeded people (`/_dev/people`, `/_dev/token`). */
+  | { readonly mode: 'local' }
+  /** The city's Cognito user pool, authorization code + PKCE (not built yet: see the README). */
+  | {
+      readonly mode: 'cognito';
+      readonly region: string;
+      readonly userPoolId: string;
+      readonly clientId: string;
+      /** The hosted UI's domain, e.g. https://demo-gridpatrol.auth.cn-north-1.amazoncognito.com */
+      readonly domain: string;
+    };
+
+export interface AppConfig {
+  /** Where the HTTP API answers; '' means the app's own origin (the local server serves both). */
+  readonly apiBaseUrl: string;
+  readonly auth: AuthConfig;
+  readonly city: {
+    readonly name: string;
+    readonly displayName: string;
+    readonly timeZone: string;
+    /** The middle of the city's bbox [lon, lat]: where a map without a position opens. */
+    readonly center: readonly [number, number];
+  };
+  readonly categories: readonly { readonly id: string; readonly name: string }[];
+  /** Departments a case can be transferred to (案件移送). */
+  readonly departments: readonly { readonly id: string; readonly name: string }[];
+  /** The language a person sees until they choose another. */
+  readonly defaultLanguage: Language;
+  /**
+   * Base map tiles: a URL template and its coordinate system. Absent (the demo and every test):
+   * the map draws cells on a plain background and fetches nothing from outside.
+   */
+  readonly tiles?: {
+    readonly url: string;
+    readonly coordSys: 'wgs84' | 'gcj02';
+    readonly attribution: string;
+  };
+}
+
+/**
+ * The config for a city.
+ *
+ * @example appConfig(readCityConfig('demo'), { apiBaseUrl: '', auth: { mode: 'local' } })
+ */
+export function appConfig(
+  city: CityConfig,
+  deployment: { readonly apiBaseUrl: string; readonly auth: AuthConfig },
+): AppConfig {
+  return {
+    apiBaseUrl: deployment.apiBaseUrl,
+    auth: deployment.auth,
+    city: {
+      name: city.name,
+      displayName: city.displayName,
+      timeZone: city.timeZone,
+      center: [(city.bbox[0] + city.bbox[2]) / 2, (city.bbox[1] + city.bbox[3]) / 2],
+    },
+    categories: city.findingCategories.map((c) => ({ id: c.id, name: c.name })),
+    departments: city.departments.map((d) => ({ id: d.id, name: d.name })),
+    defaultLanguage: 'zh-CN',
+  };
+}

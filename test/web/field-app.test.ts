@@ -1,0 +1,353 @@
+/**
+ * The field app in headless Chromium on a 360×740 phone, against the real local server on DynamoDB
+ * Local: sign-in, a report with the device's position, the same made offline and sent after a
+ * reload, a joint check-in by both partners, a check-in refused 1 km away, a stale completion, a
+ * deactivated account. Screenshots of each page go to .reports/web/.
+ */
+import { randomUUID } from 'node:crypto';
+import type { PatrolTask } from '@gridpatrol/core';
+import type { Browser } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, openPhone, type Phone, screenshot, signIn } from '../support/browser';
+import { startTestApi, type TestApi } from '../support/local-api';
+import { pointInCell } from '../support/points';
+import { writePublishedTask } from '../support/tasks';
+
+let api: TestApi;
+let browser: Browser;
+const phones: Phone[] = [];
+let liuCells: string[];
+const inside = new Map<string, { lon: number; lat: number }>();
+let seq = 0;
+
+const HOUR = 3600_000;
+const cityDate = (d: Date) => new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(d);
+
+/** A published task of officer-li and worker-liu whose shift is under way now. */
+async function taskNow(cellId: string): Promise<PatrolTask> {
+  const cell = (await api.call('GET', `/cells/${cellId}`, { as: 'admin' })).body;
+  const now = Date.now();
+  return writePublishedTask({
+    planId: `P-web${String(++seq).padStart(4, '0')}`,
+    cellId,
+    zoneId: cell.properties.primaryZone,
+    officeId: 'office-east',
+    officerId: 'officer-li',
+    partnerId: 'worker-liu',
+    date: cityDate(new Date(now)),
+    // The shift named as the hour it starts in the city (a morning or an afternoon one).
+    shift:
+      Number(
+        new Intl.DateTimeFormat('en-GB', { timeZone: 'Asia/Shanghai', hour: 'numeric' }).format(now - HOUR),
+      ) < 12
+        ? 'am'
+        : 'pm',
+    shiftStart: new Date(now - HOUR).toISOString(),
+    shiftEnd: new Date(now + 2 * HOUR).toISOString(),
+  });
+}
+
+async function phone(position: { lon: number; lat: number }, as?: string): Promise<Phone> {
+  const p = await openPhone(browser, api.url, position);
+  phones.push(p);
+  if (as) await signIn(p.page, as);
+  return p;
+}
+
+const findingsNamed = async (name: string) => {
+  const list = await api.call('GET', `/findings?cell=${liuCells[0]}&limit=100`, { as: 'admin' });
+  expect(list.status, list.text).toBe(200);
+  return (list.body.items as { id: string; businessName: string }[]).filter((f) => f.businessName === name);
+};
+
+beforeAll(async () => {
+  [api, browser] = await Promise.all([startTestApi('demo'), launchBrowser()]);
+  liuCells = (await api.call('GET', '/me', { as: 'worker-liu' })).body.cells;
+  const get = async (path: string) => (await api.call('GET', path, { as: 'admin' })).body;
+  for (const id of liuCells.slice(0, 3)) {
+    const p = await pointInCell(get, id);
+    if (!p) throw new Error(`no point inside ${id}`);
+    inside.set(id, { lon: p.lon, lat: p.lat });
+  }
+}, 120_000);
+
+afterEach(() => {
+  // Nothing thrown in any page of the test.
+  expect(phones.flatMap((p) => p.errors.map((e) => e.message))).toEqual([]);
+});
+
+afterAll(async () => {
+  for (const p of phones) await p.context.close().catch(() => undefined);
+  await browser?.close();
+  await api?.close();
+});
+
+async function fillReport(page: Phone['page'], name: string) {
+  await page.getByRole('link', { name: '上报' }).click();
+  await page.getByRole('button', { name: '使用当前位置' }).click();
+  await expect.poll(() => page.getByTestId('position').textContent()).toMatch(/±8 米/);
+  await page.getByLabel('商户名称').fill(name);
+  await page.getByLabel('经营类型').selectOption('food_stall');
+  await page.getByLabel('地址').fill('示范路 8 号');
+  await page.getByLabel('备注').fill('夜间经营');
+}
+
+describe('the field app on a phone', () => {
+  it('signs in by choosing a seeded person, in Chinese', async () => {
+    const { page } = await phone(inside.get(liuCells[0] as string) as { lon: number; lat: number });
+    await expect.poll(() => page.locator('button[data-person]').count()).toBeGreaterThan(5);
+    await expect.poll(() => page.locator('h1').textContent()).toBe('登录');
+    await screenshot(page, '01-sign-in');
+    await signIn(page, 'worker-liu');
+    await expect.poll(() => page.locator('.whoami').textContent()).toContain('网格员');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
+  });
+
+  it('reports a finding at the emulated position', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const { page } = await phone(at, 'worker-liu');
+    const name = `网页小吃 ${randomUUID().slice(0, 6)}`;
+    await fillReport(page, name);
+    await page.getByRole('button', { name: '上报', exact: true }).click();
+    await expect.poll(() => page.getByTestId('report-message').textContent()).toMatch(/^已上报，线索编号 F-/);
+    await screenshot(page, '02-report-sent');
+    const [finding] = await findingsNamed(name);
+    expect(finding).toMatchObject({
+      businessName: name,
+      businessType: 'food_stall',
+      address: '示范路 8 号',
+      note: '夜间经营',
+      reporterId: 'worker-liu',
+      cellId: liuCells[0],
+      lon: at.lon,
+      lat: at.lat,
+      accuracyM: 8,
+    });
+
+    // The same shop again, a step away: the server links it as a possible duplicate, the page says so.
+    await page.getByLabel('商户名称').fill(name);
+    await page.getByLabel('地址').fill('示范路 8 号旁');
+    await page.getByRole('button', { name: '上报', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('report-message').textContent())
+      .toContain(`附近 30 米内已有名称相近的未办结线索（${finding?.id}）`);
+    await screenshot(page, '02b-report-duplicate');
+  });
+
+  it('keeps a report made offline through a reload and sends it once when back online', async () => {
+    const { context, page } = await phone(
+      inside.get(liuCells[0] as string) as { lon: number; lat: number },
+      'worker-liu',
+    );
+    // The service worker must hold the shell before the connection goes.
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
+    const name = `离线小店 ${randomUUID().slice(0, 6)}`;
+    await fillReport(page, name);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '上报', exact: true }).click();
+    await expect.poll(() => page.getByTestId('report-message').textContent()).toContain('已保存在本机');
+    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('1 项等待发送');
+
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('1 项等待发送');
+    // Opened offline, the app still knows who is signed in: the report form works.
+    await expect.poll(() => page.locator('.whoami').textContent()).toContain('刘网格员');
+    await expect.poll(() => page.getByLabel('商户名称').isVisible()).toBe(true);
+    await screenshot(page, '03-offline-queued');
+    expect(await findingsNamed(name)).toHaveLength(0);
+
+    await context.setOffline(false);
+    await expect.poll(() => page.getByTestId('outbox-count').count(), { timeout: 20_000 }).toBe(0);
+    expect(await findingsNamed(name)).toHaveLength(1);
+  });
+
+  it('shows a check-in 1 km from the cell refused with its distance, in Chinese', async () => {
+    const task = await taskNow(liuCells[1] as string);
+    const at = inside.get(liuCells[1] as string) as { lon: number; lat: number };
+    // About 1 km east of a point inside the cell (1° of longitude ≈ 96 km at 30° N).
+    const { page } = await phone({ lon: at.lon + 0.0104, lat: at.lat }, 'worker-liu');
+    const card = page.locator(`article[data-task="${task.id}"]`);
+    await card.getByRole('button', { name: '签到' }).click();
+    await expect
+      .poll(() => card.locator('.notice.error').textContent())
+      .toMatch(/^签到未通过：您距网格「.+」\d+ 米，超出允许的 108 米，请进入网格后再签到$/);
+    await screenshot(page, '04-check-in-refused');
+    expect(
+      (await api.call('GET', `/tasks/${task.id}/history`, { as: 'worker-liu' })).body.items,
+    ).toHaveLength(1);
+  });
+
+  it('shows the task as joint once both partners checked in inside the cell', async () => {
+    const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = li;
+    const saved = await api.call('PUT', '/people/officer-li', {
+      as: 'admin',
+      body: { ...record, phone: '13800138000' },
+    });
+    expect(saved.status, saved.text).toBe(200);
+    const task = await taskNow(liuCells[0] as string);
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const officer = await phone(at, 'officer-li');
+    const worker = await phone(at, 'worker-liu');
+    for (const { page } of [officer, worker]) {
+      const card = page.locator(`article[data-task="${task.id}"]`);
+      await card.getByRole('button', { name: '签到' }).click();
+      await expect.poll(() => card.locator('.notice.ok').textContent()).toBe('签到成功');
+    }
+    const card = worker.page.locator(`article[data-task="${task.id}"]`);
+    await expect.poll(() => card.locator('.joint').getAttribute('data-joint')).toBe('true');
+    await expect.poll(() => card.locator('.joint').textContent()).toBe('双方均已签到：计为联合巡查');
+    await expect.poll(() => card.locator('.partner').textContent()).toContain('李警官');
+    expect(await card.locator('a.call').getAttribute('href')).toBe('tel:13800138000');
+    await screenshot(worker.page, '05-tasks-joint');
+
+    await card.getByRole('button', { name: '完成巡查' }).click();
+    await card.getByRole('radio', { name: '有问题' }).first().click();
+    await card.getByLabel('备注').fill('消防通道堵塞');
+    await screenshot(worker.page, '06-complete-form');
+    await card.getByRole('button', { name: '提交' }).click();
+    await expect.poll(() => card.locator('.joint').textContent()).toBe('已完成：联合巡查');
+    const stored = (await api.call('GET', '/me/tasks', { as: 'officer-li' })).body.items.find(
+      (i: { id: string }) => i.id === task.id,
+    );
+    expect(stored).toMatchObject({
+      status: 'completed',
+      completion: {
+        joint: true,
+        checks: { safety: 'issue', food: 'ok', license: 'ok' },
+        note: '消防通道堵塞',
+      },
+    });
+  });
+
+  it('tells the person someone else changed the task first, keeping what they typed', async () => {
+    const task = await taskNow(liuCells[2] as string);
+    const at = inside.get(liuCells[2] as string) as { lon: number; lat: number };
+    for (const who of ['officer-li', 'worker-liu'])
+      await api.call('POST', `/tasks/${task.id}/check-in`, {
+        as: who,
+        body: at,
+        headers: { 'idempotency-key': randomUUID() },
+      });
+    const { page } = await phone(at, 'worker-liu');
+    const card = page.locator(`article[data-task="${task.id}"]`);
+    await card.getByRole('button', { name: '完成巡查' }).click();
+    await card.getByLabel('备注').fill('店主不在');
+    // Meanwhile the officer completes it from another phone.
+    const done = await api.call('POST', `/tasks/${task.id}/complete`, {
+      as: 'officer-li',
+      body: { checks: { safety: 'ok', food: 'ok', license: 'ok' } },
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(done.status, done.text).toBe(200);
+    await card.getByRole('button', { name: '提交' }).click();
+    await expect
+      .poll(() => card.locator('.notice.error').textContent())
+      .toContain('其他人已先修改了此记录，请刷新后再操作。');
+    expect(await card.getByLabel('备注').inputValue()).toBe('店主不在');
+    await screenshot(page, '07-conflict');
+  });
+
+  it('says what will not work in a browser without service workers, IndexedDB and geolocation', async () => {
+    const task = await taskNow(liuCells[0] as string);
+    const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+    // What WeChat's or DingTalk's in-app browser may lack.
+    await context.addInitScript(
+      'delete Navigator.prototype.serviceWorker; delete Navigator.prototype.geolocation; delete Window.prototype.indexedDB; delete window.indexedDB;',
+    );
+    const page = await context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', (err) => errors.push(err));
+    phones.push({ context, page, errors });
+    await page.goto(`${api.url}/app/`);
+    await signIn(page, 'worker-liu');
+    const notice = page.getByTestId('capabilities');
+    await expect.poll(() => notice.textContent()).toContain('此浏览器不支持离线打开应用');
+    expect(await notice.textContent()).toContain('无法在本机保存记录');
+    expect(await notice.textContent()).toContain('签到不可用');
+    // Online, the rest works: the task list, and the report form with the marker in the city's middle.
+    const card = page.locator(`article[data-task="${task.id}"]`);
+    expect(await card.getByRole('button', { name: '签到' }).isDisabled()).toBe(true);
+    await page.getByRole('link', { name: '上报' }).click();
+    await expect.poll(() => page.getByTestId('position').textContent()).toBe('30.275000, 120.200000');
+    await screenshot(page, '09-in-app-browser');
+  });
+
+  it('lets an officer verify and order rectification, checks a credit code on the device, and shows a stale action as a conflict', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const reported = await api.call('POST', '/findings', {
+      as: 'worker-liu',
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        ...at,
+        address: '示范路 9 号',
+        businessName: `待办小店 ${randomUUID().slice(0, 6)}`,
+        businessType: 'grocery',
+        kind: 'unlicensed',
+      },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    const finding = reported.body;
+    const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+    const officer = li.zones.includes(finding.zoneId) ? 'officer-li' : 'officer-zhao';
+    const { page } = await phone(at, officer);
+    await page.getByRole('link', { name: '我的事项' }).click();
+    const card = page.locator(`article[data-finding="${finding.id}"]`);
+    await card.getByRole('button', { name: '核实属实' }).click();
+    await card.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => card.locator('.notice.ok').textContent()).toBe('已提交：已核实');
+
+    const again = page.locator(`article[data-finding="${finding.id}"]`);
+    await again.getByRole('button', { name: '责令限期整改' }).click();
+    const due = cityDate(new Date(Date.now() + 7 * 24 * HOUR));
+    await again.getByLabel('期限（日期）').fill(due);
+    await screenshot(page, '10-officer-order');
+    await again.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => again.locator('.notice.ok').textContent()).toBe('已提交：限期整改中');
+    const ordered = (await api.call('GET', `/findings/${finding.id}`, { as: officer })).body;
+    expect(ordered).toMatchObject({ status: 'rectifying', deadline: `${due}T15:59:59.000Z` });
+
+    // A bad credit code is caught on the phone: nothing is sent.
+    const card3 = page.locator(`article[data-finding="${finding.id}"]`);
+    await card3.getByRole('button', { name: '办结' }).click();
+    await card3.getByLabel('统一社会信用代码').fill('91110108551385082R');
+    await card3.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => card3.locator('.notice.error').textContent()).toContain('统一社会信用代码有误');
+    expect((await api.call('GET', `/findings/${finding.id}`, { as: officer })).body.version).toBe(
+      ordered.version,
+    );
+
+    // The office head acts first (gives more time): the phone's version is stale.
+    const other = await api.call('POST', `/findings/${finding.id}/actions`, {
+      as: 'sup-east',
+      body: {
+        action: 'extend_deadline',
+        expectedVersion: ordered.version,
+        deadline: `${due}T23:59:59+08:00`,
+        note: '店主申请',
+      },
+    });
+    expect(other.status, other.text).toBe(200);
+    await card3.getByLabel('办结结果').selectOption('ceased');
+    await card3.getByRole('button', { name: '确定' }).click();
+    await expect
+      .poll(() => card3.locator('.notice.error').textContent())
+      .toContain('其他人已先修改了此记录，请刷新后再操作。');
+    await screenshot(page, '11-finding-conflict');
+  });
+
+  it('shows a deactivated person a page saying so', async () => {
+    const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
+    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = sun;
+    expect(
+      (await api.call('PUT', '/people/worker-sun', { as: 'admin', body: { ...record, active: false } }))
+        .status,
+    ).toBe(200);
+    const { page } = await phone(inside.get(liuCells[0] as string) as { lon: number; lat: number });
+    await page.locator('button[data-person="worker-sun"]').click();
+    await expect
+      .poll(() => page.getByTestId('deactivated').textContent())
+      .toContain('您的账号（worker-sun）已被停用');
+    await screenshot(page, '08-deactivated');
+  });
+});
