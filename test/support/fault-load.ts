@@ -15,7 +15,12 @@ export interface FieldPoint {
   readonly cell: string;
   /** Who may verify a finding reported here (the zone officer of the cell's responsible zone). */
   readonly verifier: string;
+  /** The finding reported here to find the verifier (a template of a report in this cell). */
+  readonly probeId: string;
 }
+
+/** What the helpers need of a running API: its `call`. */
+export type ApiCaller = Pick<TestApi, 'call'>;
 
 /** Field reporters of the demo seed (one office's grid workers and its grid leader). */
 export const FIELD_REPORTERS = ['worker-liu', 'worker-sun', 'leader-chen'] as const;
@@ -31,7 +36,7 @@ export function sizeFromEnv(name: string, issueSize: number): number {
  * One point in each cell of the field reporters, with its verifier (found by reporting one finding
  * there and asking each officer which actions they have): the API must run without faults here.
  */
-export async function fieldPoints(api: TestApi): Promise<FieldPoint[]> {
+export async function fieldPoints(api: ApiCaller): Promise<FieldPoint[]> {
   const get = async (path: string) => (await api.call('GET', path, { as: 'admin' })).body;
   const points: FieldPoint[] = [];
   const seen = new Set<string>();
@@ -56,7 +61,7 @@ export async function fieldPoints(api: TestApi): Promise<FieldPoint[]> {
           break;
         }
       }
-      if (verifier) points.push({ reporter, lon: p.lon, lat: p.lat, cell, verifier });
+      if (verifier) points.push({ reporter, lon: p.lon, lat: p.lat, cell, verifier, probeId: probe.body.id });
     }
   }
   if (points.length === 0) throw new Error('no reporting point with a verifier in the demo seed');
@@ -87,7 +92,7 @@ export interface Attempt {
 
 /** One POST /findings under `key`; a connection the server broke counts as status 0. */
 export async function reportOnce(
-  api: TestApi,
+  api: ApiCaller,
   point: FieldPoint,
   key: string,
   name: string,
@@ -116,7 +121,7 @@ export async function reportOnce(
  * at most `maxTries` times in all. Every attempt is returned, in order.
  */
 export async function reportWithRetries(
-  api: TestApi,
+  api: ApiCaller,
   point: FieldPoint,
   name: string,
   maxTries: number,
