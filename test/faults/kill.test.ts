@@ -1,7 +1,8 @@
 /**
  * A dying database (issue 19.4): DynamoDB Local (this file's own, on its own port, with its data on
  * disk) is killed with SIGKILL in the middle of 500 submissions and started again. Every submission
- * acknowledged is there exactly once afterwards; the clients meanwhile got 503s with Retry-After
+ * acknowledged is there exactly once afterwards (but for what the emulator itself loses, see below
+ * and decision 0029); the clients meanwhile got 503s with Retry-After
  * within the request's budget, never a hang; and the same server answers again without a restart of
  * its own. FAULT_KILL_REPORTS lowers the size for local iteration only.
  */
@@ -137,21 +138,21 @@ it(`DynamoDB Local SIGKILLed amid ${SUBMISSIONS} submissions and restarted: ackn
   const acknowledged = outcomes.filter((o) => o.status === 201);
   // DynamoDB Local answers a transaction before it is on disk: one SIGKILLed within a millisecond or
   // two of its answer loses it, whole (measured; DynamoDB itself answers only once it is durable).
-  // Those few may be missing, but only whole; every other acknowledged one must be there.
+  // Only a submission in flight at the kill (or answered just before it) can have been answered by
+  // the dying emulator that late; those may be missing, but only whole. Every other must be there.
+  const inFlightAtKill = (o: (typeof outcomes)[number]) =>
+    o.endedAt - o.ms <= killedAt && o.endedAt >= killedAt - EMULATOR_WRITE_LAG_MS;
   const missing = acknowledged.filter((o) => !counts.has(o.id));
-  const lostByEmulator = missing.filter(
-    (o) => o.endedAt <= killedAt && killedAt - o.endedAt < EMULATOR_WRITE_LAG_MS,
-  );
+  const lostByEmulator = missing.filter(inFlightAtKill);
   expect(missing.filter((o) => !lostByEmulator.includes(o)).map((o) => o.id)).toEqual([]);
+  expect(lostByEmulator.length).toBeLessThanOrEqual(CLIENTS);
   for (const o of lostByEmulator) {
     expect(await getIdempotencyRecord(o.id)).toBeUndefined();
     expect((await listFindingEvents(o.id)).items).toEqual([]);
   }
   console.log(
-    'fault kill: acknowledged in the last',
-    EMULATOR_WRITE_LAG_MS,
-    'ms before the kill and lost by DynamoDB Local:',
-    lostByEmulator.length,
+    'fault kill: acknowledged around the kill and lost whole by DynamoDB Local:',
+    lostByEmulator.map((o) => `answered ${Math.round(o.endedAt - killedAt)} ms after the kill`),
   );
   const present = acknowledged.filter((o) => counts.has(o.id));
   const badHistories: string[] = [];
