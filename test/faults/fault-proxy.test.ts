@@ -137,6 +137,18 @@ describe('the conflict rule', () => {
     expect(proxy?.stats().conflictExceptions).toBe(1);
   });
 
+  it('holds items as another writer’s transaction would, for a while', async () => {
+    await start(1, { conflicts: true });
+    proxy?.hold([{ table: TABLE, pk: 'HELD', sk: 'X' }], 300);
+    const during = await outcome(transact(client, [put('FREE'), put('HELD')]));
+    expect((during as TransactionCanceledException).CancellationReasons?.map((r) => r.Code)).toEqual([
+      'None',
+      'TransactionConflict',
+    ]);
+    await new Promise((r) => setTimeout(r, 350));
+    expect(await outcome(transact(client, [put('FREE'), put('HELD')]))).toBe('ok');
+  });
+
   it('is off unless asked for: overlapping transactions on one item both pass, as on DynamoDB Local', async () => {
     await start(1, { latency: { fixedMs: 200 } });
     const both = await Promise.all([1, 2].map(() => outcome(transact(client, [add('COUNTER#off')]))));

@@ -6,7 +6,14 @@
  * and one event.
  */
 import { randomUUID } from 'node:crypto';
-import { findingIdFor, getFinding, listFindingEvents, RETRY_BUDGET, verifyCounters } from '@gridpatrol/store';
+import {
+  findingIdFor,
+  getFinding,
+  keys,
+  listFindingEvents,
+  RETRY_BUDGET,
+  verifyCounters,
+} from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FieldPoint, fieldPoints, reportOnce, reportWithRetries, settled } from '../support/fault-load';
 import { startTestApi, type TestApi } from '../support/local-api';
@@ -36,34 +43,52 @@ async function verify(id: string, point: FieldPoint) {
 }
 
 describe('contention is retried, not answered 409', () => {
-  it('20 concurrent reports of different businesses, all meeting on the shared counters: every one 201', async () => {
-    // A few ms of jitter keeps each transaction in flight long enough for others to meet it.
-    await proxy().set({ conflicts: true, latency: { fixedMs: 2, jitterMs: 10 } });
-    proxy().resetStats();
-    const answers = await Promise.all(
-      Array.from({ length: 20 }, (_, i) => reportOnce(api, at(i), randomUUID(), `并发小吃店 ${i}`)),
-    );
-    const stats = proxy().stats();
-    await proxy().set({ conflicts: false, latency: null });
-    expect(stats.transactionConflicts).toBeGreaterThan(0);
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
-  }, 60_000);
+  /** The finding's own item, held by "another writer" for `ms` (the proxy's conflict rule). */
+  const holdFinding = (id: string, ms: number) =>
+    proxy().hold([{ table: api.tableName, ...keys.findingById(id) }], ms);
 
-  it('an officer verifying 20 different findings at once: every one 200', async () => {
-    const reported = [];
-    for (let i = 0; i < 20; i++) {
-      const a = await reportOnce(api, at(i), randomUUID(), `待核实 ${i}`);
-      expect(a.status).toBe(201);
-      reported.push({ id: a.body.id as string, point: at(i) });
-    }
-    await proxy().set({ conflicts: true, latency: { fixedMs: 2, jitterMs: 10 } });
+  it('a report whose item another transaction holds: cancelled, retried inside the handler, 201', async () => {
+    await proxy().set({ conflicts: true });
     proxy().resetStats();
-    const answers = await Promise.all(reported.map((r) => verify(r.id, r.point)));
+    const point = at(0);
+    const key = randomUUID();
+    holdFinding(findingIdFor(point.reporter, key), 400);
+    const answer = await reportOnce(api, point, key, '被占用小吃店');
     const stats = proxy().stats();
-    await proxy().set({ conflicts: false, latency: null });
+    await proxy().set({ conflicts: false });
+    expect(answer.status, JSON.stringify(answer.body)).toBe(201);
+    expect(answer.replayed).toBe(false);
     expect(stats.transactionConflicts).toBeGreaterThan(0);
-    expect(answers.map((a) => a.status)).toEqual(answers.map(() => 200));
-  }, 60_000);
+    expect((await listFindingEvents(answer.body.id)).items.map((e) => e.version)).toEqual([1]);
+  }, 30_000);
+
+  it('a verification while another transaction holds the finding: cancelled, retried, 200', async () => {
+    const reported = await reportOnce(api, at(1), randomUUID(), '待核实小吃店');
+    expect(reported.status).toBe(201);
+    await proxy().set({ conflicts: true });
+    proxy().resetStats();
+    holdFinding(reported.body.id, 400);
+    const answer = await verify(reported.body.id, at(1));
+    const stats = proxy().stats();
+    await proxy().set({ conflicts: false });
+    expect(answer.status, answer.text).toBe(200);
+    expect(answer.body.version).toBe(2);
+    expect(stats.transactionConflicts).toBeGreaterThan(0);
+  }, 30_000);
+
+  it('an item held past the budget: 503 with Retry-After, not 409, and nothing written', async () => {
+    await proxy().set({ conflicts: true });
+    const point = at(2);
+    const key = randomUUID();
+    const id = findingIdFor(point.reporter, key);
+    holdFinding(id, RETRY_BUDGET.spendMs + 3_000);
+    const answer = await reportOnce(api, point, key, '长期占用小吃店');
+    await proxy().set({ conflicts: false });
+    expect(answer.status).toBe(503);
+    expect(answer.body.error.code).toBe('unavailable');
+    expect(Number(answer.retryAfter)).toBeGreaterThan(0);
+    expect(await getFinding(id)).toBeUndefined();
+  }, 30_000);
 
   it('transactions throttled half the time: every report 201, retried inside the handler', async () => {
     await proxy().set({ throttle: { rate: 0.5, operations: ['TransactWriteItems'] } });
@@ -77,10 +102,13 @@ describe('contention is retried, not answered 409', () => {
     expect(answers.map((a) => a.status)).toEqual(answers.map(() => 201));
   }, 60_000);
 
-  it('a hot counter throttled for a second, then cool again: the report waits it out and is 201', async () => {
-    await proxy().set({ throttle: { hotKeys: [{ pk: 'COUNTER#city' }], kind: 'Throttling' } });
+  it('a hot item throttled for a second, then cool again: the report waits it out and is 201', async () => {
+    const point = at(0);
+    const key = randomUUID();
+    const hot = keys.findingById(findingIdFor(point.reporter, key)).pk;
+    await proxy().set({ throttle: { hotKeys: [{ pk: hot }], kind: 'Throttling' } });
     setTimeout(() => void proxy().set({ throttle: null }), 1_000);
-    const answer = await reportOnce(api, at(0), randomUUID(), '热点小吃店');
+    const answer = await reportOnce(api, point, key, '热点小吃店');
     expect(answer.status).toBe(201);
     expect(answer.ms).toBeGreaterThan(900);
   }, 30_000);

@@ -86,6 +86,14 @@ export interface FaultProxy {
   readonly port: number;
   /** Changes some faults; the others keep their settings. */
   set(faults: FaultSettings): Promise<void>;
+  /**
+   * Holds items for `ms` as a transaction of another writer in flight would (it matters while the
+   * conflict rule is on): what overlaps them meanwhile is cancelled or refused.
+   */
+  hold(
+    items: readonly { readonly table: string; readonly pk: string; readonly sk: string }[],
+    ms: number,
+  ): void;
   /** The faults now in force. */
   settings(): FaultSettings;
   stats(): FaultStats;
@@ -447,6 +455,14 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
       if (refusing && !wasRefusing) await stopListening();
       if (!refusing && wasRefusing) await listen(port);
       if (faults.down === 'close') for (const s of sockets) s.destroy();
+    },
+    hold(items, ms) {
+      const ids = items.map(
+        (i) =>
+          itemRef(i.table, { [TABLE.partitionKey]: { S: i.pk }, [TABLE.sortKey]: { S: i.sk } })?.id ?? '',
+      );
+      const release = hold(writeHeld, ids);
+      setTimeout(release, ms).unref();
     },
     settings: () => ({ ...faults }),
     stats: () => ({ ...stats, byOperation: { ...stats.byOperation } }),
