@@ -40,6 +40,7 @@ export default defineConfig({
             'test/e2e/**/*.test.ts',
             'test/security/**/*.test.ts',
             'test/web/**/*.test.ts',
+            'test/faults/**/*.test.ts',
           ],
           globalSetup: ['test/support/global-setup.ts', 'test/support/web-build.ts'],
           setupFiles: ['test/support/setup-env.ts'],

@@ -17,6 +17,7 @@ import {
   NotFoundError,
   type Person,
 } from '@gridpatrol/core';
+import { requestDeadline, withRequestBudget, worstAttemptMs } from '@gridpatrol/store';
 import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
@@ -232,7 +233,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
     return (await op(context.input)) as unknown as APIGatewayProxyStructuredResultV2;
   };
   const { cors } = cityConfig();
-  return middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
+  const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
     .use(httpSecurityHeaders())
     .use(varyOnOrigin)
@@ -241,4 +242,10 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
     .use(replyToHttp)
     .use(routeInput(group))
     .handler(core);
+  // One retry budget for everything the request asks of DynamoDB, from the token check to the
+  // answer: no attempt starts so late that it could outlast the function (decision 0029).
+  return (event: APIGatewayProxyEventV2, context: Context) =>
+    withRequestBudget(requestDeadline(context.getRemainingTimeInMillis(), worstAttemptMs()), () =>
+      chain(event, context as GpContext),
+    );
 }

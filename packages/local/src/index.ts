@@ -1,5 +1,6 @@
 export * from './dev-auth';
 export * from './dynamodb-local';
+export * from './fault-proxy';
 export * from './file-object-store';
 export * from './jobs-timer';
 export * from './paths';

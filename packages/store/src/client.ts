@@ -4,15 +4,17 @@
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import { RequestBudgetRetryStrategy } from './retry-budget';
 
 /**
  * How long one attempt may wait: to connect, and for the next byte of an answer. The SDK's default
  * is to wait for ever, so a vanished database held a request until the Lambda (10 s) or API (30 s)
- * timeout. With the SDK's 3 attempts and its backoff, 3 × (1 s + 1.5 s) stays under the shortest
- * function timeout (10 s), so the caller gets our 503. This SDK only logs a request timeout unless
- * told to throw (throwOnRequestTimeout). DynamoDB answers in milliseconds; DynamoDB Local on a busy laptop can
- * take seconds for a large batch, so a local endpoint gets 5 s (3 × 6 s under the local server's
- * 30 s). DYNAMODB_REQUEST_TIMEOUT_MS overrides either.
+ * timeout. This SDK only logs a request timeout unless told to throw (throwOnRequestTimeout).
+ * DynamoDB answers in milliseconds; DynamoDB Local on a busy laptop can take seconds for a large
+ * batch, so a local endpoint gets 5 s. DYNAMODB_REQUEST_TIMEOUT_MS overrides either. How many
+ * attempts follow is the request's retry budget's to say (retry-budget.ts): attempts never start
+ * after the request's deadline, which keeps one worst attempt (`worstAttemptMs`) clear of the
+ * function's timeout.
  */
 export const DYNAMODB_TIMEOUTS = {
   connectionTimeout: 1_000,
@@ -20,17 +22,24 @@ export const DYNAMODB_TIMEOUTS = {
   localRequestTimeout: 5_000,
 } as const;
 
-function requestHandlerOptions(endpoint: string | undefined) {
+function requestTimeoutFor(endpoint: string | undefined): number {
   const configured = Number(process.env.DYNAMODB_REQUEST_TIMEOUT_MS);
-  const requestTimeout =
-    Number.isInteger(configured) && configured > 0
-      ? configured
-      : endpoint
-        ? DYNAMODB_TIMEOUTS.localRequestTimeout
-        : DYNAMODB_TIMEOUTS.requestTimeout;
+  return Number.isInteger(configured) && configured > 0
+    ? configured
+    : endpoint
+      ? DYNAMODB_TIMEOUTS.localRequestTimeout
+      : DYNAMODB_TIMEOUTS.requestTimeout;
+}
+
+/** The longest one attempt can take against this endpoint: connecting, then waiting for bytes. */
+export function worstAttemptMs(endpoint = process.env.DYNAMODB_ENDPOINT): number {
+  return DYNAMODB_TIMEOUTS.connectionTimeout + requestTimeoutFor(endpoint);
+}
+
+function requestHandlerOptions(endpoint: string | undefined) {
   return {
     connectionTimeout: DYNAMODB_TIMEOUTS.connectionTimeout,
-    requestTimeout,
+    requestTimeout: requestTimeoutFor(endpoint),
     throwOnRequestTimeout: true,
   };
 }
@@ -38,6 +47,8 @@ function requestHandlerOptions(endpoint: string | undefined) {
 export function makeDynamoClient(endpoint = process.env.DYNAMODB_ENDPOINT): DynamoDBClient {
   return new DynamoDBClient({
     requestHandler: requestHandlerOptions(endpoint),
+    // Retries spend the request's budget; the attempts are bounded by time, not by a count.
+    retryStrategy: new RequestBudgetRetryStrategy(),
     ...(endpoint
       ? {
           endpoint,
@@ -55,12 +66,16 @@ export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): Dy
   });
 }
 
-let shared: DynamoDBDocumentClient | undefined;
+let shared: { client: DynamoDBDocumentClient; endpoint: string | undefined } | undefined;
 
-/** The process-wide client; made on first use so that tests can set the endpoint first. */
+/**
+ * The process-wide client; made on first use so that tests can set the endpoint first, and made
+ * again if the endpoint changes (a test putting its server behind a fault proxy).
+ */
 export function documentClient(): DynamoDBDocumentClient {
-  shared ??= makeDocumentClient();
-  return shared;
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!shared || shared.endpoint !== endpoint) shared = { client: makeDocumentClient(endpoint), endpoint };
+  return shared.client;
 }
 
 export function tableName(): string {

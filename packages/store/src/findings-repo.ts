@@ -122,6 +122,11 @@ function checkSize(items: readonly TransactItem[], findingId: string): void {
     throw new UnprocessableError(`A change of '${findingId}' would touch ${items.length} items.`);
 }
 
+/** A condition of ours failed somewhere in the transaction: a real conflict, answered 409. */
+function anyConditionFailed(err: TransactionCanceledException): boolean {
+  return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
+}
+
 /** The reason DynamoDB gave for the first item (the finding) of a cancelled transaction. */
 function findingConditionFailed(err: TransactionCanceledException): boolean {
   return err.CancellationReasons?.[0]?.Code === 'ConditionalCheckFailed';
@@ -174,8 +179,10 @@ export async function createFindingTx(
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       if (findingConditionFailed(err)) return 'exists';
-      throw new ConflictError(`Finding '${finding.id}' is being written by another request; retry.`);
+      if (anyConditionFailed(err))
+        throw new ConflictError(`Finding '${finding.id}' conflicts with what is stored; reload it.`);
     }
+    // Contention past the retry budget is a 503 (unavailable.ts), never a 409: nothing of ours failed.
     throw err;
   }
 }
@@ -217,7 +224,8 @@ export async function applyActionTx(
           `Finding '${after.id}' changed after version ${before.version} was read; reload it.`,
           [{ path: 'body.expectedVersion', message: `version ${before.version} is no longer current` }],
         );
-      throw new ConflictError(`Finding '${after.id}' is being changed by another request; retry.`);
+      if (anyConditionFailed(err))
+        throw new ConflictError(`Finding '${after.id}' conflicts with what is stored; reload it.`);
     }
     throw err;
   }

@@ -16,6 +16,7 @@ export * from './keys';
 export * from './people-repo';
 export * from './plans-repo';
 export * from './query';
+export * from './retry-budget';
 export * from './stats-verify';
 export * from './table';
 export * from './tasks-repo';

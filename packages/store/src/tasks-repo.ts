@@ -234,7 +234,8 @@ function stepItems(before: PatrolTask, after: PatrolTask, event: TaskEvent, tabl
  * Writes one step of a task in one transaction: the task (version-checked), its event, the key's
  * record (when given), the counter ADDs the step implies (`taskCounterDeltas`: publishing counts a
  * planned patrol, cancelling takes it back) and the pair's schedule entries the step changes.
- * Contention alone is retried by `transactWrite`; a failed condition is answered, never retried.
+ * Contention alone is retried by `transactWrite` (past its budget: a 503); a failed condition is
+ * answered, never retried.
  *
  * @example await writeTaskChange(before, after, event)
  */
@@ -284,7 +285,10 @@ export async function writeTaskChange(
     const codes = (err.CancellationReasons ?? []).map((r) => r.Code ?? 'None');
     if (codes[0] === 'ConditionalCheckFailed') return 'stale';
     if (idempotency && codes[2] === 'ConditionalCheckFailed') return 'key-taken';
-    throw new ConflictError(`Task '${after.id}' is being changed by another request; retry.`);
+    if (codes.includes('ConditionalCheckFailed'))
+      throw new ConflictError(`Task '${after.id}' conflicts with what is stored; reload it.`);
+    // Contention past the retry budget is a 503 (unavailable.ts), never a 409: nothing of ours failed.
+    throw err;
   }
 }
 
@@ -320,7 +324,7 @@ export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'writt
   } catch (err) {
     if (!(err instanceof TransactionCanceledException)) throw err;
     if ((err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed')) return 'stale';
-    throw new ConflictError('Tasks of the plan are being changed by other requests; publish again.');
+    throw err;
   }
 }
 

@@ -1,8 +1,10 @@
 /**
  * Which SDK errors mean "the database cannot serve this now, try again shortly" (HTTP 503 with
- * Retry-After) rather than a bug (500): it could not be reached, it timed out, it throttled past the
- * SDK's retries, or DynamoDB itself failed. The HTTP chain asks this; the store stays HTTP-free.
+ * Retry-After) rather than a bug (500): it could not be reached, it timed out, it throttled or other
+ * writers held our items past the request's retry budget (retry-budget.ts), or DynamoDB itself
+ * failed. The HTTP chain asks this; the store stays HTTP-free.
  */
+import { cancelledByContention } from './transact';
 
 /** Error names DynamoDB and the SDK give these cases. */
 const UNAVAILABLE_NAMES = new Set([
@@ -15,6 +17,10 @@ const UNAVAILABLE_NAMES = new Set([
   'TimeoutError',
   'RequestTimeout',
   'RequestTimeoutException',
+  // A single write that met a transaction on its item, past the retry budget.
+  'TransactionConflictException',
+  // The request's deadline came before the database answered.
+  'RequestDeadlineExceeded',
 ]);
 
 /** Node's codes for a connection that could not be made or broke. */
@@ -29,20 +35,12 @@ const NETWORK_CODES = new Set([
   'ECONNABORTED',
 ]);
 
-/** Reasons of a cancelled transaction that are throttling, not a failed condition. */
-const THROTTLED_REASONS = new Set([
-  'ThrottlingError',
-  'ProvisionedThroughputExceeded',
-  'RequestLimitExceeded',
-]);
-
 interface SdkLikeError {
   name?: unknown;
   code?: unknown;
   message?: unknown;
   cause?: unknown;
   $metadata?: { httpStatusCode?: number };
-  CancellationReasons?: { Code?: string }[];
 }
 
 /**
@@ -57,11 +55,8 @@ export function isDatabaseUnavailable(err: unknown, depth = 0): boolean {
   // A DynamoDB answer with a 5xx status: the service failed, not the request.
   const status = e.$metadata?.httpStatusCode;
   if (typeof status === 'number' && status >= 500 && status < 600) return true;
-  if (
-    e.name === 'TransactionCanceledException' &&
-    e.CancellationReasons?.some((r) => THROTTLED_REASONS.has(r.Code ?? ''))
-  )
-    return true;
+  // Cancelled by throttling or other writers only, past the retry budget: nothing of ours failed.
+  if (cancelledByContention(err)) return true;
   if (err instanceof AggregateError)
     return err.errors.some((inner) => isDatabaseUnavailable(inner, depth + 1));
   return isDatabaseUnavailable(e.cause, depth + 1);
