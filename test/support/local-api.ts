@@ -25,6 +25,12 @@ export interface TestApi {
   readonly tokenKey: Uint8Array;
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
+  /**
+   * Waits until the counters have caught up with every acknowledged write; call it before comparing
+   * counters with a recount. Resolves at once here: the counters are still written in the same
+   * transaction as the finding or task they count.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +90,7 @@ export async function startTestApi(
       }
       return { status: res.status, headers: res.headers, text, body: json };
     },
+    async settle() {},
     async close() {
       await local.close();
       await db.stop();
