@@ -19,6 +19,7 @@ import type { PointResolution } from '../grid-resolve';
 import type { FindingRef, GridTopology, Scope } from '../policy';
 import { canReportAt } from '../policy';
 import type { Role } from '../roles';
+import { REPORTED_FIELDS } from './replay';
 import {
   type Action,
   type ActionName,
@@ -573,6 +574,13 @@ export function createFinding(n: NewFinding): ActionResult {
     from: null,
     note: input.note,
     data: {
+      // What was reported, so that the trail alone rebuilds the finding (./replay, decision 0030).
+      ...Object.fromEntries(
+        REPORTED_FIELDS.map((k) => [
+          k,
+          Array.isArray(finding[k]) ? [...(finding[k] as unknown[])] : finding[k],
+        ]),
+      ),
       cellId: routing.cellId,
       zoneId: routing.zoneId,
       gridVersion: routing.gridVersion,
