@@ -9,11 +9,14 @@ import path from 'node:path';
 import type { CityConfig } from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
 import {
+  type FaultProxy,
+  type FaultSettings,
   issueDevToken,
   type LocalServerOptions,
   openDatabase,
   randomDevKey,
   seedCity,
+  startFaultProxy,
   startLocalServer,
 } from '@gridpatrol/local';
 
@@ -23,6 +26,8 @@ export interface TestApi {
   readonly tableName: string;
   /** The key dev tokens are signed with, for tests that forge their own. */
   readonly tokenKey: Uint8Array;
+  /** The fault proxy between the server and DynamoDB Local, when asked for (`faultProxy`). */
+  readonly proxy?: FaultProxy;
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
   /**
@@ -52,25 +57,39 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
+export interface TestApiOptions extends Pick<LocalServerOptions, 'receiveTimeouts'> {
+  /**
+   * Put the server behind a fault proxy (packages/local/src/fault-proxy.ts). The table is created and
+   * seeded through it with no faults; `faults` apply from then on, and `api.proxy.set` changes them.
+   */
+  faultProxy?: { seed?: number; faults?: FaultSettings };
+}
+
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
-export async function startTestApi(
-  city = 'demo',
-  server: Pick<LocalServerOptions, 'receiveTimeouts'> = {},
-): Promise<TestApi> {
+export async function startTestApi(city = 'demo', server: TestApiOptions = {}): Promise<TestApi> {
+  const { faultProxy, ...serverOptions } = server;
   const config = readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
+  const directEndpoint = process.env.DYNAMODB_ENDPOINT;
+  const proxy = faultProxy
+    ? await startFaultProxy({ target: directEndpoint as string, seed: faultProxy.seed })
+    : undefined;
+  // The handlers (and the seed) reach the database through whatever DYNAMODB_ENDPOINT names.
+  if (proxy) process.env.DYNAMODB_ENDPOINT = proxy.url;
   const db = await openDatabase(config, { persist: false, tableName });
   await seedCity(config);
+  if (proxy && faultProxy?.faults) await proxy.set(faultProxy.faults);
   const key = randomDevKey();
   // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
   const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
-  const local = await startLocalServer({ ...server, config, tokenKey: key, exportsDir });
+  const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir });
   const token = (id: string) => issueDevToken(key, id);
   return {
     url: local.url,
     config,
     tableName,
     tokenKey: key,
+    ...(proxy ? { proxy } : {}),
     token,
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
@@ -94,6 +113,8 @@ export async function startTestApi(
     async close() {
       await local.close();
       await db.stop();
+      await proxy?.close();
+      if (proxy) process.env.DYNAMODB_ENDPOINT = directEndpoint;
       rmSync(exportsDir, { recursive: true, force: true });
     },
   };

@@ -1,5 +1,6 @@
 export * from './dev-auth';
 export * from './dynamodb-local';
+export * from './fault-proxy';
 export * from './jobs-timer';
 export * from './paths';
 export * from './runtime';

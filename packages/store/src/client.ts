@@ -55,12 +55,16 @@ export function makeDocumentClient(endpoint = process.env.DYNAMODB_ENDPOINT): Dy
   });
 }
 
-let shared: DynamoDBDocumentClient | undefined;
+let shared: { client: DynamoDBDocumentClient; endpoint: string | undefined } | undefined;
 
-/** The process-wide client; made on first use so that tests can set the endpoint first. */
+/**
+ * The process-wide client; made on first use so that tests can set the endpoint first, and made
+ * again if the endpoint changes (a test putting its server behind a fault proxy).
+ */
 export function documentClient(): DynamoDBDocumentClient {
-  shared ??= makeDocumentClient();
-  return shared;
+  const endpoint = process.env.DYNAMODB_ENDPOINT;
+  if (!shared || shared.endpoint !== endpoint) shared = { client: makeDocumentClient(endpoint), endpoint };
+  return shared.client;
 }
 
 export function tableName(): string {
