@@ -683,7 +683,7 @@ describe('model-based runs', () => {
   it(`keep them true with conflicts, throttling and lost answers (seed ${SEED + 1})`, async () => {
     tally.clear();
     api.proxy?.resetStats();
-    await modelRuns(FAULTS, Number(process.env.MODEL_RUNS ?? 3), SEED + 1, 60);
+    await modelRuns(FAULTS, Number(process.env.MODEL_RUNS ?? 5), SEED + 1, 60);
     const stats = api.proxy?.stats();
     console.info(
       `model runs with faults: ${JSON.stringify(Object.fromEntries([...tally].sort()))}; proxy ${JSON.stringify(stats)}`,
