@@ -30,6 +30,12 @@ export interface TestApi {
   readonly proxy?: FaultProxy;
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
+  /**
+   * Waits until the counters have caught up with every acknowledged write; call it before comparing
+   * counters with a recount. Resolves at once here: the counters are still written in the same
+   * transaction as the finding or task they count.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -103,6 +109,7 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
       }
       return { status: res.status, headers: res.headers, text, body: json };
     },
+    async settle() {},
     async close() {
       await local.close();
       await db.stop();

@@ -113,6 +113,26 @@ export function leavesOf(schema: z.ZodType, path: JsonPath = []): Leaf[] {
   }
 }
 
+/**
+ * Every field of a schema, required or optional, at any depth (a list's element as index 0): where
+ * a fuzzer may put a wrong value.
+ */
+export function fieldsOf(schema: z.ZodType, path: JsonPath = []): JsonPath[] {
+  const s = unwrap(schema);
+  const def = defOf(s);
+  switch (def.type) {
+    case 'object':
+      return Object.entries(def.shape ?? {}).flatMap(([key, field]) => [
+        [...path, key],
+        ...fieldsOf(field, [...path, key]),
+      ]);
+    case 'array':
+      return [[...path, 0], ...fieldsOf(def.element as z.ZodType, [...path, 0])];
+    default:
+      return [];
+  }
+}
+
 /** Every object of a schema (the root included) with its path, and whether it accepts unknown keys. */
 export function objectsOf(schema: z.ZodType, path: JsonPath = []): { path: JsonPath; loose: boolean }[] {
   const s = unwrap(schema);

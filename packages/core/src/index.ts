@@ -8,6 +8,7 @@ export * from './findings/api';
 export * from './findings/counters';
 export * from './findings/duplicates';
 export * from './findings/lifecycle';
+export * from './findings/replay';
 export * from './findings/schema';
 export * from './findings/uscc';
 export * from './geo/coords';

@@ -20,6 +20,7 @@ import type { GridTopology } from '../grid/topology';
 import type { FindingRef, Scope } from '../policy';
 import { canReportAt } from '../policy';
 import type { Role } from '../roles';
+import { REPORTED_FIELDS } from './replay';
 import {
   type Action,
   type ActionName,
@@ -574,6 +575,13 @@ export function createFinding(n: NewFinding): ActionResult {
     from: null,
     note: input.note,
     data: {
+      // What was reported, so that the trail alone rebuilds the finding (./replay, decision 0030).
+      ...Object.fromEntries(
+        REPORTED_FIELDS.map((k) => [
+          k,
+          Array.isArray(finding[k]) ? [...(finding[k] as unknown[])] : finding[k],
+        ]),
+      ),
       cellId: routing.cellId,
       zoneId: routing.zoneId,
       gridVersion: routing.gridVersion,

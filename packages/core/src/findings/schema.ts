@@ -8,6 +8,7 @@ import { AreaId } from '../grid/api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
 import { Text } from '../text';
+import { storableNumber } from '../validation';
 import { normaliseUscc, usccProblem } from './uscc';
 
 export const FINDING_STATUSES = [
@@ -84,10 +85,10 @@ export const Uscc = z
  * Unknown fields are refused: a misspelt `businesName` must not vanish silently.
  */
 export const ReportInput = z.strictObject({
-  lon: z.number().min(-180).max(180),
-  lat: z.number().min(-90).max(90),
+  lon: storableNumber(z.number().min(-180).max(180)),
+  lat: storableNumber(z.number().min(-90).max(90)),
   /** GPS accuracy radius reported by the phone. */
-  accuracyM: z.number().min(0).max(10_000).optional(),
+  accuracyM: storableNumber(z.number().min(0).max(10_000)).optional(),
   address: Text(200).min(1, 'the address is required'),
   businessName: Text(100).min(1, 'the business name is required'),
   businessType: ConfigId,

@@ -23,6 +23,7 @@ import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } fr
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
 import type { Role } from '../roles';
 import { Text } from '../text';
+import { storableNumber } from '../validation';
 import type { PatrolConfig } from './patrol-config';
 import {
   type CheckIn,
@@ -62,10 +63,10 @@ export const MyTasksQuery = z.strictObject({
 export type MyTasksQuery = z.infer<typeof MyTasksQuery>;
 
 export const CheckInBody = z.strictObject({
-  lon: z.number().min(-180).max(180),
-  lat: z.number().min(-90).max(90),
+  lon: storableNumber(z.number().min(-180).max(180)),
+  lat: storableNumber(z.number().min(-90).max(90)),
   /** The accuracy radius the phone reports (metres). */
-  accuracyM: z.number().min(0).max(10_000).optional(),
+  accuracyM: storableNumber(z.number().min(0).max(10_000)).optional(),
   coordSys: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
 });
 export type CheckInBody = z.infer<typeof CheckInBody>;
