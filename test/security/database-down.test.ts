@@ -82,8 +82,11 @@ describe('DynamoDB down', () => {
     expectUnavailable(await call('GET', '/people?limit=2'));
     expectUnavailable(await call('PUT', '/people/worker-down', person));
     expectUnavailable(await call('GET', '/findings/F-0000000000'));
+    const probeStarted = Date.now();
     const health = await fetch(`${server.url}/health`);
     expect(health.status).toBe(503);
+    // A load balancer's probe is answered in about a second, not after the full retry budget (5 s).
+    expect(Date.now() - probeStarted).toBeLessThan(3_000);
 
     db = await startDynamoDbLocal({ dataDir, port });
     expect((await call('GET', '/people?limit=2')).status).toBe(200);
