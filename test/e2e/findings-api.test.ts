@@ -241,7 +241,7 @@ describe('the loop', () => {
     // The store's own guard, whatever the handler checked first: a write from a stale read is refused.
     const stale = { ...before, status: 'verified' as const, version: 2 };
     const event = { ...(await api.call('GET', `/findings/${fid}/history`, { as: 'admin' })).body.items[1] };
-    await expect(applyActionTx(before, stale, event, {})).rejects.toMatchObject({ code: 'conflict' });
+    await expect(applyActionTx(before, stale, event)).rejects.toMatchObject({ code: 'conflict' });
     expect(await history(fid)).toHaveLength(2);
   });
 

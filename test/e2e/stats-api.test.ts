@@ -17,7 +17,6 @@ import {
   applyAction,
   checkIn,
   completeTask,
-  counterDeltas,
   createFinding,
   dueForRevisit,
   type Finding,
@@ -226,7 +225,7 @@ async function history(routing: FindingRouting, start: number): Promise<void> {
     now: new Date(start),
     config,
   });
-  await createFindingTx(created.finding, created.event, counterDeltas(null, created.finding, TZ));
+  await createFindingTx(created.finding, created.event);
   findingIds.push(id);
   let f = created.finding;
   let t = start;
@@ -236,7 +235,7 @@ async function history(routing: FindingRouting, start: number): Promise<void> {
     for (const rule of [markOverdue, dueForRevisit]) {
       const change = rule(f, new Date(t), config);
       if (change) {
-        await applyActionTx(f, change.finding, change.event, counterDeltas(f, change.finding, TZ));
+        await applyActionTx(f, change.finding, change.event);
         f = change.finding;
       }
     }
@@ -252,7 +251,7 @@ async function history(routing: FindingRouting, start: number): Promise<void> {
       new Date(t),
       config,
     );
-    await applyActionTx(f, step.finding, step.event, counterDeltas(f, step.finding, TZ));
+    await applyActionTx(f, step.finding, step.event);
     f = step.finding;
   }
 }

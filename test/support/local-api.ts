@@ -25,6 +25,11 @@ export interface TestApi {
   readonly tokenKey: Uint8Array;
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
+  /**
+   * Waits until every change written so far is folded into the counters (they follow the stream,
+   * docs/decisions/0028): call it before reading counters, stats, exports or baselines after a write.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -84,6 +89,7 @@ export async function startTestApi(
       }
       return { status: res.status, headers: res.headers, text, body: json };
     },
+    settle: () => db.settleCounters(),
     async close() {
       await local.close();
       await db.stop();

@@ -20,6 +20,11 @@ export interface TableDefinition extends KeyPair {
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
   /** Epoch seconds; DynamoDB deletes the item some time after (idempotency records, caches). */
   readonly timeToLiveAttribute: string;
+  /**
+   * The change stream: both images of every change, from which the counter fold computes what a
+   * finding's or task's change moves (after − before). docs/decisions/0028.
+   */
+  readonly streamViewType: 'NEW_AND_OLD_IMAGES';
 }
 
 export const TABLE: TableDefinition = {
@@ -58,6 +63,7 @@ export const TABLE: TableDefinition = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+  streamViewType: 'NEW_AND_OLD_IMAGES',
 };
 
 /** The physical table name for a city; CDK lets CloudFormation generate its own name instead. */
@@ -74,6 +80,7 @@ export function createTableInput(tableName: string, def: TableDefinition = TABLE
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: def.streamViewType },
     AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: def.partitionKey, KeyType: 'HASH' },
