@@ -56,6 +56,8 @@ const random = seeded(20_261_124);
 const { rand, pick } = random;
 
 const get = async (p: string, as = 'admin'): Promise<Json> => {
+  // Statistics and coverage read counters, which follow the stream: fold what was written first.
+  await api.settle();
   const res = await api.call('GET', p, { as });
   expect(res.status, `${p}: ${res.text}`).toBe(200);
   return res.body;
@@ -409,6 +411,7 @@ beforeAll(async () => {
       (f) =>
         p(f) && f.status !== 'rejected' && !(OPEN.includes(f.status) && f.possibleDuplicateOf !== undefined),
     );
+  await api.settle();
   const made = await api.call('POST', '/baselines', {
     as: 'admin',
     body: { label: 'stats e2e', asOf: today() },

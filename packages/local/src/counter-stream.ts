@@ -15,14 +15,22 @@ import {
   type Shard,
   type _Record as StreamRecord,
 } from '@aws-sdk/client-dynamodb-streams';
+import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { paddedSequence } from '@gridpatrol/core';
 import { handler as foldCounters } from '@gridpatrol/functions/counters/handler';
-import { isCountedRecord, makeDynamoClient } from '@gridpatrol/store';
+import { isCountedRecord, keys, makeDocumentClient, makeDynamoClient } from '@gridpatrol/store';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /** The event source mapping's batch size (infra/lib/counters.ts): the same batches here. */
 export const FOLD_BATCH_SIZE = 100;
 /** Lambda polls a shard four times a second; so does this. */
 export const FOLD_POLL_MS = 250;
+/**
+ * The background poll lists the stream's shards again this often (or when a shard it reads ends):
+ * new shards are rare, and every server of a test run shares one DynamoDB Local. settle() always
+ * lists them, so that it never misses a shard opened since.
+ */
+const DESCRIBE_EVERY_MS = 10_000;
 
 export interface CounterFold {
   /** Resolves once every record written before the call is folded into the counters. */
@@ -45,6 +53,8 @@ interface ShardState {
   iterator?: string;
   /** The last record handed to the handler successfully: where a retry starts. */
   lastSequence?: string;
+  /** The stored checkpoint was read (once per process and shard). */
+  resumed?: boolean;
   closed: boolean;
 }
 
@@ -73,6 +83,7 @@ function lambdaRecord(r: StreamRecord, streamArn: string): DynamoDBRecord {
  */
 export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   const dynamo = makeDynamoClient(opts.endpoint);
+  const documents = makeDocumentClient(opts.endpoint);
   const streams = new DynamoDBStreamsClient({
     endpoint: opts.endpoint,
     region: process.env.AWS_REGION ?? 'local',
@@ -80,6 +91,10 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   });
   const shards = new Map<string, ShardState>();
   let streamArn: string | undefined;
+  let listed: Shard[] = [];
+  let listedAt = Number.NEGATIVE_INFINITY;
+  /** A shard was read to its end: its children may be new, so list the shards again. */
+  let shardEnded = false;
   let running: Promise<void> = Promise.resolve();
   let stopped = false;
 
@@ -96,22 +111,67 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
     return all;
   };
 
+  /**
+   * A process starts a shard where the last one left it (a CLI command beside `npm start` need not
+   * read the whole stream again); a checkpoint only moves forward.
+   */
+  const readCheckpoint = async (shardId: string): Promise<string | undefined> => {
+    const out = await documents.send(
+      new GetCommand({ TableName: opts.tableName, Key: keys.foldCheckpoint(shardId), ConsistentRead: true }),
+    );
+    return typeof out.Item?.lastSequence === 'string' ? out.Item.lastSequence : undefined;
+  };
+  const writeCheckpoint = async (shardId: string, sequence: string): Promise<void> => {
+    const padded = paddedSequence(sequence);
+    await documents
+      .send(
+        new UpdateCommand({
+          TableName: opts.tableName,
+          Key: keys.foldCheckpoint(shardId),
+          UpdateExpression: 'SET #entity = :entity, #seq = :seq, #padded = :padded',
+          ConditionExpression: 'attribute_not_exists(#padded) OR #padded < :padded',
+          ExpressionAttributeNames: {
+            '#entity': 'entity',
+            '#seq': 'lastSequence',
+            '#padded': 'paddedSequence',
+          },
+          ExpressionAttributeValues: { ':entity': 'fold_checkpoint', ':seq': sequence, ':padded': padded },
+        }),
+      )
+      .catch((err: unknown) => {
+        // Another process got further: its checkpoint stands.
+        if ((err as Error).name !== 'ConditionalCheckFailedException') throw err;
+      });
+  };
+
+  const iteratorFor = (arn: string, shardId: string, after: string | undefined) =>
+    streams.send(
+      new GetShardIteratorCommand({
+        StreamArn: arn,
+        ShardId: shardId,
+        ...(after
+          ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: after }
+          : { ShardIteratorType: 'TRIM_HORIZON' }),
+      }),
+    );
+
   /** Reads one shard to its current end, handing each batch to the handler. */
   const drainShard = async (arn: string, shardId: string, state: ShardState) => {
+    if (!state.resumed) {
+      state.lastSequence ??= await readCheckpoint(shardId);
+      state.resumed = true;
+    }
     for (;;) {
       if (state.iterator === undefined) {
-        const out = await streams.send(
-          new GetShardIteratorCommand({
-            StreamArn: arn,
-            ShardId: shardId,
-            ...(state.lastSequence
-              ? { ShardIteratorType: 'AFTER_SEQUENCE_NUMBER', SequenceNumber: state.lastSequence }
-              : { ShardIteratorType: 'TRIM_HORIZON' }),
-          }),
-        );
+        const out = await iteratorFor(arn, shardId, state.lastSequence).catch((err: unknown) => {
+          // The checkpoint's record is gone from the stream (trimmed): everything there is is newer.
+          if ((err as Error).name !== 'TrimmedDataAccessException') throw err;
+          return iteratorFor(arn, shardId, undefined);
+        });
         state.iterator = out.ShardIterator;
         if (state.iterator === undefined) {
           state.closed = true;
+          shardEnded = true;
           return;
         }
       }
@@ -134,16 +194,20 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
       }
       const last = records.at(-1)?.dynamodb?.SequenceNumber;
       if (last !== undefined) state.lastSequence = last;
+      // Only after a batch that counted something: the checkpoint's own change is a record too,
+      // and must not call for another checkpoint.
+      if (last !== undefined && counted.length > 0) await writeCheckpoint(shardId, last);
       state.iterator = out.NextShardIterator;
       if (state.iterator === undefined) {
         state.closed = true;
+        shardEnded = true;
         return;
       }
       if (records.length === 0) return;
     }
   };
 
-  const drain = async () => {
+  const drain = async (relist: boolean) => {
     if (streamArn === undefined) {
       const { Table } = await dynamo.send(new DescribeTableCommand({ TableName: opts.tableName }));
       streamArn = Table?.LatestStreamArn;
@@ -151,7 +215,11 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
         throw new Error(`Table ${opts.tableName} has no stream to fold counters from.`);
     }
     const arn = streamArn;
-    const listed = await describeShards(arn);
+    if (relist || shardEnded || Date.now() - listedAt > DESCRIBE_EVERY_MS) {
+      shardEnded = false;
+      listed = await describeShards(arn);
+      listedAt = Date.now();
+    }
     const ids = new Set(listed.map((s) => s.ShardId));
     // Parents first: a child shard's records come after its parent's.
     const pending = listed.filter((s) => s.ShardId !== undefined && !shards.get(s.ShardId)?.closed);
@@ -182,7 +250,7 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
     timer = setTimeout(async () => {
       if (stopped) return;
       try {
-        await exclusive(drain);
+        await exclusive(() => drain(false));
       } catch (err) {
         if (!stopped) opts.onError?.(err as Error);
       }
@@ -193,12 +261,13 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   if (opts.background !== false) poll();
 
   return {
-    settle: () => exclusive(drain),
+    settle: () => exclusive(() => drain(true)),
     async stop() {
       stopped = true;
       clearTimeout(timer);
       await running;
       streams.destroy();
+      documents.destroy();
       dynamo.destroy();
     },
   };

@@ -26,10 +26,8 @@ import { tableName } from './client';
 import { counterUpdates, type TransactItem } from './counters';
 import { recordOf } from './item';
 import { keys, primaryKey } from './keys';
+import { COUNTED_ENTITIES } from './table';
 import { transactWrite } from './transact';
-
-/** The `entity` of the items whose changes move counters: the stream filter passes only these. */
-export const COUNTED_ENTITIES = ['finding', 'patrol_task'] as const;
 
 /**
  * A stream record as Lambda delivers it (and as the local poller rebuilds it from GetRecords): only

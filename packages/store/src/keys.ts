@@ -191,6 +191,11 @@ export const keys = {
    * sequence number whose increments are in the counters (docs/decisions/0028).
    */
   foldLedger: (source: string) => ({ pk: `FOLDED#${source}`, sk: 'FOLDED' }),
+  /**
+   * Where the local stream poller got to in one shard, so that the next process goes on from there
+   * (in AWS the event source mapping keeps its own). Only a shortcut: the ledger decides what counts.
+   */
+  foldCheckpoint: (shardId: string) => ({ pk: `FOLDCHECKPOINT#${shardId}`, sk: 'FOLDCHECKPOINT' }),
 
   /**
    * A stored plan's header. gsi1 lists the plans of one office (or of the city, for city-wide

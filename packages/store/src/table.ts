@@ -66,6 +66,12 @@ export const TABLE: TableDefinition = {
   streamViewType: 'NEW_AND_OLD_IMAGES',
 };
 
+/**
+ * The `entity` of the items whose changes move counters: the counter fold's stream filter (CDK's
+ * event source and the local poller) passes records of these only. docs/decisions/0028.
+ */
+export const COUNTED_ENTITIES = ['finding', 'patrol_task'] as const;
+
 /** The physical table name for a city; CDK lets CloudFormation generate its own name instead. */
 export function localTableName(city: string): string {
   return `gridpatrol-${city}`;
