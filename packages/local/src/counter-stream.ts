@@ -23,6 +23,12 @@ import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /** The event source mapping's batch size (infra/lib/counters.ts): the same batches here. */
 export const FOLD_BATCH_SIZE = 100;
+/**
+ * Records read per GetRecords (the API's maximum). Lambda filters before it batches, so a batch
+ * is up to 100 *counted* records; reading 1000 at a time skips the other items' records (a seed's
+ * cells, events, the counters themselves) in a tenth of the calls.
+ */
+const READ_LIMIT = 1000;
 /** Lambda polls a shard four times a second; so does this. */
 export const FOLD_POLL_MS = 250;
 /**
@@ -176,19 +182,21 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
         }
       }
       const out = await streams
-        .send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: FOLD_BATCH_SIZE }))
+        .send(new GetRecordsCommand({ ShardIterator: state.iterator, Limit: READ_LIMIT }))
         .catch((err: unknown) => {
           state.iterator = undefined; // expired or the database went away: start again from the last success
           throw err;
         });
       const records = out.Records ?? [];
       const counted = records.map((r) => lambdaRecord(r, arn)).filter(isCountedRecord);
-      if (counted.length > 0) {
-        const event: DynamoDBStreamEvent = { Records: counted };
+      for (let i = 0; i < counted.length; i += FOLD_BATCH_SIZE) {
+        const event: DynamoDBStreamEvent = { Records: counted.slice(i, i + FOLD_BATCH_SIZE) };
         try {
           await foldCounters(event);
         } catch (err) {
-          state.iterator = undefined; // the same batch again next time, as Lambda retries it
+          // Read again from the last success next time, as Lambda retries the batch; the batches
+          // of this read already folded are left out by the ledger.
+          state.iterator = undefined;
           throw err;
         }
       }
