@@ -20,7 +20,15 @@ import { randomUUID } from 'node:crypto';
 import { GetCommand, PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { Finding } from '@gridpatrol/core';
 import { readCityConfig } from '@gridpatrol/infra/cities';
-import { issueDevToken, openDatabase, randomDevKey, seedCity, startLocalServer } from '@gridpatrol/local';
+import {
+  type CounterFold,
+  issueDevToken,
+  openDatabase,
+  randomDevKey,
+  seedCity,
+  startCounterFold,
+  startLocalServer,
+} from '@gridpatrol/local';
 import {
   documentClient,
   findingIdFor,
@@ -319,7 +327,15 @@ export async function run(args: string[] = []): Promise<void> {
   const rounds = Number(args[0] ?? ROUNDS);
   const keysPerClient = Number(args[1] ?? KEYS_PER_CLIENT);
   const config = readCityConfig('demo');
-  const db = await openDatabase(config, { persist: false, tableName: `bench-${randomUUID().slice(0, 8)}` });
+  // The bench runs the counter fold itself, so that one latency phase can run with it paused: the
+  // request path alone, as in AWS where the fold runs in its own function (decision 0028).
+  const db = await openDatabase(config, {
+    persist: false,
+    tableName: `bench-${randomUUID().slice(0, 8)}`,
+    foldCounters: false,
+  });
+  const startFold = () => startCounterFold({ endpoint: db.endpoint, tableName: db.tableName });
+  let fold: CounterFold = startFold();
   let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
   try {
     await seedCity(config);
@@ -350,14 +366,17 @@ export async function run(args: string[] = []): Promise<void> {
 
     await measureLatency(api, 'worker-liu', liuPoints, template, WARMUP, '预热');
     const fresh = await measureLatency(api, 'worker-liu', liuPoints, template, rounds, '延迟');
+    await fold.stop();
+    const paused = await measureLatency(api, 'worker-liu', liuPoints, template, rounds, '暂停');
+    fold = startFold();
 
     // Counters follow the stream (0028): read them once the fold has caught up.
-    await db.settleCounters();
+    await fold.settle();
     const cityBefore = (await getCounters(['city'])).city?.total ?? 0;
     const countedBefore = new Map<string, number>();
     for (const r of REPORTERS) countedBefore.set(r, (await findingIdsOf(r)).length);
     const loaded = await load(api, points, keysPerClient);
-    await db.settleCounters();
+    await fold.settle();
     const cityAfter = (await getCounters(['city'])).city?.total ?? 0;
 
     let distinct = 0;
@@ -413,6 +432,7 @@ export async function run(args: string[] = []): Promise<void> {
       `${'latency (median, min–max)'.padEnd(26)} ${'POST /findings'.padEnd(40)} ${'bare PutItem'.padEnd(38)} ratio`,
     );
     const ratio = row('fresh zones', fresh);
+    row('fresh, fold paused', paused);
     row(`after load (+${written} open)`, after);
     console.log();
     console.log(
@@ -451,6 +471,7 @@ export async function run(args: string[] = []): Promise<void> {
     if (!pass) process.exitCode = 1;
   } finally {
     await server?.close();
+    await fold.stop();
     await db.stop();
   }
 }
