@@ -168,6 +168,21 @@ describe('the counter fold', () => {
     );
     expect(backfilled).toEqual(unzonedContribution(old, TZ));
     expect(mergeCounters(written, backfilled)).toEqual(recount([old], TZ));
+    // Changed by the service before any backfill (the new image carries the keys): counted whole,
+    // where a transaction's after − before used to leave `unzoned` short by the old state (0027).
+    const verified = applyAction(
+      old,
+      { action: 'verify', expectedVersion: 1 },
+      admin,
+      scopeFor(admin),
+      at(DAY),
+      config,
+    ).finding;
+    const changed = changeDeltas(
+      { source: 'FINDING#F-old', sequence: '2', before: image(old, false), after: image(verified, true) },
+      TZ,
+    );
+    expect(mergeCounters(written, changed)).toEqual(recount([verified], TZ));
   });
 
   it('takes a removed record back, and folds tasks by their own deltas', () => {
