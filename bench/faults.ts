@@ -16,7 +16,7 @@
  * transaction's.
  */
 import { randomUUID } from 'node:crypto';
-import { counterDeltas, type Finding, type FindingEvent } from '@gridpatrol/core';
+import type { Finding, FindingEvent } from '@gridpatrol/core';
 import {
   createFindingTx,
   getFinding,
@@ -79,7 +79,6 @@ export async function run(args: string[]): Promise<void> {
       templates.set(p.cell, { finding, event });
     }
     const run = randomUUID().slice(0, 6);
-    const timeZone = api.config.timeZone;
 
     const measure = async (name: string, one: (i: number, point: FieldPoint) => Promise<number>) => {
       await proxy.set({ conflicts: true });
@@ -127,7 +126,7 @@ export async function run(args: string[]): Promise<void> {
       const deadline = requestDeadline(LOCAL_TIMEOUT_MS, worstAttemptMs());
       try {
         await withRequestBudget(deadline, () =>
-          createFindingTx(finding, event, counterDeltas(null, finding, timeZone), {
+          createFindingTx(finding, event, {
             reporterId: point.reporter,
             requestHash: 'bench',
           }),

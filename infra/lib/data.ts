@@ -10,6 +10,7 @@ import {
   Billing,
   type GlobalSecondaryIndexPropsV2,
   ProjectionType,
+  StreamViewType,
   TableV2,
 } from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
@@ -45,6 +46,8 @@ export class GridPatrolData extends Construct {
       sortKey: key(def.sortKey),
       globalSecondaryIndexes,
       timeToLiveAttribute: def.timeToLiveAttribute,
+      // The counter fold reads both images of every change (infra/lib/counters.ts, decision 0028).
+      dynamoStream: StreamViewType[def.streamViewType],
       billing: Billing.onDemand(),
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       // A city's findings and patrol history are records of public administration: a stack

@@ -10,6 +10,7 @@ import type { HandlerGroup } from '@gridpatrol/functions';
 import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { Duration, RemovalPolicy } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
+import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -20,17 +21,17 @@ import type { BuildOptions } from 'esbuild';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), or the
- * grid import job (infra/lib/grid-imports.ts).
+ * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), the grid
+ * import job (infra/lib/grid-imports.ts), or the counter fold (infra/lib/counters.ts).
  */
-export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import';
+export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters';
 
 /**
  * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
  * functions/src/manifest-types.ts), the jobs' at `jobs/handler.ts`, beside the job runner.
  */
 export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
-  group === 'jobs' || group === 'grid-import'
+  group === 'jobs' || group === 'grid-import' || group === 'counters'
     ? path.join(root, 'functions', 'src', group, 'handler.ts')
     : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
 
@@ -128,6 +129,14 @@ export interface BindTableOptions {
   readonly access: TableAccess;
 }
 
+export interface BindTableItemsOptions {
+  readonly table: ITableV2;
+  /** The DynamoDB actions allowed, e.g. ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem']. */
+  readonly actions: readonly string[];
+  /** Partition-key prefixes the function may touch (`COUNTER#`): a `dynamodb:LeadingKeys` condition. */
+  readonly keyPrefixes: readonly string[];
+}
+
 export class GridPatrolFunction extends NodejsFunction {
   readonly group: FunctionGroup;
   private boundTable: ITableV2 | undefined;
@@ -183,5 +192,26 @@ export class GridPatrolFunction extends NodejsFunction {
     this.addEnvironment('TABLE_NAME', table.tableName);
     if (access === 'RW') table.grantReadWriteData(this);
     else table.grantReadData(this);
+  }
+
+  /**
+   * Narrower than bindTable: only `actions`, on the table itself (no index), on items whose
+   * partition key starts with one of `keyPrefixes`. For a function that owns a few kinds of item.
+   */
+  bindTableItems({ table, actions, keyPrefixes }: BindTableItemsOptions): void {
+    if (this.boundTable && this.boundTable !== table) {
+      throw new Error(`${this.node.path}: already bound to a table; a function serves one city table.`);
+    }
+    this.boundTable = table;
+    this.addEnvironment('TABLE_NAME', table.tableName);
+    this.addToRolePolicy(
+      new PolicyStatement({
+        actions: [...actions],
+        resources: [table.tableArn],
+        conditions: {
+          'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': keyPrefixes.map((p) => `${p}*`) },
+        },
+      }),
+    );
   }
 }

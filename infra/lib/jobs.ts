@@ -33,7 +33,7 @@ export class GridPatrolJobs extends Construct {
       // a run cut short is finished by the next (the jobs are idempotent).
       timeout: Duration.minutes(5),
     });
-    // Writes findings, tasks, plans, their events and counters, like the HTTP groups.
+    // Writes findings, tasks, plans and their events, like the HTTP groups.
     this.function.bindTable({ table: props.table, access: 'RW' });
 
     const rules = {} as Record<JobName, Rule>;

@@ -11,6 +11,7 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAuth } from './auth';
+import { GridPatrolCounters } from './counters';
 import { GridPatrolCursorKey } from './cursors';
 import { GridPatrolData } from './data';
 import { GridPatrolExports } from './exports';
@@ -28,11 +29,11 @@ export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   people: 'RW',
   // Imports and activation write grid versions, cells and zones.
   grid: 'RW',
-  // Reports and actions write findings, their events, counters and idempotency records.
+  // Reports and actions write findings, their events and idempotency records (counters: the fold).
   findings: 'RW',
   // Drafts, reassignments and publication write plans, their tasks and the tasks' events.
   plans: 'RW',
-  // Check-ins and completions write tasks, their events, counters and idempotency records.
+  // Check-ins and completions write tasks, their events and idempotency records.
   tasks: 'RW',
   // Baselines write their header, their numbers' chunks and the current-baseline pointer.
   stats: 'RW',
@@ -87,6 +88,7 @@ export class GridPatrolStack extends Stack {
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
   readonly jobs: GridPatrolJobs;
+  readonly counters: GridPatrolCounters;
   readonly gridImports: GridPatrolGridImports;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
@@ -132,6 +134,13 @@ export class GridPatrolStack extends Stack {
 
     // Time-driven work: the overdue and revisit jobs on their EventBridge schedules.
     this.jobs = new GridPatrolJobs(this, 'Jobs', {
+      city,
+      table: this.data.table,
+      logRetention: props.logRetention,
+    });
+
+    // Statistics: the counters folded in from the table's stream (decision 0028).
+    this.counters = new GridPatrolCounters(this, 'Counters', {
       city,
       table: this.data.table,
       logRetention: props.logRetention,

@@ -72,6 +72,8 @@ interface Exported {
 
 /** An export: the 303 and its body, then the file its Location names (fetched without a token). */
 async function exported(pathAndQuery: string, as: string): Promise<Exported> {
+  // The cells export carries counters, which follow the stream: fold what was written first.
+  await api.settle();
   const res = await fetch(`${api.url}${pathAndQuery}`, {
     headers: { authorization: `Bearer ${await api.token(as)}` },
     redirect: 'manual',
@@ -294,6 +296,7 @@ describe('cells.geojson', () => {
     const quiet = features.find((f) => f.properties.total === 0)?.properties;
     expect(quiet).toMatchObject({ open: 0, overdue: 0, status_closed: 0, tasks_joint: 0, census: 0 });
 
+    await api.settle();
     const baseline = await api.call('POST', '/baselines', {
       as: 'admin',
       body: { label: '导出测试', asOf: '2026-01-01' },

@@ -101,6 +101,7 @@ describe('reporting', () => {
     const key = randomUUID();
     const first = await post('worker-liu', report(pointA, '李四杂货铺'), key);
     expect(first.status).toBe(201);
+    await api.settle();
     const before = await getCounters(['city']);
     // The same body with its fields in another order is the same submission.
     const { lat, lon, ...rest } = report(pointA, '李四杂货铺');
@@ -109,6 +110,7 @@ describe('reporting', () => {
     expect(again.headers.get('idempotent-replayed')).toBe('true');
     expect(again.body).toEqual(first.body);
     expect(await history(first.body.id)).toHaveLength(1);
+    await api.settle();
     expect(await getCounters(['city'])).toEqual(before);
   });
 
@@ -127,12 +129,14 @@ describe('reporting', () => {
   it('creates exactly one finding from ten parallel identical submissions', async () => {
     const key = randomUUID();
     const body = report(pointA, '赵六网吧');
+    await api.settle();
     const before = (await getCounters(['city'])).city?.total ?? 0;
     const answers = await Promise.all(Array.from({ length: 10 }, () => post('worker-liu', body, key)));
     expect(answers.map((a) => a.status)).toEqual(Array(10).fill(201));
     expect(new Set(answers.map((a) => a.body.id)).size).toBe(1);
     const id = answers[0]?.body.id;
     expect(await history(id)).toHaveLength(1);
+    await api.settle();
     expect((await getCounters(['city'])).city?.total).toBe(before + 1);
   });
 
@@ -241,7 +245,7 @@ describe('the loop', () => {
     // The store's own guard, whatever the handler checked first: a write from a stale read is refused.
     const stale = { ...before, status: 'verified' as const, version: 2 };
     const event = { ...(await api.call('GET', `/findings/${fid}/history`, { as: 'admin' })).body.items[1] };
-    await expect(applyActionTx(before, stale, event, {})).rejects.toMatchObject({ code: 'conflict' });
+    await expect(applyActionTx(before, stale, event)).rejects.toMatchObject({ code: 'conflict' });
     expect(await history(fid)).toHaveLength(2);
   });
 
@@ -313,6 +317,7 @@ describe('counters', () => {
     expect(findings.length).toBe(created.size);
     // Live items and day buckets alike: every area the recount names.
     const counted = recount(findings, api.config.timeZone);
+    await api.settle();
     const stored = pruneCounters(await getCounters(Object.keys(counted)));
     expect(stored).toEqual(counted);
     expect(stored.city?.total).toBe(findings.length);

@@ -11,16 +11,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { type Counters, unzonedContribution } from '@gridpatrol/core';
-import {
-  counterUpdates,
-  documentClient,
-  getCounters,
-  getFinding,
-  keys,
-  tableName,
-  transactWrite,
-} from '@gridpatrol/store';
+import { documentClient, getCounters, keys, tableName } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { runCli } from '../support/cli';
 import { reportBody } from '../support/findings';
@@ -34,6 +25,8 @@ let api: TestApi;
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-backfill-'));
 
 const get = async (p: string): Promise<Json> => {
+  // Coverage reads counters, which follow the stream: fold what was written first.
+  await api.settle();
   const res = await api.call('GET', p, { as: 'admin' });
   expect(res.status, `${p}: ${res.text}`).toBe(200);
   return res.body;
@@ -83,15 +76,11 @@ async function report(point: CellPoint, name: string): Promise<string> {
   return res.body.id;
 }
 
-const negate = (c: Counters): Counters =>
-  Object.fromEntries(
-    Object.entries(c).map(([area, row]) => [
-      area,
-      Object.fromEntries(Object.entries(row).map(([m, n]) => [m, -n])),
-    ]),
-  );
-
-/** What a version before gsi5 and the no-zone bucket wrote: no gsi5 keys, no `unzoned` counts. */
+/**
+ * What a version before gsi5 and the no-zone bucket wrote: no gsi5 keys, no `unzoned` counts. Taking
+ * the keys away is enough: the counter fold counts an image's no-zone share only while it has them
+ * (docs/decisions/0028), so this change takes the share out of `unzoned` as the old version never put it in.
+ */
 async function makeOld(id: string): Promise<void> {
   await documentClient().send(
     new UpdateCommand({
@@ -100,10 +89,6 @@ async function makeOld(id: string): Promise<void> {
       UpdateExpression: 'REMOVE gsi5pk, gsi5sk',
     }),
   );
-  const f = await getFinding(id);
-  if (!f) throw new Error(`no finding ${id}`);
-  const counted = negate(unzonedContribution(f, api.config.timeZone));
-  if (Object.keys(counted).length > 0) await transactWrite(counterUpdates(counted, tableName()));
 }
 
 const backfill = () =>
@@ -168,6 +153,7 @@ describe('findings written before the city-wide index', () => {
     });
     const listed = await cityWideIds();
     for (const id of [...old, fresh]) expect(listed).toContain(id);
+    await api.settle();
     expect((await getCounters(['unzoned'])).unzoned).toMatchObject({ total: 1, open: 1 });
 
     const check = verify();
@@ -176,10 +162,12 @@ describe('findings written before the city-wide index', () => {
   }, 120_000);
 
   it('are left alone by a second run', async () => {
+    await api.settle();
     const before = await getCounters(['unzoned', 'city']);
     const res = backfill();
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ found: 0, updated: 0, unzonedCounted: 0, complete: true });
+    await api.settle();
     expect(await getCounters(['unzoned', 'city'])).toEqual(before);
   }, 120_000);
 });

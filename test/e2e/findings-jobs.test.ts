@@ -95,6 +95,7 @@ describe('the overdue and revisit jobs', () => {
     deadline = Date.now() + 2 * DAY;
     id = await rectifying('钱记面馆', new Date(deadline).toISOString());
     const office = `office#${(await getFinding(id))?.officeId}`;
+    await api.settle();
     const before = await getCounters([office]);
 
     // Before the deadline: read, nothing to do.
@@ -114,6 +115,7 @@ describe('the overdue and revisit jobs', () => {
       escalatedToSupervisorAt: late.toISOString(),
       updatedBy: 'system',
     });
+    await api.settle();
     const after = await getCounters([office]);
     expect((after[office]?.overdue ?? 0) - (before[office]?.overdue ?? 0)).toBe(1);
     expect(
@@ -216,6 +218,7 @@ describe('the overdue and revisit jobs', () => {
       if (f) findings.push(f);
     }
     const counted = recount(findings, api.config.timeZone);
+    await api.settle();
     expect(pruneCounters(await getCounters(Object.keys(counted)))).toEqual(counted);
   });
 });

@@ -25,6 +25,8 @@ const HOUR = 3_600_000;
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-owners-'));
 
 const get = async (p: string, as = 'admin'): Promise<Json> => {
+  // Statistics and coverage read counters, which follow the stream: fold what was written first.
+  await api.settle();
   const res = await api.call('GET', p, { as });
   expect(res.status, `${p}: ${res.text}`).toBe(200);
   return res.body;

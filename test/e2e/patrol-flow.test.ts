@@ -121,6 +121,7 @@ describe('a joint patrol from draft to record', () => {
       });
       expect(res.status, res.text).toBe(200);
     }
+    await api.settle();
     const before =
       (await getCounters([`cell#${moved.cellId}`]))[`cell#${moved.cellId}`]?.['tasks:joint'] ?? 0;
     const done = await step(moved.officerId, `/tasks/${task.id}/complete`, {
@@ -133,6 +134,7 @@ describe('a joint patrol from draft to record', () => {
     expect(done.body.checkIns.map((c: { personId: string }) => c.personId).sort()).toEqual(
       [moved.officerId, moved.partnerId].sort(),
     );
+    await api.settle();
     const after = (await getCounters([`cell#${moved.cellId}`]))[`cell#${moved.cellId}`]?.['tasks:joint'] ?? 0;
     expect(after).toBe(before + 1);
     expect((await seen(moved.partnerId)).status).toBe('completed');

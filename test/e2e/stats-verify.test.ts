@@ -148,6 +148,7 @@ describe('gridpatrol stats verify', () => {
       if (round >= 2) await runJob('revisits', new Date(Date.now() + (32 + round) * DAY));
     }
     expect(applied).toBeGreaterThan(20);
+    await api.settle();
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.findingsRead).toBe(findings.length);
@@ -198,6 +199,7 @@ describe('gridpatrol stats verify', () => {
     // After the week every task still assigned is missed.
     const after = new Date(Date.parse(`${addDays(week, 8)}T00:00:00Z`));
     expect((await runJob('missed-tasks', after)).changed).toBeGreaterThan(0);
+    await api.settle();
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.tasksRead).toBe(tasks.length);
@@ -239,6 +241,7 @@ describe('gridpatrol stats verify', () => {
     expect([...zonesOfFindings].some((z) => z.startsWith('N-'))).toBe(true);
     for (const z of zonesOfFindings) expect(grid.zones.has(z)).toBe(true);
 
+    await api.settle();
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([]);
     expect(report.findingsRead).toBe(findings.length);
@@ -248,6 +251,7 @@ describe('gridpatrol stats verify', () => {
   it('reports a tampered counter, and only it; the command exits 1 naming it', async () => {
     const zone = (await getFinding(findings[0] as string))?.zoneId ?? 'city';
     const area = zone === 'city' ? 'city' : `zone#${zone}`;
+    await api.settle();
     const before = (await getCounters([area]))[area]?.total ?? 0;
     const tamper = (n: number) =>
       documentClient().send(
@@ -260,6 +264,7 @@ describe('gridpatrol stats verify', () => {
         }),
       );
     await tamper(2);
+    await api.settle();
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([{ area, metric: 'total', stored: before + 2, recounted: before }]);
 

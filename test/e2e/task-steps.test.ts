@@ -67,11 +67,13 @@ describe('writeTaskSteps', () => {
     expect(await writeTaskSteps(stale)).toBe('stale');
     for (const t of tasks) expect((await getPatrolTask(t.id))?.status).toBe('draft');
     const expected = recountTasks(tasks.map((t) => publish(t).after));
+    await api.settle();
     expect(pruneCounters(await getCounters(Object.keys(expected)))).toEqual({});
 
     expect(await writeTaskSteps(tasks.map(publish))).toBe('written');
     const after = await Promise.all(tasks.map((t) => getPatrolTask(t.id)));
     expect(after.map((t) => t?.status)).toEqual(['assigned', 'assigned', 'assigned']);
+    await api.settle();
     expect(pruneCounters(await getCounters(Object.keys(expected)))).toEqual(expected);
     expect(expected['city#2026-12']).toEqual({ 'tasks_planned:2026-12-01': 3 });
     expect(expected['officer#officer-li#2026-12']).toEqual({ 'tasks_planned:2026-12-01': 2 });

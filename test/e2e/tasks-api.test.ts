@@ -476,6 +476,7 @@ describe('counters', () => {
     }
     const counted = recountTasks(tasks);
     // Live items and day buckets alike (every area the recount names); findings share the items.
+    await api.settle();
     const stored = await getCounters(Object.keys(counted));
     const onlyTasks = Object.fromEntries(
       Object.entries(stored).map(([area, row]) => [

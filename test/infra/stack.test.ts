@@ -139,8 +139,9 @@ describe('data', () => {
 describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
     // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
-    // the bucket notification that starts it (describe 'grid imports').
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 3);
+    // the bucket notification that starts it (describe 'grid imports'), the counter fold's
+    // (describe 'counters').
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 4);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -169,8 +170,8 @@ describe('functions', () => {
 
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
-    // The HTTP groups', the jobs', the grid import job's and the API's access log.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 3);
+    // The HTTP groups', the jobs', the grid import job's, the counter fold's and the API's access log.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 4);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -374,6 +375,78 @@ describe('jobs', () => {
         ),
       );
     expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
+  });
+});
+
+describe('counters', () => {
+  const counters = () => demo.stack.counters;
+  const counterFnId = () => logicalId(demo.stack, counters().function.node.defaultChild);
+
+  it("gives the table a stream of both images, the fold's source", () => {
+    demo.template.hasResourceProperties('AWS::DynamoDB::GlobalTable', {
+      StreamSpecification: { StreamViewType: 'NEW_AND_OLD_IMAGES' },
+    });
+  });
+
+  it('feeds finding and task records to the fold in order, bounded, bisected, failures to a queue', () => {
+    const queueId = logicalId(demo.stack, counters().failures.node.defaultChild);
+    const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
+    const mappings = demo.template.findResources('AWS::Lambda::EventSourceMapping');
+    expect(Object.keys(mappings)).toHaveLength(1);
+    const mapping = Object.values(mappings)[0]?.Properties;
+    expect(mapping).toMatchObject({
+      FunctionName: { Ref: counterFnId() },
+      EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 100,
+      MaximumBatchingWindowInSeconds: 1,
+      ParallelizationFactor: 1,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 5,
+      DestinationConfig: { OnFailure: { Destination: { 'Fn::GetAtt': [queueId, 'Arn'] } } },
+    });
+    const patterns = (mapping.FilterCriteria.Filters as { Pattern: string }[]).map((f) =>
+      JSON.parse(f.Pattern),
+    );
+    expect(patterns).toEqual([
+      { dynamodb: { NewImage: { entity: { S: ['finding', 'patrol_task'] } } } },
+      { eventName: ['REMOVE'], dynamodb: { OldImage: { entity: { S: ['finding', 'patrol_task'] } } } },
+    ]);
+    demo.template.hasResource('AWS::SQS::Queue', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({ MessageRetentionPeriod: 14 * 86_400, SqsManagedSseEnabled: true }),
+    });
+    const fn = demo.template.findResources('AWS::Lambda::Function')[counterFnId()];
+    expect(fn?.Properties).toMatchObject({
+      Runtime: 'nodejs22.x',
+      Timeout: 30,
+      Environment: { Variables: { TABLE_NAME: { Ref: tableId }, GRIDPATROL_CITY: 'demo' } },
+    });
+  });
+
+  it('may read the stream and only its own items of the table: counters and its ledger', () => {
+    const role = counters().function.role;
+    if (!role) throw new Error('counters has no role');
+    const roleId = logicalId(demo.stack, role.node.defaultChild);
+    const statements = Object.values(demo.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) => p.Properties.PolicyDocument.Statement as { Action: string | string[]; Condition?: object }[],
+      );
+    const actions = statements.flatMap((st) => (Array.isArray(st.Action) ? st.Action : [st.Action]));
+    expect(actions).toEqual(expect.arrayContaining(['dynamodb:GetRecords', 'dynamodb:GetShardIterator']));
+    for (const write of [
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:BatchWriteItem',
+      'dynamodb:Query',
+    ])
+      expect(actions).not.toContain(write);
+    const tableStatement = statements.find((st) => JSON.stringify(st.Action).includes('dynamodb:UpdateItem'));
+    expect(tableStatement).toMatchObject({
+      Action: ['dynamodb:BatchGetItem', 'dynamodb:UpdateItem'],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['COUNTER#*', 'FOLDED#*'] } },
+    });
   });
 });
 

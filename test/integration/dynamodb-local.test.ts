@@ -34,6 +34,27 @@ describe('the table from its one definition', () => {
     );
     const ttl = await client.send(new DescribeTimeToLiveCommand({ TableName: name }));
     expect(ttl.TimeToLiveDescription?.AttributeName).toBe(TABLE.timeToLiveAttribute);
+    // The counter fold's source (docs/decisions/0028).
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    client.destroy();
+  });
+
+  it('gains its stream when made before the counter fold, holding the changes from then on', async () => {
+    const client = clientFor(inject('dynamodbEndpoint'), 'a', 'local');
+    const name = `nostream-${randomUUID().slice(0, 8)}`;
+    const { StreamSpecification: _none, ...withoutStream } = createTableInput(name);
+    await client.send(new CreateTableCommand(withoutStream));
+    expect(await ensureTableUpToDate(client, name)).toEqual({
+      created: false,
+      addedIndexes: [],
+      streamEnabled: true,
+    });
+    const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
+    expect(Table?.TableStatus).toBe('ACTIVE');
+    expect(Table?.StreamSpecification).toEqual({ StreamEnabled: true, StreamViewType: 'NEW_AND_OLD_IMAGES' });
+    expect(Table?.LatestStreamArn).toContain(name);
+    // Once is enough: a second start changes nothing.
+    expect((await ensureTableUpToDate(client, name)).streamEnabled).toBe(false);
     client.destroy();
   });
 
@@ -48,7 +69,11 @@ describe('the table from its one definition', () => {
       const older = { ...TABLE, globalSecondaryIndexes: TABLE.globalSecondaryIndexes.slice(0, -1) };
       await client.send(new CreateTableCommand(createTableInput(name, older)));
       // Named, so that the caller (npm start) knows to backfill the findings' gsi5 keys.
-      expect(await ensureTableUpToDate(client, name)).toEqual({ created: false, addedIndexes: ['gsi5'] });
+      expect(await ensureTableUpToDate(client, name)).toEqual({
+        created: false,
+        addedIndexes: ['gsi5'],
+        streamEnabled: false,
+      });
       const { Table } = await client.send(new DescribeTableCommand({ TableName: name }));
       expect((Table?.GlobalSecondaryIndexes ?? []).map((g) => [g.IndexName, g.IndexStatus]).sort()).toEqual(
         TABLE.globalSecondaryIndexes.map((g) => [g.indexName, 'ACTIVE']).sort(),

@@ -21,6 +21,7 @@ import {
   TABLE,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
+import { drainCounterStream } from '../support/counter-fold';
 import { config, newFinding, routingZ1 } from '../unit/findings-fixtures';
 
 let db: LocalDynamo;
@@ -98,6 +99,7 @@ describe('backfillFindingIndex', () => {
     const third = await backfillFindingIndex({ timeZone: config.timeZone });
     expect(third).toMatchObject({ found: 0, updated: 0, complete: true });
     expect((await cityIds()).sort()).toEqual(['F-a', 'F-b', 'F-c']);
+    await drainCounterStream();
     expect((await getCounters(['unzoned'])).unzoned).toMatchObject({ total: 3 });
   });
 

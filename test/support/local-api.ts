@@ -31,9 +31,8 @@ export interface TestApi {
   token(personId: string): Promise<string>;
   call(method: string, path: string, opts?: CallOptions): Promise<TestResponse>;
   /**
-   * Waits until the counters have caught up with every acknowledged write; call it before comparing
-   * counters with a recount. Resolves at once here: the counters are still written in the same
-   * transaction as the finding or task they count.
+   * Waits until every change written so far is folded into the counters (they follow the stream,
+   * docs/decisions/0028): call it before reading counters, stats, exports or baselines after a write.
    */
   settle(): Promise<void>;
   close(): Promise<void>;
@@ -109,7 +108,7 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
       }
       return { status: res.status, headers: res.headers, text, body: json };
     },
-    async settle() {},
+    settle: () => db.settleCounters(),
     async close() {
       await local.close();
       await db.stop();

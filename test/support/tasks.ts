@@ -1,19 +1,17 @@
 /**
  * Published patrol tasks written straight into the store, as publication writes them (the task
  * record under keys.patrolTask with status `assigned`, its first event, one membership item per
- * partner under keys.taskMembership, and the counters a published task adds), so that the tasks routes and the missed-task job can be tested
+ * partner under keys.taskMembership; its counters follow from the stream), so that the tasks routes and the missed-task job can be tested
  * without drafting and publishing a plan. The shapes follow packages/store/src/plans-repo.ts.
  */
-import { PutCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type PatrolTask,
   PatrolTask as PatrolTaskSchema,
   patrolTaskId,
   type TaskEvent,
-  taskCounterDeltas,
 } from '@gridpatrol/core';
 import {
-  counterUpdates,
   documentClient,
   patrolTaskItem,
   tableName,
@@ -75,7 +73,7 @@ export function publishedTask(input: PublishedTaskInput): PatrolTask {
 }
 
 /**
- * Writes a published task, its publish event, the pair's membership items and its counters.
+ * Writes a published task, its publish event and the pair's membership items (the stream moves its counters).
  *
  * @example const task = await writePublishedTask({ planId: 'P-test01', cellId, ... });
  */
@@ -100,8 +98,6 @@ export async function writePublishedTask(input: PublishedTaskInput): Promise<Pat
     [task.partnerId, 'partner'],
   ] as const)
     await put(taskMembershipItem(task, personId, as));
-  await documentClient().send(
-    new TransactWriteCommand({ TransactItems: counterUpdates(taskCounterDeltas(null, task), table) }),
-  );
+  // Its counters follow from the stream, as for a task the planner publishes (0028).
   return task;
 }

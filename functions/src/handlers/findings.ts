@@ -12,7 +12,6 @@ import {
   assertReportLinks,
   ConflictError,
   canReadFinding,
-  counterDeltas,
   createFinding,
   duplicateSearchCells,
   type Finding,
@@ -130,7 +129,6 @@ async function report(
   const written = await createFindingTx(
     finding,
     event,
-    counterDeltas(null, finding, config.timeZone),
     hash !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
   );
   return written === 'created' ? { status: 201, body: out(finding, caller, scope) } : undefined;
@@ -219,12 +217,7 @@ export const handler = httpHandler('findings', {
     }
     const step = applyAction(before, body, actor(caller), scope, new Date(), cityConfig());
     try {
-      await applyActionTx(
-        before,
-        step.finding,
-        { ...step.event, requestHash: hash },
-        counterDeltas(before, step.finding, cityConfig().timeZone),
-      );
+      await applyActionTx(before, step.finding, { ...step.event, requestHash: hash });
     } catch (err) {
       const replayed = err instanceof ConflictError ? await replay() : undefined;
       if (replayed) return replayed;

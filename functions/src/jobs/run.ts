@@ -8,7 +8,6 @@
  */
 import {
   ConflictError,
-  counterDeltas,
   dueForRevisit,
   type Finding,
   type FindingsConfig,
@@ -113,12 +112,7 @@ async function applyFinding(
   const change = before === undefined ? null : rule(before, now, config);
   if (before === undefined || change === null) return 'unchanged';
   try {
-    await applyActionTx(
-      before,
-      change.finding,
-      change.event,
-      counterDeltas(before, change.finding, config.timeZone),
-    );
+    await applyActionTx(before, change.finding, change.event);
   } catch (err) {
     if (err instanceof ConflictError) {
       logger.warn('job: finding changed meanwhile; the next run retries it', { findingId: id });

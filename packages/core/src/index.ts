@@ -36,6 +36,7 @@ export * from './planning/tasks';
 export * from './policy';
 export * from './roles';
 export * from './stats/baselines';
+export * from './stats/fold';
 export * from './stats/measures';
 export * from './stats/summary';
 export * from './stats/verify';

@@ -398,6 +398,9 @@ statsCommand
     if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
+      // Counters lag their findings by the fold (0028): drain the stream first, so that a change
+      // not yet folded is never reported as a disagreement.
+      await db.settleCounters();
       const report = await verifyCounters({
         offices: config.offices.map((o) => o.id),
         timeZone: config.timeZone,

@@ -14,6 +14,7 @@ import {
   makeDynamoClient,
   type TableUpgrade,
 } from '@gridpatrol/store';
+import { type CounterFold, startCounterFold } from './counter-stream';
 import { type DynamoSupervision, startDynamoDbLocal } from './dynamodb-local';
 import { formatIndexBackfill } from './index-backfill';
 import { DATA_DIR } from './paths';
@@ -26,6 +27,11 @@ export interface LocalDatabase {
   readonly tableName: string;
   /** True when we started DynamoDB Local and so must stop it. */
   readonly owned: boolean;
+  /**
+   * Resolves once every change written so far is folded into the counters (the stream drained):
+   * call it before reading counters right after a write. A no-op when `foldCounters` was false.
+   */
+  settleCounters(): Promise<void>;
   stop(): Promise<void>;
 }
 
@@ -35,7 +41,20 @@ export interface DatabaseOptions {
   readonly tableName?: string;
   /** Use the DynamoDB Local of a running `npm start` rather than opening its files a second time. */
   readonly reuseRunning?: boolean;
+  /**
+   * Poll the table's stream and fold counters, as the counters Lambda does in AWS (0028). Another
+   * process folding the same stream (a CLI beside `npm start`) is harmless: the ledger counts each
+   * change once.
+   * @default true
+   */
+  readonly foldCounters?: boolean;
 }
+
+/** Errors of the background fold, said at most this often (a stopped database fails every poll). */
+const FOLD_ERROR_QUIET_MS = 30_000;
+/** How long stop() lets the fold catch up with this process's own writes. */
+const FOLD_SETTLE_ON_STOP_MS = 10_000;
+const sleep = (ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms).unref());
 
 async function answers(endpoint: string): Promise<boolean> {
   const client = makeDynamoClient(endpoint);
@@ -92,11 +111,27 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
     throw err;
   }
   configureHandlerEnv(config, endpoint, tableName);
+  if (upgrade.streamEnabled)
+    console.log(`Table ${tableName} now has its change stream: counters are folded in from it from now on.`);
+  let lastFoldError = 0;
+  const fold: CounterFold | undefined =
+    opts.foldCounters === false
+      ? undefined
+      : startCounterFold({
+          endpoint,
+          tableName,
+          onError: (err) => {
+            if (Date.now() - lastFoldError < FOLD_ERROR_QUIET_MS) return;
+            lastFoldError = Date.now();
+            console.error(`Counter fold: ${err.message} (retried every poll)`);
+          },
+        });
   if (upgrade.addedIndexes.includes('gsi5')) {
     // A table of an older version just gained the city-wide index: its findings get their keys now.
     try {
       console.log(formatIndexBackfill(await backfillFindingIndex({ timeZone: config.timeZone })));
     } catch (err) {
+      await fold?.stop();
       await dynamo?.stop();
       throw err;
     }
@@ -107,8 +142,14 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
     endpoint,
     tableName,
     owned: dynamo !== undefined,
+    settleCounters: async () => {
+      await fold?.settle();
+    },
     stop: async () => {
       if (advertise) rmSync(RUNNING_ENDPOINT_FILE, { force: true });
+      // What this process wrote is folded before it goes (a database already gone is not waited for).
+      await Promise.race([fold?.settle().catch(() => undefined), sleep(FOLD_SETTLE_ON_STOP_MS)]);
+      await fold?.stop();
       await dynamo?.stop();
     },
   };

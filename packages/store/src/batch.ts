@@ -84,8 +84,14 @@ export function batchDelete(keyList: readonly TableKey[], parallel = 4): Promise
   );
 }
 
-/** Reads up to 100 keys in one BatchGetItem (plus retries of unprocessed keys), in key order. */
-export async function batchGet(keys: readonly Item[]): Promise<(Item | undefined)[]> {
+/**
+ * Reads up to 100 keys in one BatchGetItem (plus retries of unprocessed keys), in key order.
+ * `consistent` for a reader that must see its own last write (the counter fold's ledger).
+ */
+export async function batchGet(
+  keys: readonly Item[],
+  opts: { readonly consistent?: boolean } = {},
+): Promise<(Item | undefined)[]> {
   if (keys.length > 100) throw new Error('batchGet takes at most 100 keys');
   const table = tableName();
   const found: Item[] = [];
@@ -94,7 +100,9 @@ export async function batchGet(keys: readonly Item[]): Promise<(Item | undefined
     if (attempt > RETRIES) throw new Error(`batchGet: keys still unprocessed after ${RETRIES} retries`);
     if (attempt > 0) await backoff(attempt);
     const out = await documentClient().send(
-      new BatchGetCommand({ RequestItems: { [table]: { Keys: pending } } }),
+      new BatchGetCommand({
+        RequestItems: { [table]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) } },
+      }),
     );
     found.push(...((out.Responses?.[table] ?? []) as Item[]));
     pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];

@@ -1,7 +1,8 @@
 /**
  * Counter items: one item per counted area (`city`, `cell#C`, `zone#Z`, `office#O`), one number per
- * metric. Findings and patrol tasks move them with ADDs inside the transaction of the change they
- * count, so a counter never runs ahead of or behind what it counts.
+ * metric. Only the counter fold writes them (counters-fold.ts): ADDs of the changes of findings and
+ * patrol tasks read from the table's stream, so a business transaction never holds a counter item
+ * that every other write of the city also holds (docs/decisions/0028).
  */
 import type { TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import type { CounterArea, Counters } from '@gridpatrol/core';

@@ -4,6 +4,7 @@ import {
   type DynamoDBClient,
   ResourceInUseException,
   ResourceNotFoundException,
+  type StreamSpecification,
   UpdateTableCommand,
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
@@ -15,11 +16,16 @@ export async function ensureTable(client: DynamoDBClient, tableName: string): Pr
   return (await ensureTableUpToDate(client, tableName)).created;
 }
 
-/** What `ensureTableUpToDate` did: created the table, or added indexes to an older one. */
+/** What `ensureTableUpToDate` did: created the table, or added indexes or the stream to an older one. */
 export interface TableUpgrade {
   readonly created: boolean;
   /** Indexes added to a table made by an older version (their items need a backfill). */
   readonly addedIndexes: readonly string[];
+  /**
+   * True when a table made before the counter fold got its stream now. Changes before this moment
+   * are not in the stream; they need none: the code of that time counted them in its transactions.
+   */
+  readonly streamEnabled: boolean;
 }
 
 /**
@@ -34,7 +40,8 @@ export async function ensureTableUpToDate(client: DynamoDBClient, tableName: str
       tableName,
       new Set((Table?.GlobalSecondaryIndexes ?? []).map((i) => i.IndexName)),
     );
-    return { created: false, addedIndexes };
+    const streamEnabled = await enableStream(client, tableName, Table?.StreamSpecification);
+    return { created: false, addedIndexes, streamEnabled };
   } catch (err) {
     if (!(err instanceof ResourceNotFoundException)) throw err;
   }
@@ -50,7 +57,33 @@ export async function ensureTableUpToDate(client: DynamoDBClient, tableName: str
       TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
     }),
   );
-  return { created: true, addedIndexes: [] };
+  return { created: true, addedIndexes: [], streamEnabled: false };
+}
+
+/**
+ * Gives a table made before the counter fold its stream. DynamoDB Local (like DynamoDB) takes this
+ * on an existing table at once: UpdateTable answers with the new stream's ARN, the table stays
+ * ACTIVE, and the stream holds the changes from then on, none from before. A stream of another
+ * view type cannot be changed in place; that table was not made by GridPatrol, so it is an error.
+ */
+async function enableStream(
+  client: DynamoDBClient,
+  tableName: string,
+  current: StreamSpecification | undefined,
+): Promise<boolean> {
+  if (current?.StreamEnabled) {
+    if (current.StreamViewType === TABLE.streamViewType) return false;
+    throw new Error(
+      `Table ${tableName} has a ${current.StreamViewType} stream; the counter fold needs ${TABLE.streamViewType}.`,
+    );
+  }
+  await client.send(
+    new UpdateTableCommand({
+      TableName: tableName,
+      StreamSpecification: { StreamEnabled: true, StreamViewType: TABLE.streamViewType },
+    }),
+  );
+  return true;
 }
 
 /**

@@ -8,9 +8,9 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
-import { Finding, unzonedContribution } from '@gridpatrol/core';
+import { Finding } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
-import { counterUpdates, type TransactItem } from './counters';
+import type { TransactItem } from './counters';
 import { recordOf } from './item';
 import { findingZonePartition, keys } from './keys';
 import { gridAreasOfAllVersions } from './stats-verify';
@@ -18,7 +18,7 @@ import { transactWrite } from './transact';
 
 /** Findings read per Query page (only those lacking keys are returned). */
 const PAGE = 100;
-/** Transactions of findings with a zone sent at once (each touches its own finding only). */
+/** Updates sent at once (each touches its own finding only). */
 const PARALLEL_WRITES = 8;
 /** Ids of unreadable findings kept for the report; the count is exact. */
 const MAX_LISTED = 20;
@@ -28,7 +28,7 @@ export interface IndexBackfillReport {
   readonly found: number;
   /** Given their keys (and, when zone-less, their no-zone counts). */
   readonly updated: number;
-  /** Of those, zone-less: their counts were added to the `unzoned` bucket. */
+  /** Of those, zone-less: the counter fold adds their counts to the `unzoned` bucket. */
   readonly unzonedCounted: number;
   /** Changed by another writer between read and write: that write gave them their keys. */
   readonly changedMeanwhile: number;
@@ -42,7 +42,7 @@ export interface IndexBackfillReport {
 }
 
 /** The gsi5 keys of a finding and the update that adds them only if still missing at that version. */
-function backfillItems(f: Finding, table: string, timeZone: string): TransactItem[] {
+function backfillItems(f: Finding, table: string): TransactItem[] {
   const k = keys.finding(f);
   return [
     {
@@ -55,7 +55,6 @@ function backfillItems(f: Finding, table: string, timeZone: string): TransactIte
         ExpressionAttributeValues: { ':g5pk': k.gsi5pk, ':g5sk': k.gsi5sk, ':version': f.version },
       },
     },
-    ...counterUpdates(unzonedContribution(f, timeZone), table),
   ];
 }
 
@@ -69,7 +68,8 @@ function backfillItems(f: Finding, table: string, timeZone: string): TransactIte
  * @example const r = await backfillFindingIndex({ timeZone: config.timeZone }); r.updated // 0 on a table made by this version
  */
 export async function backfillFindingIndex(opts: {
-  timeZone: string;
+  /** Not read any more: the no-zone counts are the counter fold's (0028). Kept for callers. */
+  timeZone?: string;
   /** Stop after this many updates (a bounded run; `complete` says whether anything is left). */
   maxUpdates?: number;
 }): Promise<IndexBackfillReport> {
@@ -91,7 +91,7 @@ export async function backfillFindingIndex(opts: {
 
   const backfillOne = async (f: Finding) => {
     try {
-      await transactWrite(backfillItems(f, table, opts.timeZone));
+      await transactWrite(backfillItems(f, table));
       report.updated++;
       if (f.zoneId === null) report.unzonedCounted++;
     } catch (err) {
@@ -133,12 +133,8 @@ export async function backfillFindingIndex(opts: {
       }
       const allowed = todo.slice(0, Math.max(0, budgetLeft()));
       if (allowed.length < todo.length) report.complete = false;
-      const zoned = allowed.filter((f) => f.zoneId !== null);
-      for (let i = 0; i < zoned.length; i += PARALLEL_WRITES)
-        await Promise.all(zoned.slice(i, i + PARALLEL_WRITES).map(backfillOne));
-      // Zone-less ones all ADD to the same bucket items: in parallel they would only cancel each
-      // other's transactions (TransactionConflict) on DynamoDB.
-      for (const f of allowed.filter((x) => x.zoneId === null)) await backfillOne(f);
+      for (let i = 0; i < allowed.length; i += PARALLEL_WRITES)
+        await Promise.all(allowed.slice(i, i + PARALLEL_WRITES).map(backfillOne));
       if (!report.complete) return report;
     } while (start);
   }

@@ -1,9 +1,10 @@
 /**
- * Findings, their events and their counters. Every state change is ONE TransactWriteItems
- * (DESIGN.md): the finding (conditioned on the version read, or on not existing yet), its immutable
- * event (conditioned on not existing), and an ADD per counted area of what the change moves (core
- * `counterDeltas`). A report made under an Idempotency-Key also writes the key's record in the
- * same transaction, so a retry finds either nothing or everything.
+ * Findings and their events. Every state change is ONE TransactWriteItems (DESIGN.md): the finding
+ * (conditioned on the version read, or on not existing yet) and its immutable event (conditioned on
+ * not existing). A report made under an Idempotency-Key also writes the key's record in the same
+ * transaction, so a retry finds either nothing or everything. Counters are not in it: they are
+ * folded in from the table's stream (core `counterDeltas` of the item's old and new image,
+ * docs/decisions/0028), so two different findings never write the same item.
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
@@ -11,16 +12,14 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BadRequestError,
   ConflictError,
-  type Counters,
   canonicalJson,
   FINDING_STATUSES,
   Finding,
   FindingEvent,
   type FindingStatus,
-  UnprocessableError,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
-import { counterUpdates, type TransactItem } from './counters';
+import type { TransactItem } from './counters';
 import { decodeAfterCursor, encodeAfterCursor, type Page } from './cursor';
 import { recordOf } from './item';
 import {
@@ -37,8 +36,6 @@ import { mergedRangePage } from './merged-page';
 import { partitionPage } from './query';
 import { transactWrite } from './transact';
 
-/** One transaction holds at most 100 items; a change touches 2–3 plus ≤ 4 counter areas. */
-const MAX_TRANSACTION_ITEMS = 100;
 /**
  * Open findings read per cell for the duplicate check. A cell's open findings are a handful, rarely
  * tens; past this the check looks at the oldest open ones only (a missed flag, never a wrong
@@ -116,12 +113,6 @@ const eventItem = (e: FindingEvent) => ({
   ...e,
 });
 
-function checkSize(items: readonly TransactItem[], findingId: string): void {
-  // Cannot happen with four counter areas; guarded so that a future metric area fails loudly.
-  if (items.length > MAX_TRANSACTION_ITEMS)
-    throw new UnprocessableError(`A change of '${findingId}' would touch ${items.length} items.`);
-}
-
 /** A condition of ours failed somewhere in the transaction: a real conflict, answered 409. */
 function anyConditionFailed(err: TransactionCanceledException): boolean {
   return (err.CancellationReasons ?? []).some((r) => r.Code === 'ConditionalCheckFailed');
@@ -133,16 +124,15 @@ function findingConditionFailed(err: TransactionCanceledException): boolean {
 }
 
 /**
- * Writes a new finding (version 1), its first event, the counters it moves and, when reported under
- * an Idempotency-Key, the key's record, in one transaction. Returns 'exists' when a finding of
- * that id is already there (a retry or a parallel twin of the same submission): nothing is written.
+ * Writes a new finding (version 1), its first event and, when reported under an Idempotency-Key,
+ * the key's record, in one transaction. Returns 'exists' when a finding of that id is already there
+ * (a retry or a parallel twin of the same submission): nothing is written.
  *
- * @example await createFindingTx(finding, event, counterDeltas(null, finding), { reporterId, requestHash })
+ * @example await createFindingTx(finding, event, { reporterId, requestHash })
  */
 export async function createFindingTx(
   finding: Finding,
   event: FindingEvent,
-  deltas: Counters,
   idempotency?: { readonly reporterId: string; readonly requestHash: string },
 ): Promise<'created' | 'exists'> {
   const table = tableName();
@@ -170,9 +160,7 @@ export async function createFindingTx(
           },
         ]
       : []),
-    ...counterUpdates(deltas, table),
   ];
-  checkSize(items, finding.id);
   try {
     await transactWrite(items);
     return 'created';
@@ -188,18 +176,12 @@ export async function createFindingTx(
 }
 
 /**
- * Writes one step of a finding: the new record conditioned on the version it was read at, the
- * step's event, and the counters it moves. A finding changed meanwhile is a 409 and nothing is
- * written.
+ * Writes one step of a finding: the new record conditioned on the version it was read at, and the
+ * step's event. A finding changed meanwhile is a 409 and nothing is written.
  *
- * @example await applyActionTx(before, next, event, counterDeltas(before, next))
+ * @example await applyActionTx(before, next, event)
  */
-export async function applyActionTx(
-  before: Finding,
-  after: Finding,
-  event: FindingEvent,
-  deltas: Counters,
-): Promise<void> {
+export async function applyActionTx(before: Finding, after: Finding, event: FindingEvent): Promise<void> {
   const table = tableName();
   const items: TransactItem[] = [
     {
@@ -212,9 +194,7 @@ export async function applyActionTx(
       },
     },
     { Put: { TableName: table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
-    ...counterUpdates(deltas, table),
   ];
-  checkSize(items, after.id);
   try {
     await transactWrite(items);
   } catch (err) {

@@ -3,6 +3,7 @@ export * from './batch';
 export * from './city-repo';
 export * from './client';
 export * from './counters';
+export * from './counters-fold';
 export * from './create-table';
 export * from './cursor';
 export * from './exports';

@@ -186,6 +186,16 @@ export const keys = {
   findingIdempotency: (findingId: string) => ({ pk: findingKey(findingId).pk, sk: 'IDEMPOTENCY' }),
   /** One item per counted area (`city`, `cell#C`, `zone#Z`, `office#O`), one number per metric. */
   counter: (area: string) => ({ pk: `COUNTER#${area}`, sk: 'COUNTER' }),
+  /**
+   * The counter fold's ledger of one counted item (`finding#F-1`, `task#T-1`): the last stream
+   * sequence number whose increments are in the counters (docs/decisions/0028).
+   */
+  foldLedger: (source: string) => ({ pk: `FOLDED#${source}`, sk: 'FOLDED' }),
+  /**
+   * Where the local stream poller got to in one shard, so that the next process goes on from there
+   * (in AWS the event source mapping keeps its own). Only a shortcut: the ledger decides what counts.
+   */
+  foldCheckpoint: (shardId: string) => ({ pk: `FOLDCHECKPOINT#${shardId}`, sk: 'FOLDCHECKPOINT' }),
 
   /**
    * A stored plan's header. gsi1 lists the plans of one office (or of the city, for city-wide

@@ -20,6 +20,11 @@ export interface TableDefinition extends KeyPair {
   readonly globalSecondaryIndexes: readonly IndexDefinition[];
   /** Epoch seconds; DynamoDB deletes the item some time after (idempotency records, caches). */
   readonly timeToLiveAttribute: string;
+  /**
+   * The change stream: both images of every change, from which the counter fold computes what a
+   * finding's or task's change moves (after − before). docs/decisions/0028.
+   */
+  readonly streamViewType: 'NEW_AND_OLD_IMAGES';
 }
 
 export const TABLE: TableDefinition = {
@@ -58,7 +63,14 @@ export const TABLE: TableDefinition = {
     },
   ],
   timeToLiveAttribute: 'expiresAt',
+  streamViewType: 'NEW_AND_OLD_IMAGES',
 };
+
+/**
+ * The `entity` of the items whose changes move counters: the counter fold's stream filter (CDK's
+ * event source and the local poller) passes records of these only. docs/decisions/0028.
+ */
+export const COUNTED_ENTITIES = ['finding', 'patrol_task'] as const;
 
 /** The physical table name for a city; CDK lets CloudFormation generate its own name instead. */
 export function localTableName(city: string): string {
@@ -74,6 +86,7 @@ export function createTableInput(tableName: string, def: TableDefinition = TABLE
   return {
     TableName: tableName,
     BillingMode: 'PAY_PER_REQUEST',
+    StreamSpecification: { StreamEnabled: true, StreamViewType: def.streamViewType },
     AttributeDefinitions: [...attributes].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
     KeySchema: [
       { AttributeName: def.partitionKey, KeyType: 'HASH' },

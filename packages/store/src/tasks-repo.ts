@@ -2,17 +2,17 @@
  * Patrol tasks as their pairs do them: reading a task, a person's tasks by shift start (gsi2), the
  * open findings of the task cells, the assigned tasks whose shift has ended (gsi3), and writing one
  * step of a task. Every step is ONE TransactWriteItems (DESIGN.md): the task conditioned on the
- * version read, its immutable event conditioned on not existing, the Idempotency-Key's record when
- * the step came under one, and an ADD per counted area of what the step moves (core
- * `taskCounterDeltas`). See docs/decisions/0011-patrol-execution.md.
+ * version read, its immutable event conditioned on not existing, and the Idempotency-Key's record
+ * when the step came under one. Counters follow from the table's stream (core `taskCounterDeltas`
+ * of the task's old and new image, docs/decisions/0028). See docs/decisions/0011-patrol-execution.md.
  */
 import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, mergeCounters, PatrolTask, TaskEvent, taskCounterDeltas } from '@gridpatrol/core';
+import { ConflictError, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
-import { counterUpdates, type TransactItem } from './counters';
+import type { TransactItem } from './counters';
 import type { Page } from './cursor';
 import { type OpenFindingSummary, openFindingsNear, requestHash } from './findings-repo';
 import { recordOf } from './item';
@@ -232,8 +232,8 @@ function stepItems(before: PatrolTask, after: PatrolTask, event: TaskEvent, tabl
 
 /**
  * Writes one step of a task in one transaction: the task (version-checked), its event, the key's
- * record (when given), the counter ADDs the step implies (`taskCounterDeltas`: publishing counts a
- * planned patrol, cancelling takes it back) and the pair's schedule entries the step changes.
+ * record (when given) and the pair's schedule entries the step changes. What the step moves in the
+ * counters (publishing counts a planned patrol, cancelling takes it back) is folded in from the stream.
  * Contention alone is retried by `transactWrite` (past its budget: a 503); a failed condition is
  * answered, never retried.
  *
@@ -274,7 +274,6 @@ export async function writeTaskChange(
           },
         ]
       : []),
-    ...counterUpdates(taskCounterDeltas(before, after), table),
     ...schedule,
   ];
   try {
@@ -299,24 +298,17 @@ export interface TaskStep {
   readonly event: TaskEvent;
 }
 
-/** Tasks per writeTaskSteps call: 4 items each plus their counters stays under DynamoDB's 100. */
+/** Tasks per writeTaskSteps call: 4 items each, well under DynamoDB's 100 a transaction. */
 export const TASK_STEPS_PER_TRANSACTION = 8;
 
 /**
- * Several planner steps (publishing a plan) in one transaction, their counter ADDs merged into one
- * per area: the city's and the office's bucket items are written once per batch instead of once per
- * task, so concurrent transactions meet there (TransactionConflict) far less often. 'stale' when any
- * task is no longer at the version read: nothing was written, and the caller steps the batch's
- * tasks one by one.
+ * Several planner steps (publishing a plan) in one transaction. 'stale' when any task is no longer
+ * at the version read: nothing was written, and the caller steps the batch's tasks one by one.
  */
 export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'written' | 'stale'> {
   if (steps.length === 0) return 'written';
   const table = tableName();
-  const deltas = mergeCounters(...steps.map((s) => taskCounterDeltas(s.before, s.after)));
-  const items = [
-    ...steps.flatMap((s) => stepItems(s.before, s.after, s.event, table)),
-    ...counterUpdates(deltas, table),
-  ];
+  const items = steps.flatMap((s) => stepItems(s.before, s.after, s.event, table));
   if (items.length > 100) throw new Error(`${items.length} items exceed one transaction; write fewer steps`);
   try {
     await transactWrite(items);

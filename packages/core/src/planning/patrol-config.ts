@@ -1,5 +1,5 @@
 /**
- * The city's joint-patrol settings (`patrols` in infra/cities/<name>.json): the planner's weights
+ * The city's joint-patrol settings (`patrols` in packages/cities/configs/<name>.json): the planner's weights
  * and caps, the local times of each shift, and how far and how late a check-in is still accepted.
  * Read by the city config, the plans and tasks routes and the jobs.
  */
@@ -17,7 +17,7 @@ const DEFAULT_SHIFT_TIMES: Record<string, ShiftTimes> = {
   pm: { start: '13:30', end: '17:30' },
 };
 
-/** The city's joint-patrol settings: `patrols` in infra/cities/<name>.json. */
+/** The city's joint-patrol settings: `patrols` in packages/cities/configs/<name>.json. */
 export const PatrolConfig = z
   .object({
     planner: PlannerConfig,
