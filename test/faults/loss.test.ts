@@ -91,8 +91,11 @@ it(`${REPORTS} reports, 30% of write answers dropped after commit, each retried 
   expect(afterCommit.length).toBeGreaterThan(REPORTS * 0.2);
 
   // Every attempt after one that committed was answered as a replay of it, with the same finding.
-  const notReplays = afterCommit.filter((a) => !(a.status === 201 && a.replayed));
+  // A 503 ("retry later": its retry budget ran out on a loaded machine, nothing written) is the one
+  // other honest answer; the client tries again, and its last attempt must still be a replay.
+  const notReplays = afterCommit.filter((a) => a.status !== 503 && !(a.status === 201 && a.replayed));
   expect(notReplays.map((a) => a.status)).toEqual([]);
+  expect(afterCommit.filter((a) => a.status === 503).length).toBeLessThan(REPORTS * 0.01);
   for (const r of runs) for (const a of r.attempts) if (a.status === 201) expect(a.body.id).toBe(r.id);
   // Only attempts that lost every answer may end without one; the report is there all the same.
   const unanswered = runs.filter((r) => r.attempts.at(-1)?.status !== 201);
