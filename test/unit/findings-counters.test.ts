@@ -1,9 +1,12 @@
 import {
   applyDeltas,
+  areaId,
   type Counters,
+  counterArea,
   counterAreas,
   counterDeltas,
   counterDifferences,
+  isAreaOf,
   recount,
   unzonedContribution,
 } from '@gridpatrol/core/findings/counters';
@@ -220,5 +223,23 @@ describe('unzonedContribution (the backfill of findings counted before the no-zo
 
   it('is nothing for a finding with a zone', () => {
     expect(unzonedContribution(newFinding(), TZ)).toEqual({});
+  });
+});
+
+describe('counter area keys', () => {
+  it('reads back the id of every kind it spells, ids with dashes and CJK included', () => {
+    for (const kind of ['cell', 'zone', 'office', 'officer'] as const)
+      for (const id of ['C-001', 'office-east', '东城所']) {
+        const area = counterArea[kind](id);
+        expect(isAreaOf(kind, area)).toBe(true);
+        expect(areaId(kind, area)).toBe(id);
+      }
+    expect(counterArea.zone('Z1')).toBe('zone#Z1');
+  });
+
+  it('tells kinds apart and refuses to read an area as another kind', () => {
+    expect(isAreaOf('office', counterArea.officer('li'))).toBe(false);
+    expect(isAreaOf('cell', 'city')).toBe(false);
+    expect(() => areaId('zone', counterArea.cell('C1'))).toThrow(/not a zone area/);
   });
 });

@@ -5,8 +5,10 @@
  * → object store, streamed → 303 See Other to a presigned URL. See docs/decisions/0016-exports.md.
  */
 import {
+  areaId,
   type CellExportInput,
   cellsGeojson,
+  counterArea,
   type ExportOut,
   findingsCsv,
   findingsGeojson,
@@ -62,9 +64,9 @@ async function baselineCensus(cells: readonly string[], topology: GridTopology) 
   if (!baseline) return new Map<string, number>();
   const counted =
     baseline.gridVersion === topology.version ? topology : await gridTopology(baseline.gridVersion);
-  const areas = cells.filter((c) => counted?.cellZones.has(c)).map((c) => `cell#${c}`);
+  const areas = cells.filter((c) => counted?.cellZones.has(c)).map((c) => counterArea.cell(c));
   const numbers = await getBaselineNumbers(baseline, areas);
-  return new Map(numbers.map((n) => [n.area.slice('cell#'.length), n.census]));
+  return new Map(numbers.map((n) => [areaId('cell', n.area), n.census]));
 }
 
 async function* cellFeatures(

@@ -7,6 +7,7 @@
 import {
   type AreaCensus,
   type AreaReadPlan,
+  areaId,
   areaSummary,
   assess,
   BadRequestError,
@@ -19,6 +20,8 @@ import {
   censusAreas,
   censusFromCounters,
   censusOf,
+  counterArea,
+  isAreaOf,
   NotFoundError,
   periodTotals,
   planAreaRead,
@@ -166,18 +169,16 @@ export const handler = httpHandler('stats', {
   getStatsAssessment: async ({ caller, query }) => {
     const range = statsRange(query, new Date(), cityConfig().timeZone);
     const { topology, plan } = await statsArea(caller, query.scope);
-    if (!plan.area.startsWith('office#'))
+    if (!isAreaOf('office', plan.area))
       throw new BadRequestError('An assessment is of one office: scope=office:<id>.', [
         { path: 'query.scope', message: "'office:<id>'" },
       ]);
-    const officeId = plan.area.slice('office#'.length);
+    const officeId = areaId('office', plan.area);
     const zones = plan.breakdown;
-    const cells = [
-      ...new Set(zones.flatMap((z) => topology.zoneCells.get(z.slice('zone#'.length)) ?? [])),
-    ].sort();
+    const cells = [...new Set(zones.flatMap((z) => topology.zoneCells.get(areaId('zone', z)) ?? []))].sort();
     const officers = await officersOf(officeId);
-    const officerAreas = officers.map((o) => `officer#${o.id}`);
-    const cellAreas = cells.map((c) => `cell#${c}`);
+    const officerAreas = officers.map((o) => counterArea.officer(o.id));
+    const cellAreas = cells.map((c) => counterArea.cell(c));
     // An officer's zones of this office; a zone of another grid version or office is not theirs here.
     const zoneSet = new Set(zones);
     const live = [...zones, ...cellAreas];
@@ -193,12 +194,12 @@ export const handler = httpHandler('stats', {
         baseline: baseline?.ref ?? null,
         officers: officers
           .map((o) => {
-            const own = o.zones.map((z) => `zone#${z}`).filter((z) => zoneSet.has(z));
+            const own = o.zones.map((z) => counterArea.zone(z)).filter((z) => zoneSet.has(z));
             return {
               id: o.id,
               name: o.name,
-              zones: own.map((z) => z.slice('zone#'.length)),
-              ...assess(own, [`officer#${o.id}`], counters, range, census),
+              zones: own.map((z) => areaId('zone', z)),
+              ...assess(own, [counterArea.officer(o.id)], counters, range, census),
             };
           })
           .sort(byResults),
@@ -206,7 +207,7 @@ export const handler = httpHandler('stats', {
           .map((c) => ({
             id: c,
             zones: [...(topology.cellZones.get(c) ?? [])],
-            ...assess([`cell#${c}`], [`cell#${c}`], counters, range, census),
+            ...assess([counterArea.cell(c)], [counterArea.cell(c)], counters, range, census),
           }))
           .sort(byResults),
       },

@@ -9,6 +9,7 @@
  */
 import {
   ConflictError,
+  counterArea,
   type DeactivationReport,
   deactivationReport,
   flagForReassignment,
@@ -71,8 +72,8 @@ async function todoHandOver(person: Person) {
       officers.filter((o) => o.id !== person.id),
     ),
   ];
-  const counters = await getCounters(zones.map((z) => `zone#${z}`));
-  const openFindings = zones.reduce((n, z) => n + (counters[`zone#${z}`]?.open ?? 0), 0);
+  const counters = await getCounters(zones.map((z) => counterArea.zone(z)));
+  const openFindings = zones.reduce((n, z) => n + (counters[counterArea.zone(z)]?.open ?? 0), 0);
   const supervisors = person.office
     ? (await allPeople([{ kind: 'office', id: person.office }], 'supervisor')).filter((s) => s.active)
     : [];

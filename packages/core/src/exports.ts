@@ -15,7 +15,7 @@ import { z } from 'zod';
 import { addDays, daysBetween, localDate } from './calendar';
 import { BadRequestError, ForbiddenError } from './errors';
 import { FindingListQuery } from './findings/api';
-import { CITY_AREA, type CounterMetric } from './findings/counters';
+import { CITY_AREA, type CounterMetric, counterArea } from './findings/counters';
 import { FINDING_STATUSES, Finding } from './findings/schema';
 import type { PolygonGeometry } from './geo/types';
 import type { CellRecord } from './grid/build';
@@ -521,7 +521,7 @@ export const CELL_EXPORT_METRICS: readonly string[] = [
  */
 export function cellFeature(input: CellExportInput): Feature {
   const { cell, counters } = input;
-  const area = `cell#${cell.id}`;
+  const area = counterArea.cell(cell.id);
   const reduction = reductionOf(input.baseline, counters);
   const properties: Record<string, Value> = {
     id: cell.id,

@@ -10,6 +10,7 @@
 import {
   type CellRecord,
   type Counters,
+  counterArea,
   EXPORT_FINDING_FIELDS,
   ExportFinding,
   type ExportFindingSource,
@@ -208,12 +209,12 @@ export interface CellExportRead {
 async function cellSlice(version: number, ids: readonly string[]): Promise<CellExportRead[]> {
   const [cells, counters] = await Promise.all([
     Promise.all(ids.map((id) => getCell(version, id))),
-    getCounters(ids.map((id) => `cell#${id}`)),
+    getCounters(ids.map((id) => counterArea.cell(id))),
   ]);
   return cells.flatMap((c) => {
     if (!c) return [];
     const { geometry, ...cell } = c;
-    return [{ cell, geometry, counters: counters[`cell#${c.id}`] }];
+    return [{ cell, geometry, counters: counters[counterArea.cell(c.id)] }];
   });
 }
 

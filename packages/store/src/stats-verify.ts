@@ -19,6 +19,7 @@ import {
   type Counters,
   type CounterVerification,
   compareCounters,
+  counterArea,
   type Finding,
   gridTopology,
   mergeCounters,
@@ -163,9 +164,9 @@ export async function verifyCounters(opts: {
 
   const recounted = mergeCounters(findingCounters, taskCounters);
   const areas = new Set<CounterArea>([CITY_AREA, UNZONED_AREA, ...Object.keys(recounted)]);
-  for (const o of officePartitions) if (o !== null) areas.add(`office#${o}`);
-  for (const z of grid.zones) areas.add(`zone#${z}`);
-  for (const c of grid.cells) areas.add(`cell#${c}`);
+  for (const o of officePartitions) if (o !== null) areas.add(counterArea.office(o));
+  for (const z of grid.zones) areas.add(counterArea.zone(z));
+  for (const c of grid.cells) areas.add(counterArea.cell(c));
   const stored = await getCounters([...areas]);
 
   return {

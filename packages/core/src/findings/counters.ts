@@ -37,6 +37,36 @@ export type CounterArea = string;
 export type CounterMetric = string;
 export type Counters = Record<CounterArea, Record<CounterMetric, number>>;
 
+/** The kinds of area counted under an id of their own; `city` and `unzoned` stand alone. */
+export type AreaKind = 'cell' | 'zone' | 'office' | 'officer';
+
+/**
+ * The one place an area's counter key is spelled (`<kind>#<id>`); `areaId` reads it back.
+ *
+ * @example counterArea.zone('Z1') // 'zone#Z1'
+ */
+export const counterArea: Readonly<Record<AreaKind, (id: string) => CounterArea>> = {
+  cell: (id) => `cell#${id}`,
+  zone: (id) => `zone#${id}`,
+  office: (id) => `office#${id}`,
+  officer: (id) => `officer#${id}`,
+};
+
+/** Whether `area` is an area of that kind (a live one: month buckets add `#<yyyy-mm>`). */
+export function isAreaOf(kind: AreaKind, area: CounterArea): boolean {
+  return area.startsWith(`${kind}#`);
+}
+
+/**
+ * The id inside an area of the given kind; any other area is a programming error.
+ *
+ * @example areaId('cell', 'cell#C-001') // 'C-001'
+ */
+export function areaId(kind: AreaKind, area: CounterArea): string {
+  if (!isAreaOf(kind, area)) throw new Error(`'${area}' is not a ${kind} area.`);
+  return area.slice(kind.length + 1);
+}
+
 export const CITY_AREA: CounterArea = 'city';
 /**
  * What lies in no zone (a zone-less cell, or a point outside every cell and zone): the city level
@@ -54,9 +84,9 @@ export const UNZONED_AREA: CounterArea = 'unzoned';
  */
 export function counterAreas(f: Pick<Finding, 'cellId' | 'zoneId' | 'officeId'>): CounterArea[] {
   const areas = [CITY_AREA];
-  if (f.cellId !== null) areas.push(`cell#${f.cellId}`);
-  areas.push(f.zoneId !== null ? `zone#${f.zoneId}` : UNZONED_AREA);
-  if (f.officeId !== null) areas.push(`office#${f.officeId}`);
+  if (f.cellId !== null) areas.push(counterArea.cell(f.cellId));
+  areas.push(f.zoneId !== null ? counterArea.zone(f.zoneId) : UNZONED_AREA);
+  if (f.officeId !== null) areas.push(counterArea.office(f.officeId));
   return areas;
 }
 

@@ -13,6 +13,7 @@ import {
   type Contribution,
   type CounterMetric,
   type Counters,
+  counterArea,
   counterAreas,
   dayContributions,
   deltasOf,
@@ -492,7 +493,7 @@ export function taskMetrics(task: Pick<PatrolTask, 'status' | 'completion'>): Re
  */
 export const taskCounterAreas = (task: Pick<PatrolTask, 'cellId' | 'zoneId' | 'officeId' | 'officerId'>) => [
   ...counterAreas({ cellId: task.cellId, zoneId: task.zoneId, officeId: task.officeId }),
-  `officer#${task.officerId}`,
+  counterArea.officer(task.officerId),
 ];
 
 /** Published: the task is in the week's plan as people see it (not a draft, not cancelled). */

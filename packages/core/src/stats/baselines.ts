@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { localDate } from '../calendar';
 import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
-import { CITY_AREA, type CounterArea, type Counters, UNZONED_AREA } from '../findings/counters';
+import { CITY_AREA, type CounterArea, type Counters, counterArea, UNZONED_AREA } from '../findings/counters';
 import { PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
 import { localToUtc } from '../planning/records';
@@ -117,9 +117,9 @@ export function censusAreas(offices: readonly string[], topology: GridTopology):
   return [
     CITY_AREA,
     UNZONED_AREA,
-    ...[...offices].sort().map((o) => `office#${o}`),
-    ...[...topology.zoneCells.keys()].sort().map((z) => `zone#${z}`),
-    ...[...topology.cellZones.keys()].sort().map((c) => `cell#${c}`),
+    ...[...offices].sort().map((o) => counterArea.office(o)),
+    ...[...topology.zoneCells.keys()].sort().map((z) => counterArea.zone(z)),
+    ...[...topology.cellZones.keys()].sort().map((c) => counterArea.cell(c)),
   ];
 }
 
@@ -205,26 +205,34 @@ export function planAreaRead(
   switch (kind) {
     case 'city':
       if (!isCity) throw new NotFoundError('area', 'city');
-      return { scope: 'city', area: CITY_AREA, breakdown: [...offices].sort().map((o) => `office#${o}`) };
+      return {
+        scope: 'city',
+        area: CITY_AREA,
+        breakdown: [...offices].sort().map((o) => counterArea.office(o)),
+      };
     case 'unzoned':
       if (!canReadUnzoned(scope)) throw new NotFoundError('area', 'unzoned');
       return { scope: 'unzoned', area: UNZONED_AREA, breakdown: [] };
     case 'office': {
       if (!offices.includes(id) || (!isCity && id !== ownOffice)) throw new NotFoundError('office', id);
       const zones = [...topology.zoneOffice].filter(([, o]) => o === id).map(([z]) => z);
-      return { scope: wanted, area: `office#${id}`, breakdown: zones.sort().map((z) => `zone#${z}`) };
+      return {
+        scope: wanted,
+        area: counterArea.office(id),
+        breakdown: zones.sort().map((z) => counterArea.zone(z)),
+      };
     }
     case 'zone': {
       if (!topology.zoneCells.has(id) || !canReadZone(scope, id)) throw new NotFoundError('zone', id);
       return {
         scope: wanted,
-        area: `zone#${id}`,
-        breakdown: (topology.zoneCells.get(id) ?? []).map((c) => `cell#${c}`),
+        area: counterArea.zone(id),
+        breakdown: (topology.zoneCells.get(id) ?? []).map((c) => counterArea.cell(c)),
       };
     }
     case 'cell':
       if (!topology.cellZones.has(id) || !canReadCell(scope, id)) throw new NotFoundError('cell', id);
-      return { scope: wanted, area: `cell#${id}`, breakdown: [] };
+      return { scope: wanted, area: counterArea.cell(id), breakdown: [] };
     default:
       throw new BadRequestError(`Unknown scope '${wanted}'.`, [
         { path: 'query.scope', message: "'city', 'office:<id>', 'zone:<id>' or 'cell:<id>'" },
