@@ -37,6 +37,11 @@ export const FOLD_POLL_MS = 250;
  * lists them, so that it never misses a shard opened since.
  */
 const DESCRIBE_EVERY_MS = 10_000;
+/**
+ * The slowest pace of the background poll on an idle stream: a change made after a quiet spell is
+ * folded within this (plus one poll), well inside the 5 s lag the README states.
+ */
+const IDLE_POLL_MAX_MS = 2_000;
 
 export interface CounterFold {
   /** Resolves once every record written before the call is folded into the counters. */
@@ -102,6 +107,8 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   /** A shard was read to its end: its children may be new, so list the shards again. */
   let shardEnded = false;
   let running: Promise<void> = Promise.resolve();
+  /** Stream records read so far (counted or not): tells the poll whether the stream is idle. */
+  let recordsRead = 0;
   let stopped = false;
 
   const describeShards = async (arn: string): Promise<Shard[]> => {
@@ -188,6 +195,7 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
           throw err;
         });
       const records = out.Records ?? [];
+      recordsRead += records.length;
       const counted = records.map((r) => lambdaRecord(r, arn)).filter(isCountedRecord);
       for (let i = 0; i < counted.length; i += FOLD_BATCH_SIZE) {
         const event: DynamoDBStreamEvent = { Records: counted.slice(i, i + FOLD_BATCH_SIZE) };
@@ -254,16 +262,23 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   };
 
   let timer: NodeJS.Timeout | undefined;
+  const basePollMs = opts.pollMs ?? FOLD_POLL_MS;
+  let pollMs = basePollMs;
   const poll = () => {
     timer = setTimeout(async () => {
       if (stopped) return;
+      const before = recordsRead;
       try {
         await exclusive(() => drain(false));
       } catch (err) {
         if (!stopped) opts.onError?.(err as Error);
       }
+      // An idle stream is polled less and less often (up to IDLE_POLL_MAX_MS): every GetRecords
+      // costs DynamoDB Local CPU, and a test run has dozens of servers sharing one. The first
+      // record read brings the pace back; settle() never waits for the timer.
+      pollMs = recordsRead > before ? basePollMs : Math.min(IDLE_POLL_MAX_MS, pollMs * 2);
       if (!stopped) poll();
-    }, opts.pollMs ?? FOLD_POLL_MS);
+    }, pollMs);
     timer.unref();
   };
   if (opts.background !== false) poll();
