@@ -44,8 +44,10 @@ export default defineConfig({
           ],
           globalSetup: ['test/support/global-setup.ts', 'test/support/web-build.ts'],
           setupFiles: ['test/support/setup-env.ts'],
-          testTimeout: 30_000,
-          hookTimeout: 60_000,
+          // Generous: on two cores every file shares one DynamoDB Local with the fault suite's load
+          // and every server's stream poll; a grid import then takes far longer than alone.
+          testTimeout: 120_000,
+          hookTimeout: 180_000,
         },
       },
     ],
