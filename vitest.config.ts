@@ -5,8 +5,8 @@ import { defineConfig } from 'vitest/config';
  * integration (DynamoDB Local) and e2e (HTTP against the local server); test/security keeps the
  * attack categories (cursors, sizes, encodings, identity, mass assignment, CSV injection) as e2e
  * tests, and test/web drives the web app in headless Chromium against the local server (the app is
- * built first when its sources changed: test/support/web-build.ts). Only the integration project
- * starts DynamoDB Local, once per run, in memory (test/support/global-setup.ts).
+ * built first when its sources changed: test/support/web-build.ts). Each integration test file runs
+ * on a DynamoDB Local of its own, in memory (test/support/setup-env.ts says why).
  * The JSON report feeds the closing line of .ci/run.
  */
 export default defineConfig({
@@ -42,12 +42,10 @@ export default defineConfig({
             'test/web/**/*.test.ts',
             'test/faults/**/*.test.ts',
           ],
-          globalSetup: ['test/support/global-setup.ts', 'test/support/web-build.ts'],
+          globalSetup: ['test/support/web-build.ts'],
           setupFiles: ['test/support/setup-env.ts'],
-          // Generous: on two cores every file shares one DynamoDB Local with the fault suite's load
-          // and every server's stream poll; a grid import then takes far longer than alone.
-          testTimeout: 120_000,
-          hookTimeout: 180_000,
+          testTimeout: 60_000,
+          hookTimeout: 120_000,
         },
       },
     ],

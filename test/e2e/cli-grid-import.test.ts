@@ -5,10 +5,11 @@
 import path from 'node:path';
 import { syntheticCity } from '@gridpatrol/local';
 import { getGridPointer, listGridVersions } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridImportTarget } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 
-const target = gridImportTarget('cli', inject('dynamodbEndpoint'));
+const target = gridImportTarget('cli', testDatabaseEndpoint());
 const { dir, write, gridImport } = target;
 
 beforeAll(() => target.prepare());

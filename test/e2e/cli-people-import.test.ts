@@ -9,12 +9,13 @@ import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import { configureHandlerEnv, seedCity } from '@gridpatrol/local';
 import { ensureTable, getPerson, listPeople, makeDynamoClient } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 
 const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-people-'));
 const table = `cli-people-${randomUUID().slice(0, 8)}`;
-const endpoint = inject('dynamodbEndpoint');
+const endpoint = testDatabaseEndpoint();
 let cells: string[];
 let zone: string;
 

@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, getCounters, keys, tableName } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
@@ -93,22 +94,11 @@ async function makeOld(id: string): Promise<void> {
 
 const backfill = () =>
   runCli(
-    [
-      'findings',
-      'backfill-index',
-      '--json',
-      '--table',
-      api.tableName,
-      '--endpoint',
-      inject('dynamodbEndpoint'),
-    ],
+    ['findings', 'backfill-index', '--json', '--table', api.tableName, '--endpoint', testDatabaseEndpoint()],
     dir,
   );
 const verify = () =>
-  runCli(
-    ['stats', 'verify', '--json', '--table', api.tableName, '--endpoint', inject('dynamodbEndpoint')],
-    dir,
-  );
+  runCli(['stats', 'verify', '--json', '--table', api.tableName, '--endpoint', testDatabaseEndpoint()], dir);
 
 beforeAll(async () => {
   api = await startTestApi('demo');

@@ -15,8 +15,9 @@ import type { JobName } from '@gridpatrol/functions';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { startJobTimer } from '@gridpatrol/local';
 import { findingsDue, getCounters, getFinding } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 
@@ -265,7 +266,7 @@ describe('gridpatrol jobs run', () => {
         '--table',
         api.tableName,
         '--endpoint',
-        inject('dynamodbEndpoint'),
+        testDatabaseEndpoint(),
       ],
       dir,
     );

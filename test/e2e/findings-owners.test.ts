@@ -10,8 +10,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
@@ -164,7 +165,7 @@ describe('a finding in a cell that lies in no zone', () => {
   });
 
   it('leaves every counter as a recount finds it (gridpatrol stats verify)', () => {
-    const endpoint = inject('dynamodbEndpoint');
+    const endpoint = testDatabaseEndpoint();
     const res = runCli(['stats', 'verify', '--table', api.tableName, '--endpoint', endpoint], dir);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toContain('All counters agree');

@@ -6,8 +6,9 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { listGridVersions } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridImportTarget } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { noisyImport } from '../support/noisy-import';
@@ -70,7 +71,7 @@ describe('through the API', () => {
 });
 
 describe('through the CLI', () => {
-  const target = gridImportTarget('report', inject('dynamodbEndpoint'));
+  const target = gridImportTarget('report', testDatabaseEndpoint());
   const { dir, write } = target;
   const gridImport = (...flags: string[]) =>
     target.gridImport(write('cells.geojson', noisy.cells), write('zones.geojson', noisy.zones), ...flags);

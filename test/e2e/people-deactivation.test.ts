@@ -12,8 +12,9 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { addDays, type PatrolTask, planningWeekStart } from '@gridpatrol/core';
 import { getPatrolTask, listTaskHistory } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -213,7 +214,7 @@ describe('deactivating through gridpatrol people import', () => {
       file,
       `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},false\n`,
     );
-    const endpoint = inject('dynamodbEndpoint');
+    const endpoint = testDatabaseEndpoint();
     const res = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toContain(
@@ -295,7 +296,7 @@ describe('reactivating a person', () => {
       file,
       `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},true\n`,
     );
-    const endpoint = inject('dynamodbEndpoint');
+    const endpoint = testDatabaseEndpoint();
     const res = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toMatch(new RegExp(`Reactivated ${partner}: \\d+ future tasks? no longer flagged`));

@@ -24,8 +24,9 @@ import {
   tableName,
   verifyCounters,
 } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { testDatabaseEndpoint } from '../support/database';
 import { randomActionBody, seeded } from '../support/findings';
 import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
@@ -268,7 +269,7 @@ describe('gridpatrol stats verify', () => {
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([{ area, metric: 'total', stored: before + 2, recounted: before }]);
 
-    const endpoint = inject('dynamodbEndpoint');
+    const endpoint = testDatabaseEndpoint();
     const cli = (json: boolean) =>
       runCli(
         ['stats', 'verify', ...(json ? ['--json'] : []), '--table', api.tableName, '--endpoint', endpoint],

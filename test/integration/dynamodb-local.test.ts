@@ -9,14 +9,15 @@ import {
 } from '@aws-sdk/client-dynamodb';
 import { assertJava, JavaMissingError, startDynamoDbLocal } from '@gridpatrol/local';
 import { createTableInput, ensureTable, ensureTableUpToDate, TABLE } from '@gridpatrol/store';
-import { describe, expect, inject, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
+import { testDatabaseEndpoint } from '../support/database';
 
 const clientFor = (endpoint: string, accessKeyId: string, region: string) =>
   new DynamoDBClient({ endpoint, region, credentials: { accessKeyId, secretAccessKey: 'x' } });
 
 describe('the table from its one definition', () => {
   it('has exactly the keys, indexes and TTL that TABLE declares', async () => {
-    const client = clientFor(inject('dynamodbEndpoint'), 'a', 'local');
+    const client = clientFor(testDatabaseEndpoint(), 'a', 'local');
     const name = `def-${randomUUID().slice(0, 8)}`;
     expect(await ensureTable(client, name)).toBe(true);
     expect(await ensureTable(client, name)).toBe(false); // idempotent
@@ -40,7 +41,7 @@ describe('the table from its one definition', () => {
   });
 
   it('gains its stream when made before the counter fold, holding the changes from then on', async () => {
-    const client = clientFor(inject('dynamodbEndpoint'), 'a', 'local');
+    const client = clientFor(testDatabaseEndpoint(), 'a', 'local');
     const name = `nostream-${randomUUID().slice(0, 8)}`;
     const { StreamSpecification: _none, ...withoutStream } = createTableInput(name);
     await client.send(new CreateTableCommand(withoutStream));
@@ -85,7 +86,7 @@ describe('the table from its one definition', () => {
   }, 120_000);
 
   it('is shared by clients with different credentials and regions (-sharedDb)', async () => {
-    const endpoint = inject('dynamodbEndpoint');
+    const endpoint = testDatabaseEndpoint();
     const a = clientFor(endpoint, 'alice', 'eu-west-1');
     const b = clientFor(endpoint, 'bob', 'cn-north-1');
     const name = `shared-${randomUUID().slice(0, 8)}`;

@@ -33,7 +33,7 @@ const READ_LIMIT = 1000;
 export const FOLD_POLL_MS = 250;
 /**
  * The background poll lists the stream's shards again this often (or when a shard it reads ends):
- * new shards are rare, and every server of a test run shares one DynamoDB Local. settle() always
+ * new shards are rare, and each listing costs the emulator CPU. settle() always
  * lists them, so that it never misses a shard opened since.
  */
 const DESCRIBE_EVERY_MS = 10_000;
@@ -274,7 +274,7 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
         if (!stopped) opts.onError?.(err as Error);
       }
       // An idle stream is polled less and less often (up to IDLE_POLL_MAX_MS): every GetRecords
-      // costs DynamoDB Local CPU, and a test run has dozens of servers sharing one. The first
+      // costs DynamoDB Local CPU, which the API and every other poller share. The first
       // record read brings the pace back; settle() never waits for the timer.
       pollMs = recordsRead > before ? basePollMs : Math.min(IDLE_POLL_MAX_MS, pollMs * 2);
       if (!stopped) poll();
