@@ -9,9 +9,14 @@
  * shared emulator made the run's last files several times slower than its first. A start costs
  * about 4 s.
  */
-import { startDynamoDbLocal } from '@gridpatrol/local';
 import { afterAll } from 'vitest';
 
+// Before anything of ours is imported: modules read these when they load.
+process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
+// Tests change people and expect the very next request to see it.
+process.env.GRIDPATROL_CALLER_CACHE_MS ??= '0';
+
+const { startDynamoDbLocal } = await import('@gridpatrol/local');
 const external = process.env.DYNAMODB_ENDPOINT;
 const db = external ? undefined : await startDynamoDbLocal();
 process.env.DYNAMODB_ENDPOINT = external ?? db?.endpoint;
@@ -20,7 +25,3 @@ process.env.TEST_DYNAMODB_ENDPOINT = process.env.DYNAMODB_ENDPOINT;
 afterAll(async () => {
   await db?.stop();
 });
-
-process.env.POWERTOOLS_LOG_LEVEL ??= 'SILENT';
-// Tests change people and expect the very next request to see it.
-process.env.GRIDPATROL_CALLER_CACHE_MS ??= '0';
