@@ -21,12 +21,14 @@ import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
+import { addCityStacks } from '../../infra/lib/city-stacks';
 import { REPO_ROOT, toNodejsBundling } from '../../infra/lib/function';
-import { FUNCTION_SIZING, GridPatrolStack, stackName, TABLE_ACCESS } from '../../infra/lib/stack';
+import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '../../infra/lib/stack';
 
 interface Synthesized {
   readonly city: CityConfig;
@@ -44,7 +46,7 @@ const CDK_CONTEXT = (
 function synthCity(name: string): Synthesized {
   const city = readCityConfig(name);
   const app = new App({ context: CDK_CONTEXT });
-  const stack = new GridPatrolStack(app, stackName(city.name), { city });
+  const { stack } = addCityStacks(app, city, 'dev');
   const assemblyDir = app.synth().directory;
   return { city, stack, template: Template.fromStack(stack), assemblyDir };
 }
@@ -509,7 +511,12 @@ describe('exports', () => {
     expect(fn?.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: bucketId(demo) });
     expect(fn?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 29 });
     const actions = grantedActions(demo, 'exports');
-    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject']));
+    // Named actions, no s3:Abort* / s3:PutObject* wildcards (issue 18: least privilege).
+    expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
     expect(actions.filter((a) => a.startsWith('s3:')).sort()).not.toContain('s3:DeleteObject*');
     expect(actions.some((a) => a.startsWith('s3:List'))).toBe(false);
     expect(TABLE_ACCESS.exports).toBe('RO');
@@ -647,7 +654,8 @@ describe('auth', () => {
     });
     demo.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      // SRP only: the admin password flow was enabled and unused (issue 18).
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       AllowedOAuthFlowsUserPoolClient: false,
     });
   });
@@ -686,7 +694,7 @@ describe('cities', () => {
   });
 
   it('makes riverside its own stack with its own origins and its own inlined config', () => {
-    expect(riverside.stack.stackName).toBe('GridPatrol-riverside');
+    expect(riverside.stack.stackName).toBe('GridPatrol-riverside-dev');
     expect(riverside.city.cors.allowOrigins).not.toEqual(demo.city.cors.allowOrigins);
     riverside.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: riverside.city.cors.allowOrigins }),
@@ -698,9 +706,36 @@ describe('cities', () => {
     }
   });
 
+  it('leaves the city options off by default: a dev stage, unprotected, no edge, no threat protection, no backup copy', () => {
+    expect(demo.stack.stackName).toBe('GridPatrol-demo-dev');
+    expect(demo.stack.terminationProtection).toBe(false);
+    const stacks = demo.stack.node.root.node.children.filter((c) => Stack.isStack(c));
+    expect(stacks.map((c) => c.node.id)).toEqual(['GridPatrol-demo-dev']);
+    demo.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    demo.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    demo.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'OFF' },
+    });
+    const plan = Object.values(demo.template.findResources('AWS::Backup::BackupPlan'))[0];
+    expect(JSON.stringify(plan)).not.toContain('CopyActions');
+  });
+
+  it('passes the cdk-nag AwsSolutions and Serverless packs with the default options too', () => {
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      const report = pack.validateScope(demo.stack);
+      expect(
+        report.violations.map((v) => v.ruleName),
+        pack.readPackName,
+      ).toEqual([]);
+    }
+  });
+
   it('refuses an invalid city config, naming the bad field', () => {
     const bad = { ...demo.city, timeZone: 'Mars/Olympus_Mons' };
-    expect(() => new GridPatrolStack(new App(), 'GridPatrol-bad', { city: bad })).toThrow(/timeZone/);
+    expect(() => new GridPatrolStack(new App(), 'GridPatrol-bad', { city: bad, stage: 'dev' })).toThrow(
+      /timeZone/,
+    );
   });
 
   it('says how to pick a city when none or an unknown one is given', () => {
