@@ -87,12 +87,20 @@ export class GridPatrolMonitoring extends Construct {
 
   /** Errors and throttles of one function. */
   watchFunction(name: string, fn: IFunction): void {
-    this.alarm(`${name}Errors`, `${name}: unhandled errors`, fn.metricErrors({ period: PERIOD }), {
-      threshold: ALARM_THRESHOLDS.functionErrors,
-    });
-    this.alarm(`${name}Throttles`, `${name}: throttled invocations`, fn.metricThrottles({ period: PERIOD }), {
-      threshold: ALARM_THRESHOLDS.functionThrottles,
-    });
+    // One dashboard row per thing watched (a row wraps at the dashboard's 24 columns).
+    this.dashboard.addWidgets(
+      this.alarm(`${name}Errors`, `${name}: unhandled errors`, fn.metricErrors({ period: PERIOD }), {
+        threshold: ALARM_THRESHOLDS.functionErrors,
+      }),
+      this.alarm(
+        `${name}Throttles`,
+        `${name}: throttled invocations`,
+        fn.metricThrottles({ period: PERIOD }),
+        {
+          threshold: ALARM_THRESHOLDS.functionThrottles,
+        },
+      ),
+    );
   }
 
   /** The API's server-error rate and its p99 latency. */
@@ -106,46 +114,54 @@ export class GridPatrolMonitoring extends Construct {
       },
       period: PERIOD,
     });
-    this.alarm('Api5xxRate', 'API: share of 5xx answers (%)', rate, {
-      threshold: ALARM_THRESHOLDS.api5xxPercent,
-      comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
-    });
-    this.alarm(
-      'ApiLatencyP99',
-      'API: p99 latency (ms)',
-      api.metricLatency({ period: PERIOD, statistic: 'p99' }),
-      {
-        threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
+    this.dashboard.addWidgets(
+      this.alarm('Api5xxRate', 'API: share of 5xx answers (%)', rate, {
+        threshold: ALARM_THRESHOLDS.api5xxPercent,
         comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
-        // Three periods in a row: one slow export burst is not an incident.
-        evaluationPeriods: 3,
-      },
+      }),
+      this.alarm(
+        'ApiLatencyP99',
+        'API: p99 latency (ms)',
+        api.metricLatency({ period: PERIOD, statistic: 'p99' }),
+        {
+          threshold: ALARM_THRESHOLDS.apiP99LatencyMs,
+          comparison: ComparisonOperator.GREATER_THAN_THRESHOLD,
+          // Three periods in a row: one slow export burst is not an incident.
+          evaluationPeriods: 3,
+        },
+      ),
     );
   }
 
   /** Throttled requests and system errors of the table, over every operation the app calls. */
   watchTable(table: TableV2): void {
-    this.alarm(
-      'TableThrottles',
-      'DynamoDB: throttled requests',
-      table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
-      { threshold: ALARM_THRESHOLDS.tableThrottles },
-    );
-    this.alarm(
-      'TableSystemErrors',
-      'DynamoDB: system errors',
-      table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
-      { threshold: ALARM_THRESHOLDS.tableSystemErrors },
+    this.dashboard.addWidgets(
+      this.alarm(
+        'TableThrottles',
+        'DynamoDB: throttled requests',
+        table.metricThrottledRequestsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+        { threshold: ALARM_THRESHOLDS.tableThrottles },
+      ),
+      this.alarm(
+        'TableSystemErrors',
+        'DynamoDB: system errors',
+        table.metricSystemErrorsForOperations({ operations: TABLE_OPERATIONS, period: PERIOD }),
+        { threshold: ALARM_THRESHOLDS.tableSystemErrors },
+      ),
     );
   }
 
   /** Any message in a dead-letter queue: something failed for good and waits for an operator. */
-  watchDeadLetters(name: string, queue: IQueue): void {
-    this.alarm(
-      `${name}DeadLetters`,
-      `${name}: messages in the dead-letter queue`,
-      queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
-      { threshold: ALARM_THRESHOLDS.deadLetters },
+  watchDeadLetters(queues: Readonly<Record<string, IQueue>>): void {
+    this.dashboard.addWidgets(
+      ...Object.entries(queues).map(([name, queue]) =>
+        this.alarm(
+          `${name}DeadLetters`,
+          `${name}: messages in the dead-letter queue`,
+          queue.metricApproximateNumberOfMessagesVisible({ period: PERIOD, statistic: 'Maximum' }),
+          { threshold: ALARM_THRESHOLDS.deadLetters },
+        ),
+      ),
     );
   }
 
@@ -154,7 +170,7 @@ export class GridPatrolMonitoring extends Construct {
     title: string,
     metric: IMetric,
     options: { threshold: number; comparison?: ComparisonOperator; evaluationPeriods?: number },
-  ): void {
+  ): AlarmWidget {
     const alarm = new Alarm(this, id, {
       alarmDescription: title,
       metric,
@@ -168,6 +184,6 @@ export class GridPatrolMonitoring extends Construct {
     alarm.addAlarmAction(action);
     alarm.addOkAction(action);
     this.alarms.push(alarm);
-    this.dashboard.addWidgets(new AlarmWidget({ title, alarm, width: 8 }));
+    return new AlarmWidget({ title, alarm, width: 12 });
   }
 }

@@ -228,9 +228,11 @@ export class GridPatrolStack extends Stack {
     this.monitoring.watchFunction('Jobs', this.jobs.function);
     this.monitoring.watchFunction('GridImport', this.gridImports.function);
     this.monitoring.watchFunction('Counters', this.counters.function);
-    this.monitoring.watchDeadLetters('Jobs', this.jobs.failures);
-    this.monitoring.watchDeadLetters('GridImport', this.gridImports.failures);
-    this.monitoring.watchDeadLetters('Counters', this.counters.failures);
+    this.monitoring.watchDeadLetters({
+      Jobs: this.jobs.failures,
+      GridImport: this.gridImports.failures,
+      Counters: this.counters.failures,
+    });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
     if (this.edge)
