@@ -94,28 +94,30 @@ const DEAD_LETTER_REASON: Partial<Record<FunctionGroup, string>> = {
     "Invoked by a stream event source mapping, whose on-failure queue (SQS, with an alarm) is the stream's DLQ.",
 };
 
-export type TableAccess = 'RO' | 'RW';
+/**
+ * The DynamoDB writes the store's code makes (packages/store/src): PutCommand, UpdateCommand,
+ * transactions whose items are Put, Update or Delete (a transaction is authorized per item action),
+ * and BatchWriteCommand (batchPut, batchDelete).
+ */
+export type TableWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+
+/** 'RO' reads only; otherwise the writes the function's code makes, besides reading. */
+export type TableAccess = 'RO' | readonly TableWrite[];
+
+/** GetCommand, BatchGetCommand and QueryCommand: every read the store makes. */
+const TABLE_READS = ['GetItem', 'BatchGetItem', 'Query'] as const;
+
+/**
+ * The actions a TableAccess grants on the table. Never Scan, ConditionCheckItem, DescribeTable or
+ * the stream, which grantReadData / grantReadWriteData would give: no code calls them.
+ *
+ * @example tableActions(['PutItem']) // ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem']
+ */
+export const tableActions = (access: TableAccess): string[] =>
+  [...TABLE_READS, ...(access === 'RO' ? [] : access)].map((action) => `dynamodb:${action}`);
 
 const TABLE_INDEX_NAMES = TABLE.globalSecondaryIndexes.map((index) => index.indexName);
 
-/**
- * The DynamoDB actions the store's code calls (packages/store/src): GetCommand, BatchGetCommand and
- * QueryCommand to read; PutCommand, UpdateCommand, BatchWriteCommand and transactions whose items
- * are Put, Update and Delete to write (a transaction is authorized per item action). Never Scan,
- * ConditionCheckItem, DescribeTable or the stream: grantReadData would give all of those.
- */
-export const TABLE_ACTIONS: Readonly<Record<TableAccess, readonly string[]>> = {
-  RO: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query'],
-  RW: [
-    'dynamodb:GetItem',
-    'dynamodb:BatchGetItem',
-    'dynamodb:Query',
-    'dynamodb:PutItem',
-    'dynamodb:UpdateItem',
-    'dynamodb:DeleteItem',
-    'dynamodb:BatchWriteItem',
-  ],
-};
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface GridPatrolFunctionProps {
@@ -165,7 +167,7 @@ export interface GridPatrolFunctionProps {
 
 export interface BindTableOptions {
   readonly table: ITableV2;
-  /** 'RO' grants reads (GetItem, Query, BatchGet…); 'RW' adds writes and transactions. */
+  /** 'RO' grants the reads (GetItem, BatchGetItem, Query); a list of writes adds those. */
   readonly access: TableAccess;
   /**
    * The table's secondary indexes, each granted Query.
@@ -251,7 +253,7 @@ export class GridPatrolFunction extends NodejsFunction {
   }
 
   /**
-   * Points the function at the table (TABLE_NAME) and grants least privilege: TABLE_ACTIONS[access]
+   * Points the function at the table (TABLE_NAME) and grants least privilege: tableActions(access)
    * on the table, Query on each named index, nothing else.
    */
   bindTable({ table, access, indexNames = TABLE_INDEX_NAMES }: BindTableOptions): void {
@@ -260,9 +262,7 @@ export class GridPatrolFunction extends NodejsFunction {
     }
     this.boundTable = table;
     this.addEnvironment('TABLE_NAME', table.tableName);
-    this.addToRolePolicy(
-      new PolicyStatement({ actions: [...TABLE_ACTIONS[access]], resources: [table.tableArn] }),
-    );
+    this.addToRolePolicy(new PolicyStatement({ actions: tableActions(access), resources: [table.tableArn] }));
     // Indexes are only queried; each is named, so a new index is granted by declaring it.
     if (indexNames.length > 0)
       this.addToRolePolicy(

@@ -18,10 +18,16 @@ import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letters';
 import { bucketObjectsFinding, EXPORTS_BUCKET_ENV } from './exports';
-import { GridPatrolFunction } from './function';
+import { GridPatrolFunction, type TableAccess } from './function';
 
 /** The id CDK gives its singleton S3-notification handler (aws-s3 BucketNotificationsHandler). */
 const CDK_BUCKET_NOTIFICATIONS_HANDLER = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';
+
+/**
+ * Writes the version's items in bulk (BatchWriteItem), marks it draft or failed, and deletes a
+ * failed one's leftovers in bulk too: no single DeleteItem.
+ */
+export const GRID_IMPORT_TABLE_ACCESS: TableAccess = ['PutItem', 'UpdateItem', 'BatchWriteItem'];
 
 export interface GridPatrolGridImportsProps {
   readonly city: CityConfig;
@@ -54,8 +60,7 @@ export class GridPatrolGridImports extends Construct {
       reservedConcurrentExecutions: 2,
       memorySize: props.memorySize ?? 3008,
     });
-    // Writes the version's items, marks it draft or failed, deletes a failed one's leftovers.
-    this.function.bindTable({ table: props.table, access: 'RW' });
+    this.function.bindTable({ table: props.table, access: GRID_IMPORT_TABLE_ACCESS });
     // Reads the body, then deletes it; nothing else of the bucket.
     this.function.addToRolePolicy(
       new PolicyStatement({

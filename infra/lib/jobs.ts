@@ -14,10 +14,16 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letters';
-import { GridPatrolFunction } from './function';
+import { GridPatrolFunction, type TableAccess } from './function';
 
 /** A failed run is not retried: the next scheduled run does the same work anyway (0009). */
 export const JOB_RETRY_ATTEMPTS = 0;
+
+/**
+ * Writes findings, tasks, plans and their events like the HTTP groups: drafts replace tasks in bulk
+ * (BatchWriteItem), ending a missed task moves its memberships (a transaction's Delete).
+ */
+export const JOBS_TABLE_ACCESS: TableAccess = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 export interface GridPatrolJobsProps {
   readonly city: CityConfig;
@@ -43,8 +49,7 @@ export class GridPatrolJobs extends Construct {
       // Every job may fall due in the same minute; more runs at once would only race each other.
       reservedConcurrentExecutions: JOB_NAMES.length,
     });
-    // Writes findings, tasks, plans and their events, like the HTTP groups.
-    this.function.bindTable({ table: props.table, access: 'RW' });
+    this.function.bindTable({ table: props.table, access: JOBS_TABLE_ACCESS });
 
     // The code's rule, "a failed run is not retried: the next scheduled run does the same work",
     // made true on both legs: EventBridge does not retry its delivery (retryAttempts below), and

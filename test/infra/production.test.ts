@@ -22,7 +22,7 @@ import { MFA_REQUIRED_ROLES, PASSWORD_POLICY } from '../../infra/lib/auth';
 import { BACKUP_RETENTION } from '../../infra/lib/backup';
 import { addCityStacks, type CityStacks } from '../../infra/lib/city-stacks';
 import { MANAGED_RULE_GROUPS } from '../../infra/lib/edge';
-import { REPO_ROOT, TABLE_ACTIONS } from '../../infra/lib/function';
+import { REPO_ROOT, tableActions } from '../../infra/lib/function';
 import { JOB_RETRY_ATTEMPTS } from '../../infra/lib/jobs';
 import { ALARM_THRESHOLDS } from '../../infra/lib/monitoring';
 import { RESERVED_CONCURRENCY, TABLE_ACCESS } from '../../infra/lib/stack';
@@ -277,7 +277,7 @@ describe('least privilege', () => {
         {
           Effect: 'Allow',
           // CDK sorts a statement's actions (@aws-cdk/aws-iam:minimizePolicies).
-          Action: [...TABLE_ACTIONS[TABLE_ACCESS[group]]].sort(),
+          Action: tableActions(TABLE_ACCESS[group]).sort(),
           Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
         },
         {

@@ -27,7 +27,8 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
 import { addCityStacks } from '../../infra/lib/city-stacks';
-import { REPO_ROOT, toNodejsBundling } from '../../infra/lib/function';
+import { REPO_ROOT, tableActions, toNodejsBundling } from '../../infra/lib/function';
+import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
 import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '../../infra/lib/stack';
 
 interface Synthesized {
@@ -190,10 +191,30 @@ describe('functions', () => {
       const actions = grantedActions(demo, group);
       expect(actions, group).toContain('dynamodb:GetItem');
       expect(actions, group).toContain('dynamodb:Query');
-      if (TABLE_ACCESS[group] === 'RW') expect(actions, group).toEqual(expect.arrayContaining(WRITE_ACTIONS));
-      else for (const write of WRITE_ACTIONS) expect(actions, group).not.toContain(write);
+      const declared = tableActions(TABLE_ACCESS[group]);
+      for (const write of WRITE_ACTIONS)
+        expect(actions.includes(write), `${group} ${write}`).toBe(declared.includes(write));
     }
     expect(TABLE_ACCESS.system).toBe('RO');
+  });
+
+  it('grants DeleteItem and BatchWriteItem exactly to the groups whose bundle makes them (issue 18: least privilege)', () => {
+    // Minified markers of our writes: a transaction's Delete item, a batch's Put and Delete
+    // requests. The bundled SDK holds a few of each itself, so a group makes such a write when its
+    // bundle holds more than the fewest any group's does (system's and exports' read only).
+    const markers = { delete: ['Delete:{'], batch: ['PutRequest:{', 'DeleteRequest:{'] };
+    const count = (code: string, marker: string) => code.split(marker).length - 1;
+    const codes = HANDLER_GROUPS.map((group) => ({ group, code: readBundle(demo, group).code }));
+    const fewest = (marker: string) => Math.min(...codes.map(({ code }) => count(code, marker)));
+    const makes = (code: string, kind: keyof typeof markers) =>
+      markers[kind].some((marker) => count(code, marker) > fewest(marker));
+    for (const { group, code } of codes) {
+      const actions = grantedActions(demo, group);
+      expect(actions.includes('dynamodb:DeleteItem'), `${group} DeleteItem`).toBe(makes(code, 'delete'));
+      expect(actions.includes('dynamodb:BatchWriteItem'), `${group} BatchWriteItem`).toBe(
+        makes(code, 'batch'),
+      );
+    }
   });
 
   it('bundles with the shared esbuild options: minified CJS with source maps, for the runtime it runs on', () => {
@@ -596,7 +617,9 @@ describe('grid imports', () => {
     const actions = statementsOf(demo, demo.stack.gridImports.function.role).flatMap((st) =>
       [st.Action].flat(),
     );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
+    // Bulk writes and deletes only: no single DeleteItem (issue 18: least privilege).
+    expect(actions).toEqual(expect.arrayContaining(tableActions(GRID_IMPORT_TABLE_ACCESS)));
+    expect(actions).not.toContain('dynamodb:DeleteItem');
     demo.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: jobId(demo) },
       MaximumRetryAttempts: 0,
