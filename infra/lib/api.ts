@@ -36,10 +36,11 @@ export interface ThrottleProps {
  */
 export function isExpensiveRoute(route: Pick<RouteDef, 'method' | 'path'>): boolean {
   const { method, path } = route;
-  if (path.startsWith('/exports/')) return true;
-  if (path === '/grid/imports' || path.endsWith('/activate') || path.endsWith('/diff'))
-    return method === 'POST' || path.endsWith('/diff');
-  return method === 'POST' && (path === '/plans' || path.endsWith('/publish'));
+  if (path.startsWith('/exports/') || path.endsWith('/diff')) return true;
+  if (method !== 'POST') return false;
+  return (
+    path === '/grid/imports' || path.endsWith('/activate') || path === '/plans' || path.endsWith('/publish')
+  );
 }
 
 /** Limits of the expensive routes (each route on its own) and of the unauthenticated ones. */
