@@ -9,8 +9,15 @@ import type { BuildOptions } from 'esbuild';
 /** Node.js version Lambda runs (runtime nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';
 
-/** The city config is inlined at bundle time: no 4 KB environment limit, no read at cold start. */
-export const cityConfigDefine = (config: CityConfig): Record<string, string> => ({
+/**
+ * The city config is inlined at bundle time: no 4 KB environment limit, no read at cold start.
+ * Without its `deployment` section, which only infra/ reads: alarm e-mail addresses do not belong
+ * in a function's code, and a new address must not rebuild every function.
+ */
+export const cityConfigDefine = ({
+  deployment: _infraOnly,
+  ...config
+}: CityConfig): Record<string, string> => ({
   'process.env.GRIDPATROL_CITY_CONFIG': JSON.stringify(JSON.stringify(config)),
 });
 

@@ -4,13 +4,15 @@
  * route to the manifest adds it here with no change to this file.
  */
 import { CORS_ALLOW_HEADERS, type HandlerGroup, type RouteDef, routeKey } from '@gridpatrol/functions';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { AccessLogFormat } from 'aws-cdk-lib/aws-apigateway';
 import {
+  type CfnStage,
   CorsHttpMethod,
   HttpApi,
   HttpMethod,
   HttpNoneAuthorizer,
+  type HttpRoute,
   type HttpStage,
   type IHttpRouteAuthorizer,
   LogGroupLogDestination,
@@ -26,6 +28,27 @@ export interface ThrottleProps {
   /** Requests allowed above the rate in a short burst. */
   readonly burstLimit: number;
 }
+
+/**
+ * Routes that cost seconds of a 1769 MB function and thousands of DynamoDB items each: a grid
+ * import and its activation and diff, a plan's draft and publication, every export. They get their
+ * own, much lower limit, so that one busy admin cannot take the stage's rate from the field staff.
+ */
+export function isExpensiveRoute(route: Pick<RouteDef, 'method' | 'path'>): boolean {
+  const { method, path } = route;
+  if (path.startsWith('/exports/') || path.endsWith('/diff')) return true;
+  if (method !== 'POST') return false;
+  return (
+    path === '/grid/imports' || path.endsWith('/activate') || path === '/plans' || path.endsWith('/publish')
+  );
+}
+
+/** Limits of the expensive routes (each route on its own) and of the unauthenticated ones. */
+export const ROUTE_THROTTLES = {
+  expensive: { rateLimit: 2, burstLimit: 5 },
+  // Health and the OpenAPI document need no token: bounded so they cannot be used to run up cost.
+  public: { rateLimit: 10, burstLimit: 20 },
+} as const satisfies Record<string, ThrottleProps>;
 
 export interface GridPatrolApiProps {
   /** Every route to serve; normally ROUTES. */
@@ -119,16 +142,38 @@ export class GridPatrolApi extends Construct {
     };
 
     const seen = new Set<string>();
+    const routes: HttpRoute[] = [];
+    // CloudFormation's own spelling: RouteSettings is untyped JSON, CDK does not case-convert it.
+    const routeSettings: Record<string, { ThrottlingRateLimit: number; ThrottlingBurstLimit: number }> = {};
     for (const route of props.routes) {
       const key = routeKey(route);
       if (seen.has(key)) throw new Error(`The route manifest lists ${key} twice.`);
       seen.add(key);
-      this.httpApi.addRoutes({
+      const limit = isExpensiveRoute(route)
+        ? ROUTE_THROTTLES.expensive
+        : route.roles === 'public'
+          ? ROUTE_THROTTLES.public
+          : undefined;
+      if (limit)
+        routeSettings[key] = { ThrottlingRateLimit: limit.rateLimit, ThrottlingBurstLimit: limit.burstLimit };
+      const added = this.httpApi.addRoutes({
         path: route.path,
         methods: [HttpMethod[route.method]],
         integration: integrationFor(route.group),
         authorizer: route.roles === 'public' ? new HttpNoneAuthorizer() : props.authorizer,
       });
+      routes.push(...added);
+      if (route.roles === 'public')
+        for (const r of added)
+          Validations.of(r).acknowledge({
+            id: 'AwsSolutions-APIG4',
+            reason: `${key} is public by design (health check, API document): it reveals no data and has its own low throttle.`,
+          });
     }
+    // HttpStage has no per-route throttle yet: set on its CloudFormation resource. A route
+    // setting names a route key that must exist first, hence the dependency on the routes.
+    const cfnStage = this.stage.node.defaultChild as CfnStage;
+    cfnStage.routeSettings = routeSettings;
+    for (const added of routes) cfnStage.node.addDependency(added);
   }
 }

@@ -4,12 +4,15 @@
  * proves the token; what the caller may do comes from their person record (functions/src/http/identity.ts).
  */
 import { ROLES, type Role } from '@gridpatrol/core';
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
   CfnUserPoolGroup,
   ClientAttributes,
+  FeaturePlan,
+  Mfa,
+  StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
@@ -27,7 +30,36 @@ export interface GridPatrolAuthProps {
   readonly removalPolicy?: RemovalPolicy;
   /** The roles that get a Cognito group. @default ROLES */
   readonly roles?: readonly Role[];
+  /**
+   * Cognito threat protection (the city file's deployment.threatProtection). Anything but 'off'
+   * puts the pool on the Plus feature plan, which is billed per active user.
+   * @default 'off'
+   */
+  readonly threatProtection?: 'off' | 'audit' | 'enforce';
 }
+
+/**
+ * Stated, not left to Cognito's defaults: 12 characters of four kinds. Officers sign in on shared
+ * phones in the street; a long password matters more than frequent changes (no expiry).
+ */
+export const PASSWORD_POLICY = {
+  minLength: 12,
+  requireLowercase: true,
+  requireUppercase: true,
+  requireDigits: true,
+  requireSymbols: true,
+  // An admin-set first password must be changed within three days.
+  tempPasswordValidity: Duration.days(3),
+} as const;
+
+/** Roles that must sign in with a second factor (docs/decisions/0040-mfa-for-admins.md). */
+export const MFA_REQUIRED_ROLES: readonly Role[] = ['city_admin', 'supervisor'];
+
+const THREAT_PROTECTION_MODE = {
+  off: StandardThreatProtectionMode.NO_ENFORCEMENT,
+  audit: StandardThreatProtectionMode.AUDIT_ONLY,
+  enforce: StandardThreatProtectionMode.FULL_FUNCTION,
+} as const;
 
 export class GridPatrolAuth extends Construct {
   readonly userPool: UserPool;
@@ -40,6 +72,7 @@ export class GridPatrolAuth extends Construct {
   constructor(scope: Construct, id: string, props: GridPatrolAuthProps = {}) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
+    const threatProtection = props.threatProtection ?? 'off';
 
     this.userPool = new UserPool(this, 'UserPool', {
       // Accounts are created by a city admin (a person record first, then its login), never by sign-up.
@@ -51,14 +84,35 @@ export class GridPatrolAuth extends Construct {
       },
       // Field staff often have no e-mail on file; an admin resets passwords.
       accountRecovery: AccountRecovery.NONE,
+      passwordPolicy: PASSWORD_POLICY,
+      // Pool-wide MFA is optional, by authenticator app only (SMS needs an SMS role and a sender
+      // registered per country); it is required per role, see MFA_REQUIRED_ROLES and 0040.
+      mfa: Mfa.OPTIONAL,
+      mfaSecondFactor: { otp: true, sms: false },
+      featurePlan: threatProtection === 'off' ? FeaturePlan.ESSENTIALS : FeaturePlan.PLUS,
+      standardThreatProtectionMode: THREAT_PROTECTION_MODE[threatProtection],
       deletionProtection: removalPolicy === RemovalPolicy.RETAIN,
       removalPolicy,
     });
 
+    Validations.of(this.userPool).acknowledge({
+      id: 'AwsSolutions-COG2',
+      reason:
+        'Cognito MFA is pool-wide; it is optional here and required for the roles in MFA_REQUIRED_ROLES (docs/decisions/0040), so volunteers without an authenticator app can still sign in.',
+    });
+    const plusPlanReason =
+      "Threat protection needs Cognito's Plus plan, billed per active user: a city turns it on in its file (deployment.threatProtection).";
+    if (threatProtection !== 'enforce')
+      Validations.of(this.userPool).acknowledge({ id: 'AwsSolutions-COG3', reason: plusPlanReason });
+    if (threatProtection === 'off')
+      Validations.of(this.userPool).acknowledge({ id: 'AwsSolutions-COG8', reason: plusPlanReason });
+
     this.client = this.userPool.addClient('Client', {
       // A browser / phone app cannot keep a secret.
       generateSecret: false,
-      authFlows: { userSrp: true, adminUserPassword: true },
+      // SRP only: no flow sends the password itself, and nothing here signs in as an admin would
+      // with ADMIN_USER_PASSWORD_AUTH (the local runtime has its own dev tokens).
+      authFlows: { userSrp: true },
       // No hosted UI or OAuth redirects: the apps sign in with SRP. CDK would otherwise enable
       // the code and implicit grants with an example.com callback.
       disableOAuth: true,

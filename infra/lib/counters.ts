@@ -6,13 +6,14 @@
  */
 import type { CityConfig } from '@gridpatrol/core';
 import { COUNTED_ENTITIES } from '@gridpatrol/store/table';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { FilterCriteria, FilterRule, StartingPosition } from 'aws-cdk-lib/aws-lambda';
 import { DynamoEventSource, SqsDlq } from 'aws-cdk-lib/aws-lambda-event-sources';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
-import { Queue, QueueEncryption } from 'aws-cdk-lib/aws-sqs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
+import { deadLetterQueue } from './dead-letters';
 import { GridPatrolFunction } from './function';
 
 export interface GridPatrolCountersProps {
@@ -55,6 +56,8 @@ export class GridPatrolCounters extends Construct {
       logRetention: props.logRetention,
       // A batch is a few transactions; 30 s covers DynamoDB's retries with room to spare.
       timeout: Duration.seconds(30),
+      // One invocation per stream shard at a time (parallelization 1); a city's table has a few.
+      reservedConcurrentExecutions: 10,
     });
     // Reads its ledger and writes counters and ledger entries: nothing else of the table.
     this.function.bindTableItems({
@@ -63,13 +66,8 @@ export class GridPatrolCounters extends Construct {
       keyPrefixes: ['COUNTER#', 'FOLDED#'],
     });
 
-    this.failures = new Queue(this, 'Failures', {
-      encryption: QueueEncryption.SQS_MANAGED,
-      enforceSSL: true,
-      // The stream keeps records 24 h; the queue keeps their places for the maximum, 14 days.
-      retentionPeriod: Duration.days(14),
-      removalPolicy: RemovalPolicy.RETAIN,
-    });
+    // The stream keeps records 24 h; the queue keeps their places for 14 days.
+    this.failures = deadLetterQueue(this, 'Failures');
 
     const entities = FilterRule.or(...COUNTED_ENTITIES);
     this.function.addEventSource(

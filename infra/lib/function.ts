@@ -8,7 +8,8 @@ import { fileURLToPath } from 'node:url';
 import type { CityConfig } from '@gridpatrol/core';
 import type { HandlerGroup } from '@gridpatrol/functions';
 import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
-import { Duration, RemovalPolicy } from 'aws-cdk-lib';
+import { TABLE } from '@gridpatrol/store/table';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
@@ -82,7 +83,41 @@ export function toNodejsBundling(options: BuildOptions): BundlingOptions {
   };
 }
 
-export type TableAccess = 'RO' | 'RW';
+/** Why a function has no Lambda dead-letter queue (cdk-nag Serverless-LambdaDLQ), by how it is invoked. */
+const SYNCHRONOUS_REASON =
+  'Invoked synchronously by API Gateway: the caller gets the error; a DLQ only applies to asynchronous invocations.';
+const DEAD_LETTER_REASON: Partial<Record<FunctionGroup, string>> = {
+  jobs: 'Its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
+  'grid-import':
+    'Its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
+  counters:
+    "Invoked by a stream event source mapping, whose on-failure queue (SQS, with an alarm) is the stream's DLQ.",
+};
+
+/**
+ * The DynamoDB writes the store's code makes (packages/store/src): PutCommand, UpdateCommand,
+ * transactions whose items are Put, Update or Delete (a transaction is authorized per item action),
+ * and BatchWriteCommand (batchPut, batchDelete).
+ */
+export type TableWrite = 'PutItem' | 'UpdateItem' | 'DeleteItem' | 'BatchWriteItem';
+
+/** 'RO' reads only; otherwise the writes the function's code makes, besides reading. */
+export type TableAccess = 'RO' | readonly TableWrite[];
+
+/** GetCommand, BatchGetCommand and QueryCommand: every read the store makes. */
+const TABLE_READS = ['GetItem', 'BatchGetItem', 'Query'] as const;
+
+/**
+ * The actions a TableAccess grants on the table. Never Scan, ConditionCheckItem, DescribeTable or
+ * the stream, which grantReadData / grantReadWriteData would give: no code calls them.
+ *
+ * @example tableActions(['PutItem']) // ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:PutItem']
+ */
+export const tableActions = (access: TableAccess): string[] =>
+  [...TABLE_READS, ...(access === 'RO' ? [] : access)].map((action) => `dynamodb:${action}`);
+
+const TABLE_INDEX_NAMES = TABLE.globalSecondaryIndexes.map((index) => index.indexName);
+
 export type PowertoolsLogLevel = 'DEBUG' | 'INFO' | 'WARN' | 'ERROR';
 
 export interface GridPatrolFunctionProps {
@@ -113,10 +148,17 @@ export interface GridPatrolFunctionProps {
   /** @default 'INFO' */
   readonly logLevel?: PowertoolsLogLevel;
   /**
-   * Active X-Ray tracing. Off by default: it costs per trace and the handlers do not use it yet.
-   * @default false
+   * Active X-Ray tracing: a slow request shows which DynamoDB or S3 call it waited on. On by
+   * default; X-Ray samples (1 request a second, then 5%), so the cost stays small (0039).
+   * @default true
    */
   readonly tracing?: boolean;
+  /**
+   * Concurrency kept for this function and also its ceiling, so one function cannot take the
+   * account's whole pool from the others (0041).
+   * @default none: the unreserved pool
+   */
+  readonly reservedConcurrentExecutions?: number;
   /** Extra environment variables (small values only; the city config is never one of them). */
   readonly environment?: Readonly<Record<string, string>>;
   /** @default REPO_ROOT */
@@ -125,8 +167,13 @@ export interface GridPatrolFunctionProps {
 
 export interface BindTableOptions {
   readonly table: ITableV2;
-  /** 'RO' grants reads (GetItem, Query, BatchGet…); 'RW' adds writes and transactions. */
+  /** 'RO' grants the reads (GetItem, BatchGetItem, Query); a list of writes adds those. */
   readonly access: TableAccess;
+  /**
+   * The table's secondary indexes, each granted Query.
+   * @default the indexes of TABLE, the one table definition (packages/store)
+   */
+  readonly indexNames?: readonly string[];
 }
 
 export interface BindTableItemsOptions {
@@ -160,7 +207,8 @@ export class GridPatrolFunction extends NodejsFunction {
       memorySize: props.memorySize ?? 512,
       timeout: props.timeout ?? Duration.seconds(10),
       logGroup,
-      tracing: props.tracing ? Tracing.ACTIVE : Tracing.DISABLED,
+      tracing: (props.tracing ?? true) ? Tracing.ACTIVE : Tracing.DISABLED,
+      reservedConcurrentExecutions: props.reservedConcurrentExecutions,
       environment: {
         ...props.environment,
         GRIDPATROL_CITY: props.city.name,
@@ -178,20 +226,51 @@ export class GridPatrolFunction extends NodejsFunction {
       },
     });
     this.group = props.group;
+
+    // cdk-nag findings every function shares, acknowledged once here with why (test/infra/nag.test.ts).
+    Validations.of(this).acknowledge(
+      {
+        id: 'AwsSolutions-IAM4[Policy::arn:<AWS::Partition>:iam::aws:policy/service-role/AWSLambdaBasicExecutionRole]',
+        reason:
+          "AWS's minimal logging policy for Lambda (CreateLogGroup, CreateLogStream, PutLogEvents); the log group itself is ours, with retention.",
+      },
+      {
+        id: 'AwsSolutions-L1',
+        reason: `Pinned to ${Runtime.NODEJS_22_X.name}, the target the bundles are built and tested for (functions/bundling.ts); a runtime upgrade is a deliberate change of both.`,
+      },
+      {
+        id: 'Serverless-LambdaLatestVersion',
+        reason: `Pinned to ${Runtime.NODEJS_22_X.name}, the target the bundles are built and tested for (functions/bundling.ts).`,
+      },
+      { id: 'Serverless-LambdaDLQ', reason: DEAD_LETTER_REASON[props.group] ?? SYNCHRONOUS_REASON },
+    );
+    if (props.tracing ?? true)
+      Validations.of(this).acknowledge({
+        id: 'AwsSolutions-IAM5[Resource::*]',
+        reason:
+          'X-Ray tracing: xray:PutTraceSegments and PutTelemetryRecords support no resource-level permissions, AWS requires Resource *.',
+      });
   }
 
   /**
-   * Points the function at the table (TABLE_NAME) and grants least privilege: reads only for 'RO',
-   * reads and writes for 'RW'. Grants cover the table and its indexes, nothing else.
+   * Points the function at the table (TABLE_NAME) and grants least privilege: tableActions(access)
+   * on the table, Query on each named index, nothing else.
    */
-  bindTable({ table, access }: BindTableOptions): void {
+  bindTable({ table, access, indexNames = TABLE_INDEX_NAMES }: BindTableOptions): void {
     if (this.boundTable && this.boundTable !== table) {
       throw new Error(`${this.node.path}: already bound to a table; a function serves one city table.`);
     }
     this.boundTable = table;
     this.addEnvironment('TABLE_NAME', table.tableName);
-    if (access === 'RW') table.grantReadWriteData(this);
-    else table.grantReadData(this);
+    this.addToRolePolicy(new PolicyStatement({ actions: tableActions(access), resources: [table.tableArn] }));
+    // Indexes are only queried; each is named, so a new index is granted by declaring it.
+    if (indexNames.length > 0)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          actions: ['dynamodb:Query'],
+          resources: indexNames.map((name) => `${table.tableArn}/index/${name}`),
+        }),
+      );
   }
 
   /**

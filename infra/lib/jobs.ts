@@ -9,9 +9,21 @@ import { Duration } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Rule, RuleTargetInput, Schedule } from 'aws-cdk-lib/aws-events';
 import { LambdaFunction } from 'aws-cdk-lib/aws-events-targets';
+import { SqsDestination } from 'aws-cdk-lib/aws-lambda-destinations';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { GridPatrolFunction } from './function';
+import { deadLetterQueue } from './dead-letters';
+import { GridPatrolFunction, type TableAccess } from './function';
+
+/** A failed run is not retried: the next scheduled run does the same work anyway (0009). */
+export const JOB_RETRY_ATTEMPTS = 0;
+
+/**
+ * Writes findings, tasks, plans and their events like the HTTP groups: drafts replace tasks in bulk
+ * (BatchWriteItem), ending a missed task moves its memberships (a transaction's Delete).
+ */
+export const JOBS_TABLE_ACCESS: TableAccess = ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'];
 
 export interface GridPatrolJobsProps {
   readonly city: CityConfig;
@@ -22,6 +34,8 @@ export interface GridPatrolJobsProps {
 export class GridPatrolJobs extends Construct {
   readonly function: GridPatrolFunction;
   readonly rules: Readonly<Record<JobName, Rule>>;
+  /** Failed runs (Lambda's on-failure destination) and undeliverable schedule events. */
+  readonly failures: Queue;
 
   constructor(scope: Construct, id: string, props: GridPatrolJobsProps) {
     super(scope, id);
@@ -32,9 +46,22 @@ export class GridPatrolJobs extends Construct {
       // No API in front, so no 30 s limit: a city's backlog after an outage fits in one run, and
       // a run cut short is finished by the next (the jobs are idempotent).
       timeout: Duration.minutes(5),
+      // Every job may fall due in the same minute; more runs at once would only race each other.
+      reservedConcurrentExecutions: JOB_NAMES.length,
     });
-    // Writes findings, tasks, plans and their events, like the HTTP groups.
-    this.function.bindTable({ table: props.table, access: 'RW' });
+    this.function.bindTable({ table: props.table, access: JOBS_TABLE_ACCESS });
+
+    // The code's rule, "a failed run is not retried: the next scheduled run does the same work",
+    // made true on both legs: EventBridge does not retry its delivery (retryAttempts below), and
+    // Lambda does not retry the asynchronous invocation (its default is two retries). A run that
+    // fails, or an event that could not be delivered, lands in this queue and raises its alarm.
+    this.failures = deadLetterQueue(this, 'Failures');
+    this.function.configureAsyncInvoke({
+      retryAttempts: JOB_RETRY_ATTEMPTS,
+      // A run older than its shortest period is stale: the next one is already due.
+      maxEventAge: Duration.minutes(Math.min(...JOB_NAMES.map((n) => JOBS[n].everyMinutes))),
+      onFailure: new SqsDestination(this.failures),
+    });
 
     const rules = {} as Record<JobName, Rule>;
     for (const name of JOB_NAMES) {
@@ -47,8 +74,8 @@ export class GridPatrolJobs extends Construct {
         targets: [
           new LambdaFunction(this.function, {
             event: RuleTargetInput.fromObject({ job: name }),
-            // A failed run is not retried: the next scheduled run does the same work anyway.
-            retryAttempts: 0,
+            retryAttempts: JOB_RETRY_ATTEMPTS,
+            deadLetterQueue: this.failures,
           }),
         ],
       });

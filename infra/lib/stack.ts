@@ -11,32 +11,37 @@ import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAuth } from './auth';
+import { GridPatrolBackup } from './backup';
 import { GridPatrolCounters } from './counters';
 import { GridPatrolCursorKey } from './cursors';
 import { GridPatrolData } from './data';
+import { GridPatrolEdge } from './edge';
 import { GridPatrolExports } from './exports';
 import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
 import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
+import { GridPatrolMonitoring } from './monitoring';
 
 /**
  * What each handler group may do to the table. Typed by HandlerGroup, so a new group in the
- * manifest does not compile until its access is declared here.
+ * manifest does not compile until its access is declared here. DeleteItem and BatchWriteItem only
+ * where the group's bundle reaches code that makes them (test/infra/stack.test.ts checks the bundles).
  */
 export const TABLE_ACCESS: Readonly<Record<HandlerGroup, TableAccess>> = {
   // Health reads the city record; the OpenAPI document touches nothing.
   system: 'RO',
-  people: 'RW',
-  // Imports and activation write grid versions, cells and zones.
-  grid: 'RW',
+  // Saving a person replaces their area memberships in one transaction (Delete of the old ones).
+  people: ['PutItem', 'UpdateItem', 'DeleteItem'],
+  // Imports and activation write grid versions, cells and zones (the bulk of an import: GridImports).
+  grid: ['PutItem', 'UpdateItem'],
   // Reports and actions write findings, their events and idempotency records (counters: the fold).
-  findings: 'RW',
-  // Drafts, reassignments and publication write plans, their tasks and the tasks' events.
-  plans: 'RW',
-  // Check-ins and completions write tasks, their events and idempotency records.
-  tasks: 'RW',
-  // Baselines write their header, their numbers' chunks and the current-baseline pointer.
-  stats: 'RW',
+  findings: ['PutItem', 'UpdateItem'],
+  // Drafts write and replace tasks in bulk; reassignment and publication move task memberships.
+  plans: ['PutItem', 'UpdateItem', 'DeleteItem', 'BatchWriteItem'],
+  // Check-ins and completions write tasks, their events, memberships and idempotency records.
+  tasks: ['PutItem', 'UpdateItem', 'DeleteItem'],
+  // Baselines write their header, their numbers' chunks (in bulk) and the current-baseline pointer.
+  stats: ['PutItem', 'UpdateItem', 'BatchWriteItem'],
   // Exports only read the table (they write to the exports bucket).
   exports: 'RO',
 };
@@ -65,9 +70,37 @@ export const FUNCTION_SIZING: Readonly<
   exports: { memorySize: 1769, timeout: Duration.seconds(29) },
 };
 
+/**
+ * Concurrency reserved for (and capping) each HTTP group's function. The stage allows 50 requests a
+ * second; at a few hundred ms each that is ~10–20 in flight, most of them reports and check-ins.
+ * Typed by HandlerGroup, so a new group does not compile until its share is declared here. With the
+ * jobs (one per job: 5), the grid import (2) and the counter fold (10) one city reserves 102 of the account's
+ * concurrency, and Lambda keeps 100 unreserved: docs/decisions/0041 says what quota that needs.
+ */
+export const RESERVED_CONCURRENCY: Readonly<Record<HandlerGroup, number>> = {
+  system: 5,
+  people: 10,
+  grid: 10,
+  findings: 20,
+  plans: 10,
+  tasks: 20,
+  stats: 5,
+  exports: 5,
+};
+
 export interface GridPatrolStackProps extends StackProps {
   /** The city this stack serves; validated again here, so a hand-built config cannot slip through. */
   readonly city: CityConfig;
+  /**
+   * The environment of this copy of the city ('dev', 'staging', 'prod'): part of every name, so
+   * that the stages of one city can share an account and region. 'prod' is termination-protected.
+   */
+  readonly stage: string;
+  /**
+   * The ARN of the city's CloudFront web ACL (GridPatrolEdgeAclStack, in us-east-1). Given only
+   * when the city file enables the edge; then a CloudFront distribution fronts the API.
+   */
+  readonly edgeWebAclArn?: string;
   /** @default ROUTES, the route manifest */
   readonly routes?: readonly RouteDef[];
   /** Retention of every log group (functions and API access logs). @default one year */
@@ -76,8 +109,14 @@ export interface GridPatrolStackProps extends StackProps {
   readonly throttle?: ThrottleProps;
 }
 
-/** `GridPatrol-<city>`: one stack per city, so cities deploy and fail independently. */
-export const stackName = (city: string): string => `GridPatrol-${city}`;
+/**
+ * `GridPatrol-<city>-<stage>`: one stack per city and stage, so cities deploy and fail
+ * independently, and a city's dev and prod can share an account and region.
+ */
+export const stackName = (city: string, stage: string): string => `GridPatrol-${city}-${stage}`;
+
+/** The stage whose stack CloudFormation refuses to delete. */
+export const PROTECTED_STAGE = 'prod';
 
 export class GridPatrolStack extends Stack {
   readonly city: CityConfig;
@@ -90,16 +129,27 @@ export class GridPatrolStack extends Stack {
   readonly jobs: GridPatrolJobs;
   readonly counters: GridPatrolCounters;
   readonly gridImports: GridPatrolGridImports;
+  readonly stage: string;
+  readonly monitoring: GridPatrolMonitoring;
+  readonly backup: GridPatrolBackup;
+  readonly edge: GridPatrolEdge | undefined;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
-    super(scope, id, props);
+    super(scope, id, {
+      ...props,
+      terminationProtection: props.terminationProtection ?? props.stage === PROTECTED_STAGE,
+    });
     const city = parseCityConfig(props.city, `city config of ${id}`);
     this.city = city;
+    this.stage = props.stage;
     Tags.of(this).add('gridpatrol:city', city.name);
+    Tags.of(this).add('gridpatrol:stage', props.stage);
 
     // Stateful: kept on stack deletion, each in its own construct.
     this.data = new GridPatrolData(this, 'Data');
-    this.auth = new GridPatrolAuth(this, 'Auth');
+    this.auth = new GridPatrolAuth(this, 'Auth', {
+      threatProtection: city.deployment.threatProtection,
+    });
     this.exports = new GridPatrolExports(this, 'Exports', { allowOrigins: city.cors.allowOrigins });
 
     // Seals the pagination cursors of every HTTP function (not data: a new key only restarts lists).
@@ -112,6 +162,7 @@ export class GridPatrolStack extends Stack {
         group,
         city,
         logRetention: props.logRetention,
+        reservedConcurrentExecutions: RESERVED_CONCURRENCY[group],
         ...FUNCTION_SIZING[group],
       });
       fn.bindTable({ table: this.data.table, access: TABLE_ACCESS[group] });
@@ -129,7 +180,7 @@ export class GridPatrolStack extends Stack {
       allowOrigins: city.cors.allowOrigins,
       throttle: props.throttle,
       accessLogRetention: props.logRetention,
-      apiName: stackName(city.name),
+      apiName: id,
     });
 
     // Time-driven work: the overdue and revisit jobs on their EventBridge schedules.
@@ -155,7 +206,42 @@ export class GridPatrolStack extends Stack {
     });
     this.gridImports.bindBodyWriter(functions.grid, this.exports.bucket);
 
+    // Backups beyond point-in-time recovery: daily for 35 days, monthly for a year.
+    this.backup = new GridPatrolBackup(this, 'Backup', {
+      table: this.data.table,
+      vaultName: id,
+      copyRegion: city.deployment.backupCopyRegion,
+      timeZone: city.timeZone,
+    });
+
+    // The optional edge: CloudFront with the us-east-1 web ACL in front of the API.
+    this.edge = props.edgeWebAclArn
+      ? new GridPatrolEdge(this, 'Edge', { apiId: this.api.httpApi.apiId, webAclArn: props.edgeWebAclArn })
+      : undefined;
+
+    // What watches all of the above; alarms go to the city's topic.
+    this.monitoring = new GridPatrolMonitoring(this, 'Monitoring', {
+      alarmEmails: city.deployment.alarmEmails,
+      dashboardName: id,
+    });
+    this.monitoring.watchApi(this.api.httpApi);
+    this.monitoring.watchTable(this.data.table);
+    for (const group of HANDLER_GROUPS) this.monitoring.watchFunction(pascal(group), functions[group]);
+    this.monitoring.watchFunction('Jobs', this.jobs.function);
+    this.monitoring.watchFunction('GridImport', this.gridImports.function);
+    this.monitoring.watchFunction('Counters', this.counters.function);
+    this.monitoring.watchDeadLetters({
+      Jobs: this.jobs.failures,
+      GridImport: this.gridImports.failures,
+      Counters: this.counters.failures,
+    });
+
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
+    if (this.edge)
+      new CfnOutput(this, 'EdgeUrl', {
+        value: `https://${this.edge.distribution.distributionDomainName}/`,
+        description: 'Base URL of the API behind CloudFront and WAF',
+      });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ExportsBucket', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

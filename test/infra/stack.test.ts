@@ -21,12 +21,15 @@ import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
-import { App, type CfnElement } from 'aws-cdk-lib';
+import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
-import { REPO_ROOT, toNodejsBundling } from '../../infra/lib/function';
-import { FUNCTION_SIZING, GridPatrolStack, stackName, TABLE_ACCESS } from '../../infra/lib/stack';
+import { addCityStacks } from '../../infra/lib/city-stacks';
+import { REPO_ROOT, tableActions, toNodejsBundling } from '../../infra/lib/function';
+import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
+import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '../../infra/lib/stack';
 
 interface Synthesized {
   readonly city: CityConfig;
@@ -44,7 +47,7 @@ const CDK_CONTEXT = (
 function synthCity(name: string): Synthesized {
   const city = readCityConfig(name);
   const app = new App({ context: CDK_CONTEXT });
-  const stack = new GridPatrolStack(app, stackName(city.name), { city });
+  const { stack } = addCityStacks(app, city, 'dev');
   const assemblyDir = app.synth().directory;
   return { city, stack, template: Template.fromStack(stack), assemblyDir };
 }
@@ -188,10 +191,30 @@ describe('functions', () => {
       const actions = grantedActions(demo, group);
       expect(actions, group).toContain('dynamodb:GetItem');
       expect(actions, group).toContain('dynamodb:Query');
-      if (TABLE_ACCESS[group] === 'RW') expect(actions, group).toEqual(expect.arrayContaining(WRITE_ACTIONS));
-      else for (const write of WRITE_ACTIONS) expect(actions, group).not.toContain(write);
+      const declared = tableActions(TABLE_ACCESS[group]);
+      for (const write of WRITE_ACTIONS)
+        expect(actions.includes(write), `${group} ${write}`).toBe(declared.includes(write));
     }
     expect(TABLE_ACCESS.system).toBe('RO');
+  });
+
+  it('grants DeleteItem and BatchWriteItem exactly to the groups whose bundle makes them (issue 18: least privilege)', () => {
+    // Minified markers of our writes: a transaction's Delete item, a batch's Put and Delete
+    // requests. The bundled SDK holds a few of each itself, so a group makes such a write when its
+    // bundle holds more than the fewest any group's does (system's and exports' read only).
+    const markers = { delete: ['Delete:{'], batch: ['PutRequest:{', 'DeleteRequest:{'] };
+    const count = (code: string, marker: string) => code.split(marker).length - 1;
+    const codes = HANDLER_GROUPS.map((group) => ({ group, code: readBundle(demo, group).code }));
+    const fewest = (marker: string) => Math.min(...codes.map(({ code }) => count(code, marker)));
+    const makes = (code: string, kind: keyof typeof markers) =>
+      markers[kind].some((marker) => count(code, marker) > fewest(marker));
+    for (const { group, code } of codes) {
+      const actions = grantedActions(demo, group);
+      expect(actions.includes('dynamodb:DeleteItem'), `${group} DeleteItem`).toBe(makes(code, 'delete'));
+      expect(actions.includes('dynamodb:BatchWriteItem'), `${group} BatchWriteItem`).toBe(
+        makes(code, 'batch'),
+      );
+    }
   });
 
   it('bundles with the shared esbuild options: minified CJS with source maps, for the runtime it runs on', () => {
@@ -509,7 +532,12 @@ describe('exports', () => {
     expect(fn?.Properties.Environment.Variables.EXPORTS_BUCKET).toEqual({ Ref: bucketId(demo) });
     expect(fn?.Properties).toMatchObject({ MemorySize: 1769, Timeout: 29 });
     const actions = grantedActions(demo, 'exports');
-    expect(actions).toEqual(expect.arrayContaining(['s3:PutObject', 's3:Abort*', 's3:GetObject']));
+    // Named actions, no s3:Abort* / s3:PutObject* wildcards (issue 18: least privilege).
+    expect(actions.filter((a) => a.startsWith('s3:')).sort()).toEqual([
+      's3:AbortMultipartUpload',
+      's3:GetObject',
+      's3:PutObject',
+    ]);
     expect(actions.filter((a) => a.startsWith('s3:')).sort()).not.toContain('s3:DeleteObject*');
     expect(actions.some((a) => a.startsWith('s3:List'))).toBe(false);
     expect(TABLE_ACCESS.exports).toBe('RO');
@@ -589,7 +617,9 @@ describe('grid imports', () => {
     const actions = statementsOf(demo, demo.stack.gridImports.function.role).flatMap((st) =>
       [st.Action].flat(),
     );
-    expect(actions).toEqual(expect.arrayContaining(['dynamodb:Query', ...WRITE_ACTIONS]));
+    // Bulk writes and deletes only: no single DeleteItem (issue 18: least privilege).
+    expect(actions).toEqual(expect.arrayContaining(tableActions(GRID_IMPORT_TABLE_ACCESS)));
+    expect(actions).not.toContain('dynamodb:DeleteItem');
     demo.template.hasResourceProperties('AWS::Lambda::EventInvokeConfig', {
       FunctionName: { Ref: jobId(demo) },
       MaximumRetryAttempts: 0,
@@ -647,7 +677,8 @@ describe('auth', () => {
     });
     demo.template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
       GenerateSecret: false,
-      ExplicitAuthFlows: Match.arrayWith(['ALLOW_ADMIN_USER_PASSWORD_AUTH', 'ALLOW_USER_SRP_AUTH']),
+      // SRP only: the admin password flow was enabled and unused (issue 18).
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
       AllowedOAuthFlowsUserPoolClient: false,
     });
   });
@@ -686,7 +717,7 @@ describe('cities', () => {
   });
 
   it('makes riverside its own stack with its own origins and its own inlined config', () => {
-    expect(riverside.stack.stackName).toBe('GridPatrol-riverside');
+    expect(riverside.stack.stackName).toBe('GridPatrol-riverside-dev');
     expect(riverside.city.cors.allowOrigins).not.toEqual(demo.city.cors.allowOrigins);
     riverside.template.hasResourceProperties('AWS::ApiGatewayV2::Api', {
       CorsConfiguration: Match.objectLike({ AllowOrigins: riverside.city.cors.allowOrigins }),
@@ -698,9 +729,36 @@ describe('cities', () => {
     }
   });
 
+  it('leaves the city options off by default: a dev stage, unprotected, no edge, no threat protection, no backup copy', () => {
+    expect(demo.stack.stackName).toBe('GridPatrol-demo-dev');
+    expect(demo.stack.terminationProtection).toBe(false);
+    const stacks = demo.stack.node.root.node.children.filter((c) => Stack.isStack(c));
+    expect(stacks.map((c) => c.node.id)).toEqual(['GridPatrol-demo-dev']);
+    demo.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    demo.template.resourceCountIs('AWS::SNS::Subscription', 0);
+    demo.template.hasResourceProperties('AWS::Cognito::UserPool', {
+      UserPoolTier: 'ESSENTIALS',
+      UserPoolAddOns: { AdvancedSecurityMode: 'OFF' },
+    });
+    const plan = Object.values(demo.template.findResources('AWS::Backup::BackupPlan'))[0];
+    expect(JSON.stringify(plan)).not.toContain('CopyActions');
+  });
+
+  it('passes the cdk-nag AwsSolutions and Serverless packs with the default options too', () => {
+    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
+      const report = pack.validateScope(demo.stack);
+      expect(
+        report.violations.map((v) => v.ruleName),
+        pack.readPackName,
+      ).toEqual([]);
+    }
+  });
+
   it('refuses an invalid city config, naming the bad field', () => {
     const bad = { ...demo.city, timeZone: 'Mars/Olympus_Mons' };
-    expect(() => new GridPatrolStack(new App(), 'GridPatrol-bad', { city: bad })).toThrow(/timeZone/);
+    expect(() => new GridPatrolStack(new App(), 'GridPatrol-bad', { city: bad, stage: 'dev' })).toThrow(
+      /timeZone/,
+    );
   });
 
   it('says how to pick a city when none or an unknown one is given', () => {

@@ -22,6 +22,12 @@ describe('city config', () => {
       snapToleranceM: 50,
     });
     expect(c.findings.duplicateDistanceM).toBe(30);
+    // The stack's options are off unless a city turns them on (infra/, decisions 0039–0041).
+    expect(c.deployment).toEqual({
+      alarmEmails: [],
+      threatProtection: 'off',
+      edge: { enabled: false, rateLimitPer5Minutes: 1000 },
+    });
   });
 
   it.each([
@@ -31,6 +37,14 @@ describe('city config', () => {
     ['office id', { offices: [{ id: 'a b', name: 'x' }] }, 'offices[0].id'],
     ['cell id pattern', { grid: { cellIdPattern: '([' } }, 'grid.cellIdPattern'],
     ['no categories', { findingCategories: [] }, 'findingCategories'],
+    ['alarm e-mail', { deployment: { alarmEmails: ['duty at bureau'] } }, 'deployment.alarmEmails[0]'],
+    ['threat protection', { deployment: { threatProtection: 'strict' } }, 'deployment.threatProtection'],
+    [
+      'edge rate',
+      { deployment: { edge: { enabled: true, rateLimitPer5Minutes: 5 } } },
+      'deployment.edge.rateLimitPer5Minutes',
+    ],
+    ['backup region', { deployment: { backupCopyRegion: 'Beijing' } }, 'deployment.backupCopyRegion'],
   ])('refuses a bad %s, naming the field', (_label, patch, fieldPath) => {
     expect(() => parseCityConfig({ ...demo(), ...patch }, 'demo.json')).toThrow(
       expect.objectContaining({

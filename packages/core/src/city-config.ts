@@ -79,6 +79,38 @@ export const CityConfig = z
       .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
     /** Joint patrols: planner weights and caps, shift times, check-in tolerance and grace. */
     patrols: PatrolConfig,
+    /**
+     * How the city's AWS stack is run (read by infra/ only; the handlers never look at it): who gets
+     * the alarms, sign-in threat protection, CloudFront + WAF in front of the API, a backup copy.
+     */
+    deployment: z
+      .object({
+        /** E-mail addresses subscribed to the city's alarm topic (each confirms once by mail). */
+        alarmEmails: z.array(z.email()).default([]),
+        /**
+         * Cognito threat protection (compromised credentials, adaptive authentication). 'audit'
+         * only records risks; 'enforce' acts on them. Either needs the Plus feature plan (billed).
+         */
+        threatProtection: z.enum(['off', 'audit', 'enforce']).default('off'),
+        /** CloudFront + AWS WAF in front of the API (docs/decisions/0041). */
+        edge: z
+          .object({
+            enabled: z.boolean().default(false),
+            /** Requests one IP may make in 5 minutes before WAF blocks it (WAF's minimum is 10). */
+            rateLimitPer5Minutes: z.number().int().min(10).max(2_000_000_000).default(1000),
+          })
+          .default({ enabled: false, rateLimitPer5Minutes: 1000 }),
+        /** A second region the AWS Backup copies go to (e.g. 'cn-northwest-1'); none: no copy. */
+        backupCopyRegion: z
+          .string()
+          .regex(/^[a-z]{2}(-[a-z]+)+-\d$/, 'an AWS region name, e.g. cn-northwest-1')
+          .optional(),
+      })
+      .default({
+        alarmEmails: [],
+        threatProtection: 'off',
+        edge: { enabled: false, rateLimitPer5Minutes: 1000 },
+      }),
   })
   .superRefine((c, ctx) => {
     const [w, s, e, n] = c.bbox;
