@@ -320,7 +320,171 @@ function augment(s: PlannerState, im: Improvement, ci: number): boolean {
     }
     attachTask(s, t);
   }
+  // No bump paid off: try handing one bumped task to another person instead, so that the task
+  // stays where it is and only its officer (or partner) is freed for ci.
+  // Every task of ci's officers (partners) is a candidate here, not only the `around` of the
+  // bump: a task worth more than ci's patrol may still move to another person.
+  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+    const k = offK[e] as number;
+    for (let i = oTaskStart[k] as number; i < (oTaskStart[k] as number) + (oLoad[k] as number); i++)
+      if (handOver(s, im, ci, oTasks[i] as number, true)) return true;
+  }
+  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+    const k = partK[e] as number;
+    for (let i = pTaskStart[k] as number; i < (pTaskStart[k] as number) + (pLoad[k] as number); i++)
+      if (handOver(s, im, ci, pTasks[i] as number, false)) return true;
+  }
   return false;
+}
+
+/** Reason bits that describe who was picked, void once a task changes hands. */
+const WHO_OFFICER =
+  REASON.primary_zone |
+  REASON.secondary_zone |
+  REASON.least_loaded |
+  REASON.rotated |
+  REASON.repeat_no_alternative |
+  REASON.near_own_tasks |
+  REASON.drawn;
+const WHO_PARTNER = REASON.partner_least_needed | REASON.drawn;
+
+/** Person k (officer or partner) can take one more task in slot. */
+function hasRoom(s: PlannerState, officerSide: boolean, k: number, slot: number): boolean {
+  const { nSlots, maxPerShift } = s;
+  if (officerSide)
+    return (
+      (s.oLoad[k] as number) < (s.oCap[k] as number) &&
+      (((s.oAvail[k] as number) >>> slot) & 1) === 1 &&
+      (s.oSlotCount[k * nSlots + slot] as number) < maxPerShift
+    );
+  return (
+    (s.pLoad[k] as number) < (s.pCap[k] as number) &&
+    (((s.pAvail[k] as number) >>> slot) & 1) === 1 &&
+    (s.pSlotCount[k * nSlots + slot] as number) === 0
+  );
+}
+
+/** Gives live task t to candidate entry e's officer (officerSide) or to partner e's person. */
+function reassign(s: PlannerState, t: number, officerSide: boolean, e: number): void {
+  const bc = s.tCell[t] as number;
+  const reasons = s.tReasons[t] as number;
+  removeTask(s, t);
+  if (officerSide) {
+    s.tEntry[t] = e;
+    s.tReasons[t] =
+      (reasons & ~WHO_OFFICER) |
+      (s.offPrimary[e] ? REASON.primary_zone : REASON.secondary_zone) |
+      (s.offRepeat[e] ? REASON.repeat_no_alternative : (s.lastCount[bc] as number) > 0 ? REASON.rotated : 0) |
+      REASON.improvement;
+  } else {
+    s.tPartner[t] = s.partK[e] as number;
+    s.tReasons[t] = (reasons & ~WHO_PARTNER) | REASON.improvement;
+  }
+  attachTask(s, t);
+}
+
+/** Undoes `reassign`: task t back to its entry, partner and reasons before it. */
+function restore(s: PlannerState, t: number, entry: number, partner: number, reasons: number): void {
+  removeTask(s, t);
+  s.tEntry[t] = entry;
+  s.tPartner[t] = partner;
+  s.tReasons[t] = reasons;
+  attachTask(s, t);
+}
+
+/**
+ * Officer-only (partner-only) move: live task t keeps its cell, slot and partner (officer) and
+ * passes to another eligible officer (partner) of its cell, so that the person it frees gives cell
+ * ci one more patrol. The new person takes it if free in that slot; if not, they drop one of their
+ * own tasks worth less than ci's patrol, which is then re-placed if it can be (a chain of three:
+ * ci ← k ← k2 ← dropped task). Kept when the plan gains, else undone. The bump cannot make these
+ * moves: it re-places the bumped cell only after ci has taken its pick, and that pick may take the
+ * slot or the partner the bumped cell needed; nor does it ever move a task without unplacing it
+ * (issue 22: a straddling cell held by the scarce officer of one zone while officers of the other
+ * zone had room).
+ */
+function handOver(s: PlannerState, im: Improvement, ci: number, t: number, officerSide: boolean): boolean {
+  const { weight } = s;
+  const bc = s.tCell[t] as number;
+  const slot = s.tSlot[t] as number;
+  const entry = s.tEntry[t] as number;
+  const partner = s.tPartner[t] as number;
+  const reasons = s.tReasons[t] as number;
+  const current = officerSide ? (s.offK[entry] as number) : partner;
+  const start = officerSide ? s.offStart : s.partStart;
+  const people = officerSide ? s.offK : s.partK;
+  // Freeing the person helps ci only if they serve it.
+  if (!serves(start, people, ci, current)) return false;
+  for (let e = start[bc] as number; e < (start[bc + 1] as number); e++) {
+    const k = people[e] as number;
+    if (k === current) continue;
+    if (hasRoom(s, officerSide, k, slot)) {
+      reassign(s, t, officerSide, e);
+      if (bestPick(s, ci)) {
+        keep(s, im, t, applyPick(s, ci, REASON.improvement), current, officerSide);
+        return true;
+      }
+      restore(s, t, entry, partner, reasons);
+      continue;
+    }
+    // k is busy: k drops their cheapest task worth less than ci's patrol (one try, to keep the
+    // pass linear), re-placed afterwards if it can be.
+    const t2 = cheapestBelow(s, officerSide, k, weight[ci] as number, t);
+    if (t2 < 0) continue;
+    const c2 = s.tCell[t2] as number;
+    removeTask(s, t2);
+    if (hasRoom(s, officerSide, k, slot)) {
+      reassign(s, t, officerSide, e);
+      if (bestPick(s, ci)) {
+        keep(s, im, t, applyPick(s, ci, REASON.improvement), current, officerSide);
+        mark(s, im, t2);
+        if (bestPick(s, c2)) mark(s, im, applyPick(s, c2, REASON.improvement));
+        return true;
+      }
+      restore(s, t, entry, partner, reasons);
+    }
+    attachTask(s, t2);
+  }
+  return false;
+}
+
+/** The live task of person k worth least and less than `below`, other than `except`; -1 if none. */
+function cheapestBelow(
+  s: PlannerState,
+  officerSide: boolean,
+  k: number,
+  below: number,
+  except: number,
+): number {
+  const runStart = officerSide ? (s.oTaskStart[k] as number) : (s.pTaskStart[k] as number);
+  const load = officerSide ? (s.oLoad[k] as number) : (s.pLoad[k] as number);
+  const runs = officerSide ? s.oTasks : s.pTasks;
+  let best = -1;
+  let bestWeight = below;
+  for (let i = runStart; i < runStart + load; i++) {
+    const t = runs[i] as number;
+    const w = s.weight[s.tCell[t] as number] as number;
+    if (t !== except && (w < bestWeight || (w === bestWeight && best >= 0 && t < best))) {
+      best = t;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
+/** Records a kept hand-over: task t moved and task a placed for ci, `freed` freed. */
+function keep(
+  s: PlannerState,
+  im: Improvement,
+  t: number,
+  a: number,
+  freed: number,
+  officerSide: boolean,
+): void {
+  mark(s, im, t);
+  mark(s, im, a);
+  if (officerSide) im.officerChanged[freed] = im.round;
+  else im.partnerChanged[freed] = im.round;
 }
 
 /**
