@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 /**
  * The planner's plans, byte for byte: each case's expected hash was computed from the planner as it
  * was before it was split into modules (one 816-line function, commit ecfe298). A refactoring of
- * the planner must keep every hash; a change of what it plans must change them on purpose.
+ * the planner must keep every hash; a change of what it plans must change them on purpose. Changed
+ * on purpose: issue 22's hand-over moves (80 cells: weighted 874.0 → 874.1; 1000 cells: 7489.2 →
+ * 7545.2; the others unchanged).
  */
 const first16 = (text: string) => createHash('sha256').update(text).digest('hex').slice(0, 16);
 
@@ -55,13 +57,13 @@ const CASES: { name: string; input: () => PlanInputArg; seed: number; hash: stri
       config: { shifts: ['am', 'pm', 'night'], maxTasksPerOfficerShift: 1, improvementRounds: 1 },
     }),
     seed: 7,
-    hash: '52361bd2e807f968',
+    hash: 'ab538d035a96a61d',
   },
   {
     name: '1000 cells (the bench scale)',
     input: () => syntheticPlanInput({ cells: 1000, seed: 1 }),
     seed: 1,
-    hash: 'f81b583ff2f11044',
+    hash: '2ba481a92410fd05',
   },
 ];
 
