@@ -83,7 +83,7 @@ async function peopleOf(officeId: string | null): Promise<Person[]> {
   return people.filter((p) => mayBePlannedOnPatrol(p.role)).map((p) => PersonSchema.parse(p));
 }
 
-/** Officer–cell pairings of the week before's published plan, for rotation. */
+/** Officer–cell pairings (with the grid partner) of the week before's published plan, for rotation. */
 async function lastWeekPairings(
   officeId: string | null,
   weekStart: string,
@@ -95,7 +95,7 @@ async function lastWeekPairings(
     planId: before.id,
     pairs: tasks
       .filter((t) => t.status !== 'cancelled')
-      .map((t) => ({ officerId: t.officerId, cellId: t.cellId })),
+      .map((t) => ({ officerId: t.officerId, cellId: t.cellId, partnerId: t.partnerId })),
   };
 }
 

@@ -16,7 +16,8 @@
  *     first patrol before any gets a second), then scarcity (cells with fewer people-hours and slots
  *     per unit of demand first: capacity-aware tie-breaking), then a seeded draw.
  *  3. Each unit takes the best feasible (slot, officer, partner) by this key, in order:
- *     not last week's officer of the cell when another eligible one has room (rotation) → primary
+ *     not last week's officer of the cell when another eligible one has room (rotation) → not an
+ *     officer and partner who patrolled together last week (pair rotation, `rotatePairs`) → primary
  *     zone officer first → lowest officer load ÷ capacity (balance) → a day the cell is not yet
  *     patrolled → compactness (distance to the officer's other tasks in that shift, or
  *     `newShiftCostKm` to open a shift) → the partner whose other cells need them least → partner

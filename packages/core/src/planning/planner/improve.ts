@@ -345,8 +345,9 @@ const WHO_OFFICER =
   REASON.rotated |
   REASON.repeat_no_alternative |
   REASON.near_own_tasks |
+  REASON.pair_repeat_no_alternative |
   REASON.drawn;
-const WHO_PARTNER = REASON.partner_least_needed | REASON.drawn;
+const WHO_PARTNER = REASON.partner_least_needed | REASON.pair_repeat_no_alternative | REASON.drawn;
 
 /** Person k (officer or partner) can take one more task in slot. */
 function hasRoom(s: PlannerState, officerSide: boolean, k: number, slot: number): boolean {
@@ -380,6 +381,9 @@ function reassign(s: PlannerState, t: number, officerSide: boolean, e: number): 
     s.tPartner[t] = s.partK[e] as number;
     s.tReasons[t] = (reasons & ~WHO_PARTNER) | REASON.improvement;
   }
+  // The hand-over was the only way to gain: a pair it makes that met last week had no alternative.
+  if (s.avoidPairs.has((s.offK[s.tEntry[t] as number] as number) * s.nPart + (s.tPartner[t] as number)))
+    s.tReasons[t] = (s.tReasons[t] as number) | REASON.pair_repeat_no_alternative;
   attachTask(s, t);
 }
 
