@@ -492,6 +492,83 @@ function keep(
 }
 
 /**
+ * Ruin and recreate around unmet cell ci: every task of ci's officers and partners is taken out,
+ * then ci is planned first, then the cells those tasks and people serve, highest value first; kept
+ * if the weighted patrols of the neighbourhood grew, else put back exactly. This finds what no
+ * move of one or two tasks can: giving up a heavy task whose people, re-planned around ci, serve
+ * two lighter ones (issue 22, bench instance 38). `ruined` and `cells` are scratch lists.
+ */
+function ruinAndRecreate(
+  s: PlannerState,
+  im: Improvement,
+  ci: number,
+  ruined: number[],
+  cells: number[],
+): void {
+  const { offStart, offK, oTaskStart, oLoad, oTasks, partStart, partK, pTaskStart, pLoad, pTasks } = s;
+  const { weight, assigned, demand } = s;
+  ruined.length = 0;
+  cells.length = 0;
+  im.stampTasks++;
+  im.stampCells++;
+  const take = (t: number) => {
+    if (s.tStamp[t] === im.stampTasks) return;
+    s.tStamp[t] = im.stampTasks;
+    ruined.push(t);
+  };
+  const visit = (cj: number) => {
+    if (im.cellStamp[cj] === im.stampCells) return;
+    im.cellStamp[cj] = im.stampCells;
+    cells.push(cj);
+  };
+  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+    const k = offK[e] as number;
+    for (let i = oTaskStart[k] as number; i < (oTaskStart[k] as number) + (oLoad[k] as number); i++)
+      take(oTasks[i] as number);
+    for (let i = im.officerCellStart[k] as number; i < (im.officerCellStart[k + 1] as number); i++)
+      visit(im.officerCells[i] as number);
+  }
+  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+    const k = partK[e] as number;
+    for (let i = pTaskStart[k] as number; i < (pTaskStart[k] as number) + (pLoad[k] as number); i++)
+      take(pTasks[i] as number);
+    for (let i = im.partnerCellStart[k] as number; i < (im.partnerCellStart[k + 1] as number); i++)
+      visit(im.partnerCells[i] as number);
+  }
+  if (ruined.length === 0) return;
+  let before = 0;
+  for (const t of ruined) {
+    const cj = s.tCell[t] as number;
+    before += weight[cj] as number;
+    visit(cj);
+    // The other person of the task is freed too: their cells may use them.
+    const k = s.offK[s.tEntry[t] as number] as number;
+    const pk = s.tPartner[t] as number;
+    for (let i = im.officerCellStart[k] as number; i < (im.officerCellStart[k + 1] as number); i++)
+      visit(im.officerCells[i] as number);
+    for (let i = im.partnerCellStart[pk] as number; i < (im.partnerCellStart[pk + 1] as number); i++)
+      visit(im.partnerCells[i] as number);
+  }
+  for (const t of ruined) removeTask(s, t);
+  const added = im.added;
+  added.length = 0;
+  let after = 0;
+  while ((assigned[ci] as number) < (demand[ci] as number) && bestPick(s, ci)) {
+    added.push(applyPick(s, ci, REASON.improvement));
+    after += weight[ci] as number;
+  }
+  cells.sort((a, b) => (weight[b] as number) - (weight[a] as number) || a - b);
+  for (const cj of cells)
+    while ((assigned[cj] as number) < (demand[cj] as number) && bestPick(s, cj)) {
+      added.push(applyPick(s, cj, REASON.improvement));
+      after += weight[cj] as number;
+    }
+  if (after > before + 1e-9) return;
+  for (let i = added.length - 1; i >= 0; i--) removeTask(s, added[i] as number);
+  for (const t of ruined) attachTask(s, t);
+}
+
+/**
  * Up to `rounds` rounds of augments over the unmet cells, highest value first, stopping at a round
  * that gained nothing; then the fill. A cell whose try failed is tried again in a later round only
  * if one of its people's tasks changed since.
@@ -510,6 +587,11 @@ export function improve(s: PlannerState, units: UnitOrder, rounds: number): void
     }
     if (!improved) break;
   }
+  // One sweep of ruin and recreate over the cells still unmet, highest value first.
+  const ruined: number[] = [];
+  const cells: number[] = [];
+  for (const ci of im.byWeight)
+    if ((assigned[ci] as number) < (demand[ci] as number)) ruinAndRecreate(s, im, ci, ruined, cells);
 
   for (const ci of im.byWeight)
     while ((assigned[ci] as number) < (demand[ci] as number) && bestPick(s, ci))
