@@ -1,6 +1,8 @@
 /**
- * The improvement pass (planner.ts, steps 4 and 5): augmenting paths of length two, highest-value
- * unmet cells first; then one greedy sweep (fill), since moves of the pass may have freed room
+ * The improvement pass (planner.ts, steps 4 and 5): augmenting paths of length two and, where they
+ * fail, hand-overs of a task to another person of its cell, highest-value unmet cells first; then
+ * one sweep of ruin and recreate around each cell still unmet (decision 0042); then one greedy
+ * sweep (fill), since moves of the pass may have freed room
  * that a cell blocked earlier can use, leaving the plan maximal (no unmet cell has a feasible pair
  * and shift left).
  *
@@ -570,7 +572,7 @@ function ruinAndRecreate(
 
 /**
  * Up to `rounds` rounds of augments over the unmet cells, highest value first, stopping at a round
- * that gained nothing; then the fill. A cell whose try failed is tried again in a later round only
+ * that gained nothing; then one ruin-and-recreate sweep; then the fill. A cell whose try failed is tried again in a later round only
  * if one of its people's tasks changed since.
  */
 export function improve(s: PlannerState, units: UnitOrder, rounds: number): void {
