@@ -169,6 +169,41 @@ describe('drafting', () => {
   });
 });
 
+describe('a draw with a chosen seed (issue 22: audits of 双随机)', () => {
+  it('lets a city admin choose the seed; the plan is that seed’s draw of what is stored', async () => {
+    const weekStart = addDays(week3, 14);
+    const res = await call('POST', '/plans', 'admin', { weekStart, office: 'office-west', seed: 123456789 });
+    expect(res.status, res.text).toBe(201);
+    expect(res.body.seed).toBe(123456789);
+    const cells = await planCells(res.body.id);
+    const people = await planPeople(res.body.id);
+    const again = planWeek(
+      { weekStart, config: res.body.config, cells: cells.map((c) => c.cell), people },
+      123456789,
+    );
+    const startOf = (d: string, s: string) =>
+      slotWindow(d, s, api.config.patrols.shiftTimes, api.config.timeZone).start;
+    const { plan: out } = applyExclusions(again, res.body.exclusions, startOf);
+    const key = (t: { date: string; shift: string; cellId: string; officerId: string; partnerId: string }) =>
+      `${t.date}|${t.shift}|${t.cellId}|${t.officerId}|${t.partnerId}`;
+    expect(out.tasks.length).toBeGreaterThan(0);
+    expect(out.tasks.map(key).sort()).toEqual((await allTasks(res.body.id, 'admin')).map(key).sort());
+  });
+
+  it('refuses a seed from anyone else (403 naming body.seed, nothing drafted) and a seed out of range (400)', async () => {
+    const weekStart = addDays(week3, 21);
+    let res = await call('POST', '/plans', 'sup-east', { weekStart, seed: 7 });
+    expect(res.status, res.text).toBe(403);
+    expect(res.body.error.details[0]).toMatchObject({ path: 'body.seed' });
+    res = await call('POST', '/plans', 'officer-li', { weekStart, seed: 7 });
+    expect(res.status).toBe(403);
+    expect((await call('GET', `/plans?week=${weekStart}`, 'admin')).body.items).toEqual([]);
+    res = await call('POST', '/plans', 'admin', { weekStart, office: 'office-east', seed: 2 ** 32 });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('body.seed');
+  });
+});
+
 describe('city-wide plans', () => {
   it('lets a city admin draft the whole city; supervisors do not read it', async () => {
     const res = await call('POST', '/plans', 'admin', { weekStart: addDays(week3, 7) });

@@ -210,6 +210,7 @@ const header = (p: Partial<PlanRecord> & Pick<PlanRecord, 'id' | 'status'>): Pla
     officerLoad: { people: 0, min: 0, median: 0, max: 0 },
     partnerLoad: { people: 0, min: 0, median: 0, max: 0 },
     pairRepeatRate: 0,
+    partnerRepeatRate: 0,
   },
   unmet: [],
   createdAt: '2025-02-20T00:00:00Z',

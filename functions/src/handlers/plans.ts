@@ -4,6 +4,7 @@
  * caller may plan) → core/plans (rules) → store → response. See docs/decisions/0010-plan-storage.md.
  */
 import {
+  assertMayChooseSeed,
   canManagePlan,
   canReadCell,
   canReadPerson,
@@ -47,10 +48,12 @@ export const handler = httpHandler('plans', {
     if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
     const officeId = officeToPlan(caller, body.office, 'body.office');
     if (officeId !== null) assertOffice(officeId);
+    if (body.seed !== undefined) assertMayChooseSeed(caller, 'body.seed');
     const { plan } = await draftPlan({
       weekStart: body.weekStart,
       officeId,
       supersede: body.supersede,
+      seed: body.seed,
       actor: actor(caller),
       now,
     });

@@ -76,6 +76,8 @@ export interface DraftOptions {
   readonly now: Date;
   /** The id to draft under (the job's claim); a fresh one otherwise. */
   readonly planId?: string;
+  /** The draw's seed chosen by a city admin (an audit); from the plan's id otherwise. */
+  readonly seed?: number | undefined;
 }
 
 async function peopleOf(officeId: string | null): Promise<Person[]> {
@@ -83,7 +85,7 @@ async function peopleOf(officeId: string | null): Promise<Person[]> {
   return people.filter((p) => mayBePlannedOnPatrol(p.role)).map((p) => PersonSchema.parse(p));
 }
 
-/** Officer–cell pairings of the week before's published plan, for rotation. */
+/** Officer–cell pairings (with the grid partner) of the week before's published plan, for rotation. */
 async function lastWeekPairings(
   officeId: string | null,
   weekStart: string,
@@ -95,7 +97,7 @@ async function lastWeekPairings(
     planId: before.id,
     pairs: tasks
       .filter((t) => t.status !== 'cancelled')
-      .map((t) => ({ officerId: t.officerId, cellId: t.cellId })),
+      .map((t) => ({ officerId: t.officerId, cellId: t.cellId, partnerId: t.partnerId })),
   };
 }
 
@@ -142,7 +144,7 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     exclusions = { notBefore: nowIso, completed: [], droppedTasks: 0 };
 
   const planId = opts.planId ?? newPlanId();
-  const seed = planSeed(weekStart, officeId, planId);
+  const seed = opts.seed ?? planSeed(weekStart, officeId, planId);
   const input = planInputFrom({
     weekStart,
     config: patrols.planner,

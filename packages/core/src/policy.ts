@@ -463,6 +463,21 @@ export function canManagePlan(caller: Planner, plan: { readonly officeId: string
 }
 
 /**
+ * A draft with a chosen seed (双随机 audits re-draw a week with a known seed): city admins only.
+ * Anyone else naming one is a 403 naming `path`, so that nobody who is planned, or plans their own
+ * office, can pick the draw.
+ *
+ * @example assertMayChooseSeed(admin, 'body.seed') // returns
+ * @example assertMayChooseSeed(supEast, 'body.seed') // throws ForbiddenError
+ */
+export function assertMayChooseSeed(caller: Planner, path: string): void {
+  if (caller.role !== 'city_admin')
+    throw new ForbiddenError('Only a city admin may draft with a chosen seed.', [
+      { path, message: `a ${caller.role} may not choose the draw` },
+    ]);
+}
+
+/**
  * The office a supervisor plans: their own. Naming another is a 403 naming `path` (offices are no
  * secret: the city config lists them); a supervisor without an office plans nothing.
  */

@@ -16,14 +16,19 @@
  *     first patrol before any gets a second), then scarcity (cells with fewer people-hours and slots
  *     per unit of demand first: capacity-aware tie-breaking), then a seeded draw.
  *  3. Each unit takes the best feasible (slot, officer, partner) by this key, in order:
- *     not last week's officer of the cell when another eligible one has room (rotation) → primary
+ *     not last week's officer of the cell when another eligible one has room (rotation) → not an
+ *     officer and partner who patrolled together last week (pair rotation, `rotatePairs`) → primary
  *     zone officer first → lowest officer load ÷ capacity (balance) → a day the cell is not yet
  *     patrolled → compactness (distance to the officer's other tasks in that shift, or
  *     `newShiftCostKm` to open a shift) → the partner whose other cells need them least → partner
  *     load; exact ties are drawn with the seeded PRNG (双随机, reservoir sampling).
  *  4. Improvement: for each unmet unit, try bumping one task that uses one of its people, placing
  *     the unit, then re-placing the bumped task elsewhere; kept when both fit, or when the unit is
- *     worth more than the bumped one (an augmenting path of length two). Repeated a few rounds.
+ *     worth more than the bumped one (an augmenting path of length two); failing that, hand one
+ *     task of its people to another person of that task's cell (officer-only or partner-only),
+ *     who may drop a cheaper task. Repeated a few rounds. Then one sweep of ruin and recreate:
+ *     around each cell still unmet, its people's tasks out, the cell first, then their cells;
+ *     kept if the neighbourhood gained (decision 0042).
  *  5. Fill: one greedy sweep over the cells still unmet, since the moves may have freed room; it
  *     leaves the plan maximal (no unmet cell has a feasible pair and shift left).
  *

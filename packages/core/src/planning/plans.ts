@@ -50,6 +50,8 @@ export const PlanCreateBody = z
     office: AreaId.optional(),
     /** Replace the week's published plan: required when there is one (409 otherwise). */
     supersede: z.boolean().optional(),
+    /** The draw's seed, for an audit that re-draws a week (city admins only: `mayChooseSeed`). */
+    seed: z.number().int().min(0).max(0xffffffff).optional(),
   })
   .strict();
 export type PlanCreateBody = z.infer<typeof PlanCreateBody>;

@@ -65,6 +65,12 @@ export const PlannerConfig = z
     maxTasksPerOfficerShift: z.number().int().min(1).max(8).default(3),
     /** Distance cost of opening a new shift for an officer, against joining a shift whose nearest task is this far. */
     newShiftCostKm: z.number().min(0).max(1000).default(2),
+    /**
+     * Prefer an officer and grid partner who did not patrol together last week (rotation of pairs,
+     * 廉洁), after the rotation of officer and cell; a pair repeats only when no other can take the
+     * task. A city that pairs people on purpose turns it off.
+     */
+    rotatePairs: z.boolean().default(true),
     /** Rounds of the local improvement pass (0 = greedy only). */
     improvementRounds: z.number().int().min(0).max(10).default(2),
   })
@@ -101,8 +107,13 @@ export const PlanCell = z.object({
 });
 export type PlanCell = z.infer<typeof PlanCell>;
 
-/** An officer–cell pairing of the previous plan, for rotation. */
-export const PastPairing = z.object({ officerId: z.string(), cellId: z.string() });
+/** An officer–cell pairing of the previous plan, with the grid partner of that task, for rotation. */
+export const PastPairing = z.object({
+  officerId: z.string(),
+  cellId: z.string(),
+  /** The grid partner of the task; absent in pairings recorded before pairs rotated. */
+  partnerId: z.string().optional(),
+});
 export type PastPairing = z.infer<typeof PastPairing>;
 
 export const PlanInput = z
@@ -174,6 +185,8 @@ export const PAIR_REASONS = [
   'drawn',
   /** Placed or moved by the improvement pass to make room for a higher-value patrol. */
   'improvement',
+  /** The officer and partner also patrolled together last week: no other pair could take the task. */
+  'pair_repeat_no_alternative',
 ] as const;
 export const PairReason = z.enum(PAIR_REASONS);
 export type PairReason = z.infer<typeof PairReason>;
@@ -219,6 +232,11 @@ export const PlanMetrics = z.object({
   partnerLoad: Load,
   /** Share of tasks whose officer–cell pairing was also in last week's plan. */
   pairRepeatRate: z.number(),
+  /**
+   * Share of tasks whose officer and grid partner also patrolled together last week (any cell).
+   * 0 in plans drafted before it was counted.
+   */
+  partnerRepeatRate: z.number().default(0),
 });
 export type PlanMetrics = z.infer<typeof PlanMetrics>;
 

@@ -31,7 +31,8 @@ export function decodeReasons(mask: number): PairReason[] {
 export function bestPick(s: PlannerState, ci: number): boolean {
   const { offStart, offK, offRepeat, offPrimary, oLoad, oCap, oAvail, oSlotCount, oSlotCells } = s;
   const { partStart, partK, pCap, pLoad, pAvail, pSlotCount, pPressure, partnerStamp } = s;
-  const { cx, cy, dayMask, nSlots, maxPerShift, newShiftCost, rng } = s;
+  const { cx, cy, dayMask, nSlots, maxPerShift, newShiftCost, rng, avoidPairs, nPart } = s;
+  const pairsKnown = avoidPairs.size > 0;
   let found = false;
   let ties = 0;
   let feasibleOfficers = 0;
@@ -40,6 +41,7 @@ export function bestPick(s: PlannerState, ci: number): boolean {
   let minPressure = Number.POSITIVE_INFINITY;
   // The key of the best so far (see planner.ts, step 3); smaller is better, compared in order.
   let bRepeat = 0;
+  let bPairRepeat = 0;
   let bSecondary = 0;
   let bRatio = 0;
   let bDayUsed = 0;
@@ -100,8 +102,10 @@ export function bestPick(s: PlannerState, ci: number): boolean {
           if (pressure < minPressure) minPressure = pressure;
         }
         const pRatio = pLoadK / pCapK;
+        const pairRepeat = pairsKnown && avoidPairs.has(k * nPart + pk) ? 1 : 0;
         const cmp = found
           ? repeat - bRepeat ||
+            pairRepeat - bPairRepeat ||
             secondary - bSecondary ||
             ratio - bRatio ||
             dayUsed - bDayUsed ||
@@ -120,6 +124,7 @@ export function bestPick(s: PlannerState, ci: number): boolean {
         bPartner = pk;
         bSlot = slot;
         bRepeat = repeat;
+        bPairRepeat = pairRepeat;
         bSecondary = secondary;
         bRatio = ratio;
         bDayUsed = dayUsed;
@@ -134,6 +139,7 @@ export function bestPick(s: PlannerState, ci: number): boolean {
   if (feasibleOfficers > 1 && bRatio <= minRatio) reasons |= REASON.least_loaded;
   if (bRepeat) reasons |= REASON.repeat_no_alternative;
   else if ((s.lastCount[ci] as number) > 0) reasons |= REASON.rotated;
+  if (bPairRepeat) reasons |= REASON.pair_repeat_no_alternative;
   if (bCompact < newShiftCost) reasons |= REASON.near_own_tasks;
   if (feasiblePartners > 1 && bPressure <= minPressure) reasons |= REASON.partner_least_needed;
   if (ties > 1) reasons |= REASON.drawn;

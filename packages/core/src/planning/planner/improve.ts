@@ -1,6 +1,8 @@
 /**
- * The improvement pass (planner.ts, steps 4 and 5): augmenting paths of length two, highest-value
- * unmet cells first; then one greedy sweep (fill), since moves of the pass may have freed room
+ * The improvement pass (planner.ts, steps 4 and 5): augmenting paths of length two and, where they
+ * fail, hand-overs of a task to another person of its cell, highest-value unmet cells first; then
+ * one sweep of ruin and recreate around each cell still unmet (decision 0042); then one greedy
+ * sweep (fill), since moves of the pass may have freed room
  * that a cell blocked earlier can use, leaving the plan maximal (no unmet cell has a feasible pair
  * and shift left).
  *
@@ -320,12 +322,257 @@ function augment(s: PlannerState, im: Improvement, ci: number): boolean {
     }
     attachTask(s, t);
   }
+  // No bump paid off: try handing one bumped task to another person instead, so that the task
+  // stays where it is and only its officer (or partner) is freed for ci.
+  // Every task of ci's officers (partners) is a candidate here, not only the `around` of the
+  // bump: a task worth more than ci's patrol may still move to another person.
+  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+    const k = offK[e] as number;
+    for (let i = oTaskStart[k] as number; i < (oTaskStart[k] as number) + (oLoad[k] as number); i++)
+      if (handOver(s, im, ci, oTasks[i] as number, true)) return true;
+  }
+  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+    const k = partK[e] as number;
+    for (let i = pTaskStart[k] as number; i < (pTaskStart[k] as number) + (pLoad[k] as number); i++)
+      if (handOver(s, im, ci, pTasks[i] as number, false)) return true;
+  }
   return false;
+}
+
+/** Reason bits that describe who was picked, void once a task changes hands. */
+const WHO_OFFICER =
+  REASON.primary_zone |
+  REASON.secondary_zone |
+  REASON.least_loaded |
+  REASON.rotated |
+  REASON.repeat_no_alternative |
+  REASON.near_own_tasks |
+  REASON.pair_repeat_no_alternative |
+  REASON.drawn;
+const WHO_PARTNER = REASON.partner_least_needed | REASON.pair_repeat_no_alternative | REASON.drawn;
+
+/** Person k (officer or partner) can take one more task in slot. */
+function hasRoom(s: PlannerState, officerSide: boolean, k: number, slot: number): boolean {
+  const { nSlots, maxPerShift } = s;
+  if (officerSide)
+    return (
+      (s.oLoad[k] as number) < (s.oCap[k] as number) &&
+      (((s.oAvail[k] as number) >>> slot) & 1) === 1 &&
+      (s.oSlotCount[k * nSlots + slot] as number) < maxPerShift
+    );
+  return (
+    (s.pLoad[k] as number) < (s.pCap[k] as number) &&
+    (((s.pAvail[k] as number) >>> slot) & 1) === 1 &&
+    (s.pSlotCount[k * nSlots + slot] as number) === 0
+  );
+}
+
+/** Gives live task t to candidate entry e's officer (officerSide) or to partner e's person. */
+function reassign(s: PlannerState, t: number, officerSide: boolean, e: number): void {
+  const bc = s.tCell[t] as number;
+  const reasons = s.tReasons[t] as number;
+  removeTask(s, t);
+  if (officerSide) {
+    s.tEntry[t] = e;
+    s.tReasons[t] =
+      (reasons & ~WHO_OFFICER) |
+      (s.offPrimary[e] ? REASON.primary_zone : REASON.secondary_zone) |
+      (s.offRepeat[e] ? REASON.repeat_no_alternative : (s.lastCount[bc] as number) > 0 ? REASON.rotated : 0) |
+      REASON.improvement;
+  } else {
+    s.tPartner[t] = s.partK[e] as number;
+    s.tReasons[t] = (reasons & ~WHO_PARTNER) | REASON.improvement;
+  }
+  // The hand-over was the only way to gain: a pair it makes that met last week had no alternative.
+  if (s.avoidPairs.has((s.offK[s.tEntry[t] as number] as number) * s.nPart + (s.tPartner[t] as number)))
+    s.tReasons[t] = (s.tReasons[t] as number) | REASON.pair_repeat_no_alternative;
+  attachTask(s, t);
+}
+
+/** Undoes `reassign`: task t back to its entry, partner and reasons before it. */
+function restore(s: PlannerState, t: number, entry: number, partner: number, reasons: number): void {
+  removeTask(s, t);
+  s.tEntry[t] = entry;
+  s.tPartner[t] = partner;
+  s.tReasons[t] = reasons;
+  attachTask(s, t);
+}
+
+/**
+ * Officer-only (partner-only) move: live task t keeps its cell, slot and partner (officer) and
+ * passes to another eligible officer (partner) of its cell, so that the person it frees gives cell
+ * ci one more patrol. The new person takes it if free in that slot; if not, they drop one of their
+ * own tasks worth less than ci's patrol, which is then re-placed if it can be (a chain of three:
+ * ci ← k ← k2 ← dropped task). Kept when the plan gains, else undone. The bump cannot make these
+ * moves: it re-places the bumped cell only after ci has taken its pick, and that pick may take the
+ * slot or the partner the bumped cell needed; nor does it ever move a task without unplacing it
+ * (issue 22: a straddling cell held by the scarce officer of one zone while officers of the other
+ * zone had room).
+ */
+function handOver(s: PlannerState, im: Improvement, ci: number, t: number, officerSide: boolean): boolean {
+  const { weight } = s;
+  const bc = s.tCell[t] as number;
+  const slot = s.tSlot[t] as number;
+  const entry = s.tEntry[t] as number;
+  const partner = s.tPartner[t] as number;
+  const reasons = s.tReasons[t] as number;
+  const current = officerSide ? (s.offK[entry] as number) : partner;
+  const start = officerSide ? s.offStart : s.partStart;
+  const people = officerSide ? s.offK : s.partK;
+  // Freeing the person helps ci only if they serve it.
+  if (!serves(start, people, ci, current)) return false;
+  for (let e = start[bc] as number; e < (start[bc + 1] as number); e++) {
+    const k = people[e] as number;
+    if (k === current) continue;
+    if (hasRoom(s, officerSide, k, slot)) {
+      reassign(s, t, officerSide, e);
+      if (bestPick(s, ci)) {
+        keep(s, im, t, applyPick(s, ci, REASON.improvement), current, officerSide);
+        return true;
+      }
+      restore(s, t, entry, partner, reasons);
+      continue;
+    }
+    // k is busy: k drops their cheapest task worth less than ci's patrol (one try, to keep the
+    // pass linear), re-placed afterwards if it can be.
+    const t2 = cheapestBelow(s, officerSide, k, weight[ci] as number, t);
+    if (t2 < 0) continue;
+    const c2 = s.tCell[t2] as number;
+    removeTask(s, t2);
+    if (hasRoom(s, officerSide, k, slot)) {
+      reassign(s, t, officerSide, e);
+      if (bestPick(s, ci)) {
+        keep(s, im, t, applyPick(s, ci, REASON.improvement), current, officerSide);
+        mark(s, im, t2);
+        if (bestPick(s, c2)) mark(s, im, applyPick(s, c2, REASON.improvement));
+        return true;
+      }
+      restore(s, t, entry, partner, reasons);
+    }
+    attachTask(s, t2);
+  }
+  return false;
+}
+
+/** The live task of person k worth least and less than `below`, other than `except`; -1 if none. */
+function cheapestBelow(
+  s: PlannerState,
+  officerSide: boolean,
+  k: number,
+  below: number,
+  except: number,
+): number {
+  const runStart = officerSide ? (s.oTaskStart[k] as number) : (s.pTaskStart[k] as number);
+  const load = officerSide ? (s.oLoad[k] as number) : (s.pLoad[k] as number);
+  const runs = officerSide ? s.oTasks : s.pTasks;
+  let best = -1;
+  let bestWeight = below;
+  for (let i = runStart; i < runStart + load; i++) {
+    const t = runs[i] as number;
+    const w = s.weight[s.tCell[t] as number] as number;
+    if (t !== except && (w < bestWeight || (w === bestWeight && best >= 0 && t < best))) {
+      best = t;
+      bestWeight = w;
+    }
+  }
+  return best;
+}
+
+/** Records a kept hand-over: task t moved and task a placed for ci, `freed` freed. */
+function keep(
+  s: PlannerState,
+  im: Improvement,
+  t: number,
+  a: number,
+  freed: number,
+  officerSide: boolean,
+): void {
+  mark(s, im, t);
+  mark(s, im, a);
+  if (officerSide) im.officerChanged[freed] = im.round;
+  else im.partnerChanged[freed] = im.round;
+}
+
+/**
+ * Ruin and recreate around unmet cell ci: every task of ci's officers and partners is taken out,
+ * then ci is planned first, then the cells those tasks and people serve, highest value first; kept
+ * if the weighted patrols of the neighbourhood grew, else put back exactly. This finds what no
+ * move of one or two tasks can: giving up a heavy task whose people, re-planned around ci, serve
+ * two lighter ones (issue 22, bench instance 38). `ruined` and `cells` are scratch lists.
+ */
+function ruinAndRecreate(
+  s: PlannerState,
+  im: Improvement,
+  ci: number,
+  ruined: number[],
+  cells: number[],
+): void {
+  const { offStart, offK, oTaskStart, oLoad, oTasks, partStart, partK, pTaskStart, pLoad, pTasks } = s;
+  const { weight, assigned, demand } = s;
+  ruined.length = 0;
+  cells.length = 0;
+  im.stampTasks++;
+  im.stampCells++;
+  const take = (t: number) => {
+    if (s.tStamp[t] === im.stampTasks) return;
+    s.tStamp[t] = im.stampTasks;
+    ruined.push(t);
+  };
+  const visit = (cj: number) => {
+    if (im.cellStamp[cj] === im.stampCells) return;
+    im.cellStamp[cj] = im.stampCells;
+    cells.push(cj);
+  };
+  for (let e = offStart[ci] as number; e < (offStart[ci + 1] as number); e++) {
+    const k = offK[e] as number;
+    for (let i = oTaskStart[k] as number; i < (oTaskStart[k] as number) + (oLoad[k] as number); i++)
+      take(oTasks[i] as number);
+    for (let i = im.officerCellStart[k] as number; i < (im.officerCellStart[k + 1] as number); i++)
+      visit(im.officerCells[i] as number);
+  }
+  for (let e = partStart[ci] as number; e < (partStart[ci + 1] as number); e++) {
+    const k = partK[e] as number;
+    for (let i = pTaskStart[k] as number; i < (pTaskStart[k] as number) + (pLoad[k] as number); i++)
+      take(pTasks[i] as number);
+    for (let i = im.partnerCellStart[k] as number; i < (im.partnerCellStart[k + 1] as number); i++)
+      visit(im.partnerCells[i] as number);
+  }
+  if (ruined.length === 0) return;
+  let before = 0;
+  for (const t of ruined) {
+    const cj = s.tCell[t] as number;
+    before += weight[cj] as number;
+    visit(cj);
+    // The other person of the task is freed too: their cells may use them.
+    const k = s.offK[s.tEntry[t] as number] as number;
+    const pk = s.tPartner[t] as number;
+    for (let i = im.officerCellStart[k] as number; i < (im.officerCellStart[k + 1] as number); i++)
+      visit(im.officerCells[i] as number);
+    for (let i = im.partnerCellStart[pk] as number; i < (im.partnerCellStart[pk + 1] as number); i++)
+      visit(im.partnerCells[i] as number);
+  }
+  for (const t of ruined) removeTask(s, t);
+  const added = im.added;
+  added.length = 0;
+  let after = 0;
+  while ((assigned[ci] as number) < (demand[ci] as number) && bestPick(s, ci)) {
+    added.push(applyPick(s, ci, REASON.improvement));
+    after += weight[ci] as number;
+  }
+  cells.sort((a, b) => (weight[b] as number) - (weight[a] as number) || a - b);
+  for (const cj of cells)
+    while ((assigned[cj] as number) < (demand[cj] as number) && bestPick(s, cj)) {
+      added.push(applyPick(s, cj, REASON.improvement));
+      after += weight[cj] as number;
+    }
+  if (after > before + 1e-9) return;
+  for (let i = added.length - 1; i >= 0; i--) removeTask(s, added[i] as number);
+  for (const t of ruined) attachTask(s, t);
 }
 
 /**
  * Up to `rounds` rounds of augments over the unmet cells, highest value first, stopping at a round
- * that gained nothing; then the fill. A cell whose try failed is tried again in a later round only
+ * that gained nothing; then one ruin-and-recreate sweep; then the fill. A cell whose try failed is tried again in a later round only
  * if one of its people's tasks changed since.
  */
 export function improve(s: PlannerState, units: UnitOrder, rounds: number): void {
@@ -342,6 +589,11 @@ export function improve(s: PlannerState, units: UnitOrder, rounds: number): void
     }
     if (!improved) break;
   }
+  // One sweep of ruin and recreate over the cells still unmet, highest value first.
+  const ruined: number[] = [];
+  const cells: number[] = [];
+  for (const ci of im.byWeight)
+    if ((assigned[ci] as number) < (demand[ci] as number)) ruinAndRecreate(s, im, ci, ruined, cells);
 
   for (const ci of im.byWeight)
     while ((assigned[ci] as number) < (demand[ci] as number) && bestPick(s, ci))

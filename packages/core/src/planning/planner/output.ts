@@ -50,6 +50,7 @@ export function planOutput(week: Week, s: PlannerState, seed: number): Plan {
   );
   const reasonLists = new Map<number, PairReason[]>();
   let repeats = 0;
+  let partnerRepeats = 0;
   const planTasks: PlanTask[] = live.map((t) => {
     const ci = tCell[t] as number;
     const entry = tEntry[t] as number;
@@ -60,6 +61,7 @@ export function planOutput(week: Week, s: PlannerState, seed: number): Plan {
     const shift = config.shifts[slot % nShifts] ?? '';
     // Last week's pairing of this officer and cell (the officer is active, so it is indexed).
     if (offRepeat[entry]) repeats++;
+    if (s.lastPairs.has((offK[entry] as number) * s.nPart + (tPartner[t] as number))) partnerRepeats++;
     const mask = tReasons[t] as number;
     let reasons = reasonLists.get(mask);
     if (!reasons) {
@@ -113,6 +115,7 @@ export function planOutput(week: Week, s: PlannerState, seed: number): Plan {
       officerLoad: loadSummary(loads(s.oLoad, s.oCap)),
       partnerLoad: loadSummary(loads(s.pLoad, s.pCap)),
       pairRepeatRate: planTasks.length > 0 ? repeats / planTasks.length : 0,
+      partnerRepeatRate: planTasks.length > 0 ? partnerRepeats / planTasks.length : 0,
     },
   };
 }

@@ -149,6 +149,15 @@ export function buildState(week: Week, rng: Random) {
     lastCell.push(ci);
     lastOfficer.push(k);
   }
+  // Last week's officer–partner pairs, as officer × nPart + partner.
+  const pIndex = new Map<string, number>();
+  for (let k = 0; k < pIds.length; k++) pIndex.set(pIds[k] as string, k);
+  const lastPairs = new Set<number>();
+  for (const { officerId, partnerId } of week.lastWeek) {
+    const k = officerIndex.get(officerId);
+    const pk = partnerId === undefined ? undefined : pIndex.get(partnerId);
+    if (k !== undefined && pk !== undefined) lastPairs.add(k * pIds.length + pk);
+  }
   const lastStart = offsets(countRuns(lastCell, nCells));
   const lastK = new Int32Array(lastCell.length);
   fillRuns(lastStart, lastCell, lastOfficer, lastK);
@@ -263,6 +272,11 @@ export function buildState(week: Week, rng: Random) {
     pCap,
     pAvail,
     pPressure,
+
+    /** Last week's officer–partner pairs (officer × nPart + partner), for the metric. */
+    lastPairs,
+    /** Pairs rotate: the pick prefers a pair not in `lastPairs` (empty set when it is off). */
+    avoidPairs: config.rotatePairs ? lastPairs : new Set<number>(),
 
     // Cells (index ci): value of a patrol, patrols wanted, position in km, slots in which some
     // eligible officer and partner are both available, whether any eligible officer / partner
