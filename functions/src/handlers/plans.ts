@@ -19,7 +19,7 @@ import {
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
-import { assertOffice, draftPlan } from '../plans/draft';
+import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
 import { cityConfig } from '../runtime';
@@ -47,14 +47,15 @@ export const handler = httpHandler('plans', {
     if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
     const officeId = officeToPlan(caller, body.office, 'body.office');
     if (officeId !== null) assertOffice(officeId);
-    const { plan } = await draftPlan({
+    // One draft per office and week (0035): an existing draft is answered, 200 instead of 201.
+    const { plan, created } = await draftOnce({
       weekStart: body.weekStart,
       officeId,
       supersede: body.supersede,
       actor: actor(caller),
       now,
     });
-    return { status: 201, body: await withTasks(plan) };
+    return { status: created ? 201 : 200, body: await withTasks(plan) };
   },
 
   listPlans: async ({ caller, query }) => {
