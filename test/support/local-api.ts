@@ -56,7 +56,8 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface TestApiOptions extends Pick<LocalServerOptions, 'receiveTimeouts' | 'webDir'> {
+export interface TestApiOptions
+  extends Pick<LocalServerOptions, 'receiveTimeouts' | 'webDir' | 'clockOffsetMs'> {
   /**
    * Put the server behind a fault proxy (packages/local/src/fault-proxy.ts). The table is created and
    * seeded through it with no faults; `faults` apply from then on, and `api.proxy.set` changes them.

@@ -18,6 +18,7 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
+import { now as clockNow } from '../clock';
 import { httpHandler } from '../http/chain';
 import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
@@ -41,7 +42,7 @@ async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
 
 export const handler = httpHandler('plans', {
   createPlan: async ({ caller, body }) => {
-    const now = new Date();
+    const now = clockNow();
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
     if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
@@ -74,18 +75,18 @@ export const handler = httpHandler('plans', {
     const plan = await readablePlan(caller, params.id);
     const { scope } = await activeScope(caller);
     const canSee = (p: Person) => canReadPerson(scope, p);
-    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date(), canSee) };
+    return { body: await reassignTask(plan, params.taskId, body, actor(caller), clockNow(), canSee) };
   },
 
   publishPlan: async ({ caller, params }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(await publishPlan(plan.id, actor(caller), new Date())) };
+    return { body: await withTasks(await publishPlan(plan.id, actor(caller), clockNow())) };
   },
 
   setCellPriority: async ({ caller, params, body }) => {
     const { scope, topology } = await activeScope(caller);
     if (!topology.cellZones.has(params.id) || !canReadCell(scope, params.id))
       throw new NotFoundError('cell', params.id);
-    return { body: await setCellPriority(params.id, body.priority, caller.id, new Date().toISOString()) };
+    return { body: await setCellPriority(params.id, body.priority, caller.id, clockNow().toISOString()) };
   },
 });

@@ -37,6 +37,7 @@ import {
 import { ensureWebBuilt } from '@gridpatrol/web/build';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { clockOffset } from './clock-option';
 import { devKey, issueDevToken } from './dev-auth';
 import { formatGridDiff } from './grid-diff-print';
 import { formatImportReport, writeImportReport } from './import-report';
@@ -57,9 +58,18 @@ program
   .description('Serve the HTTP API on localhost over DynamoDB Local (data kept in .data/).')
   .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--port <port>', 'HTTP port (or PORT)', process.env.PORT ?? '3000')
-  .action(async (opts: { city: string; port: string }) => {
+  .option(
+    '--clock <instant>',
+    "run the server's clock from this instant, e.g. 2026-12-07T09:00+08:00 (try check-ins at any hour)",
+  )
+  .action(async (opts: { city: string; port: string; clock?: string }) => {
     const config = readCityConfig(opts.city);
     const started = Date.now();
+    const clock = opts.clock === undefined ? { offsetMs: 0 } : clockOffset(opts.clock, started);
+    if ('problem' in clock) {
+      console.error(clock.problem);
+      process.exit(2);
+    }
     // The web app is built only when a source is newer than the last build (about a second).
     const web = await ensureWebBuilt();
     const db = await openDatabase(config, { persist: true });
@@ -79,7 +89,12 @@ program
       const key = devKey(DATA_DIR);
       // Tokens first: once /health answers, the banner with every token is already printed.
       const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));
-      server = await startLocalServer({ config, tokenKey: key, port: Number(opts.port) });
+      server = await startLocalServer({
+        config,
+        tokenKey: key,
+        port: Number(opts.port),
+        clockOffsetMs: clock.offsetMs,
+      });
       // The EventBridge schedules' stand-in: a run is printed only when it changed something.
       jobs = startJobTimer({
         onRun: (job, counts) => {
@@ -94,6 +109,11 @@ program
         `  App       ${server.url}/app/   (for phones; sign in as any person below${web.built ? '; built just now' : ''})`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
         `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
+        ...(clock.offsetMs === 0
+          ? []
+          : [
+              `  Clock     ${opts.clock} (--clock: the API and the jobs run from there; tokens keep the real time)`,
+            ]),
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
