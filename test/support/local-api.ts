@@ -63,11 +63,13 @@ export interface TestApiOptions
    * seeded through it with no faults; `faults` apply from then on, and `api.proxy.set` changes them.
    */
   faultProxy?: { seed?: number; faults?: FaultSettings };
+  /** The dev-token key (a CLI in another process signs with the key in its data dir). @default random */
+  tokenKey?: Uint8Array;
 }
 
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
 export async function startTestApi(city = 'demo', server: TestApiOptions = {}): Promise<TestApi> {
-  const { faultProxy, ...serverOptions } = server;
+  const { faultProxy, tokenKey, ...serverOptions } = server;
   const config = readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
   const directEndpoint = process.env.DYNAMODB_ENDPOINT;
@@ -79,7 +81,7 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
   const db = await openDatabase(config, { persist: false, tableName });
   await seedCity(config);
   if (proxy && faultProxy?.faults) await proxy.set(faultProxy.faults);
-  const key = randomDevKey();
+  const key = tokenKey ?? randomDevKey();
   // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
   const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
   const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir });
