@@ -37,11 +37,20 @@ function readmeBlocks(): Block[] {
  * Continued lines (`\`) are one command.
  */
 function scriptOf(block: Block): string {
-  const commands = block.body.replace(/\\\n/g, '\u0000').split('\n');
+  const commands: string[][] = [];
+  let current: string[] = [];
+  for (const line of block.body.split('\n')) {
+    current.push(line);
+    if (!line.endsWith('\\')) {
+      commands.push(current);
+      current = [];
+    }
+  }
   return commands
-    .map((c) => {
-      const want = /^\s*curl\b.*#\s*→\s*(\d{3})\b/.exec(c.replace(/\u0000/g, ' '))?.[1];
-      return (want ? `README_EXPECT=${want} ${c.trimStart()}` : c).replace(/\u0000/g, '\\\n');
+    .map((lines) => {
+      const want = /^\s*curl\b.*#\s*→\s*(\d{3})\b/.exec(lines.join(' '))?.[1];
+      const text = lines.join('\n');
+      return want ? `README_EXPECT=${want} ${text.trimStart()}` : text;
     })
     .join('\n');
 }
@@ -49,6 +58,7 @@ function scriptOf(block: Block): string {
 /** Runs `npx gridpatrol` in this process's checkout, and checks every curl's status. */
 const PRELUDE = String.raw`
 set -euo pipefail
+README_EXPECT=
 npx() {
   if [ "$1" = gridpatrol ]; then shift; node "$README_REPO/packages/local/bin/gridpatrol.js" "$@";
   else command npx "$@"; fi
@@ -59,7 +69,7 @@ curl() {
   command curl -sS -D "$headers" "$@" || { echo "README: curl failed: curl $*" >&2; return 1; }
   status=$(grep -E '^HTTP/' "$headers" | tail -1 | awk '{print $2}')
   rm -f "$headers"
-  if [ -n "${'${README_EXPECT:-}'}" ]; then
+  if [ -n "$README_EXPECT" ]; then
     [ "$status" = "$README_EXPECT" ] || { echo "README: expected $README_EXPECT, got $status: curl $*" >&2; return 1; }
   elif [ "$status" -ge 400 ]; then
     echo "README: HTTP $status: curl $*" >&2; return 1
