@@ -56,7 +56,7 @@ function scriptOf(block: Block): string {
 }
 
 /** Runs `npx gridpatrol` in this process's checkout, and checks every curl's status. */
-const PRELUDE = String.raw`
+const PRELUDE = `
 set -euo pipefail
 README_EXPECT=
 npx() {
