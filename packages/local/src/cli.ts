@@ -6,7 +6,8 @@
  * `stats verify` recounts the counters and reports any that disagree; `findings backfill-index` gives
  * findings written before the city-wide index their keys (and the zone-less ones their `unzoned` counts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import {
   buildGrid,
@@ -49,6 +50,9 @@ import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
 
+/** People shown with their token in the banner: the people of DOMAIN.md, first in the seed. */
+const BANNER_PEOPLE = 12;
+
 const program = new Command('gridpatrol').description(
   'GridPatrol: joint patrols against unlicensed business.',
 );
@@ -85,7 +89,7 @@ program
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     try {
-      const { people } = await seedCity(config);
+      const { people } = await seedCity(config, { full: true });
       const key = devKey(DATA_DIR);
       // Tokens first: once /health answers, the banner with every token is already printed.
       const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));
@@ -117,10 +121,27 @@ program
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
-      people.forEach((p, i) => {
+      // The people of DOMAIN.md come first in the seed; the rest of the force would bury the banner,
+      // so they go to a file with their tokens.
+      people.slice(0, BANNER_PEOPLE).forEach((p, i) => {
         lines.push(`  ${p.role.padEnd(13)} ${p.id.padEnd(16)} ${p.name}`);
         lines.push(`    ${tokens[i]}`);
       });
+      if (people.length > BANNER_PEOPLE) {
+        const file = path.join(DATA_DIR, 'people.txt');
+        writeFileSync(
+          file,
+          people
+            .map((p, i) => `${p.role.padEnd(13)} ${p.id.padEnd(22)} ${p.name}\n  ${tokens[i]}\n`)
+            .join(''),
+        );
+        const byRole = new Map<string, number>();
+        for (const p of people.slice(BANNER_PEOPLE)) byRole.set(p.role, (byRole.get(p.role) ?? 0) + 1);
+        lines.push(
+          `  … and ${people.length - BANNER_PEOPLE} more (${[...byRole].map(([r, c]) => `${c} ${r}`).join(', ')}):`,
+          `    everyone with a token in ${path.relative(process.cwd(), file) || file}`,
+        );
+      }
       lines.push('', 'Try:', `  curl ${server.url}/health`);
       lines.push(
         `  curl -H "Authorization: Bearer $(npx gridpatrol token admin)" ${server.url}/me`,
