@@ -66,7 +66,15 @@ program
     '--clock <instant>',
     "run the server's clock from this instant, e.g. 2026-12-07T09:00+08:00 (try check-ins at any hour)",
   )
-  .action(async (opts: { city: string; port: string; clock?: string }) => {
+  .addOption(
+    new Option(
+      '--demo <size>',
+      "the demo city's seed: full (the whole force, six weeks of findings) or small",
+    )
+      .choices(['full', 'small'])
+      .default(process.env.GRIDPATROL_DEMO ?? 'full'),
+  )
+  .action(async (opts: { city: string; port: string; clock?: string; demo: string }) => {
     const config = readCityConfig(opts.city);
     const started = Date.now();
     const clock = opts.clock === undefined ? { offsetMs: 0 } : clockOffset(opts.clock, started);
@@ -89,7 +97,7 @@ program
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     try {
-      const { people } = await seedCity(config, { full: true });
+      const { people } = await seedCity(config, { full: opts.demo === 'full' });
       const key = devKey(DATA_DIR);
       // Tokens first: once /health answers, the banner with every token is already printed.
       const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));

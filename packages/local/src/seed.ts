@@ -196,9 +196,6 @@ export interface SeedOptions {
   readonly full?: boolean;
 }
 
-/** People written at once while seeding. */
-const SEED_PARALLEL = 16;
-
 /** Idempotent: a city already seeded is left as it is. */
 export async function seedCity(config: CityConfig, opts: SeedOptions = {}): Promise<SeedResult> {
   const existing = await getCityRecord();
@@ -209,8 +206,9 @@ export async function seedCity(config: CityConfig, opts: SeedOptions = {}): Prom
     config.name === 'demo'
       ? await seedDemoGrid(config).then(({ area, built }) => demoCityPeople(config, area, built, full, now))
       : [PersonSchema.parse({ id: ADMIN_ID, name: 'City Admin', role: 'city_admin' })];
-  for (let i = 0; i < people.length; i += SEED_PARALLEL)
-    await Promise.all(people.slice(i, i + SEED_PARALLEL).map((p) => putPerson(p)));
+  // One at a time: a burst of parallel writes outlasts the client's request timeout on a busy
+  // DynamoDB Local (seen with 16 at once while other suites ran).
+  for (const person of people) await putPerson(person);
   if (full) await seedDemoFindings(config, people, now);
   await putCityRecord({ name: config.name, seededAt: now.toISOString(), people });
   return { seeded: true, people };
