@@ -51,7 +51,7 @@ import { seedCity } from './seed';
 import { startLocalServer } from './server';
 
 /** People shown with their token in the banner: the people of DOMAIN.md, first in the seed. */
-const BANNER_PEOPLE = 12;
+const BANNER_PEOPLE = 11;
 
 const program = new Command('gridpatrol').description(
   'GridPatrol: joint patrols against unlicensed business.',
