@@ -353,7 +353,7 @@ export const ROUTES = [
     group: 'plans',
     operationId: 'createPlan',
     summary:
-      "Draft the joint-patrol plan of a week (weekStart: a Monday in the city's time zone) for an office (a supervisor: their own; a city admin: any, or the whole city without `office`). Each cell's demand comes from the base rate and its risk (open, overdue, recent and reopened findings, days since its last joint patrol, manual priority), all stored with the plan with its seed. A week with a published plan is a 409 naming it unless `supersede` is true; the draft then replaces it when published (completed patrols are kept and not planned again; past slots are left out). A city admin may give the draw's `seed` (an audit of 双随机 re-draws a week); anyone else naming one is a 403.",
+      "Draft the joint-patrol plan of a week (weekStart: a Monday in the city's time zone) for an office (a supervisor: their own; a city admin: any, or the whole city without `office`). Each cell's demand comes from the base rate and its risk (open, overdue, recent and reopened findings, days since its last joint patrol, manual priority), all stored with the plan with its seed. One draft per office and week: when the week has a draft (the scheduled job's, or an earlier request's), that draft is the answer, 200 instead of 201; `supersede: true` drafts anew and marks the older draft superseded. A week with a published plan is a 409 naming it unless `supersede` is true; the draft then replaces it when published (completed patrols are kept and not planned again; past slots are left out).",
     roles: MANAGERS,
     request: { body: PlanCreateBody },
     response: PlanOut,

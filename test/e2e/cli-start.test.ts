@@ -14,7 +14,9 @@ const root = path.resolve(__dirname, '../..');
 const dataDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-cli-'));
 // The CLI must start its own DynamoDB Local here, so the test run's endpoint is left out.
 const { DYNAMODB_ENDPOINT: _shared, ...inherited } = process.env;
-const env = { ...inherited, GRIDPATROL_DATA_DIR: dataDir };
+// The small demo (the people of DOMAIN.md): this test is about starting, keeping data and stopping;
+// the full demo's seed is test/e2e/demo-city.test.ts's.
+const env = { ...inherited, GRIDPATROL_DATA_DIR: dataDir, GRIDPATROL_DEMO: 'small' };
 
 function cli(args: string[]): ChildProcess {
   return spawn(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], {

@@ -188,6 +188,21 @@ describe('a draw with a chosen seed (issue 22: audits of 双随机)', () => {
       `${t.date}|${t.shift}|${t.cellId}|${t.officerId}|${t.partnerId}`;
     expect(out.tasks.length).toBeGreaterThan(0);
     expect(out.tasks.map(key).sort()).toEqual((await allTasks(res.body.id, 'admin')).map(key).sort());
+
+    // The week now has a draft: the same seed is answered with it, another seed is not passed off
+    // as that draft (409 naming body.seed) until the admin supersedes it.
+    const same = await call('POST', '/plans', 'admin', { weekStart, office: 'office-west', seed: 123456789 });
+    expect([same.status, same.body.id]).toEqual([200, res.body.id]);
+    const other = await call('POST', '/plans', 'admin', { weekStart, office: 'office-west', seed: 42 });
+    expect(other.status, other.text).toBe(409);
+    expect(other.body.error.details[0]).toMatchObject({ path: 'body.seed' });
+    const redrawn = await call('POST', '/plans', 'admin', {
+      weekStart,
+      office: 'office-west',
+      seed: 42,
+      supersede: true,
+    });
+    expect([redrawn.status, redrawn.body.seed]).toEqual([201, 42]);
   });
 
   it('refuses a seed from anyone else (403 naming body.seed, nothing drafted) and a seed out of range (400)', async () => {
@@ -483,5 +498,50 @@ describe('scheduled draft job', () => {
     const east = await plansOfWeek('office-east', next);
     expect(east).toHaveLength(1);
     expect(east[0]).toMatchObject({ status: 'draft', createdBy: 'system' });
+  });
+
+  it('answers a supervisor’s draft of that week with the job’s draft, not a second one (0035)', async () => {
+    const next = addDays(planningWeekStart(new Date(), api.config.timeZone), 7);
+    const [jobs] = await plansOfWeek('office-east', next);
+    const res = await call('POST', '/plans', 'sup-east', { weekStart: next });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({ id: jobs?.id, status: 'draft', createdBy: 'system' });
+    expect(res.body.tasks.length).toBeGreaterThan(0);
+    expect(await plansOfWeek('office-east', next)).toHaveLength(1);
+  });
+});
+
+describe('one draft per office and week (0035)', () => {
+  it('answers a second draft request with the first draft; two at once make one', async () => {
+    const far = addDays(week3, 35);
+    const [a, b] = await Promise.all([
+      call('POST', '/plans', 'sup-east', { weekStart: far }),
+      call('POST', '/plans', 'sup-east', { weekStart: far }),
+    ]);
+    expect([a.status, b.status].sort(), a.text + b.text).toEqual([200, 201]);
+    expect(a.body.id).toBe(b.body.id);
+    const again = await call('POST', '/plans', 'admin', { weekStart: far, office: 'office-east' });
+    expect(again.status, again.text).toBe(200);
+    expect(again.body.id).toBe(a.body.id);
+    expect(await plansOfWeek('office-east', far)).toHaveLength(1);
+  });
+
+  it('redrafts with supersede: the new draft replaces the old one, which can no longer be published', async () => {
+    const far = addDays(week3, 42);
+    const first = await call('POST', '/plans', 'sup-east', { weekStart: far });
+    expect(first.status, first.text).toBe(201);
+    const redraft = await call('POST', '/plans', 'sup-east', { weekStart: far, supersede: true });
+    expect(redraft.status, redraft.text).toBe(201);
+    expect(redraft.body.id).not.toBe(first.body.id);
+    const week = await plansOfWeek('office-east', far);
+    expect(week.filter((p) => p.status === 'draft').map((p) => p.id)).toEqual([redraft.body.id]);
+    expect(week.find((p) => p.id === first.body.id)).toMatchObject({
+      status: 'superseded',
+      supersededBy: redraft.body.id,
+    });
+    expect((await call('POST', `/plans/${first.body.id}/publish`, 'sup-east')).status).toBe(409);
+    const again = await call('POST', '/plans', 'sup-east', { weekStart: far });
+    expect(again.status).toBe(200);
+    expect(again.body.id).toBe(redraft.body.id);
   });
 });

@@ -56,17 +56,22 @@ export interface CallOptions {
   headers?: Record<string, string>;
 }
 
-export interface TestApiOptions extends Pick<LocalServerOptions, 'receiveTimeouts' | 'webDir'> {
+export interface TestApiOptions
+  extends Pick<LocalServerOptions, 'receiveTimeouts' | 'webDir' | 'clockOffsetMs'> {
   /**
    * Put the server behind a fault proxy (packages/local/src/fault-proxy.ts). The table is created and
    * seeded through it with no faults; `faults` apply from then on, and `api.proxy.set` changes them.
    */
   faultProxy?: { seed?: number; faults?: FaultSettings };
+  /** The dev-token key (a CLI in another process signs with the key in its data dir). @default random */
+  tokenKey?: Uint8Array;
+  /** Seed the demo city as `npm start` does: the whole force and six weeks of findings. @default false */
+  fullSeed?: boolean;
 }
 
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
 export async function startTestApi(city = 'demo', server: TestApiOptions = {}): Promise<TestApi> {
-  const { faultProxy, ...serverOptions } = server;
+  const { faultProxy, tokenKey, fullSeed, ...serverOptions } = server;
   const config = readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
   const directEndpoint = process.env.DYNAMODB_ENDPOINT;
@@ -76,9 +81,9 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
   // The handlers (and the seed) reach the database through whatever DYNAMODB_ENDPOINT names.
   if (proxy) process.env.DYNAMODB_ENDPOINT = proxy.url;
   const db = await openDatabase(config, { persist: false, tableName });
-  await seedCity(config);
+  await seedCity(config, { full: fullSeed === true });
   if (proxy && faultProxy?.faults) await proxy.set(faultProxy.faults);
-  const key = randomDevKey();
+  const key = tokenKey ?? randomDevKey();
   // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
   const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
   const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir });

@@ -24,6 +24,7 @@ import {
   peopleWithAreas,
   zoneIdsOf,
 } from '@gridpatrol/store';
+import { now as clockNow } from '../clock';
 
 /**
  * What activating `version` would change against the active version (everything is "added" when
@@ -32,7 +33,7 @@ import {
 export async function gridDiff(
   version: number,
   maxDroppedAreaShare: number,
-  now = new Date(),
+  now = clockNow(),
 ): Promise<{ meta: GridVersionMeta; diff: GridDiff }> {
   const [meta, pointer] = await Promise.all([getGridVersion(version), getGridPointer()]);
   if (!meta) throw new NotFoundError('grid version', String(version));
@@ -83,7 +84,7 @@ export async function activateReviewed(
   maxDroppedAreaShare: number,
   opts: { readonly now?: Date; readonly onDiff?: (diff: GridDiff) => void } = {},
 ): Promise<{ meta: GridVersionMeta; diff?: GridDiff; override?: ActivationOverride }> {
-  const now = opts.now ?? new Date();
+  const now = opts.now ?? clockNow();
   const current = await getGridVersion(version);
   if (current?.status === 'active') return { meta: current };
   const { diff } = await gridDiff(version, maxDroppedAreaShare, now);

@@ -50,6 +50,7 @@ import {
   type Page,
   requestHash,
 } from '@gridpatrol/store';
+import { now as clockNow } from '../clock';
 import { activeGridAndTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
@@ -117,7 +118,7 @@ async function report(
     routing,
     reporter: actor(caller),
     scope,
-    now: new Date(),
+    now: clockNow(),
     config,
     originalPoint: resolution.input,
     possibleDuplicateOf: findPossibleDuplicate(
@@ -215,7 +216,7 @@ export const handler = httpHandler('findings', {
       const replayed = await replay();
       if (replayed) return replayed;
     }
-    const step = applyAction(before, body, actor(caller), scope, new Date(), cityConfig());
+    const step = applyAction(before, body, actor(caller), scope, clockNow(), cityConfig());
     try {
       await applyActionTx(before, step.finding, { ...step.event, requestHash: hash });
     } catch (err) {

@@ -14,6 +14,7 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
+import { now } from '../clock';
 import { httpHandler } from '../http/chain';
 import { deactivationConsequences, reactivationConsequences } from '../people/deactivate';
 import { cityConfig } from '../runtime';
@@ -46,7 +47,7 @@ export const handler = httpHandler('people', {
     }
     const config = cityConfig();
     const offices = config.offices.map((o) => o.id);
-    const today = localDate(new Date(), config.timeZone);
+    const today = localDate(now(), config.timeZone);
     const problems = personProblems(person, { offices, topology, today });
     if (problems.length > 0) {
       const first = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
@@ -57,20 +58,12 @@ export const handler = httpHandler('people', {
     if (saved.active) {
       if (!existing) return { status: 201, body: saved };
       // Active again (or saved active again after an interrupted reactivation): remove their flags.
-      const reactivation = await reactivationConsequences(
-        saved,
-        { id: caller.id, role: caller.role },
-        new Date(),
-      );
+      const reactivation = await reactivationConsequences(saved, { id: caller.id, role: caller.role }, now());
       const touched = reactivation.cleared.length + reactivation.stillFlagged.length > 0;
       return { status: 200, body: !existing.active || touched ? { ...saved, reactivation } : saved };
     }
     // Deactivated (or saved inactive again): flag their future tasks, report what moves to whom.
-    const deactivation = await deactivationConsequences(
-      saved,
-      { id: caller.id, role: caller.role },
-      new Date(),
-    );
+    const deactivation = await deactivationConsequences(saved, { id: caller.id, role: caller.role }, now());
     return { status: existing ? 200 : 201, body: { ...saved, deactivation } };
   },
 });

@@ -19,8 +19,9 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
+import { now as clockNow } from '../clock';
 import { httpHandler } from '../http/chain';
-import { assertOffice, draftPlan } from '../plans/draft';
+import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
 import { cityConfig } from '../runtime';
@@ -42,14 +43,15 @@ async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
 
 export const handler = httpHandler('plans', {
   createPlan: async ({ caller, body }) => {
-    const now = new Date();
+    const now = clockNow();
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
     if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
     const officeId = officeToPlan(caller, body.office, 'body.office');
     if (officeId !== null) assertOffice(officeId);
     if (body.seed !== undefined) assertMayChooseSeed(caller, 'body.seed');
-    const { plan } = await draftPlan({
+    // One draft per office and week (0035): an existing draft is answered, 200 instead of 201.
+    const { plan, created } = await draftOnce({
       weekStart: body.weekStart,
       officeId,
       supersede: body.supersede,
@@ -57,7 +59,7 @@ export const handler = httpHandler('plans', {
       actor: actor(caller),
       now,
     });
-    return { status: 201, body: await withTasks(plan) };
+    return { status: created ? 201 : 200, body: await withTasks(plan) };
   },
 
   listPlans: async ({ caller, query }) => {
@@ -76,18 +78,18 @@ export const handler = httpHandler('plans', {
     const plan = await readablePlan(caller, params.id);
     const { scope } = await activeScope(caller);
     const canSee = (p: Person) => canReadPerson(scope, p);
-    return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date(), canSee) };
+    return { body: await reassignTask(plan, params.taskId, body, actor(caller), clockNow(), canSee) };
   },
 
   publishPlan: async ({ caller, params }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(await publishPlan(plan.id, actor(caller), new Date())) };
+    return { body: await withTasks(await publishPlan(plan.id, actor(caller), clockNow())) };
   },
 
   setCellPriority: async ({ caller, params, body }) => {
     const { scope, topology } = await activeScope(caller);
     if (!topology.cellZones.has(params.id) || !canReadCell(scope, params.id))
       throw new NotFoundError('cell', params.id);
-    return { body: await setCellPriority(params.id, body.priority, caller.id, new Date().toISOString()) };
+    return { body: await setCellPriority(params.id, body.priority, caller.id, clockNow().toISOString()) };
   },
 });

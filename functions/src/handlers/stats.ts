@@ -41,6 +41,7 @@ import {
   readCountersOf,
   setCurrentBaseline,
 } from '@gridpatrol/store';
+import { now as clockNow } from '../clock';
 import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig } from '../runtime';
@@ -84,7 +85,7 @@ function detail(b: BaselineRecord, plan: AreaReadPlan, numbers: readonly AreaCen
 
 export const handler = httpHandler('stats', {
   createBaseline: async ({ caller, body }) => {
-    const now = new Date();
+    const now = clockNow();
     const asOf = baselineAsOf(body.asOf, cityConfig().timeZone, now);
     const topology = await requireTopology();
     const areas = censusAreas(officeIds(), topology);
@@ -132,7 +133,7 @@ export const handler = httpHandler('stats', {
   },
 
   getStatsSummary: async ({ caller, query }) => {
-    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const range = statsRange(query, clockNow(), cityConfig().timeZone);
     const { plan } = await statsArea(caller, query.scope);
     const [counters, baseline] = await Promise.all([
       readCountersOf([plan.area, ...bucketAreasOf([plan.area], range)]),
@@ -150,7 +151,7 @@ export const handler = httpHandler('stats', {
   },
 
   getStatsSeries: async ({ caller, query }) => {
-    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const range = statsRange(query, clockNow(), cityConfig().timeZone);
     const { plan } = await statsArea(caller, query.scope);
     const counters = await readCountersOf(bucketAreasOf([plan.area], range));
     const points = seriesOf([plan.area], counters, range, query.metric, query.interval);
@@ -167,7 +168,7 @@ export const handler = httpHandler('stats', {
   },
 
   getStatsAssessment: async ({ caller, query }) => {
-    const range = statsRange(query, new Date(), cityConfig().timeZone);
+    const range = statsRange(query, clockNow(), cityConfig().timeZone);
     const { topology, plan } = await statsArea(caller, query.scope);
     if (!isAreaOf('office', plan.area))
       throw new BadRequestError('An assessment is of one office: scope=office:<id>.', [

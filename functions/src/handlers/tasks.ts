@@ -39,22 +39,18 @@ import {
   taskRequestHash,
   writeTaskChange,
 } from '@gridpatrol/store';
+import { now as clockNow, setClock } from '../clock';
 import { gridTopology, requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig, logger } from '../runtime';
 import { activeScope } from '../scope';
 
-// ---------------------------------------------------------------------------------------------
-// The clock: one injectable function, so that tests move time instead of waiting (like the jobs'
-// `now` parameter). Nothing else in this module reads the time.
-// ---------------------------------------------------------------------------------------------
+// The time comes from the handlers' one clock (../clock), so that tests and the local server's
+// `--clock` move it instead of waiting. Nothing else in this module reads the time.
+const clock = clockNow;
 
-let clock: () => Date = () => new Date();
-
-/** Sets the clock of the tasks routes (tests); no argument restores the real one. */
-export function setTasksClock(fn?: () => Date): void {
-  clock = fn ?? (() => new Date());
-}
+/** The handlers' clock, under the name the tasks tests know it by; no argument restores the real one. */
+export const setTasksClock = setClock;
 
 const actor = (caller: Person) => ({ id: caller.id, role: caller.role });
 

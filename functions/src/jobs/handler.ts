@@ -5,6 +5,7 @@
  * this over the API.
  */
 import type { Context } from 'aws-lambda';
+import { now } from '../clock';
 import { cityConfig, logger } from '../runtime';
 import { type JobCounts, runJob } from './run';
 import { JOB_NAMES, jobNameOf } from './schedule';
@@ -24,7 +25,7 @@ export async function handler(event: unknown, context?: Context): Promise<JobCou
     );
   }
   const started = Date.now();
-  const counts = await runJob(job, new Date(), { config: cityConfig() });
+  const counts = await runJob(job, now(), { config: cityConfig() });
   logger.info('job: done', { job, ...counts, ms: Date.now() - started });
   return counts;
 }

@@ -11,6 +11,7 @@ import {
   addDays,
   applyExclusions,
   BadRequestError,
+  ConflictError,
   cellCentroids,
   exclusionsFrom,
   mayBePlannedOnPatrol,
@@ -30,6 +31,7 @@ import {
   type TaskEvent,
   toPatrolTasks,
   UnprocessableError,
+  weekDraft,
 } from '@gridpatrol/core';
 import {
   allPeople,
@@ -39,6 +41,7 @@ import {
   getCellPlannings,
   getPlan,
   plansOfWeek,
+  updatePlanStatus,
   writeDraft,
 } from '@gridpatrol/store';
 import { activeGridAndTopology, gridTopology } from '../grid-cache';
@@ -210,6 +213,51 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     unmet: plan.unmet.reduce((s, u) => s + u.missing, 0),
   });
   return { plan: header, created: true };
+}
+
+/**
+ * A draft request (POST /plans): one draft per office and week (docs/decisions/0035). Without
+ * `supersede`, the week's draft is answered when there is one (`created: false`), and a first draft
+ * is made under the same claim the scheduled job drafts under, so the job, a supervisor and two
+ * requests at once all end with one plan. With `supersede`, a new draft is made and the week's older
+ * drafts are marked superseded by it, so it is still the only draft.
+ *
+ * @example const { plan, created } = await draftOnce({ weekStart: '2026-12-14', officeId: 'office-east', actor, now })
+ */
+/**
+ * The week's draft as the answer to a request for one; a chosen seed it was not drawn with is a 409
+ * (answering a draw other than the one asked for would pass it off as the audit's).
+ */
+function theWeeksDraft(plan: PlanRecord, seed: number | undefined): { plan: PlanRecord; created: false } {
+  if (seed !== undefined && seed !== plan.seed)
+    throw new ConflictError(
+      `The week already has draft ${plan.id}, drawn with another seed; send supersede: true to draw with yours.`,
+      [{ path: 'body.seed', message: `draft ${plan.id} was drawn with seed ${plan.seed}` }],
+    );
+  return { plan, created: false };
+}
+
+export async function draftOnce(opts: DraftOptions): Promise<{ plan: PlanRecord; created: boolean }> {
+  const { weekStart, officeId } = opts;
+  if (!opts.supersede) {
+    const same = await plansOfWeek(officeId, weekStart);
+    const existing = weekDraft(same);
+    if (existing) return theWeeksDraft(existing, opts.seed);
+    if (same.length > 0) return draftPlan(opts); // a published week: draftPlan answers the 409
+    const planId = await claimDraft(officeId, weekStart, newPlanId(), opts.now.toISOString());
+    const claimed = await getPlan(planId);
+    if (claimed) return theWeeksDraft(claimed, opts.seed);
+    return draftPlan({ ...opts, planId });
+  }
+  const drafted = await draftPlan(opts);
+  if (drafted.created) {
+    const older = (await plansOfWeek(officeId, weekStart)).filter(
+      (p) => p.status === 'draft' && p.id !== drafted.plan.id,
+    );
+    for (const p of older)
+      await updatePlanStatus(p, ['draft'], { status: 'superseded', supersededBy: drafted.plan.id });
+  }
+  return drafted;
 }
 
 /**

@@ -6,7 +6,8 @@
  * `stats verify` recounts the counters and reports any that disagree; `findings backfill-index` gives
  * findings written before the city-wide index their keys (and the zone-less ones their `unzoned` counts).
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import {
   buildGrid,
@@ -37,6 +38,7 @@ import {
 import { ensureWebBuilt } from '@gridpatrol/web/build';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { clockOffset } from './clock-option';
 import { devKey, issueDevToken } from './dev-auth';
 import { formatGridDiff } from './grid-diff-print';
 import { formatImportReport, writeImportReport } from './import-report';
@@ -48,6 +50,9 @@ import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
 
+/** People shown with their token in the banner: the people of DOMAIN.md, first in the seed. */
+const BANNER_PEOPLE = 11;
+
 const program = new Command('gridpatrol').description(
   'GridPatrol: joint patrols against unlicensed business.',
 );
@@ -57,9 +62,26 @@ program
   .description('Serve the HTTP API on localhost over DynamoDB Local (data kept in .data/).')
   .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
   .option('--port <port>', 'HTTP port (or PORT)', process.env.PORT ?? '3000')
-  .action(async (opts: { city: string; port: string }) => {
+  .option(
+    '--clock <instant>',
+    "run the server's clock from this instant, e.g. 2026-12-07T09:00+08:00 (try check-ins at any hour)",
+  )
+  .addOption(
+    new Option(
+      '--demo <size>',
+      "the demo city's seed: full (the whole force, six weeks of findings) or small",
+    )
+      .choices(['full', 'small'])
+      .default(process.env.GRIDPATROL_DEMO ?? 'full'),
+  )
+  .action(async (opts: { city: string; port: string; clock?: string; demo: string }) => {
     const config = readCityConfig(opts.city);
     const started = Date.now();
+    const clock = opts.clock === undefined ? { offsetMs: 0 } : clockOffset(opts.clock, started);
+    if ('problem' in clock) {
+      console.error(clock.problem);
+      process.exit(2);
+    }
     // The web app is built only when a source is newer than the last build (about a second).
     const web = await ensureWebBuilt();
     const db = await openDatabase(config, { persist: true });
@@ -75,11 +97,16 @@ program
     process.once('SIGINT', () => void shutdown('SIGINT'));
     process.once('SIGTERM', () => void shutdown('SIGTERM'));
     try {
-      const { people } = await seedCity(config);
+      const { people } = await seedCity(config, { full: opts.demo === 'full' });
       const key = devKey(DATA_DIR);
       // Tokens first: once /health answers, the banner with every token is already printed.
       const tokens = await Promise.all(people.map((p) => issueDevToken(key, p.id)));
-      server = await startLocalServer({ config, tokenKey: key, port: Number(opts.port) });
+      server = await startLocalServer({
+        config,
+        tokenKey: key,
+        port: Number(opts.port),
+        clockOffsetMs: clock.offsetMs,
+      });
       // The EventBridge schedules' stand-in: a run is printed only when it changed something.
       jobs = startJobTimer({
         onRun: (job, counts) => {
@@ -94,13 +121,35 @@ program
         `  App       ${server.url}/app/   (for phones; sign in as any person below${web.built ? '; built just now' : ''})`,
         `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
         `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
+        ...(clock.offsetMs === 0
+          ? []
+          : [
+              `  Clock     ${opts.clock} (--clock: the API and the jobs run from there; tokens keep the real time)`,
+            ]),
         '',
         'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
       ];
-      people.forEach((p, i) => {
+      // The people of DOMAIN.md come first in the seed; the rest of the force would bury the banner,
+      // so they go to a file with their tokens.
+      people.slice(0, BANNER_PEOPLE).forEach((p, i) => {
         lines.push(`  ${p.role.padEnd(13)} ${p.id.padEnd(16)} ${p.name}`);
         lines.push(`    ${tokens[i]}`);
       });
+      if (people.length > BANNER_PEOPLE) {
+        const file = path.join(DATA_DIR, 'people.txt');
+        writeFileSync(
+          file,
+          people
+            .map((p, i) => `${p.role.padEnd(13)} ${p.id.padEnd(22)} ${p.name}\n  ${tokens[i]}\n`)
+            .join(''),
+        );
+        const byRole = new Map<string, number>();
+        for (const p of people.slice(BANNER_PEOPLE)) byRole.set(p.role, (byRole.get(p.role) ?? 0) + 1);
+        lines.push(
+          `  … and ${people.length - BANNER_PEOPLE} more (${[...byRole].map(([r, c]) => `${c} ${r}`).join(', ')}):`,
+          `    everyone with a token in ${path.relative(process.cwd(), file) || file}`,
+        );
+      }
       lines.push('', 'Try:', `  curl ${server.url}/health`);
       lines.push(
         `  curl -H "Authorization: Bearer $(npx gridpatrol token admin)" ${server.url}/me`,

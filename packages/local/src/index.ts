@@ -1,3 +1,4 @@
+export * from './clock-option';
 export * from './counter-stream';
 export * from './dev-auth';
 export * from './dynamodb-local';

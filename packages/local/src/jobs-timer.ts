@@ -5,6 +5,7 @@
  * moves a deadline into the past wants to see the escalation without waiting a quarter of an hour.
  */
 import { JOB_NAMES, JOBS, type JobName } from '@gridpatrol/functions';
+import { now as clockNow } from '@gridpatrol/functions/clock';
 import { type JobCounts, runJob } from '@gridpatrol/functions/jobs/run';
 
 export interface JobTimer {
@@ -15,7 +16,7 @@ export interface JobTimer {
 export interface JobTimerOptions {
   /** The timer's tick. @default 60_000 */
   readonly everyMs?: number;
-  /** The clock the jobs run at; tests pass their own. @default () => new Date() */
+  /** The clock the jobs run at; tests pass their own. @default the handlers' clock (moved by `--clock`) */
   readonly now?: () => Date;
   /** The jobs to run. @default every job */
   readonly jobs?: readonly JobName[];
@@ -52,7 +53,7 @@ export function startJobTimer(opts: JobTimerOptions = {}): JobTimer {
           continue;
         lastRun.set(job, Date.now());
         try {
-          opts.onRun?.(job, await runJob(job, opts.now?.() ?? new Date()));
+          opts.onRun?.(job, await runJob(job, opts.now?.() ?? clockNow()));
         } catch (err) {
           opts.onError?.(job, err);
         }

@@ -91,7 +91,8 @@ const CONSOLE_SUPERVISION: DynamoSupervision = {
 };
 
 export async function openDatabase(config: CityConfig, opts: DatabaseOptions): Promise<LocalDatabase> {
-  const tableName = opts.tableName ?? localTableName(config.name);
+  // GRIDPATROL_TABLE: another local table for every command (the README test's own).
+  const tableName = opts.tableName ?? (process.env.GRIDPATROL_TABLE || localTableName(config.name));
   const given = process.env.DYNAMODB_ENDPOINT || (opts.reuseRunning ? await runningEndpoint() : undefined);
   const dynamo = given
     ? undefined

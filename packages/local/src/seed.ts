@@ -4,7 +4,13 @@
  * one sub-district of 34 cells, zones that do not align with them, with a gap and an overlap — and
  * the people of DOMAIN.md serving its first zones and cells.
  */
-import { buildGrid, type CityConfig, type Person, Person as PersonSchema } from '@gridpatrol/core';
+import {
+  type BuiltGrid,
+  buildGrid,
+  type CityConfig,
+  type Person,
+  Person as PersonSchema,
+} from '@gridpatrol/core';
 import {
   activateGridVersion,
   getCityRecord,
@@ -12,6 +18,8 @@ import {
   putPerson,
   storeBuiltGrid,
 } from '@gridpatrol/store';
+import { seedDemoFindings } from './demo-findings';
+import { demoForce } from './demo-force';
 import { syntheticCity } from './synthetic-grid';
 
 export const ADMIN_ID = 'admin';
@@ -126,7 +134,7 @@ export interface SeedResult {
   people: Person[];
 }
 
-async function seedDemoGrid(config: CityConfig): Promise<DemoArea> {
+async function seedDemoGrid(config: CityConfig): Promise<{ area: DemoArea; built: BuiltGrid }> {
   const files = demoGridFiles(config);
   const built = buildGrid(files.cells, files.zones, { config });
   const meta = await storeBuiltGrid(built, ADMIN_ID);
@@ -141,7 +149,7 @@ async function seedDemoGrid(config: CityConfig): Promise<DemoArea> {
       .sort();
   const westZones = zonesOf(west);
   const firstWest = westZones[0];
-  return {
+  const area = {
     zones: zonesOf(office),
     cells: built.cells
       .filter((c) => c.street === firstStreet)
@@ -154,17 +162,54 @@ async function seedDemoGrid(config: CityConfig): Promise<DemoArea> {
       .map((c) => c.id)
       .sort(),
   };
+  return { area, built };
+}
+
+/** The people of DOMAIN.md, then (`full`) the rest of the force (demo-force.ts) around them. */
+function demoCityPeople(
+  config: CityConfig,
+  area: DemoArea,
+  built: BuiltGrid,
+  full: boolean,
+  now: Date,
+): Person[] {
+  const base = demoPeople(config, area);
+  if (!full) return base;
+  const officersOfZone = new Map<string, number>();
+  const partneredCells = new Set<string>();
+  for (const p of base) {
+    if (p.role === 'zone_officer')
+      for (const z of p.zones) officersOfZone.set(z, (officersOfZone.get(z) ?? 0) + 1);
+    if (p.role === 'grid_leader' || p.role === 'grid_worker') for (const c of p.cells) partneredCells.add(c);
+  }
+  const extra = demoForce(config, built, { officersOfZone, partneredCells }, now);
+  return [...base, ...extra.map((p) => PersonSchema.parse(p))];
+}
+
+export interface SeedOptions {
+  /**
+   * The demo city as `npm start` shows it: a whole field force and six weeks of findings in every
+   * state (demo-force.ts, demo-findings.ts). The tests' seed leaves them out: their counts start
+   * from the people of DOMAIN.md and an empty city, and every test file seeds its own table.
+   * @default false
+   */
+  readonly full?: boolean;
 }
 
 /** Idempotent: a city already seeded is left as it is. */
-export async function seedCity(config: CityConfig): Promise<SeedResult> {
+export async function seedCity(config: CityConfig, opts: SeedOptions = {}): Promise<SeedResult> {
   const existing = await getCityRecord();
   if (existing?.seededAt) return { seeded: false, people: existing.people ?? [] };
+  const now = new Date();
+  const full = opts.full === true && config.name === 'demo';
   const people =
     config.name === 'demo'
-      ? demoPeople(config, await seedDemoGrid(config))
+      ? await seedDemoGrid(config).then(({ area, built }) => demoCityPeople(config, area, built, full, now))
       : [PersonSchema.parse({ id: ADMIN_ID, name: 'City Admin', role: 'city_admin' })];
+  // One at a time: a burst of parallel writes outlasts the client's request timeout on a busy
+  // DynamoDB Local (seen with 16 at once while other suites ran).
   for (const person of people) await putPerson(person);
-  await putCityRecord({ name: config.name, seededAt: new Date().toISOString(), people });
+  if (full) await seedDemoFindings(config, people, now);
+  await putCityRecord({ name: config.name, seededAt: now.toISOString(), people });
   return { seeded: true, people };
 }

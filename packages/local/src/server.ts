@@ -25,11 +25,13 @@ import {
   type RouteDef,
   routeKey,
 } from '@gridpatrol/functions';
+import { setClock } from '@gridpatrol/functions/clock';
 import { setObjectStore } from '@gridpatrol/functions/exports/object-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { WEB_DIST } from '@gridpatrol/web/build';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
+import { offsetClock } from './clock-option';
 import { type Claims, verifyDevToken } from './dev-auth';
 import {
   checkDownload,
@@ -97,6 +99,12 @@ export interface LocalServerOptions {
    * @default packages/web/dist
    */
   readonly webDir?: string;
+  /**
+   * The handlers' clock: the real time moved by this much (`npm start -- --clock`, clock-option.ts),
+   * restored on close. The Lambda build has no such option (functions/src/clock.ts).
+   * @default 0
+   */
+  readonly clockOffsetMs?: number;
 }
 
 export interface LocalServer {
@@ -525,6 +533,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   setObjectStore(new LocalObjectStore(exportsDir, url, downloadKey));
+  if (opts.clockOffsetMs) setClock(offsetClock(opts.clockOffsetMs));
   return {
     url,
     close: async () => {
@@ -534,6 +543,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       });
       // The database must outlive a job under way.
       await importJobs.stop();
+      if (opts.clockOffsetMs) setClock();
     },
   };
 }

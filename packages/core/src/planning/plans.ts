@@ -510,6 +510,21 @@ export function supersedeTarget(
 }
 
 /**
+ * The draft a request for the week answers, so that the scheduled job and `POST /plans` never make
+ * two (docs/decisions/0035): the newest draft of the week, if any.
+ *
+ * @example weekDraft([{ id: 'P-a', status: 'draft', createdAt: '…' }]) // the plan P-a
+ */
+export function weekDraft(same: readonly PlanRecord[]): PlanRecord | undefined {
+  return same
+    .filter((p) => p.status === 'draft')
+    .reduce<PlanRecord | undefined>(
+      (a, p) => (a === undefined || p.createdAt > a.createdAt ? p : a),
+      undefined,
+    );
+}
+
+/**
  * May this plan be published now? A superseded plan never; a draft only when the week's only
  * published plan is the one it supersedes (and that one is still published). Returns 'done' for a
  * published plan (publishing twice is idempotent) and 'go' otherwise (draft or publishing).
