@@ -23,6 +23,7 @@ export * from './grid/diff';
 export * from './grid/imports';
 export * from './grid/resolve';
 export * from './grid/topology';
+export * from './messages';
 export * from './people';
 export * from './planning/deactivation';
 export * from './planning/demand';
