@@ -39,7 +39,12 @@ describe('API message catalogue', () => {
     const untranslated = Object.entries(zh).filter(
       ([, v]) => !/[\u4e00-\u9fff]/.test(v.replace(/\{\w+\}/g, '')),
     );
-    expect(untranslated.map(([k]) => k)).toEqual(['error.untranslated', 'request.problem']);
+    expect(untranslated.map(([k]) => k)).toEqual([
+      'error.untranslated',
+      'request.problem',
+      'finding.actionCode',
+      'finding.actionList',
+    ]);
   });
 
   it('has a sentence for every error code the status table maps', async () => {
@@ -125,5 +130,19 @@ describe('zod issues', () => {
   it('says “required” for a missing field', () => {
     const [missing] = zodIssuesToDetails(z.object({ name: z.string() }).safeParse({}).error?.issues ?? []);
     expect(missing?.text && render(missing.text, ZH)).toBe('必填：应为文本');
+  });
+});
+
+describe('finding lifecycle refusals', () => {
+  it('names the actions a reader may take: codes in English, the code and its word in Chinese', async () => {
+    const { IllegalActionError } = await import('@gridpatrol/core');
+    const { message: m } = await import('@gridpatrol/core');
+    const err = new IllegalActionError(m('finding.deadlinePast'), ['verify', 'reject']);
+    expect(errorToResponse(err, 'r', EN).body.error.details).toEqual([
+      { path: 'body.action', message: 'allowed actions: verify, reject' },
+    ]);
+    expect(errorToResponse(err, 'r', ZH).body.error.details).toEqual([
+      { path: 'body.action', message: '允许的操作：verify（核实属实）；reject（驳回）' },
+    ]);
   });
 });
