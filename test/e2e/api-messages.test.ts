@@ -110,4 +110,20 @@ describe('times a person reads', () => {
     expect(zh.status).toBe(422);
     expect(zh.body.error.message).toContain(`尚未到签到时间：${opens} 开始`);
   });
+
+  it('explains the task in the reader’s language, codes beside the words (plan explanations)', async () => {
+    const mine = (language: string) =>
+      api.call('GET', '/me/tasks?from=2026-12-07&to=2026-12-07', {
+        as: 'officer-li',
+        headers: { 'accept-language': language },
+      });
+    const zh = (await mine('zh-CN')).body.items.find((t: { id: string }) => t.id === task.id);
+    expect(zh.reasons.pair).toEqual(['primary_zone', 'rotated']);
+    expect(zh.explanation).toContain(
+      '选此网格：风险分 1.5，来自未办结线索 1 条 +1［open］；近期上报 1 条 +0.5［recent］',
+    );
+    expect(zh.explanation).toContain('轮换：上周由其他干部巡查此网格（或无人巡查）［rotated］');
+    const en = (await mine('en')).body.items.find((t: { id: string }) => t.id === task.id);
+    expect(en.explanation).toContain('risk score 1.5 from open findings: 1, +1 [open]');
+  });
 });

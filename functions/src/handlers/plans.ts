@@ -8,6 +8,7 @@ import {
   canReadCell,
   canReadPerson,
   dateWindowProblem,
+  explainTask,
   localDate,
   NotFoundError,
   officeToPlan,
@@ -15,10 +16,12 @@ import {
   PLAN_WEEK_WINDOW,
   type PlanRecord,
   plansListedFor,
+  type RenderContext,
+  render,
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
 import { assertOffice, draftPlan } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
@@ -34,13 +37,15 @@ async function readablePlan(caller: Person, id: string): Promise<PlanRecord> {
   return plan;
 }
 
-async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
+/** A page of the plan's tasks, each explained in the reader's language beside its reason codes. */
+async function withTasks(plan: PlanRecord, reader: RenderContext, cursor?: string, limit?: number) {
   const page = await listPlanTasks(plan.id, cursor, limit ?? 200);
-  return { ...plan, tasks: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const tasks = page.items.map((t) => ({ ...t, explanation: render(explainTask(t, plan), reader) }));
+  return { ...plan, tasks, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 export const handler = httpHandler('plans', {
-  createPlan: async ({ caller, body }) => {
+  createPlan: async ({ caller, body, event }) => {
     const now = new Date();
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
@@ -54,7 +59,7 @@ export const handler = httpHandler('plans', {
       actor: actor(caller),
       now,
     });
-    return { status: 201, body: await withTasks(plan) };
+    return { status: 201, body: await withTasks(plan, readerOf(event)) };
   },
 
   listPlans: async ({ caller, query }) => {
@@ -64,9 +69,9 @@ export const handler = httpHandler('plans', {
     return { body: await listPlans(offices, { week: query.week, cursor: query.cursor, limit: query.limit }) };
   },
 
-  getPlan: async ({ caller, params, query }) => {
+  getPlan: async ({ caller, params, query, event }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(plan, query.cursor, query.limit) };
+    return { body: await withTasks(plan, readerOf(event), query.cursor, query.limit) };
   },
 
   reassignTask: async ({ caller, params, body }) => {
@@ -76,9 +81,9 @@ export const handler = httpHandler('plans', {
     return { body: await reassignTask(plan, params.taskId, body, actor(caller), new Date(), canSee) };
   },
 
-  publishPlan: async ({ caller, params }) => {
+  publishPlan: async ({ caller, params, event }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(await publishPlan(plan.id, actor(caller), new Date())) };
+    return { body: await withTasks(await publishPlan(plan.id, actor(caller), new Date()), readerOf(event)) };
   },
 
   setCellPriority: async ({ caller, params, body }) => {

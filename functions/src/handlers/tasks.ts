@@ -11,6 +11,7 @@ import {
   cellCentroid,
   checkIn,
   completeTask,
+  explainTask,
   findingMismatch,
   isPartnerOf,
   maySeeDraftTasks,
@@ -19,6 +20,7 @@ import {
   type Person,
   type PolygonGeometry,
   type Position,
+  render,
   type TaskEvent,
   taskRange,
   taskWindow,
@@ -40,7 +42,7 @@ import {
   writeTaskChange,
 } from '@gridpatrol/store';
 import { gridTopology, requireTopology } from '../grid-cache';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
 import { cityConfig, logger } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -182,7 +184,8 @@ async function noteJointPatrol(task: PatrolTask): Promise<void> {
 }
 
 export const handler = httpHandler('tasks', {
-  listMyTasks: async ({ caller, query }) => {
+  listMyTasks: async ({ caller, query, event }) => {
+    const reader = readerOf(event);
     const config = cityConfig();
     const range = taskRange(query, clock(), config.timeZone);
     if ('error' in range)
@@ -253,6 +256,7 @@ export const handler = httpHandler('tasks', {
         shift: { date: t.date, name: t.shift, start: t.shiftStart, end: t.shiftEnd },
         window: taskWindow(t, config.patrols),
         reasons: t.reasons,
+        explanation: render(explainTask(t), reader),
         checkIns: t.checkIns,
         ...(t.completion ? { completion: t.completion } : {}),
         openFindings: (findings.get(t.cellId) ?? []).map(({ cellId: _c, ...f }) => f),

@@ -27,6 +27,7 @@ export * from './messages';
 export * from './people';
 export * from './planning/deactivation';
 export * from './planning/demand';
+export * from './planning/explain';
 export * from './planning/patrol-config';
 export * from './planning/planner';
 export * from './planning/plans';

@@ -182,6 +182,36 @@ export const en = {
   'finding.duplicateOfRequired': 'Name the finding this one duplicates (duplicateOf).',
   'finding.duplicateOfSelf': 'A finding cannot duplicate itself.',
   'finding.unknownDepartment': "No department '{id}' in this city.",
+  'plan.explanation':
+    '{date} {shift}: {officer} with {partner} in cell {cell}. {why} Why this pair: {pair}. {conflict}',
+  'plan.shift.am': 'morning',
+  'plan.shift.pm': 'afternoon',
+  'plan.whyCell': 'Why this cell: risk score {score} from {terms}.',
+  'plan.whyCellRoutine':
+    'Why this cell: a routine patrol, its turn in the plan (risk score {score}, no findings weighing on it).',
+  'plan.term.open': 'open findings: {count}, +{points} [open]',
+  'plan.term.overdue': 'overdue findings: {count}, +{points} [overdue]',
+  'plan.term.recent': 'findings reported lately: {count}, +{points} [recent]',
+  'plan.term.reopened': 'reopened findings: {count}, +{points} [reopened]',
+  'plan.term.staleness': 'days since the last joint patrol: {count}, +{points} [staleness]',
+  'plan.term.manualPriority': 'priority set by the supervisor: {count}, +{points} [manualPriority]',
+  'plan.pair.primary_zone': 'the cell lies mostly in the officer’s zone [primary_zone]',
+  'plan.pair.secondary_zone': 'the cell lies partly in the officer’s zone [secondary_zone]',
+  'plan.pair.least_loaded':
+    'the officer had the fewest tasks this week among those who could go [least_loaded]',
+  'plan.pair.rotated': 'rotation: another officer (or nobody) patrolled this cell last week [rotated]',
+  'plan.pair.repeat_no_alternative':
+    'the same officer as last week: no other eligible officer had room [repeat_no_alternative]',
+  'plan.pair.near_own_tasks': 'the officer patrols a neighbouring cell in the same shift [near_own_tasks]',
+  'plan.pair.partner_least_needed':
+    'the partner was the one their other cells needed least [partner_least_needed]',
+  'plan.pair.drawn': 'random draw (双随机) among equally good choices [drawn]',
+  'plan.pair.drawnSeed':
+    'random draw (双随机) among equally good choices, with the plan’s seed {seed} [drawn]',
+  'plan.pair.improvement':
+    'placed by the improvement pass to make room for a cell that needed it more [improvement]',
+  'plan.pair.none': 'no particular reason recorded',
+  'plan.conflictRule': 'Nobody declared in conflict with this cell (回避) is ever planned for it.',
 } as const;
 
 export type MessageKey = keyof typeof en;

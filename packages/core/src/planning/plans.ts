@@ -117,7 +117,8 @@ export const PlanSummaryOut = PlanRecord;
 export const PatrolTaskOut = PatrolTask;
 /** A plan with one page of its tasks (a large office's plan has thousands: follow `cursor`). */
 export const PlanOut = PlanRecord.extend({
-  tasks: z.array(PatrolTask),
+  /** Each task with `explanation`: why this cell, day and pair, in the reader's language (issue 16). */
+  tasks: z.array(PatrolTask.extend({ explanation: z.string().optional() })),
   cursor: z.string().optional(),
 });
 

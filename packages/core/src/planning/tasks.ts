@@ -104,6 +104,8 @@ export const MyTaskOut = z.looseObject({
   cell: z.looseObject({ id: z.string(), name: z.string() }),
   partner: z.looseObject({ id: z.string(), role: z.string() }),
   shift: z.object({ date: z.string(), name: z.string(), start: z.string(), end: z.string() }),
+  /** Why this cell, day and pair, in the reader's language, with the reason codes in brackets. */
+  explanation: z.string(),
   openFindings: z.array(z.looseObject({ id: z.string() })),
 });
 
