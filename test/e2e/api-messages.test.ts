@@ -127,3 +127,29 @@ describe('times a person reads', () => {
     expect(en.explanation).toContain('risk score 1.5 from open findings: 1, +1 [open]');
   });
 });
+
+describe('exports for a bureau’s spreadsheet', () => {
+  /** The file, following the export's 303 as a browser does. */
+  const download = async (pathAndQuery: string) => {
+    const res = await api.call('GET', pathAndQuery, { as: 'sup-east' });
+    expect(res.status, res.text).toBe(200);
+    // fetch's text() drops the BOM (WHATWG UTF-8 decode); test/unit/export-sheets.test.ts checks it.
+    return res.text;
+  };
+
+  it('heads findings.csv in the city’s language by default, and in English with lang=en', async () => {
+    const zh = await download('/exports/findings.csv');
+    expect(zh.startsWith('编号,上报时间,商户名称,地址,网格,责任区,状态,期限,')).toBe(true);
+    expect(zh).not.toMatch(/\d\d:\d\d:\d\d(\.\d+)?Z/);
+    const en = await download('/exports/findings.csv?lang=en');
+    expect(en.startsWith('No.,Reported at,Business name,Address,Grid cell,Zone,Status,Deadline,')).toBe(true);
+    const tasks = await download('/exports/tasks.csv?from=2026-12-07&to=2026-12-07');
+    expect(tasks.startsWith('编号,日期,班次,开始时间,结束时间,网格,责任区,')).toBe(true);
+  });
+
+  it('refuses a language it does not write, naming the parameter', async () => {
+    const res = await api.call('GET', '/exports/findings.csv?lang=fr', { as: 'sup-east' });
+    expect(res.status).toBe(400);
+    expect(res.body.error.details).toEqual([{ path: 'query.lang', message: expect.any(String) }]);
+  });
+});
