@@ -42,6 +42,7 @@ describe('API message catalogue', () => {
     expect(untranslated.map(([k]) => k)).toEqual([
       'error.untranslated',
       'request.problem',
+      'task.findingNotOfTask',
       'finding.actionCode',
       'finding.actionList',
     ]);

@@ -10,6 +10,7 @@ import {
   dateWindowProblem,
   explainTask,
   localDate,
+  message,
   NotFoundError,
   officeToPlan,
   type Person,
@@ -49,7 +50,8 @@ export const handler = httpHandler('plans', {
     const now = new Date();
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
-    if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
+    if (farWeek)
+      throw new UnprocessableError(message('plan.noPlanForWeek', { week: body.weekStart }), [farWeek]);
     const officeId = officeToPlan(caller, body.office, 'body.office');
     if (officeId !== null) assertOffice(officeId);
     const { plan } = await draftPlan({

@@ -11,10 +11,12 @@ import {
   cellCentroid,
   checkIn,
   completeTask,
+  detail,
   explainTask,
   findingMismatch,
   isPartnerOf,
   maySeeDraftTasks,
+  message,
   NotFoundError,
   type PatrolTask,
   type Person,
@@ -113,10 +115,9 @@ async function replayOf(taskId: string, caller: Person, key: string, hash: strin
   const record = await getTaskIdempotency(taskId, caller.id, key);
   if (!record) return undefined;
   if (record.requestHash !== hash)
-    throw new UnprocessableError(
-      'This Idempotency-Key was already used for a different request; use a new key for a new request.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
+    throw new UnprocessableError(message('idempotency.reusedRequest'), [
+      detail('headers.idempotency-key', message('detail.keyReused')),
+    ]);
   return {
     status: record.status,
     body: record.response as PatrolTask,
@@ -168,9 +169,7 @@ async function change(
       if (replay) return replay;
     }
     if (written === 'key-taken' || attempt >= STALE_ATTEMPTS)
-      throw new ConflictError(
-        `Task '${taskId}' changed after version ${before.version} was read; reload it.`,
-      );
+      throw new ConflictError(message('task.changed', { id: taskId, version: before.version }));
   }
 }
 
@@ -277,7 +276,7 @@ export const handler = httpHandler('tasks', {
       const cell = await cellOf(topology.version, task.cellId);
       if (!cell)
         throw new ConflictError(
-          `Cell '${task.cellId}' of task '${task.id}' is not in the active grid (version ${topology.version}).`,
+          message('task.cellNotActive', { cell: task.cellId, id: task.id, version: topology.version }),
         );
       return checkIn(task, actor(caller), body, cell, clock(), cityConfig().patrols);
     }),
@@ -289,11 +288,13 @@ export const handler = httpHandler('tasks', {
         const found = await findingCellsByIds(body.findingIds);
         const details = body.findingIds.flatMap((id, i) => {
           const why = findingMismatch(task, found.get(id));
-          return why === null ? [] : [{ path: `body.findingIds[${i}]`, message: `'${id}': ${why}` }];
+          return why === null
+            ? []
+            : [detail(`body.findingIds[${i}]`, message('task.findingNotOfTask', { id, why }))];
         });
         if (details.length > 0)
           throw new UnprocessableError(
-            `Findings not of this task: ${details.map((d) => d.message).join('; ')}.`,
+            message('task.findingsNotOfTask', { problems: details.flatMap((d) => (d.text ? [d.text] : [])) }),
             details,
           );
       }

@@ -150,7 +150,7 @@ export function planExport(
   topology: GridTopology,
   offices: readonly string[],
 ): ExportPlan {
-  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer may not export.');
+  if (scope.kind === 'reporter') throw new ForbiddenError(message('policy.volunteerNoExport'));
   let wanted = param;
   if (wanted === undefined && scope.kind === 'city') wanted = 'city';
   if (wanted === undefined && scope.role === 'supervisor' && scope.kind === 'area' && scope.office)
