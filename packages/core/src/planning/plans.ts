@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import { addDays } from '../calendar';
-import { ConflictError, type ErrorDetail, UnprocessableError } from '../errors';
+import { ConflictError, detail, type ErrorDetail, UnprocessableError } from '../errors';
 import type { GridIndex } from '../geo/grid-index';
 import { FEATURE_REC } from '../geo/index-flat';
 import { AreaId, PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
+import { inEnglish, localTime, type Message, message } from '../messages';
 import { type Person, PersonId } from '../people';
 import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
@@ -345,7 +346,21 @@ export interface BrokenRule {
   readonly rule: ReassignRule;
   readonly personId?: string;
   readonly path: string;
+  /** "[rule] what is wrong", in English; `text` is the same for the reader's language. */
   readonly message: string;
+  readonly text?: Message;
+}
+
+/** A broken rule worded from the catalogue, its code in brackets before the words. */
+function brokenRule(rule: ReassignRule, path: string, text: Message, personId?: string): BrokenRule {
+  const ruled = message('reassign.rule', { rule, problem: text });
+  return {
+    rule,
+    ...(personId !== undefined ? { personId } : {}),
+    path,
+    message: inEnglish(ruled),
+    text: ruled,
+  };
 }
 
 /** What another task of the plan holds, for capacity and double booking. */
@@ -382,23 +397,33 @@ export function reassignProblems(c: ReassignCheck): BrokenRule[] {
   const { target, task } = c;
   const dates = Array.from({ length: 7 }, (_, d) => addDays(c.weekStart, d));
   if (!dates.includes(target.date))
-    out.push({
-      rule: 'slot_in_week',
-      path: 'body.date',
-      message: `[slot_in_week] ${target.date} is not in the plan's week ${dates[0]}…${dates[6]}`,
-    });
+    out.push(
+      brokenRule(
+        'slot_in_week',
+        'body.date',
+        message('reassign.notInWeek', { date: target.date, first: dates[0] ?? '', last: dates[6] ?? '' }),
+      ),
+    );
   if (!c.shifts.includes(target.shift))
-    out.push({
-      rule: 'slot_in_week',
-      path: 'body.shift',
-      message: `[slot_in_week] '${target.shift}' is not a shift of the plan (${c.shifts.join(', ')})`,
-    });
+    out.push(
+      brokenRule(
+        'slot_in_week',
+        'body.shift',
+        message('reassign.notAShift', { shift: target.shift, shifts: c.shifts.join(', ') }),
+      ),
+    );
   if (c.slotStart !== undefined && c.now !== undefined && c.slotStart <= c.now)
-    out.push({
-      rule: 'slot_passed',
-      path: 'body.date',
-      message: `[slot_passed] ${target.date} ${target.shift} started at ${c.slotStart}; a patrol cannot be planned into the past`,
-    });
+    out.push(
+      brokenRule(
+        'slot_passed',
+        'body.date',
+        message('reassign.slotPassed', {
+          date: target.date,
+          shift: target.shift,
+          start: localTime(c.slotStart),
+        }),
+      ),
+    );
   const live = c.tasks.filter((t) => t.id !== task.id && t.status !== 'cancelled');
   const sameSlot = live.filter((t) => t.date === target.date && t.shift === target.shift);
   const people: [Person | undefined, string, 'officer' | 'partner', string][] = [
@@ -406,56 +431,80 @@ export function reassignProblems(c: ReassignCheck): BrokenRule[] {
     [c.partner, target.partnerId, 'partner', 'body.partnerId'],
   ];
   for (const [p, id, as, path] of people) {
-    const bad = (rule: ReassignRule, message: string) =>
-      out.push({ rule, personId: id, path, message: `[${rule}] ${message}` });
+    const bad = (rule: ReassignRule, text: Message) => out.push(brokenRule(rule, path, text, id));
     if (!p) {
-      bad('unknown_person', `there is no person '${id}'`);
+      bad('unknown_person', message('reassign.unknownPerson', { id }));
       continue;
     }
+    const role = { ...message(`role.${p.role}`), original: p.role };
     if (as === 'officer' && p.role !== 'zone_officer')
-      bad('officer_role', `'${id}' is a ${p.role}, not a zone officer`);
+      bad('officer_role', message('reassign.notOfficer', { id, role }));
     if (as === 'partner' && p.role !== 'grid_leader' && p.role !== 'grid_worker')
-      bad('partner_role', `'${id}' is a ${p.role}, not a grid leader or worker`);
-    if (!p.active) bad('inactive', `'${id}' is deactivated`);
+      bad('partner_role', message('reassign.notPartner', { id, role }));
+    if (!p.active) bad('inactive', message('reassign.inactive', { id }));
     if (as === 'officer' && p.role === 'zone_officer' && !c.cellZones.some((z) => p.zones.includes(z)))
       bad(
         'officer_zone',
-        `'${id}' serves no zone cell ${task.cellId} touches (${c.cellZones.join(', ') || 'none'})`,
+        message('reassign.officerZone', { id, cell: task.cellId, zones: c.cellZones.join(', ') || 'none' }),
       );
     if (as === 'partner' && !p.cells.includes(task.cellId))
-      bad('partner_cell', `'${id}' is not of the management group of cell ${task.cellId}`);
+      bad('partner_cell', message('reassign.partnerCell', { id, cell: task.cellId }));
     if (p.conflictCells.includes(task.cellId))
-      bad('conflict', `'${id}' is declared in conflict with cell ${task.cellId} (回避)`);
+      bad('conflict', message('reassign.conflict', { id, cell: task.cellId }));
     if (!p.availability.weekdays.includes(isoWeekday(target.date)))
-      bad('availability', `'${id}' does not work on ISO weekday ${isoWeekday(target.date)} (${target.date})`);
+      bad(
+        'availability',
+        message('reassign.weekday', { id, weekday: isoWeekday(target.date), date: target.date }),
+      );
     else if (p.availability.datesOff.includes(target.date))
-      bad('availability', `'${id}' is off on ${target.date}`);
+      bad('availability', message('reassign.dayOff', { id, date: target.date }));
     const week = live.filter((t) => t.officerId === id || t.partnerId === id).length;
     if (week + 1 > p.capacity)
-      bad('capacity', `'${id}' already has ${week} task(s) this week; capacity is ${p.capacity}`);
+      bad('capacity', message('reassign.capacity', { id, week, capacity: p.capacity }));
     const inShift = sameSlot.filter((t) => t.officerId === id || t.partnerId === id);
     if (as === 'officer') {
       const asOfficer = inShift.filter((t) => t.officerId === id).length;
       if (asOfficer + 1 > c.maxTasksPerOfficerShift)
         bad(
           'officer_shift_limit',
-          `'${id}' already has ${asOfficer} task(s) in ${target.date} ${target.shift}; at most ${c.maxTasksPerOfficerShift} a shift`,
+          message('reassign.shiftLimit', {
+            id,
+            count: asOfficer,
+            date: target.date,
+            shift: target.shift,
+            max: c.maxTasksPerOfficerShift,
+          }),
         );
       if (inShift.some((t) => t.partnerId === id))
-        bad('double_booked', `'${id}' is already a partner in ${target.date} ${target.shift}`);
+        bad(
+          'double_booked',
+          message('reassign.alreadyPartner', { id, date: target.date, shift: target.shift }),
+        );
     } else if (inShift.length > 0)
       bad(
         'double_booked',
-        `'${id}' is already booked in ${target.date} ${target.shift} (task ${inShift[0]?.id})`,
+        message('reassign.alreadyBooked', {
+          id,
+          date: target.date,
+          shift: target.shift,
+          task: inShift[0]?.id ?? '',
+        }),
       );
   }
   const taken = sameSlot.find((t) => t.cellId === task.cellId);
   if (taken)
-    out.push({
-      rule: 'cell_slot_taken',
-      path: 'body.date',
-      message: `[cell_slot_taken] cell ${task.cellId} already has task ${taken.id} in ${target.date} ${target.shift}`,
-    });
+    out.push(
+      brokenRule(
+        'cell_slot_taken',
+        'body.date',
+        message('reassign.cellTaken', {
+          cell: task.cellId,
+          task: taken.id,
+          date: target.date,
+          shift: target.shift,
+        }),
+      ),
+    );
   return out;
 }
 
@@ -468,8 +517,10 @@ export function assertReassignable(c: ReassignCheck): { zoneId: string } {
   if (problems.length > 0) {
     const first = problems[0] as BrokenRule;
     throw new UnprocessableError(
-      `The reassignment breaks ${problems.length} planning rule(s): ${first.message}`,
-      problems.map((p): ErrorDetail => ({ path: p.path, message: p.message })),
+      message('reassign.breaks', { count: problems.length, first: first.text ?? first.message }),
+      problems.map(
+        (p): ErrorDetail => (p.text ? detail(p.path, p.text) : { path: p.path, message: p.message }),
+      ),
     );
   }
   const zones = c.officer?.zones ?? [];
