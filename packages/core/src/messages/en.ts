@@ -221,6 +221,34 @@ export const en = {
   'reassign.alreadyPartner': "'{id}' is already a partner in {date} {shift}",
   'reassign.alreadyBooked': "'{id}' is already booked in {date} {shift} (task {task})",
   'reassign.cellTaken': 'cell {cell} already has task {task} in {date} {shift}',
+  'plan.status.draft': 'draft',
+  'plan.status.publishing': 'publishing',
+  'plan.status.published': 'published',
+  'plan.status.superseded': 'superseded',
+  'plan.clashOffice':
+    "Plan '{id}' ({office}) is published for the week of {week}; a city-wide plan would patrol the same cells twice.",
+  'plan.clashCityWide':
+    "Plan '{id}' (city-wide) is published for the week of {week}; a office plan would patrol the same cells twice.",
+  'plan.coversCells': "plan '{id}' covers these cells",
+  'plan.live':
+    'Plan \'{id}\' is already {status} for the week of {week}; send "supersede": true to draft its replacement.',
+  'plan.liveOffice':
+    'Plan \'{id}\' is already {status} for the week of {week} and office {office}; send "supersede": true to draft its replacement.',
+  'plan.isStatus': "plan '{id}' is {status}",
+  'plan.supersededNoPublish': "Plan '{id}' was superseded by '{by}'; it cannot be published.",
+  'plan.foreignLive':
+    'Plan \'{id}\' is {status} for this week and this plan does not supersede it; draft again with "supersede": true.',
+  'plan.oldSuperseded':
+    "Plan '{id}', which this draft supersedes, was already superseded by '{by}'; draft again.",
+  'plan.noOffice': "There is no office '{id}' in this city.",
+  'plan.notOneOf': 'not one of {ids}',
+  'plan.weekOver': 'The week of {week} is over: there is nothing left to plan.',
+  'plan.lastShiftStarted': 'its last shift has started',
+  'plan.beingPublished': "Plan '{id}' is being published; publish it again to finish, then reassign.",
+  'plan.supersededReassign': "Plan '{id}' was superseded by '{by}'; reassign in that plan.",
+  'plan.taskNotMovable': "Task '{id}' is {status}; only draft and assigned tasks can be moved.",
+  'plan.taskIs': 'task is {status}',
+  'task.versionConflict': "Task '{id}' is at version {version}, not {expected}; reload it.",
   'plan.explanation':
     '{date} {shift}: {officer} with {partner} in cell {cell}. {why} Why this pair: {pair}. {conflict}',
   'plan.shift.am': 'morning',

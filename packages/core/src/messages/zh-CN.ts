@@ -219,6 +219,32 @@ export const zhCN: Record<MessageKey, string> = {
   'reassign.alreadyPartner': '「{id}」在 {date} {shift} 已作为网格员搭档',
   'reassign.alreadyBooked': '「{id}」在 {date} {shift} 已有安排（任务 {task}）',
   'reassign.cellTaken': '网格 {cell} 在 {date} {shift} 已有任务 {task}',
+  'plan.status.draft': '草稿',
+  'plan.status.publishing': '正在发布',
+  'plan.status.published': '已发布',
+  'plan.status.superseded': '已被取代',
+  'plan.clashOffice':
+    '计划「{id}」（{office}）已发布 {week} 这一周的巡查；再制定全市计划会让同一网格被巡查两次。',
+  'plan.clashCityWide': '全市计划「{id}」已发布 {week} 这一周的巡查；再制定所级计划会让同一网格被巡查两次。',
+  'plan.coversCells': '计划「{id}」已覆盖这些网格',
+  'plan.live': '{week} 这一周已有计划「{id}」（{status}）；如要重新制定，请发送 "supersede": true。',
+  'plan.liveOffice':
+    '{week} 这一周、{office} 已有计划「{id}」（{status}）；如要重新制定，请发送 "supersede": true。',
+  'plan.isStatus': '计划「{id}」：{status}',
+  'plan.supersededNoPublish': '计划「{id}」已被「{by}」取代，不能发布。',
+  'plan.foreignLive':
+    '本周已有计划「{id}」（{status}），而此计划并不取代它；请带 "supersede": true 重新制定。',
+  'plan.oldSuperseded': '此草稿要取代的计划「{id}」已被「{by}」取代；请重新制定。',
+  'plan.noOffice': '本市没有市场监管所「{id}」。',
+  'plan.notOneOf': '应为以下之一：{ids}',
+  'plan.weekOver': '{week} 这一周已经过去，没有可安排的巡查了。',
+  'plan.lastShiftStarted': '本周最后一个班次已开始',
+  'plan.beingPublished': '计划「{id}」正在发布；请再次发布以完成，然后再调整。',
+  'plan.supersededReassign': '计划「{id}」已被「{by}」取代，请在新计划中调整。',
+  'plan.taskNotMovable': '巡查任务「{id}」状态为 {status}，只有草稿和已派发的任务可以调整。',
+  'plan.taskIs': '任务状态为 {status}',
+  'task.versionConflict':
+    '巡查任务「{id}」当前为第 {version} 版，而不是第 {expected} 版：其他人已先修改，请刷新。',
   'plan.explanation':
     '{date} {shift}，{officer} 与 {partner} 联合巡查网格 {cell}。{why}人员安排：{pair}。{conflict}',
   'plan.shift.am': '上午',

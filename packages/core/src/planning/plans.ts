@@ -22,6 +22,7 @@ import {
   PlanExclusions,
   PlanId,
   PlanRecord,
+  type PlanStatus,
   patrolTaskId,
   shiftWindow,
   type TaskEvent,
@@ -351,6 +352,12 @@ export interface BrokenRule {
   readonly text?: Message;
 }
 
+/** A plan's status: the code in English, as before; a word in other languages. */
+const planStatusWord = (status: PlanStatus): Message => ({
+  ...message(`plan.status.${status}`),
+  original: status,
+});
+
 /** A broken rule worded from the catalogue, its code in brackets before the words. */
 function brokenRule(rule: ReassignRule, path: string, text: Message, personId?: string): BrokenRule {
   const ruled = message('reassign.rule', { rule, problem: text });
@@ -546,15 +553,29 @@ export function supersedeTarget(
   const clash = others.find((p) => LIVE.includes(p.status));
   if (clash)
     throw new ConflictError(
-      `Plan '${clash.id}' (${clash.officeId ?? 'city-wide'}) is published for the week of ${clash.weekStart}; a ${clash.officeId === null ? 'office' : 'city-wide'} plan would patrol the same cells twice.`,
-      [{ path: 'body.office', message: `plan '${clash.id}' covers these cells` }],
+      message(clash.officeId === null ? 'plan.clashCityWide' : 'plan.clashOffice', {
+        id: clash.id,
+        office: clash.officeId ?? '',
+        week: clash.weekStart,
+      }),
+      [detail('body.office', message('plan.coversCells', { id: clash.id }))],
     );
   const live = same.find((p) => LIVE.includes(p.status));
   if (!live) return undefined;
   if (!supersede)
     throw new ConflictError(
-      `Plan '${live.id}' is already ${live.status} for the week of ${live.weekStart}${live.officeId ? ` and office ${live.officeId}` : ''}; send "supersede": true to draft its replacement.`,
-      [{ path: 'body.supersede', message: `plan '${live.id}' is ${live.status}` }],
+      message(live.officeId ? 'plan.liveOffice' : 'plan.live', {
+        id: live.id,
+        status: planStatusWord(live.status),
+        week: live.weekStart,
+        office: live.officeId ?? '',
+      }),
+      [
+        detail(
+          'body.supersede',
+          message('plan.isStatus', { id: live.id, status: planStatusWord(live.status) }),
+        ),
+      ],
     );
   return live.id;
 }
@@ -568,22 +589,26 @@ export function publishCheck(plan: PlanRecord, week: readonly PlanRecord[]): 'go
   if (plan.status === 'published') return 'done';
   if (plan.status === 'superseded')
     throw new ConflictError(
-      `Plan '${plan.id}' was superseded by '${plan.supersededBy ?? '?'}'; it cannot be published.`,
+      message('plan.supersededNoPublish', { id: plan.id, by: plan.supersededBy ?? '?' }),
     );
   const live = week.filter((p) => p.id !== plan.id && LIVE.includes(p.status));
   const foreign = live.find((p) => p.id !== plan.supersedes);
   if (foreign)
     throw new ConflictError(
-      `Plan '${foreign.id}' is ${foreign.status} for this week and this plan does not supersede it; draft again with "supersede": true.`,
-      [{ path: 'params.id', message: `plan '${foreign.id}' is ${foreign.status}` }],
+      message('plan.foreignLive', { id: foreign.id, status: planStatusWord(foreign.status) }),
+      [
+        detail(
+          'params.id',
+          message('plan.isStatus', { id: foreign.id, status: planStatusWord(foreign.status) }),
+        ),
+      ],
     );
   if (plan.supersedes && plan.status === 'draft') {
     const old = week.find((p) => p.id === plan.supersedes);
     if (old && old.status === 'superseded')
-      throw new ConflictError(
-        `Plan '${old.id}', which this draft supersedes, was already superseded by '${old.supersededBy ?? '?'}'; draft again.`,
-        [{ path: 'params.id', message: `plan '${old.id}' is superseded` }],
-      );
+      throw new ConflictError(message('plan.oldSuperseded', { id: old.id, by: old.supersededBy ?? '?' }), [
+        detail('params.id', message('plan.isStatus', { id: old.id, status: planStatusWord('superseded') })),
+      ]);
   }
   return 'go';
 }
