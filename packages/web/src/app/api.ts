@@ -61,8 +61,11 @@ export class ApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: () => string | undefined,
-    /** The person's language: the API words its errors in it (Accept-Language), not the browser's. */
-    private readonly language: () => string | undefined = () => undefined,
+    /**
+     * The language the API words its errors in (Accept-Language). The app asks for English: it
+     * words refusals itself, in the person's language, from the English details it recognises.
+     */
+    private readonly language: () => string | undefined = () => 'en',
   ) {}
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
