@@ -24,6 +24,7 @@ import {
   FindingIdParam,
   FindingListQuery,
   FindingOut,
+  FindingsCsvQuery,
   FindingsExportQuery,
   GeoJsonCollectionOut,
   GeoJsonFeatureOut,
@@ -548,9 +549,9 @@ export const ROUTES = [
     group: 'exports',
     operationId: 'exportFindingsCsv',
     summary:
-      "Findings of an area as CSV (UTF-8 with a BOM, CRLF, RFC 4180; text starting like a formula gets a leading apostrophe). `scope`: city, office:ID, zone:ID (the findings it is responsible for) or cell:ID (those whose point lies in it); default the caller's own (the city for an admin, the office for a supervisor, the zones of an officer, the cells of grid people); an area outside the caller's is a 404. `from`/`to` select by report time (ISO instants, or dates as whole days in the city's time zone). Answers 303 See Other: `Location` (and `url` in the body) is a presigned GET of the text/csv file, valid 15 minutes; the body also gives rows, bytes and pages read.",
+      "Findings of an area as CSV (UTF-8 with a BOM, CRLF, RFC 4180; text starting like a formula gets a leading apostrophe). `scope`: city, office:ID, zone:ID (the findings it is responsible for) or cell:ID (those whose point lies in it); default the caller's own (the city for an admin, the office for a supervisor, the zones of an officer, the cells of grid people); an area outside the caller's is a 404. `from`/`to` select by report time (ISO instants, or dates as whole days in the city's time zone). `form=sheet` (default) is a bureau's sheet: headers in `lang` (zh-CN or en; default the city's language), states and kinds as words, the city's names for offices, categories and departments, times local with the offset, columns in ledger order (编号, 上报时间, 商户名称, 地址, 网格, 责任区, 状态, 期限, …); `form=data` gives the stable machine columns (camelCase, codes, UTC instants). Answers 303 See Other: `Location` (and `url` in the body) is a presigned GET of the text/csv file, valid 15 minutes; the body also gives rows, bytes and pages read.",
     roles: AREA_ROLES,
-    request: { query: FindingsExportQuery },
+    request: { query: FindingsCsvQuery },
     response: ExportOut,
     successStatus: 303,
   },
@@ -584,7 +585,7 @@ export const ROUTES = [
     group: 'exports',
     operationId: 'exportTasksCsv',
     summary:
-      "Published patrol tasks of an area as CSV (as findings.csv): date, shift, cell, zone, officer, partner, status, joint, each partner's check-in, completion and checks. `scope` as findings.csv (tasks of a zone are those served through it; of a cell, those in it); `from`/`to` select task dates (local dates, both included). 303 See Other to the text/csv file.",
+      "Published patrol tasks of an area as CSV (as findings.csv): date, shift, cell, zone, officer, partner, status, joint, each partner's check-in, completion and checks. `scope` as findings.csv (tasks of a zone are those served through it; of a cell, those in it); `from`/`to` select task dates (local dates, both included); `lang` and `form` as findings.csv. 303 See Other to the text/csv file.",
     roles: ZONE_ROLES,
     request: { query: TasksExportQuery },
     response: ExportOut,

@@ -74,7 +74,15 @@ interface Exported {
 async function exported(pathAndQuery: string, as: string): Promise<Exported> {
   // The cells export carries counters, which follow the stream: fold what was written first.
   await api.settle();
-  const res = await fetch(`${api.url}${pathAndQuery}`, {
+  // These tests check every machine column against the record: the CSVs' data form (issue 16.4
+  // made the clerk's sheet the default; test/unit/export-sheets.test.ts checks that one).
+  const [path = '', search = ''] = pathAndQuery.split('?');
+  const query = path.endsWith('.csv')
+    ? `?${search}${search ? '&' : ''}form=data`
+    : search
+      ? `?${search}`
+      : '';
+  const res = await fetch(`${api.url}${path}${query}`, {
     headers: { authorization: `Bearer ${await api.token(as)}` },
     redirect: 'manual',
   });
@@ -481,7 +489,9 @@ describe('download links', () => {
   });
 
   it('is what a client following the redirect gets', async () => {
-    const res = await api.call('GET', `/exports/findings.csv?scope=cell:${east.cell}`, { as: 'admin' });
+    const res = await api.call('GET', `/exports/findings.csv?scope=cell:${east.cell}&form=data`, {
+      as: 'admin',
+    });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/csv; charset=utf-8');
     expect(csvRows(res.text).map((r) => r.id)).toContain(ids.chinese);

@@ -98,6 +98,12 @@ describe('drafting', () => {
       ['manualPriority', 'open', 'overdue', 'recent', 'reopened', 'staleness'].sort(),
     );
     expect(t.reasons.pair.length).toBeGreaterThan(0);
+    // Issue 16.3: each task says why in the reader's language (English here), its codes beside.
+    const { explanation } = t as PatrolTask & { explanation: string };
+    expect(explanation).toContain(`${t.date} `);
+    expect(explanation).toContain(`in cell ${t.cellId}`);
+    for (const code of t.reasons.pair) expect(explanation).toContain(`[${code}]`);
+    if (t.reasons.pair.includes('drawn')) expect(explanation).toContain(`seed ${plan.seed}`);
     const window = slotWindow(t.date, t.shift, api.config.patrols.shiftTimes, api.config.timeZone);
     expect([t.shiftStart, t.shiftEnd]).toEqual([window.start, window.end]);
     const cells = await planCells(plan.id);

@@ -66,7 +66,9 @@ describe('GET /exports/findings.csv', () => {
       expect(res.status, name).toBe(201);
     }
     // fetch follows the 303 See Other to the file itself.
-    const out = await api.call('GET', `/exports/findings.csv?scope=cell:${cell}`, { as: 'worker-liu' });
+    const out = await api.call('GET', `/exports/findings.csv?scope=cell:${cell}&form=data`, {
+      as: 'worker-liu',
+    });
     expect(out.status).toBe(200);
     expect(out.headers.get('content-type')).toMatch(/^text\/csv/);
     const file = out.text;

@@ -36,6 +36,8 @@ async function call(method: string, route: string, body?: unknown) {
     method,
     headers: {
       authorization: `Bearer ${await issueDevToken(key, 'admin')}`,
+      // The messages read below are English; the demo city answers in zh-CN unless asked (issue 16).
+      'accept-language': 'en',
       ...(body ? { 'content-type': 'application/json' } : {}),
     },
     body: body ? JSON.stringify(body) : undefined,

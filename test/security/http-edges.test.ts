@@ -119,7 +119,7 @@ describe('CORS and Vary', () => {
 });
 
 describe('the handler chain itself (what API Gateway gets from Lambda)', () => {
-  it('answers Vary: Origin, once, on a success and on an error', async () => {
+  it('answers Vary: Origin (and Accept-Language), once, on a success and on an error', async () => {
     const { handler } = await import('@gridpatrol/functions/handlers/system');
     const context = {
       awsRequestId: 'edge-1',
@@ -149,7 +149,8 @@ describe('the handler chain itself (what API Gateway gets from Lambda)', () => {
           .split(',')
           .map((p) => p.trim()),
         routeKey,
-      ).toEqual(['Origin']);
+        // Issue 16: answers are worded in the language the request asks for, so they vary by it too.
+      ).toEqual(['Origin', 'Accept-Language']);
     }
   });
 });

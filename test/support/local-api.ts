@@ -97,6 +97,10 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
     token,
     async call(method, path, opts = {}) {
       const headers: Record<string, string> = { ...opts.headers };
+      // The API answers in the city's language (zh-CN) by default; the tests read English unless
+      // they ask for another language themselves (issue 16).
+      if (!Object.keys(headers).some((h) => h.toLowerCase() === 'accept-language'))
+        headers['accept-language'] = 'en';
       if (opts.as) headers.authorization = `Bearer ${await token(opts.as)}`;
       let body: string | Buffer | undefined = opts.rawBody;
       if (opts.body !== undefined) {

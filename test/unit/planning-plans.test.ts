@@ -7,6 +7,7 @@
 import { addDays } from '@gridpatrol/core/calendar';
 import { ConflictError, UnprocessableError } from '@gridpatrol/core/errors';
 import type { GridTopology } from '@gridpatrol/core/grid/topology';
+import { render } from '@gridpatrol/core/messages/index';
 import type { Person } from '@gridpatrol/core/people';
 import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
@@ -164,6 +165,19 @@ describe('reassignment rules', () => {
     expect(rules(check({ slotStart, now: `${WEEK}T00:30:00.000Z` }))).toEqual(['slot_passed:']);
     expect(rules(check({ slotStart, now: `${WEEK}T03:00:00.000Z` }))).toEqual(['slot_passed:']);
     expect(rules(check({ slotStart, now: `${addDays(WEEK, -1)}T23:00:00.000Z` }))).toEqual([]);
+  });
+
+  it('tells a person when the slot started in the city’s time, in their language (issue 16)', () => {
+    const slotStart = `${WEEK}T00:30:00.000Z`;
+    const [passed] = reassignProblems(check({ slotStart, now: `${WEEK}T03:00:00.000Z` }));
+    const text = passed?.text;
+    if (!text) throw new Error('no text');
+    expect(render(text, { language: 'en', timeZone: 'Asia/Shanghai' })).toContain(
+      `started at ${WEEK} 08:30+08:00`,
+    );
+    expect(render(text, { language: 'zh-CN', timeZone: 'Asia/Shanghai' })).toMatch(
+      new RegExp(`^［slot_passed］.*已于 ${WEEK} 08:30\\+08:00 开始`),
+    );
   });
 
   it('throws a 422 whose message and details name the rule and the person', () => {

@@ -10,12 +10,15 @@ import {
   cellsGeojson,
   counterArea,
   type ExportOut,
+  type FindingsCsvQuery,
   findingsCsv,
   findingsGeojson,
   type GridTopology,
+  type Language,
   type Person,
   planExport,
   reportTimeRange,
+  type SheetContext,
   scopeOf,
   taskExportRanges,
   tasksCsv,
@@ -43,17 +46,26 @@ const seeOther = (out: ExportOut) => ({
   headers: { location: out.url, 'cache-control': 'no-store' },
 });
 
-async function exportFindings(
-  caller: Person,
-  query: { scope?: string | undefined; from?: string | undefined; to?: string | undefined },
-  format: 'csv' | 'geojson',
-) {
+/**
+ * How a CSV reads: the clerk's sheet in `lang` (else the city's language), unless `form=data` asks
+ * for the machine columns (issue 16.4).
+ */
+function sheetOf(query: {
+  lang?: Language | undefined;
+  form?: 'sheet' | 'data' | undefined;
+}): SheetContext | undefined {
+  if (query.form === 'data') return undefined;
+  const city = cityConfig();
+  return { language: query.lang ?? city.language, timeZone: city.timeZone, names: city };
+}
+
+async function exportFindings(caller: Person, query: FindingsCsvQuery, format: 'csv' | 'geojson') {
   const { timeZone } = cityConfig();
   const range = reportTimeRange(query, timeZone);
   const { scope, topology } = await activeScope(caller);
   const plan = planExport(query.scope, scope, topology, officeIds());
   const reads = await findingExportReads(plan.findings, range);
-  const writer = format === 'csv' ? findingsCsv(timeZone) : findingsGeojson(timeZone);
+  const writer = format === 'csv' ? findingsCsv(timeZone, sheetOf(query)) : findingsGeojson(timeZone);
   const pages = findingExportPages(reads);
   return seeOther(await runExport({ what: 'findings', scope: plan.scope, by: caller.id, writer, pages }));
 }
@@ -94,7 +106,13 @@ export const handler = httpHandler('exports', {
     const plan = planExport(query.scope, scope, topology, officeIds());
     const pages = taskExportPages(plan.tasks, ranges);
     return seeOther(
-      await runExport({ what: 'tasks', scope: plan.scope, by: caller.id, writer: tasksCsv(), pages }),
+      await runExport({
+        what: 'tasks',
+        scope: plan.scope,
+        by: caller.id,
+        writer: tasksCsv(sheetOf(query)),
+        pages,
+      }),
     );
   },
 

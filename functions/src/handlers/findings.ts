@@ -13,11 +13,13 @@ import {
   ConflictError,
   canReadFinding,
   createFinding,
+  detail,
   duplicateSearchCells,
   type Finding,
   findingRef,
   findPossibleDuplicate,
   type GridTopology,
+  message,
   NotFoundError,
   type Person,
   planFindingList,
@@ -79,10 +81,9 @@ async function replayOf(findingId: string, hash: string, caller: Person, scope: 
   const record = await getIdempotencyRecord(findingId);
   if (!record) return undefined;
   if (record.requestHash !== hash)
-    throw new UnprocessableError(
-      'This Idempotency-Key was already used for a different report; use a new key for a new report.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
+    throw new UnprocessableError(message('idempotency.reusedReport'), [
+      detail('headers.idempotency-key', message('detail.keyReused')),
+    ]);
   return {
     status: 201,
     body: out(record.response, caller, scope),
@@ -172,7 +173,7 @@ export const handler = httpHandler('findings', {
     if (idempotencyKey === undefined) {
       const created = await report(caller, scope, grid, topology, body, newFindingId());
       if (created) return created;
-      throw new ConflictError('A new finding id collided with an existing one; retry.');
+      throw new ConflictError(message('finding.idCollided'));
     }
     // No read before the write: the derived id makes a retry's create fail on the first one's
     // finding, and only then is the key's record read (docs/decisions/0012-findings-latency.md).
@@ -191,7 +192,7 @@ export const handler = httpHandler('findings', {
     // The finding exists: this is a retry, or a twin that lost the race.
     const replay = await replayOf(id, hash, caller, scope);
     if (replay) return replay;
-    throw new ConflictError(`Finding '${id}' already exists.`);
+    throw new ConflictError(message('finding.exists', { id }));
   },
 
   getFinding: async ({ caller, params }) => {

@@ -6,6 +6,7 @@ import {
   canReadPerson,
   ForbiddenError,
   localDate,
+  message,
   NotFoundError,
   Person,
   personProblems,
@@ -43,7 +44,13 @@ export const handler = httpHandler('people', {
     const access = personWriteAccess(scope, caller, person, existing);
     if (access === 'hidden') throw new NotFoundError('person', params.id);
     if (access === 'forbidden') {
-      throw new ForbiddenError(`A ${caller.role} may not manage '${params.id}' as a ${person.role} here.`);
+      throw new ForbiddenError(
+        message('people.mayNotManage', {
+          role: { ...message(`role.${caller.role}`), original: caller.role },
+          id: params.id,
+          as: { ...message(`role.${person.role}`), original: person.role },
+        }),
+      );
     }
     const config = cityConfig();
     const offices = config.offices.map((o) => o.id);

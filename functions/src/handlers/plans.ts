@@ -9,18 +9,22 @@ import {
   canReadCell,
   canReadPerson,
   dateWindowProblem,
+  explainTask,
   localDate,
+  message,
   NotFoundError,
   officeToPlan,
   type Person,
   PLAN_WEEK_WINDOW,
   type PlanRecord,
   plansListedFor,
+  type RenderContext,
+  render,
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
 import { now as clockNow } from '../clock';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
 import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
@@ -36,17 +40,20 @@ async function readablePlan(caller: Person, id: string): Promise<PlanRecord> {
   return plan;
 }
 
-async function withTasks(plan: PlanRecord, cursor?: string, limit?: number) {
+/** A page of the plan's tasks, each explained in the reader's language beside its reason codes. */
+async function withTasks(plan: PlanRecord, reader: RenderContext, cursor?: string, limit?: number) {
   const page = await listPlanTasks(plan.id, cursor, limit ?? 200);
-  return { ...plan, tasks: page.items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+  const tasks = page.items.map((t) => ({ ...t, explanation: render(explainTask(t, plan), reader) }));
+  return { ...plan, tasks, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
 export const handler = httpHandler('plans', {
-  createPlan: async ({ caller, body }) => {
+  createPlan: async ({ caller, body, event }) => {
     const now = clockNow();
     const today = localDate(now, cityConfig().timeZone);
     const farWeek = dateWindowProblem(body.weekStart, today, PLAN_WEEK_WINDOW, 'body.weekStart');
-    if (farWeek) throw new UnprocessableError(`No plan for the week of ${body.weekStart}.`, [farWeek]);
+    if (farWeek)
+      throw new UnprocessableError(message('plan.noPlanForWeek', { week: body.weekStart }), [farWeek]);
     const officeId = officeToPlan(caller, body.office, 'body.office');
     if (officeId !== null) assertOffice(officeId);
     if (body.seed !== undefined) assertMayChooseSeed(caller, 'body.seed');
@@ -59,7 +66,7 @@ export const handler = httpHandler('plans', {
       actor: actor(caller),
       now,
     });
-    return { status: created ? 201 : 200, body: await withTasks(plan) };
+    return { status: created ? 201 : 200, body: await withTasks(plan, readerOf(event)) };
   },
 
   listPlans: async ({ caller, query }) => {
@@ -69,9 +76,9 @@ export const handler = httpHandler('plans', {
     return { body: await listPlans(offices, { week: query.week, cursor: query.cursor, limit: query.limit }) };
   },
 
-  getPlan: async ({ caller, params, query }) => {
+  getPlan: async ({ caller, params, query, event }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(plan, query.cursor, query.limit) };
+    return { body: await withTasks(plan, readerOf(event), query.cursor, query.limit) };
   },
 
   reassignTask: async ({ caller, params, body }) => {
@@ -81,9 +88,9 @@ export const handler = httpHandler('plans', {
     return { body: await reassignTask(plan, params.taskId, body, actor(caller), clockNow(), canSee) };
   },
 
-  publishPlan: async ({ caller, params }) => {
+  publishPlan: async ({ caller, params, event }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(await publishPlan(plan.id, actor(caller), clockNow())) };
+    return { body: await withTasks(await publishPlan(plan.id, actor(caller), clockNow()), readerOf(event)) };
   },
 
   setCellPriority: async ({ caller, params, body }) => {

@@ -11,14 +11,18 @@ import {
   cellCentroid,
   checkIn,
   completeTask,
+  detail,
+  explainTask,
   findingMismatch,
   isPartnerOf,
   maySeeDraftTasks,
+  message,
   NotFoundError,
   type PatrolTask,
   type Person,
   type PolygonGeometry,
   type Position,
+  render,
   type TaskEvent,
   taskRange,
   taskWindow,
@@ -41,7 +45,7 @@ import {
 } from '@gridpatrol/store';
 import { now as clockNow, setClock } from '../clock';
 import { gridTopology, requireTopology } from '../grid-cache';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
 import { cityConfig, logger } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -107,10 +111,9 @@ async function replayOf(taskId: string, caller: Person, key: string, hash: strin
   const record = await getTaskIdempotency(taskId, caller.id, key);
   if (!record) return undefined;
   if (record.requestHash !== hash)
-    throw new UnprocessableError(
-      'This Idempotency-Key was already used for a different request; use a new key for a new request.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
+    throw new UnprocessableError(message('idempotency.reusedRequest'), [
+      detail('headers.idempotency-key', message('detail.keyReused')),
+    ]);
   return {
     status: record.status,
     body: record.response as PatrolTask,
@@ -162,9 +165,7 @@ async function change(
       if (replay) return replay;
     }
     if (written === 'key-taken' || attempt >= STALE_ATTEMPTS)
-      throw new ConflictError(
-        `Task '${taskId}' changed after version ${before.version} was read; reload it.`,
-      );
+      throw new ConflictError(message('task.changed', { id: taskId, version: before.version }));
   }
 }
 
@@ -178,7 +179,8 @@ async function noteJointPatrol(task: PatrolTask): Promise<void> {
 }
 
 export const handler = httpHandler('tasks', {
-  listMyTasks: async ({ caller, query }) => {
+  listMyTasks: async ({ caller, query, event }) => {
+    const reader = readerOf(event);
     const config = cityConfig();
     const range = taskRange(query, clock(), config.timeZone);
     if ('error' in range)
@@ -249,6 +251,7 @@ export const handler = httpHandler('tasks', {
         shift: { date: t.date, name: t.shift, start: t.shiftStart, end: t.shiftEnd },
         window: taskWindow(t, config.patrols),
         reasons: t.reasons,
+        explanation: render(explainTask(t), reader),
         checkIns: t.checkIns,
         ...(t.completion ? { completion: t.completion } : {}),
         openFindings: (findings.get(t.cellId) ?? []).map(({ cellId: _c, ...f }) => f),
@@ -269,7 +272,7 @@ export const handler = httpHandler('tasks', {
       const cell = await cellOf(topology.version, task.cellId);
       if (!cell)
         throw new ConflictError(
-          `Cell '${task.cellId}' of task '${task.id}' is not in the active grid (version ${topology.version}).`,
+          message('task.cellNotActive', { cell: task.cellId, id: task.id, version: topology.version }),
         );
       return checkIn(task, actor(caller), body, cell, clock(), cityConfig().patrols);
     }),
@@ -281,11 +284,13 @@ export const handler = httpHandler('tasks', {
         const found = await findingCellsByIds(body.findingIds);
         const details = body.findingIds.flatMap((id, i) => {
           const why = findingMismatch(task, found.get(id));
-          return why === null ? [] : [{ path: `body.findingIds[${i}]`, message: `'${id}': ${why}` }];
+          return why === null
+            ? []
+            : [detail(`body.findingIds[${i}]`, message('task.findingNotOfTask', { id, why }))];
         });
         if (details.length > 0)
           throw new UnprocessableError(
-            `Findings not of this task: ${details.map((d) => d.message).join('; ')}.`,
+            message('task.findingsNotOfTask', { problems: details.flatMap((d) => (d.text ? [d.text] : [])) }),
             details,
           );
       }

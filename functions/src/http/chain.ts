@@ -11,11 +11,15 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import {
   BadRequestError,
+  detail,
   FIELD_ROLES,
   ForbiddenError,
   IdempotencyKey,
+  message,
   NotFoundError,
+  negotiateLanguage,
   type Person,
+  type RenderContext,
 } from '@gridpatrol/core';
 import { requestDeadline, withRequestBudget, worstAttemptMs } from '@gridpatrol/store';
 import middy, { type MiddlewareObj } from '@middy/core';
@@ -78,14 +82,14 @@ function readIdempotencyKey(event: APIGatewayProxyEventV2, caller: Person | null
   const raw = event.headers?.['idempotency-key'];
   if (raw === undefined || raw === '') {
     if (caller && FIELD_ROLES.includes(caller.role))
-      throw new BadRequestError(`A ${caller.role} must send an Idempotency-Key header with this request.`, [
-        { path: 'headers.idempotency-key', message: 'required for field roles' },
+      throw new BadRequestError(message('idempotency.required', { role: message(`role.${caller.role}`) }), [
+        detail('headers.idempotency-key', message('detail.requiredForFieldRoles')),
       ]);
     return undefined;
   }
   const parsed = IdempotencyKey.safeParse(raw);
   if (!parsed.success)
-    throw new BadRequestError('The Idempotency-Key header is malformed.', [
+    throw new BadRequestError(message('idempotency.malformed'), [
       { path: 'headers.idempotency-key', message: parsed.error.issues[0]?.message ?? 'invalid' },
     ]);
   return parsed.data;
@@ -107,7 +111,9 @@ function routeInput(
       const caller =
         route.roles === 'public' ? null : await authenticate(event, { fresh: route.method !== 'GET' });
       if (caller && route.roles !== 'public' && !route.roles.includes(caller.role)) {
-        throw new ForbiddenError(`A ${caller.role} may not call ${routeKey(route)}.`);
+        throw new ForbiddenError(
+          message('forbidden.role', { role: message(`role.${caller.role}`), route: routeKey(route) }),
+        );
       }
       const idempotencyKey = route.idempotent ? readIdempotencyKey(event, caller) : undefined;
       const parsed = parseInput(route, event);
@@ -172,6 +178,18 @@ const replyToHttp: MiddlewareObj<
   },
 };
 
+/**
+ * Who reads the answer: the language `Accept-Language` asks for (else the city's) and the city's
+ * time zone, in which every time a person reads is written (issue 16).
+ */
+export function readerOf(event: Pick<APIGatewayProxyEventV2, 'headers'>): RenderContext {
+  const city = cityConfig();
+  return {
+    language: negotiateLanguage(event.headers?.['accept-language'], city.language),
+    timeZone: city.timeZone,
+  };
+}
+
 /** The one place a thrown error becomes an HTTP answer; 5xx bodies never carry internals. */
 const errorMapper: MiddlewareObj<
   APIGatewayProxyEventV2,
@@ -181,13 +199,19 @@ const errorMapper: MiddlewareObj<
 > = {
   onError: async (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
-    const { status, body, internal, headers } = errorToResponse(request.error, requestId);
+    const reader = readerOf(request.event);
+    const { status, body, internal, headers } = errorToResponse(request.error, requestId, reader);
     if (internal) logger.error('unhandled error', { error: request.error as Error });
     else if (status >= 500) logger.warn('database unavailable', { error: request.error as Error });
     else logger.info('request refused', { status, code: body.error.code });
     request.response = {
       statusCode: status,
-      headers: { ...headers, 'content-type': JSON_TYPE, 'x-request-id': requestId },
+      headers: {
+        ...headers,
+        'content-type': JSON_TYPE,
+        'content-language': reader.language,
+        'x-request-id': requestId,
+      },
       body: JSON.stringify(body),
     };
   },
@@ -202,7 +226,8 @@ async function addVaryOrigin(request: HttpRequest): Promise<void> {
   const response = request.response;
   if (!response) return;
   const headers = { ...response.headers };
-  const parts = new Set<string>(['Origin']);
+  // Errors, plan explanations and exports are worded in the language the request asks for.
+  const parts = new Set<string>(['Origin', 'Accept-Language']);
   for (const name of Object.keys(headers).filter((h) => h.toLowerCase() === 'vary')) {
     for (const part of String(headers[name]).split(',')) if (part.trim()) parts.add(part.trim());
     delete headers[name];

@@ -7,7 +7,7 @@
  * docs/decisions/0017-sealed-cursors.md.
  */
 import { createCipheriv, createDecipheriv, createHash, randomBytes } from 'node:crypto';
-import { InvalidCursorError } from '@gridpatrol/core';
+import { InvalidCursorError, message } from '@gridpatrol/core';
 
 /** The secret the key is derived from: a Secrets Manager value in AWS, the local runtime's otherwise. */
 export const CURSOR_KEY_ENV = 'GRIDPATROL_CURSOR_KEY';
@@ -66,7 +66,7 @@ export function sealCursor(inner: string, binding: CursorBinding): string {
 /** The inner cursor, or InvalidCursorError for anything this binding did not seal. */
 export function openCursor(cursor: string, binding: CursorBinding): string {
   const bytes = /^[A-Za-z0-9_-]+$/.test(cursor) ? Buffer.from(cursor, 'base64url') : Buffer.alloc(0);
-  if (bytes.length <= IV_BYTES + TAG_BYTES) throw new InvalidCursorError('not a cursor this API handed out');
+  if (bytes.length <= IV_BYTES + TAG_BYTES) throw new InvalidCursorError(message('cursor.notThisApi'));
   try {
     const decipher = createDecipheriv('aes-256-gcm', cursorKey(), bytes.subarray(0, IV_BYTES));
     decipher.setAAD(bindingBytes(binding));
@@ -77,8 +77,6 @@ export function openCursor(cursor: string, binding: CursorBinding): string {
     ]);
     return inner.toString('utf8');
   } catch {
-    throw new InvalidCursorError(
-      'changed, cut short, or handed out for another list, caller or query: start again without it',
-    );
+    throw new InvalidCursorError(message('cursor.tampered'));
   }
 }

@@ -1,4 +1,12 @@
-import { DomainError, type ErrorCode, type ErrorDetail, UnavailableError } from '@gridpatrol/core';
+import {
+  DomainError,
+  type ErrorCode,
+  type ErrorDetail,
+  message,
+  type RenderContext,
+  render,
+  UnavailableError,
+} from '@gridpatrol/core';
 import { isDatabaseUnavailable } from '@gridpatrol/store';
 
 /** The one table from domain error codes to HTTP statuses. */
@@ -18,23 +26,48 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: ErrorDetail[]; requestId?: string };
+  error: { code: string; message: string; details: { path: string; message: string }[]; requestId?: string };
 }
 
 /**
+ * The words of a domain error in the reader's language. An error worded only in English so far
+ * reads, in another language, as its code's sentence with the English after it: never less than
+ * before, and a test lists what is left (test/unit/api-messages.test.ts).
+ */
+function errorMessage(err: DomainError, context: RenderContext): string {
+  if (err.text) return render(err.text, context);
+  if (context.language === 'en') return err.message;
+  return render(
+    message('error.untranslated', { generic: message(`error.${err.code}`), original: err.message }),
+    context,
+  );
+}
+
+const detailMessage = (d: ErrorDetail, context: RenderContext): string =>
+  d.text ? render(d.text, context) : d.message;
+
+/**
  * Turns anything thrown into a status and a body. Only domain errors (statuses below 500) expose
- * their message; anything else is an internal error whose body carries the request id only.
+ * their message, in the reader's language and the city's time; anything else is an internal error whose body carries the request id only.
  */
 export function errorToResponse(
   thrown: unknown,
   requestId: string,
+  context: RenderContext = { language: 'en' },
 ): { status: number; body: ErrorBody; internal: boolean; headers: Record<string, string> } {
   // A database that cannot be reached or throttles is the client's cue to retry, not our bug.
   const err = isDatabaseUnavailable(thrown) ? new UnavailableError() : thrown;
   if (err instanceof DomainError) {
     return {
       status: STATUS_BY_CODE[err.code],
-      body: { error: { code: err.code, message: err.message, details: [...err.details], requestId } },
+      body: {
+        error: {
+          code: err.code,
+          message: errorMessage(err, context),
+          details: err.details.map((d) => ({ path: d.path, message: detailMessage(d, context) })),
+          requestId,
+        },
+      },
       internal: false,
       headers: err instanceof UnavailableError ? { 'retry-after': String(err.retryAfterSeconds) } : {},
     };
@@ -44,7 +77,7 @@ export function errorToResponse(
     body: {
       error: {
         code: 'internal',
-        message: `Internal error. Quote request id ${requestId} when reporting it.`,
+        message: render(message('error.internal', { requestId }), context),
         details: [],
         requestId,
       },

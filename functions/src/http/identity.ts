@@ -5,7 +5,15 @@
  * person record, not the token: writes read it fresh on every request, reads may reuse it for a
  * few seconds, and a missing record is never remembered.
  */
-import { assertMayAct, ForbiddenError, type PersonRecord, UnauthenticatedError } from '@gridpatrol/core';
+import {
+  assertMayAct,
+  ForbiddenError,
+  inEnglish,
+  type Message,
+  message,
+  type PersonRecord,
+  UnauthenticatedError,
+} from '@gridpatrol/core';
 import { getPerson } from '@gridpatrol/store';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
@@ -41,15 +49,22 @@ export const CLOCK_SKEW_S = 60;
  * @example tokenTimeProblem({ exp: 1_800_000_000 }, 1_700_000_000) // 'no iat (issued-at) claim'
  */
 export function tokenTimeProblem(claims: Claims, nowS: number): string | undefined {
+  const problem = tokenTimeProblemText(claims, nowS);
+  return problem && inEnglish(problem);
+}
+
+/** `tokenTimeProblem` as a catalogue entry, for the reader's language. */
+function tokenTimeProblemText(claims: Claims, nowS: number): Message | undefined {
   const time = (v: unknown) =>
     typeof v === 'number' || (typeof v === 'string' && v !== '') ? Number(v) : NaN;
   const exp = time(claims.exp);
   const iat = time(claims.iat);
-  if (!Number.isFinite(exp)) return 'no exp (expiry) claim';
-  if (!Number.isFinite(iat)) return 'no iat (issued-at) claim';
-  if (exp <= nowS - CLOCK_SKEW_S) return 'expired';
-  if (iat > nowS + CLOCK_SKEW_S) return 'issued in the future';
-  if (exp - iat > MAX_TOKEN_LIFETIME_S) return `valid for longer than ${MAX_TOKEN_LIFETIME_S / 3600} h`;
+  if (!Number.isFinite(exp)) return message('auth.token.noExp');
+  if (!Number.isFinite(iat)) return message('auth.token.noIat');
+  if (exp <= nowS - CLOCK_SKEW_S) return message('auth.token.expired');
+  if (iat > nowS + CLOCK_SKEW_S) return message('auth.token.future');
+  if (exp - iat > MAX_TOKEN_LIFETIME_S)
+    return message('auth.token.tooLong', { hours: MAX_TOKEN_LIFETIME_S / 3600 });
   return undefined;
 }
 
@@ -92,12 +107,12 @@ export async function authenticate(
 ): Promise<PersonRecord> {
   const claims = readClaims(event);
   if (!claims) throw new UnauthenticatedError();
-  const timeProblem = tokenTimeProblem(claims, Math.floor(Date.now() / 1000));
-  if (timeProblem) throw new UnauthenticatedError(`The bearer token is refused: ${timeProblem}.`);
+  const timeProblem = tokenTimeProblemText(claims, Math.floor(Date.now() / 1000));
+  if (timeProblem) throw new UnauthenticatedError(message('auth.tokenRefused', { reason: timeProblem }));
   const id = personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
   const person = await loadPerson(id, options.fresh);
-  if (!person) throw new ForbiddenError(`No person record for '${id}'.`);
+  if (!person) throw new ForbiddenError(message('auth.noPerson', { id }));
   assertMayAct(person);
   return person;
 }

@@ -3,9 +3,14 @@
  * query string and JSON body, each checked by the route's zod schema. Problems name where they are
  * ("body.lon", "query.cursor").
  */
+
+import type { ErrorDetail } from '@gridpatrol/core';
 import {
   BadRequestError,
   DomainError,
+  detail,
+  type Message,
+  message,
   SERVER_OWNED_FIELDS,
   serverOwnedFieldsIn,
   UnprocessableError,
@@ -31,24 +36,28 @@ function check(schema: z.ZodType | undefined, value: unknown, where: 'params' | 
   // A body of 100,000 bad items must not be answered with 100,000 details: the first ones say enough.
   const all = zodIssuesToDetails(result.error.issues, where);
   const details = all.slice(0, MAX_DETAILS);
-  const more = all.length > 5 ? ` (and ${all.length - 5} more)` : '';
+  const problems = all.slice(0, 5).map(problemText);
+  const whereText = message(`request.where.${where}`);
   throw new BadRequestError(
-    `Invalid request ${where}: ${all
-      .slice(0, 5)
-      .map((d) => `${d.path}: ${d.message}`)
-      .join('; ')}${more}`,
+    all.length > 5
+      ? message('request.invalidMore', { where: whereText, problems, more: all.length - 5 })
+      : message('request.invalid', { where: whereText, problems }),
     details,
   );
 }
 
+/** "path: problem", in the reader's language when the problem is worded from the catalogue. */
+const problemText = (d: ErrorDetail): Message =>
+  message('request.problem', { path: d.path, problem: d.text ?? d.message });
+
 export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
   if (event.body === undefined || event.body === null || event.body === '') {
-    throw new BadRequestError('A JSON request body is required.', [{ path: 'body', message: 'missing' }]);
+    throw new BadRequestError(message('request.bodyRequired'), [detail('body', message('detail.missing'))]);
   }
   const type = event.headers?.['content-type'];
   if (type && !/^application\/([\w.+-]+\+)?json\b/i.test(type)) {
-    throw new DomainError('unsupported_media_type', `Send the body as application/json, not '${type}'.`, [
-      { path: 'headers.content-type', message: `unsupported: ${type}` },
+    throw new DomainError('unsupported_media_type', message('request.mediaType', { type }), [
+      detail('headers.content-type', message('detail.unsupportedType', { type })),
     ]);
   }
   const text = event.isBase64Encoded ? Buffer.from(event.body, 'base64').toString('utf8') : event.body;
@@ -56,7 +65,9 @@ export function readJsonBody(event: APIGatewayProxyEventV2): unknown {
     return JSON.parse(text);
   } catch (err) {
     const reason = err instanceof Error ? err.message : String(err);
-    throw new BadRequestError(`Malformed JSON body: ${reason}`, [{ path: 'body', message: reason }]);
+    throw new BadRequestError(message('request.malformedJson', { reason }), [
+      { path: 'body', message: reason },
+    ]);
   }
 }
 
@@ -68,7 +79,7 @@ export function refuseServerOwned(route: RouteDef, body: unknown): void {
   const details = serverOwnedFieldsIn(body, route.serverOwned ?? SERVER_OWNED_FIELDS);
   if (details.length === 0) return;
   throw new UnprocessableError(
-    `These fields are set by the server, not by clients: ${details.map((d) => d.path.slice(5)).join(', ')}.`,
+    message('request.serverOwned', { fields: details.map((d) => d.path.slice(5)).join(', ') }),
     details,
   );
 }
@@ -95,15 +106,12 @@ export function refuseMalformedPathParameters(pathParameters: Record<string, str
     const wellFormed = !NOT_WELL_FORMED.test(value);
     if (decodable && wellFormed) return [];
     return [
-      {
-        path: `params.${name}`,
-        message: decodable ? 'not well-formed text' : 'malformed percent-encoding',
-      },
+      detail(`params.${name}`, message(decodable ? 'detail.notWellFormed' : 'detail.malformedPercent')),
     ];
   });
   if (details.length > 0)
     throw new BadRequestError(
-      `Malformed path parameter: ${details.map((d) => `${d.path}: ${d.message}`).join('; ')}`,
+      message('request.malformedPath', { problems: details.map(problemText) }),
       details,
     );
 }

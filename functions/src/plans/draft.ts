@@ -13,8 +13,10 @@ import {
   BadRequestError,
   ConflictError,
   cellCentroids,
+  detail,
   exclusionsFrom,
   mayBePlannedOnPatrol,
+  message,
   type PastPairing,
   type Person,
   Person as PersonSchema,
@@ -65,8 +67,8 @@ export const planSeed = (weekStart: string, officeId: string | null, planId: str
 export function assertOffice(officeId: string, path = 'body.office'): void {
   const offices = cityConfig().offices.map((o) => o.id);
   if (!offices.includes(officeId))
-    throw new BadRequestError(`There is no office '${officeId}' in this city.`, [
-      { path, message: `not one of ${offices.join(', ')}` },
+    throw new BadRequestError(message('plan.noOffice', { id: officeId }), [
+      detail(path, message('plan.notOneOf', { ids: offices.join(', ') })),
     ]);
 }
 
@@ -120,8 +122,8 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     slotWindow(date, shift, patrols.shiftTimes, timeZone).start;
   const lastShift = patrols.planner.shifts[patrols.planner.shifts.length - 1] ?? 'am';
   if (startOf(addDays(weekStart, 6), lastShift) <= nowIso)
-    throw new UnprocessableError(`The week of ${weekStart} is over: there is nothing left to plan.`, [
-      { path: 'body.weekStart', message: 'its last shift has started' },
+    throw new UnprocessableError(message('plan.weekOver', { week: weekStart }), [
+      detail('body.weekStart', message('plan.lastShiftStarted')),
     ]);
   const { grid, topology } = await activeGridAndTopology();
 
@@ -230,10 +232,9 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
  */
 function theWeeksDraft(plan: PlanRecord, seed: number | undefined): { plan: PlanRecord; created: false } {
   if (seed !== undefined && seed !== plan.seed)
-    throw new ConflictError(
-      `The week already has draft ${plan.id}, drawn with another seed; send supersede: true to draw with yours.`,
-      [{ path: 'body.seed', message: `draft ${plan.id} was drawn with seed ${plan.seed}` }],
-    );
+    throw new ConflictError(message('plan.draftOtherSeed', { plan: plan.id }), [
+      detail('body.seed', message('plan.draftSeedWas', { plan: plan.id, seed: plan.seed })),
+    ]);
   return { plan, created: false };
 }
 

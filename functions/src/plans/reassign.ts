@@ -8,6 +8,8 @@ import {
   assertReassignable,
   ConflictError,
   clearReassignmentFlag,
+  detail,
+  message,
   NotFoundError,
   type PatrolTask,
   type Person,
@@ -35,25 +37,21 @@ export async function reassignTask(
   now: Date,
   canSee: (person: Person) => boolean,
 ): Promise<PatrolTask> {
-  if (plan.status === 'publishing')
-    throw new ConflictError(
-      `Plan '${plan.id}' is being published; publish it again to finish, then reassign.`,
-    );
+  if (plan.status === 'publishing') throw new ConflictError(message('plan.beingPublished', { id: plan.id }));
   if (plan.status === 'superseded')
     throw new ConflictError(
-      `Plan '${plan.id}' was superseded by '${plan.supersededBy ?? '?'}'; reassign in that plan.`,
+      message('plan.supersededReassign', { id: plan.id, by: plan.supersededBy ?? '?' }),
     );
   const task = await getPatrolTask(taskId);
   if (!task || task.planId !== plan.id) throw new NotFoundError('task', taskId);
   if (task.status !== 'draft' && task.status !== 'assigned')
-    throw new UnprocessableError(
-      `Task '${taskId}' is ${task.status}; only draft and assigned tasks can be moved.`,
-      [{ path: 'params.taskId', message: `task is ${task.status}` }],
-    );
+    throw new UnprocessableError(message('plan.taskNotMovable', { id: taskId, status: task.status }), [
+      detail('params.taskId', message('plan.taskIs', { status: task.status })),
+    ]);
   if (body.expectedVersion !== task.version)
     throw new ConflictError(
-      `Task '${taskId}' is at version ${task.version}, not ${body.expectedVersion}; reload it.`,
-      [{ path: 'body.expectedVersion', message: `current version is ${task.version}` }],
+      message('task.versionConflict', { id: taskId, version: task.version, expected: body.expectedVersion }),
+      [detail('body.expectedVersion', message('finding.versionDetail', { version: task.version }))],
     );
   const target = {
     officerId: body.officerId ?? task.officerId,

@@ -58,3 +58,51 @@ export function localDate(instant: string | Date, timeZone: string): string {
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
   return `${part('year')}-${part('month')}-${part('day')}`;
 }
+
+const TIME_FORMATS = new Map<string, Intl.DateTimeFormat>();
+
+/**
+ * An instant as a person in the city reads it: local date and time with the city's UTC offset, so
+ * that it is never mistaken for UTC (issue 16). `seconds` for exports, where rows are compared.
+ *
+ * @example localDateTime('2026-12-07T00:00:00.000Z', 'Asia/Shanghai') // '2026-12-07 08:00+08:00'
+ * @example localDateTime('2026-12-07T00:00:05Z', 'Asia/Shanghai', { seconds: true }) // '2026-12-07 08:00:05+08:00'
+ */
+export function localDateTime(
+  instant: string | Date,
+  timeZone: string,
+  options: { seconds?: boolean } = {},
+): string {
+  const at = typeof instant === 'string' ? new Date(instant) : instant;
+  if (!Number.isFinite(at.getTime())) return String(instant);
+  let format = TIME_FORMATS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    TIME_FORMATS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(at);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  const local = Date.UTC(
+    Number(part('year')),
+    Number(part('month')) - 1,
+    Number(part('day')),
+    Number(part('hour')),
+    Number(part('minute')),
+    Number(part('second')),
+  );
+  const offsetMin = Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
+  const sign = offsetMin < 0 ? '-' : '+';
+  const abs = Math.abs(offsetMin);
+  const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
+  const time = `${part('hour')}:${part('minute')}${options.seconds ? `:${part('second')}` : ''}`;
+  return `${part('year')}-${part('month')}-${part('day')} ${time}${offset}`;
+}

@@ -1,5 +1,6 @@
 import { z } from 'zod';
 import { BadRequestError } from './errors';
+import { LANGUAGES } from './messages/language';
 import { PatrolConfig } from './planning/patrol-config';
 import { zodIssuesToDetails } from './validation';
 
@@ -32,6 +33,8 @@ export const CityConfig = z
     name: Slug,
     displayName: z.string().min(1),
     timeZone: TimeZone,
+    /** The language of messages and exports when a request does not ask for one (issue 16). */
+    language: z.enum(LANGUAGES as unknown as ['zh-CN', 'en']).default('zh-CN'),
     /** [west, south, east, north] in WGS-84 degrees. */
     bbox: z.tuple([Lon, Lat, Lon, Lat]),
     offices: z.array(Named).min(1),

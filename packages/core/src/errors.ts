@@ -1,3 +1,8 @@
+import { inEnglish, isMessageKey, type Message, message } from './messages';
+
+/** `message` under another name, where a parameter called `message` hides it. */
+const messageOf = message;
+
 /**
  * Domain errors. They know nothing of HTTP: functions/src/http/errors.ts maps each `code` to a status
  * in one table. `details` point at what is wrong and where (a JSON path, a feature index, a ring).
@@ -9,7 +14,25 @@ export interface ErrorDetail {
   /** Where the problem is, e.g. "body.features[3].geometry.coordinates[0][5]" or "query.lon". */
   readonly path: string;
   readonly message: string;
+  /** The catalogue entry of `message`, for readers of other languages (see `detail`). */
+  readonly text?: Message;
 }
+
+/**
+ * A detail worded from the catalogue: `message` in English (logs, stored reports), `text` for the
+ * reader's language. `text` is not enumerable, so a detail stored or logged carries no more than
+ * path and message.
+ *
+ * @example detail('body.deadline', message('finding.deadlinePast'))
+ */
+export function detail(path: string, text: Message): ErrorDetail {
+  const out = { path, message: inEnglish(text) };
+  Object.defineProperty(out, 'text', { value: text, enumerable: false });
+  return out;
+}
+
+/** A thrown error's words: a catalogue entry, or English text not yet in the catalogue. */
+export type ErrorText = string | Message;
 
 export type ErrorCode =
   | 'bad_request'
@@ -26,39 +49,42 @@ export type ErrorCode =
   | 'unavailable';
 
 export class DomainError extends Error {
+  /** The catalogue entry of the message; undefined while a throw site is worded in English only. */
+  readonly text: Message | undefined;
   constructor(
     readonly code: ErrorCode,
-    message: string,
+    text: ErrorText,
     readonly details: readonly ErrorDetail[] = [],
   ) {
-    super(message);
+    super(typeof text === 'string' ? text : inEnglish(text));
+    this.text = typeof text === 'string' ? undefined : text;
     this.name = new.target.name;
   }
 }
 
 /** The request itself is malformed: bad JSON, wrong types, missing fields. */
 export class BadRequestError extends DomainError {
-  constructor(message: string, details: readonly ErrorDetail[] = []) {
+  constructor(message: ErrorText, details: readonly ErrorDetail[] = []) {
     super('bad_request', message, details);
   }
 }
 
 /** Well-formed but refused by a rule: illegal transition, server-owned field set by a client. */
 export class UnprocessableError extends DomainError {
-  constructor(message: string, details: readonly ErrorDetail[] = []) {
+  constructor(message: ErrorText, details: readonly ErrorDetail[] = []) {
     super('unprocessable', message, details);
   }
 }
 
 export class UnauthenticatedError extends DomainError {
-  constructor(message = 'A valid bearer token is required.') {
-    super('unauthenticated', message);
+  constructor(text: ErrorText = message('error.unauthenticated')) {
+    super('unauthenticated', text);
   }
 }
 
 export class ForbiddenError extends DomainError {
   constructor(
-    message = 'You may not do this.',
+    message: ErrorText = messageOf('error.forbidden'),
     details: readonly ErrorDetail[] = [],
     code: 'forbidden' | 'account_deactivated' = 'forbidden',
   ) {
@@ -72,19 +98,25 @@ export class ForbiddenError extends DomainError {
  */
 export class AccountDeactivatedError extends ForbiddenError {
   constructor(personId: string) {
-    super(`The account '${personId}' is deactivated.`, [], 'account_deactivated');
+    super(messageOf('account.deactivated', { id: personId }), [], 'account_deactivated');
   }
+}
+
+/** The word for an entity named in English ('cell', 'grid version'): the catalogue's when it has one. */
+function entityWord(entity: string): Message | string {
+  const key = `entity.${entity}`;
+  return isMessageKey(key) ? message(key) : entity;
 }
 
 /** Also used for objects outside the caller's scope, so that their existence does not leak. */
 export class NotFoundError extends DomainError {
   constructor(entity: string, id: string) {
-    super('not_found', `No ${entity} '${id}'.`);
+    super('not_found', message('notFound.entity', { entity: entityWord(entity), id }));
   }
 }
 
 export class ConflictError extends DomainError {
-  constructor(message: string, details: readonly ErrorDetail[] = []) {
+  constructor(message: ErrorText, details: readonly ErrorDetail[] = []) {
     super('conflict', message, details);
   }
 }
@@ -94,10 +126,8 @@ export class ConflictError extends DomainError {
  * cut short, or replayed on another route, by another person or with other filters.
  */
 export class InvalidCursorError extends DomainError {
-  constructor(reason = 'not a cursor this list handed out for this query') {
-    super('invalid_cursor', 'The cursor is not one this list handed out; start again without it.', [
-      { path: 'query.cursor', message: reason },
-    ]);
+  constructor(reason: Message = message('cursor.notThisQuery')) {
+    super('invalid_cursor', message('error.invalid_cursor'), [detail('query.cursor', reason)]);
   }
 }
 
@@ -107,9 +137,6 @@ export class InvalidCursorError extends DomainError {
  */
 export class UnavailableError extends DomainError {
   constructor(readonly retryAfterSeconds = 5) {
-    super(
-      'unavailable',
-      `The database is unavailable or overloaded right now. Retry in ${retryAfterSeconds} seconds.`,
-    );
+    super('unavailable', message('unavailable.retryIn', { seconds: retryAfterSeconds }));
   }
 }

@@ -12,7 +12,8 @@
  * as text instead of running it as a formula (CSV injection).
  */
 import { z } from 'zod';
-import { addDays, daysBetween, localDate } from './calendar';
+import { addDays, daysBetween, localDate, localDateTime } from './calendar';
+import type { CityConfig } from './city-config';
 import { BadRequestError, ForbiddenError } from './errors';
 import { FindingListQuery } from './findings/api';
 import { CITY_AREA, type CounterMetric, counterArea } from './findings/counters';
@@ -20,6 +21,7 @@ import { FINDING_STATUSES, Finding } from './findings/schema';
 import type { PolygonGeometry } from './geo/types';
 import type { CellRecord } from './grid/build';
 import type { GridTopology } from './grid/topology';
+import { isMessageKey, LANGUAGES, type Language, message, render } from './messages';
 import type { PatrolTask } from './planning/records';
 import { TASK_METRICS } from './planning/tasks';
 import { type FindingListPlan, planFindingList, type Scope } from './policy';
@@ -43,11 +45,27 @@ export const FindingsExportQuery = z.strictObject({
 });
 export type FindingsExportQuery = z.infer<typeof FindingsExportQuery>;
 
-/** GET /exports/tasks.csv: an area and the task dates (local dates, both included). */
+/**
+ * How a CSV reads (issue 16.4): `sheet` (the default) is what a bureau's clerk opens in a
+ * spreadsheet: headers in `lang` (default the city's language), codes as words, times local with
+ * the offset, the columns in the order of the bureau's own ledgers. `data` keeps the stable machine
+ * columns (camelCase names, codes, UTC instants) for programs that read the file.
+ */
+const CsvForm = {
+  lang: z.enum(LANGUAGES as unknown as ['zh-CN', 'en']).optional(),
+  form: z.enum(['sheet', 'data']).optional(),
+};
+
+/** GET /exports/findings.csv: the findings export's query, and how the CSV reads. */
+export const FindingsCsvQuery = FindingsExportQuery.extend(CsvForm);
+export type FindingsCsvQuery = z.infer<typeof FindingsCsvQuery>;
+
+/** GET /exports/tasks.csv: an area and the task dates (local dates, both included), and how it reads. */
 export const TasksExportQuery = z.strictObject({
   scope: BaselineScopeParam.optional(),
   from: IsoDate.optional(),
   to: IsoDate.optional(),
+  ...CsvForm,
 });
 export type TasksExportQuery = z.infer<typeof TasksExportQuery>;
 
@@ -132,7 +150,7 @@ export function planExport(
   topology: GridTopology,
   offices: readonly string[],
 ): ExportPlan {
-  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer may not export.');
+  if (scope.kind === 'reporter') throw new ForbiddenError(message('policy.volunteerNoExport'));
   let wanted = param;
   if (wanted === undefined && scope.kind === 'city') wanted = 'city';
   if (wanted === undefined && scope.role === 'supervisor' && scope.kind === 'area' && scope.office)
@@ -415,8 +433,8 @@ export type ExportFinding = z.infer<typeof ExportFinding>;
  *
  * @example const w = findingsCsv('Asia/Shanghai'); w.start() + w.rows(findings) + w.end()
  */
-export const findingsCsv = (timeZone: string): ExportWriter<ExportFinding> =>
-  csvWriter(findingColumns(timeZone));
+export const findingsCsv = (timeZone: string, sheet?: SheetContext): ExportWriter<ExportFinding> =>
+  csvWriter(sheet ? findingSheetColumns(sheet) : findingColumns(timeZone));
 
 /**
  * findings.geojson: a FeatureCollection of Points. Properties are the CSV columns but lon and lat,
@@ -470,7 +488,108 @@ export const TASK_EXPORT_COLUMNS: readonly string[] = TASK_COLUMNS.map((c) => c.
  * tasks.csv: one row per patrol task. `joint` is empty until the task is completed; check-in times
  * are each partner's first; lists (`missing`, `findingIds`) are joined with ';'.
  */
-export const tasksCsv = (): ExportWriter<PatrolTask> => csvWriter(TASK_COLUMNS);
+export const tasksCsv = (sheet?: SheetContext): ExportWriter<PatrolTask> =>
+  csvWriter(sheet ? taskSheetColumns(sheet) : TASK_COLUMNS);
+
+// ---------------------------------------------------------------------------------------------
+// Sheets: the CSV a bureau's clerk reads (issue 16.4)
+
+/** Who reads a sheet and the city's names for its ids. */
+export interface SheetContext {
+  readonly language: Language;
+  readonly timeZone: string;
+  /** Offices, finding categories and departments by id: the city file's names. */
+  readonly names: Pick<CityConfig, 'offices' | 'findingCategories' | 'departments'>;
+}
+
+/**
+ * The sheet's columns, headers from the catalogue (`export.finding.<name>`), in the order of a
+ * bureau's ledger: number, reported, business, address, cell, zone, status, deadline first.
+ */
+function findingSheetColumns(sheet: SheetContext): Column<ExportFinding>[] {
+  const { word, time, yesNo, nameOf } = sheetHelpers(sheet);
+  const columns: [string, (f: ExportFinding) => Value][] = [
+    ['id', (f) => f.id],
+    ['reportedAt', (f) => time(f.reportedAt)],
+    ['businessName', (f) => f.businessName],
+    ['address', (f) => f.address],
+    ['cell', (f) => f.cellId],
+    ['zone', (f) => f.zoneId],
+    ['status', (f) => word(`finding.status.${f.status}`)],
+    ['deadline', (f) => time(f.deadline)],
+    ['overdue', (f) => yesNo(f.overdue)],
+    ['kind', (f) => word(`finding.kind.${f.kind}`)],
+    ['businessType', (f) => nameOf('findingCategories', f.businessType)],
+    ['office', (f) => nameOf('offices', f.officeId)],
+    ['reporter', (f) => f.reporterId],
+    ['reporterRole', (f) => word(`role.${f.reporterRole}`)],
+    ['verifiedAt', (f) => time(f.verifiedAt)],
+    ['rejectReason', (f) => f.rejectReason && word(`finding.rejectReason.${f.rejectReason}`)],
+    ['escalation', (f) => word(`finding.escalation.${f.escalation}`)],
+    ['department', (f) => nameOf('departments', f.department)],
+    ['receiptNo', (f) => f.receiptNo],
+    ['transferredAt', (f) => time(f.transferredAt)],
+    ['resolvedAt', (f) => time(f.resolvedAt)],
+    ['outcome', (f) => f.outcome && word(`finding.outcome.${f.outcome}`)],
+    ['uscc', (f) => f.uscc],
+    ['revisitDueAt', (f) => time(f.revisitDueAt)],
+    ['closedAt', (f) => time(f.closedAt)],
+    ['reopenCount', (f) => f.reopenCount],
+    ['wasOverdue', (f) => yesNo(f.wasOverdue)],
+    ['possibleDuplicateOf', (f) => f.possibleDuplicateOf],
+    ['duplicateOf', (f) => f.duplicateOf],
+    ['task', (f) => f.taskId],
+    ['lon', (f) => f.lon],
+    ['lat', (f) => f.lat],
+  ];
+  return columns.map(([name, value]) => ({ name: word(`export.finding.${name}`), value }));
+}
+
+function taskSheetColumns(sheet: SheetContext): Column<PatrolTask>[] {
+  const { word, time, yesNo, nameOf } = sheetHelpers(sheet);
+  const shift = (name: string) => (name === 'am' || name === 'pm' ? word(`plan.shift.${name}`) : name);
+  const check = (v: string | undefined) => v && word(`export.check.${v}`);
+  const columns: [string, (t: PatrolTask) => Value][] = [
+    ['id', (t) => t.id],
+    ['date', (t) => t.date],
+    ['shift', (t) => shift(t.shift)],
+    ['shiftStart', (t) => time(t.shiftStart)],
+    ['shiftEnd', (t) => time(t.shiftEnd)],
+    ['cell', (t) => t.cellId],
+    ['zone', (t) => t.zoneId],
+    ['officer', (t) => t.officerId],
+    ['partner', (t) => t.partnerId],
+    ['status', (t) => word(`export.taskStatus.${t.status}`)],
+    ['joint', (t) => (t.completion ? yesNo(t.completion.joint) : '')],
+    ['officerCheckInAt', (t) => time(checkInOf(t, t.officerId))],
+    ['partnerCheckInAt', (t) => time(checkInOf(t, t.partnerId))],
+    ['completedAt', (t) => time(t.completion?.at)],
+    ['completedBy', (t) => t.completion?.by],
+    ['safety', (t) => check(t.completion?.checks.safety)],
+    ['food', (t) => check(t.completion?.checks.food)],
+    ['license', (t) => check(t.completion?.checks.license)],
+    ['missing', (t) => t.completion?.missing.join(';')],
+    ['findings', (t) => t.completion?.findingIds.join(';')],
+    ['office', (t) => nameOf('offices', t.officeId)],
+    ['plan', (t) => t.planId],
+  ];
+  return columns.map(([name, value]) => ({ name: word(`export.task.${name}`), value }));
+}
+
+function sheetHelpers(sheet: SheetContext) {
+  const context = { language: sheet.language, timeZone: sheet.timeZone };
+  const word = (key: string) => (isMessageKey(key) ? render(message(key), context) : key);
+  return {
+    word,
+    /** Local time with the offset and seconds, so that rows compare: 2026-12-07 08:00:05+08:00. */
+    time: (instant: string | undefined) =>
+      instant === undefined ? undefined : localDateTime(instant, sheet.timeZone, { seconds: true }),
+    yesNo: (v: boolean | undefined) => (v === undefined ? undefined : word(v ? 'export.yes' : 'export.no')),
+    /** The city's name for an id (an office, a category, a department), else the id. */
+    nameOf: (list: keyof SheetContext['names'], id: string | null | undefined) =>
+      id === null || id === undefined ? undefined : (sheet.names[list].find((n) => n.id === id)?.name ?? id),
+  };
+}
 
 // ---------------------------------------------------------------------------------------------
 // Cells

@@ -1,8 +1,9 @@
 import { z } from 'zod';
 import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
-import type { ErrorDetail } from './errors';
+import { detail, type ErrorDetail } from './errors';
 import { AreaId } from './grid/api';
 import type { GridTopology } from './grid/topology';
+import { message } from './messages';
 import { Role } from './roles';
 import { Text } from './text';
 
@@ -112,11 +113,11 @@ export const SERVER_OWNED_FIELDS = [
 export function serverOwnedFieldsIn(
   body: unknown,
   fields: readonly string[] = SERVER_OWNED_FIELDS,
-): { path: string; message: string }[] {
+): ErrorDetail[] {
   if (body === null || typeof body !== 'object' || Array.isArray(body)) return [];
   return fields
     .filter((f) => Object.hasOwn(body, f))
-    .map((f) => ({ path: `body.${f}`, message: 'set by the server; remove it from the request' }));
+    .map((f) => detail(`body.${f}`, message('detail.serverOwned')));
 }
 
 /**

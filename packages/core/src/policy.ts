@@ -17,11 +17,12 @@
  * that their existence does not leak.
  */
 
-import { AccountDeactivatedError, BadRequestError, ForbiddenError, NotFoundError } from './errors';
+import { AccountDeactivatedError, BadRequestError, detail, ForbiddenError, NotFoundError } from './errors';
 import type { FindingStatus } from './findings/schema';
 import type { CoverageReport } from './geo/overlay';
 import type { ImportProblem } from './geo/repair-types';
 import type { GridTopology } from './grid/topology';
+import { message } from './messages';
 import type { Person } from './people';
 import type { Role } from './roles';
 
@@ -213,11 +214,11 @@ export function planPeopleList(
   filter: { zone?: string | undefined; cell?: string | undefined },
 ): PeoplePartition[] {
   if (filter.zone !== undefined && filter.cell !== undefined) {
-    throw new BadRequestError('Filter by zone or by cell, not both.', [
-      { path: 'query.cell', message: 'not together with zone' },
+    throw new BadRequestError(message('policy.zoneOrCell'), [
+      detail('query.cell', message('policy.notTogetherWithZone')),
     ]);
   }
-  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer may not list people.');
+  if (scope.kind === 'reporter') throw new ForbiddenError(message('policy.volunteerNoPeople'));
   const zonePartitions = (zone: string): PeoplePartition[] => [
     { kind: 'zone', id: zone },
     ...(topology?.zoneCells.get(zone) ?? []).map((id) => ({ kind: 'cell' as const, id })),
@@ -385,7 +386,7 @@ export function planFindingList(
   scope: Scope,
   filter: { zone?: string | undefined; cell?: string | undefined },
 ): FindingListPlan {
-  if (scope.kind === 'reporter') throw new ForbiddenError('A volunteer lists only their own reports.');
+  if (scope.kind === 'reporter') throw new ForbiddenError(message('policy.volunteerOwnReports'));
   if (filter.cell !== undefined) {
     if (!canReadCell(scope, filter.cell)) throw new NotFoundError('cell', filter.cell);
     if (filter.zone !== undefined && !canReadZone(scope, filter.zone))
@@ -472,8 +473,8 @@ export function canManagePlan(caller: Planner, plan: { readonly officeId: string
  */
 export function assertMayChooseSeed(caller: Planner, path: string): void {
   if (caller.role !== 'city_admin')
-    throw new ForbiddenError('Only a city admin may draft with a chosen seed.', [
-      { path, message: `a ${caller.role} may not choose the draw` },
+    throw new ForbiddenError(message('plan.seedAdminOnly'), [
+      detail(path, message('plan.seedNotYours', { role: caller.role })),
     ]);
 }
 

@@ -1,5 +1,6 @@
 import { z } from 'zod';
-import type { ErrorDetail } from './errors';
+import { detail, type ErrorDetail } from './errors';
+import { isMessageKey, type Message, message } from './messages';
 
 /** Renders a zod issue path as "body.features[3].properties.id". */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -19,12 +20,69 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
 export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix = ''): ErrorDetail[] {
   return issues.flatMap((issue) =>
     issue.code === 'unrecognized_keys'
-      ? issue.keys.map((key) => ({
-          path: formatPath(prefix, [...issue.path, key]),
-          message: 'unknown field; remove it',
-        }))
-      : [{ path: formatPath(prefix, issue.path), message: issue.message }],
+      ? issue.keys.map((key) => detail(formatPath(prefix, [...issue.path, key]), message('zod.unknownField')))
+      : [issueDetail(formatPath(prefix, issue.path), issue)],
   );
+}
+
+/** zod's English wording, to tell its own messages from those our schemas set. */
+const ZOD_EN = z.locales.en().localeError as (issue: unknown) => string | { message: string } | undefined;
+
+function zodDefaultMessage(issue: z.core.$ZodIssue): string | undefined {
+  const out = ZOD_EN(issue);
+  return typeof out === 'string' ? out : out?.message;
+}
+
+/**
+ * A zod issue as a detail worded from the catalogue. zod's own messages (told apart from the ones
+ * our schemas set by comparing with zod's English wording) are mapped by the issue's kind; English
+ * readers keep zod's exact text. A message our schemas set stays as it is (English) for now.
+ */
+function issueDetail(path: string, issue: z.core.$ZodIssue): ErrorDetail {
+  const text = zodIssueText(issue);
+  if (text === undefined) return { path, message: issue.message };
+  return detail(path, { ...text, original: issue.message });
+}
+
+/** The catalogue's word for a zod name (a type, a format), else the name itself. */
+const wordOr = (key: string, name: string): Message | string => (isMessageKey(key) ? message(key) : name);
+
+function zodIssueText(issue: z.core.$ZodIssue): Message | undefined {
+  if (issue.code === 'invalid_type') {
+    // zod words this one with the value received, which the issue no longer carries.
+    if (!issue.message.startsWith(`Invalid input: expected ${issue.expected}`)) return undefined;
+    const expected = wordOr(`zod.type.${issue.expected}`, issue.expected);
+    return issue.message.endsWith('received undefined')
+      ? message('zod.required', { expected })
+      : message('zod.invalid_type', { expected });
+  }
+  if (issue.message !== zodDefaultMessage(issue)) return undefined;
+  switch (issue.code) {
+    case 'too_small':
+    case 'too_big': {
+      const bound = issue.code === 'too_small' ? 'minimum' : 'maximum';
+      const value = String(issue.code === 'too_small' ? issue.minimum : issue.maximum);
+      const origin = issue.origin === 'string' || issue.origin === 'array' ? issue.origin : 'number';
+      const exclusive = origin === 'number' && !issue.inclusive ? 'Exclusive' : '';
+      return message(`zod.${issue.code}.${origin}${exclusive}` as Message['key'], { [bound]: value });
+    }
+    case 'invalid_format':
+      return issue.format === 'regex' && 'pattern' in issue
+        ? message('zod.invalid_format.regex', { pattern: String(issue.pattern) })
+        : message('zod.invalid_format', { format: wordOr(`zod.format.${issue.format}`, issue.format) });
+    case 'invalid_value':
+      return message('zod.invalid_value', { values: issue.values.map(String).join('|') });
+    case 'invalid_union':
+      return message('zod.invalid_union');
+    case 'not_multiple_of':
+      return message('zod.not_multiple_of', { divisor: String(issue.divisor) });
+    case 'invalid_key':
+      return message('zod.invalid_key');
+    case 'invalid_element':
+      return message('zod.invalid_element');
+    default:
+      return undefined;
+  }
 }
 
 /** The smallest magnitude other than 0 that DynamoDB stores (its numbers span 1e-130 to 1e126). */

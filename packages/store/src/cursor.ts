@@ -1,4 +1,4 @@
-import { InvalidCursorError } from '@gridpatrol/core';
+import { InvalidCursorError, message } from '@gridpatrol/core';
 
 /**
  * The store's own cursors: DynamoDB's LastEvaluatedKey, base64url-encoded JSON. They are internal:
@@ -29,7 +29,7 @@ export function decodeCursor(
   try {
     key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError('not a cursor of this list');
+    throw new InvalidCursorError(message('cursor.notThisList'));
   }
   const expected = keyAttributes(expectedPk.name);
   const ok =
@@ -42,7 +42,7 @@ export function decodeCursor(
       return typeof value === 'string' && value !== '';
     }) &&
     (key as Record<string, unknown>)[expectedPk.name] === expectedPk.value;
-  if (!ok) throw new InvalidCursorError('not a cursor of this list');
+  if (!ok) throw new InvalidCursorError(message('cursor.notThisList'));
   return key as Record<string, unknown>;
 }
 
@@ -68,14 +68,14 @@ export function decodeAfterCursor(cursor: string | undefined, list: string): str
   try {
     c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
   } catch {
-    throw new InvalidCursorError('not a cursor of this list');
+    throw new InvalidCursorError(message('cursor.notThisList'));
   }
   const { l, a, ...rest } = (c !== null && typeof c === 'object' && !Array.isArray(c) ? c : {}) as {
     l?: unknown;
     a?: unknown;
   };
   if (l !== list || typeof a !== 'string' || a === '' || Object.keys(rest).length > 0)
-    throw new InvalidCursorError('not a cursor of this list');
+    throw new InvalidCursorError(message('cursor.notThisList'));
   return a;
 }
 

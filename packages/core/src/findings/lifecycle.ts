@@ -14,9 +14,17 @@
  * Nothing reaches `closed` but through `revisit_due`: a case is crossed off only after its revisit.
  */
 import type { CityConfig } from '../city-config';
-import { ConflictError, type ErrorDetail, ForbiddenError, UnprocessableError } from '../errors';
+import {
+  ConflictError,
+  detail,
+  type ErrorDetail,
+  type ErrorText,
+  ForbiddenError,
+  UnprocessableError,
+} from '../errors';
 import type { PointResolution } from '../grid/resolve';
 import type { GridTopology } from '../grid/topology';
+import { type Message, message } from '../messages';
 import type { FindingRef, Scope } from '../policy';
 import { canReportAt } from '../policy';
 import type { Role } from '../roles';
@@ -134,24 +142,38 @@ const DAY_MS = 86_400_000;
 /** An action refused for the finding's state: the HTTP layer answers 422 with `allowedActions`. */
 export class IllegalActionError extends UnprocessableError {
   constructor(
-    message: string,
+    text: ErrorText,
     readonly allowedActions: readonly ActionName[],
   ) {
-    super(message, [{ path: 'body.action', message: `allowed actions: ${listOrNone(allowedActions)}` }]);
+    super(text, [allowedDetail(allowedActions)]);
   }
 }
 
 /** An action refused for the actor's role or area: 403 with `allowedActions`. */
 export class ActionForbiddenError extends ForbiddenError {
   constructor(
-    message: string,
+    text: ErrorText,
     readonly allowedActions: readonly ActionName[],
   ) {
-    super(message, [{ path: 'body.action', message: `allowed actions: ${listOrNone(allowedActions)}` }]);
+    super(text, [allowedDetail(allowedActions)]);
   }
 }
 
-const listOrNone = (names: readonly string[]) => (names.length > 0 ? names.join(', ') : 'none');
+/**
+ * The allowed actions as a reader sees them: the code a client sends, and in Chinese its word
+ * beside it ("verify（核实属实）"); "none" when there is none.
+ */
+function actionList(names: readonly ActionName[]): Message {
+  if (names.length === 0) return message('finding.noActions');
+  // English keeps the bare codes, as before; other languages put the word beside each code.
+  const each = names.map((code) =>
+    message('finding.actionCode', { code, word: message(`finding.action.${code}`) }),
+  );
+  return { ...message('finding.actionList', { actions: each }), original: names.join(', ') };
+}
+
+const allowedDetail = (names: readonly ActionName[]) =>
+  detail('body.action', message('finding.allowedActions', { actions: actionList(names) }));
 
 /**
  * May this scope decide on the finding? The officers of its responsible zone, the supervisor of the
@@ -203,6 +225,14 @@ function omit<T extends object, K extends keyof T>(o: T, keys: readonly K[]): Om
   return out;
 }
 
+/** English keeps the codes as before ('verify', 'rectifying'); other languages read words. */
+const actionWord = (code: ActionName): Message => ({ ...message(`finding.action.${code}`), original: code });
+const statusWord = (code: FindingStatus): Message => ({
+  ...message(`finding.status.${code}`),
+  original: code,
+});
+const roleWord = (code: Role): Message => ({ ...message(`role.${code}`), original: code });
+
 /** Leaves the overdue state: a new deadline or a resolution ends the lateness (history stays in events). */
 function clearOverdue(f: Finding): Finding {
   return {
@@ -212,17 +242,17 @@ function clearOverdue(f: Finding): Finding {
   };
 }
 
-function refuse(message: string, path: string): never {
-  throw new UnprocessableError(message, [{ path, message }]);
+function refuse(text: Message, path: string): never {
+  throw new UnprocessableError(text, [detail(path, text)]);
 }
 
 /** A deadline sent by a client, as a stored UTC instant; it must lie ahead, within a year. */
 function checkDeadline(deadline: string, now: Date): string {
   const ms = Date.parse(deadline);
-  if (!Number.isFinite(ms)) refuse(`The deadline '${deadline}' is not a date.`, 'body.deadline');
-  if (ms <= now.getTime()) refuse('The deadline must lie in the future.', 'body.deadline');
+  if (!Number.isFinite(ms)) refuse(message('finding.deadlineNotDate', { deadline }), 'body.deadline');
+  if (ms <= now.getTime()) refuse(message('finding.deadlinePast'), 'body.deadline');
   if (ms > now.getTime() + MAX_DEADLINE_DAYS * DAY_MS)
-    refuse(`The deadline may be at most ${MAX_DEADLINE_DAYS} days ahead.`, 'body.deadline');
+    refuse(message('finding.deadlineTooFar', { days: MAX_DEADLINE_DAYS }), 'body.deadline');
   return iso(ms);
 }
 
@@ -254,25 +284,38 @@ export function applyAction(
   const allowed = allowedActions(finding, actor, scope);
   const rows = TRANSITIONS.filter((t) => t.action === action.action);
   if (!rows.some((t) => t.roles.includes(actor.role)))
-    throw new ActionForbiddenError(`A ${actor.role} may not ${action.action} a finding.`, allowed);
+    throw new ActionForbiddenError(
+      message('finding.roleMayNot', { role: roleWord(actor.role), action: actionWord(action.action) }),
+      allowed,
+    );
   if (!mayActOn(scope, finding))
-    throw new ActionForbiddenError(`Finding '${finding.id}' is not in your zones.`, allowed);
+    throw new ActionForbiddenError(message('finding.notYourZones', { id: finding.id }), allowed);
   if (action.expectedVersion !== finding.version)
     throw new ConflictError(
-      `Finding '${finding.id}' is at version ${finding.version}, not ${action.expectedVersion}; reload it.`,
-      [{ path: 'body.expectedVersion', message: `current version is ${finding.version}` }],
+      message('finding.versionConflict', {
+        id: finding.id,
+        version: finding.version,
+        expected: action.expectedVersion,
+      }),
+      [detail('body.expectedVersion', message('finding.versionDetail', { version: finding.version }))],
     );
   const row = rows.find((t) => t.from === finding.status && conditionHolds(t, finding));
   if (row === undefined)
     throw new IllegalActionError(
-      `'${action.action}' is not possible on a finding that is ${finding.status}${
-        action.action === 'separate' ? ' and not flagged as a possible duplicate' : ''
-      }; allowed: ${listOrNone(allowed)}.`,
+      message(action.action === 'separate' ? 'finding.illegalSeparate' : 'finding.illegal', {
+        action: actionWord(action.action),
+        status: statusWord(finding.status),
+        allowed: actionList(allowed),
+      }),
       allowed,
     );
   if (!row.roles.includes(actor.role))
     throw new ActionForbiddenError(
-      `A ${actor.role} may not ${action.action} a ${finding.status} finding.`,
+      message('finding.roleMayNotInState', {
+        role: roleWord(actor.role),
+        action: actionWord(action.action),
+        status: statusWord(finding.status),
+      }),
       allowed,
     );
 
@@ -318,9 +361,8 @@ function step(
       const data: Record<string, unknown> = { reason: a.reason };
       if (a.reason === 'duplicate') {
         const of = a.duplicateOf ?? f.possibleDuplicateOf;
-        if (of === undefined)
-          refuse('Name the finding this one duplicates (duplicateOf).', 'body.duplicateOf');
-        if (of === f.id) refuse('A finding cannot duplicate itself.', 'body.duplicateOf');
+        if (of === undefined) refuse(message('finding.duplicateOfRequired'), 'body.duplicateOf');
+        if (of === f.id) refuse(message('finding.duplicateOfSelf'), 'body.duplicateOf');
         next.duplicateOf = of;
         data.duplicateOf = of;
       }
@@ -336,7 +378,7 @@ function step(
     }
     case 'transfer': {
       if (!config.departments.some((d) => d.id === a.department))
-        refuse(`No department '${a.department}' in this city.`, 'body.department');
+        refuse(message('finding.unknownDepartment', { id: a.department }), 'body.department');
       const next: Finding = { ...f, department: a.department, receiptNo: a.receiptNo, transferredAt: at };
       const data: Record<string, unknown> = { department: a.department, receiptNo: a.receiptNo };
       if (a.deadline !== undefined) {
@@ -497,9 +539,12 @@ export function assertMayReportAt(scope: Scope, routing: Pick<FindingRouting, 'c
       : scope.kind === 'city' ||
         (scope.kind === 'area' && routing.zoneId !== null && scope.zones.has(routing.zoneId));
   if (mayReport) return;
-  const where = routing.cellId !== null ? `cell '${routing.cellId}'` : 'a point in no grid cell';
-  throw new ForbiddenError(`You may report only within your own cells; this point lies in ${where}.`, [
-    { path: 'body.lon', message: `${where} is not in your area` },
+  const where =
+    routing.cellId !== null
+      ? message('finding.whereCell', { id: routing.cellId })
+      : message('finding.whereNoCell');
+  throw new ForbiddenError(message('finding.reportOutside', { where }), [
+    detail('body.lon', message('finding.reportOutsideDetail', { where })),
   ]);
 }
 
@@ -533,8 +578,10 @@ export function createFinding(n: NewFinding): ActionResult {
   assertMayReportAt(scope, routing);
   const problems: ErrorDetail[] = [];
   if (!n.config.findingCategories.some((c) => c.id === input.businessType))
-    problems.push({ path: 'body.businessType', message: `no category '${input.businessType}' in this city` });
-  if (problems.length > 0) throw new UnprocessableError('The report names unknown values.', problems);
+    problems.push(
+      detail('body.businessType', message('finding.unknownCategory', { id: input.businessType })),
+    );
+  if (problems.length > 0) throw new UnprocessableError(message('finding.unknownValues'), problems);
 
   const at = iso(n.now.getTime());
   const finding: Finding = {

@@ -7,11 +7,12 @@
  */
 import { z } from 'zod';
 import { addDays } from '../calendar';
-import { ConflictError, type ErrorDetail, UnprocessableError } from '../errors';
+import { ConflictError, detail, type ErrorDetail, UnprocessableError } from '../errors';
 import type { GridIndex } from '../geo/grid-index';
 import { FEATURE_REC } from '../geo/index-flat';
 import { AreaId, PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
+import { inEnglish, localTime, type Message, message } from '../messages';
 import { type Person, PersonId } from '../people';
 import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
@@ -21,6 +22,7 @@ import {
   PlanExclusions,
   PlanId,
   PlanRecord,
+  type PlanStatus,
   patrolTaskId,
   shiftWindow,
   type TaskEvent,
@@ -119,7 +121,8 @@ export const PlanSummaryOut = PlanRecord;
 export const PatrolTaskOut = PatrolTask;
 /** A plan with one page of its tasks (a large office's plan has thousands: follow `cursor`). */
 export const PlanOut = PlanRecord.extend({
-  tasks: z.array(PatrolTask),
+  /** Each task with `explanation`: why this cell, day and pair, in the reader's language (issue 16). */
+  tasks: z.array(PatrolTask.extend({ explanation: z.string().optional() })),
   cursor: z.string().optional(),
 });
 
@@ -346,7 +349,27 @@ export interface BrokenRule {
   readonly rule: ReassignRule;
   readonly personId?: string;
   readonly path: string;
+  /** "[rule] what is wrong", in English; `text` is the same for the reader's language. */
   readonly message: string;
+  readonly text?: Message;
+}
+
+/** A plan's status: the code in English, as before; a word in other languages. */
+const planStatusWord = (status: PlanStatus): Message => ({
+  ...message(`plan.status.${status}`),
+  original: status,
+});
+
+/** A broken rule worded from the catalogue, its code in brackets before the words. */
+function brokenRule(rule: ReassignRule, path: string, text: Message, personId?: string): BrokenRule {
+  const ruled = message('reassign.rule', { rule, problem: text });
+  return {
+    rule,
+    ...(personId !== undefined ? { personId } : {}),
+    path,
+    message: inEnglish(ruled),
+    text: ruled,
+  };
 }
 
 /** What another task of the plan holds, for capacity and double booking. */
@@ -383,23 +406,33 @@ export function reassignProblems(c: ReassignCheck): BrokenRule[] {
   const { target, task } = c;
   const dates = Array.from({ length: 7 }, (_, d) => addDays(c.weekStart, d));
   if (!dates.includes(target.date))
-    out.push({
-      rule: 'slot_in_week',
-      path: 'body.date',
-      message: `[slot_in_week] ${target.date} is not in the plan's week ${dates[0]}…${dates[6]}`,
-    });
+    out.push(
+      brokenRule(
+        'slot_in_week',
+        'body.date',
+        message('reassign.notInWeek', { date: target.date, first: dates[0] ?? '', last: dates[6] ?? '' }),
+      ),
+    );
   if (!c.shifts.includes(target.shift))
-    out.push({
-      rule: 'slot_in_week',
-      path: 'body.shift',
-      message: `[slot_in_week] '${target.shift}' is not a shift of the plan (${c.shifts.join(', ')})`,
-    });
+    out.push(
+      brokenRule(
+        'slot_in_week',
+        'body.shift',
+        message('reassign.notAShift', { shift: target.shift, shifts: c.shifts.join(', ') }),
+      ),
+    );
   if (c.slotStart !== undefined && c.now !== undefined && c.slotStart <= c.now)
-    out.push({
-      rule: 'slot_passed',
-      path: 'body.date',
-      message: `[slot_passed] ${target.date} ${target.shift} started at ${c.slotStart}; a patrol cannot be planned into the past`,
-    });
+    out.push(
+      brokenRule(
+        'slot_passed',
+        'body.date',
+        message('reassign.slotPassed', {
+          date: target.date,
+          shift: target.shift,
+          start: localTime(c.slotStart),
+        }),
+      ),
+    );
   const live = c.tasks.filter((t) => t.id !== task.id && t.status !== 'cancelled');
   const sameSlot = live.filter((t) => t.date === target.date && t.shift === target.shift);
   const people: [Person | undefined, string, 'officer' | 'partner', string][] = [
@@ -407,56 +440,80 @@ export function reassignProblems(c: ReassignCheck): BrokenRule[] {
     [c.partner, target.partnerId, 'partner', 'body.partnerId'],
   ];
   for (const [p, id, as, path] of people) {
-    const bad = (rule: ReassignRule, message: string) =>
-      out.push({ rule, personId: id, path, message: `[${rule}] ${message}` });
+    const bad = (rule: ReassignRule, text: Message) => out.push(brokenRule(rule, path, text, id));
     if (!p) {
-      bad('unknown_person', `there is no person '${id}'`);
+      bad('unknown_person', message('reassign.unknownPerson', { id }));
       continue;
     }
+    const role = { ...message(`role.${p.role}`), original: p.role };
     if (as === 'officer' && p.role !== 'zone_officer')
-      bad('officer_role', `'${id}' is a ${p.role}, not a zone officer`);
+      bad('officer_role', message('reassign.notOfficer', { id, role }));
     if (as === 'partner' && p.role !== 'grid_leader' && p.role !== 'grid_worker')
-      bad('partner_role', `'${id}' is a ${p.role}, not a grid leader or worker`);
-    if (!p.active) bad('inactive', `'${id}' is deactivated`);
+      bad('partner_role', message('reassign.notPartner', { id, role }));
+    if (!p.active) bad('inactive', message('reassign.inactive', { id }));
     if (as === 'officer' && p.role === 'zone_officer' && !c.cellZones.some((z) => p.zones.includes(z)))
       bad(
         'officer_zone',
-        `'${id}' serves no zone cell ${task.cellId} touches (${c.cellZones.join(', ') || 'none'})`,
+        message('reassign.officerZone', { id, cell: task.cellId, zones: c.cellZones.join(', ') || 'none' }),
       );
     if (as === 'partner' && !p.cells.includes(task.cellId))
-      bad('partner_cell', `'${id}' is not of the management group of cell ${task.cellId}`);
+      bad('partner_cell', message('reassign.partnerCell', { id, cell: task.cellId }));
     if (p.conflictCells.includes(task.cellId))
-      bad('conflict', `'${id}' is declared in conflict with cell ${task.cellId} (回避)`);
+      bad('conflict', message('reassign.conflict', { id, cell: task.cellId }));
     if (!p.availability.weekdays.includes(isoWeekday(target.date)))
-      bad('availability', `'${id}' does not work on ISO weekday ${isoWeekday(target.date)} (${target.date})`);
+      bad(
+        'availability',
+        message('reassign.weekday', { id, weekday: isoWeekday(target.date), date: target.date }),
+      );
     else if (p.availability.datesOff.includes(target.date))
-      bad('availability', `'${id}' is off on ${target.date}`);
+      bad('availability', message('reassign.dayOff', { id, date: target.date }));
     const week = live.filter((t) => t.officerId === id || t.partnerId === id).length;
     if (week + 1 > p.capacity)
-      bad('capacity', `'${id}' already has ${week} task(s) this week; capacity is ${p.capacity}`);
+      bad('capacity', message('reassign.capacity', { id, week, capacity: p.capacity }));
     const inShift = sameSlot.filter((t) => t.officerId === id || t.partnerId === id);
     if (as === 'officer') {
       const asOfficer = inShift.filter((t) => t.officerId === id).length;
       if (asOfficer + 1 > c.maxTasksPerOfficerShift)
         bad(
           'officer_shift_limit',
-          `'${id}' already has ${asOfficer} task(s) in ${target.date} ${target.shift}; at most ${c.maxTasksPerOfficerShift} a shift`,
+          message('reassign.shiftLimit', {
+            id,
+            count: asOfficer,
+            date: target.date,
+            shift: target.shift,
+            max: c.maxTasksPerOfficerShift,
+          }),
         );
       if (inShift.some((t) => t.partnerId === id))
-        bad('double_booked', `'${id}' is already a partner in ${target.date} ${target.shift}`);
+        bad(
+          'double_booked',
+          message('reassign.alreadyPartner', { id, date: target.date, shift: target.shift }),
+        );
     } else if (inShift.length > 0)
       bad(
         'double_booked',
-        `'${id}' is already booked in ${target.date} ${target.shift} (task ${inShift[0]?.id})`,
+        message('reassign.alreadyBooked', {
+          id,
+          date: target.date,
+          shift: target.shift,
+          task: inShift[0]?.id ?? '',
+        }),
       );
   }
   const taken = sameSlot.find((t) => t.cellId === task.cellId);
   if (taken)
-    out.push({
-      rule: 'cell_slot_taken',
-      path: 'body.date',
-      message: `[cell_slot_taken] cell ${task.cellId} already has task ${taken.id} in ${target.date} ${target.shift}`,
-    });
+    out.push(
+      brokenRule(
+        'cell_slot_taken',
+        'body.date',
+        message('reassign.cellTaken', {
+          cell: task.cellId,
+          task: taken.id,
+          date: target.date,
+          shift: target.shift,
+        }),
+      ),
+    );
   return out;
 }
 
@@ -469,8 +526,10 @@ export function assertReassignable(c: ReassignCheck): { zoneId: string } {
   if (problems.length > 0) {
     const first = problems[0] as BrokenRule;
     throw new UnprocessableError(
-      `The reassignment breaks ${problems.length} planning rule(s): ${first.message}`,
-      problems.map((p): ErrorDetail => ({ path: p.path, message: p.message })),
+      message('reassign.breaks', { count: problems.length, first: first.text ?? first.message }),
+      problems.map(
+        (p): ErrorDetail => (p.text ? detail(p.path, p.text) : { path: p.path, message: p.message }),
+      ),
     );
   }
   const zones = c.officer?.zones ?? [];
@@ -496,15 +555,29 @@ export function supersedeTarget(
   const clash = others.find((p) => LIVE.includes(p.status));
   if (clash)
     throw new ConflictError(
-      `Plan '${clash.id}' (${clash.officeId ?? 'city-wide'}) is published for the week of ${clash.weekStart}; a ${clash.officeId === null ? 'office' : 'city-wide'} plan would patrol the same cells twice.`,
-      [{ path: 'body.office', message: `plan '${clash.id}' covers these cells` }],
+      message(clash.officeId === null ? 'plan.clashCityWide' : 'plan.clashOffice', {
+        id: clash.id,
+        office: clash.officeId ?? '',
+        week: clash.weekStart,
+      }),
+      [detail('body.office', message('plan.coversCells', { id: clash.id }))],
     );
   const live = same.find((p) => LIVE.includes(p.status));
   if (!live) return undefined;
   if (!supersede)
     throw new ConflictError(
-      `Plan '${live.id}' is already ${live.status} for the week of ${live.weekStart}${live.officeId ? ` and office ${live.officeId}` : ''}; send "supersede": true to draft its replacement.`,
-      [{ path: 'body.supersede', message: `plan '${live.id}' is ${live.status}` }],
+      message(live.officeId ? 'plan.liveOffice' : 'plan.live', {
+        id: live.id,
+        status: planStatusWord(live.status),
+        week: live.weekStart,
+        office: live.officeId ?? '',
+      }),
+      [
+        detail(
+          'body.supersede',
+          message('plan.isStatus', { id: live.id, status: planStatusWord(live.status) }),
+        ),
+      ],
     );
   return live.id;
 }
@@ -533,22 +606,26 @@ export function publishCheck(plan: PlanRecord, week: readonly PlanRecord[]): 'go
   if (plan.status === 'published') return 'done';
   if (plan.status === 'superseded')
     throw new ConflictError(
-      `Plan '${plan.id}' was superseded by '${plan.supersededBy ?? '?'}'; it cannot be published.`,
+      message('plan.supersededNoPublish', { id: plan.id, by: plan.supersededBy ?? '?' }),
     );
   const live = week.filter((p) => p.id !== plan.id && LIVE.includes(p.status));
   const foreign = live.find((p) => p.id !== plan.supersedes);
   if (foreign)
     throw new ConflictError(
-      `Plan '${foreign.id}' is ${foreign.status} for this week and this plan does not supersede it; draft again with "supersede": true.`,
-      [{ path: 'params.id', message: `plan '${foreign.id}' is ${foreign.status}` }],
+      message('plan.foreignLive', { id: foreign.id, status: planStatusWord(foreign.status) }),
+      [
+        detail(
+          'params.id',
+          message('plan.isStatus', { id: foreign.id, status: planStatusWord(foreign.status) }),
+        ),
+      ],
     );
   if (plan.supersedes && plan.status === 'draft') {
     const old = week.find((p) => p.id === plan.supersedes);
     if (old && old.status === 'superseded')
-      throw new ConflictError(
-        `Plan '${old.id}', which this draft supersedes, was already superseded by '${old.supersededBy ?? '?'}'; draft again.`,
-        [{ path: 'params.id', message: `plan '${old.id}' is superseded` }],
-      );
+      throw new ConflictError(message('plan.oldSuperseded', { id: old.id, by: old.supersededBy ?? '?' }), [
+        detail('params.id', message('plan.isStatus', { id: old.id, status: planStatusWord('superseded') })),
+      ]);
   }
   return 'go';
 }

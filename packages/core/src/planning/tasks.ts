@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { addDays, daysBetween, planningWeekStart } from '../calendar';
-import { ConflictError, UnprocessableError } from '../errors';
+import { ConflictError, detail, UnprocessableError } from '../errors';
 import {
   type Contribution,
   type CounterMetric,
@@ -22,6 +22,7 @@ import {
 import { toWgs84 } from '../geo/coords';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from '../geo/measure';
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
+import { localTime, message } from '../messages';
 import type { Role } from '../roles';
 import { Text } from '../text';
 import { storableNumber } from '../validation';
@@ -103,6 +104,8 @@ export const MyTaskOut = z.looseObject({
   cell: z.looseObject({ id: z.string(), name: z.string() }),
   partner: z.looseObject({ id: z.string(), role: z.string() }),
   shift: z.object({ date: z.string(), name: z.string(), start: z.string(), end: z.string() }),
+  /** Why this cell, day and pair, in the reader's language, with the reason codes in brackets. */
+  explanation: z.string(),
   openFindings: z.array(z.looseObject({ id: z.string() })),
 });
 
@@ -170,26 +173,54 @@ export function taskWindow(
   };
 }
 
-function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, what: string): void {
+/** Check-in or completion, as the messages name it. */
+type Step = 'checkIn' | 'completion';
+const STEP_NAME = { checkIn: 'task.checkIn', completion: 'task.completion' } as const;
+const STEP_NOUN = { checkIn: 'task.checkInLower', completion: 'task.completionLower' } as const;
+
+/** Times in these messages are instants rendered in the city's time zone with its offset (issue 16). */
+function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, step: Step): void {
   const { opensAt, closesAt } = taskWindow(task, config);
   const t = now.getTime();
+  const what = message(STEP_NAME[step]);
+  const grace = config.graceMinutes;
   if (t < Date.parse(opensAt))
     throw new UnprocessableError(
-      `${what} opens at ${opensAt}, ${config.graceMinutes} min before the shift starts (${task.shiftStart}).`,
-      [{ path: 'task.shiftStart', message: `too early: opens at ${opensAt}` }],
+      message('task.tooEarly', {
+        what,
+        opensAt: localTime(opensAt),
+        grace,
+        shiftStart: localTime(task.shiftStart),
+      }),
+      [detail('task.shiftStart', message('task.tooEarlyDetail', { opensAt: localTime(opensAt) }))],
     );
   if (t > Date.parse(closesAt))
     throw new UnprocessableError(
-      `${what} closed at ${closesAt}, ${config.graceMinutes} min after the shift ended (${task.shiftEnd}).`,
-      [{ path: 'task.shiftEnd', message: `too late: closed at ${closesAt}` }],
+      message('task.tooLate', {
+        what,
+        closesAt: localTime(closesAt),
+        grace,
+        shiftEnd: localTime(task.shiftEnd),
+      }),
+      [detail('task.shiftEnd', message('task.tooLateDetail', { closesAt: localTime(closesAt) }))],
     );
 }
 
-function assertOpen(task: PatrolTask, what: string): void {
-  if (task.status !== 'assigned')
-    throw new ConflictError(
-      `Task '${task.id}' is ${task.status}${task.completion ? ` (by ${task.completion.by} at ${task.completion.at})` : ''}: no ${what} any more.`,
-    );
+function assertOpen(task: PatrolTask, step: Step): void {
+  if (task.status === 'assigned') return;
+  const what = message(STEP_NOUN[step]);
+  const status = message(`task.status.${task.status}`);
+  throw new ConflictError(
+    task.completion
+      ? message('task.closedBy', {
+          id: task.id,
+          status,
+          by: task.completion.by,
+          at: localTime(task.completion.at),
+          what,
+        })
+      : message('task.closed', { id: task.id, status, what }),
+  );
 }
 
 /** Whether a person is one of the task's pair. */
@@ -370,17 +401,17 @@ export function checkIn(
   now: Date,
   config: PatrolConfig,
 ): TaskChange {
-  assertOpen(before, 'check-in');
+  assertOpen(before, 'checkIn');
   if (before.checkIns.some((c) => c.personId === actor.id)) return { task: before, event: null };
-  assertInWindow(before, now, config, 'Check-in');
+  assertInWindow(before, now, config, 'checkIn');
   const coordSys: CoordSys = input.coordSys ?? 'wgs84';
   const [lon, lat] = toWgs84([input.lon, input.lat], coordSys);
   const distance = distanceToCellM(lon, lat, cell.geometry);
   const allowed = checkInAllowanceM(config, input.accuracyM);
   if (distance > allowed)
     throw new UnprocessableError(
-      `${Math.round(distance)} m outside cell ${cell.name} (${before.cellId}); at most ${allowed} m allowed.`,
-      [{ path: 'body', message: `${Math.round(distance)} m outside the cell, ${allowed} m allowed` }],
+      message('task.tooFar', { distance: Math.round(distance), name: cell.name, id: before.cellId, allowed }),
+      [detail('body', message('task.tooFarDetail', { distance: Math.round(distance), allowed }))],
     );
   const distanceM = Math.round(distance * 10) / 10;
   const entry: CheckIn = {
@@ -413,10 +444,10 @@ export function completeTask(
 ): { task: PatrolTask; event: TaskEvent } {
   assertOpen(before, 'completion');
   if (!before.checkIns.some((c) => c.personId === actor.id))
-    throw new UnprocessableError(`Check in on site before completing task '${before.id}'.`, [
-      { path: 'checkIns', message: `${actor.id} has not checked in` },
+    throw new UnprocessableError(message('task.checkInFirst', { id: before.id }), [
+      detail('checkIns', message('task.notCheckedIn', { person: actor.id })),
     ]);
-  assertInWindow(before, now, config, 'Completion');
+  assertInWindow(before, now, config, 'completion');
   const missing = [before.officerId, before.partnerId].filter(
     (p) => !before.checkIns.some((c) => c.personId === p),
   );

@@ -61,12 +61,19 @@ export class ApiClient {
   constructor(
     private readonly baseUrl: string,
     private readonly token: () => string | undefined,
+    /**
+     * The language the API words its errors in (Accept-Language). The app asks for English: it
+     * words refusals itself, in the person's language, from the English details it recognises.
+     */
+    private readonly language: () => string | undefined = () => 'en',
   ) {}
 
   async request<T>(method: string, path: string, opts: RequestOptions = {}): Promise<T> {
     const headers: Record<string, string> = { accept: 'application/json' };
     const token = this.token();
     if (token) headers.authorization = `Bearer ${token}`;
+    const language = this.language();
+    if (language) headers['accept-language'] = language;
     if (opts.body !== undefined) headers['content-type'] = 'application/json';
     if (opts.idempotencyKey) headers['idempotency-key'] = opts.idempotencyKey;
     let res: Response;

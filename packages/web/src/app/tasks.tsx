@@ -97,6 +97,10 @@ const REASON_KEYS: Record<string, true> = Object.fromEntries(
   ].map((k) => [k, true]),
 );
 
+/** A time as the API words it for people ('2026-12-07 08:00+08:00', issue 16), or an ISO instant. */
+const LOCAL_TIME = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d\\S*)';
+const isoOf = (time: string) => time.replace(' ', 'T');
+
 /** A refused check-in or completion in words: distance and allowance, or the window. */
 export function refusalText(err: unknown, task: MyTask, ctx: AppContext): string {
   if (!(err instanceof ApiError)) return errorText(err, t);
@@ -110,12 +114,12 @@ export function refusalText(err: unknown, task: MyTask, ctx: AppContext): string
         distance: distance[1] ?? '',
         allowed: distance[2] ?? '',
       });
-    const early = /^too early: opens at (\S+)/.exec(d.message);
-    if (early?.[1]) return t('refusal.tooEarly', { time: cityTime(ctx.config, early[1]) });
-    const late = /^too late: closed at (\S+)/.exec(d.message);
+    const early = new RegExp(`^too early: opens at ${LOCAL_TIME}`).exec(d.message);
+    if (early?.[1]) return t('refusal.tooEarly', { time: cityTime(ctx.config, isoOf(early[1])) });
+    const late = new RegExp(`^too late: closed at ${LOCAL_TIME}`).exec(d.message);
     if (late?.[1])
       return t(/^Completion/.test(err.message) ? 'refusal.completeTooLate' : 'refusal.tooLate', {
-        time: cityTime(ctx.config, late[1]),
+        time: cityTime(ctx.config, isoOf(late[1])),
       });
     if (d.path === 'checkIns') return t('refusal.checkInFirst');
   }
