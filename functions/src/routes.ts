@@ -46,6 +46,8 @@ import {
   PersonInput,
   PersonRecord,
   PersonSaved,
+  PlanCellOut,
+  PlanCellsQuery,
   PlanCreateBody,
   PlanGetQuery,
   PlanIdParam,
@@ -381,6 +383,17 @@ export const ROUTES = [
     roles: MANAGERS,
     request: { params: PlanIdParam, query: PlanGetQuery },
     response: PlanOut,
+  },
+  {
+    method: 'GET',
+    path: '/plans/{id}/cells',
+    group: 'plans',
+    operationId: 'listPlanCells',
+    summary:
+      "What a plan asked of the planner, cell by cell (by cell id): the cell's input as the planner saw it (zones, finding counts, last joint patrol, manual priority), its risk with every component, the weight of one patrol, the patrols demanded, those a superseded plan had completed, those assigned, and the unmet rest with its reason (no_officer, no_partner, unavailable, capacity, or excluded: taken out again because the week was under way). Readable by whoever may read the plan (another office's plan: 404). Follow `cursor` for more cells.",
+    roles: MANAGERS,
+    request: { params: PlanIdParam, query: PlanCellsQuery },
+    response: PageOut(PlanCellOut),
   },
   {
     method: 'POST',

@@ -375,6 +375,11 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/plans/${c.plans.west}`),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
   },
+  listPlanCells: {
+    inScope: (c) => get(`/plans/${c.plans.east}/cells`),
+    outOfScope: (c) => get(`/plans/${c.plans.west}/cells`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
   reassignTask: {
     // Moving a task to the slot it is in keeps every rule: 200 with version 2.
     inScope: (c, r) => {

@@ -175,6 +175,90 @@ describe('drafting', () => {
   });
 });
 
+describe('per-cell demand (issue 22: what was asked of the planner)', () => {
+  // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely
+  type Cell = any;
+  async function allCells(planId: string, as: string, limit: number): Promise<Cell[]> {
+    const out: Cell[] = [];
+    let cursor: string | undefined;
+    do {
+      const res = await call(
+        'GET',
+        `/plans/${planId}/cells?limit=${limit}${cursor ? `&cursor=${cursor}` : ''}`,
+        as,
+      );
+      expect(res.status, res.text).toBe(200);
+      out.push(...res.body.items);
+      cursor = res.body.cursor;
+    } while (cursor);
+    return out;
+  }
+
+  it('serves every cell of the plan, by cell id and paged: input, risk, weight, demand, assigned, unmet and why', async () => {
+    const header = (await call('GET', `/plans/${plan.id}`, 'sup-east')).body as PlanRecord;
+    const cells = await allCells(plan.id, 'sup-east', 500);
+    expect(cells.length).toBe(header.metrics.cells);
+    const ids = cells.map((c) => c.cellId);
+    expect(ids).toEqual([...ids].sort());
+    // Paging by a few gives the same cells in the same order.
+    expect(await allCells(plan.id, 'sup-east', 7)).toEqual(cells);
+    // Assigned is what the stored tasks hold, cell by cell.
+    const perCell = new Map<string, number>();
+    for (const t of await allTasks(plan.id)) perCell.set(t.cellId, (perCell.get(t.cellId) ?? 0) + 1);
+    const stored = new Map((await planCells(plan.id)).map((c) => [c.cell.id, c]));
+    const unmetOnHeader = new Map(header.unmet.map((u) => [u.cellId, u]));
+    for (const c of cells) {
+      const s = stored.get(c.cellId);
+      expect(c).toMatchObject({
+        zones: s?.cell.zones,
+        stats: s?.cell.stats,
+        manualPriority: s?.cell.manualPriority,
+        risk: s?.demand?.risk,
+        weight: s?.demand?.weight,
+        demand: s?.demand?.demand,
+        completedBefore: 0,
+        assigned: perCell.get(c.cellId) ?? 0,
+      });
+      expect(Object.keys(c.risk.components).sort()).toEqual(
+        ['manualPriority', 'open', 'overdue', 'recent', 'reopened', 'staleness'].sort(),
+      );
+      expect(c.unmet).toBe(c.demand - c.assigned);
+      const onHeader = unmetOnHeader.get(c.cellId);
+      expect([c.unmet, c.unmetReason]).toEqual(onHeader ? [onHeader.missing, onHeader.reason] : [0, null]);
+      // The reason is kept with the cell's demand, not only on the (capped) header.
+      expect(s?.unmetReason).toBe(onHeader?.reason);
+    }
+    expect(cells.reduce((n, c) => n + c.demand, 0)).toBe(header.metrics.demand);
+    // A city admin reads it too.
+    expect(await allCells(plan.id, 'admin', 500)).toEqual(cells);
+  });
+
+  it('refuses what may not read the plan, an unknown plan, a bad limit and a bad cursor', async () => {
+    let res = await call('GET', `/plans/${plan.id}/cells`, 'sup-west');
+    expect([res.status, res.body.error.code]).toEqual([404, 'not_found']);
+    const missing = await call('GET', '/plans/P-doesnotexist/cells', 'sup-east');
+    expect([missing.status, missing.body.error.message]).toEqual([
+      404,
+      res.body.error.message.replace(plan.id, 'P-doesnotexist'),
+    ]);
+    res = await call('GET', `/plans/${plan.id}/cells`, 'officer-li');
+    expect(res.status).toBe(403);
+    res = await call('GET', '/plans/not-a-plan/cells', 'sup-east');
+    expect(res.status).toBe(400);
+    expect(res.body.error.details[0].path).toBe('params.id');
+    for (const limit of ['0', '501', 'many']) {
+      res = await call('GET', `/plans/${plan.id}/cells?limit=${limit}`, 'sup-east');
+      expect(res.status, limit).toBe(400);
+      expect(res.body.error.details[0].path).toBe('query.limit');
+    }
+    res = await call('GET', `/plans/${plan.id}/cells?cursor=not-a-cursor`, 'sup-east');
+    expect(res.status).toBe(400);
+    expect(res.body.error).toMatchObject({ code: 'invalid_cursor', details: [{ path: 'query.cursor' }] });
+    res = await call('GET', `/plans/${plan.id}/cells?week=${week}`, 'sup-east');
+    expect(res.status).toBe(400);
+  });
+});
+
 describe('a draw with a chosen seed (issue 22: audits of 双随机)', () => {
   it('lets a city admin choose the seed; the plan is that seed’s draw of what is stored', async () => {
     const weekStart = addDays(week3, 14);
@@ -399,6 +483,11 @@ describe('publishing and superseding', () => {
     expect(
       nextTasks.some((t) => t.cellId === done.cellId && t.date === done.date && t.shift === done.shift),
     ).toBe(false);
+    // Its per-cell demand shows the completed patrol counting against the cell's demand.
+    const doneCells = await call('GET', `/plans/${next.id}/cells?limit=500`, 'sup-east');
+    const doneCell = doneCells.body.items.find((c: { cellId: string }) => c.cellId === done.cellId);
+    expect(doneCell).toMatchObject({ completedBefore: 1 });
+    expect(doneCell.unmet).toBe(Math.max(0, doneCell.demand - 1 - doneCell.assigned));
     // The old plan is untouched until the new one is published.
     expect((await call('GET', `/plans/${plan.id}`, 'sup-east')).body.status).toBe('published');
 

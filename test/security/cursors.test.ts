@@ -183,6 +183,12 @@ beforeAll(async () => {
       otherCaller: 'admin',
       other: { path: `/plans/${p2.id}` },
     },
+    'GET /plans/{id}/cells': {
+      as: 'sup-east',
+      path: `/plans/${p1.id}/cells`,
+      otherCaller: 'admin',
+      other: { path: `/plans/${p2.id}/cells` },
+    },
     'GET /tasks/{id}/history': {
       as: 'admin',
       path: `/tasks/${task.id}/history`,

@@ -9,12 +9,14 @@ import { ConflictError, UnprocessableError } from '@gridpatrol/core/errors';
 import type { GridTopology } from '@gridpatrol/core/grid/topology';
 import { render } from '@gridpatrol/core/messages/index';
 import type { Person } from '@gridpatrol/core/people';
+import { cellDemands } from '@gridpatrol/core/planning/demand';
 import { planWeek } from '@gridpatrol/core/planning/planner';
 import {
   applyExclusions,
   assertReassignable,
   PlanCreateBody,
   planCellIds,
+  planCellViews,
   planInputFrom,
   publishCheck,
   ReassignBody,
@@ -25,7 +27,7 @@ import {
   toPatrolTasks,
 } from '@gridpatrol/core/planning/plans';
 import { PatrolTask, type PlanRecord } from '@gridpatrol/core/planning/records';
-import { PlanInput, PlannerConfig } from '@gridpatrol/core/planning/schema';
+import { type PlanCell, PlanInput, PlannerConfig } from '@gridpatrol/core/planning/schema';
 import { syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
 import { describe, expect, it } from 'vitest';
 
@@ -340,5 +342,70 @@ describe('cells of a plan', () => {
     expect(planCellIds(topology, 'east')).toEqual(['C1', 'C3']);
     expect(planCellIds(topology, 'west')).toEqual(['C2']);
     expect(planCellIds(topology, null)).toEqual(['C1', 'C2', 'C3']);
+  });
+});
+
+describe('per-cell demand as served (GET /plans/{id}/cells)', () => {
+  const cell = (id: string, open: number): PlanCell => ({
+    id,
+    zones: ['Z1'],
+    centroid: [120, 30],
+    stats: { open, overdue: 0, recent: 0, reopened: 0 },
+    lastPatrolDate: null,
+    manualPriority: 0,
+  });
+  const stored = (id: string, open: number, assigned: number) => {
+    const c = cell(id, open);
+    const d = cellDemands([c], WEEK, config)[0];
+    if (!d) throw new Error('no demand');
+    return { cell: c, demand: { ...d, assigned } };
+  };
+  const header = {
+    weekStart: WEEK,
+    config,
+    unmet: [{ cellId: 'C2', missing: 1, reason: 'capacity' as const }],
+    exclusions: undefined,
+  };
+
+  it('gives the input, risk, weight and demand, the shortfall and the reason kept with the cell, else the header’s', () => {
+    const a = stored('C1', 3, 0);
+    const b = stored('C2', 3, 0);
+    const [c1, c2] = planCellViews([{ ...a, unmetReason: 'no_partner' }, b], header);
+    expect(a.demand.demand).toBeGreaterThan(0);
+    expect(c1).toEqual({
+      cellId: 'C1',
+      zones: ['Z1'],
+      stats: { open: 3, overdue: 0, recent: 0, reopened: 0 },
+      lastPatrolDate: null,
+      manualPriority: 0,
+      risk: a.demand.risk,
+      weight: a.demand.weight,
+      demand: a.demand.demand,
+      completedBefore: 0,
+      assigned: 0,
+      unmet: a.demand.demand,
+      unmetReason: 'no_partner',
+    });
+    expect(c2).toMatchObject({ unmet: b.demand.demand, unmetReason: 'capacity' });
+  });
+
+  it('counts a superseded plan’s completed patrols against the demand; a shortfall the planner did not cause is `excluded`', () => {
+    const a = stored('C1', 3, 0);
+    const done = { date: WEEK, shift: 'am', officerId: 'o', partnerId: 'p', cellId: 'C1' };
+    const exclusions = { notBefore: `${WEEK}T00:00:00.000Z`, completed: [done], droppedTasks: 1 };
+    const [met] = planCellViews([{ ...a, demand: { ...a.demand, assigned: a.demand.demand - 1 } }], {
+      ...header,
+      exclusions,
+    });
+    expect(met).toMatchObject({ completedBefore: 1, unmet: 0, unmetReason: null });
+    const [short] = planCellViews([a], { ...header, exclusions });
+    expect(short).toMatchObject({ completedBefore: 1, unmet: a.demand.demand - 1, unmetReason: 'excluded' });
+  });
+
+  it('recomputes the demand of a cell stored without one, with nothing assigned', () => {
+    const c = cell('C3', 2);
+    const [view] = planCellViews([{ cell: c }], { ...header, unmet: [] });
+    const d = cellDemands([c], WEEK, config)[0];
+    expect(view).toMatchObject({ weight: d?.weight, demand: d?.demand, assigned: 0, unmet: d?.demand });
   });
 });

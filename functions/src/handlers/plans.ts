@@ -17,12 +17,13 @@ import {
   type Person,
   PLAN_WEEK_WINDOW,
   type PlanRecord,
+  planCellViews,
   plansListedFor,
   type RenderContext,
   render,
   UnprocessableError,
 } from '@gridpatrol/core';
-import { getPlan, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
+import { getPlan, listPlanCells, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
 import { now as clockNow } from '../clock';
 import { httpHandler, readerOf } from '../http/chain';
 import { assertOffice, draftOnce } from '../plans/draft';
@@ -79,6 +80,14 @@ export const handler = httpHandler('plans', {
   getPlan: async ({ caller, params, query, event }) => {
     const plan = await readablePlan(caller, params.id);
     return { body: await withTasks(plan, readerOf(event), query.cursor, query.limit) };
+  },
+
+  listPlanCells: async ({ caller, params, query }) => {
+    const plan = await readablePlan(caller, params.id);
+    const page = await listPlanCells(plan.id, query.cursor, query.limit ?? 200);
+    return {
+      body: { items: planCellViews(page.items, plan), ...(page.cursor ? { cursor: page.cursor } : {}) },
+    };
   },
 
   reassignTask: async ({ caller, params, body }) => {

@@ -195,7 +195,13 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     codeVersion: VERSION,
   };
   const demands = new Map(plan.cells.map((c) => [c.cellId, c]));
-  const cells = (input.cells ?? []).map((c) => ({ cell: c as never, demand: demands.get(c.id) }));
+  // Every cell's unmet reason, with its demand: the header keeps only the first MAX_UNMET_ON_HEADER.
+  const unmetReasons = new Map(plan.unmet.map((u) => [u.cellId, u.reason]));
+  const cells = (input.cells ?? []).map((c) => ({
+    cell: c as never,
+    demand: demands.get(c.id),
+    unmetReason: unmetReasons.get(c.id),
+  }));
   const written = await writeDraft({
     header,
     tasks,

@@ -15,8 +15,10 @@ import {
   type PlanCell,
   PlanRecord,
   type PlanStatus,
+  type StoredPlanCell,
   TaskEvent,
   type TaskSlotRef,
+  type UnmetReason,
 } from '@gridpatrol/core';
 import { batchDelete, batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
@@ -115,7 +117,11 @@ export interface DraftItems {
   readonly header: PlanRecord;
   readonly tasks: readonly PatrolTask[];
   readonly events: readonly TaskEvent[];
-  readonly cells: readonly { cell: PlanCell; demand: CellDemand | undefined }[];
+  readonly cells: readonly {
+    cell: PlanCell;
+    demand: CellDemand | undefined;
+    unmetReason?: UnmetReason | undefined;
+  }[];
   readonly people: readonly Person[];
 }
 
@@ -142,6 +148,7 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
         planId,
         cell: c.cell,
         ...(c.demand ? { demand: c.demand } : {}),
+        ...(c.unmetReason ? { unmetReason: c.unmetReason } : {}),
       })),
       ...chunks.map((people, n) => ({
         ...keys.planPeople(planId, n),
@@ -170,12 +177,20 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
   }
 }
 
+const toPlanCell = (i: Record<string, unknown>) => ({
+  cell: i.cell as PlanCell,
+  ...(i.demand ? { demand: i.demand as CellDemand } : {}),
+  ...(typeof i.unmetReason === 'string' ? { unmetReason: i.unmetReason as UnmetReason } : {}),
+});
+
 /** The per-cell planner input and demand of a plan (to explain or reproduce it). */
-export async function planCells(planId: string): Promise<{ cell: PlanCell; demand?: CellDemand }[]> {
-  return queryAll(`PLAN#${planId}`, 'CELL#', (i) => ({
-    cell: i.cell as PlanCell,
-    ...(i.demand ? { demand: i.demand as CellDemand } : {}),
-  }));
+export async function planCells(planId: string): Promise<StoredPlanCell[]> {
+  return queryAll(`PLAN#${planId}`, 'CELL#', toPlanCell);
+}
+
+/** A page of a plan's per-cell input and demand, by cell id (GET /plans/{id}/cells). */
+export function listPlanCells(planId: string, cursor?: string, limit = 200): Promise<Page<StoredPlanCell>> {
+  return partitionPage({ pk: `PLAN#${planId}`, prefix: 'CELL#' }, toPlanCell, cursor, limit);
 }
 
 /** The people a plan was made from. */

@@ -16,6 +16,7 @@ import { inEnglish, localTime, type Message, message } from '../messages';
 import { type Person, PersonId } from '../people';
 import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
+import { cellDemands } from './demand';
 import type { ShiftTimes } from './patrol-config';
 import {
   PatrolTask,
@@ -29,6 +30,7 @@ import {
   type TaskStatus,
 } from './records';
 import {
+  type CellDemand,
   type CellFindingStats,
   isoWeekday,
   type PastPairing,
@@ -37,6 +39,9 @@ import {
   type PlanInputArg,
   type PlannerConfig,
   type PlanTask,
+  RiskScore,
+  UNMET_REASONS,
+  type UnmetReason,
 } from './schema';
 
 const IsoDate = z.iso.date();
@@ -125,6 +130,88 @@ export const PlanOut = PlanRecord.extend({
   tasks: z.array(PatrolTask.extend({ explanation: z.string().optional() })),
   cursor: z.string().optional(),
 });
+
+/** GET /plans/{id}/cells: one page of a plan's per-cell demand, by cell id. */
+export const PlanCellsQuery = PageQuery;
+
+/**
+ * Why a cell got fewer patrols than it demanded: the planner's reason (UNMET_REASONS), or
+ * `excluded` when the planner placed them but a week under way took them out again (their slot had
+ * started, or the cell's patrol in it was already completed).
+ */
+export const PLAN_CELL_UNMET_REASONS = [...UNMET_REASONS, 'excluded'] as const;
+
+/**
+ * What a plan asked of the planner for one cell and what it got: the cell's input as the planner saw
+ * it (zones, finding counts, last joint patrol, manual priority), its risk with every component,
+ * the weight of one patrol, the patrols demanded, those a superseded plan had already completed,
+ * those assigned, the shortfall and why.
+ */
+export const PlanCellOut = z.object({
+  cellId: z.string(),
+  /** Zones the cell touches, primary (largest share) first. */
+  zones: z.array(z.string()),
+  stats: z.object({ open: z.number(), overdue: z.number(), recent: z.number(), reopened: z.number() }),
+  lastPatrolDate: IsoDate.nullable(),
+  manualPriority: z.number().int(),
+  risk: RiskScore,
+  weight: z.number(),
+  demand: z.number().int(),
+  /** Patrols of this week the superseded plan had completed (they count against the demand). */
+  completedBefore: z.number().int(),
+  assigned: z.number().int(),
+  /** demand − completedBefore − assigned, never below 0. */
+  unmet: z.number().int(),
+  /** null when nothing is unmet. */
+  unmetReason: z.enum(PLAN_CELL_UNMET_REASONS).nullable(),
+});
+export type PlanCellOut = z.infer<typeof PlanCellOut>;
+
+/** A per-cell item of a stored plan (keys.planCell). */
+export interface StoredPlanCell {
+  readonly cell: PlanCell;
+  readonly demand?: CellDemand | undefined;
+  /** The planner's reason for this cell's unmet demand (stored since issue 22). */
+  readonly unmetReason?: UnmetReason | undefined;
+}
+
+/**
+ * The per-cell demand of a plan as served: each stored item with what the header adds (completed
+ * patrols of a superseded plan, and the unmet reasons of plans drafted before the items kept them).
+ *
+ * @example planCellViews(page.items, plan)[0] // { cellId: 'C-001', weight: 4.8, demand: 2, assigned: 1, unmet: 1, unmetReason: 'capacity', … }
+ */
+export function planCellViews(
+  items: readonly StoredPlanCell[],
+  plan: Pick<PlanRecord, 'weekStart' | 'config' | 'unmet' | 'exclusions'>,
+): PlanCellOut[] {
+  const headerReason = new Map(plan.unmet.map((u) => [u.cellId, u.reason]));
+  const completed = new Map<string, number>();
+  for (const c of plan.exclusions?.completed ?? [])
+    completed.set(c.cellId, (completed.get(c.cellId) ?? 0) + 1);
+  return items.map(({ cell, demand, unmetReason }) => {
+    // The planner writes every cell's demand; one it left out got no task, so recompute it from the
+    // stored input exactly as the planner does, with nothing assigned.
+    const d = demand ?? (cellDemands([cell], plan.weekStart, plan.config)[0] as CellDemand);
+    const completedBefore = completed.get(cell.id) ?? 0;
+    const unmet = Math.max(0, d.demand - completedBefore - d.assigned);
+    const reason = unmetReason ?? headerReason.get(cell.id) ?? 'excluded';
+    return {
+      cellId: cell.id,
+      zones: [...cell.zones],
+      stats: { ...cell.stats },
+      lastPatrolDate: cell.lastPatrolDate,
+      manualPriority: cell.manualPriority,
+      risk: d.risk,
+      weight: d.weight,
+      demand: d.demand,
+      completedBefore,
+      assigned: d.assigned,
+      unmet,
+      unmetReason: unmet > 0 ? reason : null,
+    };
+  });
+}
 
 // ---------------------------------------------------------------------------------------------
 // Cells and planner input
