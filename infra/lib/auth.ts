@@ -52,8 +52,8 @@ export const PASSWORD_POLICY = {
   tempPasswordValidity: Duration.days(3),
 } as const;
 
-/** Roles that must sign in with a second factor (docs/decisions/0040-mfa-for-admins.md). */
-export const MFA_REQUIRED_ROLES: readonly Role[] = ['city_admin', 'supervisor'];
+/** Roles that must sign in with a second factor: a policy fact, kept in core (0040). */
+export { MFA_REQUIRED_ROLES } from '@gridpatrol/core';
 
 const THREAT_PROTECTION_MODE = {
   off: StandardThreatProtectionMode.NO_ENFORCEMENT,
