@@ -5,7 +5,14 @@
  * person record, not the token: writes read it fresh on every request, reads may reuse it for a
  * few seconds, and a missing record is never remembered.
  */
-import { assertMayAct, ForbiddenError, type PersonRecord, UnauthenticatedError } from '@gridpatrol/core';
+import {
+  assertMayAct,
+  ForbiddenError,
+  MFA_ENROLMENT_CLAIM,
+  MfaEnrolmentRequiredError,
+  type PersonRecord,
+  UnauthenticatedError,
+} from '@gridpatrol/core';
 import { getPerson } from '@gridpatrol/store';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 
@@ -53,6 +60,17 @@ export function tokenTimeProblem(claims: Claims, nowS: number): string | undefin
   return undefined;
 }
 
+/**
+ * Whether the token was issued to someone who must enrol in MFA first (the pre-token trigger's mark,
+ * decision 0040). API Gateway passes the claim on as the string 'true'; the local server as given.
+ *
+ * @example mfaEnrolmentPending({ mfa_enrolment_required: 'true' }) // true
+ */
+export function mfaEnrolmentPending(claims: Claims): boolean {
+  const mark = claims[MFA_ENROLMENT_CLAIM];
+  return mark === true || mark === 'true';
+}
+
 /** A deactivation or a change of area must take effect within a minute (the issue's promise). */
 export const CALLER_CACHE_MAX_MS = 60_000;
 
@@ -94,6 +112,8 @@ export async function authenticate(
   if (!claims) throw new UnauthenticatedError();
   const timeProblem = tokenTimeProblem(claims, Math.floor(Date.now() / 1000));
   if (timeProblem) throw new UnauthenticatedError(`The bearer token is refused: ${timeProblem}.`);
+  // Before the person is read: such a token is good for enrolling against Cognito, nothing here.
+  if (mfaEnrolmentPending(claims)) throw new MfaEnrolmentRequiredError();
   const id = personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
   const person = await loadPerson(id, options.fresh);

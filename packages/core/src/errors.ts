@@ -16,6 +16,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'account_deactivated'
+  | 'mfa_enrolment_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -60,7 +61,7 @@ export class ForbiddenError extends DomainError {
   constructor(
     message = 'You may not do this.',
     details: readonly ErrorDetail[] = [],
-    code: 'forbidden' | 'account_deactivated' = 'forbidden',
+    code: 'forbidden' | 'account_deactivated' | 'mfa_enrolment_required' = 'forbidden',
   ) {
     super(code, message, details);
   }
@@ -73,6 +74,26 @@ export class ForbiddenError extends DomainError {
 export class AccountDeactivatedError extends ForbiddenError {
   constructor(personId: string) {
     super(`The account '${personId}' is deactivated.`, [], 'account_deactivated');
+  }
+}
+
+/**
+ * The caller holds a role that must sign in with MFA (MFA_REQUIRED_ROLES) and has not enrolled an
+ * authenticator app: their token carries MFA_ENROLMENT_CLAIM (docs/decisions/0040). A 403 with its
+ * own code, so that the app sends the person to enrolment rather than saying "you may not do this".
+ */
+export class MfaEnrolmentRequiredError extends ForbiddenError {
+  constructor() {
+    super(
+      'Your role requires sign-in with an authenticator app: enrol one, then sign in again.',
+      [
+        {
+          path: 'token.mfa_enrolment_required',
+          message: 'no authenticator app is enrolled for this account',
+        },
+      ],
+      'mfa_enrolment_required',
+    );
   }
 }
 
