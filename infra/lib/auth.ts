@@ -3,7 +3,7 @@
  * and the JWT authorizer the HTTP API puts in front of every non-public route. The authorizer only
  * proves the token; what the caller may do comes from their person record (functions/src/http/identity.ts).
  */
-import { ROLES, type Role } from '@gridpatrol/core';
+import { type CityConfig, ROLES, type Role } from '@gridpatrol/core';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
@@ -11,18 +11,27 @@ import {
   CfnUserPoolGroup,
   ClientAttributes,
   FeaturePlan,
+  LambdaVersion,
   Mfa,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
+import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { GridPatrolFunction } from './function';
 
 /** The custom attribute linking a Cognito user to a person record; `custom:person_id` in the ID token. */
 export const PERSON_ID_ATTRIBUTE = 'person_id';
 
 export interface GridPatrolAuthProps {
+  /** The validated city config, bundled into the pre-token-generation trigger like every function's. */
+  readonly city: CityConfig;
+  /** Retention of the trigger's log group. @default GridPatrolFunction's (a year) */
+  readonly logRetention?: RetentionDays;
   /**
    * What happens to the user pool when the stack goes. Kept: accounts outlive a redeployment.
    * @default RemovalPolicy.RETAIN
@@ -52,8 +61,15 @@ export const PASSWORD_POLICY = {
   tempPasswordValidity: Duration.days(3),
 } as const;
 
-/** Roles that must sign in with a second factor (docs/decisions/0040-mfa-for-admins.md). */
-export const MFA_REQUIRED_ROLES: readonly Role[] = ['city_admin', 'supervisor'];
+/** Roles that must sign in with a second factor: a policy fact, kept in core (0040). */
+export { MFA_REQUIRED_ROLES } from '@gridpatrol/core';
+
+/**
+ * Concurrency reserved for (and capping) the pre-token trigger. Only admins and supervisors cost an
+ * AdminGetUser call (tens of ms); everyone else's sign-in returns at once, so 5 in flight carry the
+ * start of a shift, and a flood of sign-ins cannot take the API functions' concurrency.
+ */
+export const PRE_TOKEN_RESERVED_CONCURRENCY = 5;
 
 const THREAT_PROTECTION_MODE = {
   off: StandardThreatProtectionMode.NO_ENFORCEMENT,
@@ -68,8 +84,10 @@ export class GridPatrolAuth extends Construct {
   /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` of the pool's tokens. */
   readonly issuer: string;
   readonly authorizer: HttpJwtAuthorizer;
+  /** The pre-token-generation trigger (V2): marks the tokens of MFA_REQUIRED_ROLES without MFA (0040). */
+  readonly preTokenTrigger: GridPatrolFunction;
 
-  constructor(scope: Construct, id: string, props: GridPatrolAuthProps = {}) {
+  constructor(scope: Construct, id: string, props: GridPatrolAuthProps) {
     super(scope, id);
     const removalPolicy = props.removalPolicy ?? RemovalPolicy.RETAIN;
     const threatProtection = props.threatProtection ?? 'off';
@@ -98,8 +116,36 @@ export class GridPatrolAuth extends Construct {
     Validations.of(this.userPool).acknowledge({
       id: 'AwsSolutions-COG2',
       reason:
-        'Cognito MFA is pool-wide; it is optional here and required for the roles in MFA_REQUIRED_ROLES (docs/decisions/0040), so volunteers without an authenticator app can still sign in.',
+        'Cognito MFA is pool-wide; it is optional here and required for the roles in MFA_REQUIRED_ROLES by the pre-token-generation trigger (docs/decisions/0040), so volunteers without an authenticator app can still sign in.',
     });
+
+    // V2 of the trigger (Essentials plan or above) can add claims to the access token too.
+    this.preTokenTrigger = new GridPatrolFunction(this, 'PreTokenTrigger', {
+      group: 'pre-token',
+      city: props.city,
+      logRetention: props.logRetention,
+      // Cognito waits 5 s for a trigger, then fails the sign-in; one AdminGetUser takes milliseconds.
+      timeout: Duration.seconds(5),
+      reservedConcurrentExecutions: PRE_TOKEN_RESERVED_CONCURRENCY,
+    });
+    this.userPool.addTrigger(
+      UserPoolOperation.PRE_TOKEN_GENERATION_CONFIG,
+      this.preTokenTrigger,
+      LambdaVersion.V2_0,
+    );
+    // Only AdminGetUser, only on this pool. A policy of its own, not the role's default policy: the
+    // function waits for its default policy, the pool for the function (its trigger), and this
+    // statement names the pool, so in the default policy it would close a dependency cycle (which
+    // synth refuses: "Circular Dependencies ... (CloudFormation Validate)").
+    const readMfaSettings = new Policy(this, 'PreTokenTriggerReadsMfaSettings', {
+      statements: [
+        new PolicyStatement({
+          actions: ['cognito-idp:AdminGetUser'],
+          resources: [this.userPool.userPoolArn],
+        }),
+      ],
+    });
+    this.preTokenTrigger.role?.attachInlinePolicy(readMfaSettings);
     const plusPlanReason =
       "Threat protection needs Cognito's Plus plan, billed per active user: a city turns it on in its file (deployment.threatProtection).";
     if (threatProtection !== 'enforce')

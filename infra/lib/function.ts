@@ -23,16 +23,20 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
  * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), the grid
- * import job (infra/lib/grid-imports.ts), or the counter fold (infra/lib/counters.ts).
+ * import job (infra/lib/grid-imports.ts), the counter fold (infra/lib/counters.ts), or the user
+ * pool's pre-token-generation trigger (infra/lib/auth.ts).
  */
-export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters';
+export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters' | 'pre-token';
+
+/** The groups that are not HTTP handler groups: each has its entry beside its own code. */
+const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = ['jobs', 'grid-import', 'counters', 'pre-token'];
 
 /**
  * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
- * functions/src/manifest-types.ts), the jobs' at `jobs/handler.ts`, beside the job runner.
+ * functions/src/manifest-types.ts), any other's at `<group>/handler.ts`, beside the code it runs.
  */
 export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
-  group === 'jobs' || group === 'grid-import' || group === 'counters'
+  OWN_ENTRY_GROUPS.includes(group)
     ? path.join(root, 'functions', 'src', group, 'handler.ts')
     : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
 
@@ -92,6 +96,8 @@ const DEAD_LETTER_REASON: Partial<Record<FunctionGroup, string>> = {
     'Its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
   counters:
     "Invoked by a stream event source mapping, whose on-failure queue (SQS, with an alarm) is the stream's DLQ.",
+  'pre-token':
+    'Invoked synchronously by Cognito at each sign-in: an error fails that sign-in, which the user retries; a DLQ only applies to asynchronous invocations.',
 };
 
 /**

@@ -74,8 +74,8 @@ export const FUNCTION_SIZING: Readonly<
  * Concurrency reserved for (and capping) each HTTP group's function. The stage allows 50 requests a
  * second; at a few hundred ms each that is ~10–20 in flight, most of them reports and check-ins.
  * Typed by HandlerGroup, so a new group does not compile until its share is declared here. With the
- * jobs (one per job: 5), the grid import (2) and the counter fold (10) one city reserves 102 of the account's
- * concurrency, and Lambda keeps 100 unreserved: docs/decisions/0041 says what quota that needs.
+ * jobs (one per job: 5), the grid import (2), the counter fold (10) and the sign-in trigger (5, infra/lib/auth.ts)
+ * one city reserves 107 of the account's concurrency, and Lambda keeps 100 unreserved: docs/decisions/0041 says what quota that needs.
  */
 export const RESERVED_CONCURRENCY: Readonly<Record<HandlerGroup, number>> = {
   system: 5,
@@ -148,6 +148,8 @@ export class GridPatrolStack extends Stack {
     // Stateful: kept on stack deletion, each in its own construct.
     this.data = new GridPatrolData(this, 'Data');
     this.auth = new GridPatrolAuth(this, 'Auth', {
+      city,
+      logRetention: props.logRetention,
       threatProtection: city.deployment.threatProtection,
     });
     this.exports = new GridPatrolExports(this, 'Exports', { allowOrigins: city.cors.allowOrigins });
@@ -230,6 +232,7 @@ export class GridPatrolStack extends Stack {
     this.monitoring.watchFunction('Jobs', this.jobs.function);
     this.monitoring.watchFunction('GridImport', this.gridImports.function);
     this.monitoring.watchFunction('Counters', this.counters.function);
+    this.monitoring.watchFunction('PreTokenTrigger', this.auth.preTokenTrigger);
     this.monitoring.watchDeadLetters({
       Jobs: this.jobs.failures,
       GridImport: this.gridImports.failures,

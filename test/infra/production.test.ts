@@ -18,7 +18,7 @@ import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { isExpensiveRoute, ROUTE_THROTTLES } from '../../infra/lib/api';
-import { MFA_REQUIRED_ROLES, PASSWORD_POLICY } from '../../infra/lib/auth';
+import { MFA_REQUIRED_ROLES, PASSWORD_POLICY, PRE_TOKEN_RESERVED_CONCURRENCY } from '../../infra/lib/auth';
 import { BACKUP_RETENTION } from '../../infra/lib/backup';
 import { addCityStacks, type CityStacks } from '../../infra/lib/city-stacks';
 import { MANAGED_RULE_GROUPS } from '../../infra/lib/edge';
@@ -76,6 +76,7 @@ const ourFunctions = () => [
   stacks.stack.jobs.function,
   stacks.stack.gridImports.function,
   stacks.stack.counters.function,
+  stacks.stack.auth.preTokenTrigger,
 ];
 
 const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
@@ -252,6 +253,29 @@ describe('identity', () => {
     expect(MFA_REQUIRED_ROLES).toEqual(['city_admin', 'supervisor']);
   });
 
+  it('enforces MFA per role with a V2 pre-token-generation trigger: our bundled function, 5 s at most', () => {
+    const trigger = stacks.stack.auth.preTokenTrigger;
+    template.hasResourceProperties('AWS::Cognito::UserPool', {
+      LambdaConfig: {
+        PreTokenGenerationConfig: {
+          LambdaArn: { 'Fn::GetAtt': [id(trigger.node.defaultChild), 'Arn'] },
+          LambdaVersion: 'V2_0',
+        },
+      },
+    });
+    // Cognito may invoke it, and only from this pool.
+    template.hasResourceProperties('AWS::Lambda::Permission', {
+      Action: 'lambda:InvokeFunction',
+      FunctionName: { 'Fn::GetAtt': [id(trigger.node.defaultChild), 'Arn'] },
+      Principal: 'cognito-idp.amazonaws.com',
+      SourceArn: { 'Fn::GetAtt': [id(stacks.stack.auth.userPool.node.defaultChild), 'Arn'] },
+    });
+    const props = template.findResources('AWS::Lambda::Function')[id(trigger.node.defaultChild)]?.Properties;
+    expect(trigger.group).toBe('pre-token');
+    expect(props?.Timeout).toBe(5);
+    expect(props?.ReservedConcurrentExecutions).toBe(PRE_TOKEN_RESERVED_CONCURRENCY);
+  });
+
   it('signs in with SRP only: no admin password flow', () => {
     const client = Object.values(template.findResources('AWS::Cognito::UserPoolClient'))[0];
     expect(client?.Properties.ExplicitAuthFlows).toEqual(['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH']);
@@ -289,6 +313,19 @@ describe('least privilege', () => {
         },
       ]);
     }
+  });
+
+  it('lets the pre-token trigger call only AdminGetUser, only on its own pool', () => {
+    const pool = { 'Fn::GetAtt': [id(stacks.stack.auth.userPool.node.defaultChild), 'Arn'] };
+    const statements = statementsOf(stacks.stack.auth.preTokenTrigger).filter(
+      (st) => !JSON.stringify(st.Action).includes('xray:'),
+    );
+    expect(statements).toEqual([{ Action: 'cognito-idp:AdminGetUser', Effect: 'Allow', Resource: pool }]);
+    // No other role may read users of the pool.
+    const readers = Object.values(template.findResources('AWS::IAM::Policy')).filter((p) =>
+      JSON.stringify(p.Properties.PolicyDocument).includes('cognito-idp:'),
+    );
+    expect(readers).toHaveLength(1);
   });
 
   it('grants no Scan, no stream read outside the counter fold, and no wildcard beyond the explained ones', () => {
@@ -400,6 +437,7 @@ describe('edge and limits', () => {
       stacks.stack.jobs.function,
       stacks.stack.gridImports.function,
       stacks.stack.counters.function,
+      stacks.stack.auth.preTokenTrigger,
     ])
       expect(
         fns[id(fn.node.defaultChild)]?.Properties.ReservedConcurrentExecutions,

@@ -143,8 +143,8 @@ describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
     // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
     // the bucket notification that starts it (describe 'grid imports'), the counter fold's
-    // (describe 'counters').
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 4);
+    // (describe 'counters'), the user pool's pre-token trigger (production.test.ts, 'identity').
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 5);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -173,8 +173,9 @@ describe('functions', () => {
 
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
-    // The HTTP groups', the jobs', the grid import job's, the counter fold's and the API's access log.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 4);
+    // The HTTP groups', the jobs', the grid import job's, the counter fold's, the pre-token
+    // trigger's and the API's access log.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 5);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');

@@ -25,9 +25,16 @@ afterAll(async () => {
 
 const NOW = () => Math.floor(Date.now() / 1000);
 
-/** A dev token signed with the server's key, with exactly the times given (none when undefined). */
-async function token(personId: string, times: { iat?: number; exp?: number }): Promise<string> {
-  const jwt = new SignJWT({ token_use: 'id' })
+/**
+ * A dev token signed with the server's key, with exactly the times given (none when undefined) and
+ * any further claims (as Cognito's pre-token trigger adds them).
+ */
+async function token(
+  personId: string,
+  times: { iat?: number; exp?: number },
+  claims: Record<string, string> = {},
+): Promise<string> {
+  const jwt = new SignJWT({ ...claims, token_use: 'id' })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(personId)
     .setIssuer(DEV_ISSUER)
@@ -61,6 +68,32 @@ describe('tokens', () => {
       expect(res.status, name).toBe(401);
       expect(res.body.error.code, name).toBe('unauthenticated');
     }
+  });
+});
+
+describe('MFA enrolment (decision 0040)', () => {
+  const fresh = () => ({ iat: NOW(), exp: NOW() + 3600 });
+  const MARK = { mfa_enrolment_required: 'true' };
+
+  it('refuses every route to a token the pre-token trigger marked, reads and writes, writing nothing', async () => {
+    const marked = `Bearer ${await token('admin', fresh(), MARK)}`;
+    const read = await api.call('GET', '/me', { headers: { authorization: marked } });
+    expect(read.status).toBe(403);
+    expect(read.body.error).toMatchObject({
+      code: 'mfa_enrolment_required',
+      message: expect.stringMatching(/authenticator app/),
+      details: [{ path: 'token.mfa_enrolment_required', message: expect.any(String) }],
+    });
+    const body = { name: 'MFA probe', role: 'grid_worker', office: 'office-east' };
+    const write = await api.call('PUT', '/people/mfa-probe', { headers: { authorization: marked }, body });
+    expect(write.status).toBe(403);
+    expect(write.body.error.code).toBe('mfa_enrolment_required');
+    expect((await api.call('GET', '/people/mfa-probe', { as: 'admin' })).status).toBe(404);
+  });
+
+  it('lets the same person in with a token that carries no mark (enrolled, or a role without MFA)', async () => {
+    expect((await me(await token('admin', fresh()))).status).toBe(200);
+    expect((await me(await token('admin', fresh(), { mfa_enrolment_required: 'false' }))).status).toBe(200);
   });
 });
 

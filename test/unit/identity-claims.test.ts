@@ -4,6 +4,7 @@
  */
 import {
   MAX_TOKEN_LIFETIME_S,
+  mfaEnrolmentPending,
   personIdFromClaims,
   tokenTimeProblem,
 } from '@gridpatrol/functions/http/identity';
@@ -38,5 +39,14 @@ describe('personIdFromClaims', () => {
     );
     expect(personIdFromClaims({ token_use: 'access', sub: 'worker-liu' })).toBeUndefined();
     expect(personIdFromClaims({ sub: 'worker-liu' })).toBeUndefined();
+  });
+});
+
+describe('mfaEnrolmentPending', () => {
+  it('reads the pre-token trigger’s mark as API Gateway passes it (a string) or as a boolean', () => {
+    expect(mfaEnrolmentPending({ mfa_enrolment_required: 'true' })).toBe(true);
+    expect(mfaEnrolmentPending({ mfa_enrolment_required: true })).toBe(true);
+    expect(mfaEnrolmentPending({ mfa_enrolment_required: 'false' })).toBe(false);
+    expect(mfaEnrolmentPending({ token_use: 'id' })).toBe(false);
   });
 });

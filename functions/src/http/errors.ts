@@ -15,6 +15,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unauthenticated: 401,
   forbidden: 403,
   account_deactivated: 403,
+  mfa_enrolment_required: 403,
   not_found: 404,
   method_not_allowed: 405,
   conflict: 409,

@@ -10,6 +10,8 @@ import {
   ForbiddenError,
   inEnglish,
   type Message,
+  MFA_ENROLMENT_CLAIM,
+  MfaEnrolmentRequiredError,
   message,
   type PersonRecord,
   UnauthenticatedError,
@@ -68,6 +70,17 @@ function tokenTimeProblemText(claims: Claims, nowS: number): Message | undefined
   return undefined;
 }
 
+/**
+ * Whether the token was issued to someone who must enrol in MFA first (the pre-token trigger's mark,
+ * decision 0040). API Gateway passes the claim on as the string 'true'; the local server as given.
+ *
+ * @example mfaEnrolmentPending({ mfa_enrolment_required: 'true' }) // true
+ */
+export function mfaEnrolmentPending(claims: Claims): boolean {
+  const mark = claims[MFA_ENROLMENT_CLAIM];
+  return mark === true || mark === 'true';
+}
+
 /** A deactivation or a change of area must take effect within a minute (the promise). */
 export const CALLER_CACHE_MAX_MS = 60_000;
 
@@ -109,6 +122,8 @@ export async function authenticate(
   if (!claims) throw new UnauthenticatedError();
   const timeProblem = tokenTimeProblemText(claims, Math.floor(Date.now() / 1000));
   if (timeProblem) throw new UnauthenticatedError(message('auth.tokenRefused', { reason: timeProblem }));
+  // Before the person is read: such a token is good for enrolling against Cognito, nothing here.
+  if (mfaEnrolmentPending(claims)) throw new MfaEnrolmentRequiredError();
   const id = personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
   const person = await loadPerson(id, options.fresh);

@@ -39,6 +39,7 @@ export type ErrorCode =
   | 'unauthenticated'
   | 'forbidden'
   | 'account_deactivated'
+  | 'mfa_enrolment_required'
   | 'not_found'
   | 'method_not_allowed'
   | 'conflict'
@@ -86,7 +87,7 @@ export class ForbiddenError extends DomainError {
   constructor(
     message: ErrorText = messageOf('error.forbidden'),
     details: readonly ErrorDetail[] = [],
-    code: 'forbidden' | 'account_deactivated' = 'forbidden',
+    code: 'forbidden' | 'account_deactivated' | 'mfa_enrolment_required' = 'forbidden',
   ) {
     super(code, message, details);
   }
@@ -99,6 +100,21 @@ export class ForbiddenError extends DomainError {
 export class AccountDeactivatedError extends ForbiddenError {
   constructor(personId: string) {
     super(messageOf('account.deactivated', { id: personId }), [], 'account_deactivated');
+  }
+}
+
+/**
+ * The caller holds a role that must sign in with MFA (MFA_REQUIRED_ROLES) and has not enrolled an
+ * authenticator app: their token carries MFA_ENROLMENT_CLAIM (docs/decisions/0040). A 403 with its
+ * own code, so that the app sends the person to enrolment rather than saying "you may not do this".
+ */
+export class MfaEnrolmentRequiredError extends ForbiddenError {
+  constructor() {
+    super(
+      messageOf('auth.mfaEnrol'),
+      [detail('token.mfa_enrolment_required', messageOf('auth.mfaNotEnrolled'))],
+      'mfa_enrolment_required',
+    );
   }
 }
 

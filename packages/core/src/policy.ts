@@ -519,3 +519,47 @@ export function plansListedFor(caller: Planner, named: string | undefined, path:
   if (named !== undefined && named !== caller.office) throw new NotFoundError('office', named);
   return ownPlanningOffice(caller, undefined, path);
 }
+
+/**
+ * Roles that must sign in with a second factor (docs/decisions/0040): they can see or change a whole
+ * office or city. Cognito's MFA setting is pool-wide, so the pool offers it to everyone and the
+ * pre-token-generation trigger (functions/src/pre-token) enforces it for these roles.
+ */
+export const MFA_REQUIRED_ROLES: readonly Role[] = ['city_admin', 'supervisor'];
+
+/**
+ * The claim the trigger adds to both tokens of such a user who has not enrolled an authenticator app
+ * yet: the API refuses every route for it (MfaEnrolmentRequiredError); the app uses the access token
+ * only to enrol against Cognito itself, then signs in again.
+ */
+export const MFA_ENROLMENT_CLAIM = 'mfa_enrolment_required';
+
+/** The second factor the pool offers (Cognito's name for it in UserMFASettingList): an authenticator app. */
+export const ACCEPTED_MFA_METHOD = 'SOFTWARE_TOKEN_MFA';
+
+/**
+ * Whether any of a user's Cognito groups (one per role) is a role that must use MFA; only then does
+ * the trigger look up the user's MFA settings.
+ *
+ * @example mfaRequiredFor(['supervisor']) // true
+ * @example mfaRequiredFor(['volunteer', 'not-a-role']) // false
+ */
+export function mfaRequiredFor(groups: readonly string[]): boolean {
+  return groups.some((group) => (MFA_REQUIRED_ROLES as readonly string[]).includes(group));
+}
+
+/**
+ * Whether a user's tokens must be marked `mfa_enrolment_required`: they hold a role that requires
+ * MFA and have no authenticator app enrolled. With one enrolled, Cognito has already asked for its
+ * code at this sign-in. `mfaMethods` is AdminGetUser's UserMFASettingList (absent when none).
+ *
+ * @example mfaEnrolmentMissing(['city_admin'], undefined) // true
+ * @example mfaEnrolmentMissing(['city_admin'], ['SOFTWARE_TOKEN_MFA']) // false
+ * @example mfaEnrolmentMissing(['grid_worker'], undefined) // false
+ */
+export function mfaEnrolmentMissing(
+  groups: readonly string[],
+  mfaMethods: readonly string[] | undefined,
+): boolean {
+  return mfaRequiredFor(groups) && !(mfaMethods ?? []).includes(ACCEPTED_MFA_METHOD);
+}
