@@ -47,7 +47,8 @@ const NO_FAULTS: FaultSettings = { conflicts: false, throttle: null, dropWriteRe
 
 let api: TestApi;
 let setTasksClock: (fn?: () => Date) => void;
-let tasksClock = new Date();
+/** The handlers' clock during a task step (inside its slot); the wall clock otherwise. */
+let tasksClock: Date | undefined;
 /** Points whose responsible zone is officer-li's (east office). */
 let points: CellPoint[];
 /** officer-li's zone: every finding of these runs is routed to it. */
@@ -66,7 +67,9 @@ beforeAll(async () => {
   api = await startTestApi('demo', { faultProxy: { seed: SEED } });
   const tasks = await import('@gridpatrol/functions/handlers/tasks');
   setTasksClock = tasks.setTasksClock;
-  setTasksClock(() => tasksClock);
+  // One clock moves every handler (functions/src/clock.ts): findings' deadlines too, so it is only
+  // moved for the duration of a task step.
+  setTasksClock(() => tasksClock ?? new Date());
   const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
   zoneId = li.zones[0];
   const zone = await adminGet(`/zones/${zoneId}`);
@@ -525,17 +528,20 @@ class TaskStep implements fc.AsyncCommand<Model, Real> {
     const at = await pointOfCell(t.cellId);
     if (!at) return void count('task: no point found in its cell');
     tasksClock = new Date(Date.parse(t.shiftStart) + 30 * MIN);
-    const res = this.complete
-      ? await call('POST', `/tasks/${t.id}/complete`, {
+    const res = await (this.complete
+      ? call('POST', `/tasks/${t.id}/complete`, {
           as: person,
           body: { checks: { safety: 'ok', food: 'issue', license: 'not_applicable' } },
           headers: { 'idempotency-key': randomUUID() },
         })
-      : await call('POST', `/tasks/${t.id}/check-in`, {
+      : call('POST', `/tasks/${t.id}/check-in`, {
           as: person,
           body: { lon: at.lon, lat: at.lat },
           headers: { 'idempotency-key': randomUUID() },
-        });
+        })
+    ).finally(() => {
+      tasksClock = undefined;
+    });
     const where = `${this.toString()} on ${t.status} v${t.version}`;
     count(`task ${this.complete ? 'complete' : 'check-in'} → ${res.status}`);
     // Anyone but the pair is told the task does not exist.
