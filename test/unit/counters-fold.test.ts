@@ -4,11 +4,11 @@
  * chunk's first, per source) lets a batch delivered twice count once; a batch too large for one
  * transaction is split into chunks that each fit and together sum to the same.
  */
-import { describe, expect, it } from 'vitest';
-import { type Counters, recount, unzonedContribution } from '../../packages/core/src/findings/counters';
-import { applyAction } from '../../packages/core/src/findings/lifecycle';
-import type { Finding } from '../../packages/core/src/findings/schema';
-import { recountTasks } from '../../packages/core/src/planning/tasks';
+
+import { type Counters, recount, unzonedContribution } from '@gridpatrol/core/findings/counters';
+import { applyAction } from '@gridpatrol/core/findings/lifecycle';
+import type { Finding } from '@gridpatrol/core/findings/schema';
+import { recountTasks } from '@gridpatrol/core/planning/tasks';
 import {
   type CountedChange,
   changeDeltas,
@@ -16,8 +16,9 @@ import {
   foldChunks,
   paddedSequence,
   pendingChanges,
-} from '../../packages/core/src/stats/fold';
-import { mergeCounters } from '../../packages/core/src/stats/verify';
+} from '@gridpatrol/core/stats/fold';
+import { mergeCounters } from '@gridpatrol/core/stats/verify';
+import { describe, expect, it } from 'vitest';
 import { publishedTask } from '../support/tasks';
 import { admin, at, config, DAY, newFinding, routingZ1, scopeFor } from './findings-fixtures';
 
@@ -66,16 +67,12 @@ function lifeOf(id: string, cellId: string, zoneId: string | null) {
       officeId: zoneId ? 'east' : null,
     },
   });
-  const verified = applyAction(
-    reported,
-    { action: 'verify', expectedVersion: 1 },
-    admin,
-    scopeFor(admin),
-    at(DAY),
-    config,
-  ).finding;
-  return { reported, verified };
+  return { reported, verified: verifiedByAdmin(reported) };
 }
+
+/** The finding verified by the city admin a day after it was reported. */
+const verifiedByAdmin = (f: Finding): Finding =>
+  applyAction(f, { action: 'verify', expectedVersion: 1 }, admin, scopeFor(admin), at(DAY), config).finding;
 
 describe('the counter fold', () => {
   it('sums a batch per area to exactly what a recount of the final records gives', () => {
@@ -170,14 +167,7 @@ describe('the counter fold', () => {
     expect(mergeCounters(written, backfilled)).toEqual(recount([old], TZ));
     // Changed by the service before any backfill (the new image carries the keys): counted whole,
     // where a transaction's after − before used to leave `unzoned` short by the old state (0027).
-    const verified = applyAction(
-      old,
-      { action: 'verify', expectedVersion: 1 },
-      admin,
-      scopeFor(admin),
-      at(DAY),
-      config,
-    ).finding;
+    const verified = verifiedByAdmin(old);
     const changed = changeDeltas(
       { source: 'FINDING#F-old', sequence: '2', before: image(old, false), after: image(verified, true) },
       TZ,

@@ -36,7 +36,61 @@ export function planningWeekStart(instant: string | Date, timeZone: string): str
 }
 
 /** One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one. */
-const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
+const WALL_CLOCKS = new Map<string, Intl.DateTimeFormat>();
+
+/** A wall-clock reading in a time zone, each field a zero-padded string. */
+export interface WallClock {
+  readonly year: string;
+  readonly month: string;
+  readonly day: string;
+  readonly hour: string;
+  readonly minute: string;
+  readonly second: string;
+}
+
+/**
+ * What a clock on the wall in `timeZone` shows at `instant` (24-hour).
+ *
+ * @example wallClock(new Date('2026-12-07T00:00:05Z'), 'Asia/Shanghai') // { year: '2026', …, hour: '08', minute: '00', second: '05' }
+ */
+export function wallClock(instant: Date, timeZone: string): WallClock {
+  let format = WALL_CLOCKS.get(timeZone);
+  if (!format) {
+    format = new Intl.DateTimeFormat('en-CA', {
+      timeZone,
+      year: 'numeric',
+      month: '2-digit',
+      day: '2-digit',
+      hour: '2-digit',
+      minute: '2-digit',
+      second: '2-digit',
+      hourCycle: 'h23',
+    });
+    WALL_CLOCKS.set(timeZone, format);
+  }
+  const parts = format.formatToParts(instant);
+  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  return {
+    year: part('year'),
+    month: part('month'),
+    day: part('day'),
+    hour: part('hour'),
+    minute: part('minute'),
+    second: part('second'),
+  };
+}
+
+/** The wall-clock reading as if it were UTC (epoch ms): its distance from the instant is the offset. */
+export function wallClockAsUtc(w: WallClock): number {
+  return Date.UTC(
+    Number(w.year),
+    Number(w.month) - 1,
+    Number(w.day),
+    Number(w.hour),
+    Number(w.minute),
+    Number(w.second),
+  );
+}
 
 /**
  * The calendar date of an instant in the city's time zone.
@@ -44,22 +98,9 @@ const DATE_FORMATS = new Map<string, Intl.DateTimeFormat>();
  * @example localDate('2025-03-09T17:00:00Z', 'Asia/Shanghai') // '2025-03-10'
  */
 export function localDate(instant: string | Date, timeZone: string): string {
-  let format = DATE_FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-    });
-    DATE_FORMATS.set(timeZone, format);
-  }
-  const parts = format.formatToParts(typeof instant === 'string' ? new Date(instant) : instant);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')}`;
+  const w = wallClock(typeof instant === 'string' ? new Date(instant) : instant, timeZone);
+  return `${w.year}-${w.month}-${w.day}`;
 }
-
-const TIME_FORMATS = new Map<string, Intl.DateTimeFormat>();
 
 /**
  * An instant as a person in the city reads it: local date and time with the city's UTC offset, so
@@ -75,34 +116,12 @@ export function localDateTime(
 ): string {
   const at = typeof instant === 'string' ? new Date(instant) : instant;
   if (!Number.isFinite(at.getTime())) return String(instant);
-  let format = TIME_FORMATS.get(timeZone);
-  if (!format) {
-    format = new Intl.DateTimeFormat('en-CA', {
-      timeZone,
-      year: 'numeric',
-      month: '2-digit',
-      day: '2-digit',
-      hour: '2-digit',
-      minute: '2-digit',
-      second: '2-digit',
-      hourCycle: 'h23',
-    });
-    TIME_FORMATS.set(timeZone, format);
-  }
-  const parts = format.formatToParts(at);
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  const local = Date.UTC(
-    Number(part('year')),
-    Number(part('month')) - 1,
-    Number(part('day')),
-    Number(part('hour')),
-    Number(part('minute')),
-    Number(part('second')),
-  );
+  const w = wallClock(at, timeZone);
+  const local = wallClockAsUtc(w);
   const offsetMin = Math.round((local - Math.floor(at.getTime() / 1000) * 1000) / 60_000);
   const sign = offsetMin < 0 ? '-' : '+';
   const abs = Math.abs(offsetMin);
   const offset = `${sign}${String(Math.floor(abs / 60)).padStart(2, '0')}:${String(abs % 60).padStart(2, '0')}`;
-  const time = `${part('hour')}:${part('minute')}${options.seconds ? `:${part('second')}` : ''}`;
-  return `${part('year')}-${part('month')}-${part('day')} ${time}${offset}`;
+  const time = `${w.hour}:${w.minute}${options.seconds ? `:${w.second}` : ''}`;
+  return `${w.year}-${w.month}-${w.day} ${time}${offset}`;
 }

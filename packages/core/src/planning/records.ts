@@ -6,6 +6,7 @@
  * complete, missed).
  */
 import { z } from 'zod';
+import { wallClock, wallClockAsUtc } from '../calendar';
 import { AreaId } from '../grid/api';
 import { PersonId } from '../people';
 import { Role } from '../roles';
@@ -38,18 +39,7 @@ function nextDate(date: string): string {
 
 /** Offset (ms) of a time zone from UTC at an instant. */
 function zoneOffset(instant: number, timeZone: string): number {
-  const parts = new Intl.DateTimeFormat('en-US', {
-    timeZone,
-    hourCycle: 'h23',
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    second: '2-digit',
-  }).formatToParts(new Date(instant));
-  const n = (type: string) => Number(parts.find((p) => p.type === type)?.value);
-  return Date.UTC(n('year'), n('month') - 1, n('day'), n('hour'), n('minute'), n('second')) - instant;
+  return wallClockAsUtc(wallClock(new Date(instant), timeZone)) - instant;
 }
 
 /**
