@@ -71,29 +71,52 @@ describe('tokens', () => {
   });
 });
 
-describe('MFA enrolment (decision 0040)', () => {
+describe('MFA for the roles that need it (decision 0040)', () => {
   const fresh = () => ({ iat: NOW(), exp: NOW() + 3600 });
-  const MARK = { mfa_enrolment_required: 'true' };
+  const MARK = { mfa: 'totp' };
 
-  it('refuses every route to a token the pre-token trigger marked, reads and writes, writing nothing', async () => {
-    const marked = `Bearer ${await token('admin', fresh(), MARK)}`;
-    const read = await api.call('GET', '/me', { headers: { authorization: marked } });
+  it('refuses every route to a city admin whose token lacks the mark, reads and writes, writing nothing', async () => {
+    const unmarked = `Bearer ${await token('admin', fresh())}`;
+    const read = await api.call('GET', '/me', { headers: { authorization: unmarked } });
     expect(read.status).toBe(403);
     expect(read.body.error).toMatchObject({
       code: 'mfa_enrolment_required',
       message: expect.stringMatching(/authenticator app/),
-      details: [{ path: 'token.mfa_enrolment_required', message: expect.any(String) }],
+      details: [{ path: 'token.mfa', message: expect.any(String) }],
     });
     const body = { name: 'MFA probe', role: 'grid_worker', office: 'office-east' };
-    const write = await api.call('PUT', '/people/mfa-probe', { headers: { authorization: marked }, body });
+    const write = await api.call('PUT', '/people/mfa-probe', { headers: { authorization: unmarked }, body });
     expect(write.status).toBe(403);
     expect(write.body.error.code).toBe('mfa_enrolment_required');
     expect((await api.call('GET', '/people/mfa-probe', { as: 'admin' })).status).toBe(404);
+    // A mark of anything but the authenticator app is no mark.
+    expect((await me(await token('sup-east', fresh(), { mfa: 'sms' }))).status).toBe(403);
   });
 
-  it('lets the same person in with a token that carries no mark (enrolled, or a role without MFA)', async () => {
-    expect((await me(await token('admin', fresh()))).status).toBe(200);
-    expect((await me(await token('admin', fresh(), { mfa_enrolment_required: 'false' }))).status).toBe(200);
+  it('lets the same person in with the mark, and a grid worker in without it', async () => {
+    expect((await me(await token('admin', fresh(), MARK))).status).toBe(200);
+    expect((await me(await token('sup-east', fresh(), MARK))).status).toBe(200);
+    expect((await me(await token('worker-liu', fresh()))).status).toBe(200);
+  });
+
+  it('asks for it from the request after a person is made supervisor, whatever their Cognito groups', async () => {
+    const person = { name: '晋升测试', office: 'office-east' };
+    const hire = await api.call('PUT', '/people/mfa-promoted', {
+      as: 'admin',
+      body: { ...person, role: 'grid_worker' },
+    });
+    expect(hire.status, hire.text).toBe(201);
+    const unmarked = `Bearer ${await token('mfa-promoted', fresh())}`;
+    expect((await me(unmarked.slice(7))).status).toBe(200);
+    const promote = await api.call('PUT', '/people/mfa-promoted', {
+      as: 'admin',
+      body: { ...person, role: 'supervisor' },
+    });
+    expect(promote.status, promote.text).toBe(200);
+    // A write reads the record fresh: the very next one is refused, before its body is looked at.
+    const write = await api.call('POST', '/findings', { headers: { authorization: unmarked }, body: {} });
+    expect(write.status).toBe(403);
+    expect(write.body.error.code).toBe('mfa_enrolment_required');
   });
 });
 

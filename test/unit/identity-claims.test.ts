@@ -4,7 +4,7 @@
  */
 import {
   MAX_TOKEN_LIFETIME_S,
-  mfaEnrolmentPending,
+  mfaMarked,
   personIdFromClaims,
   tokenTimeProblem,
 } from '@gridpatrol/functions/http/identity';
@@ -42,11 +42,12 @@ describe('personIdFromClaims', () => {
   });
 });
 
-describe('mfaEnrolmentPending', () => {
-  it('reads the pre-token trigger’s mark as API Gateway passes it (a string) or as a boolean', () => {
-    expect(mfaEnrolmentPending({ mfa_enrolment_required: 'true' })).toBe(true);
-    expect(mfaEnrolmentPending({ mfa_enrolment_required: true })).toBe(true);
-    expect(mfaEnrolmentPending({ mfa_enrolment_required: 'false' })).toBe(false);
-    expect(mfaEnrolmentPending({ token_use: 'id' })).toBe(false);
+describe('mfaMarked', () => {
+  it('reads the pre-token trigger’s mark of an authenticator app, and nothing else', () => {
+    expect(mfaMarked({ mfa: 'totp' })).toBe(true);
+    expect(mfaMarked({ mfa: 'sms' })).toBe(false);
+    expect(mfaMarked({ mfa: true })).toBe(false);
+    expect(mfaMarked({ mfa_enrolment_required: 'false' })).toBe(false);
+    expect(mfaMarked({ token_use: 'id' })).toBe(false);
   });
 });

@@ -1,50 +1,59 @@
 /**
- * MFA for city_admin and supervisor (decision 0040): the pure decision in core, for each role with
- * and without an authenticator app, and the pre-token-generation trigger's gate with Cognito faked
- * (AWS is the one thing not run here).
+ * MFA for city_admin and supervisor (decision 0040): the pure decisions in core, for each role with
+ * and without the mark, and the pre-token-generation trigger's mark with Cognito faked (AWS is the
+ * one thing not run here).
  */
 import {
   AdminGetUserCommand,
   type AdminGetUserCommandOutput,
 } from '@aws-sdk/client-cognito-identity-provider';
 import {
-  MFA_ENROLMENT_CLAIM,
+  assertMfaSatisfied,
+  MFA_CLAIM,
   MFA_REQUIRED_ROLES,
-  mfaEnrolmentMissing,
-  mfaRequiredFor,
+  MfaEnrolmentRequiredError,
+  mfaEnrolled,
   ROLES,
 } from '@gridpatrol/core';
-import { gateMfaEnrolment, type MfaSettingsClient } from '@gridpatrol/functions/pre-token/gate';
+import { type MfaSettingsClient, markMfaEnrolment } from '@gridpatrol/functions/pre-token/gate';
 import type { PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
+
+// The handler's own Cognito client, pointed at a closed port: "Cognito cannot be asked", at once.
+vi.hoisted(() => {
+  Object.assign(process.env, {
+    AWS_REGION: 'cn-north-1',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER: 'http://127.0.0.1:9',
+    AWS_MAX_ATTEMPTS: '1',
+  });
+});
+
+import { handler } from '@gridpatrol/functions/pre-token/handler';
 
 const TOTP = ['SOFTWARE_TOKEN_MFA'];
 
 describe('which roles need MFA', () => {
   it('is city_admin and supervisor, no other role', () => {
     expect(MFA_REQUIRED_ROLES).toEqual(['city_admin', 'supervisor']);
-    for (const role of ROLES)
-      expect(mfaRequiredFor([role]), role).toBe(role === 'city_admin' || role === 'supervisor');
   });
 
-  it('counts a required role among several groups, and ignores groups that are no role', () => {
-    expect(mfaRequiredFor(['volunteer', 'supervisor'])).toBe(true);
-    expect(mfaRequiredFor(['City_Admin', 'admins'])).toBe(false);
-    expect(mfaRequiredFor([])).toBe(false);
+  it.each(ROLES)('%s: refused without the mark only when the role needs MFA; never with it', (role) => {
+    const needs = role === 'city_admin' || role === 'supervisor';
+    if (needs) expect(() => assertMfaSatisfied({ role }, false)).toThrow(MfaEnrolmentRequiredError);
+    else expect(() => assertMfaSatisfied({ role }, false)).not.toThrow();
+    expect(() => assertMfaSatisfied({ role }, true)).not.toThrow();
   });
 });
 
-describe('mfaEnrolmentMissing', () => {
-  it.each(ROLES)('%s: marked only when the role needs MFA and no authenticator app is enrolled', (role) => {
-    const needs = role === 'city_admin' || role === 'supervisor';
-    expect(mfaEnrolmentMissing([role], undefined)).toBe(needs);
-    expect(mfaEnrolmentMissing([role], [])).toBe(needs);
-    expect(mfaEnrolmentMissing([role], TOTP)).toBe(false);
-  });
-
-  it('does not take SMS for the authenticator app the pool requires', () => {
-    expect(mfaEnrolmentMissing(['supervisor'], ['SMS_MFA'])).toBe(true);
-    expect(mfaEnrolmentMissing(['supervisor'], ['SMS_MFA', ...TOTP])).toBe(false);
+describe('mfaEnrolled', () => {
+  it('takes the authenticator app, not SMS, not nothing', () => {
+    expect(mfaEnrolled(TOTP)).toBe(true);
+    expect(mfaEnrolled(['SMS_MFA', ...TOTP])).toBe(true);
+    expect(mfaEnrolled(['SMS_MFA'])).toBe(false);
+    expect(mfaEnrolled([])).toBe(false);
+    expect(mfaEnrolled(undefined)).toBe(false);
   });
 });
 
@@ -82,12 +91,12 @@ function fakeCognito(mfaSettings: string[] | undefined) {
   return { client, calls };
 }
 
-const MARK = { [MFA_ENROLMENT_CLAIM]: 'true' };
+const MARK = { [MFA_CLAIM]: 'totp' };
 
-describe('gateMfaEnrolment (the trigger)', () => {
-  it('marks both tokens of a supervisor without an authenticator app, after asking Cognito for that user', async () => {
-    const cognito = fakeCognito(undefined);
-    const out = await gateMfaEnrolment(tokenEvent(['supervisor']), cognito.client);
+describe('markMfaEnrolment (the trigger)', () => {
+  it('marks both tokens of a user with an authenticator app, after asking Cognito for that user', async () => {
+    const cognito = fakeCognito(TOTP);
+    const out = await markMfaEnrolment(tokenEvent(['city_admin']), cognito.client);
     expect(cognito.calls).toEqual([{ UserPoolId: 'cn-north-1_Pool123', Username: 'wang.wei' }]);
     expect(out.response.claimsAndScopeOverrideDetails.idTokenGeneration?.claimsToAddOrOverride).toEqual(MARK);
     expect(out.response.claimsAndScopeOverrideDetails.accessTokenGeneration?.claimsToAddOrOverride).toEqual(
@@ -95,18 +104,16 @@ describe('gateMfaEnrolment (the trigger)', () => {
     );
   });
 
-  it('leaves the tokens of a city_admin with TOTP enrolled as issued', async () => {
-    const cognito = fakeCognito(TOTP);
-    const out = await gateMfaEnrolment(tokenEvent(['city_admin']), cognito.client);
-    expect(cognito.calls).toHaveLength(1);
-    expect(out.response.claimsAndScopeOverrideDetails).toEqual({});
-  });
-
-  it('does not call Cognito for roles with optional MFA, nor for a user in no group', async () => {
-    for (const groups of [['volunteer'], ['grid_worker', 'zone_officer'], [], undefined]) {
-      const cognito = fakeCognito(undefined);
-      const out = await gateMfaEnrolment(tokenEvent(groups), cognito.client);
-      expect(cognito.calls, String(groups)).toEqual([]);
+  it('leaves the tokens of a user without one (or with SMS only) unmarked, whatever their groups', async () => {
+    for (const [groups, settings] of [
+      [['supervisor'], undefined],
+      [['city_admin'], ['SMS_MFA']],
+      [[], []],
+      [undefined, undefined],
+    ] as const) {
+      const cognito = fakeCognito(settings as string[] | undefined);
+      const out = await markMfaEnrolment(tokenEvent(groups as string[] | undefined), cognito.client);
+      expect(cognito.calls, String(groups)).toHaveLength(1);
       expect(out.response.claimsAndScopeOverrideDetails).toEqual({});
     }
   });
@@ -116,19 +123,28 @@ describe('gateMfaEnrolment (the trigger)', () => {
     event.response.claimsAndScopeOverrideDetails = {
       idTokenGeneration: { claimsToAddOrOverride: { office: 'O-1' } },
     };
-    const out = await gateMfaEnrolment(event, fakeCognito([]).client);
+    const out = await markMfaEnrolment(event, fakeCognito(TOTP).client);
     expect(out.response.claimsAndScopeOverrideDetails.idTokenGeneration?.claimsToAddOrOverride).toEqual({
       office: 'O-1',
       ...MARK,
     });
   });
 
-  it('fails the sign-in when Cognito cannot be asked: no token without the check', async () => {
+  it('throws when Cognito cannot be asked, marking nothing (the handler then issues the tokens unmarked)', async () => {
     const failing: MfaSettingsClient = {
       send: (async () => {
         throw new Error('AccessDeniedException');
       }) as MfaSettingsClient['send'],
     };
-    await expect(gateMfaEnrolment(tokenEvent(['city_admin']), failing)).rejects.toThrow('AccessDenied');
+    const event = tokenEvent(['city_admin']);
+    await expect(markMfaEnrolment(event, failing)).rejects.toThrow('AccessDenied');
+    expect(event.response.claimsAndScopeOverrideDetails).toEqual({});
+  });
+});
+
+describe('the trigger Lambda', () => {
+  it('issues the tokens unmarked when Cognito cannot be asked, so field roles still sign in', async () => {
+    const out = await handler(tokenEvent(['grid_worker']));
+    expect(out.response.claimsAndScopeOverrideDetails).toEqual({});
   });
 });

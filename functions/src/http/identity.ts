@@ -7,11 +7,12 @@
  */
 import {
   assertMayAct,
+  assertMfaSatisfied,
   ForbiddenError,
   inEnglish,
   type Message,
-  MFA_ENROLMENT_CLAIM,
-  MfaEnrolmentRequiredError,
+  MFA_CLAIM,
+  MFA_CLAIM_VALUE,
   message,
   type PersonRecord,
   UnauthenticatedError,
@@ -71,14 +72,14 @@ function tokenTimeProblemText(claims: Claims, nowS: number): Message | undefined
 }
 
 /**
- * Whether the token was issued to someone who must enrol in MFA first (the pre-token trigger's mark,
- * decision 0040). API Gateway passes the claim on as the string 'true'; the local server as given.
+ * Whether the token carries the pre-token trigger's mark of an enrolled authenticator app (decision
+ * 0040). API Gateway passes claims on as strings; the local server as given.
  *
- * @example mfaEnrolmentPending({ mfa_enrolment_required: 'true' }) // true
+ * @example mfaMarked({ mfa: 'totp' }) // true
+ * @example mfaMarked({ mfa: 'sms' }) // false
  */
-export function mfaEnrolmentPending(claims: Claims): boolean {
-  const mark = claims[MFA_ENROLMENT_CLAIM];
-  return mark === true || mark === 'true';
+export function mfaMarked(claims: Claims): boolean {
+  return claims[MFA_CLAIM] === MFA_CLAIM_VALUE;
 }
 
 /** A deactivation or a change of area must take effect within a minute (the promise). */
@@ -122,12 +123,12 @@ export async function authenticate(
   if (!claims) throw new UnauthenticatedError();
   const timeProblem = tokenTimeProblemText(claims, Math.floor(Date.now() / 1000));
   if (timeProblem) throw new UnauthenticatedError(message('auth.tokenRefused', { reason: timeProblem }));
-  // Before the person is read: such a token is good for enrolling against Cognito, nothing here.
-  if (mfaEnrolmentPending(claims)) throw new MfaEnrolmentRequiredError();
   const id = personIdFromClaims(claims);
   if (!id) throw new UnauthenticatedError();
   const person = await loadPerson(id, options.fresh);
   if (!person) throw new ForbiddenError(message('auth.noPerson', { id }));
   assertMayAct(person);
+  // The record's role decides, not the token's groups: a role given a moment ago needs MFA at once.
+  assertMfaSatisfied(person, mfaMarked(claims));
   return person;
 }

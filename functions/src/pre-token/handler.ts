@@ -1,11 +1,12 @@
 /**
- * The Lambda of the user pool's pre-token-generation trigger (V2): the MFA gate of decision 0040
- * (gate.ts). An error here fails the sign-in, which is the safe side: no token without the check.
+ * The Lambda of the user pool's pre-token-generation trigger (V2): the MFA mark of decision 0040
+ * (gate.ts). When Cognito cannot be asked, the tokens are issued without the mark: the safe side
+ * (the roles that need MFA are refused by the API) without stopping field workers from signing in.
  */
 import { CognitoIdentityProviderClient } from '@aws-sdk/client-cognito-identity-provider';
 import type { Context, PreTokenGenerationV2TriggerEvent } from 'aws-lambda';
 import { logger } from '../runtime';
-import { gateMfaEnrolment } from './gate';
+import { markMfaEnrolment } from './gate';
 
 // Made once per container, not per sign-in.
 const cognito = new CognitoIdentityProviderClient({});
@@ -15,5 +16,10 @@ export async function handler(
   context?: Context,
 ): Promise<PreTokenGenerationV2TriggerEvent> {
   if (context) logger.addContext(context);
-  return gateMfaEnrolment(event, cognito);
+  try {
+    return await markMfaEnrolment(event, cognito);
+  } catch (error) {
+    logger.error('MFA settings unreadable; tokens issued without the MFA mark', { error });
+    return event;
+  }
 }

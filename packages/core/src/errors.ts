@@ -104,15 +104,15 @@ export class AccountDeactivatedError extends ForbiddenError {
 }
 
 /**
- * The caller holds a role that must sign in with MFA (MFA_REQUIRED_ROLES) and has not enrolled an
- * authenticator app: their token carries MFA_ENROLMENT_CLAIM (docs/decisions/0040). A 403 with its
- * own code, so that the app sends the person to enrolment rather than saying "you may not do this".
+ * The caller holds a role that must sign in with MFA (MFA_REQUIRED_ROLES) and their token lacks the
+ * mark of an enrolled authenticator app, MFA_CLAIM (docs/decisions/0040). A 403 with its own code, so
+ * that the app sends the person to enrolment rather than saying "you may not do this".
  */
 export class MfaEnrolmentRequiredError extends ForbiddenError {
   constructor() {
     super(
       messageOf('auth.mfaEnrol'),
-      [detail('token.mfa_enrolment_required', messageOf('auth.mfaNotEnrolled'))],
+      [detail('token.mfa', messageOf('auth.mfaNotEnrolled'))],
       'mfa_enrolment_required',
     );
   }

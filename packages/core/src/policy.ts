@@ -17,7 +17,14 @@
  * that their existence does not leak.
  */
 
-import { AccountDeactivatedError, BadRequestError, detail, ForbiddenError, NotFoundError } from './errors';
+import {
+  AccountDeactivatedError,
+  BadRequestError,
+  detail,
+  ForbiddenError,
+  MfaEnrolmentRequiredError,
+  NotFoundError,
+} from './errors';
 import type { FindingStatus } from './findings/schema';
 import type { CoverageReport } from './geo/overlay';
 import type { ImportProblem } from './geo/repair-types';
@@ -522,44 +529,43 @@ export function plansListedFor(caller: Planner, named: string | undefined, path:
 
 /**
  * Roles that must sign in with a second factor (docs/decisions/0040): they can see or change a whole
- * office or city. Cognito's MFA setting is pool-wide, so the pool offers it to everyone and the
- * pre-token-generation trigger (functions/src/pre-token) enforces it for these roles.
+ * office or city. Cognito's MFA setting is pool-wide, so the pool offers it to everyone; the
+ * pre-token-generation trigger (functions/src/pre-token) marks the tokens of whoever has an
+ * authenticator app enrolled, and the API refuses these roles a token without the mark.
  */
 export const MFA_REQUIRED_ROLES: readonly Role[] = ['city_admin', 'supervisor'];
 
 /**
- * The claim the trigger adds to both tokens of such a user who has not enrolled an authenticator app
- * yet: the API refuses every route for it (MfaEnrolmentRequiredError); the app uses the access token
- * only to enrol against Cognito itself, then signs in again.
+ * The claim the trigger adds to both tokens of a user with an authenticator app enrolled (Cognito
+ * then asked for its code at this sign-in), with MFA_CLAIM_VALUE as its value. Local dev tokens
+ * carry it too: the local sign-in stands for a complete one.
  */
-export const MFA_ENROLMENT_CLAIM = 'mfa_enrolment_required';
+export const MFA_CLAIM = 'mfa';
+export const MFA_CLAIM_VALUE = 'totp';
 
 /** The second factor the pool offers (Cognito's name for it in UserMFASettingList): an authenticator app. */
 export const ACCEPTED_MFA_METHOD = 'SOFTWARE_TOKEN_MFA';
 
 /**
- * Whether any of a user's Cognito groups (one per role) is a role that must use MFA; only then does
- * the trigger look up the user's MFA settings.
+ * Whether a user's Cognito MFA settings (AdminGetUser's UserMFASettingList, absent when none) hold
+ * the authenticator app: only then does the trigger mark their tokens. SMS does not count.
  *
- * @example mfaRequiredFor(['supervisor']) // true
- * @example mfaRequiredFor(['volunteer', 'not-a-role']) // false
+ * @example mfaEnrolled(['SOFTWARE_TOKEN_MFA']) // true
+ * @example mfaEnrolled(['SMS_MFA']) // false
+ * @example mfaEnrolled(undefined) // false
  */
-export function mfaRequiredFor(groups: readonly string[]): boolean {
-  return groups.some((group) => (MFA_REQUIRED_ROLES as readonly string[]).includes(group));
+export function mfaEnrolled(mfaMethods: readonly string[] | undefined): boolean {
+  return (mfaMethods ?? []).includes(ACCEPTED_MFA_METHOD);
 }
 
 /**
- * Whether a user's tokens must be marked `mfa_enrolment_required`: they hold a role that requires
- * MFA and have no authenticator app enrolled. With one enrolled, Cognito has already asked for its
- * code at this sign-in. `mfaMethods` is AdminGetUser's UserMFASettingList (absent when none).
+ * Refuses (403 mfa_enrolment_required) a caller whose person record holds a role in
+ * MFA_REQUIRED_ROLES and whose token does not carry the trigger's mark. The record decides, not the
+ * Cognito groups: a role given or changed in the record holds from the next request.
  *
- * @example mfaEnrolmentMissing(['city_admin'], undefined) // true
- * @example mfaEnrolmentMissing(['city_admin'], ['SOFTWARE_TOKEN_MFA']) // false
- * @example mfaEnrolmentMissing(['grid_worker'], undefined) // false
+ * @example assertMfaSatisfied({ role: 'supervisor' }, false) // throws MfaEnrolmentRequiredError
+ * @example assertMfaSatisfied({ role: 'grid_worker' }, false) // passes
  */
-export function mfaEnrolmentMissing(
-  groups: readonly string[],
-  mfaMethods: readonly string[] | undefined,
-): boolean {
-  return mfaRequiredFor(groups) && !(mfaMethods ?? []).includes(ACCEPTED_MFA_METHOD);
+export function assertMfaSatisfied(person: Pick<Person, 'role'>, tokenMarked: boolean): void {
+  if (!tokenMarked && MFA_REQUIRED_ROLES.includes(person.role)) throw new MfaEnrolmentRequiredError();
 }

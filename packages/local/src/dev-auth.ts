@@ -6,6 +6,7 @@
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
+import { MFA_CLAIM, MFA_CLAIM_VALUE } from '@gridpatrol/core';
 import { CLOCK_SKEW_S, MAX_TOKEN_LIFETIME_S, tokenTimeProblem } from '@gridpatrol/functions/http/identity';
 import { jwtVerify, SignJWT } from 'jose';
 
@@ -37,7 +38,8 @@ export async function issueDevToken(key: Uint8Array, personId: string, ttl = DEV
   // exp from the same clock reading as iat: jose resolves a relative '12h' against its own later
   // reading, which under load made a token 12 h + 1 s long and the server refused it.
   const now = Math.floor(Date.now() / 1000);
-  return new SignJWT({ token_use: 'id' })
+  // The local sign-in stands for a complete one, second factor included (decision 0040).
+  return new SignJWT({ token_use: 'id', [MFA_CLAIM]: MFA_CLAIM_VALUE })
     .setProtectedHeader({ alg: 'HS256', typ: 'JWT' })
     .setSubject(personId)
     .setIssuer(DEV_ISSUER)
