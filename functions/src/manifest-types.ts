@@ -1,5 +1,5 @@
 import type { Role } from '@gridpatrol/core';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 

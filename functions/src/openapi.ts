@@ -3,7 +3,7 @@
  * drift from what the handlers accept.
  */
 import { ErrorResponse } from '@gridpatrol/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import { type RouteDef, routeKey } from './manifest-types';
 import { ROUTES } from './routes';
 import { VERSION } from './version';

@@ -71,7 +71,7 @@ import {
   TaskOut,
   TasksExportQuery,
 } from '@gridpatrol/core';
-import { z } from 'zod';
+import * as z from 'zod';
 import type { RouteDef } from './manifest-types';
 
 const EVERYONE = ROLES;

@@ -9,7 +9,7 @@ import { ROUTES, type RouteDef } from '@gridpatrol/functions';
 import { parseInput } from '@gridpatrol/functions/http/parse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 import { startTestApi, type TestApi, type TestResponse } from '../support/local-api';
 
 const BROKEN = '%E0%A4%A';

@@ -6,7 +6,7 @@
  */
 import { ROLES, type Role } from '@gridpatrol/core';
 import type { RouteDef } from '@gridpatrol/functions';
-import type { z } from 'zod';
+import type * as z from 'zod';
 
 export type JsonPath = (string | number)[];
 

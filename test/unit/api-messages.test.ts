@@ -17,7 +17,7 @@ import {
 } from '@gridpatrol/core';
 import { errorToResponse } from '@gridpatrol/functions/http/errors';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const zh = CATALOGUES['zh-CN'];
 const en = CATALOGUES.en;

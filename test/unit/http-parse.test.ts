@@ -4,7 +4,7 @@ import { errorToResponse } from '@gridpatrol/functions/http/errors';
 import { parseInput } from '@gridpatrol/functions/http/parse';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
 import { describe, expect, it } from 'vitest';
-import { z } from 'zod';
+import * as z from 'zod';
 
 const route: RouteDef = {
   method: 'POST',

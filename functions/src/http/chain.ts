@@ -26,7 +26,7 @@ import middy, { type MiddlewareObj } from '@middy/core';
 import httpCors from '@middy/http-cors';
 import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
 import { ROUTES } from '../routes';
 import { cityConfig, logger } from '../runtime';

@@ -17,7 +17,7 @@ import {
   zodIssuesToDetails,
 } from '@gridpatrol/core';
 import type { APIGatewayProxyEventV2 } from 'aws-lambda';
-import type { z } from 'zod';
+import type * as z from 'zod';
 import type { RouteDef } from '../manifest-types';
 
 export interface ParsedInput {

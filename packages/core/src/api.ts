@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Every error response has this body, whatever the route. */
 export const ErrorResponse = z.object({

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError } from './errors';
 import { LANGUAGES } from './messages/language';
 import { PatrolConfig } from './planning/patrol-config';

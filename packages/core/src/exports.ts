@@ -11,7 +11,7 @@
  * control or space characters, or a tab or CR) gets a leading apostrophe, so a spreadsheet shows it
  * as text instead of running it as a formula (CSV injection).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween, localDate, localDateTime } from './calendar';
 import type { CityConfig } from './city-config';
 import { BadRequestError, ForbiddenError } from './errors';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
 import { detail, type ErrorDetail } from './errors';
 import { AreaId } from './grid/api';

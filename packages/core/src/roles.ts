@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** The people of DOMAIN.md, as they appear in tokens, person records and the route manifest. */
 export const ROLES = [

@@ -4,7 +4,7 @@
  * carries a control character (a NUL that hides `=` from a CSV formula guard, an escape sequence
  * for a terminal, a bidi override that reverses what a reader sees) and is bounded in length.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** C0 controls, DEL, C1 controls, and the bidi embeddings, overrides and isolates. */
 // biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is the point

@@ -1,4 +1,7 @@
-import { z } from 'zod';
+import type * as z from 'zod';
+// The one locale module, not `z.locales.en`: reaching through `z.locales` kept every locale zod
+// ships (about 200 KB) in each Lambda bundle.
+import en from 'zod/v4/locales/en.js';
 import { detail, type ErrorDetail } from './errors';
 import { isMessageKey, type Message, message } from './messages';
 
@@ -26,7 +29,7 @@ export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix =
 }
 
 /** zod's English wording, to tell its own messages from those our schemas set. */
-const ZOD_EN = z.locales.en().localeError as (issue: unknown) => string | { message: string } | undefined;
+const ZOD_EN = en().localeError as (issue: unknown) => string | { message: string } | undefined;
 
 function zodDefaultMessage(issue: z.core.$ZodIssue): string | undefined {
   const out = ZOD_EN(issue);

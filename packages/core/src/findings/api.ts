@@ -2,7 +2,7 @@
  * Request and response schemas of the findings routes. The finding itself, the report and the
  * actions are defined in ./schema; this file only adds what HTTP needs around them.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays } from '../calendar';
 import { BadRequestError } from '../errors';
 import { COORD_SYSTEMS } from '../geo/types';

@@ -3,7 +3,7 @@
  * keeps, the actions that move a finding along its closed loop, and the events that record them.
  * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AreaId } from '../grid/api';
 import { PersonId } from '../people';
 import { Role } from '../roles';

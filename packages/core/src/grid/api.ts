@@ -3,7 +3,7 @@
  * geo/validate (every problem with its feature, ring and position), not by zod: a schema error would
  * stop at the first problem and say less.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { COORD_SYSTEMS } from '../geo/types';
 import { Text } from '../text';
 

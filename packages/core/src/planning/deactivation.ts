@@ -4,7 +4,7 @@
  * rules), and the cases of zones left with no active officer join their office supervisor's to-do
  * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { type ErrorDetail, UnprocessableError } from '../errors';
 import { type Person, PersonRecord } from '../people';
 import { taskStep } from './plans';

@@ -3,7 +3,7 @@
  * and caps, the local times of each shift, and how far and how late a check-in is still accepted.
  * Read by the city config, the plans and tasks routes and the jobs.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { PlannerConfig } from './schema';
 
 const HourMinute = z.string().regex(/^([01]\d|2[0-3]):[0-5]\d$/, 'a local time HH:MM');

@@ -5,7 +5,7 @@
  * out, the rules a supervisor's reassignment must keep (the planner's own), and when a new plan
  * may replace a published one. Pure: the store and the clock are the caller's.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays } from '../calendar';
 import { ConflictError, detail, type ErrorDetail, UnprocessableError } from '../errors';
 import type { GridIndex } from '../geo/grid-index';

@@ -5,7 +5,7 @@
  * the plans routes (draft, reassign, publish, supersede) and the tasks routes (my tasks, check-in,
  * complete, missed).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { wallClock, wallClockAsUtc } from '../calendar';
 import { AreaId } from '../grid/api';
 import { PersonId } from '../people';

@@ -4,7 +4,7 @@
  * returned, so that a plan can always be explained (risk components, pair reasons) and reproduced
  * (seed + input) long after the findings behind it have changed (DOMAIN.md "Integrity").
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { AreaId } from '../grid/api';
 import { Person } from '../people';
 

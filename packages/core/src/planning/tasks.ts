@@ -6,7 +6,7 @@
  * geometry and the city's patrol settings; nothing here reads a database or a clock.
  * See docs/decisions/0011-patrol-execution.md.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween, planningWeekStart } from '../calendar';
 import { ConflictError, detail, UnprocessableError } from '../errors';
 import {

@@ -12,7 +12,7 @@
  * Every kind counts (unlicensed, unpermitted, both); resolved and closed findings count, since the
  * business was found.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { localDate } from '../calendar';
 import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
 import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';

@@ -5,7 +5,7 @@
  * these functions sum them. Nothing here, and nothing that calls it, reads a finding or a task
  * (docs/decisions/0015-statistics.md).
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { addDays, daysBetween, localDate } from '../calendar';
 import { BadRequestError } from '../errors';
 import { bucketArea, type CounterArea, type Counters } from '../findings/counters';
