@@ -31,13 +31,39 @@ export interface MergedRangeOptions {
  * (ids, roles, states and ISO instants do): `after!` is then the first key after `after`. The cursor
  * is bound to the list it came from.
  *
- * With a filter, a range may stop early having matched fewer items than the limit: the page then
+ * With a filter, a range may stop early having matched fewer items than the limit: a round then
  * ends at the first such stop (the frontier), since a range stopped there may still hold items that
- * sort before the other ranges' later ones, and the cursor resumes from it.
+ * sort before the other ranges' later ones. Rather than answer a short (or empty) page with a cursor,
+ * the page reads on from the frontier, FILTERED_READ items per range a round, until it is full or
+ * the list ends; after FILTERED_ROUNDS rounds it answers what it has, with the cursor.
  */
 export async function mergedRangePage<T>(
   opts: MergedRangeOptions,
   toItem: (item: Record<string, unknown>) => T,
+): Promise<Page<T>> {
+  let page = await mergedRound(opts, toItem, opts.limit);
+  if (!opts.filter) return page;
+  const items = [...page.items];
+  for (let round = 1; round < FILTERED_ROUNDS && page.cursor && items.length < opts.limit; round++) {
+    const limit = opts.limit - items.length;
+    page = await mergedRound({ ...opts, cursor: page.cursor, limit }, toItem, Math.max(limit, FILTERED_READ));
+    items.push(...page.items);
+  }
+  return { items, ...(page.cursor ? { cursor: page.cursor } : {}) };
+}
+
+/**
+ * A selective filter (overdue among many open cases) matches few of the items a Query reads: read
+ * this many per range and round, up to this many rounds (at most 1 MB each) for one page.
+ */
+const FILTERED_READ = 100;
+const FILTERED_ROUNDS = 10;
+
+/** One round: every range read once, `read` items at most each, merged up to the frontier. */
+async function mergedRound<T>(
+  opts: MergedRangeOptions,
+  toItem: (item: Record<string, unknown>) => T,
+  read: number,
 ): Promise<Page<T>> {
   const skName = `${opts.index}sk`;
   const list = createHash('sha256')
@@ -58,7 +84,7 @@ export async function mergedRangePage<T>(
           ...(opts.filter ? { FilterExpression: opts.filter.expression } : {}),
           ExpressionAttributeNames: { '#pk': `${opts.index}pk`, '#sk': skName, ...opts.filter?.names },
           ExpressionAttributeValues: { ':pk': r.pk, ':lo': r.lo, ':hi': r.hi, ...opts.filter?.values },
-          Limit: opts.limit,
+          Limit: read,
         }),
       ),
     ),
