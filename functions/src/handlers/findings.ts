@@ -13,7 +13,6 @@ import {
   ConflictError,
   canReadFinding,
   createFinding,
-  detail,
   duplicateSearchCells,
   type Finding,
   findingRef,
@@ -30,7 +29,6 @@ import {
   routingOf,
   type Scope,
   scopeOf,
-  UnprocessableError,
   zonesInheritedIfUnstaffed,
   zonesWithoutActiveOfficer,
 } from '@gridpatrol/core';
@@ -55,6 +53,7 @@ import {
 import { now as clockNow } from '../clock';
 import { activeGridAndTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
+import { earlierAnswer, REPLAYED_HEADERS, reusedKey } from '../idempotency';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -77,19 +76,17 @@ async function readable(id: string, scope: Scope): Promise<Finding> {
  * The first answer to a report made under this key, when there was one: the same body gets it
  * again (writing nothing), another body is refused, since the key names one submission.
  */
-async function replayOf(findingId: string, hash: string, caller: Person, scope: Scope) {
-  const record = await getIdempotencyRecord(findingId);
-  if (!record) return undefined;
-  if (record.requestHash !== hash)
-    throw new UnprocessableError(message('idempotency.reusedReport'), [
-      detail('headers.idempotency-key', message('detail.keyReused')),
-    ]);
-  return {
-    status: 201,
-    body: out(record.response, caller, scope),
-    headers: { 'idempotent-replayed': 'true' },
-  };
-}
+const replayOf = (findingId: string, hash: string, caller: Person, scope: Scope) =>
+  earlierAnswer({
+    hash,
+    readRecord: () => getIdempotencyRecord(findingId),
+    reused: reusedKey(message('idempotency.reusedReport')),
+    replay: (record) => ({
+      status: 201,
+      body: out(record.response, caller, scope),
+      headers: REPLAYED_HEADERS,
+    }),
+  });
 
 /**
  * Resolves, routes, checks for duplicates and writes one new report. Undefined when a finding of
@@ -211,7 +208,7 @@ export const handler = httpHandler('findings', {
       const taken = await getFindingEvent(before.id, body.expectedVersion + 1);
       if (taken?.actorId !== caller.id || taken.requestHash !== hash) return undefined;
       const now = (await getFinding(before.id)) ?? before;
-      return { body: out(now, caller, scope), headers: { 'idempotent-replayed': 'true' } };
+      return { body: out(now, caller, scope), headers: REPLAYED_HEADERS };
     };
     if (body.expectedVersion < before.version) {
       const replayed = await replay();

@@ -46,6 +46,7 @@ import {
 import { now as clockNow, setClock } from '../clock';
 import { gridTopology, requireTopology } from '../grid-cache';
 import { httpHandler, readerOf } from '../http/chain';
+import { earlierAnswer, REPLAYED_HEADERS, reusedKey } from '../idempotency';
 import { cityConfig, logger } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -107,19 +108,17 @@ async function cellOf(version: number, cellId: string) {
 }
 
 /** The first answer given under this key, when there was one; another body under it is a 422. */
-async function replayOf(taskId: string, caller: Person, key: string, hash: string) {
-  const record = await getTaskIdempotency(taskId, caller.id, key);
-  if (!record) return undefined;
-  if (record.requestHash !== hash)
-    throw new UnprocessableError(message('idempotency.reusedRequest'), [
-      detail('headers.idempotency-key', message('detail.keyReused')),
-    ]);
-  return {
-    status: record.status,
-    body: record.response as PatrolTask,
-    headers: { 'idempotent-replayed': 'true' },
-  };
-}
+const replayOf = (taskId: string, caller: Person, key: string, hash: string) =>
+  earlierAnswer({
+    hash,
+    readRecord: () => getTaskIdempotency(taskId, caller.id, key),
+    reused: reusedKey(message('idempotency.reusedRequest')),
+    replay: (record) => ({
+      status: record.status,
+      body: record.response as PatrolTask,
+      headers: REPLAYED_HEADERS,
+    }),
+  });
 
 /** Times a step is decided again on a fresh read when the task changed between read and write. */
 const STALE_ATTEMPTS = 3;
