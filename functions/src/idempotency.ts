@@ -52,3 +52,28 @@ export async function answerOf<R extends KeyRecord, A>(record: R, req: KeyedRequ
  */
 export const reusedKey = (text: ErrorText) => (): Error =>
   new UnprocessableError(text, [detail('headers.idempotency-key', message('detail.keyReused'))]);
+
+/** What an idempotent write answers: the body, and whether it is an earlier answer given again. */
+export interface Written<T> {
+  readonly body: T;
+  readonly replayed: boolean;
+  /** The status the earlier answer had, when the record keeps it (task steps). */
+  readonly status?: number;
+}
+
+/**
+ * The HTTP reply of an idempotent write: a replay carries the `idempotent-replayed` header.
+ *
+ * @example return replyOf(await reportFinding(caller, body, key), 201)
+ */
+export function replyOf<T>(
+  written: Written<T>,
+  status?: number,
+): { status?: number; body: T; headers?: Record<string, string> } {
+  const answered = written.status ?? status;
+  return {
+    ...(answered !== undefined ? { status: answered } : {}),
+    body: written.body,
+    ...(written.replayed ? { headers: { ...REPLAYED_HEADERS } } : {}),
+  };
+}
