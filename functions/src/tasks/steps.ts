@@ -101,17 +101,20 @@ async function noteJointPatrol(task: PatrolTask): Promise<void> {
   }
 }
 
+/** A step a partner takes on a task, under the request's Idempotency-Key when it has one. */
+type PartnerStep<B> = (
+  caller: Person,
+  taskId: string,
+  body: B,
+  idempotencyKey: string | undefined,
+) => Promise<Written<PatrolTask>>;
+
 /**
  * POST /tasks/{id}/check-in, by one of the pair, on site and in the window.
  *
  * @example const { body } = await checkInTask(caller, 'T-1', { position: [121.47, 31.23] }, key)
  */
-export const checkInTask = (
-  caller: Person,
-  taskId: string,
-  body: CheckInBody,
-  idempotencyKey: string | undefined,
-): Promise<Written<PatrolTask>> =>
+export const checkInTask: PartnerStep<CheckInBody> = (caller, taskId, body, idempotencyKey) =>
   change(caller, taskId, 'check-in', body, idempotencyKey, async (task) => {
     const topology = await requireTopology();
     const cell = await cellOf(topology.version, task.cellId);
@@ -128,12 +131,7 @@ export const checkInTask = (
  *
  * @example const { body } = await completeTask(caller, 'T-1', { checks, findingIds: [] }, key)
  */
-export const completeTask = (
-  caller: Person,
-  taskId: string,
-  body: CompleteBody,
-  idempotencyKey: string | undefined,
-): Promise<Written<PatrolTask>> =>
+export const completeTask: PartnerStep<CompleteBody> = (caller, taskId, body, idempotencyKey) =>
   change(caller, taskId, 'complete', body, idempotencyKey, async (task) => {
     const step = completion(task, actorOf(caller), body, now(), cityConfig().patrols);
     if (body.findingIds.length > 0) {
