@@ -1,5 +1,6 @@
 /**
- * Process-wide runtime state of a handler: the city config and the logger, made once per container.
+ * Process-wide runtime state of a handler: the city config (and the office ids it lists) and the
+ * logger, made once per container.
  * In Lambda the city config is inlined at bundle time (esbuild `define`, see infra/lib/function.ts);
  * the local server sets the same variable before it loads the handlers.
  */
@@ -17,3 +18,6 @@ export function cityConfig(): CityConfig {
   config = parseCityConfig(JSON.parse(raw), 'GRIDPATROL_CITY_CONFIG');
   return config;
 }
+
+/** The ids of the city's offices, in the city file's order. */
+export const officeIds = (): string[] => cityConfig().offices.map((o) => o.id);

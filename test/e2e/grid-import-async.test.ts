@@ -8,7 +8,6 @@ import { randomUUID } from 'node:crypto';
 import { buildGrid, packIndex } from '@gridpatrol/core';
 import { runGridImport } from '@gridpatrol/functions/grid-import/job';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import { syntheticCity } from '@gridpatrol/local';
 import {
   beginGridImport,
   getCell,
@@ -19,7 +18,7 @@ import {
   writeGridVersion,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importGrid, pollImport } from '../support/grid-imports';
+import { importGrid, pollImport, syntheticImport } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -30,11 +29,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
-const gridOf = (cells: number, seed: number) => {
-  const city = syntheticCity({ cells, seed, offices: ['office-north', 'office-south'] });
-  return { city, body: { cells: fc(city.cells), zones: fc(city.zones) } };
-};
 const versions = async () =>
   (await api.call('GET', '/grid/imports?limit=500', { as: 'admin' })).body.items as {
     version: number;
@@ -43,7 +37,7 @@ const versions = async () =>
 
 describe('a big import', () => {
   it('answers 202 before the job is done, and polling ends in a draft', async () => {
-    const { body } = gridOf(800, 7);
+    const { body } = syntheticImport(800, 7);
     const started = Date.now();
     const { accepted, acceptedMs, done } = await importGrid(api, body);
     // The answer came while the version was still being written: the job runs after it.
@@ -60,7 +54,7 @@ describe('a big import', () => {
 
 describe('Idempotency-Key', () => {
   it('answers a retry with the same version and never makes a second one', async () => {
-    const { body } = gridOf(40, 11);
+    const { body } = syntheticImport(40, 11);
     const key = randomUUID();
     const first = await importGrid(api, body, { idempotencyKey: key });
     const before = await versions();
@@ -77,7 +71,7 @@ describe('Idempotency-Key', () => {
   });
 
   it('makes one version of parallel twins', async () => {
-    const { body } = gridOf(30, 12);
+    const { body } = syntheticImport(30, 12);
     const key = randomUUID();
     const before = (await versions()).length;
     const answers = await Promise.all(
@@ -93,10 +87,10 @@ describe('Idempotency-Key', () => {
 
   it('refuses the same key with another body with 422 naming the header', async () => {
     const key = randomUUID();
-    await importGrid(api, gridOf(20, 13).body, { idempotencyKey: key });
+    await importGrid(api, syntheticImport(20, 13).body, { idempotencyKey: key });
     const other = await api.call('POST', '/grid/imports', {
       as: 'admin',
-      body: gridOf(21, 13).body,
+      body: syntheticImport(21, 13).body,
       headers: { 'idempotency-key': key },
     });
     expect(other.status).toBe(422);
@@ -120,8 +114,8 @@ describe('Idempotency-Key', () => {
 describe('a stalled import', () => {
   it('is marked failed by the sweep, its partial items deleted, and cannot be activated', async () => {
     // A job that died half-way: a version begun, some of its items written, then silence.
-    const { city } = gridOf(120, 21);
-    const built = buildGrid(fc(city.cells), fc(city.zones), { config: api.config });
+    const { body } = syntheticImport(120, 21);
+    const built = buildGrid(body.cells, body.zones, { config: api.config });
     const started = await beginGridImport({
       createdBy: 'admin',
       inputOf: (v) => ({ key: `grid-imports/${String(v).padStart(6, '0')}-${randomUUID()}.json` }),

@@ -5,7 +5,6 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import { syntheticCity } from '@gridpatrol/local';
 import {
   beginGridImport,
   failGridImport,
@@ -14,7 +13,7 @@ import {
   partitionItems,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importGrid } from '../support/grid-imports';
+import { importBody, importGrid, syntheticImport } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -25,7 +24,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 const unsettled = async () =>
   (await partitionItems({ index: 'gsi3', pk: GRID_UNSETTLED_PARTITION })).map((i) => Number(i.version));
 const begin = async () => {
@@ -41,11 +39,10 @@ describe('the grid-imports sweep', () => {
   it('reads only writing and uncleaned failed versions, not every version', async () => {
     // Settled versions: three drafts, one of them refused (failed, then cleaned by its job).
     for (const seed of [1, 2, 3]) {
-      const city = syntheticCity({ cells: 12, seed, offices: ['office-north', 'office-south'] });
-      const { done } = await importGrid(api, { cells: fc(city.cells), zones: fc(city.zones) });
+      const { done } = await importGrid(api, syntheticImport(12, seed).body);
       expect(done.body.status).toBe('draft');
     }
-    const refused = await importGrid(api, { cells: fc([]), zones: fc([]) });
+    const refused = await importGrid(api, importBody([], []));
     expect(refused.done.body.status).toBe('failed');
     const all = (await api.call('GET', '/grid/imports?limit=100', { as: 'admin' })).body.items;
     expect(all.length).toBeGreaterThanOrEqual(4);

@@ -5,9 +5,8 @@
  * 202, its replay, GET while writing and once done, GET of a failed one, the list, activation.
  */
 import { randomUUID } from 'node:crypto';
-import { syntheticCity } from '@gridpatrol/local';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importGrid, pollImport } from '../support/grid-imports';
+import { importBody, importGrid, pollImport, syntheticImport } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -18,7 +17,6 @@ afterAll(async () => {
   await api?.close();
 });
 
-const fc = (features: unknown[]) => ({ type: 'FeatureCollection', features });
 const STORAGE = ['key', 'artifact', 'reportParts', 'failureParts', 'pk', 'sk', 'gsi1pk', 'gsi1sk', 'entity'];
 
 /** Fails naming the first storage detail found anywhere in a version's record (not its report). */
@@ -31,8 +29,7 @@ function expectNoInternals(version: Record<string, unknown>) {
 
 describe('a grid version record', () => {
   it('shows who started an import, when, its size and status, and no storage keys, on every route', async () => {
-    const city = syntheticCity({ cells: 30, seed: 4, offices: ['office-north', 'office-south'] });
-    const body = { cells: fc(city.cells), zones: fc(city.zones) };
+    const { city, body } = syntheticImport(30, 4);
     const idempotencyKey = randomUUID();
     const { accepted, version, done } = await importGrid(api, body, { idempotencyKey });
     const bytes = Buffer.byteLength(JSON.stringify(body));
@@ -70,9 +67,9 @@ describe('a grid version record', () => {
   });
 
   it('shows a failed import with its reason and errors, and no storage keys', async () => {
-    const city = syntheticCity({ cells: 3, seed: 9, offices: ['office-north', 'office-south'] });
+    const { city } = syntheticImport(3, 9);
     const bad = city.cells.map((c) => ({ ...c, properties: { ...c.properties, id: 'not#an#id' } }));
-    const { version } = await importGrid(api, { cells: fc(bad), zones: fc(city.zones) });
+    const { version } = await importGrid(api, importBody(bad, city.zones));
     const got = await pollImport(api, version);
     expect(got.body.status).toBe('failed');
     expect(got.body.failure).toMatchObject({ code: expect.any(String), message: expect.any(String) });

@@ -15,16 +15,15 @@ import {
   findingIdFor,
   getIdempotencyRecord,
   listFindingEvents,
-  listFindingsByReporter,
   requestDeadline,
   worstAttemptMs,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type Attempt,
-  FIELD_REPORTERS,
   type FieldPoint,
   fieldPoints,
+  findingsNamed,
   pool,
   reportOnce,
   sizeFromEnv,
@@ -124,16 +123,7 @@ it(`DynamoDB Local SIGKILLed amid ${SUBMISSIONS} submissions and restarted: ackn
   expect(after.status).toBe(201);
 
   // Every acknowledged submission is there exactly once, with its one event.
-  const counts = new Map<string, number>();
-  for (const reporter of FIELD_REPORTERS) {
-    let cursor: string | undefined;
-    do {
-      const page = await listFindingsByReporter(reporter, cursor, 200);
-      for (const f of page.items)
-        if (f.businessName.startsWith(`宕机 ${run} `)) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  const counts = await findingsNamed(`宕机 ${run} `);
   expect([...counts.values()].filter((n) => n !== 1)).toEqual([]);
   const acknowledged = outcomes.filter((o) => o.status === 201);
   // DynamoDB Local answers a transaction before it is on disk: one SIGKILLed within a millisecond or

@@ -7,19 +7,19 @@
  * local iteration only.
  */
 import { randomUUID } from 'node:crypto';
-import { findingIdFor, listFindingEvents, listFindingsByReporter, verifyCounters } from '@gridpatrol/store';
+import { findingIdFor, listFindingEvents, verifyCounters } from '@gridpatrol/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
-  FIELD_REPORTERS,
   type FieldPoint,
-  fieldPoints,
+  findingsNamed,
   pool,
   quantile,
   reportOnce,
   settled,
   sizeFromEnv,
+  startFaultApi,
 } from '../support/fault-load';
-import { startTestApi, type TestApi } from '../support/local-api';
+import type { TestApi } from '../support/local-api';
 
 const CLIENTS = 50;
 const REPORTS = sizeFromEnv('FAULT_LOAD_REPORTS', 2_000);
@@ -29,8 +29,7 @@ let api: TestApi;
 let points: FieldPoint[];
 
 beforeAll(async () => {
-  api = await startTestApi('demo', { faultProxy: { seed: 1904 } });
-  points = await fieldPoints(api);
+  ({ api, points } = await startFaultApi(1904));
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -142,16 +141,7 @@ it(`${CLIENTS} clients, ${REPORTS} reports and as many verifications, 20% thrott
   );
 
   // Nothing acknowledged is missing, nothing is there twice, each version has one event.
-  const ids = new Map<string, number>();
-  for (const reporter of FIELD_REPORTERS) {
-    let cursor: string | undefined;
-    do {
-      const page = await listFindingsByReporter(reporter, cursor, 200);
-      for (const f of page.items)
-        if (f.businessName.startsWith(`负载 ${run} `)) ids.set(f.id, (ids.get(f.id) ?? 0) + 1);
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  const ids = await findingsNamed(`负载 ${run} `);
   expect([...ids.values()].filter((n) => n > 1)).toEqual([]);
   const missing = [...acknowledged.keys()].filter((id) => !ids.has(id));
   expect(missing).toEqual([]);

@@ -8,19 +8,19 @@
  * lowers the size for local iteration only.
  */
 import { randomUUID } from 'node:crypto';
-import { findingIdFor, getFinding, listFindingEvents, listFindingsByReporter } from '@gridpatrol/store';
+import { findingIdFor, getFinding, listFindingEvents } from '@gridpatrol/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import {
   type Attempt,
-  FIELD_REPORTERS,
   type FieldPoint,
-  fieldPoints,
+  findingsNamed,
   pool,
   reportOnce,
   sizeFromEnv,
+  startFaultApi,
 } from '../support/fault-load';
 import { seeded } from '../support/findings';
-import { startTestApi, type TestApi } from '../support/local-api';
+import type { TestApi } from '../support/local-api';
 
 const REPORTS = sizeFromEnv('FAULT_LOSS_REPORTS', 1_000);
 const CLIENTS = 20;
@@ -31,8 +31,7 @@ let api: TestApi;
 let points: FieldPoint[];
 
 beforeAll(async () => {
-  api = await startTestApi('demo', { faultProxy: { seed: 30 } });
-  points = await fieldPoints(api);
+  ({ api, points } = await startFaultApi(30));
 }, 120_000);
 afterAll(async () => {
   await api?.close();
@@ -102,16 +101,7 @@ it(`${REPORTS} reports, 30% of write answers dropped after commit, each retried 
   expect(unanswered.map((r) => r.attempts.map((a) => a.status))).toEqual([]);
 
   // Present exactly once, one event each.
-  const counts = new Map<string, number>();
-  for (const reporter of FIELD_REPORTERS) {
-    let cursor: string | undefined;
-    do {
-      const page = await listFindingsByReporter(reporter, cursor, 200);
-      for (const f of page.items)
-        if (f.businessName.startsWith(`丢包 ${run} `)) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  const counts = await findingsNamed(`丢包 ${run} `);
   expect(counts.size).toBe(REPORTS);
   expect([...counts.values()].every((n) => n === 1)).toBe(true);
   expect(runs.every((r) => counts.has(r.id))).toBe(true);

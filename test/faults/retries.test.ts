@@ -15,8 +15,14 @@ import {
   verifyCounters,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FieldPoint, fieldPoints, reportOnce, reportWithRetries, settled } from '../support/fault-load';
-import { startTestApi, type TestApi } from '../support/local-api';
+import {
+  type FieldPoint,
+  reportOnce,
+  reportWithRetries,
+  settled,
+  startFaultApi,
+} from '../support/fault-load';
+import type { TestApi } from '../support/local-api';
 
 let api: TestApi;
 let points: FieldPoint[];
@@ -26,8 +32,7 @@ const proxy = () => {
 };
 
 beforeAll(async () => {
-  api = await startTestApi('demo', { faultProxy: { seed: 19 } });
-  points = await fieldPoints(api);
+  ({ api, points } = await startFaultApi(19));
 }, 120_000);
 afterAll(async () => {
   await api?.close();

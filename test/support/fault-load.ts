@@ -4,8 +4,9 @@
  * a pool of concurrent clients, and a client that retries a report under its Idempotency-Key.
  */
 import { randomUUID } from 'node:crypto';
+import { listFindingsByReporter } from '@gridpatrol/store';
 import { reportBody } from './findings';
-import type { TestApi, TestResponse } from './local-api';
+import { startTestApi, type TestApi, type TestResponse } from './local-api';
 import { pointInCell } from './points';
 
 export interface FieldPoint {
@@ -30,6 +31,42 @@ const VERIFIER_CANDIDATES = ['officer-li', 'officer-zhao', 'officer-wang', 'sup-
 export function sizeFromEnv(name: string, issueSize: number): number {
   const raw = Number(process.env[name]);
   return Number.isInteger(raw) && raw > 0 ? raw : issueSize;
+}
+
+/**
+ * A file's demo API behind the fault proxy (seeded, so a run's faults repeat) and one point in each
+ * field reporter's cell, found while the proxy lets everything through.
+ *
+ * @example ({ api, points } = await startFaultApi(30));
+ */
+export async function startFaultApi(seed: number): Promise<{ api: TestApi; points: FieldPoint[] }> {
+  const api = await startTestApi('demo', { faultProxy: { seed } });
+  try {
+    return { api, points: await fieldPoints(api) };
+  } catch (err) {
+    await api.close();
+    throw err;
+  }
+}
+
+/**
+ * The field reporters' stored findings whose business name starts with `prefix`, each with how
+ * many times it is stored (more than once is a duplicate).
+ *
+ * @example const counts = await findingsNamed(`丢包 ${run} `); // Map { 'F-…' => 1, … }
+ */
+export async function findingsNamed(prefix: string): Promise<Map<string, number>> {
+  const counts = new Map<string, number>();
+  for (const reporter of FIELD_REPORTERS) {
+    let cursor: string | undefined;
+    do {
+      const page = await listFindingsByReporter(reporter, cursor, 200);
+      for (const f of page.items)
+        if (f.businessName.startsWith(prefix)) counts.set(f.id, (counts.get(f.id) ?? 0) + 1);
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  return counts;
 }
 
 /**

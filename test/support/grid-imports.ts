@@ -2,8 +2,28 @@
  * API grid imports are asynchronous (docs/decisions/0021): POST answers 202 with the version and
  * where to poll; the job turns it into a draft or a failed version. These helpers post and poll.
  */
+import { syntheticCity } from '@gridpatrol/local';
 import { expect } from 'vitest';
 import type { TestApi, TestResponse } from './local-api';
+
+/** A FeatureCollection of these features, as an import's `cells` or `zones`. */
+export const featureCollection = (features: readonly unknown[]) => ({ type: 'FeatureCollection', features });
+
+/** The body of an import of these cells and zones. */
+export const importBody = (cells: readonly unknown[], zones: readonly unknown[]) => ({
+  cells: featureCollection(cells),
+  zones: featureCollection(zones),
+});
+
+/**
+ * A synthetic city of `cells` cells over the riverside offices, and the body that imports it.
+ *
+ * @example const { body } = syntheticImport(40, 11); await importGrid(api, body)
+ */
+export function syntheticImport(cells: number, seed: number) {
+  const city = syntheticCity({ cells, seed, offices: ['office-north', 'office-south'] });
+  return { city, body: importBody(city.cells, city.zones) };
+}
 
 export interface ImportOptions {
   readonly as?: string;

@@ -56,7 +56,7 @@ describe('the Lambda build', () => {
 
   it('dates nothing by the real time: the handlers and jobs read the one clock', () => {
     const dated = files
-      .filter((f) => /\/(handlers|jobs|plans|people|grid-import)\//.test(f))
+      .filter((f) => /\/(handlers|findings|tasks|jobs|plans|people|grid-import)\//.test(f))
       .filter((f) => /new Date\(\)/.test(code(f)))
       .map((f) => path.relative(FUNCTIONS, f));
     expect(dated).toEqual([]);

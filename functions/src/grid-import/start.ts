@@ -14,6 +14,7 @@ import {
   requestHash,
 } from '@gridpatrol/store';
 import { objectStore } from '../exports/object-store';
+import { answerOf, earlierAnswer, type KeyedRequest } from '../idempotency';
 import { importObjectKey } from './object-key';
 
 export interface StartedImport {
@@ -23,19 +24,27 @@ export interface StartedImport {
 }
 
 /**
- * The version a key's first request began: the same request gets it again (as it is now), another
- * body is refused, since the key names one import.
+ * An import under a key: a retry (the same request) gets the version its first request began, as
+ * it is now; another body is refused, since the key names one import.
  */
-async function replayOf(record: GridImportKeyRecord, hash: string): Promise<StartedImport> {
-  if (record.requestHash !== hash)
-    throw new UnprocessableError(
+const keyedImport = (
+  createdBy: string,
+  key: string,
+  hash: string,
+): KeyedRequest<GridImportKeyRecord, StartedImport> => ({
+  hash,
+  readRecord: () => getGridImportKey(createdBy, key),
+  reused: () =>
+    new UnprocessableError(
       'This Idempotency-Key was already used for a different import; use a new key for a new import.',
       [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
-  const meta = await getGridVersion(record.version);
-  if (!meta) throw new NotFoundError('grid version', String(record.version));
-  return { meta, replayed: true };
-}
+    ),
+  replay: async (record) => {
+    const meta = await getGridVersion(record.version);
+    if (!meta) throw new NotFoundError('grid version', String(record.version));
+    return { meta, replayed: true };
+  },
+});
 
 /**
  * Begins an import of `body` (cells and zones, shape already checked) for `createdBy`.
@@ -52,9 +61,10 @@ export async function startGridImport(
     idempotencyKey === undefined
       ? undefined
       : { key: idempotencyKey, requestHash: requestHash({ query, body }) };
-  if (idempotency) {
-    const prior = await getGridImportKey(createdBy, idempotency.key);
-    if (prior) return replayOf(prior, idempotency.requestHash);
+  const keyed = idempotency && keyedImport(createdBy, idempotency.key, idempotency.requestHash);
+  if (keyed) {
+    const prior = await earlierAnswer(keyed);
+    if (prior) return prior;
   }
   const nonce = randomUUID();
   const text = JSON.stringify(body);
@@ -68,7 +78,7 @@ export async function startGridImport(
     ...(idempotency ? { idempotency } : {}),
   });
   // Only a request with a key can lose a race for it.
-  if ('replay' in started) return replayOf(started.replay, idempotency?.requestHash ?? '');
+  if ('replay' in started) return answerOf(started.replay, keyed as NonNullable<typeof keyed>);
   await objectStore().put(started.meta.input?.key as string, text, 'application/json');
   return { meta: started.meta, replayed: false };
 }

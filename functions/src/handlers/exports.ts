@@ -34,10 +34,8 @@ import {
 import { runExport } from '../exports/run';
 import { gridTopology, requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
-import { cityConfig } from '../runtime';
+import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
-
-const officeIds = () => cityConfig().offices.map((o) => o.id);
 
 /** 303 See Other to the file; the body says the same for clients that do not follow redirects. */
 const seeOther = (out: ExportOut) => ({

@@ -43,6 +43,7 @@ import { activeGrid, forgetActivePointer } from '../grid-cache';
 import { activateReviewed, gridDiff } from '../grid-import/activation';
 import { startGridImport } from '../grid-import/start';
 import { httpHandler } from '../http/chain';
+import { REPLAYED_HEADERS } from '../idempotency';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
 
@@ -56,6 +57,19 @@ function collection(features: ReturnType<typeof feature>[], cursor: string | und
   return { type: 'FeatureCollection' as const, features, ...(cursor ? { cursor } : {}) };
 }
 
+/** A page of cells or zones as GeoJSON, each with its geometry (one batch read of their items). */
+async function geoJsonPage<T extends { id: string }>(
+  version: number,
+  page: { items: T[]; cursor?: string | undefined },
+  keyOf: (version: number, id: string) => { pk: string },
+) {
+  const geometries = await geometriesOf(page.items.map((item) => keyOf(version, item.id).pk));
+  const features = page.items.map((item, i) =>
+    feature({ ...item, gridVersion: version }, geometries[i] as PolygonGeometry),
+  );
+  return { body: collection(features, page.cursor), contentType: 'application/geo+json' };
+}
+
 type Caller = Parameters<typeof gridScope>[0];
 
 /** What the client keeps while an import runs: the version and where to poll it. */
@@ -64,7 +78,7 @@ const accepted = (meta: GridVersionMeta, replayed: boolean) => {
   return {
     status: 202,
     body: { ...gridVersionView(meta), location },
-    headers: { location, ...(replayed ? { 'idempotent-replayed': 'true' } : {}) },
+    headers: { location, ...(replayed ? REPLAYED_HEADERS : {}) },
   };
 };
 
@@ -161,21 +175,13 @@ export const handler = httpHandler('grid', {
   },
 
   exportCells: async ({ caller, query }) => {
-    const { version, items, cursor } = await scopedCells(caller, query);
-    const geometries = await geometriesOf(items.map((c) => keys.cell(version, c.id).pk));
-    const features = items.map((c, i) =>
-      feature({ ...c, gridVersion: version }, geometries[i] as PolygonGeometry),
-    );
-    return { body: collection(features, cursor), contentType: 'application/geo+json' };
+    const { version, ...page } = await scopedCells(caller, query);
+    return geoJsonPage(version, page, keys.cell);
   },
 
   exportZones: async ({ caller, query }) => {
-    const { version, items, cursor } = await scopedZones(caller, query);
-    const geometries = await geometriesOf(items.map((z) => keys.zone(version, z.id).pk));
-    const features = items.map((z, i) =>
-      feature({ ...z, gridVersion: version }, geometries[i] as PolygonGeometry),
-    );
-    return { body: collection(features, cursor), contentType: 'application/geo+json' };
+    const { version, ...page } = await scopedZones(caller, query);
+    return geoJsonPage(version, page, keys.zone);
   },
 
   listCells: async ({ caller, query }) => {

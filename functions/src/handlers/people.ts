@@ -15,10 +15,11 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
+import { actorOf } from '../caller';
 import { now } from '../clock';
 import { httpHandler } from '../http/chain';
 import { deactivationConsequences, reactivationConsequences } from '../people/deactivate';
-import { cityConfig } from '../runtime';
+import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
 
 export const handler = httpHandler('people', {
@@ -53,7 +54,7 @@ export const handler = httpHandler('people', {
       );
     }
     const config = cityConfig();
-    const offices = config.offices.map((o) => o.id);
+    const offices = officeIds();
     const today = localDate(now(), config.timeZone);
     const problems = personProblems(person, { offices, topology, today });
     if (problems.length > 0) {
@@ -65,12 +66,12 @@ export const handler = httpHandler('people', {
     if (saved.active) {
       if (!existing) return { status: 201, body: saved };
       // Active again (or saved active again after an interrupted reactivation): remove their flags.
-      const reactivation = await reactivationConsequences(saved, { id: caller.id, role: caller.role }, now());
+      const reactivation = await reactivationConsequences(saved, actorOf(caller), now());
       const touched = reactivation.cleared.length + reactivation.stillFlagged.length > 0;
       return { status: 200, body: !existing.active || touched ? { ...saved, reactivation } : saved };
     }
     // Deactivated (or saved inactive again): flag their future tasks, report what moves to whom.
-    const deactivation = await deactivationConsequences(saved, { id: caller.id, role: caller.role }, now());
+    const deactivation = await deactivationConsequences(saved, actorOf(caller), now());
     return { status: existing ? 200 : 201, body: { ...saved, deactivation } };
   },
 });

@@ -44,9 +44,7 @@ import {
 import { now as clockNow } from '../clock';
 import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
-import { cityConfig } from '../runtime';
-
-const officeIds = () => cityConfig().offices.map((o) => o.id);
+import { cityConfig, officeIds } from '../runtime';
 
 /** The current baseline and its census of some areas; null when none was ever made. */
 async function currentCensus(areas: readonly CounterArea[]) {

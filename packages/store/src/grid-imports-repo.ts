@@ -4,7 +4,7 @@
  * claim by the job, fail with the errors kept, and clean up what a failed version left behind.
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import { GetCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
+import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoordSys, ErrorDetail } from '@gridpatrol/core';
 import { batchDelete, batchPut } from './batch';
 import { documentClient, tableName } from './client';
@@ -16,6 +16,7 @@ import {
   toMeta,
   unpackJson,
 } from './grid-repo';
+import { keyRecordPut, readKeyRecord } from './idempotency';
 import { GRID_UNSETTLED_PARTITION, keys, primaryKey } from './keys';
 import { partitionItems } from './query';
 
@@ -50,12 +51,8 @@ export async function getGridImportKey(
   callerId: string,
   key: string,
 ): Promise<GridImportKeyRecord | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({ TableName: tableName(), Key: keys.gridImportKey(callerId, key), ConsistentRead: true }),
-  );
-  return out.Item
-    ? { version: Number(out.Item.version), requestHash: String(out.Item.requestHash) }
-    : undefined;
+  const item = await readKeyRecord(keys.gridImportKey(callerId, key));
+  return item ? { version: Number(item.version), requestHash: String(item.requestHash) } : undefined;
 }
 
 /**
@@ -96,19 +93,11 @@ export async function beginGridImport(
     await documentClient().send(
       new TransactWriteCommand({
         TransactItems: [
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...keys.gridImportKey(b.createdBy, key),
-                entity: 'grid_import_key',
-                version,
-                requestHash,
-                createdAt: now,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
-            },
-          },
+          keyRecordPut(table, keys.gridImportKey(b.createdBy, key), 'grid_import_key', {
+            version,
+            requestHash,
+            createdAt: now,
+          }),
           metaPut,
         ],
       }),

@@ -13,6 +13,7 @@ export * from './findings-repo';
 export * from './grid-imports-repo';
 export * from './grid-repo';
 export * from './grid-review';
+export * from './idempotency';
 export * from './keys';
 export * from './people-repo';
 export * from './plans-repo';

@@ -6,7 +6,6 @@
  * when the step came under one. Counters follow from the table's stream (core `taskCounterDeltas`
  * of the task's old and new image, docs/decisions/0028). See docs/decisions/0011-patrol-execution.md.
  */
-import { createHash } from 'node:crypto';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, PatrolTask, TaskEvent } from '@gridpatrol/core';
@@ -14,7 +13,8 @@ import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
 import type { Page } from './cursor';
-import { type OpenFindingSummary, openFindingsNear, requestHash } from './findings-repo';
+import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
+import { keyHash, keyRecordPut, readKeyRecord, requestHash } from './idempotency';
 import { recordOf } from './item';
 import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
 import { partitionItems, partitionPage } from './query';
@@ -151,9 +151,6 @@ export async function findingCellsByIds(
 // Idempotency
 // ---------------------------------------------------------------------------------------------
 
-/** The hash of an Idempotency-Key in its record's sort key (keys can hold any printable ASCII). */
-const keyHash = (key: string) => createHash('sha256').update(key).digest('hex').slice(0, 32);
-
 /** The hash of an operation and its body, independent of field order. */
 export const taskRequestHash = (operation: string, body: unknown): string => requestHash({ operation, body });
 
@@ -180,15 +177,8 @@ export async function getTaskIdempotency(
   personId: string,
   key: string,
 ): Promise<TaskIdempotencyRecord | undefined> {
-  const out = await documentClient().send(
-    new GetCommand({
-      TableName: tableName(),
-      Key: keys.taskIdempotency(taskId, personId, keyHash(key)),
-      ConsistentRead: true,
-    }),
-  );
-  if (!out.Item) return undefined;
-  const i = out.Item;
+  const i = await readKeyRecord(keys.taskIdempotency(taskId, personId, keyHash(key)));
+  if (!i) return undefined;
   return {
     taskId: String(i.taskId),
     personId: String(i.personId),
@@ -256,22 +246,19 @@ export async function writeTaskChange(
     taskEvent,
     ...(idempotency
       ? [
-          {
-            Put: {
-              TableName: table,
-              Item: {
-                ...keys.taskIdempotency(after.id, idempotency.personId, keyHash(idempotency.key)),
-                entity: 'task_idempotency',
-                taskId: after.id,
-                personId: idempotency.personId,
-                requestHash: idempotency.requestHash,
-                status: idempotency.status,
-                response: idempotency.response,
-                createdAt: event.at,
-              },
-              ConditionExpression: 'attribute_not_exists(pk)',
+          keyRecordPut(
+            table,
+            keys.taskIdempotency(after.id, idempotency.personId, keyHash(idempotency.key)),
+            'task_idempotency',
+            {
+              taskId: after.id,
+              personId: idempotency.personId,
+              requestHash: idempotency.requestHash,
+              status: idempotency.status,
+              response: idempotency.response,
+              createdAt: event.at,
             },
-          },
+          ),
         ]
       : []),
     ...schedule,
