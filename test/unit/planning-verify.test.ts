@@ -26,7 +26,7 @@ const lastWeek = planWeek({ ...office, weekStart: '2025-02-24' }, 7).tasks.map((
   cellId: t.cellId,
   partnerId: t.partnerId,
 }));
-const source = (): DrawSource => ({ ...structuredClone(office), lastWeek: structuredClone(lastWeek) });
+const source = () => ({ ...structuredClone(office), lastWeek: structuredClone(lastWeek) });
 
 /** A draft as the store keeps it: header fields, and the snapshot through JSON (as DynamoDB returns it). */
 function drafted(src: DrawSource = source(), seed = SEED) {
