@@ -198,6 +198,15 @@ describe('verifyDraw: re-run from the stored snapshot and seed', () => {
     };
     const v = verifyDraw(moved as typeof header, stored, sha256);
     expect([v.identical, v.input.changed]).toEqual([false, ['exclusions']]);
+    // Slot starts cut short: not identical, where it is wrong, and no crash.
+    const cut = { ...header, draw: { ...header.draw, slotStarts: starts.slice(0, 3) } };
+    const short = verifyDraw(cut as typeof header, stored, sha256);
+    expect([short.identical, short.input.changed, short.output.recomputed]).toEqual([
+      false,
+      ['exclusions'],
+      null,
+    ]);
+    expect(short.output.problems[0]?.path).toBe('snapshot.exclusions.slotStarts');
   });
 
   it('refuses a plan drafted before draws were recorded: not_verifiable', () => {

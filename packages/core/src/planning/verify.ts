@@ -125,7 +125,11 @@ function startsFrom(dates: readonly string[], shifts: readonly string[], starts:
   return (date: string, shift: string): string => {
     const i = dates.indexOf(date) * shifts.length + shifts.indexOf(shift);
     const start = starts[i];
-    if (start === undefined) throw new Error(`no stored start for ${date} ${shift}`);
+    // A snapshot cut short is an answer of the verification, never a crash.
+    if (start === undefined)
+      throw new BadRequestError('The stored slot starts do not cover the week.', [
+        { path: 'snapshot.exclusions.slotStarts', message: `no start for ${date} ${shift}` },
+      ]);
     return start;
   };
 }
