@@ -236,7 +236,10 @@ export async function planLastWeek(planId: string): Promise<PastPairing[]> {
 
 /** The lines of a plan's draw, in the draw's order (`drawLine`). */
 export async function planDrawLines(planId: string): Promise<string[]> {
-  return (await queryAll(`PLAN#${planId}`, 'DRAW#', (i) => (i.lines ?? []) as string[])).flat();
+  // As text whatever was stored, so that a damaged item is a difference the verification names.
+  return (
+    await queryAll(`PLAN#${planId}`, 'DRAW#', (i) => (Array.isArray(i.lines) ? i.lines.map(String) : []))
+  ).flat();
 }
 
 async function queryAll<T>(pk: string, prefix: string, map: (i: Record<string, unknown>) => T): Promise<T[]> {
