@@ -106,6 +106,23 @@ describe('verifyDraw: re-run from the stored snapshot and seed', () => {
     });
   });
 
+  it('answers identical for a snapshot stored with its fields in another order (as DynamoDB returns them)', () => {
+    const { header, stored } = drafted();
+    const reversed = (xs: readonly unknown[]) =>
+      xs.map((x) => Object.fromEntries(Object.entries(x as object).reverse()));
+    const v = verifyDraw(
+      header,
+      {
+        ...stored,
+        cells: reversed(stored.cells),
+        people: reversed(stored.people),
+        lastWeek: reversed(stored.lastWeek),
+      },
+      sha256,
+    );
+    expect([v.identical, v.input.changed]).toEqual([true, []]);
+  });
+
   it('names the people when a person’s availability changed, and the first task that differs', () => {
     const { header, stored } = drafted();
     const people = stored.people as Person[];
