@@ -19,6 +19,7 @@ import {
   CellsExportQuery,
   CheckInBody,
   CompleteBody,
+  DrawVerification,
   ExportOut,
   FindingEventOut,
   FindingIdParam,
@@ -394,6 +395,17 @@ export const ROUTES = [
     roles: MANAGERS,
     request: { params: PlanIdParam, query: PlanCellsQuery },
     response: PageOut(PlanCellOut),
+  },
+  {
+    method: 'GET',
+    path: '/plans/{id}/verify',
+    group: 'plans',
+    operationId: 'verifyPlan',
+    summary:
+      "Re-run a plan's draw (双随机一公开): the planner is run again on the input snapshot stored with the plan (per-cell input, people, last week's pairings, settings, what a week under way left out) with the plan's seed. Says whether it is identical; if not, which input part no longer hashes as when drawn (week, config, cells, people, lastWeek, exclusions) and the first task that differs, with the seed and SHA-256 hashes compared. Later reassignments and publication do not count: the draw is the plan as the planner produced it. Readable by whoever may read the plan (another office's plan: 404); a plan drafted before draws were recorded is a 409 not_verifiable.",
+    roles: MANAGERS,
+    request: { params: PlanIdParam },
+    response: DrawVerification,
   },
   {
     method: 'POST',

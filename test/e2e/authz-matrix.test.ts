@@ -380,6 +380,12 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/plans/${c.plans.west}/cells`),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
   },
+  verifyPlan: {
+    // Whoever may read the plan may re-run its draw (issue 22, 0046).
+    inScope: (c) => get(`/plans/${c.plans.east}/verify`),
+    outOfScope: (c) => get(`/plans/${c.plans.west}/verify`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
   reassignTask: {
     // Moving a task to the slot it is in keeps every rule: 200 with version 2.
     inScope: (c, r) => {

@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import type { Person } from '@gridpatrol/core/people';
 import { planWeek } from '@gridpatrol/core/planning/planner';
 import type { Plan, PlanCell, PlanInputArg } from '@gridpatrol/core/planning/schema';
+import { scarcePeopleOptions, syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
 import { describe, expect, it } from 'vitest';
 
 /**
@@ -79,6 +80,24 @@ describe('planWeek: near the optimum whatever the seed (issue 22)', () => {
     const short = Array.from({ length: 200 }, (_, seed) => seed).filter(
       (seed) => planWeek(input, seed).metrics.weightedAssigned < bound - 1e-6,
     );
+    expect(short).toEqual([]);
+  });
+});
+
+/**
+ * The bench's instance 17 (`npm run bench -- planner`), whose optimum moves officers of two
+ * straddling cells to the other zone's officers and partners of lighter cells to heavier ones, six
+ * cells at once: 153 of 200 seeds stopped at 97.72% of it before the hand-over could also free the
+ * other side (decision 0046). Its optimum, 188.6 weighted patrols, is the bench's exact ILP (HiGHS).
+ */
+describe('planWeek: bench instance 17 at ≥ 98% of its optimum whatever the seed (issue 22)', () => {
+  const instance17 = syntheticPlanInput(scarcePeopleOptions(17, 1017));
+  const OPTIMUM = 188.6;
+
+  it('reaches 98% with each of 50 seeds, seed 0 (97.72% before) among them', () => {
+    const short = Array.from({ length: 50 }, (_, seed) => seed)
+      .map((seed) => ({ seed, share: planWeek(instance17, seed).metrics.weightedAssigned / OPTIMUM }))
+      .filter(({ share }) => share < 0.98);
     expect(short).toEqual([]);
   });
 });

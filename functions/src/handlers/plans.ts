@@ -29,6 +29,7 @@ import { httpHandler, readerOf } from '../http/chain';
 import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
+import { verifyPlan } from '../plans/verify';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -88,6 +89,11 @@ export const handler = httpHandler('plans', {
     return {
       body: { items: planCellViews(page.items, plan), ...(page.cursor ? { cursor: page.cursor } : {}) },
     };
+  },
+
+  verifyPlan: async ({ caller, params }) => {
+    const plan = await readablePlan(caller, params.id);
+    return { body: await verifyPlan(plan) };
   },
 
   reassignTask: async ({ caller, params, body }) => {

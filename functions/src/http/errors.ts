@@ -23,6 +23,7 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
   unsupported_media_type: 415,
   unprocessable: 422,
   invalid_cursor: 400,
+  not_verifiable: 409,
   unavailable: 503,
 };
 

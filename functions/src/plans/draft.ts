@@ -9,11 +9,11 @@
 import { randomBytes } from 'node:crypto';
 import {
   addDays,
-  applyExclusions,
   BadRequestError,
   ConflictError,
   cellCentroids,
   detail,
+  drawPlan,
   exclusionsFrom,
   mayBePlannedOnPatrol,
   message,
@@ -26,7 +26,6 @@ import {
   planEvent,
   planInputFrom,
   planningWeekStart,
-  planWeek,
   seedFromString,
   slotWindow,
   supersedeTarget,
@@ -49,6 +48,7 @@ import {
 import { activeGridAndTopology, gridTopology } from '../grid-cache';
 import { cityConfig, logger } from '../runtime';
 import { VERSION } from '../version';
+import { sha256 } from './verify';
 
 /** Unmet demand kept on the header; the rest is in the per-cell items (demand − assigned). */
 const MAX_UNMET_ON_HEADER = 2000;
@@ -62,6 +62,15 @@ export function newPlanId(): string {
 /** The seed of a plan: from its week, office and (random) id, so nobody predicts it before the draft. */
 export const planSeed = (weekStart: string, officeId: string | null, planId: string) =>
   seedFromString(`${weekStart}|${officeId ?? '-'}|${planId}`);
+
+/** The start instants of a week's slots, date-major then shift, as a draw stores them (0046). */
+function weekSlotStarts(
+  weekStart: string,
+  shifts: readonly string[],
+  startOf: (date: string, shift: string) => string,
+): string[] {
+  return Array.from({ length: 7 }, (_, d) => shifts.map((s) => startOf(addDays(weekStart, d), s))).flat();
+}
 
 /** A city office by id, or a 400 naming `path` and the offices there are. */
 export function assertOffice(officeId: string, path = 'body.office'): void {
@@ -165,7 +174,17 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     ...(exclusions ? { exclusions } : {}),
     shiftStartOf: startOf,
   });
-  const { plan, dropped } = applyExclusions(planWeek(input, seed), exclusions, startOf);
+  // The draw as verifiable (0046): run on the canonical snapshot that is stored, with its hashes.
+  const { plan, dropped, draw, lines, parts } = drawPlan(
+    {
+      ...input,
+      lastWeek: input.lastWeek ?? [],
+      exclusions,
+      slotStarts: exclusions ? weekSlotStarts(weekStart, patrols.planner.shifts, startOf) : undefined,
+    },
+    seed,
+    sha256,
+  );
   const tasks = toPatrolTasks(plan.tasks, {
     planId,
     officeId,
@@ -193,12 +212,13 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     ...(last.planId ? { lastWeekPlan: last.planId } : {}),
     taskCount: tasks.length,
     codeVersion: VERSION,
+    draw,
   };
   const demands = new Map(plan.cells.map((c) => [c.cellId, c]));
   // Every cell's unmet reason, with its demand: the header keeps only the first MAX_UNMET_ON_HEADER.
   const unmetReasons = new Map(plan.unmet.map((u) => [u.cellId, u.reason]));
-  const cells = (input.cells ?? []).map((c) => ({
-    cell: c as never,
+  const cells = parts.cells.map((c) => ({
+    cell: c,
     demand: demands.get(c.id),
     unmetReason: unmetReasons.get(c.id),
   }));
@@ -207,7 +227,9 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
     tasks,
     events: tasks.map((t) => planEvent(t, opts.actor, nowIso)),
     cells,
-    people: input.people as Person[],
+    people: parts.people,
+    lastWeek: parts.lastWeek,
+    drawLines: lines,
   });
   if (written === 'exists') {
     const existing = await getPlan(planId);

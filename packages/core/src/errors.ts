@@ -47,6 +47,7 @@ export type ErrorCode =
   | 'unsupported_media_type'
   | 'unprocessable'
   | 'invalid_cursor'
+  | 'not_verifiable'
   | 'unavailable';
 
 export class DomainError extends Error {
@@ -134,6 +135,17 @@ export class NotFoundError extends DomainError {
 export class ConflictError extends DomainError {
   constructor(message: ErrorText, details: readonly ErrorDetail[] = []) {
     super('conflict', message, details);
+  }
+}
+
+/**
+ * An object that lacks what a verification needs: a plan drafted before plans kept the snapshot of
+ * their input and the hash of their draw (docs/decisions/0046). A state of the object, never to
+ * change, so a 409 with its own code, as a superseded plan's publication is a 409.
+ */
+export class NotVerifiableError extends DomainError {
+  constructor(text: ErrorText, details: readonly ErrorDetail[] = []) {
+    super('not_verifiable', text, details);
   }
 }
 

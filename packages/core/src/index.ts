@@ -35,6 +35,7 @@ export * from './planning/random';
 export * from './planning/records';
 export * from './planning/schema';
 export * from './planning/tasks';
+export * from './planning/verify';
 export * from './policy';
 export * from './roles';
 export * from './stats/baselines';

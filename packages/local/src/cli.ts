@@ -3,7 +3,8 @@
  * seed, the HTTP API on localhost, the scheduled jobs every minute); `token` prints a dev bearer token
  * for a person; `grid import` and `people import` load files of any size; `people cognito-command`
  * prints how to give a person a login; `jobs run` runs a scheduled job once, at any time;
- * `stats verify` recounts the counters and reports any that disagree; `findings backfill-index` gives
+ * `stats verify` recounts the counters and reports any that disagree; `plans verify` re-runs a plan's
+ * draw from its stored snapshot and seed (0046); `findings backfill-index` gives
  * findings written before the city-wide index their keys (and the zone-less ones their `unzoned` counts).
  */
 import { readFileSync, writeFileSync } from 'node:fs';
@@ -19,6 +20,8 @@ import {
   gridTopology,
   ImportRefusedError,
   localDate,
+  NotVerifiableError,
+  PlanId,
   type ResolutionSidecar,
   summariseProblems,
 } from '@gridpatrol/core';
@@ -26,10 +29,12 @@ import { JOB_NAMES, jobNameOf } from '@gridpatrol/functions';
 import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { deactivationConsequences, reactivationConsequences } from '@gridpatrol/functions/people/deactivate';
+import { verifyPlan } from '@gridpatrol/functions/plans/verify';
 import {
   backfillFindingIndex,
   getGridPointer,
   getPerson,
+  getPlan,
   importPeople,
   loadSidecar,
   storeBuiltGrid,
@@ -46,6 +51,7 @@ import { formatIndexBackfill } from './index-backfill';
 import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { formatDeactivation, formatReactivation, readPeopleFile } from './people-import';
+import { formatDrawVerification } from './plan-verify-print';
 import { openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
@@ -460,6 +466,46 @@ statsCommand
       await db.stop();
     }
   });
+
+const plansCommand = program.command('plans').description('Joint-patrol plans.');
+plansCommand
+  .command('verify')
+  .description(
+    "Re-run a plan's draw (双随机一公开) from the input snapshot stored with it and its seed, as GET /plans/{id}/verify does; prints whether it is identical and, if not, which input part changed and the first task that differs. Exits 1 when not identical, 2 when the plan cannot be verified.",
+  )
+  .argument('<planId>')
+  .option('--json', 'print the verification as JSON')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
+  .option('--table <name>', 'table to read (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
+  .action(
+    async (planId: string, opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
+      if (!PlanId.safeParse(planId).success)
+        throw new Error(`'${planId}' is not a plan id ('P-' and letters or digits).`);
+      const config = readCityConfig(opts.city);
+      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+      try {
+        const plan = await getPlan(planId);
+        if (!plan) throw new Error(`No plan '${planId}' in ${db.tableName}.`);
+        let verification: Awaited<ReturnType<typeof verifyPlan>>;
+        try {
+          verification = await verifyPlan(plan);
+        } catch (err) {
+          if (!(err instanceof NotVerifiableError)) throw err;
+          console.error(err.message);
+          process.exitCode = 2;
+          return;
+        }
+        console.log(
+          opts.json ? JSON.stringify(verification, null, 2) : formatDrawVerification(verification).join('\n'),
+        );
+        if (!verification.identical) process.exitCode = 1;
+      } finally {
+        await db.stop();
+      }
+    },
+  );
 
 const findingsCommand = program.command('findings').description('Maintenance of the stored findings.');
 findingsCommand

@@ -263,6 +263,10 @@ export const keys = {
   planCell: (planId: string, cellId: string) => ({ pk: `PLAN#${planId}`, sk: `CELL#${cellId}` }),
   /** The people a plan was made from (planner input), in chunks under the 400 KB item limit. */
   planPeople: (planId: string, n: number) => ({ pk: `PLAN#${planId}`, sk: `PEOPLE#${part(n)}` }),
+  /** Last week's pairings a plan rotated away from (planner input, for verifying its draw), in chunks. */
+  planLastWeek: (planId: string, n: number) => ({ pk: `PLAN#${planId}`, sk: `LASTWEEK#${part(n)}` }),
+  /** The lines of a plan's draw as the planner produced it (who, where, when), in chunks. */
+  planDraw: (planId: string, n: number) => ({ pk: `PLAN#${planId}`, sk: `DRAW#${part(n)}` }),
   /** The scheduled draft job's claim on one week of one office: the plan id it drafts under. */
   planDraftClaim: (officeId: string | null, weekStart: string) => ({
     pk: `PLANCLAIM#${officeId ?? '-'}#${weekStart}`,

@@ -10,6 +10,7 @@ import {
   type CellDemand,
   type CellFindingStats,
   type CellPlanning,
+  type PastPairing,
   PatrolTask,
   type Person,
   type PlanCell,
@@ -35,6 +36,17 @@ const planItem = (p: PlanRecord) => ({ ...keys.plan(p), entity: 'plan', ...p });
 
 /** People per planPeople item: a person is well under 2 KB, so a chunk stays far below 400 KB. */
 const PEOPLE_PER_CHUNK = 100;
+/**
+ * Pairings per planLastWeek item and draw lines per planDraw item: either is a short string or a
+ * three-field object (ids of at most 64 characters), so 1,000 stay below 200 KB.
+ */
+const LINES_PER_CHUNK = 1000;
+
+function chunked<T>(items: readonly T[], size: number): T[][] {
+  const out: T[][] = [];
+  for (let i = 0; i < items.length; i += size) out.push(items.slice(i, i + size));
+  return out;
+}
 
 export async function getPlan(id: string): Promise<PlanRecord | undefined> {
   const out = await documentClient().send(
@@ -123,45 +135,64 @@ export interface DraftItems {
     unmetReason?: UnmetReason | undefined;
   }[];
   readonly people: readonly Person[];
+  /** Last week's pairings the planner was given, and the lines of the draw (docs/decisions/0046). */
+  readonly lastWeek: readonly PastPairing[];
+  readonly drawLines: readonly string[];
 }
 
 /**
- * Writes a draft: its per-cell input and demand, its people, its tasks and their first events, and
+ * Writes a draft: its per-cell input and demand, its people, last week's pairings and the lines of
+ * its draw (the snapshot that verifies it, docs/decisions/0046), its tasks and their first events, and
  * last its header (conditioned on not existing). A plan id drafted before without a header (a run
- * that stopped half-way) has its leftover tasks deleted first. Returns 'exists' when a header of
- * that id is already there (a twin run won): then the tasks written are that run's twins.
+ * that stopped half-way) has its leftover tasks and snapshot items deleted first. Returns 'exists'
+ * when a header of that id is already there (a twin run won; nothing is written when it is seen
+ * first, else the tasks written are that run's twins).
  */
 export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
   const planId = d.header.id;
+  if (await getPlan(planId)) return 'exists';
   const leftovers = await allPlanTasks(planId);
   const keep = new Set(d.tasks.map((t) => t.id));
   const stale = leftovers.filter((t) => !keep.has(t.id));
   await batchDelete(stale.flatMap((t) => [keys.patrolTaskById(t.id), keys.taskEvent(t.id, 1)]));
-  const chunks: Person[][] = [];
-  for (let i = 0; i < d.people.length; i += PEOPLE_PER_CHUNK)
-    chunks.push(d.people.slice(i, i + PEOPLE_PER_CHUNK));
-  await batchPut(
-    [
-      ...d.cells.map((c) => ({
-        ...keys.planCell(planId, c.cell.id),
-        entity: 'plan_cell',
-        planId,
-        cell: c.cell,
-        ...(c.demand ? { demand: c.demand } : {}),
-        ...(c.unmetReason ? { unmetReason: c.unmetReason } : {}),
-      })),
-      ...chunks.map((people, n) => ({
-        ...keys.planPeople(planId, n),
-        entity: 'plan_people',
-        planId,
-        people,
-      })),
-      ...d.tasks.map(patrolTaskItem),
-      ...d.events.map(taskEventItem),
-    ],
-    undefined,
-    8,
+  const chunks = chunked(d.people, PEOPLE_PER_CHUNK);
+  const items = [
+    ...d.cells.map((c) => ({
+      ...keys.planCell(planId, c.cell.id),
+      entity: 'plan_cell',
+      planId,
+      cell: c.cell,
+      ...(c.demand ? { demand: c.demand } : {}),
+      ...(c.unmetReason ? { unmetReason: c.unmetReason } : {}),
+    })),
+    ...chunks.map((people, n) => ({
+      ...keys.planPeople(planId, n),
+      entity: 'plan_people',
+      planId,
+      people,
+    })),
+    ...chunked(d.lastWeek, LINES_PER_CHUNK).map((pairs, n) => ({
+      ...keys.planLastWeek(planId, n),
+      entity: 'plan_last_week',
+      planId,
+      pairs,
+    })),
+    ...chunked(d.drawLines, LINES_PER_CHUNK).map((lines, n) => ({
+      ...keys.planDraw(planId, n),
+      entity: 'plan_draw',
+      planId,
+      lines,
+    })),
+    ...d.tasks.map(patrolTaskItem),
+    ...d.events.map(taskEventItem),
+  ];
+  // A redo's snapshot must not keep a chunk or cell of the run that stopped (verifying would read it).
+  const writing = new Set(items.map((i) => i.sk));
+  const leftover = (await partitionItems({ pk: `PLAN#${planId}`, projection: ['pk', 'sk'] })).filter(
+    (i) => i.sk !== 'PLAN' && !writing.has(String(i.sk)),
   );
+  await batchDelete(leftover.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
+  await batchPut(items, undefined, 8);
   try {
     await documentClient().send(
       new PutCommand({
@@ -196,6 +227,19 @@ export function listPlanCells(planId: string, cursor?: string, limit = 200): Pro
 /** The people a plan was made from. */
 export async function planPeople(planId: string): Promise<Person[]> {
   return (await queryAll(`PLAN#${planId}`, 'PEOPLE#', (i) => i.people as Person[])).flat();
+}
+
+/** Last week's pairings a plan was drafted with (empty for plans drafted before they were kept). */
+export async function planLastWeek(planId: string): Promise<PastPairing[]> {
+  return (await queryAll(`PLAN#${planId}`, 'LASTWEEK#', (i) => (i.pairs ?? []) as PastPairing[])).flat();
+}
+
+/** The lines of a plan's draw, in the draw's order (`drawLine`). */
+export async function planDrawLines(planId: string): Promise<string[]> {
+  // As text whatever was stored, so that a damaged item is a difference the verification names.
+  return (
+    await queryAll(`PLAN#${planId}`, 'DRAW#', (i) => (Array.isArray(i.lines) ? i.lines.map(String) : []))
+  ).flat();
 }
 
 async function queryAll<T>(pk: string, prefix: string, map: (i: Record<string, unknown>) => T): Promise<T[]> {

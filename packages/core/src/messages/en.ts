@@ -16,6 +16,7 @@ export const en = {
   'error.unsupported_media_type': 'This content type is not supported.',
   'error.unprocessable': 'The request breaks a rule.',
   'error.invalid_cursor': 'The cursor is not one this list handed out; start again without it.',
+  'error.not_verifiable': 'This cannot be verified: it lacks the record a verification re-runs.',
   'error.unavailable': 'The service is unavailable right now; retry later.',
   'error.internal': 'Internal error. Quote request id {requestId} when reporting it.',
   /** An error worded only in English so far: the code's sentence, then the original. */
@@ -250,6 +251,9 @@ export const en = {
   'plan.draftOtherSeed':
     'The week already has draft {plan}, drawn with another seed; send supersede: true to draw with yours.',
   'plan.draftSeedWas': 'draft {plan} was drawn with seed {seed}',
+  'plan.notVerifiable':
+    "Plan '{id}' was drafted before plans kept the snapshot of their input and the hash of their draw; it cannot be verified.",
+  'plan.noDrawRecord': "plan '{id}' has no draw record",
   'plan.weekOver': 'The week of {week} is over: there is nothing left to plan.',
   'plan.lastShiftStarted': 'its last shift has started',
   'plan.beingPublished': "Plan '{id}' is being published; publish it again to finish, then reassign.",

@@ -18,6 +18,7 @@ export const zhCN: Record<MessageKey, string> = {
   'error.unsupported_media_type': '不支持该内容类型。',
   'error.unprocessable': '请求未通过业务规则检查。',
   'error.invalid_cursor': '翻页游标无效（不是此列表发出的），请不带游标从第一页重新开始。',
+  'error.not_verifiable': '无法核验：缺少核验所需的记录。',
   'error.unavailable': '服务暂时不可用，请稍后重试。',
   'error.internal': '服务器内部错误。报告问题时请提供请求编号 {requestId}。',
   'error.untranslated': '{generic}（{original}）',
@@ -245,6 +246,8 @@ export const zhCN: Record<MessageKey, string> = {
   'plan.draftOtherSeed':
     '本周已有草稿 {plan}，它用另一个随机种子抽取；如要用您的种子重新抽取，请同时发送 supersede: true。',
   'plan.draftSeedWas': '草稿 {plan} 用的随机种子是 {seed}',
+  'plan.notVerifiable': '计划「{id}」编制于保存输入快照和抽取哈希之前，无法核验。',
+  'plan.noDrawRecord': '计划「{id}」没有抽取记录',
   'plan.weekOver': '{week} 这一周已经过去，没有可安排的巡查了。',
   'plan.lastShiftStarted': '本周最后一个班次已开始',
   'plan.beingPublished': '计划「{id}」正在发布；请再次发布以完成，然后再调整。',

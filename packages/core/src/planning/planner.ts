@@ -26,7 +26,8 @@
  *     the unit, then re-placing the bumped task elsewhere; kept when both fit, or when the unit is
  *     worth more than the bumped one (an augmenting path of length two); failing that, hand one
  *     task of its people to another person of that task's cell (officer-only or partner-only),
- *     who may drop a cheaper task. Repeated a few rounds. Then one sweep of ruin and recreate:
+ *     who may drop a cheaper task, or, when the unit's people of the other side are all busy too,
+ *     one of them drops a cheaper task (decision 0046). Repeated a few rounds. Then one sweep of ruin and recreate:
  *     around each cell still unmet, its people's tasks out, the cell first, then their cells;
  *     kept if the neighbourhood gained (decision 0042).
  *  5. Fill: one greedy sweep over the cells still unmet, since the moves may have freed room; it

@@ -201,6 +201,40 @@ export const PlanExclusions = z.object({
 });
 export type PlanExclusions = z.infer<typeof PlanExclusions>;
 
+/** The parts of a planner input a plan keeps a hash of, so that a verification names what changed. */
+export const DRAW_INPUT_PARTS = ['week', 'config', 'cells', 'people', 'lastWeek', 'exclusions'] as const;
+export type DrawInputPart = (typeof DRAW_INPUT_PARTS)[number];
+/** The parts of a plan as the planner produced it, hashed apart for the same reason. */
+export const DRAW_OUTPUT_PARTS = ['tasks', 'cells', 'unmet', 'metrics'] as const;
+export type DrawOutputPart = (typeof DRAW_OUTPUT_PARTS)[number];
+
+const Sha256 = z.string().regex(/^[0-9a-f]{64}$/);
+
+/**
+ * What verifies a plan's draw (双随机一公开, docs/decisions/0046): SHA-256 hashes of each part of
+ * the planner input as stored with the plan (canonical JSON) and of the whole, the hash of the plan
+ * as the planner produced it (after exclusions, before any reassignment or publication), and the
+ * shift start instants the exclusions were applied with. Absent on plans drafted before it.
+ */
+export const PlanDraw = z.object({
+  algorithm: z.literal('sha256'),
+  /** Hash of the part hashes (canonical JSON of `parts`): the whole input. */
+  input: Sha256,
+  parts: z.object(
+    Object.fromEntries(DRAW_INPUT_PARTS.map((p) => [p, Sha256])) as Record<DrawInputPart, typeof Sha256>,
+  ),
+  /** Hash of the whole plan as drawn (canonical JSON). */
+  output: Sha256,
+  outputParts: z.object(
+    Object.fromEntries(DRAW_OUTPUT_PARTS.map((p) => [p, Sha256])) as Record<DrawOutputPart, typeof Sha256>,
+  ),
+  /** Tasks of the draw (the stored draw lines, `keys.planDraw`). */
+  tasks: z.number().int().min(0),
+  /** Start instants of the week's slots (date-major, then shift), when exclusions were applied. */
+  slotStarts: z.array(Instant).max(28).optional(),
+});
+export type PlanDraw = z.infer<typeof PlanDraw>;
+
 /**
  * A stored plan's header. Tasks and per-cell demand are separate items (a plan for a large office
  * outgrows DynamoDB's 400 KB item), so this holds what a list of plans shows and what reproduces
@@ -233,5 +267,7 @@ export const PlanRecord = z.object({
   taskCount: z.number().int().min(0).optional(),
   /** The release whose planner made the plan: reproducing it byte for byte needs that planner. */
   codeVersion: z.string().optional(),
+  /** Hashes of the draw's input and output, to verify it (docs/decisions/0046); absent before. */
+  draw: PlanDraw.optional(),
 });
 export type PlanRecord = z.infer<typeof PlanRecord>;

@@ -403,7 +403,8 @@ function restore(s: PlannerState, t: number, entry: number, partner: number, rea
  * passes to another eligible officer (partner) of its cell, so that the person it frees gives cell
  * ci one more patrol. The new person takes it if free in that slot; if not, they drop one of their
  * own tasks worth less than ci's patrol, which is then re-placed if it can be (a chain of three:
- * ci ← k ← k2 ← dropped task). Kept when the plan gains, else undone. The bump cannot make these
+ * ci ← k ← k2 ← dropped task); or, when the freed person alone is not enough, one of ci's people of
+ * the other side drops a cheaper task (freeOtherSide). Kept when the plan gains, else undone. The bump cannot make these
  * moves: it re-places the bumped cell only after ci has taken its pick, and that pick may take the
  * slot or the partner the bumped cell needed; nor does it ever move a task without unplacing it
  * (issue 22: a straddling cell held by the scarce officer of one zone while officers of the other
@@ -430,6 +431,11 @@ function handOver(s: PlannerState, im: Improvement, ci: number, t: number, offic
         keep(s, im, t, applyPick(s, ci, REASON.improvement), current, officerSide);
         return true;
       }
+      // The person freed is not enough: ci's people of the other side are all busy too.
+      if (freeOtherSide(s, im, ci, !officerSide)) {
+        keep(s, im, t, im.added[0] as number, current, officerSide);
+        return true;
+      }
       restore(s, t, entry, partner, reasons);
       continue;
     }
@@ -450,6 +456,34 @@ function handOver(s: PlannerState, im: Improvement, ci: number, t: number, offic
       restore(s, t, entry, partner, reasons);
     }
     attachTask(s, t2);
+  }
+  return false;
+}
+
+/**
+ * After a hand-over freed one of ci's officers (partners), one of ci's partners (officers) drops
+ * their cheapest task worth less than ci's patrol, so that ci can be placed; the dropped task is
+ * re-placed if it can be. True (and the plan changed, ci's new task first in `im.added`) if ci got
+ * its patrol, else false and the plan as before. With the hand-over this is a move of three tasks
+ * that neither a bump nor a hand-over alone makes: a straddling cell's task passes to the other
+ * zone's officer while a lighter task gives up its partner (issue 22, bench instance 17).
+ */
+function freeOtherSide(s: PlannerState, im: Improvement, ci: number, officerSide: boolean): boolean {
+  const start = officerSide ? s.offStart : s.partStart;
+  const people = officerSide ? s.offK : s.partK;
+  for (let e = start[ci] as number; e < (start[ci + 1] as number); e++) {
+    const dropped = cheapestBelow(s, officerSide, people[e] as number, s.weight[ci] as number, -1);
+    if (dropped < 0) continue;
+    const cd = s.tCell[dropped] as number;
+    removeTask(s, dropped);
+    if (bestPick(s, ci)) {
+      im.added.length = 0;
+      im.added.push(applyPick(s, ci, REASON.improvement));
+      mark(s, im, dropped);
+      if (bestPick(s, cd)) mark(s, im, applyPick(s, cd, REASON.improvement));
+      return true;
+    }
+    attachTask(s, dropped);
   }
   return false;
 }
