@@ -8,7 +8,7 @@
  *
  * Pure: the caller passes the hash function (node:crypto's SHA-256 in the functions), reads the store.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { BadRequestError, DomainError, detail, type ErrorDetail, NotVerifiableError } from '../errors';
 import { canonicalJson } from '../findings/api';
 import { message } from '../messages';
