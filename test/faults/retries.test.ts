@@ -6,6 +6,7 @@
  * and one event.
  */
 import { randomUUID } from 'node:crypto';
+import { addDays, planningWeekStart } from '@gridpatrol/core';
 import {
   findingIdFor,
   getFinding,
@@ -164,5 +165,27 @@ describe('a lost answer', () => {
       timeZone: api.config.timeZone,
     });
     expect(report.disagreements).toEqual([]);
+  }, 120_000);
+});
+
+describe('a lost answer to a plan draft', () => {
+  it('is still answered 201 with the plan it wrote, one plan per week', async () => {
+    await proxy().set({ dropWriteResponses: 0.25 });
+    proxy().resetStats();
+    const first = planningWeekStart(new Date(), api.config.timeZone);
+    const weeks = [1, 2, 3, 4, 5, 6].map((n) => addDays(first, 7 * n));
+    const answers = [];
+    for (const weekStart of weeks)
+      answers.push(await api.call('POST', '/plans', { as: 'sup-east', body: { weekStart } }));
+    const stats = proxy().stats();
+    await proxy().set({ dropWriteResponses: 0 });
+    expect(stats.droppedResponses).toBeGreaterThan(2);
+    for (const [i, res] of answers.entries()) {
+      // Its own header, written before the lost answer, is no "existing draft" (200).
+      expect(res.status, `${weeks[i]}: ${res.status === 200 ? 'the existing draft' : res.text}`).toBe(201);
+      const week = await api.call('GET', `/plans?week=${weeks[i]}`, { as: 'sup-east' });
+      expect(week.status, week.text).toBe(200);
+      expect(week.body.items.map((p: { id: string }) => p.id)).toEqual([res.body.id]);
+    }
   }, 120_000);
 });

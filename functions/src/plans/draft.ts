@@ -233,7 +233,9 @@ export async function draftPlan(opts: DraftOptions): Promise<{ plan: PlanRecord;
   });
   if (written === 'exists') {
     const existing = await getPlan(planId);
-    if (existing) return { plan: existing, created: false };
+    // The header this very draft wrote, its answer lost and the write retried, is still a creation.
+    const ours = existing?.createdAt === header.createdAt && existing.createdBy === header.createdBy;
+    if (existing && !ours) return { plan: existing, created: false };
   }
   logger.info('plan drafted', {
     planId,
