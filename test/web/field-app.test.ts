@@ -4,7 +4,9 @@
  * reload, a joint check-in by both partners, a check-in refused 1 km away, a stale completion, a
  * deactivated account. Screenshots of each page go to .reports/web/.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PatrolTask } from '@gridpatrol/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -334,6 +336,78 @@ describe('the field app on a phone', () => {
       .poll(() => card3.locator('.notice.error').textContent())
       .toContain('其他人已先修改了此记录，请刷新后再操作。');
     await screenshot(page, '11-finding-conflict');
+  });
+
+  it("signs in through Cognito's hosted UI with a PKCE code, and refuses a callback it did not ask for", async () => {
+    // A stand-in for the two hosted-UI endpoints the app uses (Cognito cannot run here): authorize
+    // answers with a code for the challenge it was given, the token endpoint hands out worker-liu's
+    // token (a real one of the local server) only for the verifier of that challenge.
+    const challenges = new Map<string, string>();
+    const exchanges: string[] = [];
+    const fake = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      if (url.pathname === '/oauth2/authorize') {
+        const code = randomUUID();
+        challenges.set(code, url.searchParams.get('code_challenge') ?? '');
+        const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+        back.search = new URLSearchParams({ code, state: url.searchParams.get('state') ?? '' }).toString();
+        res.writeHead(302, { location: back.toString() }).end();
+        return;
+      }
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const form = new URLSearchParams(body);
+        const code = form.get('code') ?? '';
+        const verifier = form.get('code_verifier') ?? '';
+        const proves = createHash('sha256').update(verifier).digest('base64url') === challenges.get(code);
+        exchanges.push(`${form.get('grant_type')}:${proves ? 'verified' : 'refused'}`);
+        const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+        if (url.pathname !== '/oauth2/token' || !proves) {
+          res.writeHead(400, headers).end(JSON.stringify({ error: 'invalid_grant' }));
+          return;
+        }
+        const idToken = await api.token('worker-liu');
+        res
+          .writeHead(200, headers)
+          .end(JSON.stringify({ id_token: idToken, refresh_token: 'r-1', expires_in: 3600 }));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const cognito = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      const errors: Error[] = [];
+      page.on('pageerror', (err) => errors.push(err));
+      phones.push({ context, page, errors });
+      // The runtime config the stack would write: Cognito, with the stand-in as its hosted UI.
+      await context.route('**/app/config.json', async (route) => {
+        const config = await (await route.fetch()).json();
+        const auth = {
+          mode: 'cognito',
+          region: 'ap-east-1',
+          userPoolId: 'ap-east-1_x',
+          clientId: 'app',
+          domain: cognito,
+        };
+        await route.fulfill({ json: { ...config, auth } });
+      });
+      // A callback this tab never asked for (a forged link): refused, nothing exchanged.
+      await page.goto(`${api.url}/app/?code=stolen&state=forged`);
+      await expect.poll(() => page.getByTestId('sign-in-failed').isVisible()).toBe(true);
+      expect(exchanges).toEqual([]);
+      expect(page.url()).toBe(`${api.url}/app/`);
+      await page.getByRole('button', { name: '使用本市统一账号登录' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
+      expect(exchanges).toEqual(['authorization_code:verified']);
+      // The code is gone from the address bar; the session keeps the refresh token.
+      expect(page.url()).toBe(`${api.url}/app/`);
+      const stored = JSON.parse(await page.evaluate<string>("localStorage.getItem('gp.session') ?? '{}'"));
+      expect(stored).toMatchObject({ personId: 'worker-liu', refreshToken: 'r-1' });
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
   });
 
   it('shows a deactivated person a page saying so', async () => {

@@ -91,7 +91,7 @@ export function App({ ctx }: { ctx: AppContext }) {
   }, [current?.token]);
 
   const leave = () => {
-    signOut();
+    signOut(ctx.config);
     navigate('/app/');
   };
 
