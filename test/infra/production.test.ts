@@ -40,6 +40,12 @@ const fullCity = (): CityConfig => {
   const demo = readCityConfig('demo');
   return {
     ...demo,
+    tiles: {
+      url: 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&style=8&x={x}&y={y}&z={z}',
+      attribution: '© AMap',
+      coordSys: 'gcj02',
+      subdomains: '1234',
+    },
     deployment: {
       alarmEmails: [ALARM_EMAIL],
       threatProtection: 'enforce',
@@ -590,6 +596,8 @@ describe('web app', () => {
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
+    // img-src: the city's tile host (any of its {s} subdomains), nothing else outside.
+    expect(csp).toContain("img-src 'self' data: blob: https://*.is.autonavi.com;");
     // connect-src: the API is on the same origin; the token exchange goes to the hosted UI.
     expect(csp).toMatch(
       /connect-src 'self' https:\/\/",\{"Ref":"[A-Za-z0-9]*HostedUi[A-Za-z0-9]*"\},"\.auth\./,
@@ -644,6 +652,7 @@ describe('web app', () => {
     expect(marked(domain?.[1] ?? '')).toEqual({ Ref: id(stacks.stack.auth.hostedUi.node.defaultChild) });
     expect(config.auth.region).toBe(ENV.region);
     expect(config.categories.map((c: { id: string }) => c.id)).toContain('restaurant');
+    expect(config.tiles).toMatchObject({ coordSys: 'gcj02', subdomains: '1234' });
   });
 
   it('signs in through the hosted UI: authorization code only, no secret, back to the app only', () => {

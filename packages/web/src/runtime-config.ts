@@ -44,8 +44,10 @@ export interface AppConfig {
    */
   readonly tiles?: {
     readonly url: string;
-    readonly coordSys: 'wgs84' | 'gcj02';
+    /** gcj02: overlays are shifted onto the map and dragged positions back (core/geo/gcj02). */
+    readonly coordSys: 'wgs84' | 'gcj02' | 'cgcs2000';
     readonly attribution: string;
+    readonly subdomains?: string;
   };
 }
 
@@ -70,6 +72,7 @@ export function appConfig(
     categories: city.findingCategories.map((c) => ({ id: c.id, name: c.name })),
     departments: city.departments.map((d) => ({ id: d.id, name: d.name })),
     defaultLanguage: 'zh-CN',
+    ...(city.tiles ? { tiles: city.tiles } : {}),
   };
 }
 
