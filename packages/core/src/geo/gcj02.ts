@@ -9,7 +9,8 @@
 type LonLat = readonly [number, number];
 
 const A = 6378245.0; // Krasovsky semi-major axis (m)
-const EE = 0.00669342162296594323; // Krasovsky first eccentricity squared
+// Krasovsky first eccentricity squared, published as 0.00669342162296594323 (the same double).
+const EE = 0.006693421622965943;
 
 /** The box outside of which GCJ-02 equals WGS-84 (the standard algorithm's `outOfChina`). */
 export function outsideGcj02Area(lon: number, lat: number): boolean {
