@@ -157,9 +157,35 @@ describe('the field app on a phone', () => {
     await expect.poll(() => page.getByLabel('商户名称').isVisible()).toBe(true);
     await screenshot(page, '03-offline-queued');
     expect(await findingsNamed(name)).toHaveLength(0);
+    expect(await page.getByTestId('outbox-old').count()).toBe(0);
+
+    // A day later, still unsent: the person is told. (The day is forged in the stored item: the
+    // app's own count and notice do the rest.) And every start asks to keep the queue from eviction.
+    await context.addInitScript(`{
+      const persist = navigator.storage && navigator.storage.persist;
+      window.__persistAsked = 0;
+      if (persist) navigator.storage.persist = () => { window.__persistAsked += 1; return persist.call(navigator.storage); };
+    }`);
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('gridpatrol');
+      open.onsuccess = () => {
+        const store = open.result.transaction('outbox', 'readwrite').objectStore('outbox');
+        const all = store.getAll();
+        all.onsuccess = () => {
+          for (const item of all.result) store.put({ ...item, createdAt: item.createdAt - 25 * 3600 * 1000 });
+          store.transaction.oncomplete = () => { open.result.close(); resolve(true); };
+        };
+      };
+      open.onerror = () => reject(open.error);
+    })`);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox-old').textContent()).toContain('已等待超过一天仍未发送');
+    expect(await page.evaluate('window.__persistAsked')).toBe(1);
+    await screenshot(page, '03b-offline-a-day');
 
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('outbox-count').count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.getByTestId('outbox-old').count()).toBe(0);
     expect(await findingsNamed(name)).toHaveLength(1);
   });
 

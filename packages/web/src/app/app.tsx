@@ -200,7 +200,7 @@ function Notices() {
         </p>
       )}
       {queue.old > 0 && (
-        <p class="notice error" role="alert">
+        <p class="notice error" role="alert" data-testid="outbox-old">
           {t('outbox.old', { count: queue.old })}
         </p>
       )}
