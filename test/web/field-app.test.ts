@@ -436,6 +436,72 @@ describe('the field app on a phone', () => {
     }
   });
 
+  it('draws the position shifted on a GCJ-02 base map and sends a dragged one back in WGS-84', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      locale: 'zh-CN',
+      geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 8 },
+      permissions: ['geolocation'],
+    });
+    // An AMap-like GCJ-02 base map whose tiles never leave the machine.
+    await context.route('https://tiles.invalid/**', (route) => route.fulfill({ status: 204 }));
+    await context.route('**/app/config.json', async (route) => {
+      const config = await (await route.fetch()).json();
+      const tiles = { url: 'https://tiles.invalid/{z}/{x}/{y}.png', attribution: 'test', coordSys: 'gcj02' };
+      await route.fulfill({ json: { ...config, tiles } });
+    });
+    const page = await context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', (err) => errors.push(err));
+    phones.push({ context, page, errors });
+    await page.goto(`${api.url}/app/`);
+    await signIn(page, 'worker-liu');
+    await page.getByRole('link', { name: '上报' }).click();
+    await page.getByRole('button', { name: '使用当前位置' }).click();
+    const shown = async () => {
+      const [lat, lon] = ((await page.getByTestId('position').textContent()) ?? '')
+        .split(/[,·]\s*/)
+        .map(Number);
+      return { lon: lon as number, lat: lat as number };
+    };
+    await expect.poll(async () => (await shown()).lat).toBeCloseTo(at.lat, 6);
+    // Drag the marker away (the form follows it), then back to where it was drawn: the form gets
+    // the GPS fix again (to a pixel, ~1 m), not its GCJ-02 twin some 500 m away, as it would
+    // without the shift back (or with the overlays drawn unshifted).
+    const pin = page.locator('.gp-pin');
+    await pin.waitFor();
+    // Grab the marker once the map has stopped moving (it zooms to the position when it arrives).
+    const settled = async () => {
+      let last = '';
+      await expect
+        .poll(async () => {
+          const now = JSON.stringify(await pin.boundingBox());
+          const same = now === last;
+          last = now;
+          return same;
+        })
+        .toBe(true);
+    };
+    const drag = async (dx: number, dy: number) => {
+      await settled();
+      const box = await pin.boundingBox();
+      if (!box) throw new Error('no marker');
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height - 4;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx, y + dy, { steps: 5 });
+      await page.mouse.up();
+    };
+    await drag(40, 20);
+    await expect.poll(async () => (await shown()).lon - at.lon).toBeGreaterThan(1e-4);
+    await drag(-40, -20);
+    await expect.poll(async () => Math.abs((await shown()).lon - at.lon)).toBeLessThan(3e-5);
+    expect(Math.abs((await shown()).lat - at.lat)).toBeLessThan(3e-5);
+    await screenshot(page, '12-report-gcj02');
+  });
+
   it('shows a deactivated person a page saying so', async () => {
     const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
     const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = sun;
