@@ -172,7 +172,10 @@ describe('the field app on a phone', () => {
         const store = open.result.transaction('outbox', 'readwrite').objectStore('outbox');
         const all = store.getAll();
         all.onsuccess = () => {
-          for (const item of all.result) store.put({ ...item, createdAt: item.createdAt - 25 * 3600 * 1000 });
+          // Its retries reset too: this test's extra offline start must not lengthen the backoff
+          // the send below waits out.
+          for (const item of all.result)
+            store.put({ ...item, createdAt: item.createdAt - 25 * 3600 * 1000, attempts: 0, nextAttemptAt: 0 });
           store.transaction.oncomplete = () => { open.result.close(); resolve(true); };
         };
       };
