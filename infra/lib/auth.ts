@@ -4,7 +4,7 @@
  * proves the token; what the caller may do comes from their person record (functions/src/http/identity.ts).
  */
 import { type CityConfig, ROLES, type Role } from '@gridpatrol/core';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, Lazy, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { HttpJwtAuthorizer } from 'aws-cdk-lib/aws-apigatewayv2-authorizers';
 import {
   AccountRecovery,
@@ -13,10 +13,13 @@ import {
   FeaturePlan,
   LambdaVersion,
   Mfa,
+  OAuthScope,
   StandardThreatProtectionMode,
   StringAttribute,
   UserPool,
   type UserPoolClient,
+  UserPoolClientIdentityProvider,
+  type UserPoolDomain,
   UserPoolOperation,
 } from 'aws-cdk-lib/aws-cognito';
 import { Policy, PolicyStatement } from 'aws-cdk-lib/aws-iam';
@@ -45,6 +48,11 @@ export interface GridPatrolAuthProps {
    * @default 'off'
    */
   readonly threatProtection?: 'off' | 'audit' | 'enforce';
+  /**
+   * The hosted sign-in UI's domain prefix (`<prefix>.auth.<region>.amazoncognito.com`): unique
+   * within the region across all of AWS; lower-case letters, digits and dashes.
+   */
+  readonly domainPrefix: string;
 }
 
 /**
@@ -80,6 +88,10 @@ const THREAT_PROTECTION_MODE = {
 export class GridPatrolAuth extends Construct {
   readonly userPool: UserPool;
   readonly client: UserPoolClient;
+  /** The hosted UI (authorization-code flow with PKCE) the field app signs in through. */
+  readonly hostedUi: UserPoolDomain;
+  /** The app URLs the hosted UI may return to after sign-in and sign-out (allowSignInFrom). */
+  private readonly appUrls: string[] = [];
   readonly groups: Readonly<Record<string, CfnUserPoolGroup>>;
   /** `https://cognito-idp.<region>.amazonaws.com/<poolId>`: the `iss` of the pool's tokens. */
   readonly issuer: string;
@@ -153,15 +165,27 @@ export class GridPatrolAuth extends Construct {
     if (threatProtection === 'off')
       Validations.of(this.userPool).acknowledge({ id: 'AwsSolutions-COG8', reason: plusPlanReason });
 
+    this.hostedUi = this.userPool.addDomain('HostedUi', {
+      cognitoDomain: { domainPrefix: props.domainPrefix },
+    });
+    // The app's URL comes from the distribution, which is made after the API and its authorizer
+    // (which needs this client): read when the template is written, see allowSignInFrom.
+    const appUrls = Lazy.list({ produce: () => this.appUrls }, { omitEmpty: false });
     this.client = this.userPool.addClient('Client', {
-      // A browser / phone app cannot keep a secret.
+      // A browser / phone app cannot keep a secret: PKCE stands in for it.
       generateSecret: false,
       // SRP only: no flow sends the password itself, and nothing here signs in as an admin would
       // with ADMIN_USER_PASSWORD_AUTH (the local runtime has its own dev tokens).
       authFlows: { userSrp: true },
-      // No hosted UI or OAuth redirects: the apps sign in with SRP. CDK would otherwise enable
-      // the code and implicit grants with an example.com callback.
-      disableOAuth: true,
+      // The field app: the hosted UI with the authorization-code grant only (the implicit grant
+      // would put tokens in the URL), returning only to the app's own URL.
+      oAuth: {
+        flows: { authorizationCodeGrant: true },
+        scopes: [OAuthScope.OPENID, OAuthScope.PROFILE],
+        callbackUrls: appUrls,
+        logoutUrls: appUrls,
+      },
+      supportedIdentityProviders: [UserPoolClientIdentityProvider.COGNITO],
       preventUserExistenceErrors: true,
       // Stated, not left to Cognito's defaults: the handlers refuse a token living longer than
       // 12 h (functions/src/http/identity.ts MAX_TOKEN_LIFETIME_S); an hour keeps a lost phone's
@@ -192,5 +216,10 @@ export class GridPatrolAuth extends Construct {
       jwtAudience: [this.client.userPoolClientId],
       identitySource: ['$request.header.Authorization'],
     });
+  }
+
+  /** Lets the hosted UI return to this app URL after sign-in and sign-out (the field app's /app/). */
+  allowSignInFrom(appUrl: string): void {
+    this.appUrls.push(appUrl);
   }
 }

@@ -1,6 +1,7 @@
 /**
- * The optional edge of one city (deployment.edge in the city file, docs/decisions/0041): CloudFront
- * in front of the HTTP API (an HTTP API cannot take a WAF web ACL itself) with an AWS WAF web ACL of
+ * The edge of one city: CloudFront in front of the HTTP API, and the field app under /app/ on the
+ * same origin (infra/lib/web-app.ts, docs/decisions/0049). Optionally (deployment.edge in the city
+ * file, docs/decisions/0041) with an AWS WAF web ACL (an HTTP API cannot take one itself) of
  * the managed common, known-bad-inputs and IP-reputation rule groups and a per-IP rate limit.
  * A web ACL for CloudFront must live in us-east-1, so it gets its own small stack there
  * (GridPatrolEdgeAclStack), and the city stack refers to it across regions.
@@ -88,8 +89,11 @@ export class GridPatrolEdgeAclStack extends Stack {
 export interface GridPatrolEdgeProps {
   /** The HTTP API's id; its default endpoint in this stack's region is the origin. */
   readonly apiId: string;
-  /** The web ACL's ARN (from GridPatrolEdgeAclStack, a cross-region reference). */
-  readonly webAclArn: string;
+  /**
+   * The web ACL's ARN (from GridPatrolEdgeAclStack, a cross-region reference), when the city file
+   * enables deployment.edge. @default no WAF
+   */
+  readonly webAclArn?: string;
 }
 
 export class GridPatrolEdge extends Construct {
@@ -99,7 +103,7 @@ export class GridPatrolEdge extends Construct {
     super(scope, id);
     const { region, urlSuffix } = Stack.of(this);
     this.distribution = new Distribution(this, 'Distribution', {
-      comment: 'GridPatrol API behind AWS WAF',
+      comment: props.webAclArn ? 'GridPatrol API and app behind AWS WAF' : 'GridPatrol API and app',
       webAclId: props.webAclArn,
       // Officers are in one country: the cheapest price class that covers Asia.
       priceClass: PriceClass.PRICE_CLASS_200,
@@ -113,6 +117,12 @@ export class GridPatrolEdge extends Construct {
         originRequestPolicy: OriginRequestPolicy.ALL_VIEWER_EXCEPT_HOST_HEADER,
       },
     });
+    if (!props.webAclArn)
+      Validations.of(this.distribution).acknowledge({
+        id: 'AwsSolutions-CFR2',
+        reason:
+          "WAF is a city option (deployment.edge: a web ACL in us-east-1, billed per rule); the API's throttles and token checks hold without it.",
+      });
     Validations.of(this.distribution).acknowledge(
       {
         id: 'AwsSolutions-CFR1',

@@ -6,6 +6,7 @@
 import { type CityConfig, parseCityConfig } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef } from '@gridpatrol/functions';
 
+import { appConfig } from '@gridpatrol/web/runtime-config';
 import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
@@ -21,6 +22,7 @@ import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } fr
 import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
 import { GridPatrolMonitoring } from './monitoring';
+import { GridPatrolWebApp } from './web-app';
 
 /**
  * What each handler group may do to the table. Typed by HandlerGroup, so a new group in the
@@ -98,7 +100,7 @@ export interface GridPatrolStackProps extends StackProps {
   readonly stage: string;
   /**
    * The ARN of the city's CloudFront web ACL (GridPatrolEdgeAclStack, in us-east-1). Given only
-   * when the city file enables the edge; then a CloudFront distribution fronts the API.
+   * when the city file enables the edge; then WAF guards the distribution in front of the API and app.
    */
   readonly edgeWebAclArn?: string;
   /** @default ROUTES, the route manifest */
@@ -132,7 +134,8 @@ export class GridPatrolStack extends Stack {
   readonly stage: string;
   readonly monitoring: GridPatrolMonitoring;
   readonly backup: GridPatrolBackup;
-  readonly edge: GridPatrolEdge | undefined;
+  readonly edge: GridPatrolEdge;
+  readonly webApp: GridPatrolWebApp;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
     super(scope, id, {
@@ -151,6 +154,7 @@ export class GridPatrolStack extends Stack {
       city,
       logRetention: props.logRetention,
       threatProtection: city.deployment.threatProtection,
+      domainPrefix: id.toLowerCase(),
     });
     this.exports = new GridPatrolExports(this, 'Exports', { allowOrigins: city.cors.allowOrigins });
 
@@ -216,10 +220,27 @@ export class GridPatrolStack extends Stack {
       timeZone: city.timeZone,
     });
 
-    // The optional edge: CloudFront with the us-east-1 web ACL in front of the API.
-    this.edge = props.edgeWebAclArn
-      ? new GridPatrolEdge(this, 'Edge', { apiId: this.api.httpApi.apiId, webAclArn: props.edgeWebAclArn })
-      : undefined;
+    // CloudFront in front of the API (with the us-east-1 web ACL when the city enables it), and the
+    // field app under /app/ on the same origin: no CORS between them (docs/decisions/0049).
+    this.edge = new GridPatrolEdge(this, 'Edge', {
+      apiId: this.api.httpApi.apiId,
+      webAclArn: props.edgeWebAclArn,
+    });
+    this.webApp = new GridPatrolWebApp(this, 'WebApp', {
+      distribution: this.edge.distribution,
+      logRetention: props.logRetention,
+      config: appConfig(city, {
+        apiBaseUrl: '',
+        auth: {
+          mode: 'cognito',
+          region: this.region,
+          userPoolId: this.auth.userPool.userPoolId,
+          clientId: this.auth.client.userPoolClientId,
+          domain: this.auth.hostedUi.baseUrl(),
+        },
+      }),
+    });
+    this.auth.allowSignInFrom(this.webApp.url);
 
     // What watches all of the above; alarms go to the city's topic.
     this.monitoring = new GridPatrolMonitoring(this, 'Monitoring', {
@@ -240,11 +261,13 @@ export class GridPatrolStack extends Stack {
     });
 
     new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
-    if (this.edge)
-      new CfnOutput(this, 'EdgeUrl', {
-        value: `https://${this.edge.distribution.distributionDomainName}/`,
-        description: 'Base URL of the API behind CloudFront and WAF',
-      });
+    new CfnOutput(this, 'EdgeUrl', {
+      value: `https://${this.edge.distribution.distributionDomainName}/`,
+      description: props.edgeWebAclArn
+        ? 'Base URL of the API behind CloudFront and WAF'
+        : 'Base URL of the API behind CloudFront',
+    });
+    new CfnOutput(this, 'AppUrl', { value: this.webApp.url, description: 'The field app, for phones' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ExportsBucket', { value: this.exports.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });

@@ -5,7 +5,7 @@
  * threat protection, the edge, a backup copy), so the edge's us-east-1 stack exists too. Bundling
  * is skipped (`aws:cdk:bundling-stacks`): nothing here reads a bundle (stack.test.ts does).
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import type { CityConfig } from '@gridpatrol/core';
@@ -26,6 +26,7 @@ import { REPO_ROOT, tableActions } from '../../infra/lib/function';
 import { JOB_RETRY_ATTEMPTS } from '../../infra/lib/jobs';
 import { ALARM_THRESHOLDS } from '../../infra/lib/monitoring';
 import { RESERVED_CONCURRENCY, TABLE_ACCESS } from '../../infra/lib/stack';
+import { APP_ROUTING_FUNCTION, APP_SHELL_FILES } from '../../infra/lib/web-app';
 
 const CDK_CONTEXT = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: object }
@@ -39,6 +40,12 @@ const fullCity = (): CityConfig => {
   const demo = readCityConfig('demo');
   return {
     ...demo,
+    tiles: {
+      url: 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&style=8&x={x}&y={y}&z={z}',
+      attribution: '© AMap',
+      coordSys: 'gcj02',
+      subdomains: '1234',
+    },
     deployment: {
       alarmEmails: [ALARM_EMAIL],
       threatProtection: 'enforce',
@@ -52,11 +59,12 @@ let app: App;
 let stacks: CityStacks;
 let template: Template;
 let edgeTemplate: Template;
+let assemblyDir: string;
 
 beforeAll(() => {
   app = new App({ context: { ...CDK_CONTEXT, 'aws:cdk:bundling-stacks': [] } });
   stacks = addCityStacks(app, fullCity(), 'prod', ENV);
-  app.synth();
+  assemblyDir = app.synth().directory;
   template = Template.fromStack(stacks.stack);
   if (!stacks.edgeAcl) throw new Error('the edge is on: its web ACL stack must exist');
   edgeTemplate = Template.fromStack(stacks.edgeAcl);
@@ -341,13 +349,16 @@ describe('least privilege', () => {
         /dynamodb:(GetRecords|GetShardIterator|DescribeStream|ListStreams)/,
       );
     }
-    // Resource "*" only for X-Ray, which supports no resource-level permissions.
+    // Resource "*" only for X-Ray, which supports no resource-level permissions, and for CDK's
+    // deploy-time upload of the web app, which invalidates the app's shell in CloudFront (0049).
     for (const p of policies)
       for (const st of p.Properties.PolicyDocument.Statement as {
         Action: string | string[];
         Resource: unknown;
       }[])
-        if (st.Resource === '*') for (const action of [st.Action].flat()) expect(action).toMatch(/^xray:/);
+        if (st.Resource === '*')
+          for (const action of [st.Action].flat())
+            expect(action).toMatch(/^(xray:|cloudfront:(CreateInvalidation|GetInvalidation)$)/);
   });
 });
 
@@ -494,6 +505,180 @@ describe('edge and limits', () => {
     });
     expect(JSON.stringify(dist?.Origins)).toContain(id(stacks.stack.api.httpApi.node.defaultChild));
     template.hasOutput('EdgeUrl', {});
+  });
+});
+
+describe('web app', () => {
+  const dist = () =>
+    Object.values(template.findResources('AWS::CloudFront::Distribution'))[0]?.Properties.DistributionConfig;
+  const appBehaviors = () =>
+    ((dist()?.CacheBehaviors ?? []) as { PathPattern: string }[]).filter((b) =>
+      b.PathPattern.startsWith('/app'),
+    );
+  const deployments = () => Object.values(template.findResources('Custom::CDKBucketDeployment'));
+
+  it('keeps the build in a private, encrypted, TLS-only bucket that only this distribution reads', () => {
+    const bucketId = id(stacks.stack.webApp.bucket.node.defaultChild);
+    template.hasResource('AWS::S3::Bucket', {
+      DeletionPolicy: 'Retain',
+      Properties: Match.objectLike({
+        PublicAccessBlockConfiguration: {
+          BlockPublicAcls: true,
+          BlockPublicPolicy: true,
+          IgnorePublicAcls: true,
+          RestrictPublicBuckets: true,
+        },
+        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+      }),
+    });
+    const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(
+      (p) => p.Properties.Bucket.Ref === bucketId,
+    );
+    const statements = JSON.stringify(policy?.Properties.PolicyDocument.Statement);
+    expect(statements).toContain('"aws:SecureTransport":"false"');
+    // Origin access control: CloudFront's service principal, only for this distribution.
+    expect(statements).toContain('"Service":"cloudfront.amazonaws.com"');
+    expect(statements).toContain(id(stacks.stack.edge.distribution.node.defaultChild));
+    template.hasResourceProperties('AWS::CloudFront::OriginAccessControl', {
+      OriginAccessControlConfig: Match.objectLike({
+        OriginAccessControlOriginType: 's3',
+        SigningBehavior: 'always',
+        SigningProtocol: 'sigv4',
+      }),
+    });
+  });
+
+  it('serves /app and /app/* from the bucket on the API’s distribution, behind the same web ACL, HTTPS only', () => {
+    expect(dist()?.WebACLId).toBeDefined();
+    const routingId = id(stacks.stack.webApp.routing.node.defaultChild);
+    const headersId = id(stacks.stack.webApp.headers.node.defaultChild);
+    expect(appBehaviors().map((b) => b.PathPattern)).toEqual(['/app/*', '/app']);
+    for (const behavior of appBehaviors())
+      expect(behavior).toMatchObject({
+        ViewerProtocolPolicy: 'https-only',
+        AllowedMethods: ['GET', 'HEAD'],
+        Compress: true,
+        ResponseHeadersPolicyId: { Ref: headersId },
+        FunctionAssociations: [
+          { EventType: 'viewer-request', FunctionARN: { 'Fn::GetAtt': [routingId, 'FunctionARN'] } },
+        ],
+      });
+    // The API stays the default behaviour, uncached: the app calls it on its own origin.
+    expect(JSON.stringify(dist()?.DefaultCacheBehavior)).not.toContain(headersId);
+    template.hasOutput('AppUrl', {});
+  });
+
+  it('answers every page of the app with index.html, /app with /app/, and a missing file with itself', () => {
+    const handler = new Function(`${APP_ROUTING_FUNCTION}; return handler;`)() as (e: unknown) => {
+      uri?: string;
+      statusCode?: number;
+      headers?: { location: { value: string } };
+    };
+    const request = (uri: string, query = '') => ({
+      request: { uri, rawQueryString: () => query },
+    });
+    expect(handler(request('/app/')).uri).toBe('/app/index.html');
+    expect(handler(request('/app/tasks')).uri).toBe('/app/index.html');
+    expect(handler(request('/app/findings/f-1')).uri).toBe('/app/index.html');
+    expect(handler(request('/app/app-ABCD1234.js')).uri).toBe('/app/app-ABCD1234.js');
+    expect(handler(request('/app/config.json')).uri).toBe('/app/config.json');
+    expect(handler(request('/app/missing.js')).uri).toBe('/app/missing.js');
+    const redirect = handler(request('/app', 'lang=en'));
+    expect(redirect.statusCode).toBe(301);
+    expect(redirect.headers?.location.value).toBe('/app/?lang=en');
+  });
+
+  it('sends security headers: a CSP of its own origin and the hosted sign-in UI, HSTS, no framing', () => {
+    const policy = Object.values(template.findResources('AWS::CloudFront::ResponseHeadersPolicy'))[0]
+      ?.Properties.ResponseHeadersPolicyConfig;
+    const security = policy?.SecurityHeadersConfig;
+    const csp = JSON.stringify(security?.ContentSecurityPolicy.ContentSecurityPolicy);
+    expect(csp).toContain("script-src 'self';");
+    expect(csp).toContain("frame-ancestors 'none'");
+    expect(csp).toContain("object-src 'none'");
+    // img-src: the city's tile host (any of its {s} subdomains), nothing else outside.
+    expect(csp).toContain("img-src 'self' data: blob: https://*.is.autonavi.com;");
+    // connect-src: the API is on the same origin; the token exchange goes to the hosted UI.
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/",\{"Ref":"[A-Za-z0-9]*HostedUi[A-Za-z0-9]*"\},"\.auth\./,
+    );
+    expect(security).toMatchObject({
+      StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true },
+      ContentTypeOptions: { Override: true },
+      FrameOptions: { FrameOption: 'DENY', Override: true },
+      ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
+    });
+  });
+
+  it("writes this city's runtime config at deploy time, with the pool, client and hosted UI of this stack", () => {
+    const shell = deployments().find((d) =>
+      String(JSON.stringify(d.Properties.Include)).includes('config.json'),
+    );
+    expect(shell?.Properties).toMatchObject({
+      DestinationBucketKeyPrefix: 'app/',
+      Include: [...APP_SHELL_FILES],
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'no-cache' },
+      DistributionPaths: expect.arrayContaining([
+        '/app/',
+        '/app/index.html',
+        '/app/sw.js',
+        '/app/config.json',
+      ]),
+    });
+    // The hashed files: cached for good, never pruned (an open page may still load old chunks).
+    const assets = deployments().find((d) => d !== shell);
+    expect(assets?.Properties).toMatchObject({
+      Prune: false,
+      SystemMetadata: { 'cache-control': 'public, max-age=31536000, immutable' },
+    });
+    // config.json as staged, with CloudFormation's values as markers filled in at deploy time.
+    const staged = readdirSync(assemblyDir, { withFileTypes: true }).find(
+      (d) => d.isDirectory() && readdirSync(path.join(assemblyDir, d.name)).includes('config.json'),
+    )?.name;
+    if (!staged) throw new Error('no staged config.json');
+    const config = JSON.parse(readFileSync(path.join(assemblyDir, staged, 'config.json'), 'utf8'));
+    const markers = ((shell?.Properties.SourceMarkers ?? []) as Record<string, unknown>[]).find(
+      (m) => Object.keys(m).length > 0,
+    );
+    const marked = (value: string) => markers?.[value];
+    expect(config).toMatchObject({ apiBaseUrl: '', city: { name: 'demo', timeZone: 'Asia/Shanghai' } });
+    expect(config.auth.mode).toBe('cognito');
+    expect(marked(config.auth.userPoolId)).toEqual({ Ref: id(stacks.stack.auth.userPool.node.defaultChild) });
+    expect(marked(config.auth.clientId)).toEqual({ Ref: id(stacks.stack.auth.client.node.defaultChild) });
+    const domain = /^https:\/\/(<<marker:0xbaba:\d+>>)\.auth\.ap-east-1\.amazoncognito\.com$/.exec(
+      config.auth.domain,
+    );
+    expect(marked(domain?.[1] ?? '')).toEqual({ Ref: id(stacks.stack.auth.hostedUi.node.defaultChild) });
+    expect(config.auth.region).toBe(ENV.region);
+    expect(config.categories.map((c: { id: string }) => c.id)).toContain('restaurant');
+    expect(config.tiles).toMatchObject({ coordSys: 'gcj02', subdomains: '1234' });
+  });
+
+  it('signs in through the hosted UI: authorization code only, no secret, back to the app only', () => {
+    const appUrl = {
+      'Fn::Join': [
+        '',
+        [
+          'https://',
+          { 'Fn::GetAtt': [id(stacks.stack.edge.distribution.node.defaultChild), 'DomainName'] },
+          '/app/',
+        ],
+      ],
+    };
+    template.hasResourceProperties('AWS::Cognito::UserPoolClient', {
+      GenerateSecret: false,
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
+      AllowedOAuthScopes: ['openid', 'profile'],
+      CallbackURLs: [appUrl],
+      LogoutURLs: [appUrl],
+      SupportedIdentityProviders: ['COGNITO'],
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolDomain', {
+      Domain: 'gridpatrol-demo-prod',
+      UserPoolId: { Ref: id(stacks.stack.auth.userPool.node.defaultChild) },
+    });
   });
 });
 

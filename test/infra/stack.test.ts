@@ -3,7 +3,7 @@
  * takes seconds); every test then reads the same template and the same bundles.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import { type CityConfig, ROLES } from '@gridpatrol/core';
@@ -143,8 +143,9 @@ describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
     // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
     // the bucket notification that starts it (describe 'grid imports'), the counter fold's
-    // (describe 'counters'), the user pool's pre-token trigger (production.test.ts, 'identity').
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 5);
+    // (describe 'counters'), the user pool's pre-token trigger (production.test.ts, 'identity'),
+    // and CDK's deploy-time upload of the web app (describe 'web app').
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 6);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -174,8 +175,8 @@ describe('functions', () => {
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
     // The HTTP groups', the jobs', the grid import job's, the counter fold's, the pre-token
-    // trigger's and the API's access log.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 5);
+    // trigger's, the API's access log and the web app's upload handler's.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 6);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -474,11 +475,27 @@ describe('counters', () => {
   });
 });
 
+describe('web app', () => {
+  it('builds the app at synth, offline, into the asset both uploads copy from', () => {
+    const deployments = Object.values(demo.template.findResources('Custom::CDKBucketDeployment'));
+    expect(deployments).toHaveLength(2);
+    const keys = new Set(deployments.flatMap((d) => d.Properties.SourceObjectKeys as unknown[]));
+    const build = [...keys].find((k): k is string => typeof k === 'string' && !k.includes('config'));
+    const dir = path.join(demo.assemblyDir, `asset.${build?.replace(/\.zip$/, '')}`);
+    const files = readdirSync(dir);
+    expect(files).toEqual(expect.arrayContaining(['index.html', 'sw.js']));
+    const script = files.find((f) => /^app-[A-Z0-9]+\.js$/.test(f));
+    expect(script).toBeDefined();
+    expect(readFileSync(path.join(dir, 'index.html'), 'utf8')).toContain(`/app/${script}`);
+  });
+});
+
 describe('exports', () => {
   const bucketId = (s: Synthesized) => logicalId(s.stack, s.stack.exports.bucket.node.defaultChild);
 
   it('is one private, encrypted, TLS-only bucket whose exports expire after a day, retained like the table', () => {
-    demo.template.resourceCountIs('AWS::S3::Bucket', 1);
+    // The exports bucket, and the web app's (production.test.ts, 'web app').
+    demo.template.resourceCountIs('AWS::S3::Bucket', 2);
     demo.template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -680,7 +697,9 @@ describe('auth', () => {
       GenerateSecret: false,
       // SRP only: the admin password flow was enabled and unused (issue 18).
       ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
-      AllowedOAuthFlowsUserPoolClient: false,
+      // The field app's hosted-UI sign-in: the code grant only (production.test.ts, 'web app').
+      AllowedOAuthFlowsUserPoolClient: true,
+      AllowedOAuthFlows: ['code'],
     });
   });
 
@@ -730,12 +749,16 @@ describe('cities', () => {
     }
   });
 
-  it('leaves the city options off by default: a dev stage, unprotected, no edge, no threat protection, no backup copy', () => {
+  it('leaves the city options off by default: a dev stage, unprotected, no WAF, no threat protection, no backup copy', () => {
     expect(demo.stack.stackName).toBe('GridPatrol-demo-dev');
     expect(demo.stack.terminationProtection).toBe(false);
     const stacks = demo.stack.node.root.node.children.filter((c) => Stack.isStack(c));
     expect(stacks.map((c) => c.node.id)).toEqual(['GridPatrol-demo-dev']);
-    demo.template.resourceCountIs('AWS::CloudFront::Distribution', 0);
+    // One distribution for the API and the app, without a web ACL (docs/decisions/0049).
+    demo.template.resourceCountIs('AWS::CloudFront::Distribution', 1);
+    demo.template.hasResourceProperties('AWS::CloudFront::Distribution', {
+      DistributionConfig: Match.objectLike({ WebACLId: Match.absent() }),
+    });
     demo.template.resourceCountIs('AWS::SNS::Subscription', 0);
     demo.template.hasResourceProperties('AWS::Cognito::UserPool', {
       UserPoolTier: 'ESSENTIALS',

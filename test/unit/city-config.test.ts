@@ -59,6 +59,26 @@ describe('city config', () => {
     expect(() => parseCityConfig(c)).toThrow(/offices\[3\]\.id: duplicate id 'office-east'/);
   });
 
+  it('takes base map tiles with their coordinate system, and names what is wrong with a bad one', () => {
+    const amap = {
+      url: 'https://webrd0{s}.is.autonavi.com/appmaptile?lang=zh_cn&style=8&x={x}&y={y}&z={z}',
+      attribution: '© 高德地图 AMap',
+      coordSys: 'gcj02',
+      subdomains: '1234',
+    };
+    expect(parseCityConfig({ ...demo(), tiles: amap }).tiles).toEqual(amap);
+    expect(readCityConfig('demo').tiles).toBeUndefined();
+    expect(() =>
+      parseCityConfig({ ...demo(), tiles: { ...amap, url: 'http://tiles.example.org/{z}/{x}/{y}' } }),
+    ).toThrow(/tiles\.url: an https URL template/);
+    expect(() =>
+      parseCityConfig({ ...demo(), tiles: { ...amap, url: 'https://tiles.example.org/{z}/{x}' } }),
+    ).toThrow(/tiles\.url: must contain \{z\}, \{x\} and \{y\}/);
+    expect(() => parseCityConfig({ ...demo(), tiles: { ...amap, coordSys: 'bd09' } })).toThrow(
+      /tiles\.coordSys/,
+    );
+  });
+
   it('names an unknown city and lists the known ones', () => {
     expect(() => readCityConfig('atlantis')).toThrow(/Unknown city 'atlantis'. Available: .*demo/);
     expect(() => readCityConfig('../etc/passwd')).toThrow(/Unknown city/);

@@ -4,7 +4,9 @@
  * reload, a joint check-in by both partners, a check-in refused 1 km away, a stale completion, a
  * deactivated account. Screenshots of each page go to .reports/web/.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
+import http from 'node:http';
+import type { AddressInfo } from 'node:net';
 import type { PatrolTask } from '@gridpatrol/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -155,9 +157,38 @@ describe('the field app on a phone', () => {
     await expect.poll(() => page.getByLabel('商户名称').isVisible()).toBe(true);
     await screenshot(page, '03-offline-queued');
     expect(await findingsNamed(name)).toHaveLength(0);
+    expect(await page.getByTestId('outbox-old').count()).toBe(0);
+
+    // A day later, still unsent: the person is told. (The day is forged in the stored item: the
+    // app's own count and notice do the rest.) And every start asks to keep the queue from eviction.
+    await context.addInitScript(`{
+      const persist = navigator.storage && navigator.storage.persist;
+      window.__persistAsked = 0;
+      if (persist) navigator.storage.persist = () => { window.__persistAsked += 1; return persist.call(navigator.storage); };
+    }`);
+    await page.evaluate(`new Promise((resolve, reject) => {
+      const open = indexedDB.open('gridpatrol');
+      open.onsuccess = () => {
+        const store = open.result.transaction('outbox', 'readwrite').objectStore('outbox');
+        const all = store.getAll();
+        all.onsuccess = () => {
+          // Its retries reset too: this test's extra offline start must not lengthen the backoff
+          // the send below waits out.
+          for (const item of all.result)
+            store.put({ ...item, createdAt: item.createdAt - 25 * 3600 * 1000, attempts: 0, nextAttemptAt: 0 });
+          store.transaction.oncomplete = () => { open.result.close(); resolve(true); };
+        };
+      };
+      open.onerror = () => reject(open.error);
+    })`);
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox-old').textContent()).toContain('已等待超过一天仍未发送');
+    expect(await page.evaluate('window.__persistAsked')).toBe(1);
+    await screenshot(page, '03b-offline-a-day');
 
     await context.setOffline(false);
     await expect.poll(() => page.getByTestId('outbox-count').count(), { timeout: 20_000 }).toBe(0);
+    expect(await page.getByTestId('outbox-old').count()).toBe(0);
     expect(await findingsNamed(name)).toHaveLength(1);
   });
 
@@ -334,6 +365,144 @@ describe('the field app on a phone', () => {
       .poll(() => card3.locator('.notice.error').textContent())
       .toContain('其他人已先修改了此记录，请刷新后再操作。');
     await screenshot(page, '11-finding-conflict');
+  });
+
+  it("signs in through Cognito's hosted UI with a PKCE code, and refuses a callback it did not ask for", async () => {
+    // A stand-in for the two hosted-UI endpoints the app uses (Cognito cannot run here): authorize
+    // answers with a code for the challenge it was given, the token endpoint hands out worker-liu's
+    // token (a real one of the local server) only for the verifier of that challenge.
+    const challenges = new Map<string, string>();
+    const exchanges: string[] = [];
+    const fake = http.createServer((req, res) => {
+      const url = new URL(req.url ?? '/', 'http://fake');
+      if (url.pathname === '/oauth2/authorize') {
+        const code = randomUUID();
+        challenges.set(code, url.searchParams.get('code_challenge') ?? '');
+        const back = new URL(url.searchParams.get('redirect_uri') ?? '');
+        back.search = new URLSearchParams({ code, state: url.searchParams.get('state') ?? '' }).toString();
+        res.writeHead(302, { location: back.toString() }).end();
+        return;
+      }
+      let body = '';
+      req.on('data', (c) => (body += c));
+      req.on('end', async () => {
+        const form = new URLSearchParams(body);
+        const code = form.get('code') ?? '';
+        const verifier = form.get('code_verifier') ?? '';
+        const proves = createHash('sha256').update(verifier).digest('base64url') === challenges.get(code);
+        exchanges.push(`${form.get('grant_type')}:${proves ? 'verified' : 'refused'}`);
+        const headers = { 'content-type': 'application/json', 'access-control-allow-origin': '*' };
+        if (url.pathname !== '/oauth2/token' || !proves) {
+          res.writeHead(400, headers).end(JSON.stringify({ error: 'invalid_grant' }));
+          return;
+        }
+        const idToken = await api.token('worker-liu');
+        res
+          .writeHead(200, headers)
+          .end(JSON.stringify({ id_token: idToken, refresh_token: 'r-1', expires_in: 3600 }));
+      });
+    });
+    await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
+    const cognito = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
+    try {
+      const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
+      const page = await context.newPage();
+      const errors: Error[] = [];
+      page.on('pageerror', (err) => errors.push(err));
+      phones.push({ context, page, errors });
+      // The runtime config the stack would write: Cognito, with the stand-in as its hosted UI.
+      await context.route('**/app/config.json', async (route) => {
+        const config = await (await route.fetch()).json();
+        const auth = {
+          mode: 'cognito',
+          region: 'ap-east-1',
+          userPoolId: 'ap-east-1_x',
+          clientId: 'app',
+          domain: cognito,
+        };
+        await route.fulfill({ json: { ...config, auth } });
+      });
+      // A callback this tab never asked for (a forged link): refused, nothing exchanged.
+      await page.goto(`${api.url}/app/?code=stolen&state=forged`);
+      await expect.poll(() => page.getByTestId('sign-in-failed').isVisible()).toBe(true);
+      expect(exchanges).toEqual([]);
+      expect(page.url()).toBe(`${api.url}/app/`);
+      await page.getByRole('button', { name: '使用本市统一账号登录' }).click();
+      await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
+      expect(exchanges).toEqual(['authorization_code:verified']);
+      // The code is gone from the address bar; the session keeps the refresh token.
+      expect(page.url()).toBe(`${api.url}/app/`);
+      const stored = JSON.parse(await page.evaluate<string>("localStorage.getItem('gp.session') ?? '{}'"));
+      expect(stored).toMatchObject({ personId: 'worker-liu', refreshToken: 'r-1' });
+    } finally {
+      await new Promise((resolve) => fake.close(resolve));
+    }
+  });
+
+  it('draws the position shifted on a GCJ-02 base map and sends a dragged one back in WGS-84', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const context = await browser.newContext({
+      viewport: { width: 360, height: 740 },
+      locale: 'zh-CN',
+      geolocation: { longitude: at.lon, latitude: at.lat, accuracy: 8 },
+      permissions: ['geolocation'],
+    });
+    // An AMap-like GCJ-02 base map whose tiles never leave the machine.
+    await context.route('https://tiles.invalid/**', (route) => route.fulfill({ status: 204 }));
+    await context.route('**/app/config.json', async (route) => {
+      const config = await (await route.fetch()).json();
+      const tiles = { url: 'https://tiles.invalid/{z}/{x}/{y}.png', attribution: 'test', coordSys: 'gcj02' };
+      await route.fulfill({ json: { ...config, tiles } });
+    });
+    const page = await context.newPage();
+    const errors: Error[] = [];
+    page.on('pageerror', (err) => errors.push(err));
+    phones.push({ context, page, errors });
+    await page.goto(`${api.url}/app/`);
+    await signIn(page, 'worker-liu');
+    await page.getByRole('link', { name: '上报' }).click();
+    await page.getByRole('button', { name: '使用当前位置' }).click();
+    const shown = async () => {
+      const [lat, lon] = ((await page.getByTestId('position').textContent()) ?? '')
+        .split(/[,·]\s*/)
+        .map(Number);
+      return { lon: lon as number, lat: lat as number };
+    };
+    await expect.poll(async () => (await shown()).lat).toBeCloseTo(at.lat, 6);
+    // Drag the marker away (the form follows it), then back to where it was drawn: the form gets
+    // the GPS fix again (to a pixel, ~1 m), not its GCJ-02 twin some 500 m away, as it would
+    // without the shift back (or with the overlays drawn unshifted).
+    const pin = page.locator('.gp-pin');
+    await pin.waitFor();
+    // Grab the marker once the map has stopped moving (it zooms to the position when it arrives).
+    const settled = async () => {
+      let last = '';
+      await expect
+        .poll(async () => {
+          const now = JSON.stringify(await pin.boundingBox());
+          const same = now === last;
+          last = now;
+          return same;
+        })
+        .toBe(true);
+    };
+    const drag = async (dx: number, dy: number) => {
+      await settled();
+      const box = await pin.boundingBox();
+      if (!box) throw new Error('no marker');
+      const x = box.x + box.width / 2;
+      const y = box.y + box.height - 4;
+      await page.mouse.move(x, y);
+      await page.mouse.down();
+      await page.mouse.move(x + dx, y + dy, { steps: 5 });
+      await page.mouse.up();
+    };
+    await drag(40, 20);
+    await expect.poll(async () => (await shown()).lon - at.lon).toBeGreaterThan(1e-4);
+    await drag(-40, -20);
+    await expect.poll(async () => Math.abs((await shown()).lon - at.lon)).toBeLessThan(3e-5);
+    expect(Math.abs((await shown()).lat - at.lat)).toBeLessThan(3e-5);
+    await screenshot(page, '12-report-gcj02');
   });
 
   it('shows a deactivated person a page saying so', async () => {

@@ -40,6 +40,28 @@ export const CityConfig = z
     offices: z.array(Named).min(1),
     departments: z.array(Named).default([]),
     findingCategories: z.array(Named).min(1),
+    /**
+     * The field app's base map tiles (docs/decisions/0049): an https URL template with {z}, {x}, {y}
+     * (and optionally {s}), its attribution, and the coordinate system it is drawn in: AMap and
+     * Tencent draw in GCJ-02 (the app shifts its WGS-84 overlays onto it, and dragged positions
+     * back), Tianditu in CGCS2000 (within centimetres of WGS-84: nothing shifted). Absent: the map
+     * draws cells on a plain background and nothing is fetched from outside.
+     */
+    tiles: z
+      .object({
+        url: z
+          .string()
+          .regex(
+            /^https:\/\/[^/?#{}]*(\{s\}[^/?#{}]*)?\//,
+            'an https URL template, e.g. https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}',
+          )
+          .refine((u) => ['{z}', '{x}', '{y}'].every((p) => u.includes(p)), 'must contain {z}, {x} and {y}'),
+        attribution: z.string().min(1),
+        coordSys: z.enum(['wgs84', 'gcj02', 'cgcs2000']),
+        /** The subdomains {s} stands for. @default Leaflet's 'abc' */
+        subdomains: z.string().min(1).optional(),
+      })
+      .optional(),
     cors: z
       .object({ allowOrigins: z.array(z.string().min(1)).default(['http://localhost:5173']) })
       .default({ allowOrigins: ['http://localhost:5173'] }),

@@ -56,6 +56,7 @@ const zh = {
   'signIn.inactive': '已停用',
   'signIn.cognito': '使用本市统一账号登录',
   'signIn.cognitoMissing': '本市账号登录尚未开通，请联系系统管理员。',
+  'signIn.failed': '登录未完成（登录页返回的信息与本次登录不符或已失效），请重新登录。',
   'signIn.again': '重新登录',
 
   'deactivated.title': '账号已停用',
@@ -244,6 +245,8 @@ const en: Record<MessageKey, string> = {
   'signIn.inactive': 'deactivated',
   'signIn.cognito': "Sign in with the city's account",
   'signIn.cognitoMissing': "Sign-in with the city's accounts is not set up yet; ask the city administrator.",
+  'signIn.failed':
+    'Sign-in did not finish (the answer from the sign-in page did not match this sign-in, or has expired); please sign in again.',
   'signIn.again': 'Sign in again',
 
   'deactivated.title': 'Account deactivated',

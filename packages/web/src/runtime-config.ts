@@ -44,8 +44,10 @@ export interface AppConfig {
    */
   readonly tiles?: {
     readonly url: string;
-    readonly coordSys: 'wgs84' | 'gcj02';
+    /** gcj02: overlays are shifted onto the map and dragged positions back (core/geo/gcj02). */
+    readonly coordSys: 'wgs84' | 'gcj02' | 'cgcs2000';
     readonly attribution: string;
+    readonly subdomains?: string;
   };
 }
 
@@ -70,5 +72,53 @@ export function appConfig(
     categories: city.findingCategories.map((c) => ({ id: c.id, name: c.name })),
     departments: city.departments.map((d) => ({ id: d.id, name: d.name })),
     defaultLanguage: 'zh-CN',
+    ...(city.tiles ? { tiles: city.tiles } : {}),
   };
+}
+
+/** The path the app is served under, by the local server and by CloudFront. */
+export const APP_PATH = '/app';
+
+/**
+ * Where a tile URL template's images come from, as a CSP source: its scheme and host, with the
+ * `{s}` subdomain placeholder as a wildcard. Undefined for a template that is not an absolute
+ * http(s) URL (the city file's schema refuses those).
+ *
+ * @example tileSource('https://webrd0{s}.is.autonavi.com/appmaptile?x={x}&y={y}&z={z}') // 'https://*.is.autonavi.com'
+ */
+export function tileSource(urlTemplate: string): string | undefined {
+  const match = /^(https?):\/\/([^/?#]+)/.exec(urlTemplate);
+  if (!match) return undefined;
+  const [, scheme, host = ''] = match;
+  // `webrd0{s}.x.com`: the whole first label varies with the subdomain.
+  const wildcard = host.replace(/^[^.]*\{s\}[^.]*/, '*');
+  return /[{}]/.test(wildcard) ? undefined : `${scheme}://${wildcard}`;
+}
+
+/**
+ * The Content-Security-Policy the app is served with: its own origin for scripts, styles, the API
+ * (same origin: CloudFront sends /app/* to the bucket and the rest to the API) and the service
+ * worker; the hosted sign-in UI's token endpoint; the city's tile host for images. Inline styles
+ * only (Leaflet positions its layers with style attributes); no inline or foreign script.
+ *
+ * @example contentSecurityPolicy({ authDomain: 'https://x.auth.ap-east-1.amazoncognito.com' })
+ */
+export function contentSecurityPolicy(origins: {
+  readonly authDomain?: string;
+  readonly tileUrl?: string;
+}): string {
+  const tiles = origins.tileUrl ? tileSource(origins.tileUrl) : undefined;
+  const directives: [string, ...string[]][] = [
+    ['default-src', "'self'"],
+    ['script-src', "'self'"],
+    ['style-src', "'self'", "'unsafe-inline'"],
+    ['img-src', "'self'", 'data:', 'blob:', ...(tiles ? [tiles] : [])],
+    ['connect-src', "'self'", ...(origins.authDomain ? [origins.authDomain] : [])],
+    ['worker-src', "'self'"],
+    ['object-src', "'none'"],
+    ['base-uri', "'self'"],
+    ['form-action', "'self'"],
+    ['frame-ancestors', "'none'"],
+  ];
+  return directives.map((d) => d.join(' ')).join('; ');
 }

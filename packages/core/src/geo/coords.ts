@@ -1,17 +1,16 @@
 import gcoord from 'gcoord';
+import { gcj02ToWgs84 } from './gcj02';
 import type { CoordSys, PolygonGeometry, Position, Ring } from './types';
 
 /**
  * Chinese web maps publish coordinates in GCJ-02 (AMap/Gaode, Tencent, Google China) or BD-09
  * (Baidu), which are WGS-84 shifted by a few hundred metres inside China. Everything past the
- * import edge is WGS-84, so every incoming position goes through here first. gcoord applies the
- * GCJ-02 shift only inside its China box and returns positions elsewhere unchanged; its GCJ-02 →
- * WGS-84 inverse is iterative and round-trips within about 1e-6° (~0.1 m). Its BD-09 formula,
+ * import edge is WGS-84, so every incoming position goes through here first. GCJ-02 goes through
+ * ./gcj02 (the one transform the server and the field app's map share: shifted only inside the
+ * China box, its inverse iterated to 1e-7°); BD-09 through gcoord. gcoord's BD-09 formula,
  * though, is applied everywhere (Paris would move ~700 m), while Baidu's maps outside China are
  * not shifted; so BD-09 positions outside the same box are left alone here too.
  */
-const FROM = { gcj02: gcoord.GCJ02, bd09: gcoord.BD09 } as const;
-
 /** gcoord's own "roughly in China" box (crs/GCJ02.ts), outside which GCJ-02 equals WGS-84. */
 function inShiftedArea(lon: number, lat: number): boolean {
   return lon >= 72.004 && lon <= 137.8347 && lat >= 0.8293 && lat <= 55.8271;
@@ -28,7 +27,8 @@ function inShiftedArea(lon: number, lat: number): boolean {
 export function toWgs84(position: readonly [number, number], coordSys: CoordSys): Position {
   const [lon, lat] = position;
   if (coordSys === 'wgs84' || !inShiftedArea(lon, lat)) return [lon, lat];
-  const [x, y] = gcoord.transform<[number, number]>([lon, lat], FROM[coordSys], gcoord.WGS84);
+  if (coordSys === 'gcj02') return gcj02ToWgs84([lon, lat]);
+  const [x, y] = gcoord.transform<[number, number]>([lon, lat], gcoord.BD09, gcoord.WGS84);
   return [x, y];
 }
 

@@ -91,7 +91,7 @@ export function App({ ctx }: { ctx: AppContext }) {
   }, [current?.token]);
 
   const leave = () => {
-    signOut();
+    signOut(ctx.config);
     navigate('/app/');
   };
 
@@ -200,7 +200,7 @@ function Notices() {
         </p>
       )}
       {queue.old > 0 && (
-        <p class="notice error" role="alert">
+        <p class="notice error" role="alert" data-testid="outbox-old">
           {t('outbox.old', { count: queue.old })}
         </p>
       )}

@@ -5,7 +5,7 @@ import { CATALOGUES } from '../messages';
 import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';
 import { App } from './app';
-import { currentToken, session } from './auth';
+import { currentToken, finishCognitoSignIn, keepSessionFresh, session, signInFailed } from './auth';
 import { initLanguage } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
@@ -26,6 +26,9 @@ async function start(root: HTMLElement) {
     return;
   }
   initLanguage(config.defaultLanguage);
+  // Back from the hosted UI with ?code=…: exchanged before anything asks who is signed in.
+  await finishCognitoSignIn(config).catch(() => signInFailed.set(true));
+  keepSessionFresh(config);
   const api = new ApiClient(config.apiBaseUrl, currentToken);
   const outbox = new Outbox(api, () => session.get()?.personId);
   // A signed-in person opens on their tasks: asked for now, beside /me, not after it.

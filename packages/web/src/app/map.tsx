@@ -1,13 +1,14 @@
 /**
  * The map (Leaflet, loaded only when a map is first shown: docs/decisions/0033-leaflet.md). With no
  * tiles in the runtime config — the demo and every test — it draws the cells on a plain background
- * and fetches nothing from outside. Coordinates are WGS-84 throughout; a GCJ-02 base map (AMap,
- * Tencent) will need overlays shifted for display and taps shifted back: not built yet.
+ * and fetches nothing from outside. Coordinates are WGS-84 in and out; on a GCJ-02 base map (AMap,
+ * Tencent) the overlays are drawn shifted and a dragged marker's position is shifted back (base-map.ts).
  */
 import type { Feature, GeoJsonObject } from 'geojson';
 import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../runtime-config';
+import { baseMapShift } from './base-map';
 
 type L = typeof Leaflet;
 let loading: Promise<L> | undefined;
@@ -42,6 +43,11 @@ export function CellMap(props: CellMapProps) {
   const marker = useRef<Leaflet.Marker | undefined>(undefined);
   const onMove = useRef(props.onMove);
   onMove.current = props.onMove;
+  const shift = baseMapShift(props.config.tiles);
+  const latLng = (lon: number, lat: number): [number, number] => {
+    const [x, y] = shift.toMap(lon, lat);
+    return [y, x];
+  };
 
   // The map and its overlays: built once per set of cells and points.
   useEffect(() => {
@@ -52,7 +58,11 @@ export function CellMap(props: CellMapProps) {
       if (!map.current) {
         map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25 });
         const tiles = props.config.tiles;
-        if (tiles) L.tileLayer(tiles.url, { attribution: tiles.attribution }).addTo(map.current);
+        if (tiles)
+          L.tileLayer(tiles.url, {
+            attribution: tiles.attribution,
+            ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
+          }).addTo(map.current);
       }
       const m = map.current;
       // Layers are made first and added once the map has a view: Leaflet cannot draw into a map
@@ -61,13 +71,14 @@ export function CellMap(props: CellMapProps) {
       for (const cell of props.cells) {
         if (!cell.geometry) continue;
         const layer = L.geoJSON(cell.geometry as Feature, {
+          coordsToLatLng: (c) => L.latLng(latLng(c[0] as number, c[1] as number)),
           style: { color: '#1d4ed8', weight: 2, fillColor: '#60a5fa', fillOpacity: 0.18 },
         }).bindTooltip(cell.name);
         overlays.push(layer);
         bounds.extend(layer.getBounds());
       }
       for (const p of props.points ?? []) {
-        const dot = L.circleMarker([p.lat, p.lon], {
+        const dot = L.circleMarker(latLng(p.lon, p.lat), {
           radius: 7,
           color: '#b91c1c',
           weight: 2,
@@ -77,7 +88,7 @@ export function CellMap(props: CellMapProps) {
         overlays.push(dot);
         bounds.extend(dot.getLatLng());
       }
-      if (props.marker) bounds.extend([props.marker.lat, props.marker.lon]);
+      if (props.marker) bounds.extend(latLng(props.marker.lon, props.marker.lat));
       if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
       else m.setView([props.config.city.center[1], props.config.city.center[0]], 13);
       for (const layer of overlays) layer.addTo(m);
@@ -94,12 +105,15 @@ export function CellMap(props: CellMapProps) {
     void leaflet().then((L) => {
       const m = map.current;
       if (!m || !props.marker) return;
-      const at: Leaflet.LatLngExpression = [props.marker.lat, props.marker.lon];
+      const at: Leaflet.LatLngExpression = latLng(props.marker.lon, props.marker.lat);
       if (!marker.current) {
         marker.current = L.marker(at, { draggable: Boolean(onMove.current), icon: pin(L), keyboard: true })
           .on('dragend', () => {
             const p = marker.current?.getLatLng();
-            if (p) onMove.current?.(Math.round(p.lng * 1e6) / 1e6, Math.round(p.lat * 1e6) / 1e6);
+            if (!p) return;
+            // Where it was dropped on the base map, back in WGS-84 before the form keeps it.
+            const [lon, lat] = shift.fromMap(p.lng, p.lat);
+            onMove.current?.(Math.round(lon * 1e6) / 1e6, Math.round(lat * 1e6) / 1e6);
           })
           .addTo(m);
         if (!props.cells.some((c) => c.geometry)) m.setView(at, 17);

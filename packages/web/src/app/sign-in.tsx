@@ -1,14 +1,16 @@
-/** Sign-in: locally, one of the seeded people; with Cognito, the city's accounts (not built yet). */
+/** Sign-in: locally, one of the seeded people; with Cognito, the city's accounts through the hosted UI. */
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { cognitoSignIn, type DevPerson, devPeople, signInAs } from './auth';
+import { cognitoSignIn, type DevPerson, devPeople, signInAs, signInFailed } from './auth';
 import type { AppContext } from './context';
 import { t } from './i18n';
+import { useSignal } from './state';
 
 export function SignInPage({ ctx, notice }: { ctx: AppContext; notice?: string }) {
   const [people, setPeople] = useState<DevPerson[] | undefined>();
   const [error, setError] = useState<string | undefined>();
   const local = ctx.config.auth.mode === 'local';
+  const failed = useSignal(signInFailed);
 
   useEffect(() => {
     if (!local) return;
@@ -28,6 +30,11 @@ export function SignInPage({ ctx, notice }: { ctx: AppContext; notice?: string }
     <main class="page">
       <h1>{t('signIn.title')}</h1>
       {notice && <p class="notice warn">{notice}</p>}
+      {failed && (
+        <p class="notice error" role="alert" data-testid="sign-in-failed">
+          {t('signIn.failed')}
+        </p>
+      )}
       {error && (
         <p class="notice error" role="alert">
           {error}
