@@ -6,7 +6,8 @@
  * A web ACL for CloudFront must live in us-east-1, so it gets its own small stack there
  * (GridPatrolEdgeAclStack), and the city stack refers to it across regions.
  */
-import { Stack, type StackProps, Validations } from 'aws-cdk-lib';
+import { ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/origin-key';
+import { type SecretValue, Stack, type StackProps, Validations } from 'aws-cdk-lib';
 import {
   AllowedMethods,
   CachePolicy,
@@ -94,6 +95,8 @@ export interface GridPatrolEdgeProps {
    * enables deployment.edge. @default no WAF
    */
   readonly webAclArn?: string;
+  /** The key every request to the API carries (origin-key.ts), so the API can refuse the rest. */
+  readonly originKey: SecretValue;
 }
 
 export class GridPatrolEdge extends Construct {
@@ -108,7 +111,9 @@ export class GridPatrolEdge extends Construct {
       // Officers are in one country: the cheapest price class that covers Asia.
       priceClass: PriceClass.PRICE_CLASS_200,
       defaultBehavior: {
-        origin: new HttpOrigin(`${props.apiId}.execute-api.${region}.${urlSuffix}`),
+        origin: new HttpOrigin(`${props.apiId}.execute-api.${region}.${urlSuffix}`, {
+          customHeaders: { [ORIGIN_KEY_HEADER]: props.originKey.unsafeUnwrap() },
+        }),
         allowedMethods: AllowedMethods.ALLOW_ALL,
         viewerProtocolPolicy: ViewerProtocolPolicy.HTTPS_ONLY,
         // Every answer is per caller: nothing is cached, every header but Host goes through

@@ -22,6 +22,7 @@ import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } fr
 import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
 import { GridPatrolMonitoring } from './monitoring';
+import { GridPatrolOriginKey } from './origin-key';
 import { GridPatrolWebApp } from './web-app';
 
 /**
@@ -126,6 +127,7 @@ export class GridPatrolStack extends Stack {
   readonly auth: GridPatrolAuth;
   readonly exports: GridPatrolExports;
   readonly cursorKey: GridPatrolCursorKey;
+  readonly originKey: GridPatrolOriginKey;
   readonly functions: Readonly<Record<HandlerGroup, GridPatrolFunction>>;
   readonly api: GridPatrolApi;
   readonly jobs: GridPatrolJobs;
@@ -160,6 +162,8 @@ export class GridPatrolStack extends Stack {
 
     // Seals the pagination cursors of every HTTP function (not data: a new key only restarts lists).
     this.cursorKey = new GridPatrolCursorKey(this, 'CursorKey');
+    // Proves a request came through the city's CloudFront: the execute-api address answers 403.
+    this.originKey = new GridPatrolOriginKey(this, 'OriginKey');
 
     // Stateless: one function per handler group, each with its declared table access.
     const functions = {} as Record<HandlerGroup, GridPatrolFunction>;
@@ -173,6 +177,7 @@ export class GridPatrolStack extends Stack {
       });
       fn.bindTable({ table: this.data.table, access: TABLE_ACCESS[group] });
       this.cursorKey.bind(fn);
+      this.originKey.bind(fn);
       functions[group] = fn;
     }
     this.functions = functions;
@@ -225,6 +230,7 @@ export class GridPatrolStack extends Stack {
     this.edge = new GridPatrolEdge(this, 'Edge', {
       apiId: this.api.httpApi.apiId,
       webAclArn: props.edgeWebAclArn,
+      originKey: this.originKey.value,
     });
     this.webApp = new GridPatrolWebApp(this, 'WebApp', {
       distribution: this.edge.distribution,
@@ -260,13 +266,15 @@ export class GridPatrolStack extends Stack {
       Counters: this.counters.failures,
     });
 
-    new CfnOutput(this, 'ApiUrl', { value: this.api.url, description: 'Base URL of the HTTP API' });
-    new CfnOutput(this, 'EdgeUrl', {
-      value: `https://${this.edge.distribution.distributionDomainName}/`,
+    // The only address that answers: the execute-api one refuses requests without the origin key.
+    const edgeUrl = `https://${this.edge.distribution.distributionDomainName}/`;
+    new CfnOutput(this, 'ApiUrl', {
+      value: edgeUrl,
       description: props.edgeWebAclArn
-        ? 'Base URL of the API behind CloudFront and WAF'
-        : 'Base URL of the API behind CloudFront',
+        ? 'Base URL of the API, through CloudFront and WAF'
+        : 'Base URL of the API, through CloudFront',
     });
+    new CfnOutput(this, 'EdgeUrl', { value: edgeUrl, description: 'The same as ApiUrl (kept for scripts)' });
     new CfnOutput(this, 'AppUrl', { value: this.webApp.url, description: 'The field app, for phones' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ExportsBucket', { value: this.exports.bucket.bucketName });

@@ -19,6 +19,7 @@ import {
 import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
+import { ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/origin-key';
 import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
@@ -593,9 +594,8 @@ describe('exports', () => {
 
 describe('cursor key', () => {
   it('is one generated secret, handed to every HTTP function by a dynamic reference, never in the template', () => {
-    const secrets = demo.template.findResources('AWS::SecretsManager::Secret');
-    expect(Object.keys(secrets)).toHaveLength(1);
-    const [secretId, secret] = Object.entries(secrets)[0] ?? [];
+    const secretId = logicalId(demo.stack, demo.stack.cursorKey.secret.node.defaultChild);
+    const secret = demo.template.findResources('AWS::SecretsManager::Secret')[secretId];
     expect(secret?.Properties.GenerateSecretString).toMatchObject({ PasswordLength: 64 });
     expect(secret?.Properties.SecretString).toBeUndefined();
     for (const group of HANDLER_GROUPS) {
@@ -605,6 +605,41 @@ describe('cursor key', () => {
       expect(value, group).toContain('{{resolve:secretsmanager:');
       expect(value, group).toContain(`{"Ref":"${secretId}"}`);
     }
+  });
+});
+
+describe('origin key (issue 18: the execute-api address answers only 403)', () => {
+  it('is a generated secret CloudFront sends to the API and every HTTP function checks, never in the template', () => {
+    const secrets = demo.template.findResources('AWS::SecretsManager::Secret');
+    // The cursor key and the origin key, nothing else.
+    expect(Object.keys(secrets)).toHaveLength(2);
+    const secretId = logicalId(demo.stack, demo.stack.originKey.secret.node.defaultChild);
+    expect(secrets[secretId]?.Properties.SecretString).toBeUndefined();
+    const reference = (value: unknown) => {
+      const text = JSON.stringify(value);
+      expect(text).toContain('{{resolve:secretsmanager:');
+      expect(text).toContain(`{"Ref":"${secretId}"}`);
+    };
+    for (const group of HANDLER_GROUPS) {
+      const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
+      reference(fn?.Properties.Environment.Variables[ORIGIN_KEY_ENV]);
+    }
+    const [dist] = Object.values(demo.template.findResources('AWS::CloudFront::Distribution'));
+    const apiOrigin = (
+      dist?.Properties.DistributionConfig.Origins as {
+        DomainName: unknown;
+        CustomOriginConfig?: unknown;
+        OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];
+      }[]
+    ).find((o) => JSON.stringify(o.DomainName).includes('execute-api'));
+    const header = apiOrigin?.OriginCustomHeaders?.find((h) => h.HeaderName === ORIGIN_KEY_HEADER);
+    reference(header?.HeaderValue);
+  });
+
+  it('gives the CloudFront address as the API URL, the one that answers', () => {
+    const output = demo.template.findOutputs('ApiUrl').ApiUrl;
+    expect(JSON.stringify(output?.Value)).toContain('DomainName');
+    expect(JSON.stringify(output?.Value)).not.toContain('execute-api');
   });
 });
 

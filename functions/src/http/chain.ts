@@ -34,6 +34,7 @@ import { CORS_ALLOW_HEADERS } from './cors';
 import { type CursorBinding, openCursor, sealCursor } from './cursor-seal';
 import { errorToResponse } from './errors';
 import { authenticate } from './identity';
+import { cameThroughEdge, ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from './origin-key';
 import { parseInput } from './parse';
 
 type Routes = (typeof ROUTES)[number];
@@ -104,6 +105,11 @@ function routeInput(
   return {
     before: async (request: HttpRequest) => {
       const { event, context } = request;
+      // Before anything else, on public routes too: only CloudFront may reach the API (origin-key.ts).
+      if (!cameThroughEdge(event.headers, process.env[ORIGIN_KEY_ENV]))
+        throw new ForbiddenError(message('auth.notThroughEdge'), [
+          detail(`headers.${ORIGIN_KEY_HEADER}`, message('auth.originKeyMissing')),
+        ]);
       const route = byKey.get(event.routeKey);
       if (!route) throw new NotFoundError('route', event.routeKey);
       // Authenticate before parsing, so an anonymous caller learns nothing about the schema.

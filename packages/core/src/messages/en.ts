@@ -30,6 +30,8 @@ export const en = {
   'auth.token.tooLong': 'valid for longer than {hours} h',
   'auth.mfaEnrol': 'Your role requires sign-in with an authenticator app: enrol one, then sign in again.',
   'auth.mfaNotEnrolled': 'no authenticator app is enrolled for this account',
+  'auth.notThroughEdge': "This API answers only at the city's address (the stack's ApiUrl), not at its own execute-api address.",
+  'auth.originKeyMissing': 'missing or wrong: requests reach the API through CloudFront only',
   'auth.noPerson': "No person record for '{id}'.",
   'account.deactivated': "The account '{id}' is deactivated.",
   'forbidden.role': 'A {role} may not call {route}.',

@@ -31,6 +31,8 @@ export const zhCN: Record<MessageKey, string> = {
   'auth.token.tooLong': '有效期超过 {hours} 小时',
   'auth.mfaEnrol': '您的角色须用身份验证器应用（MFA）登录：请先绑定一个，再重新登录。',
   'auth.mfaNotEnrolled': '此账号尚未绑定身份验证器应用',
+  'auth.notThroughEdge': '本接口只在本市的访问地址（部署输出 ApiUrl）上应答，不在 execute-api 原始地址上应答。',
+  'auth.originKeyMissing': '缺失或不符：请求只能经由 CloudFront 到达本接口',
   'auth.noPerson': '没有人员「{id}」的记录。',
   'account.deactivated': '账号「{id}」已停用。',
   'forbidden.role': '{role}无权调用 {route}。',
