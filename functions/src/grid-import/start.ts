@@ -4,7 +4,7 @@
  * poll. Under an Idempotency-Key a retry is answered with the version its first request began.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, UnprocessableError } from '@gridpatrol/core';
+import { detail, message, NotFoundError, UnprocessableError } from '@gridpatrol/core';
 import {
   beginGridImport,
   type GridImportKeyRecord,
@@ -28,10 +28,9 @@ export interface StartedImport {
  */
 async function replayOf(record: GridImportKeyRecord, hash: string): Promise<StartedImport> {
   if (record.requestHash !== hash)
-    throw new UnprocessableError(
-      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    );
+    throw new UnprocessableError(message('grid.keyReused'), [
+      detail('headers.idempotency-key', message('detail.keyReused')),
+    ]);
   const meta = await getGridVersion(record.version);
   if (!meta) throw new NotFoundError('grid version', String(record.version));
   return { meta, replayed: true };

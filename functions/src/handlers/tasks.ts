@@ -184,9 +184,13 @@ export const handler = httpHandler('tasks', {
     const config = cityConfig();
     const range = taskRange(query, clock(), config.timeZone);
     if ('error' in range)
-      throw new BadRequestError(`Invalid request query: ${range.path}: ${range.error}`, [
-        { path: range.path, message: range.error },
-      ]);
+      throw new BadRequestError(
+        message('request.invalid', {
+          where: message('request.where.query'),
+          problems: message('request.problem', { path: range.path, problem: range.text }),
+        }),
+        [detail(range.path, range.text)],
+      );
     const ids = await taskIdsOfPerson(caller.id, range.startsFrom, range.startsBefore);
     const tasks = (await getPatrolTasks(ids))
       .filter((t) => LISTED.has(t.status) && isPartnerOf(t, caller.id))

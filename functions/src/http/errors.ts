@@ -2,6 +2,7 @@ import {
   DomainError,
   type ErrorCode,
   type ErrorDetail,
+  type Message,
   message,
   type RenderContext,
   render,
@@ -46,6 +47,25 @@ function errorMessage(err: DomainError, context: RenderContext): string {
 
 const detailMessage = (d: ErrorDetail, context: RenderContext): string =>
   d.text ? render(d.text, context) : d.message;
+
+/**
+ * An error body worded from the catalogue, for answers made outside the handler chain: the local
+ * server's own (API Gateway's and S3's part in AWS) and its dev sign-in.
+ */
+export function refusalBody(
+  code: string,
+  text: Message,
+  details: readonly ErrorDetail[],
+  context: RenderContext,
+): ErrorBody {
+  return {
+    error: {
+      code,
+      message: render(text, context),
+      details: details.map((d) => ({ path: d.path, message: detailMessage(d, context) })),
+    },
+  };
+}
 
 /**
  * Turns anything thrown into a status and a body. Only domain errors (statuses below 500) expose

@@ -19,6 +19,7 @@ import {
   type CellRecord,
   ConflictError,
   type CoordSys,
+  message,
   NotFoundError,
   type PolygonGeometry,
   packIndex,
@@ -232,7 +233,7 @@ export async function heartbeatGridVersion(version: number, now = new Date()): P
     );
   } catch (err) {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
-      throw new ConflictError(`Grid version ${version} is no longer being written; its import stops.`);
+      throw new ConflictError(message('grid.noLongerWritten', { version }));
     throw err;
   }
 }
@@ -295,7 +296,11 @@ export async function activateGridVersion(
   const previous = pointer.activeVersion;
   if (opts.expectedActive !== undefined && previous !== opts.expectedActive)
     throw new ConflictError(
-      `Grid version ${version} was reviewed against version ${opts.expectedActive}, but ${previous ?? 'none'} is active now. Review it again.`,
+      message('grid.reviewedAgainst', {
+        version,
+        expected: opts.expectedActive,
+        active: previous ?? message('grid.noneActive'),
+      }),
     );
   const table = tableName();
   try {
@@ -351,9 +356,7 @@ export async function activateGridVersion(
     );
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
-      throw new ConflictError(
-        `Grid version ${version} could not be activated: the active version changed meanwhile. Try again.`,
-      );
+      throw new ConflictError(message('grid.activeChanged', { version }));
     }
     throw err;
   }
