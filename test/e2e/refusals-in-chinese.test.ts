@@ -195,6 +195,64 @@ describe('refusals in Chinese', () => {
     expect(answers[0]?.body?.error?.message).toMatch(/[\u4e00-\u9fff]/);
   });
 
+  it('words a refused grid import in Chinese, each error from its problem’s fields', async () => {
+    const square = [
+      [120.1, 30.2],
+      [120.101, 30.2],
+      [120.101, 30.201],
+      [120.1, 30.201],
+      [120.1, 30.2],
+    ];
+    const cell = (properties: object, ring: unknown[]) => ({
+      type: 'Feature',
+      properties,
+      geometry: { type: 'Polygon', coordinates: [ring] },
+    });
+    const body = {
+      cells: {
+        type: 'FeatureCollection',
+        features: [
+          cell({ name: '无编号网格' }, square),
+          cell({ id: 'C-bad', name: '坏坐标网格' }, [['x', 30.2], ...square.slice(1)]),
+        ],
+      },
+      zones: {
+        type: 'FeatureCollection',
+        features: [cell({ id: 'Z-1', name: '责任区', office: 'office-east' }, square)],
+      },
+    };
+    const accepted = await api.call('POST', '/grid/imports', {
+      as: 'admin',
+      body,
+      headers: { 'idempotency-key': 'refusals-import-1' },
+    });
+    expect(accepted.status).toBe(202);
+    const version = accepted.body.version as number;
+    let zh: TestResponse | undefined;
+    for (const until = Date.now() + 30_000; Date.now() < until; ) {
+      zh = await api.call('GET', `/grid/imports/${version}`, { as: 'admin', headers: ZH });
+      if (zh.body.status !== 'writing') break;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    expect(zh?.body.status).toBe('failed');
+    const refused = { error: { message: zh?.body.failure.message, details: zh?.body.errors } };
+    expect(englishIn('failed import', refused)).toEqual([]);
+    expect(zh?.body.errors).toContainEqual(
+      expect.objectContaining({
+        path: 'cells.features[0].properties.id',
+        code: 'missing_id',
+        layer: 'cells',
+        featureIndex: 0,
+        message: expect.stringMatching(/^［missing_id］网格图层第 0 个要素（名称 "无编号网格"）：/),
+      }),
+    );
+    const en = await api.call('GET', `/grid/imports/${version}`, { as: 'admin' });
+    expect(en.body.failure.message).toMatch(/^The import was refused: \d+ errors, each listed in details/);
+    expect(en.body.errors.map((e: { message: string }) => e.message)).toContain(
+      '[missing_id] cells feature 0 (name "无编号网格"): the feature has no id (properties.id)',
+    );
+  });
+
   it('keeps English for an English reader, with the same code and paths', async () => {
     const zh = await api.call('GET', '/me/tasks?from=2026-01-01&to=2026-03-01', {
       as: 'worker-liu',

@@ -6,7 +6,7 @@
  * its partial items are deleted. The body is deleted in every case. In AWS it runs in its own
  * function (15 min, infra/lib/grid-imports.ts); locally the local server runs it in-process.
  */
-import { buildGrid, DomainError, packIndex } from '@gridpatrol/core';
+import { buildGrid, DomainError, inEnglish, message, packIndex } from '@gridpatrol/core';
 import {
   claimGridImport,
   cleanupGridVersion,
@@ -74,15 +74,18 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
 async function failAndClean(version: number, err: unknown): Promise<void> {
   if (err instanceof DomainError) {
     logger.info('grid import: refused', { version, code: err.code, errors: err.details.length });
-    await failGridImport(version, { code: err.code, message: err.message }, err.details);
+    await failGridImport(
+      version,
+      { code: err.code, message: err.message, ...(err.text ? { text: err.text } : {}) },
+      err.details,
+    );
   } else if (err instanceof SyntaxError) {
-    await failGridImport(version, { code: 'bad_request', message: 'The stored import body is not JSON.' });
+    const text = message('import.notJson');
+    await failGridImport(version, { code: 'bad_request', message: inEnglish(text), text });
   } else {
     logger.error('grid import: failed', { version, error: err as Error });
-    await failGridImport(version, {
-      code: 'internal',
-      message: 'The import job failed unexpectedly; nothing of it is kept. Import the file again.',
-    });
+    const text = message('import.jobFailed');
+    await failGridImport(version, { code: 'internal', message: inEnglish(text), text });
   }
   await cleanupGridVersion(version);
 }

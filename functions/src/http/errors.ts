@@ -28,8 +28,18 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: { path: string; message: string }[]; requestId?: string };
+  error: { code: string; message: string; details: DetailBody[]; requestId?: string };
 }
+
+/** A detail as answered: where, the words, and the values they speak of (never named path or message). */
+export type DetailBody = { path: string; message: string } & Record<string, string | number | boolean>;
+
+/** A detail as answered, in the reader's language: also for details read back from the store. */
+export const renderDetail = (d: ErrorDetail, context: RenderContext): DetailBody => ({
+  ...d.fields,
+  path: d.path,
+  message: detailMessage(d, context),
+});
 
 /**
  * The words of a domain error in the reader's language. An error worded only in English so far
@@ -62,7 +72,7 @@ export function refusalBody(
     error: {
       code,
       message: render(text, context),
-      details: details.map((d) => ({ path: d.path, message: detailMessage(d, context) })),
+      details: details.map((d) => renderDetail(d, context)),
     },
   };
 }
@@ -85,7 +95,7 @@ export function errorToResponse(
         error: {
           code: err.code,
           message: errorMessage(err, context),
-          details: err.details.map((d) => ({ path: d.path, message: detailMessage(d, context) })),
+          details: err.details.map((d) => renderDetail(d, context)),
           requestId,
         },
       },

@@ -19,6 +19,7 @@ import {
   type CellRecord,
   ConflictError,
   type CoordSys,
+  type Message,
   message,
   NotFoundError,
   type PolygonGeometry,
@@ -64,7 +65,7 @@ export type GridVersionMeta = {
   /** When the import job claimed the version (an API import). */
   jobStartedAt?: string;
   /** Why the import failed; its errors are stored beside it (`failureParts`). */
-  failure?: { code: string; message: string; at: string };
+  failure?: { code: string; message: string; at: string; text?: Message };
   failureParts?: number;
   /** When a failed version's partial items were deleted. */
   cleanedAt?: string;

@@ -4,7 +4,7 @@
  * stopped sending its heartbeat. Pure: the store and the handlers apply these.
  */
 import { ConflictError, detail, UnprocessableError } from '../errors';
-import { message } from '../messages';
+import { type Message, message } from '../messages';
 import type { ActivationOverride } from './diff';
 
 /** What these rules need of a version. */
@@ -13,7 +13,7 @@ export interface VersionState {
   readonly status: 'writing' | 'draft' | 'active' | 'superseded' | 'failed';
   readonly heartbeatAt?: string;
   readonly createdAt: string;
-  readonly failure?: { readonly code: string; readonly message: string };
+  readonly failure?: { readonly code: string; readonly message: string; readonly text?: Message };
 }
 
 /** Where a client polls an import it started. */
@@ -39,7 +39,7 @@ export function assertActivatable(v: VersionState): void {
     throw new UnprocessableError(
       message('grid.failedImport', {
         version: v.version,
-        reason: v.failure?.message ?? message('grid.noReason'),
+        reason: v.failure?.text ?? v.failure?.message ?? message('grid.noReason'),
       }),
       [path],
     );
@@ -68,7 +68,12 @@ export interface StoredGridVersion extends VersionState {
     readonly coordSys?: string;
   };
   readonly jobStartedAt?: string;
-  readonly failure?: { readonly code: string; readonly message: string; readonly at: string };
+  readonly failure?: {
+    readonly code: string;
+    readonly message: string;
+    readonly at: string;
+    readonly text?: Message;
+  };
   readonly cleanedAt?: string;
   readonly activatedAt?: string;
   readonly activatedBy?: string;
@@ -97,7 +102,8 @@ export function gridVersionView(v: StoredGridVersion) {
     ...(v.counts ? { counts: v.counts } : {}),
     ...(v.jobStartedAt ? { jobStartedAt: v.jobStartedAt } : {}),
     ...(v.heartbeatAt ? { heartbeatAt: v.heartbeatAt } : {}),
-    ...(v.failure ? { failure: v.failure } : {}),
+    // The failure's words as stored (English); the API words them for its reader (`text`).
+    ...(v.failure ? { failure: { code: v.failure.code, message: v.failure.message, at: v.failure.at } } : {}),
     ...(v.cleanedAt ? { cleanedAt: v.cleanedAt } : {}),
     ...(v.activatedAt ? { activatedAt: v.activatedAt } : {}),
     ...(v.activatedBy ? { activatedBy: v.activatedBy } : {}),
