@@ -563,6 +563,15 @@ export const en = {
   'import.jobFailed': 'The import job failed unexpectedly; nothing of it is kept. Import the file again.',
   'import.stalled':
     'The import stopped: no progress since {last} (more than {minutes} minutes). Import the file again.',
+  // Grid activation review
+  'grid.blocker.people': '{count} person(s) serve cells or zones the draft drops: {list}',
+  'grid.blocker.findings': '{count} open finding(s) lie in cells the draft drops: {list}',
+  'grid.blocker.tasks': '{count} published future task(s) are in cells the draft drops: {list}',
+  'grid.blocker.area':
+    "The draft no longer covers {share}% of the active grid's area ({removed} cells removed), more than the city's {max}%.",
+  'grid.wouldStrand':
+    'Activating grid version {version} would strand what the active version {active} serves: {what}. Review GET /grid/imports/{version}/diff, then fix the draft or send {"force": true, "reason": "…"}.',
+  'list.more': '{list}, … ({more} more)',
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -546,4 +546,13 @@ export const zhCN: Record<MessageKey, string> = {
   'import.notJson': '保存的导入内容不是 JSON。',
   'import.jobFailed': '导入任务意外失败，未保留任何内容。请重新导入文件。',
   'import.stalled': '导入已停止：自 {last} 起无进展（超过 {minutes} 分钟）。请重新导入文件。',
+  // Grid activation review
+  'grid.blocker.people': '{count} 人负责的网格或责任区被草稿删除：{list}',
+  'grid.blocker.findings': '{count} 条未结线索位于被草稿删除的网格中：{list}',
+  'grid.blocker.tasks': '{count} 个已发布的未来巡查任务位于被草稿删除的网格中：{list}',
+  'grid.blocker.area':
+    '草稿不再覆盖当前网格 {share}% 的面积（删除了 {removed} 个网格），超过本市允许的 {max}%。',
+  'grid.wouldStrand':
+    '启用网格版本 {version} 会使当前版本 {active} 负责的内容失去着落：{what}。请查看 GET /grid/imports/{version}/diff，然后修改草稿，或发送 {"force": true, "reason": "…"}。',
+  'list.more': '{list}，……（另有 {more} 项）',
 };
