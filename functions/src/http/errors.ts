@@ -2,6 +2,8 @@ import {
   DomainError,
   type ErrorCode,
   type ErrorDetail,
+  isoDateTime,
+  type LocalTime,
   type Message,
   message,
   type RenderContext,
@@ -34,9 +36,13 @@ export interface ErrorBody {
 /** A detail as answered: where, the words, and the values they speak of (never named path or message). */
 export type DetailBody = { path: string; message: string } & Record<string, string | number | boolean>;
 
+/** A machine field as answered: an instant as ISO-8601 with the city's offset. */
+const fieldValue = (v: string | number | boolean | LocalTime, context: RenderContext) =>
+  typeof v !== 'object' ? v : context.timeZone ? isoDateTime(v.localTime, context.timeZone) : v.localTime;
+
 /** A detail as answered, in the reader's language: also for details read back from the store. */
 export const renderDetail = (d: ErrorDetail, context: RenderContext): DetailBody => ({
-  ...d.fields,
+  ...Object.fromEntries(Object.entries(d.fields ?? {}).map(([k, v]) => [k, fieldValue(v, context)])),
   path: d.path,
   message: detailMessage(d, context),
 });

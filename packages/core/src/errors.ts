@@ -1,4 +1,4 @@
-import { inEnglish, isMessageKey, type Message, message } from './messages';
+import { inEnglish, isMessageKey, type LocalTime, type Message, message } from './messages';
 
 /** `message` under another name, where a parameter called `message` hides it. */
 const messageOf = message;
@@ -24,8 +24,11 @@ export interface ErrorDetail {
   readonly fields?: DetailFields;
 }
 
-/** A detail's machine values: names in camelCase, numbers as numbers, instants ISO-8601 with offset. */
-export type DetailFields = Readonly<Record<string, string | number | boolean>>;
+/**
+ * A detail's machine values: names in camelCase, numbers as numbers, instants as `localTime(iso)`,
+ * which the API answers as ISO-8601 with the city's offset (`2026-12-07T07:45:00+08:00`).
+ */
+export type DetailFields = Readonly<Record<string, string | number | boolean | LocalTime>>;
 
 /**
  * A detail worded from the catalogue: `message` in English (logs, stored reports), `text` for the

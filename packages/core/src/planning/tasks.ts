@@ -193,7 +193,14 @@ function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, step:
         grace,
         shiftStart: localTime(task.shiftStart),
       }),
-      [detail('task.shiftStart', message('task.tooEarlyDetail', { opensAt: localTime(opensAt) }))],
+      [
+        detail('task.shiftStart', message('task.tooEarlyDetail', { opensAt: localTime(opensAt) }), {
+          step,
+          opensAt: localTime(opensAt),
+          closesAt: localTime(closesAt),
+          graceMinutes: grace,
+        }),
+      ],
     );
   if (t > Date.parse(closesAt))
     throw new UnprocessableError(
@@ -203,7 +210,14 @@ function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, step:
         grace,
         shiftEnd: localTime(task.shiftEnd),
       }),
-      [detail('task.shiftEnd', message('task.tooLateDetail', { closesAt: localTime(closesAt) }))],
+      [
+        detail('task.shiftEnd', message('task.tooLateDetail', { closesAt: localTime(closesAt) }), {
+          step,
+          opensAt: localTime(opensAt),
+          closesAt: localTime(closesAt),
+          graceMinutes: grace,
+        }),
+      ],
     );
 }
 
@@ -412,7 +426,12 @@ export function checkIn(
   if (distance > allowed)
     throw new UnprocessableError(
       message('task.tooFar', { distance: Math.round(distance), name: cell.name, id: before.cellId, allowed }),
-      [detail('body', message('task.tooFarDetail', { distance: Math.round(distance), allowed }))],
+      [
+        detail('body', message('task.tooFarDetail', { distance: Math.round(distance), allowed }), {
+          distanceM: Math.round(distance),
+          allowanceM: allowed,
+        }),
+      ],
     );
   const distanceM = Math.round(distance * 10) / 10;
   const entry: CheckIn = {
@@ -446,7 +465,7 @@ export function completeTask(
   assertOpen(before, 'completion');
   if (!before.checkIns.some((c) => c.personId === actor.id))
     throw new UnprocessableError(message('task.checkInFirst', { id: before.id }), [
-      detail('checkIns', message('task.notCheckedIn', { person: actor.id })),
+      detail('checkIns', message('task.notCheckedIn', { person: actor.id }), { personId: actor.id }),
     ]);
   assertInWindow(before, now, config, 'completion');
   const missing = [before.officerId, before.partnerId].filter(

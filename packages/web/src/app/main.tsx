@@ -6,7 +6,7 @@ import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';
 import { App } from './app';
 import { currentToken, session } from './auth';
-import { initLanguage } from './i18n';
+import { initLanguage, language } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
 async function loadConfig(): Promise<AppConfig> {
@@ -26,7 +26,7 @@ async function start(root: HTMLElement) {
     return;
   }
   initLanguage(config.defaultLanguage);
-  const api = new ApiClient(config.apiBaseUrl, currentToken);
+  const api = new ApiClient(config.apiBaseUrl, currentToken, () => language.get());
   const outbox = new Outbox(api, () => session.get()?.personId);
   // A signed-in person opens on their tasks: asked for now, beside /me, not after it.
   const token = currentToken();
