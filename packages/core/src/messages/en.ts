@@ -572,6 +572,51 @@ export const en = {
   'grid.wouldStrand':
     'Activating grid version {version} would strand what the active version {active} serves: {what}. Review GET /grid/imports/{version}/diff, then fix the draft or send {"force": true, "reason": "…"}.',
   'list.more': '{list}, … ({more} more)',
+  // The gridpatrol command (packages/local/src/cli.ts): chosen by --lang, LC_ALL/LANG, else the city
+  'cli.job.draftPlans': '{job}: offices {scanned}, drafted {changed}, skipped {skipped}',
+  'cli.job.counts': '{job}: scanned {scanned}, changed {changed}, conflicts {conflicts}',
+  'cli.job.failed': '{job} job failed: {reason}',
+  'cli.stopping': '{signal}: stopping the API and DynamoDB Local...',
+  'cli.banner.ready': 'GridPatrol · {city} · ready in {seconds} s',
+  'cli.banner.api': 'API       {url}   (OpenAPI: {url}/openapi.json)',
+  'cli.banner.app': 'App       {url}/app/   (for phones; sign in as any person below{built})',
+  'cli.banner.builtNow': '; built just now',
+  'cli.banner.database': 'Database  {endpoint} table {table}{local}',
+  'cli.banner.databaseLocal': ' (DynamoDB Local, data in .data/)',
+  'cli.banner.jobs':
+    'Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (`npx gridpatrol jobs run overdue --now ISO` runs one)',
+  'cli.banner.clock':
+    'Clock     {clock} (--clock: the API and the jobs run from there; tokens keep the real time)',
+  'cli.banner.people':
+    'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
+  'cli.banner.more': '… and {count} more ({roles}):',
+  'cli.banner.moreFile': 'everyone with a token in {file}',
+  'cli.banner.try': 'Try:',
+  'cli.banner.stop': 'Ctrl-C stops.',
+  'cli.roleCount': '{count} {role}',
+  'cli.grid.forceReason': '--force needs --reason "why": the version records it.',
+  'cli.grid.checked': 'Checked {cells} cells and {zones} zones in {seconds} s.',
+  'cli.grid.writing': 'Writing',
+  'cli.grid.written': 'Grid version {version} written as a draft ({table}).',
+  'cli.grid.coverage':
+    'Coverage: {unzoned} cells in no zone, {straddling} straddling, {overlaps} overlapping zone pairs.',
+  'cli.grid.forced': 'Forced past {count} blocker(s): {reason}',
+  'cli.grid.active': 'Grid version {version} is now active.',
+  'cli.grid.staysDraft':
+    'Grid version {version} stays a draft. Fix the files, or import again with --activate --force --reason "why".',
+  'cli.people.problems': '{file}: {count} problem(s); nothing was imported.',
+  'cli.people.more': '  ... and {count} more',
+  'cli.people.imported': 'Imported {count} people into {table}.',
+  'cli.import.errors': '{count} error(s), every one listed:',
+  'cli.import.warnings': '{count} warning(s) (repairable defects) by kind:',
+  'cli.import.firstWarnings': 'The first {count}:',
+  'cli.import.eachWarning': 'Each:',
+  'cli.import.moreWarnings': '… and {count} more warning line(s): {where}',
+  'cli.import.inFile': 'they are in {file}',
+  'cli.import.reportAll': '--report FILE writes them all',
+  'cli.people.alreadyOn': "'{id}' already on {first}",
+  'cli.people.notArray': 'expected a JSON array of people',
+  'cli.people.unknownColumn': 'unknown column; expected {columns}',
 } as const;
 
 export type MessageKey = keyof typeof en;
