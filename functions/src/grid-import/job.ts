@@ -14,6 +14,7 @@ import {
   heartbeatGridVersion,
   writeGridVersion,
 } from '@gridpatrol/store';
+import { now } from '../clock';
 import { objectStore } from '../exports/object-store';
 import { cityConfig, logger } from '../runtime';
 import { versionOfImportKey } from './object-key';
@@ -33,7 +34,7 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
     return 'skipped';
   }
   const store = objectStore();
-  const meta = await claimGridImport(version);
+  const meta = await claimGridImport(version, now());
   if (!meta) {
     // A duplicate start event, or a version already failed as stalled: nothing to do.
     logger.info('grid import: version not claimable', { version });
@@ -47,20 +48,25 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
       strict: meta.input?.strict,
       coordSys: meta.input?.coordSys,
     });
-    await heartbeatGridVersion(version);
-    await writeGridVersion(version, {
-      meta: {
-        createdAt: meta.createdAt,
-        createdBy: meta.createdBy,
-        counts: built.report.counts,
-        ...(meta.input ? { input: meta.input } : {}),
-        ...(meta.jobStartedAt ? { jobStartedAt: meta.jobStartedAt } : {}),
+    await heartbeatGridVersion(version, now());
+    await writeGridVersion(
+      version,
+      {
+        meta: {
+          createdAt: meta.createdAt,
+          createdBy: meta.createdBy,
+          counts: built.report.counts,
+          ...(meta.input ? { input: meta.input } : {}),
+          ...(meta.jobStartedAt ? { jobStartedAt: meta.jobStartedAt } : {}),
+        },
+        report: built.report,
+        artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
+        cells: built.cells,
+        zones: built.zones,
       },
-      report: built.report,
-      artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
-      cells: built.cells,
-      zones: built.zones,
-    });
+      undefined,
+      now,
+    );
     logger.info('grid import: draft written', { version, ...built.report.counts, ms: Date.now() - started });
     return 'draft';
   } catch (err) {
@@ -78,14 +84,15 @@ async function failAndClean(version: number, err: unknown): Promise<void> {
       version,
       { code: err.code, message: err.message, ...(err.text ? { text: err.text } : {}) },
       err.details,
+      now(),
     );
   } else if (err instanceof SyntaxError) {
     const text = message('import.notJson');
-    await failGridImport(version, { code: 'bad_request', message: inEnglish(text), text });
+    await failGridImport(version, { code: 'bad_request', message: inEnglish(text), text }, [], now());
   } else {
     logger.error('grid import: failed', { version, error: err as Error });
     const text = message('import.jobFailed');
-    await failGridImport(version, { code: 'internal', message: inEnglish(text), text });
+    await failGridImport(version, { code: 'internal', message: inEnglish(text), text }, [], now());
   }
-  await cleanupGridVersion(version);
+  await cleanupGridVersion(version, now());
 }

@@ -13,6 +13,7 @@ import {
   getGridVersion,
   requestHash,
 } from '@gridpatrol/store';
+import { now } from '../clock';
 import { objectStore } from '../exports/object-store';
 import { importObjectKey } from './object-key';
 
@@ -58,6 +59,7 @@ export async function startGridImport(
   const nonce = randomUUID();
   const text = JSON.stringify(body);
   const started = await beginGridImport({
+    now: now(),
     createdBy,
     inputOf: (version) => ({
       key: importObjectKey(version, nonce),

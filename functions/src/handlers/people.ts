@@ -68,7 +68,7 @@ export const handler = httpHandler('people', {
         problems,
       );
     }
-    const saved = await savePerson(person, existing);
+    const saved = await savePerson(person, existing, now());
     if (saved.active) {
       if (!existing) return { status: 201, body: saved };
       // Active again (or saved active again after an interrupted reactivation): remove their flags.

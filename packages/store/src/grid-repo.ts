@@ -132,6 +132,8 @@ export async function writeGridVersion(
   version: number,
   data: NewGridVersion,
   onProgress?: (written: number, total: number) => void,
+  /** What heartbeats are dated by: the handlers' clock (functions/src/clock.ts), which --clock moves. */
+  clock: () => Date = () => new Date(),
 ): Promise<GridVersionMeta> {
   const reportParts = packJson(data.report);
   const artifactChunks = [...data.artifact.indexChunks, ...packJson(data.artifact.sidecar)];
@@ -139,7 +141,7 @@ export async function writeGridVersion(
     ...data.meta,
     version,
     status: 'writing',
-    heartbeatAt: new Date().toISOString(),
+    heartbeatAt: clock().toISOString(),
     reportParts: reportParts.length,
     artifact: { chunks: artifactChunks.length, indexChunks: data.artifact.indexChunks.length },
   };
@@ -198,7 +200,7 @@ export async function writeGridVersion(
     onProgress?.(n, items.length);
     if (Date.now() - beat < HEARTBEAT_MS) return;
     beat = Date.now();
-    beating = beating.then(() => heartbeatGridVersion(version));
+    beating = beating.then(() => heartbeatGridVersion(version, clock()));
   });
   await beating;
 
@@ -287,13 +289,15 @@ export async function activateGridVersion(
     readonly expectedActive?: number;
     /** Recorded when the activation was forced past the review's blockers (0022). */
     readonly override?: ActivationOverride;
+    /** When it is activated, by the handlers' clock. @default the real time */
+    readonly now?: Date;
   } = {},
 ): Promise<GridVersionMeta> {
   const [pointer, meta] = await Promise.all([getGridPointer(), getGridVersion(version)]);
   if (!meta) throw new NotFoundError('grid version', String(version));
   assertActivatable(meta);
   if (meta.status === 'active') return meta;
-  const now = new Date().toISOString();
+  const now = (opts.now ?? new Date()).toISOString();
   const previous = pointer.activeVersion;
   if (opts.expectedActive !== undefined && previous !== opts.expectedActive)
     throw new ConflictError(

@@ -51,8 +51,12 @@ function membershipKeys(p: Person) {
  *
  * @example const saved = await savePerson(person, await getPerson(person.id));
  */
-export async function savePerson(person: Person, existing: PersonRecord | undefined): Promise<PersonRecord> {
-  const now = new Date().toISOString();
+export async function savePerson(
+  person: Person,
+  existing: PersonRecord | undefined,
+  at: Date = new Date(),
+): Promise<PersonRecord> {
+  const now = at.toISOString();
   const record: PersonRecord = {
     ...person,
     version: (existing?.version ?? 0) + 1,
