@@ -15,6 +15,7 @@ import {
   gridTopology as buildTopology,
   ConflictError,
   type GridTopology,
+  message,
   NotFoundError,
   openActiveGrid,
   type ResolutionSidecar,
@@ -46,8 +47,7 @@ export function forgetActivePointer(): void {
   pointerRead = undefined;
 }
 
-export const noActiveGrid = () =>
-  new ConflictError('No grid version is active yet: import one and activate it.');
+export const noActiveGrid = () => new ConflictError(message('grid.noActive'));
 
 export async function activeGrid(): Promise<ActiveGrid> {
   const loaded = await loadActiveArtifact(held?.version, await activePointer());

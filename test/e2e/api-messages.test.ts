@@ -4,7 +4,7 @@
  * One server for the file; a handful of requests.
  */
 import { randomUUID } from 'node:crypto';
-import { localDateTime, type PatrolTask, shiftWindow } from '@gridpatrol/core';
+import { isoDateTime, localDateTime, type PatrolTask, shiftWindow } from '@gridpatrol/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { writePublishedTask } from '../support/tasks';
@@ -103,12 +103,53 @@ describe('times a person reads', () => {
     expect(en.status, en.text).toBe(422);
     expect(en.body.error.message).toContain(`Check-in opens at ${opens}`);
     expect(en.body.error.message).not.toMatch(/\d\d:\d\d:\d\d(\.\d+)?Z/);
+    // The window's bounds as machine fields beside the words (issue 16: the web app reads these,
+    // not the words), ISO-8601 with the city's offset.
+    const iso = (ms: number) => isoDateTime(new Date(ms), 'Asia/Shanghai');
+    const window = {
+      step: 'checkIn',
+      opensAt: iso(Date.parse(task.shiftStart) - grace * MIN),
+      closesAt: iso(Date.parse(task.shiftEnd) + grace * MIN),
+      graceMinutes: grace,
+    };
+    expect(window.opensAt).toMatch(/^2026-12-07T\d\d:\d\d:00\+08:00$/);
     expect(en.body.error.details).toEqual([
-      { path: 'task.shiftStart', message: `too early: opens at ${opens}` },
+      { path: 'task.shiftStart', message: `too early: opens at ${opens}`, ...window },
     ]);
     const zh = await checkIn('zh-CN');
     expect(zh.status).toBe(422);
     expect(zh.body.error.message).toContain(`尚未到签到时间：${opens} 开始`);
+    expect(zh.body.error.details).toEqual([
+      { path: 'task.shiftStart', message: expect.any(String), ...window },
+    ]);
+  });
+
+  it('gives a refused check-in’s distance and allowance as fields, the same in every language', async () => {
+    now = new Date(Date.parse(task.shiftStart) + 5 * MIN);
+    const far = (language: string) =>
+      api.call('POST', `/tasks/${task.id}/check-in`, {
+        as: 'officer-li',
+        body: { lon: 121.5, lat: 31.2, accuracyM: 20 },
+        headers: { 'idempotency-key': randomUUID(), 'accept-language': language },
+      });
+    const [zh, en] = [await far('zh-CN'), await far('en')];
+    expect(zh.status, zh.text).toBe(422);
+    const [detail] = zh.body.error.details;
+    expect(detail).toMatchObject({
+      path: 'body',
+      distanceM: expect.any(Number),
+      allowanceM: expect.any(Number),
+    });
+    expect(detail.distanceM).toBeGreaterThan(100_000);
+    expect(detail.message).toContain(`${detail.distanceM}`);
+    expect(en.body.error.details).toEqual([
+      {
+        path: 'body',
+        message: `${detail.distanceM} m outside the cell, ${detail.allowanceM} m allowed`,
+        distanceM: detail.distanceM,
+        allowanceM: detail.allowanceM,
+      },
+    ]);
   });
 
   it('explains the task in the reader’s language, codes beside the words (plan explanations)', async () => {

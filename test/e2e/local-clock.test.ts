@@ -45,6 +45,46 @@ it('plans and reports at the moved time', async () => {
   expect(lag).toBeLessThan(60_000);
 });
 
+it('dates what the store writes by the moved clock: a person’s updatedAt, a grid import’s times', async () => {
+  const near = (iso: string | undefined) => {
+    const lag = Date.parse(iso ?? '') - (Date.now() + AHEAD_MS);
+    return lag > -120_000 && lag <= 1_000;
+  };
+  const person = await api.call('PUT', '/people/clock-worker', {
+    as: 'admin',
+    body: { name: '时钟网格员', role: 'grid_worker', office: 'office-east' },
+  });
+  expect(person.status, person.text).toBe(201);
+  expect(near(person.body.updatedAt), person.body.updatedAt).toBe(true);
+
+  const square = [
+    [120.1, 30.2],
+    [120.101, 30.2],
+    [120.101, 30.201],
+    [120.1, 30.201],
+    [120.1, 30.2],
+  ];
+  const layer = (properties: object) => ({
+    type: 'FeatureCollection',
+    features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [square] } }],
+  });
+  const body = {
+    cells: layer({ id: '330106001001001', name: '时钟网格' }),
+    zones: layer({ id: 'Z-clock', name: '时钟责任区', office: 'office-east' }),
+  };
+  const accepted = await api.call('POST', '/grid/imports', { as: 'admin', body });
+  expect(accepted.status, accepted.text).toBe(202);
+  let done = accepted;
+  for (const until = Date.now() + 30_000; done.body.status === 'writing' && Date.now() < until; ) {
+    await new Promise((r) => setTimeout(r, 50));
+    done = await api.call('GET', `/grid/imports/${accepted.body.version}`, { as: 'admin' });
+  }
+  // A heartbeat by the real time would look 400 days stale to the sweep, which runs by the moved one.
+  expect(done.body.status, done.text).toBe('draft');
+  for (const field of ['createdAt', 'jobStartedAt', 'heartbeatAt'])
+    expect(near(done.body[field]), `${field} ${done.body[field]}`).toBe(true);
+});
+
 it('restores the real clock when the server closes', async () => {
   await api.close();
   expect(Math.abs(now().getTime() - Date.now())).toBeLessThan(1000);

@@ -626,7 +626,7 @@ describe('origin key (issue 18: the execute-api address answers only 403)', () =
     }
     const [dist] = Object.values(demo.template.findResources('AWS::CloudFront::Distribution'));
     const apiOrigin = (
-      dist?.Properties.DistributionConfig.Origins as {
+      (dist?.Properties.DistributionConfig.Origins ?? []) as {
         DomainName: unknown;
         CustomOriginConfig?: unknown;
         OriginCustomHeaders?: { HeaderName: string; HeaderValue: unknown }[];

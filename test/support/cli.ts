@@ -10,10 +10,14 @@ import { ensureTable, makeDynamoClient } from '@gridpatrol/store';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
-export function runCli(args: string[], dataDir: string) {
+/**
+ * The command speaks the locale's language, else the city's (zh-CN for the demo): the tests read
+ * English unless they ask for another language (`--lang`, or LANG in `env`), as with the API.
+ */
+export function runCli(args: string[], dataDir: string, env: NodeJS.ProcessEnv = {}) {
   return spawnSync(process.execPath, [path.join(REPO_ROOT, 'packages/local/bin/gridpatrol.js'), ...args], {
     cwd: REPO_ROOT,
-    env: { ...process.env, GRIDPATROL_DATA_DIR: dataDir },
+    env: { ...process.env, LANG: 'en', LC_ALL: '', GRIDPATROL_DATA_DIR: dataDir, ...env },
     encoding: 'utf8',
     timeout: 120_000,
   });

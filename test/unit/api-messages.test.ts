@@ -43,6 +43,7 @@ describe('API message catalogue', () => {
       'error.untranslated',
       'finding.actionCode',
       'finding.actionList',
+      'import.problem',
       'reassign.rule',
       'request.problem',
       'task.findingNotOfTask',

@@ -198,7 +198,11 @@ describe('the field app on a phone', () => {
     // About 1 km east of a point inside the cell (1° of longitude ≈ 96 km at 30° N).
     const { page } = await phone({ lon: at.lon + 0.0104, lat: at.lat }, 'worker-liu');
     const card = page.locator(`article[data-task="${task.id}"]`);
+    // The app asks the API for the person's language (issue 16), and words this refusal from the
+    // detail's distanceM and allowanceM.
+    const sent = page.waitForRequest((r) => r.url().endsWith(`/tasks/${task.id}/check-in`));
     await card.getByRole('button', { name: '签到' }).click();
+    expect((await sent).headers()['accept-language']).toBe('zh-CN');
     await expect
       .poll(() => card.locator('.notice.error').textContent())
       .toMatch(/^签到未通过：您距网格「.+」\d+ 米，超出允许的 108 米，请进入网格后再签到$/);

@@ -5,7 +5,14 @@
  * 422 that says how to narrow it (docs/decisions/0016-exports.md).
  */
 import { randomUUID } from 'node:crypto';
-import { type ExportOut, type ExportWriter, exportFilename, UnprocessableError } from '@gridpatrol/core';
+import {
+  detail,
+  type ExportOut,
+  type ExportWriter,
+  exportFilename,
+  message,
+  UnprocessableError,
+} from '@gridpatrol/core';
 import { cityConfig, logger } from '../runtime';
 import { objectStore } from './object-store';
 
@@ -85,9 +92,15 @@ export async function runExport<T>(job: ExportJob<T>): Promise<ExportOut> {
 
 function tooLarge(job: ExportJob<unknown>, rows: number): UnprocessableError {
   const seconds = Math.round((job.budgetMs ?? EXPORT_BUDGET_MS) / 1000);
-  const narrow = job.what === 'cells' ? 'a smaller scope' : 'a smaller scope or from/to';
+  const narrow = message(job.what === 'cells' ? 'export.narrow.scope' : 'export.narrow.scopeOrRange');
   return new UnprocessableError(
-    `The ${job.what} export of '${job.scope}' did not finish within ${seconds} s (${rows} rows written), the most one request may take; narrow it with ${narrow}.`,
-    [{ path: 'query.scope', message: `more than ${seconds} s to export` }],
+    message('export.tooSlow', {
+      what: message(`export.what.${job.what}`),
+      scope: job.scope,
+      seconds,
+      rows,
+      narrow,
+    }),
+    [detail('query.scope', message('export.tooSlowDetail', { seconds }))],
   );
 }

@@ -91,6 +91,7 @@ export async function activateReviewed(
   opts.onDiff?.(diff);
   const override = reviewActivation(diff, request, by, now);
   const meta = await activateGridVersion(version, by, {
+    now,
     expectedActive: diff.fromVersion || undefined,
     ...(override ? { override } : {}),
   });

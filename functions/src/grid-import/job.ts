@@ -6,7 +6,7 @@
  * its partial items are deleted. The body is deleted in every case. In AWS it runs in its own
  * function (15 min, infra/lib/grid-imports.ts); locally the local server runs it in-process.
  */
-import { buildGrid, DomainError, packIndex } from '@gridpatrol/core';
+import { buildGrid, DomainError, inEnglish, message, packIndex } from '@gridpatrol/core';
 import {
   claimGridImport,
   cleanupGridVersion,
@@ -14,6 +14,7 @@ import {
   heartbeatGridVersion,
   writeGridVersion,
 } from '@gridpatrol/store';
+import { now } from '../clock';
 import { objectStore } from '../exports/object-store';
 import { cityConfig, logger } from '../runtime';
 import { versionOfImportKey } from './object-key';
@@ -33,7 +34,7 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
     return 'skipped';
   }
   const store = objectStore();
-  const meta = await claimGridImport(version);
+  const meta = await claimGridImport(version, now());
   if (!meta) {
     // A duplicate start event, or a version already failed as stalled: nothing to do.
     logger.info('grid import: version not claimable', { version });
@@ -47,20 +48,25 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
       strict: meta.input?.strict,
       coordSys: meta.input?.coordSys,
     });
-    await heartbeatGridVersion(version);
-    await writeGridVersion(version, {
-      meta: {
-        createdAt: meta.createdAt,
-        createdBy: meta.createdBy,
-        counts: built.report.counts,
-        ...(meta.input ? { input: meta.input } : {}),
-        ...(meta.jobStartedAt ? { jobStartedAt: meta.jobStartedAt } : {}),
+    await heartbeatGridVersion(version, now());
+    await writeGridVersion(
+      version,
+      {
+        meta: {
+          createdAt: meta.createdAt,
+          createdBy: meta.createdBy,
+          counts: built.report.counts,
+          ...(meta.input ? { input: meta.input } : {}),
+          ...(meta.jobStartedAt ? { jobStartedAt: meta.jobStartedAt } : {}),
+        },
+        report: built.report,
+        artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
+        cells: built.cells,
+        zones: built.zones,
       },
-      report: built.report,
-      artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
-      cells: built.cells,
-      zones: built.zones,
-    });
+      undefined,
+      now,
+    );
     logger.info('grid import: draft written', { version, ...built.report.counts, ms: Date.now() - started });
     return 'draft';
   } catch (err) {
@@ -74,15 +80,19 @@ export async function runGridImport(key: string): Promise<GridImportOutcome> {
 async function failAndClean(version: number, err: unknown): Promise<void> {
   if (err instanceof DomainError) {
     logger.info('grid import: refused', { version, code: err.code, errors: err.details.length });
-    await failGridImport(version, { code: err.code, message: err.message }, err.details);
+    await failGridImport(
+      version,
+      { code: err.code, message: err.message, ...(err.text ? { text: err.text } : {}) },
+      err.details,
+      now(),
+    );
   } else if (err instanceof SyntaxError) {
-    await failGridImport(version, { code: 'bad_request', message: 'The stored import body is not JSON.' });
+    const text = message('import.notJson');
+    await failGridImport(version, { code: 'bad_request', message: inEnglish(text), text }, [], now());
   } else {
     logger.error('grid import: failed', { version, error: err as Error });
-    await failGridImport(version, {
-      code: 'internal',
-      message: 'The import job failed unexpectedly; nothing of it is kept. Import the file again.',
-    });
+    const text = message('import.jobFailed');
+    await failGridImport(version, { code: 'internal', message: inEnglish(text), text }, [], now());
   }
-  await cleanupGridVersion(version);
+  await cleanupGridVersion(version, now());
 }

@@ -4,7 +4,7 @@
  * poll. Under an Idempotency-Key a retry is answered with the version its first request began.
  */
 import { randomUUID } from 'node:crypto';
-import { NotFoundError, UnprocessableError } from '@gridpatrol/core';
+import { detail, message, NotFoundError, UnprocessableError } from '@gridpatrol/core';
 import {
   beginGridImport,
   type GridImportKeyRecord,
@@ -13,6 +13,7 @@ import {
   getGridVersion,
   requestHash,
 } from '@gridpatrol/store';
+import { now } from '../clock';
 import { objectStore } from '../exports/object-store';
 import { answerOf, earlierAnswer, type KeyedRequest } from '../idempotency';
 import { importObjectKey } from './object-key';
@@ -35,10 +36,9 @@ const keyedImport = (
   hash,
   readRecord: () => getGridImportKey(createdBy, key),
   reused: () =>
-    new UnprocessableError(
-      'This Idempotency-Key was already used for a different import; use a new key for a new import.',
-      [{ path: 'headers.idempotency-key', message: 'already used with another body' }],
-    ),
+    new UnprocessableError(message('grid.keyReused'), [
+      detail('headers.idempotency-key', message('detail.keyReused')),
+    ]),
   replay: async (record) => {
     const meta = await getGridVersion(record.version);
     if (!meta) throw new NotFoundError('grid version', String(record.version));
@@ -69,6 +69,7 @@ export async function startGridImport(
   const nonce = randomUUID();
   const text = JSON.stringify(body);
   const started = await beginGridImport({
+    now: now(),
     createdBy,
     inputOf: (version) => ({
       key: importObjectKey(version, nonce),

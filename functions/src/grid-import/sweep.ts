@@ -4,7 +4,7 @@
  * marked failed as stalled and what it wrote is deleted. Kept apart from job.ts so that the jobs
  * function does not bundle the object store.
  */
-import { isStalled } from '@gridpatrol/core';
+import { inEnglish, isStalled, localTime, message } from '@gridpatrol/core';
 import {
   cleanupGridVersion,
   failGridImport,
@@ -39,12 +39,10 @@ export async function sweepGridImports(now: Date, stallMinutes = cityConfig().gr
 async function sweepOne(v: GridVersionMeta, now: Date, stallMinutes: number): Promise<boolean> {
   if (isStalled(v, now, stallMinutes)) {
     const last = v.heartbeatAt ?? v.createdAt;
+    const text = message('import.stalled', { last: localTime(last), minutes: stallMinutes });
     const failed = await failGridImport(
       v.version,
-      {
-        code: 'stalled',
-        message: `The import stopped: no progress since ${last} (more than ${stallMinutes} minutes). Import the file again.`,
-      },
+      { code: 'stalled', message: inEnglish(text), text },
       [],
       now,
     );

@@ -9,6 +9,7 @@ import {
   canReadUnzoned,
   canReadZone,
   countByCode,
+  detail,
   type GridReport,
   gridImportLocation,
   gridVersionView,
@@ -16,8 +17,12 @@ import {
   narrowCoverage,
   narrowWarnings,
   type PolygonGeometry,
+  problemFactsOf,
+  problemText,
+  type RenderContext,
   readableCells,
   readableZones,
+  render,
   resolvePoint,
   UNZONED_AREA,
 } from '@gridpatrol/core';
@@ -42,7 +47,8 @@ import {
 import { activeGrid, forgetActivePointer } from '../grid-cache';
 import { activateReviewed, gridDiff } from '../grid-import/activation';
 import { startGridImport } from '../grid-import/start';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
+import { renderDetail } from '../http/errors';
 import { REPLAYED_HEADERS } from '../idempotency';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
@@ -89,6 +95,24 @@ interface ListQuery {
 }
 
 /** A page of the cells the caller may read: the whole index for the city, else their cells by key. */
+/**
+ * A failed import as its reader reads it: the failure and each stored error in their language. An
+ * error keeps its problem's fields (code, layer, feature), from which its words are given again.
+ */
+async function failedImportView(meta: GridVersionMeta, reader: RenderContext) {
+  const view = gridVersionView(meta);
+  const text = meta.failure?.text;
+  const errors = (await getGridFailureDetails(meta)).map((d) => {
+    const facts = problemFactsOf(d.fields);
+    return renderDetail(facts ? detail(d.path, problemText(facts, d.message), d.fields) : d, reader);
+  });
+  return {
+    ...view,
+    ...(view.failure && text ? { failure: { ...view.failure, message: render(text, reader) } } : {}),
+    errors,
+  };
+}
+
 async function scopedCells(caller: Caller, query: ListQuery) {
   const { scope, topology } = await gridScope(caller, query.version);
   const version = topology.version;
@@ -120,12 +144,11 @@ export const handler = httpHandler('grid', {
     return { body: { ...page, items: page.items.map(gridVersionView) } };
   },
 
-  getGridVersion: async ({ caller, params }) => {
+  getGridVersion: async ({ caller, params, event }) => {
     const meta = await getGridVersion(params.version);
     if (!meta) throw new NotFoundError('grid version', String(params.version));
     if (meta.status === 'writing') return { body: gridVersionView(meta) };
-    if (meta.status === 'failed')
-      return { body: { ...gridVersionView(meta), errors: await getGridFailureDetails(meta) } };
+    if (meta.status === 'failed') return { body: await failedImportView(meta, readerOf(event)) };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
     const warnings = narrowWarnings(scope, report.warnings);

@@ -58,11 +58,18 @@ export const handler = httpHandler('people', {
     const today = localDate(now(), config.timeZone);
     const problems = personProblems(person, { offices, topology, today });
     if (problems.length > 0) {
-      const first = problems.slice(0, 3).map((p) => `${p.path}: ${p.message}`);
-      const more = problems.length > 3 ? ` (and ${problems.length - 3} more)` : '';
-      throw new UnprocessableError(`Cannot store '${params.id}': ${first.join('; ')}${more}.`, problems);
+      const first = problems
+        .slice(0, 3)
+        .map((p) => message('request.problem', { path: p.path, problem: p.text ?? p.message }));
+      const more = problems.length - first.length;
+      throw new UnprocessableError(
+        more > 0
+          ? message('people.cannotStoreMore', { id: params.id, problems: first, more })
+          : message('people.cannotStore', { id: params.id, problems: first }),
+        problems,
+      );
     }
-    const saved = await savePerson(person, existing);
+    const saved = await savePerson(person, existing, now());
     if (saved.active) {
       if (!existing) return { status: 201, body: saved };
       // Active again (or saved active again after an interrupted reactivation): remove their flags.

@@ -21,7 +21,9 @@ import {
   censusFromCounters,
   censusOf,
   counterArea,
+  detail as errorDetail,
   isAreaOf,
+  message,
   NotFoundError,
   periodTotals,
   planAreaRead,
@@ -169,8 +171,8 @@ export const handler = httpHandler('stats', {
     const range = statsRange(query, clockNow(), cityConfig().timeZone);
     const { topology, plan } = await statsArea(caller, query.scope);
     if (!isAreaOf('office', plan.area))
-      throw new BadRequestError('An assessment is of one office: scope=office:<id>.', [
-        { path: 'query.scope', message: "'office:<id>'" },
+      throw new BadRequestError(message('stats.assessmentOneOffice'), [
+        errorDetail('query.scope', message('stats.assessmentScopeDetail')),
       ]);
     const officeId = areaId('office', plan.area);
     const zones = plan.breakdown;

@@ -2,6 +2,9 @@ import {
   DomainError,
   type ErrorCode,
   type ErrorDetail,
+  isoDateTime,
+  type LocalTime,
+  type Message,
   message,
   type RenderContext,
   render,
@@ -28,8 +31,22 @@ export const STATUS_BY_CODE: Record<ErrorCode, number> = {
 };
 
 export interface ErrorBody {
-  error: { code: string; message: string; details: { path: string; message: string }[]; requestId?: string };
+  error: { code: string; message: string; details: DetailBody[]; requestId?: string };
 }
+
+/** A detail as answered: where, the words, and the values they speak of (never named path or message). */
+export type DetailBody = { path: string; message: string } & Record<string, string | number | boolean>;
+
+/** A machine field as answered: an instant as ISO-8601 with the city's offset. */
+const fieldValue = (v: string | number | boolean | LocalTime, context: RenderContext) =>
+  typeof v !== 'object' ? v : context.timeZone ? isoDateTime(v.localTime, context.timeZone) : v.localTime;
+
+/** A detail as answered, in the reader's language: also for details read back from the store. */
+export const renderDetail = (d: ErrorDetail, context: RenderContext): DetailBody => ({
+  ...Object.fromEntries(Object.entries(d.fields ?? {}).map(([k, v]) => [k, fieldValue(v, context)])),
+  path: d.path,
+  message: detailMessage(d, context),
+});
 
 /**
  * The words of a domain error in the reader's language. An error worded only in English so far
@@ -49,6 +66,25 @@ const detailMessage = (d: ErrorDetail, context: RenderContext): string =>
   d.text ? render(d.text, context) : d.message;
 
 /**
+ * An error body worded from the catalogue, for answers made outside the handler chain: the local
+ * server's own (API Gateway's and S3's part in AWS) and its dev sign-in.
+ */
+export function refusalBody(
+  code: string,
+  text: Message,
+  details: readonly ErrorDetail[],
+  context: RenderContext,
+): ErrorBody {
+  return {
+    error: {
+      code,
+      message: render(text, context),
+      details: details.map((d) => renderDetail(d, context)),
+    },
+  };
+}
+
+/**
  * Turns anything thrown into a status and a body. Only domain errors (statuses below 500) expose
  * their message, in the reader's language and the city's time; anything else is an internal error whose body carries the request id only.
  */
@@ -66,7 +102,7 @@ export function errorToResponse(
         error: {
           code: err.code,
           message: errorMessage(err, context),
-          details: err.details.map((d) => ({ path: d.path, message: detailMessage(d, context) })),
+          details: err.details.map((d) => renderDetail(d, context)),
           requestId,
         },
       },

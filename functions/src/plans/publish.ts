@@ -10,6 +10,7 @@
 import {
   assertDraftPeopleActive,
   ConflictError,
+  message,
   NotFoundError,
   type PatrolTask,
   type PlanRecord,
@@ -64,7 +65,7 @@ async function stepTask(
       current = await getPatrolTask(task.id);
     }
   }
-  throw new ConflictError(`Task '${task.id}' kept changing while the plan was published; publish again.`);
+  throw new ConflictError(message('plan.taskKeptChanging', { id: task.id }));
 }
 
 /**
@@ -109,7 +110,7 @@ async function supersedeOld(old: PlanRecord, by: PlanRecord, actor: TaskEvent['a
     if (!done) {
       const now = await getPlan(old.id);
       if (now?.status !== 'superseded' || now.supersededBy !== by.id)
-        throw new ConflictError(`Plan '${old.id}' changed while it was being superseded; publish again.`);
+        throw new ConflictError(message('plan.changedWhileSuperseded', { id: old.id }));
     }
   }
   return tasks;
@@ -184,5 +185,5 @@ export async function publishPlan(planId: string, actor: TaskEvent['actor'], now
   if (published) return published;
   const after = await getPlan(planId);
   if (after?.status === 'published') return after;
-  throw new ConflictError(`Plan '${planId}' changed while it was being published; publish again.`);
+  throw new ConflictError(message('plan.changedWhilePublished', { id: planId }));
 }

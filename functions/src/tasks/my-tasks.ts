@@ -5,9 +5,11 @@
  */
 import {
   BadRequestError,
+  detail,
   explainTask,
   isPartnerOf,
   type MyTasksQuery,
+  message,
   type PatrolTask,
   type Person,
   type RenderContext,
@@ -41,9 +43,13 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
   const config = cityConfig();
   const range = taskRange(query, now(), config.timeZone);
   if ('error' in range)
-    throw new BadRequestError(`Invalid request query: ${range.path}: ${range.error}`, [
-      { path: range.path, message: range.error },
-    ]);
+    throw new BadRequestError(
+      message('request.invalid', {
+        where: message('request.where.query'),
+        problems: message('request.problem', { path: range.path, problem: range.text }),
+      }),
+      [detail(range.path, range.text)],
+    );
   const ids = await taskIdsOfPerson(caller.id, range.startsFrom, range.startsBefore);
   const tasks = (await getPatrolTasks(ids))
     .filter((t) => LISTED.has(t.status) && isPartnerOf(t, caller.id))

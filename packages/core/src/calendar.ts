@@ -125,3 +125,13 @@ export function localDateTime(
   const time = `${w.hour}:${w.minute}${options.seconds ? `:${w.second}` : ''}`;
   return `${w.year}-${w.month}-${w.day} ${time}${offset}`;
 }
+
+/**
+ * An instant as ISO-8601 with the city's offset, for machine fields a program reads beside the
+ * words (the same instant as its UTC form, written as the city's clock shows it).
+ *
+ * @example isoDateTime('2026-12-06T23:45:00.000Z', 'Asia/Shanghai') // '2026-12-07T07:45:00+08:00'
+ */
+export function isoDateTime(instant: string | Date, timeZone: string): string {
+  return localDateTime(instant, timeZone, { seconds: true }).replace(' ', 'T');
+}

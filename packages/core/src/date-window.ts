@@ -5,7 +5,8 @@
  */
 
 import { addDays } from './calendar';
-import type { ErrorDetail } from './errors';
+import { detail, type ErrorDetail } from './errors';
+import { message } from './messages';
 
 export interface DateWindow {
   /** Days before today still accepted (0: nothing in the past). */
@@ -49,5 +50,5 @@ export function dateWindowProblem(
   const first = addDays(today, -window.daysBefore);
   const last = addDays(today, window.daysAfter);
   if (date >= first && date <= last) return undefined;
-  return { path, message: `must be between ${first} and ${last}` };
+  return detail(path, message('range.between', { first, last }));
 }

@@ -1,4 +1,4 @@
-import { inEnglish, isMessageKey, type Message, message } from './messages';
+import { inEnglish, isMessageKey, type LocalTime, type Message, message } from './messages';
 
 /** `message` under another name, where a parameter called `message` hides it. */
 const messageOf = message;
@@ -16,7 +16,19 @@ export interface ErrorDetail {
   readonly message: string;
   /** The catalogue entry of `message`, for readers of other languages (see `detail`). */
   readonly text?: Message;
+  /**
+   * The values the words speak of, for programs (a distance, a window's bounds, a feature's index):
+   * the same in every language, so that no client parses `message`. The API answers them beside
+   * `path` and `message` (docs/decisions/0048).
+   */
+  readonly fields?: DetailFields;
 }
+
+/**
+ * A detail's machine values: names in camelCase, numbers as numbers, instants as `localTime(iso)`,
+ * which the API answers as ISO-8601 with the city's offset (`2026-12-07T07:45:00+08:00`).
+ */
+export type DetailFields = Readonly<Record<string, string | number | boolean | LocalTime>>;
 
 /**
  * A detail worded from the catalogue: `message` in English (logs, stored reports), `text` for the
@@ -24,9 +36,10 @@ export interface ErrorDetail {
  * path and message.
  *
  * @example detail('body.deadline', message('finding.deadlinePast'))
+ * @example detail('body', message('task.tooFarDetail', { distance: 130, allowed: 100 }), { distanceM: 130, allowanceM: 100 })
  */
-export function detail(path: string, text: Message): ErrorDetail {
-  const out = { path, message: inEnglish(text) };
+export function detail(path: string, text: Message, fields?: DetailFields): ErrorDetail {
+  const out = { path, message: inEnglish(text), ...(fields ? { fields } : {}) };
   Object.defineProperty(out, 'text', { value: text, enumerable: false });
   return out;
 }

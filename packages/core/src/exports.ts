@@ -14,7 +14,7 @@
 import * as z from 'zod';
 import { addDays, daysBetween, localDate, localDateTime } from './calendar';
 import type { CityConfig } from './city-config';
-import { BadRequestError, ForbiddenError } from './errors';
+import { BadRequestError, detail, ForbiddenError } from './errors';
 import { FindingListQuery } from './findings/api';
 import { CITY_AREA, type CounterMetric, counterArea } from './findings/counters';
 import { FINDING_STATUSES, Finding } from './findings/schema';
@@ -27,11 +27,12 @@ import { TASK_METRICS } from './planning/tasks';
 import { type FindingListPlan, planFindingList, type Scope } from './policy';
 import { BaselineScopeParam, censusOf, planAreaRead } from './stats/baselines';
 import { reductionOf } from './stats/measures';
+import { schemaText } from './validation';
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const IsoDate = z.iso.date({ error: 'a date, e.g. 2026-11-23' });
+const IsoDate = z.iso.date(schemaText(message('schema.date')));
 
 /**
  * GET /exports/findings.{csv,geojson}: an area (`scope`; the caller's own by default) and the report
@@ -232,8 +233,8 @@ export function taskExportRanges(q: { from?: string | undefined; to?: string | u
   tasks: { lo?: string; hi?: string };
 } {
   if (q.from !== undefined && q.to !== undefined && daysBetween(q.from, q.to) < 0)
-    throw new BadRequestError(`The range ends (${q.to}) before it starts (${q.from}).`, [
-      { path: 'query.to', message: 'must not be before from' },
+    throw new BadRequestError(message('range.endsBeforeStart', { to: q.to ?? '', from: q.from ?? '' }), [
+      detail('query.to', message('range.toBeforeFromDetail')),
     ]);
   const hi = q.to !== undefined ? { hi: `${q.to}~` } : {};
   if (q.from === undefined) return { plans: { ...hi }, tasks: { ...hi } };

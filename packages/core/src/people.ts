@@ -6,10 +6,9 @@ import type { GridTopology } from './grid/topology';
 import { message } from './messages';
 import { Role } from './roles';
 import { Text } from './text';
+import { schemaText } from './validation';
 
-export const PersonId = z
-  .string()
-  .regex(/^[A-Za-z0-9_.@-]{1,64}$/, 'letters, digits and _ . @ -, at most 64');
+export const PersonId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, schemaText(message('schema.personId')));
 
 const IsoDate = z.iso.date();
 const Weekday = z.number().int().min(1).max(7); // ISO: 1 = Monday ... 7 = Sunday
@@ -30,7 +29,7 @@ export const PERSON_LIMITS = {
 /** A person of the bureau or of a grid cell's management group (DOMAIN.md "Who works here"). */
 export const Person = z.object({
   id: PersonId,
-  name: Text(100).min(1, 'the name is required'),
+  name: Text(100).min(1, schemaText(message('schema.nameRequired'))),
   phone: Text(32).optional(),
   role: Role,
   /** The supervision office they belong to; grid people name the office whose zones they serve. */
@@ -134,14 +133,14 @@ export function assignmentProblems(
 ): ErrorDetail[] {
   const problems: ErrorDetail[] = [];
   if (person.office !== undefined && !offices.includes(person.office))
-    problems.push({ path: `${prefix}.office`, message: `no office '${person.office}' in this city` });
+    problems.push(detail(`${prefix}.office`, message('people.noOffice', { id: person.office })));
   person.zones.forEach((z, i) => {
     if (!topology.zoneCells.has(z))
-      problems.push({ path: `${prefix}.zones[${i}]`, message: `no zone '${z}' in the active grid` });
+      problems.push(detail(`${prefix}.zones[${i}]`, message('people.noZone', { id: z })));
   });
   person.cells.forEach((c, i) => {
     if (!topology.cellZones.has(c))
-      problems.push({ path: `${prefix}.cells[${i}]`, message: `no cell '${c}' in the active grid` });
+      problems.push(detail(`${prefix}.cells[${i}]`, message('people.noCell', { id: c })));
   });
   return problems;
 }
@@ -174,7 +173,15 @@ export function roleFieldProblems(person: Pick<Person, 'role' | AreaField>, pref
   const set = (f: AreaField) => (f === 'office' ? person.office !== undefined : person[f].length > 0);
   return (['office', 'zones', 'cells', 'conflictCells'] as const)
     .filter((f) => set(f) && !allowed.includes(f))
-    .map((f) => ({ path: `${prefix}.${f}`, message: `a ${person.role} has no ${f}; remove it` }));
+    .map((f) =>
+      detail(
+        `${prefix}.${f}`,
+        message('people.fieldNotForRole', {
+          role: { ...message(`role.${person.role}`), original: person.role },
+          field: f,
+        }),
+      ),
+    );
 }
 
 /**
@@ -194,8 +201,8 @@ export function conflictCellProblems(
   const problems: ErrorDetail[] = [];
   person.conflictCells.forEach((c, i) => {
     const path = `${prefix}.conflictCells[${i}]`;
-    if (!topology.cellZones.has(c)) problems.push({ path, message: `no cell '${c}' in the active grid` });
-    else if (!area.has(c)) problems.push({ path, message: `cell '${c}' is not in this person's area` });
+    if (!topology.cellZones.has(c)) problems.push(detail(path, message('people.noCell', { id: c })));
+    else if (!area.has(c)) problems.push(detail(path, message('people.cellNotInArea', { id: c })));
   });
   return problems;
 }

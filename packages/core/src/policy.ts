@@ -255,8 +255,8 @@ export function planPeopleList(
     });
   }
   if (plan.length > MAX_PEOPLE_PARTITIONS) {
-    throw new BadRequestError(`This list spans ${plan.length} zones and cells; narrow it with cell=.`, [
-      { path: 'query', message: `more than ${MAX_PEOPLE_PARTITIONS} zones and cells` },
+    throw new BadRequestError(message('list.tooManyPartitions', { count: plan.length }), [
+      detail('query', message('list.tooManyPartitionsDetail', { max: MAX_PEOPLE_PARTITIONS })),
     ]);
   }
   return plan;
@@ -410,9 +410,17 @@ export function planFindingList(
   const by = scope.zones.size > 0 ? 'zone' : 'cell';
   const ids = [...(by === 'zone' ? scope.zones : scope.cells)].sort();
   if (ids.length > MAX_FINDING_ZONES)
-    throw new BadRequestError(`This list spans ${ids.length} ${by}s; narrow it with ${by}=.`, [
-      { path: 'query', message: `more than ${MAX_FINDING_ZONES} ${by}s` },
-    ]);
+    throw new BadRequestError(
+      message(by === 'zone' ? 'list.tooManyZones' : 'list.tooManyCells', { count: ids.length }),
+      [
+        detail(
+          'query',
+          message(by === 'zone' ? 'list.tooManyZonesDetail' : 'list.tooManyCellsDetail', {
+            max: MAX_FINDING_ZONES,
+          }),
+        ),
+      ],
+    );
   return { by, ids };
 }
 
@@ -491,12 +499,12 @@ export function assertMayChooseSeed(caller: Planner, path: string): void {
  */
 function ownPlanningOffice(caller: Planner, named: string | undefined, path: string): string {
   if (!caller.office)
-    throw new ForbiddenError(`Supervisor '${caller.id}' has no office to plan.`, [
-      { path, message: 'the caller has no office' },
+    throw new ForbiddenError(message('plan.supervisorNoOffice', { id: caller.id }), [
+      detail(path, message('plan.callerNoOffice')),
     ]);
   if (named !== undefined && named !== caller.office)
-    throw new ForbiddenError(`A supervisor plans only their own office ('${caller.office}').`, [
-      { path, message: `not the caller's office '${caller.office}'` },
+    throw new ForbiddenError(message('plan.ownOfficeOnly', { office: caller.office }), [
+      detail(path, message('plan.notOwnOffice', { office: caller.office })),
     ]);
   return caller.office;
 }

@@ -3,7 +3,7 @@ import type * as z from 'zod';
 // ships (about 200 KB) in each Lambda bundle.
 import en from 'zod/v4/locales/en.js';
 import { detail, type ErrorDetail } from './errors';
-import { isMessageKey, type Message, message } from './messages';
+import { inEnglish, isMessageKey, type Message, message } from './messages';
 
 /** Renders a zod issue path as "body.features[3].properties.id". */
 export function formatPath(prefix: string, path: readonly PropertyKey[]): string {
@@ -21,11 +21,48 @@ export function formatPath(prefix: string, path: readonly PropertyKey[]): string
  * field is refused as loudly as a top-level one.
  */
 export function zodIssuesToDetails(issues: readonly z.core.$ZodIssue[], prefix = ''): ErrorDetail[] {
-  return issues.flatMap((issue) =>
+  return withoutSafeIntegerBounds(issues).flatMap((issue) =>
     issue.code === 'unrecognized_keys'
       ? issue.keys.map((key) => detail(formatPath(prefix, [...issue.path, key]), message('zod.unknownField')))
       : [issueDetail(formatPath(prefix, issue.path), issue)],
   );
+}
+
+/**
+ * zod adds its own bound (the safe-integer range) to `.int()` beside the schema's: a seed of 1e308
+ * would name two maxima, 9007199254740991 and 4294967295. Where the schema's own bound speaks for
+ * the same path, the safe-integer one is left out.
+ */
+function withoutSafeIntegerBounds(issues: readonly z.core.$ZodIssue[]): readonly z.core.$ZodIssue[] {
+  const key = (issue: z.core.$ZodIssue) => `${issue.code} ${JSON.stringify(issue.path)}`;
+  const ownBounds = new Set(
+    issues.filter((i) => (i.code === 'too_big' || i.code === 'too_small') && i.origin !== 'int').map(key),
+  );
+  return issues.filter(
+    (i) => !((i.code === 'too_big' || i.code === 'too_small') && i.origin === 'int' && ownBounds.has(key(i))),
+  );
+}
+
+/** Texts our schemas set, by their English wording: a `.regex` keeps only the string. */
+const SCHEMA_TEXTS = new Map<string, Message>();
+
+/**
+ * A message our own schema sets (`.regex`, `.refine`, `ctx.addIssue`), worded from the catalogue:
+ * zod carries the English, the detail is rendered in the reader's language. A text with values
+ * (an id, a number) is found through the issue's `params`, which `.regex` does not keep: give a
+ * `.regex` a text without values.
+ *
+ * @example z.string().regex(/^P-\w+$/, schemaText(message('schema.planId')))
+ */
+export function schemaText(text: Message): { message: string; params: { text: Message } } {
+  const english = inEnglish(text);
+  if (text.params === undefined) SCHEMA_TEXTS.set(english, text);
+  return { message: english, params: { text } };
+}
+
+function schemaTextOf(issue: z.core.$ZodIssue): Message | undefined {
+  const text = issue.code === 'custom' ? (issue.params as { text?: Message } | undefined)?.text : undefined;
+  return text ?? SCHEMA_TEXTS.get(issue.message);
 }
 
 /** zod's English wording, to tell its own messages from those our schemas set. */
@@ -39,9 +76,11 @@ function zodDefaultMessage(issue: z.core.$ZodIssue): string | undefined {
 /**
  * A zod issue as a detail worded from the catalogue. zod's own messages (told apart from the ones
  * our schemas set by comparing with zod's English wording) are mapped by the issue's kind; English
- * readers keep zod's exact text. A message our schemas set stays as it is (English) for now.
+ * readers keep zod's exact text. A message our schemas set comes from the catalogue (`schemaText`).
  */
 function issueDetail(path: string, issue: z.core.$ZodIssue): ErrorDetail {
+  const own = schemaTextOf(issue);
+  if (own !== undefined) return detail(path, own);
   const text = zodIssueText(issue);
   if (text === undefined) return { path, message: issue.message };
   return detail(path, { ...text, original: issue.message });
@@ -99,6 +138,7 @@ export const MIN_STORABLE_MAGNITUDE = 1e-130;
  * @example storableNumber(z.number().min(0)).safeParse(5e-324).success // false
  */
 export const storableNumber = (schema: z.ZodNumber) =>
-  schema.refine((v) => v === 0 || Math.abs(v) >= MIN_STORABLE_MAGNITUDE, {
-    message: 'a number too close to 0 to store (below 1e-130 in magnitude); send 0 or round it',
-  });
+  schema.refine(
+    (v) => v === 0 || Math.abs(v) >= MIN_STORABLE_MAGNITUDE,
+    schemaText(message('schema.tooCloseToZero')),
+  );

@@ -19,7 +19,9 @@ import {
   type GridTopology,
   gridTopology,
   ImportRefusedError,
+  type Language,
   localDate,
+  message,
   NotVerifiableError,
   PlanId,
   type ResolutionSidecar,
@@ -43,6 +45,7 @@ import {
 import { ensureWebBuilt } from '@gridpatrol/web/build';
 import { SingleBar } from 'cli-progress';
 import { Command, Option } from 'commander';
+import { cliLanguage, type Speaker, speaker } from './cli-language';
 import { clockOffset } from './clock-option';
 import { devKey, issueDevToken } from './dev-auth';
 import { formatGridDiff } from './grid-diff-print';
@@ -59,9 +62,16 @@ import { startLocalServer } from './server';
 /** People shown with their token in the banner: the people of DOMAIN.md, first in the seed. */
 const BANNER_PEOPLE = 11;
 
-const program = new Command('gridpatrol').description(
-  'GridPatrol: joint patrols against unlicensed business.',
-);
+const program = new Command('gridpatrol')
+  .description('GridPatrol: joint patrols against unlicensed business.')
+  .option('--lang <lang>', "zh-CN or en (default: LC_ALL or LANG, else the city's language)");
+
+/** The command's words: --lang, else the locale, else the city's language (cli-language.ts). */
+const speakerFor = (config: { language: Language; timeZone: string }): Speaker =>
+  speaker(
+    cliLanguage((program.opts() as { lang?: string }).lang, process.env, config.language),
+    config.timeZone,
+  );
 
 program
   .command('start')
@@ -82,6 +92,7 @@ program
   )
   .action(async (opts: { city: string; port: string; clock?: string; demo: string }) => {
     const config = readCityConfig(opts.city);
+    const s = speakerFor(config);
     const started = Date.now();
     const clock = opts.clock === undefined ? { offsetMs: 0 } : clockOffset(opts.clock, started);
     if ('problem' in clock) {
@@ -94,7 +105,7 @@ program
     let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
     let jobs: JobTimer | undefined;
     const shutdown = async (signal: string) => {
-      console.log(`\n${signal}: stopping the API and DynamoDB Local...`);
+      console.log(`\n${s.say('cli.stopping', { signal })}`);
       await jobs?.stop();
       await server?.close();
       await db.stop();
@@ -116,24 +127,28 @@ program
       // The EventBridge schedules' stand-in: a run is printed only when it changed something.
       jobs = startJobTimer({
         onRun: (job, counts) => {
-          if (counts.changed > 0 || counts.conflicts > 0) console.log(formatJobCounts(job, counts));
+          if (counts.changed > 0 || counts.conflicts > 0) console.log(formatJobCounts(job, counts, s));
         },
-        onError: (job, err) => console.error(`${job} job failed:`, err instanceof Error ? err.message : err),
+        onError: (job, err) => console.error(s.say('cli.job.failed', { job, reason: s.error(err) })),
       });
+      const url = server.url;
       const lines = [
         '',
-        `GridPatrol · ${config.displayName} · ready in ${((Date.now() - started) / 1000).toFixed(1)} s`,
-        `  API       ${server.url}   (OpenAPI: ${server.url}/openapi.json)`,
-        `  App       ${server.url}/app/   (for phones; sign in as any person below${web.built ? '; built just now' : ''})`,
-        `  Database  ${db.endpoint} table ${db.tableName}${db.owned ? ' (DynamoDB Local, data in .data/)' : ''}`,
-        `  Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (\`npx gridpatrol jobs run overdue --now ISO\` runs one)`,
-        ...(clock.offsetMs === 0
-          ? []
-          : [
-              `  Clock     ${opts.clock} (--clock: the API and the jobs run from there; tokens keep the real time)`,
-            ]),
+        s.say('cli.banner.ready', {
+          city: config.displayName,
+          seconds: ((Date.now() - started) / 1000).toFixed(1),
+        }),
+        `  ${s.say('cli.banner.api', { url })}`,
+        `  ${s.say('cli.banner.app', { url, built: web.built ? s.say('cli.banner.builtNow') : '' })}`,
+        `  ${s.say('cli.banner.database', {
+          endpoint: db.endpoint,
+          table: db.tableName,
+          local: db.owned ? s.say('cli.banner.databaseLocal') : '',
+        })}`,
+        `  ${s.say('cli.banner.jobs')}`,
+        ...(clock.offsetMs === 0 ? [] : [`  ${s.say('cli.banner.clock', { clock: opts.clock ?? '' })}`]),
         '',
-        'People and their bearer tokens (valid 12 h; `npx gridpatrol token ID` makes a new one):',
+        s.say('cli.banner.people'),
       ];
       // The people of DOMAIN.md come first in the seed; the rest of the force would bury the banner,
       // so they go to a file with their tokens.
@@ -151,16 +166,17 @@ program
         );
         const byRole = new Map<string, number>();
         for (const p of people.slice(BANNER_PEOPLE)) byRole.set(p.role, (byRole.get(p.role) ?? 0) + 1);
+        const roles = [...byRole].map(([r, c]) => s.say('cli.roleCount', { count: c, role: r }));
         lines.push(
-          `  … and ${people.length - BANNER_PEOPLE} more (${[...byRole].map(([r, c]) => `${c} ${r}`).join(', ')}):`,
-          `    everyone with a token in ${path.relative(process.cwd(), file) || file}`,
+          `  ${s.say('cli.banner.more', { count: people.length - BANNER_PEOPLE, roles: roles.join(', ') })}`,
+          `    ${s.say('cli.banner.moreFile', { file: path.relative(process.cwd(), file) || file })}`,
         );
       }
-      lines.push('', 'Try:', `  curl ${server.url}/health`);
+      lines.push('', s.say('cli.banner.try'), `  curl ${server.url}/health`);
       lines.push(
         `  curl -H "Authorization: Bearer $(npx gridpatrol token admin)" ${server.url}/me`,
         '',
-        'Ctrl-C stops.',
+        s.say('cli.banner.stop'),
       );
       console.log(lines.join('\n'));
     } catch (err) {
@@ -227,8 +243,9 @@ grid
       endpoint?: string;
     }) => {
       const config = readCityConfig(opts.city);
+      const s = speakerFor(config);
       if (opts.force && !opts.reason?.trim()) {
-        console.error('--force needs --reason "why": the version records it.');
+        console.error(s.say('cli.grid.forceReason'));
         process.exit(1);
       }
       const started = Date.now();
@@ -242,18 +259,22 @@ grid
         });
       } catch (err) {
         if (err instanceof ImportRefusedError) {
-          console.error(err.message);
-          for (const l of formatImportReport(err.report, reportFile)) console.error(l);
+          console.error(s.error(err));
+          for (const l of formatImportReport(err.report, reportFile, s)) console.error(l);
           if (opts.report) writeImportReport(opts.report, { ok: false, message: err.message, ...err.report });
           process.exit(2);
         }
         throw err;
       }
       console.log(
-        `Checked ${built.cells.length} cells and ${built.zones.length} zones in ${((Date.now() - started) / 1000).toFixed(1)} s.`,
+        s.say('cli.grid.checked', {
+          cells: built.cells.length,
+          zones: built.zones.length,
+          seconds: ((Date.now() - started) / 1000).toFixed(1),
+        }),
       );
       const summary = summariseProblems(built.report.warnings);
-      for (const l of formatImportReport(summary, reportFile)) console.log(l);
+      for (const l of formatImportReport(summary, reportFile, s)) console.log(l);
       if (opts.report) {
         const { counts, coverage } = built.report;
         writeImportReport(opts.report, { ok: true, ...summary, counts, coverage });
@@ -262,7 +283,7 @@ grid
       const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
       try {
         const bar = new SingleBar({
-          format: 'Writing  [{bar}] {percentage}% {value}/{total} items',
+          format: `${s.say('cli.grid.writing')}  [{bar}] {percentage}% {value}/{total}`,
           hideCursor: true,
         });
         bar.start(1, 0);
@@ -272,9 +293,13 @@ grid
         });
         bar.stop();
         const c = built.report.coverage;
-        console.log(`Grid version ${meta.version} written as a draft (${db.tableName}).`);
+        console.log(s.say('cli.grid.written', { version: meta.version, table: db.tableName }));
         console.log(
-          `Coverage: ${c.unzonedCells.length} cells in no zone, ${c.straddlingCells.length} straddling, ${c.zoneOverlaps.length} overlapping zone pairs.`,
+          s.say('cli.grid.coverage', {
+            unzoned: c.unzonedCells.length,
+            straddling: c.straddlingCells.length,
+            overlaps: c.zoneOverlaps.length,
+          }),
         );
         if (opts.activate) {
           const request = opts.force ? { force: true, reason: opts.reason } : undefined;
@@ -288,17 +313,20 @@ grid
                 onDiff: (diff) => console.log(formatGridDiff(diff).join('\n')),
               },
             );
-            if (override)
+            if (override) {
+              const n = override.blockers.length;
               console.log(
-                `Forced past ${override.blockers.length} blocker${override.blockers.length === 1 ? '' : 's'}: ${override.reason}`,
+                s.text({
+                  ...message('cli.grid.forced', { count: n, reason: override.reason }),
+                  original: `Forced past ${n} blocker${n === 1 ? '' : 's'}: ${override.reason}`,
+                }),
               );
-            console.log(`Grid version ${meta.version} is now active.`);
+            }
+            console.log(s.say('cli.grid.active', { version: meta.version }));
           } catch (err) {
             if (!(err instanceof ConflictError)) throw err;
-            console.error(err.message);
-            console.error(
-              `Grid version ${meta.version} stays a draft. Fix the files, or import again with --activate --force --reason "why".`,
-            );
+            console.error(s.error(err));
+            console.error(s.say('cli.grid.staysDraft', { version: meta.version }));
             process.exitCode = 3;
           }
         }
@@ -333,6 +361,7 @@ people
   )
   .action(async (file: string, opts: { city: string; table?: string; endpoint?: string }) => {
     const config = readCityConfig(opts.city);
+    const s = speakerFor(config);
     let text: string;
     try {
       text = readFileSync(file, 'utf8');
@@ -347,17 +376,23 @@ people
       const today = localDate(new Date(), config.timeZone);
       const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology(), today);
       if (problems.length > 0) {
+        const n = problems.length;
         console.error(
-          `${file}: ${problems.length} problem${problems.length === 1 ? '' : 's'}; nothing was imported.`,
+          s.text({
+            ...message('cli.people.problems', { file, count: n }),
+            original: `${file}: ${n} problem${n === 1 ? '' : 's'}; nothing was imported.`,
+          }),
         );
         for (const p of problems.slice(0, 100))
-          console.error(`  ${p.where}${p.field ? ` ${p.field}` : ''}: ${p.message}`);
-        if (problems.length > 100) console.error(`  ... and ${problems.length - 100} more`);
+          console.error(
+            `  ${p.where}${p.field ? ` ${p.field}` : ''}: ${p.text ? s.text(p.text) : p.message}`,
+          );
+        if (problems.length > 100) console.error(s.say('cli.people.more', { count: problems.length - 100 }));
         process.exitCode = 2;
         return;
       }
       await importPeople(rows);
-      console.log(`Imported ${rows.length} people into ${db.tableName}.`);
+      console.log(s.say('cli.people.imported', { count: rows.length, table: db.tableName }));
       // A deactivation has the same consequences as through the API (docs/decisions/0025).
       const now = new Date();
       for (const person of rows.filter((p) => !p.active)) {
@@ -432,7 +467,7 @@ jobsCommand
     if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
-      console.log(formatJobCounts(name, await runJob(name, now, { config })));
+      console.log(formatJobCounts(name, await runJob(name, now, { config }), speakerFor(config)));
     } finally {
       await db.stop();
     }
@@ -534,6 +569,14 @@ findingsCommand
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {
-  console.error(err instanceof Error ? err.message : err);
+  // A domain error (a refused import, a conflict) in the command's language, when it is known.
+  let words = err instanceof Error ? err.message : String(err);
+  try {
+    const config = readCityConfig((program.opts() as { city?: string }).city ?? 'demo');
+    words = speakerFor(config).error(err);
+  } catch {
+    // No city to take a language from: the words as they are.
+  }
+  console.error(words);
   process.exit(1);
 });

@@ -13,6 +13,7 @@ import { createWriteStream, mkdirSync, readdirSync, renameSync, rmSync, writeFil
 import { readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { finished } from 'node:stream/promises';
+import { detail, type ErrorDetail, inEnglish, type Message, message } from '@gridpatrol/core';
 import {
   type ObjectMeta,
   type ObjectSink,
@@ -43,8 +44,12 @@ const signature = (secret: Uint8Array, key: string, expires: number) =>
  */
 export type DownloadCheck =
   | { ok: true; key: string }
-  | { ok: false; status: 403 | 404; message: string }
-  | { ok: false; status: 400; message: string; details: { path: string; message: string }[] };
+  | { ok: false; status: 403 | 404; message: string; text: Message }
+  | { ok: false; status: 400; message: string; text: Message; details: ErrorDetail[] };
+
+/** A refusal: its words from the catalogue, and in English as logs read them. */
+const refused = <S extends 400 | 403 | 404>(status: S, text: Message) =>
+  ({ ok: false, status, message: inEnglish(text), text }) as const;
 
 /** The key of a download path, or undefined when its percent-encoding is malformed or not UTF-8. */
 function decodedKey(pathname: string): string | undefined {
@@ -66,23 +71,16 @@ export function checkDownload(secret: Uint8Array, url: URL, now: Date): Download
   const key = decodedKey(url.pathname);
   if (key === undefined)
     return {
-      ok: false,
-      status: 400,
-      message: `The download path '${url.pathname}' has malformed percent-encoding.`,
-      details: [{ path: 'path', message: 'malformed percent-encoding' }],
+      ...refused(400, message('local.exportMalformed', { path: url.pathname })),
+      details: [detail('path', message('detail.malformedPercent'))],
     };
-  if (!KEY_PATTERN.test(key)) return { ok: false, status: 404, message: 'No such export.' };
+  if (!KEY_PATTERN.test(key)) return refused(404, message('local.noExport'));
   const expires = Number(url.searchParams.get('expires'));
   const given = Buffer.from(url.searchParams.get('signature') ?? '', 'utf8');
   const wanted = Buffer.from(signature(secret, key, expires), 'utf8');
   if (!Number.isInteger(expires) || given.length !== wanted.length || !timingSafeEqual(given, wanted))
-    return {
-      ok: false,
-      status: 403,
-      message: 'The download link is not valid: its signature does not match.',
-    };
-  if (expires * 1000 < now.getTime())
-    return { ok: false, status: 403, message: 'The download link has expired; export again for a new one.' };
+    return refused(403, message('local.badSignature'));
+  if (expires * 1000 < now.getTime()) return refused(403, message('local.linkExpired'));
   return { ok: true, key };
 }
 

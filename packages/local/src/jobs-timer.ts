@@ -7,6 +7,7 @@
 import { JOB_NAMES, JOBS, type JobName } from '@gridpatrol/functions';
 import { now as clockNow } from '@gridpatrol/functions/clock';
 import { type JobCounts, runJob } from '@gridpatrol/functions/jobs/run';
+import { englishSpeaker, type Speaker } from './cli-language';
 
 export interface JobTimer {
   /** Stops the timer and waits for a run under way, so the database is not closed under it. */
@@ -73,8 +74,16 @@ export function startJobTimer(opts: JobTimerOptions = {}): JobTimer {
   };
 }
 
-/** `overdue: scanned 3, changed 1, conflicts 0`: one line per run, as the CLI prints it. */
-export const formatJobCounts = (job: JobName, c: JobCounts): string =>
+/**
+ * `overdue: scanned 3, changed 1, conflicts 0`: one line per run, as the CLI prints it, in the
+ * command's language (English by default).
+ */
+export const formatJobCounts = (job: JobName, c: JobCounts, s: Speaker = englishSpeaker): string =>
   job === 'draft-plans'
-    ? `${job}: offices ${c.scanned}, drafted ${c.changed}, skipped ${c.scanned - c.changed}`
-    : `${job}: scanned ${c.scanned}, changed ${c.changed}, conflicts ${c.conflicts}`;
+    ? s.say('cli.job.draftPlans', {
+        job,
+        scanned: c.scanned,
+        changed: c.changed,
+        skipped: c.scanned - c.changed,
+      })
+    : s.say('cli.job.counts', { job, scanned: c.scanned, changed: c.changed, conflicts: c.conflicts });

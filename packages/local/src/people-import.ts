@@ -11,6 +11,9 @@
 import {
   type DeactivationReport,
   type GridTopology,
+  inEnglish,
+  type Message,
+  message,
   Person,
   personProblems,
   type ReactivationReport,
@@ -37,6 +40,8 @@ export interface RowProblem {
   readonly where: string;
   readonly field: string;
   readonly message: string;
+  /** The catalogue entry of `message`, for the command's language. */
+  readonly text?: Message;
 }
 
 export interface ReadPeople {
@@ -97,7 +102,14 @@ function rowsOf(
       return {
         rows: [],
         where: String,
-        problems: [{ where: 'file', field: '', message: 'expected a JSON array of people' }],
+        problems: [
+          {
+            where: 'file',
+            field: '',
+            message: inEnglish(message('cli.people.notArray')),
+            text: message('cli.people.notArray'),
+          },
+        ],
       };
     return { rows: data, where: (i) => `[${i}]`, problems: [] };
   }
@@ -113,10 +125,12 @@ function rowsOf(
   }
   const header = Object.keys(records[0]?.record ?? {});
   const unknown = header.filter((h) => !(CSV_COLUMNS as readonly string[]).includes(h));
+  const unknownColumn = message('cli.people.unknownColumn', { columns: CSV_COLUMNS.join(', ') });
   const problems = unknown.map((h) => ({
     where: 'line 1',
     field: h,
-    message: `unknown column; expected ${CSV_COLUMNS.join(', ')}`,
+    message: inEnglish(unknownColumn),
+    text: unknownColumn,
   }));
   return {
     rows: records.map((r) => csvRowToObject(r.record)),
@@ -147,15 +161,22 @@ export function readPeopleFile(
     const parsed = strict.safeParse(row);
     if (!parsed.success) {
       for (const d of zodIssuesToDetails(parsed.error.issues))
-        problems.push({ where: at, field: d.path, message: d.message });
+        problems.push({ where: at, field: d.path, message: d.message, ...(d.text ? { text: d.text } : {}) });
       return;
     }
     const person = parsed.data;
     for (const d of personProblems(person, { offices, topology, today }, ''))
-      problems.push({ where: at, field: d.path.replace(/^\./, ''), message: d.message });
+      problems.push({
+        where: at,
+        field: d.path.replace(/^\./, ''),
+        message: d.message,
+        ...(d.text ? { text: d.text } : {}),
+      });
     const first = seen.get(person.id);
-    if (first) problems.push({ where: at, field: 'id', message: `'${person.id}' already on ${first}` });
-    else seen.set(person.id, at);
+    if (first) {
+      const text = message('cli.people.alreadyOn', { id: person.id, first });
+      problems.push({ where: at, field: 'id', message: inEnglish(text), text });
+    } else seen.set(person.id, at);
     people.push(person);
   });
   return { people, problems };

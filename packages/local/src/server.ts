@@ -15,7 +15,16 @@ import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { CityConfig, ErrorCode, ErrorDetail } from '@gridpatrol/core';
+import {
+  type CityConfig,
+  detail,
+  type ErrorCode,
+  type ErrorDetail,
+  type Message,
+  message,
+  negotiateLanguage,
+  type RenderContext,
+} from '@gridpatrol/core';
 import {
   CORS_ALLOW_HEADERS,
   GRID_IMPORTS_PREFIX,
@@ -29,6 +38,7 @@ import { setClock } from '@gridpatrol/functions/clock';
 import { setObjectStore } from '@gridpatrol/functions/exports/object-store';
 import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
+import { refusalBody } from '@gridpatrol/functions/http/errors';
 import { WEB_DIST } from '@gridpatrol/web/build';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { offsetClock } from './clock-option';
@@ -112,16 +122,29 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
+/** The reader of a request, as the handlers' chain finds it (functions/src/http/chain.ts `readerOf`). */
+const readerOf = (config: CityConfig, acceptLanguage: string | undefined): RenderContext => ({
+  language: negotiateLanguage(acceptLanguage, config.language),
+  timeZone: config.timeZone,
+});
+
+/** Our own refusal, in the reader's language: what API Gateway would answer in AWS. */
 function sendJson(
   res: http.ServerResponse,
+  reader: RenderContext,
   status: number,
   code: ErrorCode | 'internal' | 'gateway_timeout' | 'uri_too_long',
-  message: string,
+  text: Message,
   extra: Record<string, string> = {},
   details: readonly ErrorDetail[] = [],
 ) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', ...extra });
-  res.end(JSON.stringify({ error: { code, message, details } }));
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-language': reader.language,
+    vary: 'Origin, Accept-Language',
+    ...extra,
+  });
+  res.end(JSON.stringify(refusalBody(code, text, details, reader)));
 }
 
 /** False when the path's percent-encoding is malformed or not UTF-8 (API Gateway answers those 400). */
@@ -244,15 +267,17 @@ function buildEvent(
  * long, too slow, malformed): no ServerResponse exists, so this is what Node would write, in JSON.
  */
 function rawJsonError(
+  reader: RenderContext,
   status: number,
   code: string,
-  message: string,
+  text: Message,
   details: readonly ErrorDetail[] = [],
 ): string {
-  const body = JSON.stringify({ error: { code, message, details } });
+  const body = JSON.stringify(refusalBody(code, text, details, reader));
   return [
     `HTTP/1.1 ${status} ${http.STATUS_CODES[status] ?? 'Error'}`,
     'content-type: application/json; charset=utf-8',
+    `content-language: ${reader.language}`,
     `content-length: ${Buffer.byteLength(body)}`,
     'connection: close',
     '',
@@ -263,22 +288,34 @@ function rawJsonError(
 const urlTooLong = (line: { seen: number; length?: number } | undefined): boolean =>
   line !== undefined && (line.length ?? line.seen) > MAX_URL_BYTES;
 
-/** What the parser's error means for the client (Node's codes). */
-function clientErrorResponse(err: NodeJS.ErrnoException, urlTooLong: boolean): string {
+const urlTooLongDetail = () => detail('url', message('local.uriTooLongDetail', { max: MAX_URL_BYTES }));
+
+/**
+ * What the parser's error means for the client (Node's codes). The request's headers were not
+ * read (or only an earlier request of the connection was), so the answer is in the city's language
+ * or in that earlier request's.
+ */
+function clientErrorResponse(err: NodeJS.ErrnoException, urlTooLong: boolean, reader: RenderContext): string {
   if (err.code === 'HPE_HEADER_OVERFLOW')
     return !urlTooLong
       ? rawJsonError(
+          reader,
           431,
           'headers_too_large',
-          `The request headers are larger than ${MAX_HEADER_BYTES} bytes.`,
-          [{ path: 'headers', message: `larger than ${MAX_HEADER_BYTES} bytes` }],
+          message('local.headersTooLarge', { max: MAX_HEADER_BYTES }),
+          [detail('headers', message('local.headersTooLargeDetail', { max: MAX_HEADER_BYTES }))],
         )
-      : rawJsonError(414, 'uri_too_long', `The request URL is longer than ${MAX_URL_BYTES} bytes.`, [
-          { path: 'url', message: `longer than ${MAX_URL_BYTES} bytes` },
+      : rawJsonError(reader, 414, 'uri_too_long', message('local.uriTooLong', { max: MAX_URL_BYTES }), [
+          urlTooLongDetail(),
         ]);
   if (err.code === 'ERR_HTTP_REQUEST_TIMEOUT')
-    return rawJsonError(408, 'request_timeout', 'The request was not received in time; send it again.');
-  return rawJsonError(400, 'bad_request', `Malformed HTTP request (${err.code ?? 'parse error'}).`);
+    return rawJsonError(reader, 408, 'request_timeout', message('local.requestTimeout'));
+  return rawJsonError(
+    reader,
+    400,
+    'bad_request',
+    message('local.malformedRequest', { reason: err.code ?? 'parse error' }),
+  );
 }
 
 function writeResult(res: http.ServerResponse, result: unknown, requestId: string) {
@@ -316,18 +353,19 @@ async function serveExport(
   url: URL,
   dir: string,
   key: Uint8Array,
+  reader: RenderContext,
 ): Promise<void> {
   req.resume();
   const method = req.method ?? 'GET';
   if (method !== 'GET' && method !== 'HEAD')
-    return sendJson(res, 405, 'method_not_allowed', `${method} is not allowed on an export; use GET.`, {
+    return sendJson(res, reader, 405, 'method_not_allowed', message('local.exportMethod', { method }), {
       allow: 'GET, HEAD',
     });
   const check = checkDownload(key, url, new Date());
   if (!check.ok)
     return check.status === 400
-      ? sendJson(res, 400, 'bad_request', check.message, {}, check.details)
-      : sendJson(res, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.message);
+      ? sendJson(res, reader, 400, 'bad_request', check.text, {}, check.details)
+      : sendJson(res, reader, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.text);
   const found = await localExport(dir, check.key);
   const size = found
     ? await stat(found.file).then(
@@ -336,7 +374,7 @@ async function serveExport(
       )
     : undefined;
   if (!found || size === undefined)
-    return sendJson(res, 404, 'not_found', 'No such export (exports are kept a day).');
+    return sendJson(res, reader, 404, 'not_found', message('local.noExportKept'));
   res.writeHead(200, {
     'content-type': found.meta.contentType,
     'content-length': String(size),
@@ -374,6 +412,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   // line past MAX_URL_BYTES (or not yet ended) is an over-long URL (414), else too many headers (431).
   const requestLine = new WeakMap<Socket, { seen: number; length?: number }>();
   const inFlight = new WeakMap<Socket, http.ServerResponse>();
+  // The reader of the connection's last request: a body that comes too slowly is refused in its words.
+  const readers = new WeakMap<Socket, RenderContext>();
   const answered = new WeakSet<Socket>();
   const server = http.createServer(
     {
@@ -385,7 +425,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     },
     async (req, res) => {
       const requestId = randomUUID();
+      const reader = readerOf(opts.config, req.headers['accept-language']);
       inFlight.set(req.socket, res);
+      readers.set(req.socket, reader);
       // API Gateway adds CORS headers to what it answers itself (401, 404, 413…), and so do we.
       const origin = req.headers.origin;
       res.setHeader('vary', 'Origin');
@@ -397,11 +439,12 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
           req.resume();
           return sendJson(
             res,
+            reader,
             414,
             'uri_too_long',
-            `The request URL is longer than ${MAX_URL_BYTES} bytes.`,
+            message('local.uriTooLong', { max: MAX_URL_BYTES }),
             {},
-            [{ path: 'url', message: `longer than ${MAX_URL_BYTES} bytes` }],
+            [urlTooLongDetail()],
           );
         }
         // Before routing and authentication, as API Gateway does: no handler sees an undecodable path.
@@ -409,23 +452,25 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
           req.resume();
           return sendJson(
             res,
+            reader,
             400,
             'bad_request',
-            `The path '${url.pathname}' has malformed percent-encoding (each % must start a UTF-8 byte as two hex digits).`,
+            message('local.malformedPath', { path: url.pathname }),
             {},
-            [{ path: 'path', message: `malformed percent-encoding: ${url.pathname}` }],
+            [detail('path', message('local.malformedPathDetail', { path: url.pathname }))],
           );
         }
         if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
-          return await serveExport(req, res, url, exportsDir, downloadKey);
+          return await serveExport(req, res, url, exportsDir, downloadKey, reader);
         // Local only, outside the route manifest: the web app and its dev sign-in.
         if (url.pathname === APP_PATH || url.pathname.startsWith(`${APP_PATH}/`))
-          return await serveWebApp(req, res, url, { dir: webDir, config: opts.config });
-        if (url.pathname.startsWith(DEV_PATH)) return await serveDevSignIn(req, res, url, opts.tokenKey);
+          return await serveWebApp(req, res, url, { dir: webDir, config: opts.config, reader });
+        if (url.pathname.startsWith(DEV_PATH))
+          return await serveDevSignIn(req, res, url, opts.tokenKey, reader);
         const candidates = COMPILED.map((c) => ({ c, m: c.pattern.exec(url.pathname) })).filter((x) => x.m);
         if (candidates.length === 0) {
           req.resume();
-          return sendJson(res, 404, 'not_found', `No route for ${url.pathname}.`);
+          return sendJson(res, reader, 404, 'not_found', message('local.noRoute', { path: url.pathname }));
         }
         if (method === 'OPTIONS') {
           req.resume();
@@ -447,9 +492,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
           const allow = [...new Set(candidates.map((x) => x.c.route.method))].join(', ');
           return sendJson(
             res,
+            reader,
             405,
             'method_not_allowed',
-            `${method} is not allowed on ${url.pathname}; use ${allow}.`,
+            message('local.methodNotAllowed', { method, path: url.pathname, allow }),
             { allow },
           );
         }
@@ -458,21 +504,17 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
           claims = await verifyDevToken(opts.tokenKey, req.headers.authorization);
           if (!claims) {
             req.resume();
-            return sendJson(
-              res,
-              401,
-              'unauthenticated',
-              'A valid bearer token is required (Authorization: Bearer <token>).',
-            );
+            return sendJson(res, reader, 401, 'unauthenticated', message('local.unauthenticated'));
           }
         }
         const body = await readBody(req);
         if (body === 'too_large') {
           return sendJson(
             res,
+            reader,
             413,
             'payload_too_large',
-            `The request body is larger than ${MAX_BODY_BYTES} bytes.`,
+            message('local.bodyTooLarge', { max: MAX_BODY_BYTES }),
             { connection: 'close' },
           );
         }
@@ -490,13 +532,19 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
         ]);
         clearTimeout(timer);
         if (result === 'timeout')
-          return sendJson(res, 504, 'gateway_timeout', 'The handler did not answer within 30 s.');
+          return sendJson(
+            res,
+            reader,
+            504,
+            'gateway_timeout',
+            message('local.handlerTimeout', { seconds: TIMEOUT_MS / 1000 }),
+          );
         writeResult(res, result, requestId);
       } catch (err) {
         // What API Gateway answers when the function itself fails.
         console.error(`[local] ${requestId} handler failed:`, err);
         if (!res.headersSent)
-          sendJson(res, 500, 'internal', `Internal error. Quote request id ${requestId}.`);
+          sendJson(res, reader, 500, 'internal', message('local.internal', { requestId }));
         else res.end();
       }
     },
@@ -519,7 +567,13 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
     answered.add(socket);
     const res = inFlight.get(socket);
     if (socket.writable && !res?.headersSent)
-      socket.write(clientErrorResponse(err, urlTooLong(requestLine.get(socket))));
+      socket.write(
+        clientErrorResponse(
+          err,
+          urlTooLong(requestLine.get(socket)),
+          readers.get(socket) ?? readerOf(opts.config, undefined),
+        ),
+      );
     // Read what the client still sends before closing, so that it gets the answer and not a reset.
     socket.end();
     socket.resume();

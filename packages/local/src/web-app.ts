@@ -13,7 +13,15 @@ import { stat } from 'node:fs/promises';
 import type http from 'node:http';
 import path from 'node:path';
 import { pipeline } from 'node:stream/promises';
-import type { CityConfig, ErrorDetail } from '@gridpatrol/core';
+import {
+  type CityConfig,
+  detail,
+  type ErrorDetail,
+  type Message,
+  message,
+  type RenderContext,
+} from '@gridpatrol/core';
+import { refusalBody } from '@gridpatrol/functions/http/errors';
 import { getCityRecord, getPerson } from '@gridpatrol/store';
 import { appConfig } from '@gridpatrol/web/runtime-config';
 import { issueDevToken } from './dev-auth';
@@ -37,13 +45,18 @@ const HASHED = /-[A-Z0-9]{8,}\.(js|css)$/;
 
 function sendError(
   res: http.ServerResponse,
+  reader: RenderContext,
   status: number,
   code: string,
-  message: string,
+  text: Message,
   details: ErrorDetail[] = [],
 ) {
-  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
-  res.end(JSON.stringify({ error: { code, message, details } }));
+  res.writeHead(status, {
+    'content-type': 'application/json; charset=utf-8',
+    'content-language': reader.language,
+    'cache-control': 'no-store',
+  });
+  res.end(JSON.stringify(refusalBody(code, text, details, reader)));
 }
 
 /** The file a path under /app/ names, or undefined when it would leave the folder. */
@@ -81,12 +94,13 @@ export async function serveWebApp(
   req: http.IncomingMessage,
   res: http.ServerResponse,
   url: URL,
-  opts: { readonly dir: string; readonly config: CityConfig },
+  opts: { readonly dir: string; readonly config: CityConfig; readonly reader: RenderContext },
 ): Promise<void> {
   req.resume();
   const method = req.method ?? 'GET';
+  const { reader } = opts;
   if (method !== 'GET' && method !== 'HEAD')
-    return sendError(res, 405, 'method_not_allowed', `${method} is not allowed on the web app; use GET.`);
+    return sendError(res, reader, 405, 'method_not_allowed', message('local.appMethod', { method }));
   if (url.pathname === APP_PATH) {
     res.writeHead(301, { location: `${APP_PATH}/${url.search}` });
     return void res.end();
@@ -98,16 +112,17 @@ export async function serveWebApp(
   }
   const dir = path.resolve(opts.dir);
   const file = appFile(dir, url.pathname);
-  if (!file) return sendError(res, 404, 'not_found', `No file ${url.pathname} in the web app.`);
+  if (!file)
+    return sendError(res, reader, 404, 'not_found', message('local.appNoFile', { path: url.pathname }));
   const size = await fileSize(file);
   if (size !== undefined) return sendFile(req, res, file, size);
   // A name with an extension is a file that is not there; anything else is a page of the app.
   if (path.extname(file) !== '')
-    return sendError(res, 404, 'not_found', `No file ${url.pathname} in the web app.`);
+    return sendError(res, reader, 404, 'not_found', message('local.appNoFile', { path: url.pathname }));
   const index = path.join(dir, 'index.html');
   const indexSize = await fileSize(index);
   if (indexSize === undefined)
-    return sendError(res, 503, 'unavailable', 'The web app is not built; run `npm start` (it builds it).');
+    return sendError(res, reader, 503, 'unavailable', message('local.appNotBuilt'));
   return sendFile(req, res, index, indexSize);
 }
 
@@ -132,6 +147,7 @@ export async function serveDevSignIn(
   res: http.ServerResponse,
   url: URL,
   tokenKey: Uint8Array,
+  reader: RenderContext,
 ): Promise<void> {
   const seeded = (await getCityRecord())?.people ?? [];
   if (url.pathname === `${DEV_PATH}people` && req.method === 'GET') {
@@ -150,17 +166,17 @@ export async function serveDevSignIn(
     const body = await readJson(req);
     const personId = (body as { personId?: unknown } | undefined)?.personId;
     if (typeof personId !== 'string')
-      return sendError(res, 400, 'bad_request', 'Send {"personId": "<id of a seeded person>"}.', [
-        { path: 'body.personId', message: 'required, a string' },
+      return sendError(res, reader, 400, 'bad_request', message('local.devSendPerson'), [
+        detail('body.personId', message('local.devRequiredString')),
       ]);
     if (!seeded.some((p) => p.id === personId))
-      return sendError(res, 404, 'not_found', `No seeded person '${personId}'.`, [
-        { path: 'body.personId', message: 'not one of the seeded people' },
+      return sendError(res, reader, 404, 'not_found', message('local.devNoPerson', { id: personId }), [
+        detail('body.personId', message('local.devNotSeeded')),
       ]);
     const token = await issueDevToken(tokenKey, personId);
     res.writeHead(200, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store' });
     return void res.end(JSON.stringify({ token }));
   }
   req.resume();
-  return sendError(res, 404, 'not_found', `No route for ${url.pathname}.`);
+  return sendError(res, reader, 404, 'not_found', message('local.noRoute', { path: url.pathname }));
 }

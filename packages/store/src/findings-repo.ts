@@ -12,10 +12,12 @@ import { GetCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
 import {
   BadRequestError,
   ConflictError,
+  detail,
   FINDING_STATUSES,
   Finding,
   FindingEvent,
   type FindingStatus,
+  message,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
@@ -149,7 +151,7 @@ export async function createFindingTx(
     if (err instanceof TransactionCanceledException) {
       if (findingConditionFailed(err)) return 'exists';
       if (anyConditionFailed(err))
-        throw new ConflictError(`Finding '${finding.id}' conflicts with what is stored; reload it.`);
+        throw new ConflictError(message('finding.storedConflict', { id: finding.id }));
     }
     // Contention past the retry budget is a 503 (unavailable.ts), never a 409: nothing of ours failed.
     throw err;
@@ -181,12 +183,11 @@ export async function applyActionTx(before: Finding, after: Finding, event: Find
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
       if (findingConditionFailed(err))
-        throw new ConflictError(
-          `Finding '${after.id}' changed after version ${before.version} was read; reload it.`,
-          [{ path: 'body.expectedVersion', message: `version ${before.version} is no longer current` }],
-        );
+        throw new ConflictError(message('finding.changed', { id: after.id, version: before.version }), [
+          detail('body.expectedVersion', message('version.noLongerCurrent', { version: before.version })),
+        ]);
       if (anyConditionFailed(err))
-        throw new ConflictError(`Finding '${after.id}' conflicts with what is stored; reload it.`);
+        throw new ConflictError(message('finding.storedConflict', { id: after.id }));
     }
     throw err;
   }
@@ -445,8 +446,8 @@ export async function listCityTodo(
     };
   }
   if (at !== undefined && !at.startsWith('E:'))
-    throw new BadRequestError('The cursor is not one this list handed out.', [
-      { path: 'query.cursor', message: 'invalid cursor' },
+    throw new BadRequestError(message('error.invalid_cursor'), [
+      detail('query.cursor', message('cursor.notThisList')),
     ]);
   const escalated = await listEscalatedFindings(inner, limit);
   if (escalated.cursor !== undefined)

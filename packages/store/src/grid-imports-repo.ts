@@ -5,7 +5,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import type { CoordSys, ErrorDetail } from '@gridpatrol/core';
+import type { CoordSys, ErrorDetail, Message } from '@gridpatrol/core';
 import { batchDelete, batchPut } from './batch';
 import { documentClient, tableName } from './client';
 import {
@@ -144,7 +144,7 @@ export async function claimGridImport(
  */
 export async function failGridImport(
   version: number,
-  failure: { code: string; message: string },
+  failure: { code: string; message: string; text?: Message },
   details: readonly ErrorDetail[] = [],
   now = new Date(),
 ): Promise<boolean> {

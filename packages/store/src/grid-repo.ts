@@ -19,6 +19,8 @@ import {
   type CellRecord,
   ConflictError,
   type CoordSys,
+  type Message,
+  message,
   NotFoundError,
   type PolygonGeometry,
   packIndex,
@@ -63,7 +65,7 @@ export type GridVersionMeta = {
   /** When the import job claimed the version (an API import). */
   jobStartedAt?: string;
   /** Why the import failed; its errors are stored beside it (`failureParts`). */
-  failure?: { code: string; message: string; at: string };
+  failure?: { code: string; message: string; at: string; text?: Message };
   failureParts?: number;
   /** When a failed version's partial items were deleted. */
   cleanedAt?: string;
@@ -130,6 +132,8 @@ export async function writeGridVersion(
   version: number,
   data: NewGridVersion,
   onProgress?: (written: number, total: number) => void,
+  /** What heartbeats are dated by: the handlers' clock (functions/src/clock.ts), which --clock moves. */
+  clock: () => Date = () => new Date(),
 ): Promise<GridVersionMeta> {
   const reportParts = packJson(data.report);
   const artifactChunks = [...data.artifact.indexChunks, ...packJson(data.artifact.sidecar)];
@@ -137,7 +141,7 @@ export async function writeGridVersion(
     ...data.meta,
     version,
     status: 'writing',
-    heartbeatAt: new Date().toISOString(),
+    heartbeatAt: clock().toISOString(),
     reportParts: reportParts.length,
     artifact: { chunks: artifactChunks.length, indexChunks: data.artifact.indexChunks.length },
   };
@@ -196,7 +200,7 @@ export async function writeGridVersion(
     onProgress?.(n, items.length);
     if (Date.now() - beat < HEARTBEAT_MS) return;
     beat = Date.now();
-    beating = beating.then(() => heartbeatGridVersion(version));
+    beating = beating.then(() => heartbeatGridVersion(version, clock()));
   });
   await beating;
 
@@ -232,7 +236,7 @@ export async function heartbeatGridVersion(version: number, now = new Date()): P
     );
   } catch (err) {
     if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
-      throw new ConflictError(`Grid version ${version} is no longer being written; its import stops.`);
+      throw new ConflictError(message('grid.noLongerWritten', { version }));
     throw err;
   }
 }
@@ -285,17 +289,23 @@ export async function activateGridVersion(
     readonly expectedActive?: number;
     /** Recorded when the activation was forced past the review's blockers (0022). */
     readonly override?: ActivationOverride;
+    /** When it is activated, by the handlers' clock. @default the real time */
+    readonly now?: Date;
   } = {},
 ): Promise<GridVersionMeta> {
   const [pointer, meta] = await Promise.all([getGridPointer(), getGridVersion(version)]);
   if (!meta) throw new NotFoundError('grid version', String(version));
   assertActivatable(meta);
   if (meta.status === 'active') return meta;
-  const now = new Date().toISOString();
+  const now = (opts.now ?? new Date()).toISOString();
   const previous = pointer.activeVersion;
   if (opts.expectedActive !== undefined && previous !== opts.expectedActive)
     throw new ConflictError(
-      `Grid version ${version} was reviewed against version ${opts.expectedActive}, but ${previous ?? 'none'} is active now. Review it again.`,
+      message('grid.reviewedAgainst', {
+        version,
+        expected: opts.expectedActive,
+        active: previous ?? message('grid.noneActive'),
+      }),
     );
   const table = tableName();
   try {
@@ -351,9 +361,7 @@ export async function activateGridVersion(
     );
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
-      throw new ConflictError(
-        `Grid version ${version} could not be activated: the active version changed meanwhile. Try again.`,
-      );
+      throw new ConflictError(message('grid.activeChanged', { version }));
     }
     throw err;
   }

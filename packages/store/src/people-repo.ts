@@ -2,6 +2,8 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, TransactWriteCommand } from '@aws-sdk/lib-dynamodb';
 import {
   ConflictError,
+  detail,
+  message,
   type PeoplePartition,
   type Person,
   PersonRecord,
@@ -49,8 +51,12 @@ function membershipKeys(p: Person) {
  *
  * @example const saved = await savePerson(person, await getPerson(person.id));
  */
-export async function savePerson(person: Person, existing: PersonRecord | undefined): Promise<PersonRecord> {
-  const now = new Date().toISOString();
+export async function savePerson(
+  person: Person,
+  existing: PersonRecord | undefined,
+  at: Date = new Date(),
+): Promise<PersonRecord> {
+  const now = at.toISOString();
   const record: PersonRecord = {
     ...person,
     version: (existing?.version ?? 0) + 1,
@@ -63,10 +69,9 @@ export async function savePerson(person: Person, existing: PersonRecord | undefi
   const dropped = existing ? membershipKeys(existing).filter((k) => !keep.has(k.sk)) : [];
   const items = 1 + members.length + dropped.length;
   if (items > 100) {
-    throw new UnprocessableError(
-      `Changing '${person.id}' touches ${items} items; one transaction holds 100. Change fewer zones or cells at once.`,
-      [{ path: 'body.cells', message: 'too many changes at once' }],
-    );
+    throw new UnprocessableError(message('people.tooManyChanges', { id: person.id, items }), [
+      detail('body.cells', message('people.tooManyChangesDetail')),
+    ]);
   }
   const condition = existing
     ? existing.version === undefined
@@ -93,9 +98,7 @@ export async function savePerson(person: Person, existing: PersonRecord | undefi
     );
   } catch (err) {
     if (err instanceof TransactionCanceledException) {
-      throw new ConflictError(
-        `'${person.id}' was changed by someone else meanwhile. Read it again and retry.`,
-      );
+      throw new ConflictError(message('people.changedMeanwhile', { id: person.id }));
     }
     throw err;
   }

@@ -8,7 +8,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, PatrolTask, TaskEvent } from '@gridpatrol/core';
+import { ConflictError, detail, message, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
@@ -272,7 +272,7 @@ export async function writeTaskChange(
     if (codes[0] === 'ConditionalCheckFailed') return 'stale';
     if (idempotency && codes[2] === 'ConditionalCheckFailed') return 'key-taken';
     if (codes.includes('ConditionalCheckFailed'))
-      throw new ConflictError(`Task '${after.id}' conflicts with what is stored; reload it.`);
+      throw new ConflictError(message('task.storedConflict', { id: after.id }));
     // Contention past the retry budget is a 503 (unavailable.ts), never a 409: nothing of ours failed.
     throw err;
   }
@@ -313,10 +313,9 @@ export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'writt
  */
 export async function writeTaskStep(before: PatrolTask, after: PatrolTask, event: TaskEvent): Promise<void> {
   if ((await writeTaskChange(before, after, event)) === 'stale')
-    throw new ConflictError(
-      `Task '${after.id}' changed after version ${before.version} was read; reload it.`,
-      [{ path: 'body.expectedVersion', message: `version ${before.version} is no longer current` }],
-    );
+    throw new ConflictError(message('task.changed', { id: after.id, version: before.version }), [
+      detail('body.expectedVersion', message('version.noLongerCurrent', { version: before.version })),
+    ]);
 }
 
 /**

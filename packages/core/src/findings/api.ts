@@ -4,10 +4,12 @@
  */
 import * as z from 'zod';
 import { addDays } from '../calendar';
-import { BadRequestError } from '../errors';
+import { BadRequestError, detail } from '../errors';
 import { COORD_SYSTEMS } from '../geo/types';
 import { GridIdParam, PageQuery } from '../grid/api';
+import { message } from '../messages';
 import { localToUtc } from '../planning/records';
+import { schemaText } from '../validation';
 import { ACTION_NAMES, Action, Finding, FindingEvent, FindingId, FindingStatus, ReportInput } from './schema';
 
 /**
@@ -38,7 +40,7 @@ export const FindingEventOut = FindingEvent;
 
 /** A bound of a report-time range: an instant with its offset, or a calendar date in the city's time zone. */
 const TimeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'an ISO instant (2026-11-23T08:00:00+08:00) or a date (2026-11-23)',
+  ...schemaText(message('schema.instantOrDate')),
 });
 
 /**
@@ -77,8 +79,8 @@ export function reportTimeRange(
   const from = q.from !== undefined ? bound(q.from, false) : undefined;
   const to = q.to !== undefined ? bound(q.to, true) : undefined;
   if (from !== undefined && to !== undefined && from > to)
-    throw new BadRequestError(`The range ends (${q.to}) before it starts (${q.from}).`, [
-      { path: 'query.to', message: 'must not be before from' },
+    throw new BadRequestError(message('range.endsBeforeStart', { to: q.to ?? '', from: q.from ?? '' }), [
+      detail('query.to', message('range.toBeforeFromDetail')),
     ]);
   return { ...(from !== undefined ? { from } : {}), ...(to !== undefined ? { to } : {}) };
 }
@@ -97,7 +99,7 @@ export const MyFindingsQuery = PageQuery.extend({
  */
 export const IdempotencyKey = z
   .string()
-  .regex(/^[\x21-\x7e]{8,128}$/, '8 to 128 printable ASCII characters, e.g. a UUID');
+  .regex(/^[\x21-\x7e]{8,128}$/, schemaText(message('schema.idempotencyKey')));
 
 /**
  * JSON with object keys sorted, so that equal bodies hash equal whatever order a client sent

@@ -512,15 +512,11 @@ export function assertReportLinks(
 ): void {
   const problems: ErrorDetail[] = [];
   if (input.taskId !== undefined && task?.officerId !== reporterId && task?.partnerId !== reporterId)
-    problems.push({ path: 'body.taskId', message: `no patrol task '${input.taskId}' of yours` });
-  if (input.photos.length > 0)
-    problems.push({
-      path: 'body.photos',
-      message: 'photos are not accepted yet; send the report without them (an empty list is fine)',
-    });
+    problems.push(detail('body.taskId', message('finding.noTaskOfYours', { id: input.taskId })));
+  if (input.photos.length > 0) problems.push(detail('body.photos', message('finding.photosNotYet')));
   if (problems.length > 0)
     throw new UnprocessableError(
-      `The report links what it may not: ${problems.map((p) => p.path.slice(5)).join(', ')}.`,
+      message('finding.linksRefused', { fields: problems.map((p) => p.path.slice(5)).join(', ') }),
       problems,
     );
 }

@@ -5,11 +5,12 @@
  */
 import * as z from 'zod';
 import { AreaId } from '../grid/api';
+import { message } from '../messages';
 import { PersonId } from '../people';
 import { Role } from '../roles';
 import { Text } from '../text';
-import { storableNumber } from '../validation';
-import { normaliseUscc, usccProblem } from './uscc';
+import { schemaText, storableNumber } from '../validation';
+import { normaliseUscc, usccProblemText } from './uscc';
 
 export const FINDING_STATUSES = [
   'reported',
@@ -45,24 +46,24 @@ export const ESCALATION_LEVELS = ['none', 'supervisor', 'admin'] as const;
 export const EscalationLevel = z.enum(ESCALATION_LEVELS);
 export type EscalationLevel = z.infer<typeof EscalationLevel>;
 
-export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'letters, digits, _ and -, at most 64');
+export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.findingId')));
 /** Ids from the city config (categories, departments, offices) and of grid objects. */
-const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'an id from the city config');
+const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.configId')));
 /**
  * An uploaded photo's object key. No leading slash and no '..': a key names an object the upload
  * route issued, never a path to walk.
  */
 const PhotoKey = z
   .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]{0,511}$/, 'an object key: letters, digits and / _ . = -')
-  .refine((k) => !k.split('/').includes('..'), { message: 'an object key may not contain ..' });
+  .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]{0,511}$/, schemaText(message('schema.photoKey')))
+  .refine((k) => !k.split('/').includes('..'), schemaText(message('schema.photoKeyDots')));
 const Note = Text(2000, { multiline: true }).min(1);
 /** Stored instants: UTC, as `Date.prototype.toISOString` writes them. */
 const Instant = z.iso.datetime();
 /** A deadline as a client sends it: an instant with its offset, e.g. 2025-07-01T23:59:59+08:00. */
 const DeadlineInput = z.iso.datetime({
   offset: true,
-  message: 'an ISO date-time with offset, e.g. 2025-07-01T23:59:59+08:00',
+  ...schemaText(message('schema.deadline')),
 });
 
 /**
@@ -74,9 +75,9 @@ export const Uscc = z
   .max(64)
   .transform(normaliseUscc)
   .superRefine((code, ctx) => {
-    const problem = usccProblem(code);
+    const problem = usccProblemText(code);
     if (problem !== null)
-      ctx.addIssue({ code: 'custom', message: `not a valid unified social credit code: ${problem}` });
+      ctx.addIssue({ code: 'custom', ...schemaText(message('schema.uscc', { problem })) });
   });
 
 /**
@@ -89,8 +90,8 @@ export const ReportInput = z.strictObject({
   lat: storableNumber(z.number().min(-90).max(90)),
   /** GPS accuracy radius reported by the phone. */
   accuracyM: storableNumber(z.number().min(0).max(10_000)).optional(),
-  address: Text(200).min(1, 'the address is required'),
-  businessName: Text(100).min(1, 'the business name is required'),
+  address: Text(200).min(1, schemaText(message('schema.addressRequired'))),
+  businessName: Text(100).min(1, schemaText(message('schema.businessNameRequired'))),
   businessType: ConfigId,
   kind: FindingKind,
   note: Note.optional(),
@@ -98,7 +99,7 @@ export const ReportInput = z.strictObject({
   /** The patrol task this was found on, if any (`patrolTaskId`: plan, date, shift and cell joined by '.'). */
   taskId: z
     .string()
-    .regex(/^[A-Za-z0-9_.-]{1,200}$/, 'a task id: letters, digits and _ . -')
+    .regex(/^[A-Za-z0-9_.-]{1,200}$/, schemaText(message('schema.taskIdChars')))
     .optional(),
 });
 export type ReportInput = z.infer<typeof ReportInput>;
@@ -194,9 +195,17 @@ export const RejectAction = z
   })
   .superRefine((a, ctx) => {
     if (a.duplicateOf !== undefined && a.reason !== 'duplicate')
-      ctx.addIssue({ code: 'custom', path: ['duplicateOf'], message: 'only with reason duplicate' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['duplicateOf'],
+        ...schemaText(message('schema.onlyWithDuplicate')),
+      });
     if (a.uscc !== undefined && a.reason !== 'already_licensed')
-      ctx.addIssue({ code: 'custom', path: ['uscc'], message: 'only with reason already_licensed' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['uscc'],
+        ...schemaText(message('schema.onlyWithAlreadyLicensed')),
+      });
   });
 export const OrderRectificationAction = z.strictObject({
   action: z.literal('order_rectification'),
@@ -208,7 +217,7 @@ export const TransferAction = z.strictObject({
   ...ActionBase,
   department: ConfigId,
   /** The receiving department's receipt (回执) number. */
-  receiptNo: Text(64).min(1, 'the receipt number is required'),
+  receiptNo: Text(64).min(1, schemaText(message('schema.receiptRequired'))),
   /** When the department's feedback is due; without it a transferred case is never overdue. */
   deadline: DeadlineInput.optional(),
 });
@@ -221,13 +230,9 @@ export const ResolveAction = z
   })
   .superRefine((a, ctx) => {
     if (a.outcome === 'licensed' && a.uscc === undefined)
-      ctx.addIssue({
-        code: 'custom',
-        path: ['uscc'],
-        message: 'the unified social credit code is required when licensed',
-      });
+      ctx.addIssue({ code: 'custom', path: ['uscc'], ...schemaText(message('schema.usccRequired')) });
     if (a.outcome !== 'licensed' && a.uscc !== undefined)
-      ctx.addIssue({ code: 'custom', path: ['uscc'], message: 'only with outcome licensed' });
+      ctx.addIssue({ code: 'custom', path: ['uscc'], ...schemaText(message('schema.onlyWithLicensed')) });
   });
 /** A supervisor's answer to an escalation (督办): a new deadline, with the reason in the note. */
 export const ExtendDeadlineAction = z.strictObject({

@@ -1,3 +1,5 @@
+import { inEnglish, type Message, message } from '../messages';
+
 /**
  * The unified social credit code (统一社会信用代码, GB 32100-2015): the 18 characters on every
  * business licence. An officer types it when a case is resolved as licensed, so a typo must be
@@ -83,23 +85,26 @@ export interface UsccOptions {
  * @example usccProblem('91110108551385082R') // 'check character is R, expected Q (position 18)'
  */
 export function usccProblem(code: string, options: UsccOptions = {}): string | null {
-  if (code.length !== 18) return `must be 18 characters, got ${code.length}`;
+  const text = usccProblemText(code, options);
+  return text === null ? null : inEnglish(text);
+}
+
+/** As usccProblem, as a catalogue entry for the reader's language. */
+export function usccProblemText(code: string, options: UsccOptions = {}): Message | null {
+  if (code.length !== 18) return message('uscc.length', { length: code.length });
   for (let i = 0; i < 18; i++) {
     const ch = code.charAt(i);
-    if (!USCC_ALPHABET.includes(ch))
-      return `character ${i + 1} '${ch}' is not allowed (digits and capitals except I, O, Z, S, V)`;
+    if (!USCC_ALPHABET.includes(ch)) return message('uscc.character', { position: i + 1, character: ch });
   }
-  if (!/^\d{6}$/.test(code.slice(2, 8)))
-    return 'characters 3-8 must be digits (the administrative division code)';
+  if (!/^\d{6}$/.test(code.slice(2, 8))) return message('uscc.division');
   if ((options.organisationCode ?? 'check') === 'check') {
     const expected = organisationCodeCheckCharacter(code.slice(8, 16));
     const actual = code.charAt(16);
-    if (expected !== actual)
-      return `organisation code check character is ${actual}, expected ${expected ?? '?'} (position 17)`;
+    if (expected !== actual) return message('uscc.organisationCheck', { actual, expected: expected ?? '?' });
   }
   const expected = usccCheckCharacter(code.slice(0, 17));
   const actual = code.charAt(17);
-  if (expected !== actual) return `check character is ${actual}, expected ${expected ?? '?'} (position 18)`;
+  if (expected !== actual) return message('uscc.check', { actual, expected: expected ?? '?' });
   return null;
 }
 

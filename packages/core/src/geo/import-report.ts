@@ -1,3 +1,5 @@
+import type { DetailFields } from '../errors';
+import { type Message, message } from '../messages';
 import type { ImportProblem, ImportProblemCode } from './repair-types';
 
 /** How many problems of one code an import had. */
@@ -91,4 +93,73 @@ export function describeProblem(p: ImportProblem): string {
  */
 export function formatCounts(counts: readonly ProblemCount[]): string {
   return counts.map((c) => `${c.count} ${c.code}`).join(', ');
+}
+
+/** What a problem's detail keeps for programs and for wording it again in another language. */
+export type ProblemFacts = Pick<
+  ImportProblem,
+  'code' | 'layer' | 'featureIndex' | 'featureId' | 'featureName' | 'polygon' | 'ring' | 'position'
+>;
+
+/**
+ * A problem's machine fields: its code and its feature's layer, index, id and name, and the polygon,
+ * ring and position where it has them. They are kept with the stored failure, so its words can be
+ * given again in any language (`problemText`).
+ *
+ * @example problemFields(problem) // { code: 'zero_area', layer: 'cells', featureIndex: 2925, featureId: '51610' }
+ */
+export function problemFields(p: ProblemFacts): DetailFields {
+  const fields: Record<string, string | number> = { code: p.code, layer: p.layer };
+  if (p.featureIndex !== null) fields.featureIndex = p.featureIndex;
+  for (const key of ['featureId', 'featureName', 'polygon', 'ring', 'position'] as const) {
+    const value = p[key];
+    if (value !== undefined) fields[key] = value;
+  }
+  return fields;
+}
+
+/** The fields of a stored detail, when they are a problem's (`problemFields`). */
+export function problemFactsOf(fields: DetailFields | undefined): ProblemFacts | undefined {
+  if (typeof fields?.code !== 'string' || (fields.layer !== 'cells' && fields.layer !== 'zones'))
+    return undefined;
+  const num = (v: unknown) => (typeof v === 'number' ? v : undefined);
+  const str = (v: unknown) => (typeof v === 'string' ? v : undefined);
+  const optional = {
+    featureId: str(fields.featureId),
+    featureName: str(fields.featureName),
+    polygon: num(fields.polygon),
+    ring: num(fields.ring),
+    position: num(fields.position),
+  };
+  return {
+    code: fields.code as ImportProblemCode,
+    layer: fields.layer,
+    featureIndex: num(fields.featureIndex) ?? null,
+    ...Object.fromEntries(Object.entries(optional).filter(([, v]) => v !== undefined)),
+  };
+}
+
+/**
+ * A problem in the reader's language: its code, the feature by layer, index, id and name, and what
+ * is wrong, worded by its kind (the detail's path says where). English readers keep the import's
+ * own sentence (`original`), which names the very coordinate or value.
+ *
+ * @example problemText(problem, describeProblem(problem))
+ */
+export function problemText(p: ProblemFacts, original?: string): Message {
+  const layer = message(`import.layer.${p.layer}`);
+  const names = [
+    ...(p.featureId === undefined ? [] : [message('import.featureId', { id: JSON.stringify(p.featureId) })]),
+    ...(p.featureName === undefined
+      ? []
+      : [message('import.featureName', { name: JSON.stringify(p.featureName) })]),
+  ];
+  const feature =
+    p.featureIndex === null
+      ? message('import.file', { layer })
+      : names.length === 0
+        ? message('import.feature', { layer, index: p.featureIndex })
+        : message('import.featureNamed', { layer, index: p.featureIndex, names });
+  const text = message('import.problem', { code: p.code, feature, what: message(`import.code.${p.code}`) });
+  return original === undefined ? text : { ...text, original };
 }

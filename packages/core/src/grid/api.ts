@@ -5,7 +5,9 @@
  */
 import * as z from 'zod';
 import { COORD_SYSTEMS } from '../geo/types';
+import { message } from '../messages';
 import { Text } from '../text';
+import { schemaText } from '../validation';
 
 export const CoordSysParam = z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).default('wgs84');
 const BoolParam = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
@@ -16,14 +18,12 @@ export const GridVersionParam = z.object({ version: z.coerce.number().int().posi
  * separator), no spaces and no control or format characters (nothing a log, a terminal or a CSV
  * could be fooled by).
  */
-export const AreaId = z
-  .string()
-  .regex(/^[^#\s\p{Cc}\p{Cf}]{1,64}$/u, 'an id of up to 64 characters, no #, spaces or control characters');
+export const AreaId = z.string().regex(/^[^#\s\p{Cc}\p{Cf}]{1,64}$/u, schemaText(message('schema.areaId')));
 
 export const GridIdParam = z.object({ id: AreaId });
 
 /** A GeoJSON type name; geo/validate says which one it must be. */
-const GeoJsonType = z.string().regex(/^[A-Za-z]{1,32}$/, 'a GeoJSON type, e.g. FeatureCollection');
+const GeoJsonType = z.string().regex(/^[A-Za-z]{1,32}$/, schemaText(message('schema.geoJsonType')));
 
 export const ImportQuery = z.strictObject({
   strict: BoolParam.optional(),
@@ -50,7 +50,7 @@ export const ActivateBody = z
   })
   .refine((b) => !b.force || b.reason !== undefined, {
     path: ['reason'],
-    message: 'a reason (5 to 500 characters) is required with force',
+    ...schemaText(message('schema.forceReason')),
   })
   .optional();
 

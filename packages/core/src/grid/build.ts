@@ -4,7 +4,7 @@
  * the result whole; nothing here touches the database.
  */
 import type { CityConfig } from '../city-config';
-import { type ErrorDetail, UnprocessableError } from '../errors';
+import { detail, type ErrorDetail, UnprocessableError } from '../errors';
 import { buildGridIndex, type GridIndex } from '../geo/grid-index';
 import {
   countByCode,
@@ -12,6 +12,8 @@ import {
   formatCounts,
   type ProblemCount,
   type ProblemSummary,
+  problemFields,
+  problemText,
   summariseProblems,
 } from '../geo/import-report';
 import { type CoverageReport, computeOverlay, type ZoneShare } from '../geo/overlay';
@@ -19,6 +21,7 @@ import { packGridIndex, splitArtifact } from '../geo/packed';
 import { prepareLayer } from '../geo/repair';
 import type { ImportProblem } from '../geo/repair-types';
 import type { CellFeature, CoordSys, PolygonGeometry, ZoneFeature } from '../geo/types';
+import { inEnglish, message } from '../messages';
 import type { ResolutionSidecar } from './topology';
 
 export type CellRecord = {
@@ -82,8 +85,18 @@ export class ImportRefusedError extends UnprocessableError {
       report.warningCount === 0
         ? ''
         : `; besides, ${report.warningCount} repairable warning${s(report.warningCount)} (${formatCounts(report.warningsByCode)})`;
+    const english = `The import was refused: ${report.errorCount} error${s(report.errorCount)}, each listed in details${warnings}. Nothing was written.`;
     super(
-      `The import was refused: ${report.errorCount} error${s(report.errorCount)}, each listed in details${warnings}. Nothing was written.`,
+      {
+        ...(report.warningCount === 0
+          ? message('import.refused', { errors: report.errorCount })
+          : message('import.refusedWarnings', {
+              errors: report.errorCount,
+              warnings: report.warningCount,
+              byCode: formatCounts(report.warningsByCode),
+            })),
+        original: english,
+      },
       report.errors.map(problemDetail),
     );
     this.report = report;
@@ -93,7 +106,7 @@ export class ImportRefusedError extends UnprocessableError {
 
 /** A problem as an error detail: its JSON path, and its code, feature (index, id, name) and words. */
 export function problemDetail(p: ImportProblem): ErrorDetail {
-  return { path: p.path, message: describeProblem(p) };
+  return detail(p.path, problemText(p, describeProblem(p)), problemFields(p));
 }
 
 /**
@@ -126,7 +139,7 @@ export function buildGrid(cellsInput: unknown, zonesInput: unknown, opts: BuildO
         layer: 'cells',
         featureIndex: null,
         path: 'cells.features',
-        message: 'There are no cells.',
+        message: inEnglish(message('import.noCells')),
       },
     ]);
   }

@@ -4,8 +4,9 @@
  * zones and the people, open findings and future tasks that name the cells or zones the draft
  * drops, through indexed queries; this compares them.
  */
-import { ConflictError, type ErrorDetail } from '../errors';
+import { ConflictError, detail, type ErrorDetail } from '../errors';
 import type { DroppedArea } from '../geo/dropped-area';
+import { type Message, type MessageKey, message } from '../messages';
 
 export interface DiffCell {
   readonly id: string;
@@ -150,26 +151,52 @@ export function diffGrids(input: GridDiffInput): GridDiff {
   const blockers: ErrorDetail[] = [];
   const names = (xs: readonly string[]) =>
     `${xs.slice(0, 10).join(', ')}${xs.length > 10 ? `, … (${xs.length - 10} more)` : ''}`;
-  if (strandedPeople.length > 0)
-    blockers.push({
-      path: 'people',
-      message: `${strandedPeople.length} ${strandedPeople.length === 1 ? 'person serves' : 'people serve'} cells or zones the draft drops: ${names(strandedPeople.map((p) => `${p.id} (${[...p.cells, ...p.zones].join(', ')})`))}`,
-    });
-  if (strandedFindings.length > 0)
-    blockers.push({
-      path: 'findings',
-      message: `${strandedFindings.length} open finding${strandedFindings.length === 1 ? ' lies' : 's lie'} in cells the draft drops: ${names(strandedFindings.map((f) => `${f.id} (${f.cellId})`))}`,
-    });
-  if (strandedTasks.length > 0)
-    blockers.push({
-      path: 'tasks',
-      message: `${strandedTasks.length} published future task${strandedTasks.length === 1 ? ' is' : 's are'} in cells the draft drops: ${names(strandedTasks.map((t) => `${t.id} (${t.cellId}, ${t.date})`))}`,
-    });
-  if (droppedShare > input.maxDroppedAreaShare)
-    blockers.push({
-      path: 'area',
-      message: `The draft no longer covers ${(droppedShare * 100).toFixed(1)}% of the active grid's area (${removed.length} cells removed), more than the city's ${(input.maxDroppedAreaShare * 100).toFixed(1)}%.`,
-    });
+  const list = (xs: readonly string[]): Message | string =>
+    xs.length > 10
+      ? message('list.more', { list: xs.slice(0, 10).join(', '), more: xs.length - 10 })
+      : xs.join(', ');
+  // Each blocker's English is kept as it was (`original`); other readers get the catalogue's words.
+  const blocker = (path: string, key: MessageKey, ids: readonly string[], english: string) =>
+    detail(path, { ...message(key, { count: ids.length, list: list(ids) }), original: english });
+  if (strandedPeople.length > 0) {
+    const ids = strandedPeople.map((p) => `${p.id} (${[...p.cells, ...p.zones].join(', ')})`);
+    blockers.push(
+      blocker(
+        'people',
+        'grid.blocker.people',
+        ids,
+        `${strandedPeople.length} ${strandedPeople.length === 1 ? 'person serves' : 'people serve'} cells or zones the draft drops: ${names(ids)}`,
+      ),
+    );
+  }
+  if (strandedFindings.length > 0) {
+    const ids = strandedFindings.map((f) => `${f.id} (${f.cellId})`);
+    blockers.push(
+      blocker(
+        'findings',
+        'grid.blocker.findings',
+        ids,
+        `${strandedFindings.length} open finding${strandedFindings.length === 1 ? ' lies' : 's lie'} in cells the draft drops: ${names(ids)}`,
+      ),
+    );
+  }
+  if (strandedTasks.length > 0) {
+    const ids = strandedTasks.map((t) => `${t.id} (${t.cellId}, ${t.date})`);
+    blockers.push(
+      blocker(
+        'tasks',
+        'grid.blocker.tasks',
+        ids,
+        `${strandedTasks.length} published future task${strandedTasks.length === 1 ? ' is' : 's are'} in cells the draft drops: ${names(ids)}`,
+      ),
+    );
+  }
+  if (droppedShare > input.maxDroppedAreaShare) {
+    const share = (droppedShare * 100).toFixed(1);
+    const max = (input.maxDroppedAreaShare * 100).toFixed(1);
+    const text = message('grid.blocker.area', { share, removed: removed.length, max });
+    blockers.push(detail('area', text));
+  }
   return {
     fromVersion: active.version,
     toVersion: draft.version,
@@ -216,7 +243,11 @@ export function reviewActivation(
   if (diff.blockers.length === 0) return undefined;
   if (!request?.force || !request.reason)
     throw new ConflictError(
-      `Activating grid version ${diff.toVersion} would strand what the active version ${diff.fromVersion} serves: ${diff.blockers.map((b) => b.path).join(', ')}. Review GET /grid/imports/${diff.toVersion}/diff, then fix the draft or send {"force": true, "reason": "…"}.`,
+      message('grid.wouldStrand', {
+        version: diff.toVersion,
+        active: diff.fromVersion,
+        what: diff.blockers.map((b) => b.path).join(', '),
+      }),
       diff.blockers,
     );
   return { by, at: now.toISOString(), reason: request.reason, blockers: diff.blockers };

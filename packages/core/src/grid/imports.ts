@@ -3,7 +3,8 @@
  * is 'writing' while its job runs, 'draft' when complete, 'failed' when it was refused, threw, or
  * stopped sending its heartbeat. Pure: the store and the handlers apply these.
  */
-import { ConflictError, UnprocessableError } from '../errors';
+import { ConflictError, detail, UnprocessableError } from '../errors';
+import { type Message, message } from '../messages';
 import type { ActivationOverride } from './diff';
 
 /** What these rules need of a version. */
@@ -12,7 +13,7 @@ export interface VersionState {
   readonly status: 'writing' | 'draft' | 'active' | 'superseded' | 'failed';
   readonly heartbeatAt?: string;
   readonly createdAt: string;
-  readonly failure?: { readonly code: string; readonly message: string };
+  readonly failure?: { readonly code: string; readonly message: string; readonly text?: Message };
 }
 
 /** Where a client polls an import it started. */
@@ -25,15 +26,21 @@ export const gridImportLocation = (version: number): string => `/grid/imports/${
  * @example assertActivatable({ version: 4, status: 'failed', failure: { code: 'stalled', message: '…' }, … }) // throws 422
  */
 export function assertActivatable(v: VersionState): void {
-  const path = { path: 'params.version', message: `grid version ${v.version} is ${v.status}` };
+  const path = detail(
+    'params.version',
+    message('grid.versionIs', { version: v.version, status: message(`grid.status.${v.status}`) }),
+  );
   if (v.status === 'writing')
     throw new ConflictError(
-      `Grid version ${v.version} is still being imported; poll ${gridImportLocation(v.version)} until it is a draft.`,
+      message('grid.stillImporting', { version: v.version, location: gridImportLocation(v.version) }),
       [path],
     );
   if (v.status === 'failed')
     throw new UnprocessableError(
-      `Grid version ${v.version} failed to import and cannot be activated: ${v.failure?.message ?? 'no reason recorded'}`,
+      message('grid.failedImport', {
+        version: v.version,
+        reason: v.failure?.text ?? v.failure?.message ?? message('grid.noReason'),
+      }),
       [path],
     );
 }
@@ -61,7 +68,12 @@ export interface StoredGridVersion extends VersionState {
     readonly coordSys?: string;
   };
   readonly jobStartedAt?: string;
-  readonly failure?: { readonly code: string; readonly message: string; readonly at: string };
+  readonly failure?: {
+    readonly code: string;
+    readonly message: string;
+    readonly at: string;
+    readonly text?: Message;
+  };
   readonly cleanedAt?: string;
   readonly activatedAt?: string;
   readonly activatedBy?: string;
@@ -90,7 +102,8 @@ export function gridVersionView(v: StoredGridVersion) {
     ...(v.counts ? { counts: v.counts } : {}),
     ...(v.jobStartedAt ? { jobStartedAt: v.jobStartedAt } : {}),
     ...(v.heartbeatAt ? { heartbeatAt: v.heartbeatAt } : {}),
-    ...(v.failure ? { failure: v.failure } : {}),
+    // The failure's words as stored (English); the API words them for its reader (`text`).
+    ...(v.failure ? { failure: { code: v.failure.code, message: v.failure.message, at: v.failure.at } } : {}),
     ...(v.cleanedAt ? { cleanedAt: v.cleanedAt } : {}),
     ...(v.activatedAt ? { activatedAt: v.activatedAt } : {}),
     ...(v.activatedBy ? { activatedBy: v.activatedBy } : {}),

@@ -5,7 +5,8 @@
  * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
  */
 import * as z from 'zod';
-import { type ErrorDetail, UnprocessableError } from '../errors';
+import { detail, type ErrorDetail, UnprocessableError } from '../errors';
+import { message } from '../messages';
 import { type Person, PersonRecord } from '../people';
 import { taskStep } from './plans';
 import { NeedsReassignment, type PatrolTask, type TaskEvent } from './records';
@@ -191,14 +192,26 @@ export function assertDraftPeopleActive(
     if (t.status !== 'draft') continue;
     for (const part of ['officerId', 'partnerId'] as const)
       if (inactive.has(t[part])) {
-        details.push({ path: `tasks.${t.id}.${part}`, message: `[inactive] '${t[part]}' is deactivated` });
+        details.push(
+          detail(
+            `tasks.${t.id}.${part}`,
+            message('reassign.rule', {
+              rule: 'inactive',
+              problem: message('reassign.inactive', { id: t[part] }),
+            }),
+          ),
+        );
         named.add(t[part]);
         refused.add(t.id);
       }
   }
   if (details.length === 0) return;
   throw new UnprocessableError(
-    `Plan '${planId}' has ${refused.size} task${refused.size === 1 ? '' : 's'} for deactivated ${[...named].sort().join(', ')}; reassign them or draft again before publishing.`,
+    message('plan.deactivatedPeople', {
+      id: planId,
+      count: refused.size,
+      people: [...named].sort().join(', '),
+    }),
     details,
   );
 }

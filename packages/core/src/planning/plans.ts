@@ -16,6 +16,7 @@ import { inEnglish, localTime, type Message, message } from '../messages';
 import { type Person, PersonId } from '../people';
 import { mayBePlannedOnPatrol } from '../policy';
 import { Text } from '../text';
+import { schemaText } from '../validation';
 import { cellDemands } from './demand';
 import type { ShiftTimes } from './patrol-config';
 import {
@@ -45,7 +46,7 @@ import {
 } from './schema';
 
 const IsoDate = z.iso.date();
-const MondayDate = IsoDate.refine((d) => isoWeekday(d) === 1, 'a Monday (the week starts on a Monday)');
+const MondayDate = IsoDate.refine((d) => isoWeekday(d) === 1, schemaText(message('schema.monday')));
 
 // ---------------------------------------------------------------------------------------------
 // HTTP schemas of the plans routes
@@ -70,7 +71,7 @@ export const PatrolTaskId = z
   .string()
   .regex(
     /^P-[A-Za-z0-9]{6,40}\.\d{4}-\d{2}-\d{2}\.[a-z][a-z0-9_-]{0,15}\.[^#\s/]{1,64}$/,
-    "a task id '<planId>.<date>.<shift>.<cellId>'",
+    schemaText(message('schema.planTaskId')),
   );
 export const PlanTaskParams = z.object({ id: PlanId, taskId: PatrolTaskId });
 
@@ -90,7 +91,7 @@ export const ReassignBody = z
     date: IsoDate.optional(),
     shift: z
       .string()
-      .regex(/^[a-z][a-z0-9_-]{0,15}$/, 'a shift name of the city, e.g. am')
+      .regex(/^[a-z][a-z0-9_-]{0,15}$/, schemaText(message('schema.shiftName')))
       .optional(),
     note: Text(500, { multiline: true }).optional(),
   })
@@ -102,11 +103,7 @@ export const ReassignBody = z
       b.date === undefined &&
       b.shift === undefined
     )
-      ctx.addIssue({
-        code: 'custom',
-        path: [],
-        message: 'name at least one of officerId, partnerId, date, shift',
-      });
+      ctx.addIssue({ code: 'custom', path: [], ...schemaText(message('schema.reassignNothing')) });
   });
 export type ReassignBody = z.infer<typeof ReassignBody>;
 

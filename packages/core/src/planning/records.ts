@@ -8,8 +8,10 @@
 import * as z from 'zod';
 import { wallClock, wallClockAsUtc } from '../calendar';
 import { AreaId } from '../grid/api';
+import { message } from '../messages';
 import { PersonId } from '../people';
 import { Role } from '../roles';
+import { schemaText } from '../validation';
 import type { ShiftTimes } from './patrol-config';
 import { PlanMetrics, PlannerConfig, PlanTask, UnmetDemand } from './schema';
 
@@ -55,7 +57,7 @@ export function localToUtc(date: string, time: string, timeZone: string): number
   return guess;
 }
 
-export const PlanId = z.string().regex(/^P-[A-Za-z0-9]{6,40}$/, "a plan id, 'P-' and letters or digits");
+export const PlanId = z.string().regex(/^P-[A-Za-z0-9]{6,40}$/, schemaText(message('schema.planId')));
 
 /**
  * A patrol task's id: the plan's id and the planner's `date#shift#cellId`, joined by '.', so that it

@@ -6,7 +6,9 @@
  */
 import * as z from 'zod';
 import { AreaId } from '../grid/api';
+import { message } from '../messages';
 import { Person } from '../people';
+import { schemaText } from '../validation';
 
 const IsoDate = z.iso.date();
 const Count = z.number().int().min(0).max(1_000_000);
@@ -119,7 +121,7 @@ export type PastPairing = z.infer<typeof PastPairing>;
 export const PlanInput = z
   .object({
     /** The Monday of the planning week, as a calendar date in the city's time zone. */
-    weekStart: IsoDate.refine((d) => isoWeekday(d) === 1, 'the week starts on a Monday'),
+    weekStart: IsoDate.refine((d) => isoWeekday(d) === 1, schemaText(message('schema.weekStartsMonday'))),
     config: PlannerConfig,
     cells: z.array(PlanCell),
     /** Everyone who may be planned; other roles than zone officers and grid leaders/workers are ignored. */

@@ -22,10 +22,10 @@ import {
 import { toWgs84 } from '../geo/coords';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from '../geo/measure';
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
-import { localTime, message } from '../messages';
+import { inEnglish, localTime, type Message, message } from '../messages';
 import type { Role } from '../roles';
 import { Text } from '../text';
-import { storableNumber } from '../validation';
+import { schemaText, storableNumber } from '../validation';
 import type { PatrolConfig } from './patrol-config';
 import {
   type CheckIn,
@@ -54,7 +54,7 @@ export const MAX_TASK_RANGE_DAYS = 31;
 
 /** Task ids are `<planId>.<date>.<shift>.<cellId>` (patrolTaskId). */
 export const TaskIdParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, 'a task id'),
+  id: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, schemaText(message('schema.taskId'))),
 });
 
 /** GET /me/tasks: local calendar dates of the city, both inclusive; the current planning week by default. */
@@ -78,10 +78,10 @@ export const CompleteBody = z.strictObject({
   note: Text(2000, { multiline: true }).optional(),
   /** Findings reported or handled on this patrol. */
   findingIds: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, 'a finding id'))
+    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.findingIdShort'))))
     .max(50)
     .default([])
-    .refine((ids) => new Set(ids).size === ids.length, 'finding ids must be unique'),
+    .refine((ids) => new Set(ids).size === ids.length, schemaText(message('schema.findingIdsUnique'))),
 });
 export type CompleteBody = z.infer<typeof CompleteBody>;
 
@@ -141,17 +141,18 @@ export function taskRange(
   query: MyTasksQuery,
   now: Date,
   timeZone: string,
-): { from: string; to: string; startsFrom: string; startsBefore: string } | { error: string; path: string } {
+):
+  | { from: string; to: string; startsFrom: string; startsBefore: string }
+  | { error: string; text: Message; path: string } {
   const week = planningWeekStart(now, timeZone);
   const from = query.from ?? (query.to !== undefined ? addDays(query.to, -6) : week);
   const to = query.to ?? addDays(from, 6);
-  if (daysBetween(from, to) < 0)
-    return { error: `'to' (${to}) is before 'from' (${from})`, path: 'query.to' };
+  const refused = (text: Message) => ({ error: inEnglish(text), text, path: 'query.to' });
+  if (daysBetween(from, to) < 0) return refused(message('task.range.toBeforeFrom', { to, from }));
   if (daysBetween(from, to) >= MAX_TASK_RANGE_DAYS)
-    return {
-      error: `at most ${MAX_TASK_RANGE_DAYS} days from 'from' (${from}); got ${daysBetween(from, to) + 1}`,
-      path: 'query.to',
-    };
+    return refused(
+      message('task.range.tooLong', { max: MAX_TASK_RANGE_DAYS, from, days: daysBetween(from, to) + 1 }),
+    );
   const day = { start: '00:00', end: '00:00' };
   return {
     from,
@@ -192,7 +193,14 @@ function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, step:
         grace,
         shiftStart: localTime(task.shiftStart),
       }),
-      [detail('task.shiftStart', message('task.tooEarlyDetail', { opensAt: localTime(opensAt) }))],
+      [
+        detail('task.shiftStart', message('task.tooEarlyDetail', { opensAt: localTime(opensAt) }), {
+          step,
+          opensAt: localTime(opensAt),
+          closesAt: localTime(closesAt),
+          graceMinutes: grace,
+        }),
+      ],
     );
   if (t > Date.parse(closesAt))
     throw new UnprocessableError(
@@ -202,7 +210,14 @@ function assertInWindow(task: PatrolTask, now: Date, config: PatrolConfig, step:
         grace,
         shiftEnd: localTime(task.shiftEnd),
       }),
-      [detail('task.shiftEnd', message('task.tooLateDetail', { closesAt: localTime(closesAt) }))],
+      [
+        detail('task.shiftEnd', message('task.tooLateDetail', { closesAt: localTime(closesAt) }), {
+          step,
+          opensAt: localTime(opensAt),
+          closesAt: localTime(closesAt),
+          graceMinutes: grace,
+        }),
+      ],
     );
 }
 
@@ -411,7 +426,12 @@ export function checkIn(
   if (distance > allowed)
     throw new UnprocessableError(
       message('task.tooFar', { distance: Math.round(distance), name: cell.name, id: before.cellId, allowed }),
-      [detail('body', message('task.tooFarDetail', { distance: Math.round(distance), allowed }))],
+      [
+        detail('body', message('task.tooFarDetail', { distance: Math.round(distance), allowed }), {
+          distanceM: Math.round(distance),
+          allowanceM: allowed,
+        }),
+      ],
     );
   const distanceM = Math.round(distance * 10) / 10;
   const entry: CheckIn = {
@@ -445,7 +465,7 @@ export function completeTask(
   assertOpen(before, 'completion');
   if (!before.checkIns.some((c) => c.personId === actor.id))
     throw new UnprocessableError(message('task.checkInFirst', { id: before.id }), [
-      detail('checkIns', message('task.notCheckedIn', { person: actor.id })),
+      detail('checkIns', message('task.notCheckedIn', { person: actor.id }), { personId: actor.id }),
     ]);
   assertInWindow(before, now, config, 'completion');
   const missing = [before.officerId, before.partnerId].filter(

@@ -15,30 +15,30 @@
 import * as z from 'zod';
 import { localDate } from '../calendar';
 import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
-import { BadRequestError, NotFoundError, UnprocessableError } from '../errors';
+import { BadRequestError, detail, NotFoundError, UnprocessableError } from '../errors';
 import { CITY_AREA, type CounterArea, type Counters, counterArea, UNZONED_AREA } from '../findings/counters';
 import { PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
+import { message } from '../messages';
 import { localToUtc } from '../planning/records';
 import { canReadCell, canReadUnzoned, canReadZone, type Scope } from '../policy';
 import { Text } from '../text';
+import { schemaText } from '../validation';
 
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-export const BaselineId = z
-  .string()
-  .regex(/^B-[A-Za-z0-9]{6,40}$/, "a baseline id, 'B-' and letters or digits");
+export const BaselineId = z.string().regex(/^B-[A-Za-z0-9]{6,40}$/, schemaText(message('schema.baselineId')));
 export const BaselineIdParam = z.object({ id: BaselineId });
 
 const AsOf = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  error: 'an ISO instant with offset (2026-11-23T08:00:00+08:00) or a date (2026-11-23)',
+  ...schemaText(message('schema.asOf')),
 });
 
 /** POST /baselines. */
 export const BaselineCreateBody = z
   .object({
-    label: Text(100).min(1, 'the label is required'),
+    label: Text(100).min(1, schemaText(message('schema.labelRequired'))),
     /** The census's reference instant as the bureau declares it; a date is the start of that day. */
     asOf: AsOf,
   })
@@ -48,7 +48,7 @@ export type BaselineCreateBody = z.infer<typeof BaselineCreateBody>;
 /** `city`, `office:<id>`, `zone:<id>` or `cell:<id>`. */
 export const BaselineScopeParam = z
   .string()
-  .regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, "'city', 'office:<id>', 'zone:<id>' or 'cell:<id>'");
+  .regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.baselineScope')));
 
 /** GET /baselines/{id}: one area's number and its breakdown (the caller's office by default for a supervisor). */
 export const BaselineGetQuery = z.strictObject({ scope: BaselineScopeParam.optional() });
@@ -144,12 +144,12 @@ export const censusFromCounters = (areas: readonly CounterArea[], counters: Coun
 export function baselineAsOf(value: string, timeZone: string, now: Date): string {
   const at = value.includes('T') ? Date.parse(value) : localToUtc(value, '00:00', timeZone);
   if (!Number.isFinite(at))
-    throw new UnprocessableError(`asOf '${value}' is not a valid instant.`, [
-      { path: 'body.asOf', message: 'not a valid instant or date' },
+    throw new UnprocessableError(message('baseline.asOfInvalid', { value }), [
+      detail('body.asOf', message('baseline.asOfInvalidDetail')),
     ]);
   if (at > now.getTime())
-    throw new UnprocessableError(`asOf '${value}' is in the future: a census counts what is known.`, [
-      { path: 'body.asOf', message: 'must not be in the future' },
+    throw new UnprocessableError(message('baseline.asOfFuture', { value }), [
+      detail('body.asOf', message('baseline.asOfFutureDetail')),
     ]);
   const tooOld = dateWindowProblem(
     localDate(new Date(at), timeZone),
@@ -157,10 +157,7 @@ export function baselineAsOf(value: string, timeZone: string, now: Date): string
     BASELINE_AS_OF_WINDOW,
     'body.asOf',
   );
-  if (tooOld)
-    throw new UnprocessableError(`asOf '${value}' is too far in the past for a census counted now.`, [
-      tooOld,
-    ]);
+  if (tooOld) throw new UnprocessableError(message('baseline.asOfTooOld', { value }), [tooOld]);
   return new Date(at).toISOString();
 }
 
@@ -197,8 +194,8 @@ export function planAreaRead(
     if (isCity) wanted = 'city';
     else if (ownOffice !== undefined) wanted = `office:${ownOffice}`;
     else
-      throw new BadRequestError('Name the area to read with `scope`.', [
-        { path: 'query.scope', message: 'required: the caller has no office' },
+      throw new BadRequestError(message('stats.scopeRequired'), [
+        detail('query.scope', message('stats.scopeRequiredDetail')),
       ]);
   }
   const [kind, id = ''] = wanted === 'city' || wanted === 'unzoned' ? [wanted] : wanted.split(':');
@@ -234,8 +231,8 @@ export function planAreaRead(
       if (!topology.cellZones.has(id) || !canReadCell(scope, id)) throw new NotFoundError('cell', id);
       return { scope: wanted, area: counterArea.cell(id), breakdown: [] };
     default:
-      throw new BadRequestError(`Unknown scope '${wanted}'.`, [
-        { path: 'query.scope', message: "'city', 'office:<id>', 'zone:<id>' or 'cell:<id>'" },
+      throw new BadRequestError(message('stats.unknownScope', { scope: wanted }), [
+        detail('query.scope', message('schema.baselineScope')),
       ]);
   }
 }

@@ -7,25 +7,24 @@
  */
 import * as z from 'zod';
 import { addDays, daysBetween, localDate } from '../calendar';
-import { BadRequestError } from '../errors';
+import { BadRequestError, detail } from '../errors';
 import { bucketArea, type CounterArea, type Counters } from '../findings/counters';
 import { FINDING_STATUSES, OUTCOMES, TERMINAL_STATUSES } from '../findings/schema';
+import { message } from '../messages';
+import { schemaText } from '../validation';
 import { percentOf, type Reduction, reductionOf } from './measures';
 
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-const StatsDate = z.iso.date({ error: 'a date (YYYY-MM-DD): statistics count by the city’s days' });
+const StatsDate = z.iso.date(schemaText(message('schema.statsDate')));
 /**
  * `city`, `office:<id>`, `zone:<id>` or `cell:<id>` (as baselines read them), or `unzoned`: the
  * findings routed to no zone, which the city level owns.
  */
 const StatsScope = z
   .string()
-  .regex(
-    /^(city|unzoned|(office|zone|cell):[^#\s:]{1,64})$/,
-    "'city', 'unzoned', 'office:<id>', 'zone:<id>' or 'cell:<id>'",
-  );
+  .regex(/^(city|unzoned|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.statsScope')));
 
 /** The longest range one request sums: two years of days (24–25 bucket items per area). */
 export const MAX_STATS_DAYS = 731;
@@ -162,13 +161,13 @@ export function statsRange(
   }
   const from = q.from ?? addDays(to, -(DEFAULT_STATS_DAYS - 1));
   if (to < from)
-    throw new BadRequestError(`to ${to} is before from ${from}.`, [
-      { path: 'query.to', message: 'must not be before from' },
+    throw new BadRequestError(message('stats.toBeforeFrom', { to, from }), [
+      detail('query.to', message('range.toBeforeFromDetail')),
     ]);
   const days = daysBetween(from, to) + 1;
   if (days > MAX_STATS_DAYS)
-    throw new BadRequestError(`The range covers ${days} days; at most ${MAX_STATS_DAYS}.`, [
-      { path: 'query.from', message: `at most ${MAX_STATS_DAYS} days before to` },
+    throw new BadRequestError(message('stats.rangeTooLong', { days, max: MAX_STATS_DAYS }), [
+      detail('query.from', message('stats.rangeTooLongDetail', { max: MAX_STATS_DAYS })),
     ]);
   return { from, to };
 }

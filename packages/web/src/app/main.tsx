@@ -6,7 +6,7 @@ import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';
 import { App } from './app';
 import { currentToken, finishCognitoSignIn, keepSessionFresh, session, signInFailed } from './auth';
-import { initLanguage } from './i18n';
+import { initLanguage, language } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
 async function loadConfig(): Promise<AppConfig> {
@@ -29,7 +29,7 @@ async function start(root: HTMLElement) {
   // Back from the hosted UI with ?code=…: exchanged before anything asks who is signed in.
   await finishCognitoSignIn(config).catch(() => signInFailed.set(true));
   keepSessionFresh(config);
-  const api = new ApiClient(config.apiBaseUrl, currentToken);
+  const api = new ApiClient(config.apiBaseUrl, currentToken, () => language.get());
   const outbox = new Outbox(api, () => session.get()?.personId);
   // A signed-in person opens on their tasks: asked for now, beside /me, not after it.
   const token = currentToken();

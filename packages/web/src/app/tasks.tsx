@@ -14,6 +14,7 @@ import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
 import { CellMap } from './map';
 import { acknowledged, type OutboxItem } from './outbox';
+import { refusalText } from './refusals';
 import { useSignal } from './state';
 
 interface Counted {
@@ -97,34 +98,8 @@ const REASON_KEYS: Record<string, true> = Object.fromEntries(
   ].map((k) => [k, true]),
 );
 
-/** A time as the API words it for people ('2026-12-07 08:00+08:00', issue 16), or an ISO instant. */
-const LOCAL_TIME = '(\\d{4}-\\d\\d-\\d\\d[ T]\\d\\d:\\d\\d\\S*)';
-const isoOf = (time: string) => time.replace(' ', 'T');
-
-/** A refused check-in or completion in words: distance and allowance, or the window. */
-export function refusalText(err: unknown, task: MyTask, ctx: AppContext): string {
-  if (!(err instanceof ApiError)) return errorText(err, t);
-  if (err.kind === 'conflict') return t('error.conflict');
-  if (err.kind !== 'unprocessable') return errorText(err, t);
-  for (const d of err.details) {
-    const distance = /^(\d+) m outside the cell, (\d+(?:\.\d+)?) m allowed/.exec(d.message);
-    if (distance)
-      return t('refusal.distance', {
-        cell: task.cell.name,
-        distance: distance[1] ?? '',
-        allowed: distance[2] ?? '',
-      });
-    const early = new RegExp(`^too early: opens at ${LOCAL_TIME}`).exec(d.message);
-    if (early?.[1]) return t('refusal.tooEarly', { time: cityTime(ctx.config, isoOf(early[1])) });
-    const late = new RegExp(`^too late: closed at ${LOCAL_TIME}`).exec(d.message);
-    if (late?.[1])
-      return t(/^Completion/.test(err.message) ? 'refusal.completeTooLate' : 'refusal.tooLate', {
-        time: cityTime(ctx.config, isoOf(late[1])),
-      });
-    if (d.path === 'checkIns') return t('refusal.checkInFirst');
-  }
-  return errorText(err, t);
-}
+/** The words a refusal is told in: the person's language, the city's clock. */
+const refusalWords = (ctx: AppContext) => ({ t, cityTime: (iso: string) => cityTime(ctx.config, iso) });
 
 export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string }) {
   const lang = useSignal(language);
@@ -261,7 +236,7 @@ function TaskCard(props: {
       const text =
         err instanceof GeolocationError
           ? t(err.denied ? 'error.geolocationDenied' : 'error.geolocationFailed')
-          : t('tasks.refused', { reason: refusalText(err, task, ctx) });
+          : t('tasks.refused', { reason: refusalText(err, task, refusalWords(ctx)) });
       setMessage({ text, tone: 'error' });
     } finally {
       setBusy(undefined);
@@ -454,7 +429,7 @@ function CompleteForm(props: {
       );
     } catch (err) {
       // The form stays as typed: only the message changes.
-      props.onDone(refusalText(err, props.task, props.ctx), 'error');
+      props.onDone(refusalText(err, props.task, refusalWords(props.ctx)), 'error');
     } finally {
       setBusy(false);
     }

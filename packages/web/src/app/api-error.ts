@@ -1,0 +1,87 @@
+/**
+ * What a failed API request becomes: an `ApiError` whose `kind` the pages turn into words
+ * (`errorText`), with the refusal's details and their fields. Apart from the client (api.ts), so
+ * that the words can be checked without a browser's fetch.
+ */
+import type { MessageKey } from '../messages';
+
+/**
+ * A refusal's detail: where, the words (in the person's language), and the values they speak of as
+ * fields (e.g. `distanceM` and `allowanceM`, `opensAt` and `closesAt`), which the pages read.
+ */
+export interface ErrorDetail {
+  readonly path: string;
+  readonly message: string;
+  readonly [field: string]: unknown;
+}
+
+export type ErrorKind =
+  | 'offline'
+  | 'unauthenticated'
+  | 'deactivated'
+  | 'forbidden'
+  | 'not_found'
+  | 'conflict'
+  | 'unprocessable'
+  | 'bad_request'
+  | 'too_large'
+  | 'unavailable'
+  | 'server';
+
+export class ApiError extends Error {
+  constructor(
+    readonly kind: ErrorKind,
+    readonly status: number,
+    readonly code: string,
+    message: string,
+    readonly details: readonly ErrorDetail[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** What a status and code mean to the person. */
+export function errorKind(status: number, code: string): ErrorKind {
+  if (status === 401) return 'unauthenticated';
+  if (status === 403) return code === 'account_deactivated' ? 'deactivated' : 'forbidden';
+  if (status === 404) return 'not_found';
+  if (status === 409) return 'conflict';
+  if (status === 422) return 'unprocessable';
+  if (status === 413) return 'too_large';
+  if (status === 408 || status === 429 || status === 503 || status === 504) return 'unavailable';
+  if (status >= 500) return 'server';
+  return 'bad_request';
+}
+
+/** Kinds worth sending again later unchanged (the request never reached a decision). */
+export const RETRYABLE: ReadonlySet<ErrorKind> = new Set(['offline', 'unavailable', 'server']);
+
+const KIND_MESSAGES: Record<ErrorKind, MessageKey> = {
+  offline: 'error.offline',
+  unauthenticated: 'error.unauthenticated',
+  deactivated: 'deactivated.title',
+  forbidden: 'error.forbidden',
+  not_found: 'error.notFound',
+  conflict: 'error.conflict',
+  unprocessable: 'error.unprocessable',
+  bad_request: 'error.badRequest',
+  too_large: 'error.tooLarge',
+  unavailable: 'error.unavailable',
+  server: 'error.server',
+};
+
+/**
+ * The words for an error. A 422's and 400's server message and details are shown (they name the
+ * field and what is wrong, in the API's words); every other kind has its own sentence.
+ */
+export function errorText(
+  err: unknown,
+  t: (key: MessageKey, p?: Record<string, string | number>) => string,
+): string {
+  if (!(err instanceof ApiError)) return t('error.server');
+  if (err.kind === 'unprocessable' || err.kind === 'bad_request') {
+    const details = err.details.map((d) => `${d.path}: ${d.message}`).join('；');
+    return t(KIND_MESSAGES[err.kind], { message: details ? `${err.message}（${details}）` : err.message });
+  }
+  return t(KIND_MESSAGES[err.kind]);
+}
