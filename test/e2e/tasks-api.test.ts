@@ -402,6 +402,11 @@ describe('GET /me/tasks', () => {
       partner: { id: 'officer-li', role: 'zone_officer' },
     });
     expect(worker.body.shifts).toEqual([]);
+    // The partner walks the officer's round: the same place in it as the officer sees (issue 12).
+    const liVisit = li.body.items.find((i: { id: string }) => i.id === am[0]?.id).visit;
+    expect(liVisit).toEqual({ position: expectedOrder.indexOf(am[0]?.id as string) + 1, of: am.length });
+    expect(worker.body.items[0].visit).toEqual(liVisit);
+    expect(worker.body.items[1].visit).toEqual({ position: 1, of: 1 });
     expect((await api.call('GET', '/me/tasks', { as: 'worker-he' })).body.items).toEqual([]);
     // Another week: nothing; a range too long: 400 naming the field; a manager: 403.
     expect(

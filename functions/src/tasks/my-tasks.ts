@@ -12,6 +12,7 @@ import {
   message,
   type PatrolTask,
   type Person,
+  type Position,
   type RenderContext,
   render,
   taskRange,
@@ -32,6 +33,29 @@ import { cellOf, readableTask } from './access';
 
 /** Statuses a pair sees in its list: published and not cancelled by a newer plan. */
 const LISTED = new Set<PatrolTask['status']>(['assigned', 'completed', 'missed']);
+
+/** Tasks by their officer's round: one officer, one date and shift. */
+function roundsOf(tasks: readonly PatrolTask[]): Map<string, PatrolTask[]> {
+  const rounds = new Map<string, PatrolTask[]>();
+  for (const t of tasks) {
+    const key = `${t.officerId}#${t.shiftStart}#${t.shift}#${t.date}`;
+    rounds.set(key, [...(rounds.get(key) ?? []), t]);
+  }
+  return rounds;
+}
+
+/** Every listed task of the round `task` belongs to: its officer's, starting when it starts. */
+async function officerRoundOf(task: PatrolTask): Promise<PatrolTask[]> {
+  const after = new Date(Date.parse(task.shiftStart) + 1).toISOString();
+  const ids = await taskIdsOfPerson(task.officerId, task.shiftStart, after);
+  return (await getPatrolTasks(ids)).filter(
+    (t) =>
+      LISTED.has(t.status) &&
+      t.officerId === task.officerId &&
+      t.shift === task.shift &&
+      t.date === task.date,
+  );
+}
 
 /**
  * The caller's tasks of the range the query names (the current planning week by default), with
@@ -57,7 +81,7 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
 
   const topology = await gridTopology();
   const cellIds = [...new Set(tasks.map((t) => t.cellId))];
-  const cellInfo = new Map(
+  const cellInfo = new Map<string, Awaited<ReturnType<typeof cellOf>>>(
     await Promise.all(
       cellIds.map(async (id) => [id, topology ? await cellOf(topology.version, id) : undefined] as const),
     ),
@@ -66,23 +90,28 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
   const people = new Map(await Promise.all(otherIds.map(async (id) => [id, await getPerson(id)] as const)));
   const findings = await openFindingsOfCells(cellIds);
 
-  // An officer's shifts: the cells of each (date, shift) in visiting order.
-  const shifts: { date: string; name: string; start: string; end: string; taskIds: string[] }[] = [];
-  const officerTasks = tasks.filter((t) => t.officerId === caller.id);
-  const byShift = new Map<string, PatrolTask[]>();
-  for (const t of officerTasks) {
-    const k = `${t.shiftStart}#${t.shift}#${t.date}`;
-    byShift.set(k, [...(byShift.get(k) ?? []), t]);
-  }
-  const position = new Map<string, { position: number; of: number }>();
-  for (const group of byShift.values()) {
-    const first = group[0] as PatrolTask;
-    const order = visitingOrder(
-      group.map((t) => ({ id: t.id, centroid: cellInfo.get(t.cellId)?.centroid ?? [0, 0] })),
+  // The order of an officer's round: the cells of one (date, shift) in visiting order.
+  const centroid = async (cellId: string): Promise<Position> => {
+    if (!cellInfo.has(cellId))
+      cellInfo.set(cellId, topology ? await cellOf(topology.version, cellId) : undefined);
+    return cellInfo.get(cellId)?.centroid ?? [0, 0];
+  };
+  const roundOrder = async (round: readonly PatrolTask[]) =>
+    visitingOrder(
+      await Promise.all(round.map(async (t) => ({ id: t.id, centroid: await centroid(t.cellId) }))),
     );
+  const position = new Map<string, { position: number; of: number }>();
+  const place = (order: readonly string[]) =>
     order.forEach((id, i) => {
       position.set(id, { position: i + 1, of: order.length });
     });
+
+  // The caller's own rounds, as an officer.
+  const shifts: { date: string; name: string; start: string; end: string; taskIds: string[] }[] = [];
+  for (const round of roundsOf(tasks.filter((t) => t.officerId === caller.id)).values()) {
+    const first = round[0] as PatrolTask;
+    const order = await roundOrder(round);
+    place(order);
     shifts.push({
       date: first.date,
       name: first.shift,
@@ -91,6 +120,9 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
       taskIds: order,
     });
   }
+  // As a partner: each task's place in its officer's round, so both walk the same order (issue 12).
+  for (const round of roundsOf(tasks.filter((t) => t.officerId !== caller.id)).values())
+    place(await roundOrder(await officerRoundOf(round[0] as PatrolTask)));
 
   const items = tasks.map((t) => {
     const otherId = t.officerId === caller.id ? t.partnerId : t.officerId;

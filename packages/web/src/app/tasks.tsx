@@ -49,18 +49,15 @@ interface MyTasks {
   shifts: { date: string; name: string; taskIds: string[] }[];
 }
 
-/** Tasks in visiting order: an officer's by the API's order per shift, a partner's by shift then cell. */
+/**
+ * Tasks in visiting order: by shift, then by the place in the officer's round the API gives both
+ * partners (`visit`), then by cell.
+ */
 export function inVisitingOrder(data: MyTasks): MyTask[] {
-  const rank = new Map<string, number>();
-  data.shifts.forEach((s, i) => {
-    s.taskIds.forEach((id, j) => {
-      rank.set(id, i * 1000 + j);
-    });
-  });
   return [...data.items].sort(
     (a, b) =>
       a.shift.start.localeCompare(b.shift.start) ||
-      (rank.get(a.id) ?? 0) - (rank.get(b.id) ?? 0) ||
+      (a.visit?.position ?? 0) - (b.visit?.position ?? 0) ||
       a.cell.id.localeCompare(b.cell.id),
   );
 }
