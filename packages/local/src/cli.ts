@@ -495,7 +495,9 @@ statsCommand
         offices: config.offices.map((o) => o.id),
         timeZone: config.timeZone,
       });
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatVerification(report));
+      console.log(
+        opts.json ? JSON.stringify(report, null, 2) : formatVerification(report, speakerFor(config).say),
+      );
       if (report.disagreements.length > 0) process.exitCode = 1;
     } finally {
       await db.stop();
@@ -515,25 +517,27 @@ plansCommand
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(
     async (planId: string, opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
-      if (!PlanId.safeParse(planId).success)
-        throw new Error(`'${planId}' is not a plan id ('P-' and letters or digits).`);
       const config = readCityConfig(opts.city);
+      const s = speakerFor(config);
+      if (!PlanId.safeParse(planId).success) throw new Error(s.say('cli.plans.badId', { id: planId }));
       if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
       const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
       try {
         const plan = await getPlan(planId);
-        if (!plan) throw new Error(`No plan '${planId}' in ${db.tableName}.`);
+        if (!plan) throw new Error(s.say('cli.plans.notFound', { id: planId, table: db.tableName }));
         let verification: Awaited<ReturnType<typeof verifyPlan>>;
         try {
           verification = await verifyPlan(plan);
         } catch (err) {
           if (!(err instanceof NotVerifiableError)) throw err;
-          console.error(err.message);
+          console.error(s.error(err));
           process.exitCode = 2;
           return;
         }
         console.log(
-          opts.json ? JSON.stringify(verification, null, 2) : formatDrawVerification(verification).join('\n'),
+          opts.json
+            ? JSON.stringify(verification, null, 2)
+            : formatDrawVerification(verification, s.say).join('\n'),
         );
         if (!verification.identical) process.exitCode = 1;
       } finally {
@@ -562,7 +566,9 @@ findingsCommand
     const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
     try {
       const report = await backfillFindingIndex({ timeZone: config.timeZone, maxUpdates });
-      console.log(opts.json ? JSON.stringify(report, null, 2) : formatIndexBackfill(report));
+      console.log(
+        opts.json ? JSON.stringify(report, null, 2) : formatIndexBackfill(report, speakerFor(config).say),
+      );
     } finally {
       await db.stop();
     }

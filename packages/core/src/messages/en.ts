@@ -624,6 +624,41 @@ export const en = {
   'cli.people.alreadyOn': "'{id}' already on {first}",
   'cli.people.notArray': 'expected a JSON array of people',
   'cli.people.unknownColumn': 'unknown column; expected {columns}',
+  'cli.stats.findingsRead': 'Findings read      {count} ({partitions} zone partitions)',
+  'cli.stats.tasksRead': 'Tasks read         {count} ({plans} plans)',
+  'cli.stats.areas': 'Areas compared     {count}',
+  'cli.stats.disagreements': 'Disagreements      {count}',
+  'cli.stats.allAgree': 'All counters agree with the recount.',
+  'cli.stats.columnArea': 'area  metric',
+  'cli.stats.columnValues': 'stored  recounted',
+  'cli.backfill.summary':
+    "City-wide finding index: {found} finding(s) lacked its keys ({partitions} zone partition(s) read); {updated} given them, {unzoned} of those zone-less and now counted in 'unzoned'.",
+  'cli.backfill.changedMeanwhile': '{count} changed meanwhile and got their keys from that write.',
+  'cli.backfill.unreadable': '{count} item(s) do not read as a finding and were left as they are: {ids}',
+  'cli.backfill.stopped': 'Stopped at the limit of updates: run it again to go on.',
+  'cli.planVerify.verdict': 'Plan {plan} seed {seed}: {verdict} ({algorithm}).',
+  'cli.planVerify.identical': 'identical',
+  'cli.planVerify.notIdentical': 'NOT identical',
+  'cli.planVerify.inputSame':
+    '  input   {hash}  as drawn (week, config, cells, people, lastWeek, exclusions)',
+  'cli.planVerify.inputChanged': '  input   changed: {parts} (whole input drawn {stored}, now {now})',
+  'cli.planVerify.part': '    {part} drawn {stored}, now {now}',
+  'cli.planVerify.outputSame': '  output  {hash}  {tasks} tasks, the same',
+  'cli.planVerify.outputDiffers':
+    '  output  differs{where} (drawn {stored}, re-run {now}; {tasks} tasks drawn, {rerun} re-run)',
+  'cli.planVerify.differsIn': ' in {parts}',
+  'cli.planVerify.firstDifference': '    first difference, task {n}{id}:',
+  'cli.planVerify.drawn': '      drawn   {task}',
+  'cli.planVerify.rerun': '      re-run  {task}',
+  'cli.planVerify.task': '{date} {shift} {cell}: {officer} with {partner}',
+  'cli.planVerify.noTask': 'no task',
+  'cli.planVerify.noHash': 'none (does not parse)',
+  'cli.planVerify.none': 'none',
+  'cli.planVerify.release':
+    '  drawn by release {drafted}, re-run by {running}: a later planner may place tasks differently.',
+  'cli.planVerify.unknownRelease': 'unknown',
+  'cli.plans.badId': "'{id}' is not a plan id ('P-' and letters or digits).",
+  'cli.plans.notFound': "No plan '{id}' in {table}.",
 } as const;
 
 export type MessageKey = keyof typeof en;

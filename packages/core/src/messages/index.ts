@@ -87,5 +87,11 @@ export function render(msg: Message, context: RenderContext): string {
 /** The English text of a message, instants as stored: what logs and `Error.message` carry. */
 export const inEnglish = (msg: Message): string => render(msg, { language: 'en' });
 
+/** A catalogue entry in some reader's words: what a formatter of command output is given. */
+export type Say = (key: MessageKey, params?: Record<string, MessageParam>) => string;
+
+/** Say, in English: the default of formatters whose callers name no reader. */
+export const sayInEnglish: Say = (key, params) => inEnglish(message(key, params));
+
 /** Whether a string is a key of the catalogue. */
 export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);

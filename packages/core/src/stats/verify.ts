@@ -11,6 +11,7 @@ import {
   counterDifferences,
   pruneCounters,
 } from '../findings/counters';
+import { type Say, sayInEnglish } from '../messages';
 
 /** One metric of one area whose stored counter is not what a recount gives. */
 export interface CounterDisagreement {
@@ -64,17 +65,17 @@ export function compareCounters(stored: Counters, recounted: Counters): CounterD
  *
  * @example formatVerification(report) // 'Findings read      12\n...\nAll counters agree with the recount.'
  */
-export function formatVerification(r: CounterVerification): string {
+export function formatVerification(r: CounterVerification, say: Say = sayInEnglish): string {
   const lines = [
-    `Findings read      ${r.findingsRead} (${r.zonePartitions} zone partitions)`,
-    `Tasks read         ${r.tasksRead} (${r.plansRead} plans)`,
-    `Areas compared     ${r.areasCompared}`,
-    `Disagreements      ${r.disagreements.length}`,
+    say('cli.stats.findingsRead', { count: r.findingsRead, partitions: r.zonePartitions }),
+    say('cli.stats.tasksRead', { count: r.tasksRead, plans: r.plansRead }),
+    say('cli.stats.areas', { count: r.areasCompared }),
+    say('cli.stats.disagreements', { count: r.disagreements.length }),
   ];
-  if (r.disagreements.length === 0) lines.push('All counters agree with the recount.');
+  if (r.disagreements.length === 0) lines.push(say('cli.stats.allAgree'));
   else {
     const width = Math.max(...r.disagreements.map((d) => `${d.area}  ${d.metric}`.length));
-    lines.push('', `${'area  metric'.padEnd(width)}  stored  recounted`);
+    lines.push('', `${say('cli.stats.columnArea').padEnd(width)}  ${say('cli.stats.columnValues')}`);
     for (const d of r.disagreements)
       lines.push(
         `${`${d.area}  ${d.metric}`.padEnd(width)}  ${String(d.stored).padStart(6)}  ${String(d.recounted).padStart(9)}`,
