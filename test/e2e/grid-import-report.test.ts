@@ -67,6 +67,15 @@ describe('through the API', () => {
     expect(done.body.report.warningsByCode).toEqual(expected);
     const stored = await api.call('GET', `/grid/imports/${version}`, { as: 'admin' });
     expect(stored.body.report.warningsByCode).toEqual(expected);
+    // Each warning in its reader's words (issue 16): Chinese by its kind, English as the import wrote it.
+    const read = (language: string) =>
+      api.call('GET', `/grid/imports/${version}`, { as: 'admin', headers: { 'accept-language': language } });
+    const [zh] = (await read('zh-CN')).body.report.warnings;
+    const [en] = (await read('en')).body.report.warnings;
+    expect(zh.message).toMatch(/^［collapsed_ring］.*[\u4e00-\u9fff]/);
+    expect(en.message).toMatch(/distinct/);
+    expect(en.message).not.toMatch(/[\u4e00-\u9fff]/);
+    expect({ ...zh, message: '' }).toEqual({ ...en, message: '' });
   });
 });
 

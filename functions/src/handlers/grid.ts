@@ -151,7 +151,12 @@ export const handler = httpHandler('grid', {
     if (meta.status === 'failed') return { body: await failedImportView(meta, readerOf(event)) };
     const { scope } = await gridScope(caller, params.version);
     const report = (await getGridReport(meta)) as GridReport;
-    const warnings = narrowWarnings(scope, report.warnings);
+    // Each warning worded for its reader by its kind, as a refused import's errors are.
+    const reader = readerOf(event);
+    const warnings = narrowWarnings(scope, report.warnings).map((w) => ({
+      ...w,
+      message: render(problemText(w, w.message), reader),
+    }));
     const narrowed = {
       ...report,
       // Counted from what the caller may see (and present for reports stored before it existed).
