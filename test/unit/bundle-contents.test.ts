@@ -1,7 +1,9 @@
 /**
- * What a Lambda bundle must not carry (issue 18, cold start): zod's ~40 locales, ~200 KB of every
- * bundle as long as any module reached through `z.locales` or imported `{ z }`. Built as the stack
- * builds it, one handler group (all share core's schemas), reading esbuild's own account of bytes.
+ * What bundles must not carry, read from esbuild's own account of bytes. A Lambda (issue 18, cold
+ * start): zod's ~40 locales, ~200 KB of every bundle as long as any module reached through
+ * `z.locales` or imported `{ z }`; built as the stack builds one handler group (all share core's
+ * schemas). The field app (issue 12, ≤ 150 KB gzip): the API's two catalogues, ~90 KB, once the
+ * app's credit-code check reached them through core's English wording.
  */
 import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
@@ -24,4 +26,27 @@ it('holds zod’s English locale only', async () => {
     .filter(([file, input]) => file.includes('zod/v4/locales/') && input.bytesInOutput > 0)
     .map(([file]) => path.basename(file));
   expect(locales).toEqual(['en.js']);
+}, 30_000);
+
+it('keeps the API’s message catalogue out of the field app: the app words things itself', async () => {
+  const result = await build({
+    entryPoints: { app: path.resolve(import.meta.dirname, '../../packages/web/src/app/main.tsx') },
+    bundle: true,
+    splitting: true,
+    format: 'esm',
+    minify: true,
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    outdir: 'web',
+    write: false,
+    metafile: true,
+    loader: { '.png': 'dataurl', '.svg': 'dataurl' },
+    logLevel: 'error',
+  });
+  const inApp = Object.entries(result.metafile.outputs)
+    .filter(([file]) => path.basename(file).startsWith('app'))
+    .flatMap(([, output]) => Object.entries(output.inputs))
+    .filter(([file, input]) => file.includes('packages/core/src/messages/') && input.bytesInOutput > 0)
+    .map(([file]) => path.basename(file));
+  expect(inApp).toEqual([]);
 }, 30_000);

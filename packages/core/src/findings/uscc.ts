@@ -77,9 +77,41 @@ export interface UsccOptions {
   readonly organisationCode?: 'check' | 'ignore';
 }
 
+/** What is wrong with a code, with the values its sentence names (catalogue `uscc.<kind>`). */
+export type UsccFault =
+  | { readonly kind: 'length'; readonly length: number }
+  | { readonly kind: 'character'; readonly position: number; readonly character: string }
+  | { readonly kind: 'division' }
+  | { readonly kind: 'organisationCheck'; readonly actual: string; readonly expected: string }
+  | { readonly kind: 'check'; readonly actual: string; readonly expected: string };
+
 /**
- * Why a code (already normalised) is not a valid unified social credit code, or null when it is.
- * The message names the position, so the officer knows which character to look at again.
+ * Why a code (already normalised) is not a valid unified social credit code, or null when it is:
+ * the first fault, naming the position, so the officer knows which character to look at again.
+ * No words here, so the field app checks a code without the API's message catalogue in its bundle.
+ *
+ * @example usccFault('91110108551385082R') // { kind: 'check', actual: 'R', expected: 'Q' }
+ */
+export function usccFault(code: string, options: UsccOptions = {}): UsccFault | null {
+  if (code.length !== 18) return { kind: 'length', length: code.length };
+  for (let i = 0; i < 18; i++) {
+    const ch = code.charAt(i);
+    if (!USCC_ALPHABET.includes(ch)) return { kind: 'character', position: i + 1, character: ch };
+  }
+  if (!/^\d{6}$/.test(code.slice(2, 8))) return { kind: 'division' };
+  if ((options.organisationCode ?? 'check') === 'check') {
+    const expected = organisationCodeCheckCharacter(code.slice(8, 16));
+    const actual = code.charAt(16);
+    if (expected !== actual) return { kind: 'organisationCheck', actual, expected: expected ?? '?' };
+  }
+  const expected = usccCheckCharacter(code.slice(0, 17));
+  const actual = code.charAt(17);
+  if (expected !== actual) return { kind: 'check', actual, expected: expected ?? '?' };
+  return null;
+}
+
+/**
+ * As usccFault, in English words naming the position.
  *
  * @example usccProblem('91110108551385082Q') // null
  * @example usccProblem('91110108551385082R') // 'check character is R, expected Q (position 18)'
@@ -89,23 +121,12 @@ export function usccProblem(code: string, options: UsccOptions = {}): string | n
   return text === null ? null : inEnglish(text);
 }
 
-/** As usccProblem, as a catalogue entry for the reader's language. */
+/** As usccFault, as a catalogue entry for the reader's language. */
 export function usccProblemText(code: string, options: UsccOptions = {}): Message | null {
-  if (code.length !== 18) return message('uscc.length', { length: code.length });
-  for (let i = 0; i < 18; i++) {
-    const ch = code.charAt(i);
-    if (!USCC_ALPHABET.includes(ch)) return message('uscc.character', { position: i + 1, character: ch });
-  }
-  if (!/^\d{6}$/.test(code.slice(2, 8))) return message('uscc.division');
-  if ((options.organisationCode ?? 'check') === 'check') {
-    const expected = organisationCodeCheckCharacter(code.slice(8, 16));
-    const actual = code.charAt(16);
-    if (expected !== actual) return message('uscc.organisationCheck', { actual, expected: expected ?? '?' });
-  }
-  const expected = usccCheckCharacter(code.slice(0, 17));
-  const actual = code.charAt(17);
-  if (expected !== actual) return message('uscc.check', { actual, expected: expected ?? '?' });
-  return null;
+  const fault = usccFault(code, options);
+  if (fault === null) return null;
+  const { kind, ...params } = fault;
+  return message(`uscc.${kind}`, params);
 }
 
 /**
@@ -113,5 +134,5 @@ export function usccProblemText(code: string, options: UsccOptions = {}): Messag
  * @example isValidUscc('914403001922038217') // false
  */
 export function isValidUscc(code: string, options: UsccOptions = {}): boolean {
-  return usccProblem(code, options) === null;
+  return usccFault(code, options) === null;
 }

@@ -4,7 +4,7 @@
  * (`allowedActions`). Every action sends the finding's `expectedVersion`; a 409 says someone else
  * changed it first. A licence's credit code is checked on the device before it is sent.
  */
-import { usccProblem } from '@gridpatrol/core/findings/uscc';
+import { usccFault } from '@gridpatrol/core/findings/uscc';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
 import { errorText } from './api';
@@ -142,8 +142,12 @@ function FindingCard({
         (action === 'reject' && body.reason === 'already_licensed')
       ) {
         const code = need('uscc', 'field.uscc')?.toUpperCase().replace(/\s/g, '') as string;
-        const problem = usccProblem(code);
-        if (problem) throw new Error(t('field.usccInvalid', { problem }));
+        // Checked on the device, in the person's words (the API's catalogue is not in the app).
+        const fault = usccFault(code);
+        if (fault) {
+          const { kind, ...values } = fault;
+          throw new Error(t('field.usccInvalid', { problem: t(`uscc.${kind}`, values) }));
+        }
         body.uscc = code;
       }
     } catch (err) {
