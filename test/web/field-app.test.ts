@@ -323,11 +323,27 @@ describe('the field app on a phone', () => {
     });
     expect(reported.status, reported.text).toBe(201);
     const finding = reported.body;
+    const repeat = await api.call('POST', '/findings', {
+      as: 'worker-liu',
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        ...at,
+        address: '示范路 9 号',
+        businessName: finding.businessName,
+        businessType: 'grocery',
+        kind: 'unlicensed',
+      },
+    });
+    expect(repeat.body.possibleDuplicateOf, repeat.text).toBe(finding.id);
     const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
     const officer = li.zones.includes(finding.zoneId) ? 'officer-li' : 'officer-zhao';
     const { page } = await phone(at, officer);
     await page.getByRole('link', { name: '我的事项' }).click();
     const card = page.locator(`article[data-finding="${finding.id}"]`);
+    await card.waitFor();
+    // A second report of the same shop is named by the one it may repeat, not by its id.
+    const warning = page.locator(`article[data-finding="${repeat.body.id}"] .notice.warn`);
+    expect(await warning.textContent()).toBe(`可能与「${finding.businessName}」（示范路 9 号）重复`);
     await card.getByRole('button', { name: '核实属实' }).click();
     await card.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => card.locator('.notice.ok').textContent()).toBe('已提交：已核实');

@@ -80,7 +80,13 @@ export function FindingsPage({ ctx, role }: { ctx: AppContext; role: string }) {
       )}
       {items?.length === 0 && <p class="empty">{t('findings.none')}</p>}
       {items?.map((f) => (
-        <FindingCard key={`${f.id}-${f.version}`} ctx={ctx} finding={f} onChanged={reload} />
+        <FindingCard
+          key={`${f.id}-${f.version}`}
+          ctx={ctx}
+          finding={f}
+          duplicate={items.find((d) => d.id === f.possibleDuplicateOf)}
+          onChanged={reload}
+        />
       ))}
     </main>
   );
@@ -100,10 +106,13 @@ export function endOfCityDay(date: string, timeZone: string): string {
 function FindingCard({
   ctx,
   finding,
+  duplicate,
   onChanged,
 }: {
   ctx: AppContext;
   finding: Finding;
+  /** The finding this one may repeat, when it is in the same list: named rather than by its id. */
+  duplicate: Finding | undefined;
   onChanged: () => void;
 }) {
   const [action, setAction] = useState<string | undefined>();
@@ -207,7 +216,11 @@ function FindingCard({
         </p>
       )}
       {finding.possibleDuplicateOf && (
-        <p class="notice warn">{t('findings.duplicateOf', { id: finding.possibleDuplicateOf })}</p>
+        <p class="notice warn">
+          {duplicate
+            ? t('findings.duplicateOfNamed', { name: duplicate.businessName, address: duplicate.address })
+            : t('findings.duplicateOf', { id: finding.possibleDuplicateOf })}
+        </p>
       )}
       {message && (
         <p class={`notice ${message.tone}`} role={message.tone === 'error' ? 'alert' : 'status'}>
