@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto';
 import { addDays, planningWeekStart } from '@gridpatrol/core';
 import { now } from '@gridpatrol/functions/clock';
 import { afterAll, beforeAll, expect, it } from 'vitest';
+import { squareLayer } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 const AHEAD_MS = 400 * 24 * 3600_000;
@@ -57,17 +58,7 @@ it('dates what the store writes by the moved clock: a person’s updatedAt, a gr
   expect(person.status, person.text).toBe(201);
   expect(near(person.body.updatedAt), person.body.updatedAt).toBe(true);
 
-  const square = [
-    [120.1, 30.2],
-    [120.101, 30.2],
-    [120.101, 30.201],
-    [120.1, 30.201],
-    [120.1, 30.2],
-  ];
-  const layer = (properties: object) => ({
-    type: 'FeatureCollection',
-    features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [square] } }],
-  });
+  const layer = squareLayer;
   const body = {
     cells: layer({ id: '330106001001001', name: '时钟网格' }),
     zones: layer({ id: 'Z-clock', name: '时钟责任区', office: 'office-east' }),

@@ -10,6 +10,7 @@
 import net from 'node:net';
 import { ROUTES } from '@gridpatrol/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SMALL_SQUARE } from '../support/grid-imports';
 import { startTestApi, type TestApi, type TestResponse } from '../support/local-api';
 
 const ZH = { 'accept-language': 'zh-CN' };
@@ -196,13 +197,7 @@ describe('refusals in Chinese', () => {
   });
 
   it('words a refused grid import in Chinese, each error from its problem’s fields', async () => {
-    const square = [
-      [120.1, 30.2],
-      [120.101, 30.2],
-      [120.101, 30.201],
-      [120.1, 30.201],
-      [120.1, 30.2],
-    ];
+    const square = SMALL_SQUARE;
     const cell = (properties: object, ring: unknown[]) => ({
       type: 'Feature',
       properties,

@@ -9,6 +9,21 @@ import type { TestApi, TestResponse } from './local-api';
 /** A FeatureCollection of these features, as an import's `cells` or `zones`. */
 export const featureCollection = (features: readonly unknown[]) => ({ type: 'FeatureCollection', features });
 
+/** A ring about 100 m square in Hangzhou, for imports whose geometry is beside the point. */
+export const SMALL_SQUARE = [
+  [120.1, 30.2],
+  [120.101, 30.2],
+  [120.101, 30.201],
+  [120.1, 30.201],
+  [120.1, 30.2],
+];
+
+/** A layer of one feature, SMALL_SQUARE, with these properties. */
+export const squareLayer = (properties: object) =>
+  featureCollection([
+    { type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [SMALL_SQUARE] } },
+  ]);
+
 /** The body of an import of these cells and zones. */
 export const importBody = (cells: readonly unknown[], zones: readonly unknown[]) => ({
   cells: featureCollection(cells),

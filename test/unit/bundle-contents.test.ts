@@ -48,5 +48,6 @@ it('keeps the API’s message catalogue out of the field app: the app words thin
     .flatMap(([, output]) => Object.entries(output.inputs))
     .filter(([file, input]) => file.includes('packages/core/src/messages/') && input.bytesInOutput > 0)
     .map(([file]) => path.basename(file));
-  expect(inApp).toEqual([]);
+  // The credit-code faults' words only: the app words them itself (messages/uscc.ts).
+  expect(inApp).toEqual(['uscc.ts']);
 }, 30_000);

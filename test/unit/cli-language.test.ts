@@ -11,6 +11,7 @@ import { formatImportReport } from '@gridpatrol/local/import-report';
 import { formatJobCounts } from '@gridpatrol/local/jobs-timer';
 import { afterAll, describe, expect, it } from 'vitest';
 import { runCli } from '../support/cli';
+import { squareLayer } from '../support/grid-imports';
 
 const ENGLISH_PHRASE = /[A-Za-z]{4,} [A-Za-z]{3,}/;
 
@@ -62,17 +63,7 @@ describe('the command’s language', () => {
 describe('gridpatrol grid import, refused', () => {
   const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-lang-'));
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
-  const square = [
-    [120.1, 30.2],
-    [120.101, 30.2],
-    [120.101, 30.201],
-    [120.1, 30.201],
-    [120.1, 30.2],
-  ];
-  const layer = (properties: object) => ({
-    type: 'FeatureCollection',
-    features: [{ type: 'Feature', properties, geometry: { type: 'Polygon', coordinates: [square] } }],
-  });
+  const layer = squareLayer;
   const cells = path.join(dir, 'cells.json');
   const zones = path.join(dir, 'zones.json');
   writeFileSync(cells, JSON.stringify(layer({ name: '无编号网格' })));

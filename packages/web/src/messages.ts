@@ -3,6 +3,7 @@
  * (网格, 责任区, 联合巡查, 无照经营线索 …). Placeholders are `{name}`; both languages must have
  * every key and the same placeholders (test/unit/web-messages.test.ts). Pure: no DOM.
  */
+import { usccEn, usccZhCN } from '@gridpatrol/core/messages/uscc';
 import type { Language } from './runtime-config';
 
 const zh = {
@@ -49,11 +50,7 @@ const zh = {
   'field.outcome.moved_away': '已搬离',
   'field.uscc': '统一社会信用代码（18 位）',
   'field.usccInvalid': '统一社会信用代码有误：{problem}',
-  'uscc.length': '应为 18 位，实际 {length} 位',
-  'uscc.character': '第 {position} 位「{character}」不允许（只能是数字和除 I、O、Z、S、V 以外的大写字母）',
-  'uscc.division': '第 3–8 位应为数字（行政区划码）',
-  'uscc.organisationCheck': '组织机构代码校验位为 {actual}，应为 {expected}（第 17 位）',
-  'uscc.check': '校验位为 {actual}，应为 {expected}（第 18 位）',
+  ...usccZhCN,
   'field.required': '请填写{field}',
 
   'signIn.title': '登录',
@@ -244,13 +241,7 @@ const en: Record<MessageKey, string> = {
   'field.outcome.moved_away': 'Moved away',
   'field.uscc': 'Unified social credit code (18 characters)',
   'field.usccInvalid': 'The credit code is wrong: {problem}',
-  'uscc.length': 'must be 18 characters, got {length}',
-  'uscc.character':
-    "character {position} '{character}' is not allowed (digits and capitals except I, O, Z, S, V)",
-  'uscc.division': 'characters 3-8 must be digits (the administrative division code)',
-  'uscc.organisationCheck':
-    'organisation code check character is {actual}, expected {expected} (position 17)',
-  'uscc.check': 'check character is {actual}, expected {expected} (position 18)',
+  ...usccEn,
   'field.required': 'Please fill in {field}',
 
   'signIn.title': 'Sign in',

@@ -2,6 +2,8 @@
  * What the API says to a person, in English. The keys are the catalogue's: zh-CN.ts must have every
  * one with the same `{placeholders}` (test/unit/api-messages.test.ts). Domain words follow DOMAIN.md.
  */
+import { usccEn } from './uscc';
+
 export const en = {
   // One sentence per error code: the message of an error no throw site has worded yet.
   'error.bad_request': 'The request is malformed.',
@@ -405,13 +407,7 @@ export const en = {
   'schema.usccRequired': 'the unified social credit code is required when licensed',
   'schema.onlyWithLicensed': 'only with outcome licensed',
   'schema.uscc': 'not a valid unified social credit code: {problem}',
-  'uscc.length': 'must be 18 characters, got {length}',
-  'uscc.character':
-    "character {position} '{character}' is not allowed (digits and capitals except I, O, Z, S, V)",
-  'uscc.division': 'characters 3-8 must be digits (the administrative division code)',
-  'uscc.organisationCheck':
-    'organisation code check character is {actual}, expected {expected} (position 17)',
-  'uscc.check': 'check character is {actual}, expected {expected} (position 18)',
+  ...usccEn,
   // Ranges, statistics and baselines
   'range.between': 'must be between {first} and {last}',
   'range.endsBeforeStart': 'The range ends ({to}) before it starts ({from}).',

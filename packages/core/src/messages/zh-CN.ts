@@ -4,6 +4,7 @@
  * 巡查, 线索, 整改, 移送, 回头看.
  */
 import type { MessageKey } from './en';
+import { usccZhCN } from './uscc';
 
 export const zhCN: Record<MessageKey, string> = {
   'error.bad_request': '请求有误。',
@@ -394,11 +395,7 @@ export const zhCN: Record<MessageKey, string> = {
   'schema.usccRequired': '结果为已办照（licensed）时必须填写统一社会信用代码',
   'schema.onlyWithLicensed': '仅在结果为 licensed（已办照）时填写',
   'schema.uscc': '不是有效的统一社会信用代码：{problem}',
-  'uscc.length': '应为 18 位，实际 {length} 位',
-  'uscc.character': '第 {position} 位「{character}」不允许（只能是数字和除 I、O、Z、S、V 以外的大写字母）',
-  'uscc.division': '第 3–8 位应为数字（行政区划码）',
-  'uscc.organisationCheck': '组织机构代码校验位为 {actual}，应为 {expected}（第 17 位）',
-  'uscc.check': '校验位为 {actual}，应为 {expected}（第 18 位）',
+  ...usccZhCN,
   // Ranges, statistics and baselines
   'range.between': '应在 {first} 至 {last} 之间',
   'range.endsBeforeStart': '时间范围的结束（{to}）早于开始（{from}）。',
