@@ -24,6 +24,7 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import { getPlan, listPlanCells, listPlans, listPlanTasks, setCellPriority } from '@gridpatrol/store';
+import { actorOf } from '../caller';
 import { now as clockNow } from '../clock';
 import { httpHandler, readerOf } from '../http/chain';
 import { assertOffice, draftOnce } from '../plans/draft';
@@ -32,8 +33,6 @@ import { reassignTask } from '../plans/reassign';
 import { verifyPlan } from '../plans/verify';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
-
-const actor = (caller: Person) => ({ id: caller.id, role: caller.role });
 
 /** A plan the caller may manage (policy `canManagePlan`); 404 otherwise, exactly as a missing one. */
 async function readablePlan(caller: Person, id: string): Promise<PlanRecord> {
@@ -65,7 +64,7 @@ export const handler = httpHandler('plans', {
       officeId,
       supersede: body.supersede,
       seed: body.seed,
-      actor: actor(caller),
+      actor: actorOf(caller),
       now,
     });
     return { status: created ? 201 : 200, body: await withTasks(plan, readerOf(event)) };
@@ -100,12 +99,14 @@ export const handler = httpHandler('plans', {
     const plan = await readablePlan(caller, params.id);
     const { scope } = await activeScope(caller);
     const canSee = (p: Person) => canReadPerson(scope, p);
-    return { body: await reassignTask(plan, params.taskId, body, actor(caller), clockNow(), canSee) };
+    return { body: await reassignTask(plan, params.taskId, body, actorOf(caller), clockNow(), canSee) };
   },
 
   publishPlan: async ({ caller, params, event }) => {
     const plan = await readablePlan(caller, params.id);
-    return { body: await withTasks(await publishPlan(plan.id, actor(caller), clockNow()), readerOf(event)) };
+    return {
+      body: await withTasks(await publishPlan(plan.id, actorOf(caller), clockNow()), readerOf(event)),
+    };
   },
 
   setCellPriority: async ({ caller, params, body }) => {
