@@ -310,30 +310,17 @@ describe('the field app on a phone', () => {
 
   it('lets an officer verify and order rectification, checks a credit code on the device, and shows a stale action as a conflict', async () => {
     const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
-    const reported = await api.call('POST', '/findings', {
-      as: 'worker-liu',
-      headers: { 'idempotency-key': randomUUID() },
-      body: {
-        ...at,
-        address: '示范路 9 号',
-        businessName: `待办小店 ${randomUUID().slice(0, 6)}`,
-        businessType: 'grocery',
-        kind: 'unlicensed',
-      },
-    });
+    // Two reports of one shop at one spot: the second links to the first as a possible duplicate.
+    const report = (businessName: string) =>
+      api.call('POST', '/findings', {
+        as: 'worker-liu',
+        headers: { 'idempotency-key': randomUUID() },
+        body: { ...at, address: '示范路 9 号', businessName, businessType: 'grocery', kind: 'unlicensed' },
+      });
+    const reported = await report(`待办小店 ${randomUUID().slice(0, 6)}`);
     expect(reported.status, reported.text).toBe(201);
     const finding = reported.body;
-    const repeat = await api.call('POST', '/findings', {
-      as: 'worker-liu',
-      headers: { 'idempotency-key': randomUUID() },
-      body: {
-        ...at,
-        address: '示范路 9 号',
-        businessName: finding.businessName,
-        businessType: 'grocery',
-        kind: 'unlicensed',
-      },
-    });
+    const repeat = await report(finding.businessName);
     expect(repeat.body.possibleDuplicateOf, repeat.text).toBe(finding.id);
     const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
     const officer = li.zones.includes(finding.zoneId) ? 'officer-li' : 'officer-zhao';

@@ -121,8 +121,11 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
     });
   }
   // As a partner: each task's place in its officer's round, so both walk the same order (issue 12).
-  for (const round of roundsOf(tasks.filter((t) => t.officerId !== caller.id)).values())
-    place(await roundOrder(await officerRoundOf(round[0] as PatrolTask)));
+  await Promise.all(
+    [...roundsOf(tasks.filter((t) => t.officerId !== caller.id)).values()].map(async (round) =>
+      place(await roundOrder(await officerRoundOf(round[0] as PatrolTask))),
+    ),
+  );
 
   const items = tasks.map((t) => {
     const otherId = t.officerId === caller.id ? t.partnerId : t.officerId;
