@@ -22,6 +22,17 @@ describe('the web build', () => {
     const html = readFileSync(path.join(out, 'index.html'), 'utf8');
     expect(html).toContain(`src="/app/${js}"`);
     expect(html).toContain(`href="/app/${css}"`);
+    // The boot script, and every chunk the module imports statically, asked for by the page itself.
+    const boot = first.files.find((f) => /^boot-[A-Z0-9]+\.js$/.test(f));
+    expect(html).toContain(`<script src="/app/${boot}" async>`);
+    const imported = [
+      ...readFileSync(path.join(out, js as string), 'utf8').matchAll(
+        /(?:from|import)\s*"\.\/(chunk-[A-Z0-9]+\.js)"/g,
+      ),
+    ];
+    expect(imported.length).toBeGreaterThan(0);
+    for (const [, chunk] of imported)
+      expect(html).toContain(`<link rel="modulepreload" href="/app/${chunk}" />`);
     const sw = readFileSync(path.join(out, 'sw.js'), 'utf8');
     for (const f of first.files.filter((f) => /\.(js|css)$/.test(f) && f !== 'sw.js'))
       expect(sw, f).toContain(`/app/${f}`);

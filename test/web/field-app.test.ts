@@ -105,6 +105,24 @@ describe('the field app on a phone', () => {
     await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
   });
 
+  it('opens a signed-in phone asking who and what once each, from the boot script', async () => {
+    const { page } = await phone(
+      inside.get(liuCells[0] as string) as { lon: number; lat: number },
+      'worker-liu',
+    );
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.serviceWorker()) return; // the worker passing the page's own request on
+      const { pathname } = new URL(r.url());
+      if (pathname === '/me' || pathname === '/me/tasks') asked.push(pathname);
+    });
+    await page.reload();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
+    await expect.poll(() => page.locator('.whoami').textContent()).toContain('网格员');
+    // Started before the module ran and taken over by it: not asked a second time.
+    expect(asked.sort()).toEqual(['/me', '/me/tasks']);
+  });
+
   it('reports a finding at the emulated position', async () => {
     const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
     const { page } = await phone(at, 'worker-liu');

@@ -86,7 +86,32 @@ export async function buildWeb(outDir = WEB_DIST): Promise<WebBuild> {
   const js = outputs.find((f) => f.startsWith('app-') && f.endsWith('.js'));
   const css = outputs.find((f) => f.startsWith('app-') && f.endsWith('.css'));
   if (!js || !css) throw new Error(`web build: expected a .js and a .css output, got ${outputs.join(', ')}`);
+  // The boot script (app/boot.ts): a classic script, so it runs as soon as it arrives.
+  const bootBuild = await build({
+    entryPoints: { boot: path.join(SRC, 'app/boot-entry.ts') },
+    bundle: true,
+    minify: true,
+    format: 'iife',
+    target: ['chrome87', 'safari15', 'firefox78'],
+    entryNames: '[name]-[hash]',
+    outdir: temp,
+    metafile: true,
+    legalComments: 'none',
+    logLevel: 'silent',
+  });
+  const bootJs = Object.keys(bootBuild.metafile.outputs).map((f) => path.basename(f))[0];
+  if (!bootJs) throw new Error('web build: the boot script was not written');
+  outputs.push(bootJs);
+  // Chunks the app's module imports statically (esbuild's shared helpers): announced in the page,
+  // or each would be asked for only after the module arrived, one more round trip.
+  const appOutput = Object.entries(result.metafile.outputs).find(([f]) => path.basename(f) === js)?.[1];
+  const preloads = (appOutput?.imports ?? [])
+    .filter((i) => i.kind === 'import-statement')
+    .map((i) => `<link rel="modulepreload" href="/app/${path.basename(i.path)}" />`)
+    .join('\n    ');
   const html = readFileSync(path.join(SRC, 'index.html'), 'utf8')
+    .replace('%MODULE_PRELOADS%', preloads)
+    .replace('%BOOT_JS%', `/app/${bootJs}`)
     .replace('%APP_JS%', `/app/${js}`)
     .replace('%APP_CSS%', `/app/${css}`);
   writeFileSync(path.join(temp, 'index.html'), html);

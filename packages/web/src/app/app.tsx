@@ -8,7 +8,7 @@ import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
 import { ApiError, errorText, RETRYABLE } from './api';
 import { session, signOut } from './auth';
-import type { AppContext } from './context';
+import { type AppContext, requestOnce } from './context';
 import { FindingsPage } from './findings';
 import { hasGeolocation } from './geo';
 import { language, setLanguage, t } from './i18n';
@@ -65,7 +65,7 @@ export function App({ ctx }: { ctx: AppContext }) {
     if (!current) return;
     let live = true;
     const load = () =>
-      ctx.api.request<Me>('GET', '/me').then(
+      requestOnce<Me>(ctx, '/me', current.token).then(
         (m) => {
           if (!live) return;
           rememberMe(m);

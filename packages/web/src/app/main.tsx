@@ -6,15 +6,30 @@ import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';
 import { App } from './app';
 import { currentToken, finishCognitoSignIn, keepSessionFresh, session, signInFailed } from './auth';
+import { BOOT_PATHS, type BootPath, boot } from './boot';
 import { initLanguage, language } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
+
+/** What the boot script started (app/boot.ts); started here if it did not run (blocked, or an old page). */
+const started = globalThis.gpBoot ?? boot();
 
 async function loadConfig(): Promise<AppConfig> {
   // The service worker answers from its cache when offline; the server says no-cache, and the
   // request matches index.html's preload of it.
-  const res = await fetch('/app/config.json');
+  const res = await started.config;
   if (!res.ok) throw new Error(`config.json: ${res.status}`);
   return (await res.json()) as AppConfig;
+}
+
+/** The boot script's read of `path` if it succeeded under this token; asked again (and worded by the client) if not. */
+function earlyRead(api: ApiClient, token: string, path: BootPath): Promise<unknown> {
+  const again = () => api.request('GET', path);
+  const answer = started.reads?.token === token ? started.reads.answers[path] : undefined;
+  if (!answer) return again();
+  return answer.then(
+    (res) => (res.ok ? res.json() : again()),
+    () => again(),
+  );
 }
 
 async function start(root: HTMLElement) {
@@ -31,10 +46,18 @@ async function start(root: HTMLElement) {
   keepSessionFresh(config);
   const api = new ApiClient(config.apiBaseUrl, currentToken, () => language.get());
   const outbox = new Outbox(api, () => session.get()?.personId);
-  // A signed-in person opens on their tasks: asked for now, beside /me, not after it.
+  // A signed-in person opens on who they are and their tasks: both asked for at once, by the boot
+  // script if it ran.
   const token = currentToken();
-  const early = token ? { '/me/tasks': { token, answer: api.request('GET', '/me/tasks') } } : undefined;
-  early?.['/me/tasks'].answer.catch(() => undefined);
+  const early = token
+    ? Object.fromEntries(
+        BOOT_PATHS.map((path) => {
+          const answer = earlyRead(api, token, path);
+          answer.catch(() => undefined);
+          return [path, { token, answer }];
+        }),
+      )
+    : undefined;
   outbox.start();
   session.subscribe(() => void outbox.count());
   void requestPersistentStorage();
