@@ -8,10 +8,10 @@ import { fileURLToPath } from 'node:url';
 import type { CityConfig } from '@gridpatrol/core';
 import type { HandlerGroup } from '@gridpatrol/functions';
 import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
-import { TABLE } from '@gridpatrol/store/table';
+import { EVENT_PARTITION_PREFIX, TABLE } from '@gridpatrol/store/table';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
-import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
+import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
 import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
@@ -260,7 +260,8 @@ export class GridPatrolFunction extends NodejsFunction {
 
   /**
    * Points the function at the table (TABLE_NAME) and grants least privilege: tableActions(access)
-   * on the table, Query on each named index, nothing else.
+   * on the table, Query on each named index, nothing else; and denies its updates, deletes and batch
+   * writes on the immutable events' partitions (0040).
    */
   bindTable({ table, access, indexNames = TABLE_INDEX_NAMES }: BindTableOptions): void {
     if (this.boundTable && this.boundTable !== table) {
@@ -269,6 +270,19 @@ export class GridPatrolFunction extends NodejsFunction {
     this.boundTable = table;
     this.addEnvironment('TABLE_NAME', table.tableName);
     this.addToRolePolicy(new PolicyStatement({ actions: tableActions(access), resources: [table.tableArn] }));
+    // Events are history: no function may change or remove one (a new one is a PutItem on a new key).
+    const changes = access === 'RO' ? [] : access.filter((a) => a !== 'PutItem');
+    if (changes.length > 0)
+      this.addToRolePolicy(
+        new PolicyStatement({
+          effect: Effect.DENY,
+          actions: changes.map((a) => `dynamodb:${a}`),
+          resources: [table.tableArn],
+          conditions: {
+            'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [`${EVENT_PARTITION_PREFIX}*`] },
+          },
+        }),
+      );
     // Indexes are only queried; each is named, so a new index is granted by declaring it.
     if (indexNames.length > 0)
       this.addToRolePolicy(

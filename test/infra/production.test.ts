@@ -22,8 +22,9 @@ import { MFA_REQUIRED_ROLES, PASSWORD_POLICY, PRE_TOKEN_RESERVED_CONCURRENCY } f
 import { BACKUP_RETENTION } from '../../infra/lib/backup';
 import { addCityStacks, type CityStacks } from '../../infra/lib/city-stacks';
 import { MANAGED_RULE_GROUPS } from '../../infra/lib/edge';
-import { REPO_ROOT, tableActions } from '../../infra/lib/function';
-import { JOB_RETRY_ATTEMPTS } from '../../infra/lib/jobs';
+import { REPO_ROOT, type TableAccess, tableActions } from '../../infra/lib/function';
+import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
+import { JOB_RETRY_ATTEMPTS, JOBS_TABLE_ACCESS } from '../../infra/lib/jobs';
 import { ALARM_THRESHOLDS } from '../../infra/lib/monitoring';
 import { RESERVED_CONCURRENCY, TABLE_ACCESS } from '../../infra/lib/stack';
 import { APP_ROUTING_FUNCTION, APP_SHELL_FILES } from '../../infra/lib/web-app';
@@ -292,6 +293,19 @@ describe('identity', () => {
 
 describe('least privilege', () => {
   /** Every statement of the policies attached to a function's role. */
+  /** What bindTable denies a function with this access: UpdateItem, DeleteItem, BatchWriteItem on EVENT#*. */
+  const eventDeny = (access: TableAccess) => {
+    const changes = access === 'RO' ? [] : access.filter((a) => a !== 'PutItem');
+    if (changes.length === 0) return [];
+    return [
+      {
+        Effect: 'Deny',
+        Action: changes.length === 1 ? `dynamodb:${changes[0]}` : changes.map((a) => `dynamodb:${a}`).sort(),
+        Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
+        Condition: { 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': ['EVENT#*'] } },
+      },
+    ];
+  };
   const statementsOf = (fn: IConstruct & { role?: IConstruct }) => {
     const roleId = id(fn.role?.node.defaultChild);
     return Object.values(template.findResources('AWS::IAM::Policy'))
@@ -312,6 +326,7 @@ describe('least privilege', () => {
           Action: tableActions(TABLE_ACCESS[group]).sort(),
           Resource: { 'Fn::GetAtt': [tableId(), 'Arn'] },
         },
+        ...eventDeny(TABLE_ACCESS[group]),
         {
           Effect: 'Allow',
           Action: 'dynamodb:Query',
@@ -321,6 +336,21 @@ describe('least privilege', () => {
         },
       ]);
     }
+  });
+
+  it('denies every function that writes any change or removal of an immutable event (0040)', () => {
+    const writers = [
+      ...HANDLER_GROUPS.map((group) => ({ fn: stacks.stack.functions[group], access: TABLE_ACCESS[group] })),
+      { fn: stacks.stack.jobs.function, access: JOBS_TABLE_ACCESS },
+      { fn: stacks.stack.gridImports.function, access: GRID_IMPORT_TABLE_ACCESS },
+    ];
+    for (const { fn, access } of writers) {
+      const denies = statementsOf(fn).filter((st) => (st as { Effect?: string }).Effect === 'Deny');
+      expect(denies, fn.node.path).toEqual(eventDeny(access));
+    }
+    // Those that write do change something; the read-only system group has nothing to deny.
+    expect(eventDeny(TABLE_ACCESS.findings)).toHaveLength(1);
+    expect(eventDeny('RO')).toEqual([]);
   });
 
   it('lets the pre-token trigger call only AdminGetUser, only on its own pool', () => {

@@ -133,9 +133,9 @@ describe('finding keys', () => {
     expect(keys.finding({ ...f, status: 'resolved', escalation: 'admin' })).not.toHaveProperty('gsi3pk');
   });
 
-  it('sort events by version within the finding’s partition', () => {
+  it('sort events by version, in a partition of their own (0040)', () => {
     expect(keys.findingEvent('F-1', 2).sk < keys.findingEvent('F-1', 10).sk).toBe(true);
-    expect(keys.findingEvent('F-1', 2).pk).toBe(keys.findingById('F-1').pk);
+    expect(keys.findingEvent('F-1', 2).pk).toBe('EVENT#FINDING#F-1');
   });
 });
 

@@ -39,6 +39,7 @@ import {
   getPlan,
   importPeople,
   loadSidecar,
+  moveEvents,
   storeBuiltGrid,
   verifyCounters,
 } from '@gridpatrol/store';
@@ -48,6 +49,7 @@ import { Command, Option } from 'commander';
 import { cliLanguage, type Speaker, speaker } from './cli-language';
 import { clockOffset } from './clock-option';
 import { devKey, issueDevToken } from './dev-auth';
+import { formatEventMove } from './event-move';
 import { formatGridDiff } from './grid-diff-print';
 import { formatImportReport, writeImportReport } from './import-report';
 import { formatIndexBackfill } from './index-backfill';
@@ -101,7 +103,7 @@ program
     }
     // The web app is built only when a source is newer than the last build (about a second).
     const web = await ensureWebBuilt();
-    const db = await openDatabase(config, { persist: true });
+    const db = await openDatabase(config, { persist: true, moveEvents: true });
     let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
     let jobs: JobTimer | undefined;
     const shutdown = async (signal: string) => {
@@ -568,6 +570,36 @@ findingsCommand
       const report = await backfillFindingIndex({ timeZone: config.timeZone, maxUpdates });
       console.log(
         opts.json ? JSON.stringify(report, null, 2) : formatIndexBackfill(report, speakerFor(config).say),
+      );
+    } finally {
+      await db.stop();
+    }
+  });
+
+const eventsCommand = program
+  .command('events')
+  .description('Maintenance of the stored finding and task events.');
+eventsCommand
+  .command('move')
+  .description(
+    'Move the finding and task events stored before they had partitions of their own (EVENT#…, docs/decisions/0040) and mark the table; safe to stop and run again. Run once after deploying this version.',
+  )
+  .option('--max <n>', 'stop after about this many events (run again to go on)')
+  .option('--json', 'print the report as JSON')
+  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
+  .option('--table <name>', 'table to work on (default: the local table of the city)')
+  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
+  .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
+    const maxMoves = opts.max === undefined ? undefined : Number(opts.max);
+    if (maxMoves !== undefined && !(Number.isInteger(maxMoves) && maxMoves > 0))
+      throw new Error(`--max '${opts.max}' is not a positive whole number.`);
+    const config = readCityConfig(opts.city);
+    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+    try {
+      const report = await moveEvents({ maxMoves });
+      console.log(
+        opts.json ? JSON.stringify(report, null, 2) : formatEventMove(report, speakerFor(config).say),
       );
     } finally {
       await db.stop();

@@ -10,12 +10,15 @@ import type { CityConfig } from '@gridpatrol/core';
 import {
   backfillFindingIndex,
   ensureTableUpToDate,
+  eventsMoved,
   localTableName,
   makeDynamoClient,
+  moveEvents,
   type TableUpgrade,
 } from '@gridpatrol/store';
 import { type CounterFold, startCounterFold } from './counter-stream';
 import { type DynamoSupervision, startDynamoDbLocal } from './dynamodb-local';
+import { formatEventMove } from './event-move';
 import { formatIndexBackfill } from './index-backfill';
 import { DATA_DIR } from './paths';
 
@@ -48,6 +51,11 @@ export interface DatabaseOptions {
    * @default true
    */
   readonly foldCounters?: boolean;
+  /**
+   * Move the events a table of an older version stored in their finding's or task's partition
+   * (0040), once: `npm start` does, other commands leave it to `gridpatrol events move`.
+   */
+  readonly moveEvents?: boolean;
 }
 
 /** Errors of the background fold, said at most this often (a stopped database fails every poll). */
@@ -136,6 +144,15 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
       await dynamo?.stop();
       throw err;
     }
+  }
+  try {
+    // Events stored before they had partitions of their own (0040) are moved once, on the first start.
+    if (opts.moveEvents && !upgrade.created && !(await eventsMoved()))
+      console.log(formatEventMove(await moveEvents()));
+  } catch (err) {
+    await fold?.stop();
+    await dynamo?.stop();
+    throw err;
   }
   const advertise = dynamo !== undefined && opts.persist;
   if (advertise) writeFileSync(RUNNING_ENDPOINT_FILE, endpoint);

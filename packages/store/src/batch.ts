@@ -1,4 +1,4 @@
-import { BatchGetCommand, BatchWriteCommand } from '@aws-sdk/lib-dynamodb';
+import { BatchGetCommand, BatchWriteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
 import { primaryKey } from './keys';
 
@@ -76,6 +76,22 @@ export function batchPut(
  *
  * @example await batchDelete(stale.map((t) => keys.patrolTaskById(t.id)))
  */
+/**
+ * Items put one PutItem each, `parallel` at a time: for kinds no function may batch-write, as the
+ * immutable events (the stack denies BatchWriteItem on their partitions, docs/decisions/0040).
+ */
+export async function putEach(items: readonly Item[], parallel = 16): Promise<void> {
+  const table = tableName();
+  let next = 0;
+  const worker = async () => {
+    while (next < items.length) {
+      const item = items[next++] as Item;
+      await documentClient().send(new PutCommand({ TableName: table, Item: item }));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
+}
+
 export function batchDelete(keyList: readonly TableKey[], parallel = 4): Promise<void> {
   return batchWrite(
     'batchDelete',

@@ -2,6 +2,7 @@ import {
   CreateTableCommand,
   DescribeTableCommand,
   type DynamoDBClient,
+  PutItemCommand,
   ResourceInUseException,
   ResourceNotFoundException,
   type StreamSpecification,
@@ -9,6 +10,7 @@ import {
   UpdateTimeToLiveCommand,
   waitUntilTableExists,
 } from '@aws-sdk/client-dynamodb';
+import { keys } from './keys';
 import { createTableInput, TABLE } from './table';
 
 /** Creates the table from the one definition unless it exists. Returns true when it created it. */
@@ -55,6 +57,17 @@ export async function ensureTableUpToDate(client: DynamoDBClient, tableName: str
     new UpdateTimeToLiveCommand({
       TableName: tableName,
       TimeToLiveSpecification: { AttributeName: TABLE.timeToLiveAttribute, Enabled: true },
+    }),
+  );
+  // A new table holds no event stored in its finding's or task's partition (0040): nothing to move.
+  await client.send(
+    new PutItemCommand({
+      TableName: tableName,
+      Item: {
+        pk: { S: keys.eventsMoved.pk },
+        sk: { S: keys.eventsMoved.sk },
+        movedAt: { S: new Date().toISOString() },
+      },
     }),
   );
   return { created: true, addedIndexes: [], streamEnabled: false };

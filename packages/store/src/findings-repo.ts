@@ -22,6 +22,7 @@ import {
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
 import { decodeAfterCursor, encodeAfterCursor, type Page } from './cursor';
+import { historyPage } from './events';
 import { keyRecordPut, readKeyRecord } from './idempotency';
 import { recordOf } from './item';
 import {
@@ -206,7 +207,7 @@ export async function getFindingEvent(findingId: string, version: number): Promi
 }
 
 /**
- * A page of a finding's history, oldest first: a Query on its own partition.
+ * A page of a finding's history, oldest first: a Query on its events' partition.
  *
  * @example (await listFindingEvents('F-1')).items.map((e) => e.action) // ['report', 'verify', …]
  */
@@ -215,9 +216,8 @@ export function listFindingEvents(
   cursor?: string,
   limit = 100,
 ): Promise<Page<FindingEvent>> {
-  const pk = keys.findingEvent(findingId, 0).pk;
-  return partitionPage(
-    { pk, prefix: 'EVENT#', consistent: true },
+  return historyPage(
+    keys.findingEvent(findingId, 0).pk,
     (i) => FindingEvent.parse(recordOf(i)),
     cursor,
     limit,

@@ -6,6 +6,7 @@ export * from './counters';
 export * from './counters-fold';
 export * from './create-table';
 export * from './cursor';
+export * from './events';
 export * from './exports';
 export * from './findings-backfill';
 export * from './findings-jobs';

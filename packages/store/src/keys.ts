@@ -4,6 +4,7 @@
  * Grid versions are zero-padded so that they sort as numbers.
  */
 import { type Finding, TERMINAL_STATUSES } from '@gridpatrol/core';
+import { EVENT_PARTITION_PREFIX } from './table';
 
 const v = (version: number) => `GRID#${String(version).padStart(6, '0')}`;
 const part = (n: number) => String(n).padStart(4, '0');
@@ -76,6 +77,14 @@ export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${
 export const TASKS_DUE_PARTITION = 'TASKS#DUE';
 /** The gsi3 partition of the grid-imports sweep: versions writing, or failed and not cleaned up. */
 export const GRID_UNSETTLED_PARTITION = 'GRID#IMPORTS#UNSETTLED';
+
+const eventSort = (version: number) => `EVENT#${String(version).padStart(8, '0')}`;
+
+/**
+ * Where an event was stored before 0040's move: in its finding's or task's own partition. Read
+ * only by `moveEvents` and by histories until the move is done.
+ */
+export const legacyEventPartition = (eventPk: string) => eventPk.slice(EVENT_PARTITION_PREFIX.length);
 
 export const keys = {
   /** The city's own record: seed marker. */
@@ -177,10 +186,13 @@ export const keys = {
   }),
   /** A finding's table key alone, for GetItem by id. */
   findingById: findingKey,
-  /** One step of a finding's history, in its partition, sorted by the version it produced. */
+  /**
+   * One step of a finding's history, sorted by the version it produced. Events have a partition of
+   * their own (`EVENT#…`) so that IAM can deny every update and delete of them (0040).
+   */
   findingEvent: (findingId: string, version: number) => ({
-    pk: findingKey(findingId).pk,
-    sk: `EVENT#${String(version).padStart(8, '0')}`,
+    pk: `${EVENT_PARTITION_PREFIX}${findingKey(findingId).pk}`,
+    sk: eventSort(version),
   }),
   /** The Idempotency-Key a finding was created under and the hash of the body that created it. */
   findingIdempotency: (findingId: string) => ({ pk: findingKey(findingId).pk, sk: 'IDEMPOTENCY' }),
@@ -237,11 +249,16 @@ export const keys = {
     gsi2pk: `TASKS#PERSON#${personId}`,
     gsi2sk: `${shiftStart}#${taskId}`,
   }),
-  /** One step of a task's history, in its partition, sorted by the version it produced. */
+  /** One step of a task's history, sorted by the version it produced, beside the finding events. */
   taskEvent: (taskId: string, version: number) => ({
-    pk: `TASK#${taskId}`,
-    sk: `EVENT#${String(version).padStart(8, '0')}`,
+    pk: `${EVENT_PARTITION_PREFIX}TASK#${taskId}`,
+    sk: eventSort(version),
   }),
+  /**
+   * Set once every event stored before 0040's move is under its new key (`moveEvents`); until then
+   * histories are also read from where events used to be.
+   */
+  eventsMoved: { pk: 'MIGRATION#EVENT_KEYS', sk: 'MIGRATION' },
   /**
    * What a cell's planning keeps between plans: the supervisor's manual priority and the date of
    * the last joint patrol that counted (risk staleness).

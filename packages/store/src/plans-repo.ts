@@ -21,7 +21,7 @@ import {
   type TaskSlotRef,
   type UnmetReason,
 } from '@gridpatrol/core';
-import { batchDelete, batchGet, batchPut } from './batch';
+import { batchDelete, batchGet, batchPut, putEach } from './batch';
 import { documentClient, tableName } from './client';
 import { type Page } from './cursor';
 import { recordOf } from './item';
@@ -142,8 +142,9 @@ export interface DraftItems {
 
 /**
  * Writes a draft: its per-cell input and demand, its people, last week's pairings and the lines of
- * its draw (the snapshot that verifies it, docs/decisions/0046), its tasks and their first events, and
- * last its header (conditioned on not existing). A plan id drafted before without a header (a run
+ * its draw (the snapshot that verifies it, docs/decisions/0046), its tasks, their first events (one
+ * PutItem each: 0040), and last its header (conditioned on not existing). A plan id drafted before
+ * without a header (a run
  * that stopped half-way) has its leftover tasks and snapshot items deleted first. Returns 'exists'
  * when a header of that id is already there (a twin run won; nothing is written when it is seen
  * first, else the tasks written are that run's twins).
@@ -154,7 +155,9 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
   const leftovers = await allPlanTasks(planId);
   const keep = new Set(d.tasks.map((t) => t.id));
   const stale = leftovers.filter((t) => !keep.has(t.id));
-  await batchDelete(stale.flatMap((t) => [keys.patrolTaskById(t.id), keys.taskEvent(t.id, 1)]));
+  // Their first events stay: no function may delete an event (0040), and a history is only ever
+  // read through its task, which is gone.
+  await batchDelete(stale.map((t) => keys.patrolTaskById(t.id)));
   const chunks = chunked(d.people, PEOPLE_PER_CHUNK);
   const items = [
     ...d.cells.map((c) => ({
@@ -184,7 +187,6 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
       lines,
     })),
     ...d.tasks.map(patrolTaskItem),
-    ...d.events.map(taskEventItem),
   ];
   // A redo's snapshot must not keep a chunk or cell of the run that stopped (verifying would read it).
   const writing = new Set(items.map((i) => i.sk));
@@ -193,6 +195,7 @@ export async function writeDraft(d: DraftItems): Promise<'created' | 'exists'> {
   );
   await batchDelete(leftover.map((i) => ({ pk: String(i.pk), sk: String(i.sk) })));
   await batchPut(items, undefined, 8);
+  await putEach(d.events.map(taskEventItem));
   try {
     await documentClient().send(
       new PutCommand({

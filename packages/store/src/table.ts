@@ -73,6 +73,12 @@ export const TABLE: TableDefinition = {
 export const COUNTED_ENTITIES = ['finding', 'patrol_task'] as const;
 
 /** The physical table name for a city; CDK lets CloudFormation generate its own name instead. */
+/**
+ * Every immutable event's partition key starts with this (keys.findingEvent, keys.taskEvent); the
+ * stack denies UpdateItem, DeleteItem and BatchWriteItem on it to every function (0040).
+ */
+export const EVENT_PARTITION_PREFIX = 'EVENT#';
+
 export function localTableName(city: string): string {
   return `gridpatrol-${city}`;
 }

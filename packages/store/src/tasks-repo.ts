@@ -13,6 +13,7 @@ import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
 import type { Page } from './cursor';
+import { historyPage } from './events';
 import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
 import { keyHash, keyRecordPut, readKeyRecord, requestHash } from './idempotency';
 import { recordOf } from './item';
@@ -347,18 +348,12 @@ export async function recordJointPatrol(cellId: string, date: string): Promise<b
 }
 
 /**
- * A page of a task's history, oldest first: a Query on its own partition.
+ * A page of a task's history, oldest first: a Query on its events' partition.
  *
  * @example (await listTaskHistory(id)).items.map((e) => e.action) // ['publish', 'check_in', 'complete']
  */
 export function listTaskHistory(taskId: string, cursor?: string, limit = 100): Promise<Page<TaskEvent>> {
-  const pk = keys.taskEvent(taskId, 0).pk;
-  return partitionPage(
-    { pk, prefix: 'EVENT#', consistent: true },
-    (i) => TaskEvent.parse(recordOf(i)),
-    cursor,
-    limit,
-  );
+  return historyPage(keys.taskEvent(taskId, 0).pk, (i) => TaskEvent.parse(recordOf(i)), cursor, limit);
 }
 
 /**

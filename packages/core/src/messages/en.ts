@@ -632,6 +632,10 @@ export const en = {
   'cli.backfill.changedMeanwhile': '{count} changed meanwhile and got their keys from that write.',
   'cli.backfill.unreadable': '{count} item(s) do not read as a finding and were left as they are: {ids}',
   'cli.backfill.stopped': 'Stopped at the limit of updates: run it again to go on.',
+  'cli.events.moved':
+    'Finding and task events: {found} found under their old key, {copied} copied to their own partition and every one removed from the old place.',
+  'cli.events.stopped':
+    'Stopped at the limit: run it again to go on (histories are read from both places until then).',
   'cli.planVerify.verdict': 'Plan {plan} seed {seed}: {verdict} ({algorithm}).',
   'cli.planVerify.identical': 'identical',
   'cli.planVerify.notIdentical': 'NOT identical',

@@ -613,6 +613,9 @@ export const zhCN: Record<MessageKey, string> = {
   'cli.backfill.changedMeanwhile': '{count} 条在此期间被修改，已随那次写入得到索引键。',
   'cli.backfill.unreadable': '{count} 项无法读作线索，保持原样：{ids}',
   'cli.backfill.stopped': '已达更新上限而停止：再运行一次以继续。',
+  'cli.events.moved':
+    '线索与任务事件：在旧键下找到 {found} 条，{copied} 条已复制到各自的事件分区，旧位置的均已删除。',
+  'cli.events.stopped': '已达上限而停止：再运行一次以继续（在此之前，履历从两处读取）。',
   'cli.planVerify.verdict': '计划 {plan}，种子 {seed}：{verdict}（{algorithm}）。',
   'cli.planVerify.identical': '完全一致',
   'cli.planVerify.notIdentical': '不一致',
