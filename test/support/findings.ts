@@ -1,3 +1,5 @@
+import { mulberry32 } from '@gridpatrol/local/seeded-random';
+
 /**
  * A well-formed report body at a point, as a grid worker's app sends it (the findings tests and
  * the findings bench post the same shape).
@@ -15,14 +17,7 @@ export const reportBody = (point: { lon: number; lat: number }, name = '张三�
 
 /** A seeded generator (mulberry32) and a pick over it, so that a failing random workload replays. */
 export function seeded(seed: number) {
-  let state = seed;
-  const rand = (): number => {
-    state = (state + 0x6d2b79f5) | 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
-  };
+  const rand = mulberry32(seed);
   const pick = <T>(xs: readonly T[]): T => xs[Math.floor(rand() * xs.length)] as T;
   return { rand, pick };
 }

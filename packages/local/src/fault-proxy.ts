@@ -24,6 +24,7 @@ import http from 'node:http';
 import type net from 'node:net';
 import { crc32 } from 'node:zlib';
 import { TABLE } from '@gridpatrol/store';
+import { mulberry32 } from './seeded-random';
 
 export interface ThrottleFaults {
   /** Share of requests (0–1) throttled at random. */
@@ -124,18 +125,6 @@ const MESSAGES = {
   Throttling:
     'Throughput exceeds the current capacity of your table or index. DynamoDB is automatically scaling your table or index so please try again shortly.',
 };
-
-/** mulberry32: small, fast, and the same sequence for the same seed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 type AttributeMap = Record<string, Record<string, unknown>>;
 interface ItemRef {
@@ -239,7 +228,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
  */
 export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultProxy> {
   const target = new URL(opts.target);
-  const random = prng(opts.seed ?? 1);
+  const random = mulberry32(opts.seed ?? 1);
   let faults: FaultSettings = { ...opts.faults };
   let stats = emptyStats();
   const agent = new http.Agent({ keepAlive: true, maxSockets: 256 });

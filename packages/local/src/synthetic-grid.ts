@@ -13,6 +13,7 @@
  * Same options (seed included) → byte-identical output.
  */
 import type { CellFeature, Position, Ring, ZoneFeature } from '@gridpatrol/core';
+import { mulberry32 } from './seeded-random';
 
 export interface SyntheticCityOptions {
   /** Number of cells (exact). */
@@ -103,22 +104,7 @@ export function syntheticCity(options: SyntheticCityOptions): SyntheticCity {
   return { cells: cellFeatures, zones: zoneFeatures };
 }
 
-// ---------------------------------------------------------------------------------------------
-// Randomness
-
 type Rng = () => number;
-
-/** mulberry32: small, fast, and identical on every JS engine. */
-function mulberry32(seed: number): Rng {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 function clamp(v: number, lo: number, hi: number): number {
   return Math.max(lo, Math.min(hi, v));
