@@ -45,6 +45,7 @@ export const zhCN: Record<MessageKey, string> = {
   'cursor.tampered': '游标已被改动、截断，或属于其他列表、其他调用者或其他查询：请不带游标重新开始',
   'unavailable.retryIn': '数据库暂时无法访问或负载过高，请 {seconds} 秒后重试。',
 
+  'entity.attachment': '照片',
   'entity.area': '区域',
   'entity.baseline': '底数',
   'entity.cell': '网格',
@@ -366,8 +367,8 @@ export const zhCN: Record<MessageKey, string> = {
   'schema.personId': '只能包含字母、数字和 _ . @ -，至多 64 个字符',
   'schema.findingId': '只能包含字母、数字、_ 和 -，至多 64 个字符',
   'schema.configId': '应为城市配置中的编号',
-  'schema.photoKey': '应为对象键：字母、数字和 / _ . = -',
-  'schema.photoKeyDots': '对象键不能包含 ..',
+  'schema.attachmentId': '应为附件编号：「A-」加 32 位十六进制数字，即上传凭证所给的编号',
+  'schema.photoIdsUnique': '每张照片只能列出一次',
   'schema.taskIdChars': '应为巡查任务编号：字母、数字和 _ . -',
   'schema.taskId': '应为巡查任务编号',
   'schema.findingIdShort': '应为线索编号',
@@ -426,7 +427,6 @@ export const zhCN: Record<MessageKey, string> = {
   'people.tooManyChangesDetail': '一次修改过多',
   'people.changedMeanwhile': '「{id}」已被他人修改。请重新读取后再试。',
   'finding.noTaskOfYours': '没有属于您的巡查任务「{id}」',
-  'finding.photosNotYet': '暂不接受照片；请不带照片上报（可传空列表）',
   'finding.linksRefused': '上报内容关联了不允许关联的项：{fields}。',
   'finding.storedConflict': '线索「{id}」与已保存的内容冲突，请刷新后重试。',
   'task.storedConflict': '巡查任务「{id}」与已保存的内容冲突，请刷新后重试。',
@@ -634,4 +634,15 @@ export const zhCN: Record<MessageKey, string> = {
   'cli.planVerify.unknownRelease': '未知',
   'cli.plans.badId': '「{id}」不是计划编号（「P-」加字母或数字）。',
   'cli.plans.notFound': '{table} 中没有计划「{id}」。',
+
+  'photo.slotExists': '照片「{id}」已存在；请重新申请上传凭证。',
+  'photo.refused': '照片被拒绝（{count} 张）：见详情。',
+  'photo.notYours': '没有您上传的照片「{id}」',
+  'photo.otherOwner': '照片「{id}」是为{kind}「{owner}」上传的，不能用于此处',
+  'photo.rejected': '照片「{id}」未通过文件检查（{reason}），已被拒绝',
+  'photo.alreadyUsed': '照片「{id}」已用于另一步操作',
+  'photo.notUploaded': '照片「{id}」尚未上传：请先按上传凭证上传，再重新提交',
+  'photo.required':
+    '本市规定「{action}」至少需要一张照片（设置项 {setting}）；请上传照片并在 photos 中列出。',
+  'photo.requiredDetail': '「{action}」至少需要一张照片（设置项 {setting}）',
 };
