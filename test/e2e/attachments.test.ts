@@ -13,6 +13,7 @@ import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { jpegWithExif, plainPng, uploadWithForm } from '../support/photos';
 import { pointInCell } from '../support/points';
+import { writePublishedTask } from '../support/tasks';
 
 let api: TestApi;
 let pointA: { lon: number; lat: number; cell: string; primaryZone: string | null };
@@ -61,9 +62,9 @@ const photosOf = async (findingId: string, as = 'admin') =>
   }[];
 
 beforeAll(async () => {
-  // The city's practice here: verifying on site needs a photo (photos.requiredFor).
+  // The city's practice here: verifying on site and completing a patrol need a photo (photos.requiredFor).
   api = await startTestApi('demo', {
-    configure: (c) => ({ ...c, photos: { ...c.photos, requiredFor: ['verify'] } }),
+    configure: (c) => ({ ...c, photos: { ...c.photos, requiredFor: ['verify', 'complete'] } }),
   });
   const liu = (await api.call('GET', '/me', { as: 'worker-liu' })).body;
   const p = await pointInCell(
@@ -270,5 +271,57 @@ describe('links and required photos', () => {
     expect(ok.status).toBe(200);
     expect(ok.body.photos).toEqual([s.body.attachment.id]);
     expect((await photosOf(finding.id))[0]).toMatchObject({ status: 'verified', flags: [] });
+  });
+});
+
+describe('a task’s completion', () => {
+  it('needs a photo uploaded for the task; the history flags it against the cell; a stranger’s link is 404', async () => {
+    const task = await writePublishedTask({
+      planId: 'P-photos01',
+      cellId: pointA.cell,
+      zoneId: pointA.primaryZone ?? 'Z-001',
+      officeId: 'office-east',
+      officerId: 'officer-zhao',
+      partnerId: 'worker-liu',
+      date: new Date().toISOString().slice(0, 10),
+      shift: 's1',
+      shiftStart: new Date(Date.now() - 3_600_000).toISOString(),
+      shiftEnd: new Date(Date.now() + 3 * 3_600_000).toISOString(),
+    });
+    const step = (path: string, body: unknown) =>
+      api.call('POST', `/tasks/${task.id}/${path}`, {
+        as: 'worker-liu',
+        body,
+        headers: { 'idempotency-key': key() },
+      });
+    expect((await step('check-in', { lon: pointA.lon, lat: pointA.lat, accuracyM: 5 })).status).toBe(200);
+    const checks = { checks: { safety: 'ok', food: 'not_applicable', license: 'issue' }, findingIds: [] };
+    const bare = await step('complete', checks);
+    expect(bare.status).toBe(422);
+    expect(bare.body.error.details[0]).toMatchObject({ path: 'body.photos', action: 'complete' });
+
+    // A photo issued for a report is not this task's.
+    const forReport = await uploaded('worker-liu', jpegWithExif({ takenAt: exifNow() }));
+    const wrong = await step('complete', { ...checks, photos: [forReport] });
+    expect(wrong.status).toBe(422);
+    expect(wrong.body.error.details[0]).toMatchObject({ path: 'body.photos[0]', attachmentId: forReport });
+
+    const id = await uploaded(
+      'worker-liu',
+      jpegWithExif({ takenAt: exifNow(), offset: '+08:00', lon: pointA.lon, lat: pointA.lat }),
+      'image/jpeg',
+      `/tasks/${task.id}/attachments`,
+    );
+    const done = await step('complete', { ...checks, photos: [id] });
+    expect(done.status).toBe(200);
+    expect(done.body.completion.photos).toEqual([id]);
+    const history = await api.call('GET', `/tasks/${task.id}/history`, { as: 'worker-liu' });
+    expect(history.body.photos).toEqual([expect.objectContaining({ id, status: 'verified', flags: [] })]);
+    expect((await api.call('GET', `/tasks/${task.id}/attachments/${id}`, { as: 'worker-liu' })).status).toBe(
+      200,
+    );
+    expect((await api.call('GET', `/tasks/${task.id}/attachments/${id}`, { as: 'worker-he' })).status).toBe(
+      404,
+    );
   });
 });
