@@ -16,6 +16,8 @@ import { pointInCell } from '../support/points';
 import { writePublishedTask } from '../support/tasks';
 
 let api: TestApi;
+/** Findings whose photo was flagged far_from_place, and marked no_exif (for the export). */
+const flagged: { far?: string; noExif?: string } = {};
 let pointA: { lon: number; lat: number; cell: string; primaryZone: string | null };
 
 /** EXIF's spelling of an instant as wall-clock time at +08:00. */
@@ -147,6 +149,7 @@ describe('what arrives is checked, flagged and shown in the history', () => {
       status: 'verified',
       flags: ['far_from_place'],
     });
+    flagged.far = res.body.id;
   });
 
   it('a PNG without EXIF: marked no_exif', async () => {
@@ -154,6 +157,7 @@ describe('what arrives is checked, flagged and shown in the history', () => {
     const res = await report('worker-liu', [id]);
     expect(res.status).toBe(201);
     expect((await photosOf(res.body.id))[0]).toMatchObject({ id, status: 'verified', flags: ['no_exif'] });
+    flagged.noExif = res.body.id;
   });
 
   it('a text file named .jpg: rejected, its reference refused naming the path, never served', async () => {
@@ -323,5 +327,29 @@ describe('a task’s completion', () => {
     expect((await api.call('GET', `/tasks/${task.id}/attachments/${id}`, { as: 'worker-he' })).status).toBe(
       404,
     );
+  });
+});
+
+describe('findings.csv', () => {
+  it('gains the photo count and the flags of the photos, in the data form and the clerk’s sheet', async () => {
+    const csv = async (form: string) => {
+      const res = await fetch(`${api.url}/exports/findings.csv?form=${form}&lang=en`, {
+        headers: { authorization: `Bearer ${await api.token('admin')}` },
+        redirect: 'manual',
+      });
+      expect(res.status).toBe(303);
+      const { url } = (await res.json()) as { url: string };
+      return (await (await fetch(url)).text()).split('\r\n');
+    };
+    const data = await csv('data');
+    const header = (data[0] ?? '').replace('\uFEFF', '').split(',');
+    const row = (id: string | undefined) => (data.find((l) => l.startsWith(`${id},`)) ?? '').split(',');
+    const at = (name: string) => header.indexOf(name);
+    expect(row(flagged.far)[at('photoCount')]).toBe('1');
+    expect(row(flagged.far)[at('photoFlags')]).toBe('far_from_place');
+    expect(row(flagged.noExif)[at('photoFlags')]).toBe('no_exif');
+    const sheet = await csv('sheet');
+    expect(sheet[0]).toContain('Photos,Photo flags');
+    expect(sheet.find((l) => l.startsWith(`${flagged.far},`))).toContain('taken far from the place');
   });
 });

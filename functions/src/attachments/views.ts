@@ -5,8 +5,10 @@
 import {
   type Attachment,
   AttachmentId,
+  type ExportFinding,
   type Finding,
   type PatrolTask,
+  PHOTO_FLAGS,
   type PhotoFlag,
   type PhotoPlace,
   photoFlags,
@@ -56,4 +58,29 @@ export async function taskPhotos(task: Pick<PatrolTask, 'cellId' | 'completion'>
     if (!a) return [];
     return [attachmentView(a, cell ? flagsOf(a, { cell: cell.geometry }) : undefined)];
   });
+}
+
+/**
+ * Export pages with each finding's photo flags added (findings.csv's `photoFlags`): the flags any
+ * of its photos carries, read with one BatchGet per 100 photos of a page.
+ */
+export async function* withPhotoFlags(
+  pages: AsyncIterable<ExportFinding[]>,
+): AsyncGenerator<ExportFinding[]> {
+  for await (const page of pages) {
+    const ids = page.flatMap((f) => attachmentIds(f.photos));
+    if (ids.length === 0) {
+      yield page;
+      continue;
+    }
+    const found = await getAttachments(ids);
+    yield page.map((f) => {
+      const flags = new Set<PhotoFlag>();
+      for (const id of attachmentIds(f.photos)) {
+        const a = found.get(id);
+        for (const flag of (a && flagsOf(a, { point: [f.lon, f.lat] })) ?? []) flags.add(flag);
+      }
+      return flags.size > 0 ? { ...f, photoFlags: PHOTO_FLAGS.filter((flag) => flags.has(flag)) } : f;
+    });
+  }
 }

@@ -329,6 +329,8 @@ export const en = {
   'export.finding.possibleDuplicateOf': 'Possible duplicate of',
   'export.finding.duplicateOf': 'Duplicate of',
   'export.finding.task': 'Patrol task',
+  'export.finding.photoCount': 'Photos',
+  'export.finding.photoFlags': 'Photo flags',
   'export.finding.lon': 'Longitude',
   'export.finding.lat': 'Latitude',
   'export.task.id': 'No.',
@@ -657,6 +659,9 @@ export const en = {
   'cli.plans.notFound': "No plan '{id}' in {table}.",
 
   'photo.slotExists': "Photo '{id}' exists already; ask for a new slot.",
+  'photo.flag.far_from_place': 'taken far from the place',
+  'photo.flag.far_from_time': 'taken far from the time',
+  'photo.flag.no_exif': 'no EXIF',
   'photo.refused': 'Photos refused ({count}): see details.',
   'photo.notYours': "no uploaded photo '{id}' of yours",
   'photo.otherOwner': "photo '{id}' was uploaded for {kind} '{owner}', not for this",

@@ -317,6 +317,8 @@ export const zhCN: Record<MessageKey, string> = {
   'export.finding.possibleDuplicateOf': '可能重复线索',
   'export.finding.duplicateOf': '重复线索',
   'export.finding.task': '巡查任务',
+  'export.finding.photoCount': '照片数',
+  'export.finding.photoFlags': '照片提示',
   'export.finding.lon': '经度',
   'export.finding.lat': '纬度',
   'export.task.id': '编号',
@@ -636,6 +638,9 @@ export const zhCN: Record<MessageKey, string> = {
   'cli.plans.notFound': '{table} 中没有计划「{id}」。',
 
   'photo.slotExists': '照片「{id}」已存在；请重新申请上传凭证。',
+  'photo.flag.far_from_place': '拍摄地点偏离',
+  'photo.flag.far_from_time': '拍摄时间偏离',
+  'photo.flag.no_exif': '无 EXIF 信息',
   'photo.refused': '照片被拒绝（{count} 张）：见详情。',
   'photo.notYours': '没有您上传的照片「{id}」',
   'photo.otherOwner': '照片「{id}」是为{kind}「{owner}」上传的，不能用于此处',
