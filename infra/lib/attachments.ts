@@ -108,15 +108,18 @@ export class GridPatrolAttachments extends Construct {
       reservedConcurrentExecutions: 5,
     });
     this.checker.bindTable({ table: props.table, access: ATTACHMENT_CHECK_TABLE_ACCESS });
-    // Reads what arrived; nothing else of the bucket.
+    // Reads what arrived, or (once a step references it) the kept copy; nothing else of the bucket.
     this.checker.addToRolePolicy(
       new PolicyStatement({
         actions: ['s3:GetObject'],
-        resources: [this.bucket.arnForObjects(`${INCOMING_PREFIX}*`)],
+        resources: [
+          this.bucket.arnForObjects(`${INCOMING_PREFIX}*`),
+          this.bucket.arnForObjects(`${PHOTOS_PREFIX}*`),
+        ],
       }),
     );
     this.checker.addEnvironment(ATTACHMENTS_BUCKET_ENV, this.bucket.bucketName);
-    acknowledge(this.checker, this.bucket, [INCOMING_PREFIX]);
+    acknowledge(this.checker, this.bucket, [INCOMING_PREFIX, PHOTOS_PREFIX]);
     // Two retries (a throttled table), then the dead-letter queue and its alarm.
     this.failures = deadLetterQueue(this, 'Failures');
     this.checker.configureAsyncInvoke({

@@ -228,6 +228,34 @@ describe('references', () => {
   });
 });
 
+describe('a kept photo', () => {
+  it('is judged by its kept bytes: uploading again with a replayed slot changes neither them nor the flags', async () => {
+    const k = key();
+    const first = await slot('worker-liu', '/me/attachments', 'image/jpeg', k);
+    const id = first.body.attachment.id;
+    const far = jpegWithExif({
+      takenAt: exifNow(),
+      offset: '+08:00',
+      lon: pointA.lon,
+      lat: pointA.lat + 0.018,
+    });
+    expect(await uploadWithForm(first.body.upload, far)).toBe(204);
+    await api.settleUploads();
+    const finding = (await report('worker-liu', [id])).body.id;
+    expect((await photosOf(finding))[0]).toMatchObject({ id, flags: ['far_from_place'] });
+
+    const again = await slot('worker-liu', '/me/attachments', 'image/jpeg', k);
+    expect(again.headers.get('idempotent-replayed')).toBe('true');
+    expect(again.body.upload.fields.key).toBe(`incoming/${id}`);
+    const near = jpegWithExif({ takenAt: exifNow(), offset: '+08:00', lon: pointA.lon, lat: pointA.lat });
+    expect(await uploadWithForm(again.body.upload, near)).toBe(204);
+    await api.settleUploads();
+    expect((await photosOf(finding))[0]).toMatchObject({ id, status: 'verified', flags: ['far_from_place'] });
+    const link = await api.call('GET', `/findings/${finding}/attachments/${id}`, { as: 'worker-liu' });
+    expect(Buffer.from(await (await fetch(link.body.url)).arrayBuffer()).equals(far)).toBe(true);
+  });
+});
+
 describe('links and required photos', () => {
   it('give a short-lived link to who may read the finding; a foreign caller gets 404', async () => {
     const bytes = jpegWithExif({ takenAt: exifNow(), lon: pointA.lon, lat: pointA.lat });

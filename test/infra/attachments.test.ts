@@ -109,11 +109,11 @@ describe('the checker', () => {
     });
   });
 
-  it('may read uploads and update the table, nothing more; its failures go to a dead-letter queue', () => {
+  it('may read uploads and kept photos and update the table, nothing more; its failures go to a dead-letter queue', () => {
     const role = stack.attachments.checker.role?.node.defaultChild;
     const s3 = s3Statements(role);
     expect(s3.map((s) => [s.Action].flat())).toEqual([['s3:GetObject']]);
-    expect(objectPatterns(s3[0])).toEqual(['incoming/*']);
+    expect(objectPatterns(s3[0]).sort()).toEqual(['incoming/*', 'photos/*']);
     const dynamo = statementsOf(role)
       .flatMap((s) => [s.Action].flat())
       .filter((a: string) => a.startsWith('dynamodb:'));

@@ -22,7 +22,7 @@ import {
 } from '@gridpatrol/store';
 import { now } from '../clock';
 import { readableFinding } from '../findings/view';
-import { answerOf, reusedKey, type Written } from '../idempotency';
+import { reusedKey, type Written } from '../idempotency';
 import { activeScope } from '../scope';
 import { readableTask } from '../tasks/access';
 import { attachmentsBucket, incomingKey, s3 } from './bucket';
@@ -30,7 +30,10 @@ import { uploadForm } from './policy';
 import { attachmentView } from './views';
 
 async function slotView(a: Attachment) {
-  return { attachment: attachmentView(a), upload: await uploadForm(s3(), attachmentsBucket(), a, now()) };
+  // Always the upload key: a replayed slot of a photo already kept under photos/ must not hand out a
+  // form that writes over the kept bytes.
+  const form = await uploadForm(s3(), attachmentsBucket(), { ...a, objectKey: incomingKey(a.id) }, now());
+  return { attachment: attachmentView(a), upload: form };
 }
 export type SlotView = Awaited<ReturnType<typeof slotView>>;
 
@@ -60,16 +63,10 @@ async function issueSlot(
   const earlier = await getAttachment(id);
   if (!earlier?.requestHash || idempotencyKey === undefined)
     throw new ConflictError(message('photo.slotExists', { id }));
-  return answerOf(
-    { requestHash: earlier.requestHash },
-    {
-      hash,
-      readRecord: async () => earlier as { requestHash: string },
-      reused: reusedKey(message('idempotency.reusedRequest')),
-      // The same attachment again, with a fresh form (the first one's may have expired).
-      replay: async () => ({ body: await slotView(earlier), replayed: true }),
-    },
-  );
+  // The key names one slot: the same body gets it again (with a fresh form, the first one's may
+  // have expired), another body is refused.
+  if (earlier.requestHash !== hash) throw reusedKey(message('idempotency.reusedRequest'))();
+  return { body: await slotView(earlier), replayed: true };
 }
 
 /**
