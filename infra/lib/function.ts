@@ -26,10 +26,16 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * import job (infra/lib/grid-imports.ts), the counter fold (infra/lib/counters.ts), or the user
  * pool's pre-token-generation trigger (infra/lib/auth.ts).
  */
-export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters' | 'pre-token';
+export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters' | 'pre-token' | 'attachments';
 
 /** The groups that are not HTTP handler groups: each has its entry beside its own code. */
-const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = ['jobs', 'grid-import', 'counters', 'pre-token'];
+const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = [
+  'jobs',
+  'grid-import',
+  'counters',
+  'pre-token',
+  'attachments',
+];
 
 /**
  * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
@@ -94,6 +100,8 @@ const DEAD_LETTER_REASON: Partial<Record<FunctionGroup, string>> = {
   jobs: 'Its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
   'grid-import':
     'Its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
+  attachments:
+    'Invoked by S3 notifications (asynchronously): its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
   counters:
     "Invoked by a stream event source mapping, whose on-failure queue (SQS, with an alarm) is the stream's DLQ.",
   'pre-token':

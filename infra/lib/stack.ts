@@ -11,6 +11,7 @@ import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
+import { GridPatrolAttachments } from './attachments';
 import { GridPatrolAuth } from './auth';
 import { GridPatrolBackup } from './backup';
 import { GridPatrolCounters } from './counters';
@@ -138,6 +139,7 @@ export class GridPatrolStack extends Stack {
   readonly backup: GridPatrolBackup;
   readonly edge: GridPatrolEdge;
   readonly webApp: GridPatrolWebApp;
+  readonly attachments: GridPatrolAttachments;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
     super(scope, id, {
@@ -248,6 +250,17 @@ export class GridPatrolStack extends Stack {
     });
     this.auth.allowSignInFrom(this.webApp.url);
 
+    // Evidence photos: the bucket the app uploads to (from its CloudFront origin), the checker its
+    // uploads trigger, and the findings and tasks functions that issue slots, keep and link photos.
+    this.attachments = new GridPatrolAttachments(this, 'Attachments', {
+      city,
+      table: this.data.table,
+      allowOrigins: [...city.cors.allowOrigins, `https://${this.edge.distribution.distributionDomainName}`],
+      logRetention: props.logRetention,
+    });
+    this.attachments.bindApi(functions.findings);
+    this.attachments.bindApi(functions.tasks);
+
     // What watches all of the above; alarms go to the city's topic.
     this.monitoring = new GridPatrolMonitoring(this, 'Monitoring', {
       alarmEmails: city.deployment.alarmEmails,
@@ -259,11 +272,13 @@ export class GridPatrolStack extends Stack {
     this.monitoring.watchFunction('Jobs', this.jobs.function);
     this.monitoring.watchFunction('GridImport', this.gridImports.function);
     this.monitoring.watchFunction('Counters', this.counters.function);
+    this.monitoring.watchFunction('AttachmentChecker', this.attachments.checker);
     this.monitoring.watchFunction('PreTokenTrigger', this.auth.preTokenTrigger);
     this.monitoring.watchDeadLetters({
       Jobs: this.jobs.failures,
       GridImport: this.gridImports.failures,
       Counters: this.counters.failures,
+      AttachmentChecks: this.attachments.failures,
     });
 
     // The only address that answers: the execute-api one refuses requests without the origin key.
@@ -278,6 +293,7 @@ export class GridPatrolStack extends Stack {
     new CfnOutput(this, 'AppUrl', { value: this.webApp.url, description: 'The field app, for phones' });
     new CfnOutput(this, 'TableName', { value: this.data.table.tableName });
     new CfnOutput(this, 'ExportsBucket', { value: this.exports.bucket.bucketName });
+    new CfnOutput(this, 'AttachmentsBucket', { value: this.attachments.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
   }

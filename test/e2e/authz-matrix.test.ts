@@ -92,6 +92,8 @@ const get = (path: string): Req => ({ method: 'GET', path });
 const all = (s: readonly [number, number]): Record<Role, readonly [number, number]> =>
   Object.fromEntries(ROLES.map((r) => [r, s])) as Record<Role, readonly [number, number]>;
 const F = [403, 403] as const;
+/** A well-formed attachment id of no photo. */
+const NO_PHOTO = `A-${'0'.repeat(32)}`;
 /** Everyone with an area reads inside it; only a city admin outside. */
 const AREA_READ = {
   city_admin: [200, 200],
@@ -348,6 +350,24 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/findings/${c.westFinding}/history`),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
+  // Evidence photos (issue 14): a slot for one's own coming report is everyone's; a slot on a
+  // finding is for those who act on it, scoped like reading it. Links are scoped like the finding
+  // (here an id of no photo: the scope answers first); which photo is whose is attachments.test.ts.
+  createReportAttachment: {
+    inScope: () => taskStep('/me/attachments', { contentType: 'image/jpeg' }),
+    outOfScope: () => taskStep('/me/attachments', { contentType: 'image/png' }),
+    expect: all([201, 201]),
+  },
+  createFindingAttachment: {
+    inScope: (c, r) => taskStep(`/findings/${readableBy(c, r)}/attachments`, { contentType: 'image/jpeg' }),
+    outOfScope: (c) => taskStep(`/findings/${c.westFinding}/attachments`, { contentType: 'image/jpeg' }),
+    expect: { ...all(F), city_admin: [201, 201], supervisor: [201, 404], zone_officer: [201, 404] },
+  },
+  getFindingPhotoLink: {
+    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/attachments/${NO_PHOTO}`),
+    outOfScope: (c) => get(`/findings/${c.westFinding}/attachments/${NO_PHOTO}`),
+    expect: all([404, 404]),
+  },
   // Plans (issue 6): managers only; a supervisor plans and reads their own office (another: 403 to
   // draft, since offices are no secret, 404 to read), a city admin any office.
   createPlan: {
@@ -441,6 +461,20 @@ const MATRIX: Record<string, Entry> = {
       taskStep(`/tasks/${c.tasks.complete[isFieldRole(r) ? r : 'grid_worker']}/complete`, CHECKS),
     outOfScope: (c) => taskStep(`/tasks/${c.tasks.west}/complete`, CHECKS),
     expect: { ...all(F), zone_officer: [200, 404], grid_leader: [200, 404], grid_worker: [200, 404] },
+  },
+  createTaskAttachment: {
+    inScope: (c, r) =>
+      taskStep(`/tasks/${c.tasks.checkIn[isFieldRole(r) ? r : 'grid_worker'].id}/attachments`, {
+        contentType: 'image/jpeg',
+      }),
+    outOfScope: (c) => taskStep(`/tasks/${c.tasks.west}/attachments`, { contentType: 'image/jpeg' }),
+    expect: { ...all(F), zone_officer: [201, 404], grid_leader: [201, 404], grid_worker: [201, 404] },
+  },
+  getTaskPhotoLink: {
+    inScope: (c, r) =>
+      get(`/tasks/${c.tasks.checkIn[isFieldRole(r) ? r : 'zone_officer'].id}/attachments/${NO_PHOTO}`),
+    outOfScope: (c) => get(`/tasks/${c.tasks.west}/attachments/${NO_PHOTO}`),
+    expect: { ...all([404, 404]), volunteer: F },
   },
   // Statistics (issue 7): baselines are made and made current by city admins (a future asOf is
   // refused); managers list their headers; a supervisor reads the numbers of their office's areas.

@@ -133,7 +133,13 @@ const shanghaiDate = (instant: string) =>
 
 function expectRowIsFinding(row: Record<string, string>, f: Json) {
   for (const column of FINDING_EXPORT_COLUMNS) {
-    const want = column === 'reportedDate' ? shanghaiDate(f.reportedAt) : csvValue(f[column]);
+    // photoCount and photoFlags (issue 14) are the photos' count and flags: none here.
+    const want =
+      column === 'reportedDate'
+        ? shanghaiDate(f.reportedAt)
+        : column === 'photoCount'
+          ? String(f.photos.length)
+          : csvValue(f[column]);
     expect(row[column], `${f.id} ${column}`).toBe(want);
   }
 }

@@ -86,6 +86,7 @@ const ourFunctions = () => [
   stacks.stack.gridImports.function,
   stacks.stack.counters.function,
   stacks.stack.auth.preTokenTrigger,
+  stacks.stack.attachments.checker,
 ];
 
 const alarms = () => Object.entries(template.findResources('AWS::CloudWatch::Alarm'));
@@ -150,7 +151,12 @@ describe('failure paths', () => {
 
   it('gives every asynchronous consumer a dead-letter queue, and every queue an alarm to the topic', () => {
     const queues = template.findResources('AWS::SQS::Queue');
-    const owners = [stacks.stack.jobs, stacks.stack.gridImports, stacks.stack.counters];
+    const owners = [
+      stacks.stack.jobs,
+      stacks.stack.gridImports,
+      stacks.stack.counters,
+      stacks.stack.attachments,
+    ];
     // Exactly the consumers' queues: a new queue without an owner here fails this test.
     expect(Object.keys(queues).sort()).toEqual(owners.map((o) => id(o.failures.node.defaultChild)).sort());
     for (const queueId of Object.keys(queues)) {
@@ -210,7 +216,7 @@ describe('observability', () => {
   it('sends every alarm and its recovery to the topic, and shows every alarm on one dashboard', () => {
     const all = alarms();
     // 2 per function, 2 for the API, 2 for the table, 1 per dead-letter queue.
-    expect(all).toHaveLength(ourFunctions().length * 2 + 2 + 2 + 3);
+    expect(all).toHaveLength(ourFunctions().length * 2 + 2 + 2 + 4);
     for (const [, alarm] of all) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef()]);
       expect(alarm.Properties.OKActions).toEqual([topicRef()]);

@@ -145,8 +145,9 @@ describe('functions', () => {
     // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
     // the bucket notification that starts it (describe 'grid imports'), the counter fold's
     // (describe 'counters'), the user pool's pre-token trigger (production.test.ts, 'identity'),
-    // and CDK's deploy-time upload of the web app (describe 'web app').
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 6);
+    // CDK's deploy-time upload of the web app (describe 'web app') and the attachments checker
+    // (test/infra/attachments.test.ts; the bucket notification handler is shared).
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 7);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -176,8 +177,8 @@ describe('functions', () => {
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
     // The HTTP groups', the jobs', the grid import job's, the counter fold's, the pre-token
-    // trigger's, the API's access log and the web app's upload handler's.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 6);
+    // trigger's, the API's access log, the web app's upload handler's and the attachments checker's.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 7);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -495,8 +496,9 @@ describe('exports', () => {
   const bucketId = (s: Synthesized) => logicalId(s.stack, s.stack.exports.bucket.node.defaultChild);
 
   it('is one private, encrypted, TLS-only bucket whose exports expire after a day, retained like the table', () => {
-    // The exports bucket, and the web app's (production.test.ts, 'web app').
-    demo.template.resourceCountIs('AWS::S3::Bucket', 2);
+    // The exports bucket, the web app's (production.test.ts, 'web app') and the attachments'
+    // (test/infra/attachments.test.ts).
+    demo.template.resourceCountIs('AWS::S3::Bucket', 3);
     demo.template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       UpdateReplacePolicy: 'Retain',
@@ -571,23 +573,28 @@ describe('exports', () => {
       )
       .filter((st) => [st.Action].flat().some((a) => a.startsWith('s3:')));
     for (const st of s3Statements) expect(JSON.stringify(st.Resource)).toContain(bucketId(demo));
-    // The grid group may put import bodies only (describe 'grid imports').
+    // The grid group may put import bodies only (describe 'grid imports'); findings and tasks reach
+    // the attachments bucket only (test/infra/attachments.test.ts).
     for (const group of HANDLER_GROUPS.filter((g) => g !== 'exports' && g !== 'grid')) {
-      expect(
-        grantedActions(demo, group).filter((a) => a.startsWith('s3:')),
-        group,
-      ).toEqual([]);
+      if (group !== 'findings' && group !== 'tasks')
+        expect(
+          grantedActions(demo, group).filter((a) => a.startsWith('s3:')),
+          group,
+        ).toEqual([]);
       const other = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
       expect(other?.Properties.Environment.Variables.EXPORTS_BUCKET, group).toBeUndefined();
     }
   });
 
-  it('bundles the S3 client only into the functions that use the bucket', () => {
+  it('bundles the S3 client only into the functions that use a bucket', () => {
+    // Exports write theirs; findings and tasks issue photo slots and links (docs/decisions/0051).
+    for (const group of ['exports', 'findings', 'tasks'] as const)
+      expect(
+        readBundle(demo, group).sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+        group,
+      ).toBe(true);
     expect(
-      readBundle(demo, 'exports').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
-    ).toBe(true);
-    expect(
-      readBundle(demo, 'findings').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+      readBundle(demo, 'people').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
     ).toBe(false);
   });
 });

@@ -1,6 +1,8 @@
 /**
  * Integrity of what is accepted (issue 21.6): a body may set only what its caller may set. A report
- * names only the caller's own patrol tasks and no photos yet; an unknown key is refused at any depth
+ * names only the caller's own patrol tasks and photos only by attachment ids (issue 14: an object key,
+ * which could name anyone's photo, is refused; whose attachment it is is test/e2e/attachments.test.ts);
+ * an unknown key is refused at any depth
  * of any body or query (derived from the manifest's schemas, test/support/schema-walk); a person
  * carries only the area fields of their role.
  */
@@ -107,12 +109,12 @@ describe('POST /findings: what a report may link', () => {
     expect((await report('admin', { taskId: ownTask })).status).toBe(422);
   });
 
-  it('refuses any photo until attachments exist, naming body.photos, and writes nothing', async () => {
+  it('refuses a photo named by object key rather than attachment id, naming body.photos[0], and writes nothing', async () => {
     const before = (await api.call('GET', '/me/findings?limit=100', { as: 'worker-liu' })).body.items.length;
     const res = await report('worker-liu', { photos: ['uploads/worker-he/secret.jpg'] });
-    expect(res.status).toBe(422);
+    expect(res.status).toBe(400);
     expect(res.body.error.details).toEqual([
-      { path: 'body.photos', message: expect.stringMatching(/not accepted yet/) },
+      expect.objectContaining({ path: 'body.photos[0]', message: expect.stringMatching(/attachment id/) }),
     ]);
     const after = (await api.call('GET', '/me/findings?limit=100', { as: 'worker-liu' })).body.items.length;
     expect(after).toBe(before);

@@ -35,6 +35,8 @@ export interface TestApi {
    * docs/decisions/0028): call it before reading counters, stats, exports or baselines after a write.
    */
   settle(): Promise<void>;
+  /** Waits until every photo uploaded so far is checked (the local bucket trigger, 0051). */
+  settleUploads(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -67,12 +69,14 @@ export interface TestApiOptions
   tokenKey?: Uint8Array;
   /** Seed the demo city as `npm start` does: the whole force and six weeks of findings. @default false */
   fullSeed?: boolean;
+  /** Changes the city file's settings for this server only (e.g. the photos a step requires). */
+  configure?: (config: CityConfig) => CityConfig;
 }
 
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
 export async function startTestApi(city = 'demo', server: TestApiOptions = {}): Promise<TestApi> {
-  const { faultProxy, tokenKey, fullSeed, ...serverOptions } = server;
-  const config = readCityConfig(city);
+  const { faultProxy, tokenKey, fullSeed, configure, ...serverOptions } = server;
+  const config = configure ? configure(readCityConfig(city)) : readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
   const directEndpoint = process.env.DYNAMODB_ENDPOINT;
   const proxy = faultProxy
@@ -86,7 +90,9 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
   const key = tokenKey ?? randomDevKey();
   // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
   const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
-  const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir });
+  // And so do the local S3's objects (the attachments bucket).
+  const s3Dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-s3-'));
+  const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir, s3Dir });
   const token = (id: string) => issueDevToken(key, id);
   return {
     url: local.url,
@@ -118,12 +124,14 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
       return { status: res.status, headers: res.headers, text, body: json };
     },
     settle: () => db.settleCounters(),
+    settleUploads: () => local.settleUploads(),
     async close() {
       await local.close();
       await db.stop();
       await proxy?.close();
       if (proxy) process.env.DYNAMODB_ENDPOINT = directEndpoint;
       rmSync(exportsDir, { recursive: true, force: true });
+      rmSync(s3Dir, { recursive: true, force: true });
     },
   };
 }

@@ -3,8 +3,9 @@
  * lifecycle decides the step, the store writes it in one version-checked transaction, and a retried
  * step is answered instead of refused as stale (docs/decisions/0030-finding-replay.md).
  */
-import { type Action, applyAction, ConflictError, type Person } from '@gridpatrol/core';
+import { type Action, applyAction, assertRequiredPhotos, ConflictError, type Person } from '@gridpatrol/core';
 import { applyActionTx, getFinding, getFindingEvent, requestHash } from '@gridpatrol/store';
+import { photoReferences } from '../attachments/reference';
 import { actorOf } from '../caller';
 import { now } from '../clock';
 import type { Written } from '../idempotency';
@@ -35,9 +36,18 @@ export async function actOnFinding(caller: Person, id: string, body: Action): Pr
     const replayed = await replay();
     if (replayed) return replayed;
   }
-  const step = applyAction(before, body, actorOf(caller), scope, now(), cityConfig());
+  const config = cityConfig();
+  const step = applyAction(before, body, actorOf(caller), scope, now(), config);
+  assertRequiredPhotos(body.action, body.photos?.length ?? 0, config.photos.requiredFor);
+  const photos = await photoReferences(
+    caller,
+    body.photos ?? [],
+    { kind: 'finding', id: before.id },
+    { kind: 'finding', id: before.id, action: body.action },
+    step.event.at,
+  );
   try {
-    await applyActionTx(before, step.finding, { ...step.event, requestHash: hash });
+    await applyActionTx(before, step.finding, { ...step.event, requestHash: hash }, photos);
   } catch (err) {
     const replayed = err instanceof ConflictError ? await replay() : undefined;
     if (replayed) return replayed;

@@ -22,6 +22,7 @@ import {
   listFindingsByReporter,
   type Page,
 } from '@gridpatrol/store';
+import { findingPhotos } from '../attachments/views';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 import { type FindingView, findingView, readableFinding } from './view';
@@ -88,6 +89,11 @@ async function myFindingsPage(
 /** GET /findings/{id}/history: the events of a finding the caller may read. */
 export async function findingHistory(caller: Person, id: string, page: PageAt) {
   const { scope } = await activeScope(caller);
-  await readableFinding(id, scope);
-  return listFindingEvents(id, page.cursor, page.limit);
+  const finding = await readableFinding(id, scope);
+  // The history shows each photo with its flags (docs/decisions/0051) beside the page of steps.
+  const [events, photos] = await Promise.all([
+    listFindingEvents(id, page.cursor, page.limit),
+    findingPhotos(finding),
+  ]);
+  return { ...events, photos };
 }

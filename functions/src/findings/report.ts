@@ -7,6 +7,7 @@ import {
   type ActiveGrid,
   assertMayReportAt,
   assertReportLinks,
+  assertRequiredPhotos,
   ConflictError,
   createFinding,
   duplicateSearchCells,
@@ -29,6 +30,7 @@ import {
   openFindingsNear,
   requestHash,
 } from '@gridpatrol/store';
+import { photoReferences } from '../attachments/reference';
 import { actorOf } from '../caller';
 import { now } from '../clock';
 import { activeGridAndTopology } from '../grid-cache';
@@ -67,9 +69,18 @@ async function report(
   const config = cityConfig();
   const task = body.taskId !== undefined ? await getPatrolTask(body.taskId) : undefined;
   assertReportLinks(body, caller.id, task);
+  assertRequiredPhotos('report', body.photos.length, config.photos.requiredFor);
   const resolution = resolvePoint(grid, body, config.grid.snapToleranceM);
   const routing = routingOf(resolution, topology.zoneOffice);
   assertMayReportAt(scope, routing);
+  const at = now();
+  const photos = await photoReferences(
+    caller,
+    body.photos,
+    { kind: 'report', id: caller.id },
+    { kind: 'finding', id, action: 'report' },
+    at.toISOString(),
+  );
   // Possible duplicates lie in the cells within the duplicate distance: one small Query each.
   const nearby = await openFindingsNear(duplicateSearchCells(grid, resolution.point, routing.cellId, config));
   const { coordSys: _coordSys, ...input } = body;
@@ -79,7 +90,7 @@ async function report(
     routing,
     reporter: actorOf(caller),
     scope,
-    now: now(),
+    now: at,
     config,
     originalPoint: resolution.input,
     possibleDuplicateOf: findPossibleDuplicate(
@@ -92,6 +103,7 @@ async function report(
     finding,
     event,
     hash !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
+    photos,
   );
   return written === 'created' ? { body: findingView(finding, caller, scope), replayed: false } : undefined;
 }

@@ -31,6 +31,7 @@ import {
   getCurrentBaseline,
   taskExportPages,
 } from '@gridpatrol/store';
+import { withPhotoFlags } from '../attachments/views';
 import { runExport } from '../exports/run';
 import { gridTopology, requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
@@ -64,7 +65,7 @@ async function exportFindings(caller: Person, query: FindingsCsvQuery, format: '
   const plan = planExport(query.scope, scope, topology, officeIds());
   const reads = await findingExportReads(plan.findings, range);
   const writer = format === 'csv' ? findingsCsv(timeZone, sheetOf(query)) : findingsGeojson(timeZone);
-  const pages = findingExportPages(reads);
+  const pages = withPhotoFlags(findingExportPages(reads));
   return seeOther(await runExport({ what: 'findings', scope: plan.scope, by: caller.id, writer, pages }));
 }
 

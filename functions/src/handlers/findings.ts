@@ -5,6 +5,8 @@
  * transactions the store's (findings-repo); see docs/decisions/0008-findings-idempotency.md for how
  * retried reports stay single.
  */
+import { findingPhotoLink } from '../attachments/link';
+import { findingSlot, reportSlot } from '../attachments/slot';
 import { actOnFinding } from '../findings/act';
 import { findingFor, findingHistory, findingsFor, myFindings } from '../findings/lists';
 import { reportFinding } from '../findings/report';
@@ -25,5 +27,15 @@ export const handler = httpHandler('findings', {
 
   getFindingHistory: async ({ caller, params, query }) => ({
     body: await findingHistory(caller, params.id, query),
+  }),
+
+  createReportAttachment: async ({ caller, body, idempotencyKey }) =>
+    replyOf(await reportSlot(caller, body, idempotencyKey), 201),
+
+  createFindingAttachment: async ({ caller, params, body, idempotencyKey }) =>
+    replyOf(await findingSlot(caller, params.id, body, idempotencyKey), 201),
+
+  getFindingPhotoLink: async ({ caller, params }) => ({
+    body: await findingPhotoLink(caller, params.id, params.attachmentId),
   }),
 });

@@ -5,6 +5,8 @@
  * Rules are core's (planning/tasks), transactions the store's (tasks-repo); see
  * docs/decisions/0011-patrol-execution.md for windows, tolerance, joint vs solo and idempotency.
  */
+import { taskPhotoLink } from '../attachments/link';
+import { taskSlot } from '../attachments/slot';
 import { setClock } from '../clock';
 import { httpHandler, readerOf } from '../http/chain';
 import { replyOf } from '../idempotency';
@@ -26,4 +28,11 @@ export const handler = httpHandler('tasks', {
 
   completeTask: async ({ caller, params, body, idempotencyKey }) =>
     replyOf(await completeTask(caller, params.id, body, idempotencyKey)),
+
+  createTaskAttachment: async ({ caller, params, body, idempotencyKey }) =>
+    replyOf(await taskSlot(caller, params.id, body, idempotencyKey), 201),
+
+  getTaskPhotoLink: async ({ caller, params }) => ({
+    body: await taskPhotoLink(caller, params.id, params.attachmentId),
+  }),
 });

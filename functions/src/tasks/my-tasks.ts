@@ -26,6 +26,7 @@ import {
   openFindingsOfCells,
   taskIdsOfPerson,
 } from '@gridpatrol/store';
+import { taskPhotos } from '../attachments/views';
 import { now } from '../clock';
 import { gridTopology } from '../grid-cache';
 import { cityConfig } from '../runtime';
@@ -165,6 +166,11 @@ export async function taskHistory(
   id: string,
   page: { cursor?: string | undefined; limit?: number | undefined },
 ) {
-  await readableTask(id, caller);
-  return listTaskHistory(id, page.cursor, page.limit);
+  const task = await readableTask(id, caller);
+  // The history shows each photo with its flags (docs/decisions/0051) beside the page of steps.
+  const [events, photos] = await Promise.all([
+    listTaskHistory(id, page.cursor, page.limit),
+    taskPhotos(task),
+  ]);
+  return { ...events, photos };
 }

@@ -4,6 +4,7 @@
  * see docs/decisions/0011-patrol-execution.md for windows, tolerance, joint vs solo and idempotency.
  */
 import {
+  assertRequiredPhotos,
   type CheckInBody,
   type CompleteBody,
   ConflictError,
@@ -21,9 +22,11 @@ import {
   findingCellsByIds,
   getTaskIdempotency,
   recordJointPatrol,
+  type TransactItem,
   taskRequestHash,
   writeTaskChange,
 } from '@gridpatrol/store';
+import { photoReferences } from '../attachments/reference';
 import { actorOf } from '../caller';
 import { now } from '../clock';
 import { requireTopology } from '../grid-cache';
@@ -58,7 +61,9 @@ async function change(
   operation: string,
   body: unknown,
   idempotencyKey: string | undefined,
-  decide: (task: PatrolTask) => Promise<{ task: PatrolTask; event: TaskEvent | null }>,
+  decide: (
+    task: PatrolTask,
+  ) => Promise<{ task: PatrolTask; event: TaskEvent | null; extra?: readonly TransactItem[] }>,
 ): Promise<Written<PatrolTask>> {
   const hash = taskRequestHash(operation, body);
   if (idempotencyKey !== undefined) {
@@ -67,7 +72,7 @@ async function change(
   }
   for (let attempt = 1; ; attempt++) {
     const before = await partnerTask(taskId, caller);
-    const { task: after, event } = await decide(before);
+    const { task: after, event, extra } = await decide(before);
     // A repeated check-in: the first one stands and nothing is written.
     if (event === null) return { body: after, replayed: false };
     const written = await writeTaskChange(
@@ -77,6 +82,7 @@ async function change(
       idempotencyKey !== undefined
         ? { personId: caller.id, key: idempotencyKey, requestHash: hash, status: 200, response: after }
         : undefined,
+      extra,
     );
     if (written === 'written') {
       if (after.completion?.joint) await noteJointPatrol(after);
@@ -148,5 +154,13 @@ export const completeTask: PartnerStep<CompleteBody> = (caller, taskId, body, id
           details,
         );
     }
-    return step;
+    assertRequiredPhotos('complete', body.photos?.length ?? 0, cityConfig().photos.requiredFor);
+    const extra = await photoReferences(
+      caller,
+      body.photos ?? [],
+      { kind: 'task', id: task.id },
+      { kind: 'task', id: task.id, action: 'complete' },
+      step.event.at,
+    );
+    return { ...step, extra };
   });

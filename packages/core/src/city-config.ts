@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { BadRequestError } from './errors';
+import { ACTION_NAMES } from './findings/schema';
 import { LANGUAGES } from './messages/language';
 import { PatrolConfig } from './planning/patrol-config';
 import { zodIssuesToDetails } from './validation';
@@ -20,6 +21,10 @@ const TimeZone = z.string().refine(
   },
   { message: 'not an IANA time zone (e.g. Asia/Shanghai)' },
 );
+
+/** The steps a city may require a photo for: a report, each finding action, a task's completion. */
+export const PHOTO_STEPS = ['report', ...ACTION_NAMES, 'complete'] as const;
+export type PhotoStep = (typeof PHOTO_STEPS)[number];
 
 const Lon = z.number().min(-180).max(180);
 const Lat = z.number().min(-90).max(90);
@@ -104,6 +109,18 @@ export const CityConfig = z
       .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
     /** Joint patrols: planner weights and caps, shift times, check-in tolerance and grace. */
     patrols: PatrolConfig,
+    /**
+     * Evidence photos (docs/decisions/0051): how far from the finding's point or the task's cell
+     * (metres) and from the step's time (minutes) a photo's EXIF may be before it is flagged, and
+     * the steps that need at least one photo (`report`, a finding action, `complete` for a task).
+     */
+    photos: z
+      .object({
+        maxDistanceM: z.number().min(0).max(100_000).default(300),
+        maxTimeSkewMinutes: z.number().int().min(0).max(10_080).default(120),
+        requiredFor: z.array(z.enum(PHOTO_STEPS)).default([]),
+      })
+      .default({ maxDistanceM: 300, maxTimeSkewMinutes: 120, requiredFor: [] }),
     /**
      * How the city's AWS stack is run (read by infra/ only; the handlers never look at it): who gets
      * the alarms, sign-in threat protection, CloudFront + WAF in front of the API, a backup copy.

@@ -12,6 +12,7 @@
  * as text instead of running it as a formula (CSV injection).
  */
 import * as z from 'zod';
+import { PhotoFlag } from './attachments/schema';
 import { addDays, daysBetween, localDate, localDateTime } from './calendar';
 import type { CityConfig } from './city-config';
 import { BadRequestError, detail, ForbiddenError } from './errors';
@@ -376,6 +377,9 @@ const findingColumns = (timeZone: string): Column<ExportFinding>[] => [
   { name: 'possibleDuplicateOf', value: (f) => f.possibleDuplicateOf },
   { name: 'duplicateOf', value: (f) => f.duplicateOf },
   { name: 'taskId', value: (f) => f.taskId },
+  // Evidence photos (docs/decisions/0051): how many, and the flags any of them carries.
+  { name: 'photoCount', value: (f) => f.photos.length },
+  { name: 'photoFlags', value: (f) => (f.photoFlags ?? []).join(' ') || undefined },
 ];
 
 /** The columns of findings.csv, in order (the properties of findings.geojson, less lon and lat). */
@@ -418,6 +422,7 @@ export const EXPORT_FINDING_FIELDS = [
   'possibleDuplicateOf',
   'duplicateOf',
   'taskId',
+  'photos',
 ] as const satisfies readonly (keyof Finding)[];
 
 /** A finding as an export reads it: the stored record's exported fields, validated. */
@@ -425,7 +430,10 @@ export const ExportFinding = Finding.pick(
   Object.fromEntries(EXPORT_FINDING_FIELDS.map((f) => [f, true])) as {
     [K in (typeof EXPORT_FINDING_FIELDS)[number]]: true;
   },
-);
+).extend({
+  /** Not stored: the flags of the finding's photos, added by the export from their records. */
+  photoFlags: z.array(PhotoFlag).optional(),
+});
 export type ExportFinding = z.infer<typeof ExportFinding>;
 
 /**
@@ -540,6 +548,11 @@ function findingSheetColumns(sheet: SheetContext): Column<ExportFinding>[] {
     ['possibleDuplicateOf', (f) => f.possibleDuplicateOf],
     ['duplicateOf', (f) => f.duplicateOf],
     ['task', (f) => f.taskId],
+    ['photoCount', (f) => f.photos.length],
+    [
+      'photoFlags',
+      (f) => (f.photoFlags ?? []).map((flag) => word(`photo.flag.${flag}`)).join(', ') || undefined,
+    ],
     ['lon', (f) => f.lon],
     ['lat', (f) => f.lat],
   ];

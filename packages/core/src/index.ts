@@ -1,4 +1,6 @@
 export * from './api';
+export * from './attachments/rules';
+export * from './attachments/schema';
 export * from './calendar';
 export * from './city-config';
 export * from './date-window';

@@ -7,6 +7,7 @@ export * from './file-object-store';
 export * from './jobs-timer';
 export * from './paths';
 export * from './runtime';
+export * from './s3-local';
 export * from './seed';
 export * from './server';
 export * from './synthetic-grid';

@@ -51,6 +51,7 @@ import {
   localObjectEvents,
 } from './file-object-store';
 import { DATA_DIR } from './paths';
+import { startLocalS3 } from './s3-local';
 import { APP_PATH, DEV_PATH, serveDevSignIn, serveWebApp } from './web-app';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -115,10 +116,19 @@ export interface LocalServerOptions {
    * @default 0
    */
   readonly clockOffsetMs?: number;
+  /**
+   * Where the local S3 (s3rver, the attachments bucket) keeps its objects.
+   * @default GRIDPATROL_S3_DIR, else .data/s3
+   */
+  readonly s3Dir?: string;
 }
 
 export interface LocalServer {
   readonly url: string;
+  /** The local S3's endpoint (path-style): where upload slots' forms post to. */
+  readonly s3Endpoint: string;
+  /** Resolves once every upload so far is checked (the bucket trigger's stand-in is done). */
+  settleUploads(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -405,6 +415,10 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   const downloadKey = exportsKey(opts.tokenKey);
   process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
   const importJobs = startImportJobs();
+  // The attachments bucket and its checker (docs/decisions/0051), started and stopped with the API.
+  const s3 = await startLocalS3({
+    dir: path.resolve(opts.s3Dir ?? process.env.GRIDPATROL_S3_DIR ?? path.join(DATA_DIR, 's3')),
+  });
   const webDir = opts.webDir ?? WEB_DIST;
 
   const timeouts = opts.receiveTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
@@ -583,6 +597,9 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => resolve());
+  }).catch(async (err: unknown) => {
+    await s3.stop();
+    throw err;
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
@@ -590,6 +607,8 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   if (opts.clockOffsetMs) setClock(offsetClock(opts.clockOffsetMs));
   return {
     url,
+    s3Endpoint: s3.endpoint,
+    settleUploads: () => s3.settle(),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
@@ -597,6 +616,7 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
       });
       // The database must outlive a job under way.
       await importJobs.stop();
+      await s3.stop();
       if (opts.clockOffsetMs) setClock();
     },
   };

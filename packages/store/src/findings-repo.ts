@@ -126,6 +126,8 @@ export async function createFindingTx(
   finding: Finding,
   event: FindingEvent,
   idempotency?: { readonly reporterId: string; readonly requestHash: string },
+  /** More of the same change, after the finding's own items (the photos it references, 0051). */
+  extra: readonly TransactItem[] = [],
 ): Promise<'created' | 'exists'> {
   const table = tableName();
   const items: TransactItem[] = [
@@ -144,6 +146,7 @@ export async function createFindingTx(
           }),
         ]
       : []),
+    ...extra,
   ];
   try {
     await transactWrite(items);
@@ -165,7 +168,13 @@ export async function createFindingTx(
  *
  * @example await applyActionTx(before, next, event)
  */
-export async function applyActionTx(before: Finding, after: Finding, event: FindingEvent): Promise<void> {
+export async function applyActionTx(
+  before: Finding,
+  after: Finding,
+  event: FindingEvent,
+  /** More of the same change, after the finding's own items (the photos it references, 0051). */
+  extra: readonly TransactItem[] = [],
+): Promise<void> {
   const table = tableName();
   const items: TransactItem[] = [
     {
@@ -178,6 +187,7 @@ export async function applyActionTx(before: Finding, after: Finding, event: Find
       },
     },
     { Put: { TableName: table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...extra,
   ];
   try {
     await transactWrite(items);

@@ -1,3 +1,4 @@
+export * from './attachments-repo';
 export * from './baselines-repo';
 export * from './batch';
 export * from './city-repo';

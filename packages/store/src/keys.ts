@@ -304,6 +304,8 @@ export const keys = {
     gsi1sk: `${b.countedAt}#${b.id}`,
   }),
   baselineById: (id: string) => ({ pk: `BASELINE#${id}`, sk: 'BASELINE' }),
+  /** An evidence photo's record (docs/decisions/0051): read by id, by the finding or task naming it. */
+  attachment: (id: string) => ({ pk: `ATTACHMENT#${id}`, sk: 'ATTACHMENT' }),
   /** One chunk of a baseline's numbers per area, in the baseline's partition (under 400 KB each). */
   baselinePart: (id: string, n: number) => ({ pk: `BASELINE#${id}`, sk: `PART#${part(n)}` }),
   /** Which baseline is current: the newest made, unless a city admin made another one current since. */

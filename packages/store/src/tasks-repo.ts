@@ -235,6 +235,8 @@ export async function writeTaskChange(
   after: PatrolTask,
   event: TaskEvent,
   idempotency?: TaskIdempotencyInput,
+  /** More of the same change, after the task's own items (the photos it references, 0051). */
+  extra: readonly TransactItem[] = [],
 ): Promise<TaskWriteResult> {
   const table = tableName();
   const [task, taskEvent, ...schedule] = stepItems(before, after, event, table) as [
@@ -263,6 +265,7 @@ export async function writeTaskChange(
         ]
       : []),
     ...schedule,
+    ...extra,
   ];
   try {
     await transactWrite(items);

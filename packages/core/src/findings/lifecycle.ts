@@ -323,6 +323,12 @@ export function applyAction(
   const { next, data } = step(finding, action, actor, at, now, config);
   const version = finding.version + 1;
   const result: Finding = { ...next, status: row.to, version, updatedAt: at, updatedBy: actor.id };
+  // A step's photos join the finding's (one list of its evidence); its event names its own.
+  const photos = action.photos ?? [];
+  if (photos.length > 0) {
+    result.photos = [...finding.photos, ...photos];
+    data.photos = [...photos];
+  }
   const event = makeEvent(result, {
     at,
     actorId: actor.id,
@@ -499,21 +505,19 @@ export function routingOf(
  *
  * - `taskId` must be a patrol task the reporter is one of the pair of. An unknown task and another
  *   person's task get the same answer, so that the field does not tell which task ids exist.
- * - `photos` are refused until uploads issue attachment ids the server can check belong to the
- *   caller; a free object key could name anyone's photo. An empty list is a report without photos.
+ * Photos are attachment ids, checked against their records by the caller (functions/src/attachments).
  *
- * @example assertReportLinks({ photos: [], taskId: 'P-1.2026-12-07.am.C1' }, 'worker-liu', undefined)
+ * @example assertReportLinks({ taskId: 'P-1.2026-12-07.am.C1' }, 'worker-liu', undefined)
  *   // throws UnprocessableError naming body.taskId
  */
 export function assertReportLinks(
-  input: Pick<ReportInput, 'photos' | 'taskId'>,
+  input: Pick<ReportInput, 'taskId'>,
   reporterId: string,
   task: { readonly officerId: string; readonly partnerId: string } | undefined,
 ): void {
   const problems: ErrorDetail[] = [];
   if (input.taskId !== undefined && task?.officerId !== reporterId && task?.partnerId !== reporterId)
     problems.push(detail('body.taskId', message('finding.noTaskOfYours', { id: input.taskId })));
-  if (input.photos.length > 0) problems.push(detail('body.photos', message('finding.photosNotYet')));
   if (problems.length > 0)
     throw new UnprocessableError(
       message('finding.linksRefused', { fields: problems.map((p) => p.path.slice(5)).join(', ') }),

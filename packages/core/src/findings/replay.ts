@@ -186,6 +186,8 @@ export function evolveFinding(before: Finding | null, event: FindingEvent): Find
       next = { ...f };
       break;
   }
+  // A step's photos join the finding's, as `applyAction` adds them.
+  if (Array.isArray(d.photos) && d.photos.length > 0) next = { ...next, photos: [...f.photos, ...d.photos] };
   return { ...next, status: event.to, version: event.version, updatedAt: at, updatedBy: event.actorId };
 }
 

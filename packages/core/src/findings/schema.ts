@@ -4,6 +4,7 @@
  * The lifecycle rules themselves are in ./lifecycle; this file only says what is well-formed.
  */
 import * as z from 'zod';
+import { PhotoIds } from '../attachments/schema';
 import { AreaId } from '../grid/api';
 import { message } from '../messages';
 import { PersonId } from '../people';
@@ -49,14 +50,6 @@ export type EscalationLevel = z.infer<typeof EscalationLevel>;
 export const FindingId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.findingId')));
 /** Ids from the city config (categories, departments, offices) and of grid objects. */
 const ConfigId = z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.configId')));
-/**
- * An uploaded photo's object key. No leading slash and no '..': a key names an object the upload
- * route issued, never a path to walk.
- */
-const PhotoKey = z
-  .string()
-  .regex(/^[A-Za-z0-9][A-Za-z0-9/_.=-]{0,511}$/, schemaText(message('schema.photoKey')))
-  .refine((k) => !k.split('/').includes('..'), schemaText(message('schema.photoKeyDots')));
 const Note = Text(2000, { multiline: true }).min(1);
 /** Stored instants: UTC, as `Date.prototype.toISOString` writes them. */
 const Instant = z.iso.datetime();
@@ -95,7 +88,8 @@ export const ReportInput = z.strictObject({
   businessType: ConfigId,
   kind: FindingKind,
   note: Note.optional(),
-  photos: z.array(PhotoKey).max(20).default([]),
+  /** Attachment ids of photos uploaded for this report (POST /me/attachments, docs/decisions/0051). */
+  photos: PhotoIds.default([]),
   /** The patrol task this was found on, if any (`patrolTaskId`: plan, date, shift and cell joined by '.'). */
   taskId: z
     .string()
@@ -118,6 +112,10 @@ export const Finding = z.object({
   businessType: ConfigId,
   kind: FindingKind,
   note: z.string().optional(),
+  /**
+   * Attachment ids of the finding's photos: the report's, then each action's (the event of each
+   * step names its own). Records from before attachments hold object keys, read as they are.
+   */
   photos: z.array(z.string()),
   taskId: z.string().optional(),
 
@@ -178,7 +176,12 @@ export const Finding = z.object({
 });
 export type Finding = z.infer<typeof Finding>;
 
-const ActionBase = { expectedVersion: z.number().int().positive(), note: Note.optional() };
+const ActionBase = {
+  expectedVersion: z.number().int().positive(),
+  note: Note.optional(),
+  /** Photos of this step, uploaded for this finding (POST /findings/{id}/attachments). */
+  photos: PhotoIds.optional(),
+};
 
 export const VerifyAction = z.strictObject({ action: z.literal('verify'), ...ActionBase });
 /** Also closes the duplicate question of a flagged finding as "not a duplicate", without verifying. */
@@ -239,6 +242,7 @@ export const ExtendDeadlineAction = z.strictObject({
   action: z.literal('extend_deadline'),
   expectedVersion: ActionBase.expectedVersion,
   note: Note,
+  photos: ActionBase.photos,
   deadline: DeadlineInput,
 });
 export const ConfirmRevisitAction = z.strictObject({ action: z.literal('confirm_revisit'), ...ActionBase });

@@ -46,6 +46,7 @@ export const en = {
     'changed, cut short, or handed out for another list, caller or query: start again without it',
   'unavailable.retryIn': 'The database is unavailable or overloaded right now. Retry in {seconds} seconds.',
 
+  'entity.attachment': 'photo',
   'entity.area': 'area',
   'entity.baseline': 'baseline',
   'entity.cell': 'cell',
@@ -328,6 +329,8 @@ export const en = {
   'export.finding.possibleDuplicateOf': 'Possible duplicate of',
   'export.finding.duplicateOf': 'Duplicate of',
   'export.finding.task': 'Patrol task',
+  'export.finding.photoCount': 'Photos',
+  'export.finding.photoFlags': 'Photo flags',
   'export.finding.lon': 'Longitude',
   'export.finding.lat': 'Latitude',
   'export.task.id': 'No.',
@@ -378,8 +381,8 @@ export const en = {
   'schema.personId': 'letters, digits and _ . @ -, at most 64',
   'schema.findingId': 'letters, digits, _ and -, at most 64',
   'schema.configId': 'an id from the city config',
-  'schema.photoKey': 'an object key: letters, digits and / _ . = -',
-  'schema.photoKeyDots': 'an object key may not contain ..',
+  'schema.attachmentId': "an attachment id: 'A-' and 32 hex digits, as the upload slot gave it",
+  'schema.photoIdsUnique': 'each photo may be named once',
   'schema.taskIdChars': 'a task id: letters, digits and _ . -',
   'schema.taskId': 'a task id',
   'schema.findingIdShort': 'a finding id',
@@ -438,7 +441,6 @@ export const en = {
   'people.tooManyChangesDetail': 'too many changes at once',
   'people.changedMeanwhile': "'{id}' was changed by someone else meanwhile. Read it again and retry.",
   'finding.noTaskOfYours': "no patrol task '{id}' of yours",
-  'finding.photosNotYet': 'photos are not accepted yet; send the report without them (an empty list is fine)',
   'finding.linksRefused': 'The report links what it may not: {fields}.',
   'finding.storedConflict': "Finding '{id}' conflicts with what is stored; reload it.",
   'task.storedConflict': "Task '{id}' conflicts with what is stored; reload it.",
@@ -659,6 +661,21 @@ export const en = {
   'cli.planVerify.unknownRelease': 'unknown',
   'cli.plans.badId': "'{id}' is not a plan id ('P-' and letters or digits).",
   'cli.plans.notFound': "No plan '{id}' in {table}.",
+
+  'photo.slotExists': "Photo '{id}' exists already; ask for a new slot.",
+  'photo.flag.far_from_place': 'taken far from the place',
+  'photo.flag.far_from_time': 'taken far from the time',
+  'photo.flag.no_exif': 'no EXIF',
+  'photo.refused': 'Photos refused ({count}): see details.',
+  'photo.notYours': "no uploaded photo '{id}' of yours",
+  'photo.otherOwner': "photo '{id}' was uploaded for {kind} '{owner}', not for this",
+  'photo.rejected': "photo '{id}' was rejected by the check of its bytes ({reason})",
+  'photo.alreadyUsed': "photo '{id}' is already part of another step",
+  'photo.notUploaded':
+    "photo '{id}' has not been uploaded yet: upload it with the slot's form, then send this again",
+  'photo.required':
+    "The city requires at least one photo for '{action}' (setting {setting}); upload one and name it in photos.",
+  'photo.requiredDetail': "at least one photo is required for '{action}' (setting {setting})",
 } as const;
 
 export type MessageKey = keyof typeof en;

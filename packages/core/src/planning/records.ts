@@ -100,6 +100,8 @@ export const TaskCompletion = z.object({
   checks: z.object({ safety: CheckValue, food: CheckValue, license: CheckValue }),
   note: z.string().max(2000).optional(),
   findingIds: z.array(z.string()).max(50).default([]),
+  /** Attachment ids of the patrol's photos (docs/decisions/0051). */
+  photos: z.array(z.string()).optional(),
   /** Both partners checked in: it counts as a joint patrol. */
   joint: z.boolean(),
   /** Who of the pair did not check in (empty when joint). */

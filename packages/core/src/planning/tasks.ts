@@ -7,6 +7,7 @@
  * See docs/decisions/0011-patrol-execution.md.
  */
 import * as z from 'zod';
+import { PhotoIds } from '../attachments/schema';
 import { addDays, daysBetween, planningWeekStart } from '../calendar';
 import { ConflictError, detail, UnprocessableError } from '../errors';
 import {
@@ -82,6 +83,8 @@ export const CompleteBody = z.strictObject({
     .max(50)
     .default([])
     .refine((ids) => new Set(ids).size === ids.length, schemaText(message('schema.findingIdsUnique'))),
+  /** Photos of this patrol, uploaded for this task (POST /tasks/{id}/attachments, docs/decisions/0051). */
+  photos: PhotoIds.optional(),
 });
 export type CompleteBody = z.infer<typeof CompleteBody>;
 
@@ -477,6 +480,7 @@ export function completeTask(
     checks: input.checks,
     ...(input.note !== undefined && input.note !== '' ? { note: input.note } : {}),
     findingIds: input.findingIds,
+    ...(input.photos !== undefined && input.photos.length > 0 ? { photos: input.photos } : {}),
     joint: missing.length === 0,
     missing,
   };
@@ -486,7 +490,13 @@ export function completeTask(
     now,
     actor,
     'complete',
-    { joint: completion.joint, missing, checks: input.checks, findingIds: input.findingIds },
+    {
+      joint: completion.joint,
+      missing,
+      checks: input.checks,
+      findingIds: input.findingIds,
+      ...(completion.photos ? { photos: completion.photos } : {}),
+    },
     completion.note,
   );
 }
