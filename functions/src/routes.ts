@@ -16,6 +16,8 @@ import {
   CellListQuery,
   CellPlanningOut,
   CellPriorityBody,
+  CellStatsOut,
+  CellStatsQuery,
   CellsExportQuery,
   CheckInBody,
   CompleteBody,
@@ -554,6 +556,17 @@ export const ROUTES = [
     roles: MANAGERS,
     request: { query: StatsAssessmentQuery },
     response: StatsAssessmentOut,
+  },
+  {
+    method: 'GET',
+    path: '/stats/cells',
+    group: 'stats',
+    operationId: 'getCellStats',
+    summary:
+      "Every cell of an area with what a map colours it by: open and overdue findings, the current baseline's census, what remains and the reduction against it, the last joint patrol and the days since (in the city's calendar), and the manual priority. `scope` as the exports (default the caller's own: the city for an admin, the office for a supervisor, the cells touching an officer's zones, a grid worker's cells; an area outside the caller's is a 404); up to 500 cells a page by id, follow `cursor`. From counter, baseline and cell planning items alone, never from the findings.",
+    roles: AREA_ROLES,
+    request: { query: CellStatsQuery },
+    response: PageOut(CellStatsOut).extend({ scope: z.string() }),
   },
   {
     method: 'GET',

@@ -39,6 +39,7 @@ export * from './planning/verify';
 export * from './policy';
 export * from './roles';
 export * from './stats/baselines';
+export * from './stats/cell-stats';
 export * from './stats/fold';
 export * from './stats/measures';
 export * from './stats/summary';
