@@ -6,7 +6,83 @@
 import { usccEn, usccZhCN } from '@gridpatrol/core/messages/uscc';
 import type { Language } from './runtime-config';
 
+// ---------------------------------------------------------------------------------------------
+// Desk console, issue 13 part A: shell, area map, findings queue, week plan (both languages here).
+
+const consoleZh = {
+  'console.title': '工作台',
+  'console.open': '打开工作台',
+  'console.nav.map': '辖区地图',
+  'console.nav.findings': '线索队列',
+  'console.nav.plan': '周计划',
+  'console.notFound.title': '未找到',
+  'console.close': '关闭',
+  'console.save': '保存',
+  'console.map.title': '辖区地图',
+  'console.map.colourBy': '着色依据',
+  'console.map.metric.open': '未办结线索',
+  'console.map.metric.overdue': '逾期',
+  'console.map.metric.reduction': '较基数下降（%）',
+  'console.map.metric.staleness': '距上次联合巡查（天）',
+  'console.map.noValue': '无数据',
+  'console.map.label': '{count} 个网格的辖区地图',
+  'console.map.cluster': '{count} 条线索',
+  'console.map.findCell': '查找网格（编号或名称）',
+  'console.map.show': '显示',
+  'console.map.noSuchCell': '辖区内没有这个网格。',
+  'console.cell.baseline': '无照底数',
+  'console.cell.noBaseline': '尚无基数',
+  'console.cell.reduction': '基数 {baseline}，仍在经营 {remaining}，下降 {pct}%',
+  'console.cell.lastJoint': '上次联合巡查',
+  'console.cell.neverJoint': '从未联合巡查',
+  'console.cell.lastJointOn': '{date}（{days} 天前）',
+  'console.cell.zones': '所属责任区',
+  'console.cell.noZone': '不属于任何责任区',
+  'console.cell.people': '网格人员',
+  'console.cell.nobody': '没有人员',
+  'console.cell.openFindings': '未办结线索',
+  'console.cell.priority': '人工优先级（0–5，用于下周计划）',
+  'console.cell.prioritySaved': '已设为 {priority}，下次生成计划时生效。',
+};
+
+const consoleEn: Record<keyof typeof consoleZh, string> = {
+  'console.title': 'Console',
+  'console.open': 'Open the console',
+  'console.nav.map': 'Area map',
+  'console.nav.findings': 'Findings queue',
+  'console.nav.plan': 'Week plan',
+  'console.notFound.title': 'Not found',
+  'console.close': 'Close',
+  'console.save': 'Save',
+  'console.map.title': 'Area map',
+  'console.map.colourBy': 'Colour by',
+  'console.map.metric.open': 'Open findings',
+  'console.map.metric.overdue': 'Overdue',
+  'console.map.metric.reduction': 'Reduction against the baseline (%)',
+  'console.map.metric.staleness': 'Days since the last joint patrol',
+  'console.map.noValue': 'No value',
+  'console.map.label': 'Area map of {count} cells',
+  'console.map.cluster': '{count} findings',
+  'console.map.findCell': 'Find a cell (id or name)',
+  'console.map.show': 'Show',
+  'console.map.noSuchCell': 'No such cell in your area.',
+  'console.cell.baseline': 'Baseline census',
+  'console.cell.noBaseline': 'No baseline yet',
+  'console.cell.reduction': 'Baseline {baseline}, still operating {remaining}, down {pct}%',
+  'console.cell.lastJoint': 'Last joint patrol',
+  'console.cell.neverJoint': 'Never patrolled jointly',
+  'console.cell.lastJointOn': '{date} ({days} days ago)',
+  'console.cell.zones': 'Zones',
+  'console.cell.noZone': 'In no zone',
+  'console.cell.people': 'People',
+  'console.cell.nobody': 'Nobody',
+  'console.cell.openFindings': 'Open findings',
+  'console.cell.priority': 'Manual priority (0–5, for the next plans)',
+  'console.cell.prioritySaved': 'Set to {priority}; the next plan drafted uses it.',
+};
+
 const zh = {
+  ...consoleZh,
   'app.title': '网格巡查',
   'app.loading': '正在加载…',
   'app.configFailed': '无法读取应用配置，请检查网络后重新打开。',
@@ -198,6 +274,7 @@ const zh = {
 export type MessageKey = keyof typeof zh;
 
 const en: Record<MessageKey, string> = {
+  ...consoleEn,
   'app.title': 'GridPatrol',
   'app.loading': 'Loading…',
   'app.configFailed': 'Could not read the app settings; check the connection and open the app again.',

