@@ -32,6 +32,8 @@ async function desk(as: string, path = '/app/'): Promise<Page> {
     timezoneId: 'Asia/Shanghai',
   });
   const page = await context.newPage();
+  // A missing control fails its step at once, with its name, rather than the whole test's timeout.
+  page.setDefaultTimeout(10_000);
   const errors: Error[] = [];
   page.on('pageerror', (err) => errors.push(err));
   desks.push({ context, page, errors });
@@ -96,6 +98,49 @@ describe('the desk console', () => {
     await page.getByLabel('距上次联合巡查（天）').check();
     await expect.poll(() => page.getByTestId('legend').textContent()).toContain('距上次联合巡查');
     await screenshot(page, 'console-02-cell-panel');
+  });
+
+  it('filters the queue, shows a refusal in Chinese, takes an action and shows the history', async () => {
+    const page = await desk('officer-li', '/app/console/findings');
+    const queue = page.getByTestId('queue');
+    await expect.poll(() => queue.textContent()).toContain(findingName);
+    await screenshot(page, 'console-04-queue-todo');
+
+    await page.getByRole('tab', { name: '筛选列表' }).click();
+    await page.getByLabel('网格编号').fill(liCell);
+    await page.getByLabel('状态').selectOption('reported');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => queue.textContent()).toContain(findingName);
+    await screenshot(page, 'console-05-queue-filtered');
+    await page.getByLabel('已逾期').selectOption('true');
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => page.locator('.empty').textContent()).toBe('没有事项。');
+    await page.getByLabel('已逾期').selectOption('');
+    await page.getByRole('button', { name: '查询' }).click();
+    await page.getByRole('link', { name: findingName }).click();
+    await expect.poll(() => page.getByTestId('history').textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d上报/);
+
+    // Someone else verifies it first, with a note (the same body would be answered as a retry of the
+    // same step): the page's stale version is refused, in Chinese.
+    const before = await api.call('GET', `/findings/${findingId}`, { as: 'officer-li' });
+    const other = await api.call('POST', `/findings/${findingId}/actions`, {
+      as: 'officer-li',
+      body: { action: 'verify', expectedVersion: before.body.version, note: '电话核实' },
+    });
+    expect(other.status, other.text).toBe(200);
+    await page.getByRole('button', { name: '核实属实' }).click();
+    await page.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => page.getByRole('alert').textContent()).toContain('其他人已先修改了此记录');
+    await screenshot(page, 'console-06-refusal');
+    await page.getByRole('button', { name: '刷新' }).click();
+    await page.getByRole('button', { name: '责令限期整改' }).click();
+    const due = new Date(Date.now() + 10 * 86_400_000).toISOString().slice(0, 10);
+    await page.getByLabel('期限（日期）').fill(due);
+    await page.getByRole('button', { name: '确定' }).click();
+    await expect.poll(() => page.getByTestId('history').locator('li').count(), { timeout: 10_000 }).toBe(3);
+    await expect.poll(() => page.getByTestId('history').textContent()).toContain('核实属实');
+    await expect.poll(() => page.getByTestId('history').textContent()).toContain(`期限 ${due} 23:59`);
+    await screenshot(page, 'console-07-finding-history');
   });
 
   it('sends a grid worker opening the console to the field pages', async () => {

@@ -31,7 +31,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     roles: DESK,
     load: () => import('./area-map').then((m) => m.AreaMapPage),
   },
-  // { key: 'findings', path: 'findings', title: 'console.nav.findings', roles: DESK, load: () => import('./queue').then((m) => m.QueuePage) },
+  {
+    key: 'findings',
+    path: 'findings',
+    title: 'console.nav.findings',
+    roles: DESK,
+    load: () => import('./queue').then((m) => m.QueuePage),
+  },
   // { key: 'plan', path: 'plan', title: 'console.nav.plan', roles: MANAGERS, load: () => import('./week-plan').then((m) => m.WeekPlanPage) },
   // TODO(issue 13 part B): grid versions, statistics and people, in their own files; uncomment when they land.
   // { key: 'grid', path: 'grid', title: 'console.nav.grid', roles: ['city_admin'], load: () => import('./grid-versions').then((m) => m.GridVersionsPage) },
