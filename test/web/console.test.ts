@@ -118,7 +118,9 @@ describe('the desk console', () => {
     await page.getByLabel('已逾期').selectOption('');
     await page.getByRole('button', { name: '查询' }).click();
     await page.getByRole('link', { name: findingName }).click();
-    await expect.poll(() => page.getByTestId('history').textContent()).toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d上报/);
+    await expect
+      .poll(() => page.getByTestId('history').textContent())
+      .toMatch(/\d{4}-\d\d-\d\d \d\d:\d\d上报/);
 
     // Someone else verifies it first, with a note (the same body would be answered as a retry of the
     // same step): the page's stale version is refused, in Chinese.
