@@ -145,6 +145,70 @@ describe('the desk console', () => {
     await screenshot(page, 'console-07-finding-history');
   });
 
+  it("drafts a supervisor's week plan, shows a reassignment's broken rule before sending, publishes", async () => {
+    const page = await desk('sup-east', '/app/console/plan');
+    await page.getByRole('button', { name: '生成草案' }).click();
+    const calendar = page.getByTestId('calendar');
+    await expect
+      .poll(() => calendar.locator('button[data-task]').count(), { timeout: 15_000 })
+      .toBeGreaterThan(0);
+    await expect.poll(() => page.getByTestId('plan-status').textContent()).toBe('草案');
+    await expect.poll(() => page.getByTestId('unmet').textContent()).toMatch(/未满足的巡查需求/);
+
+    // A task's demand in words, the API's explanation beside it.
+    const chip = calendar.locator('button[data-task]').first();
+    const taskId = (await chip.getAttribute('data-task')) as string;
+    await chip.click();
+    const detail = page.getByTestId('task-detail');
+    await expect.poll(() => detail.getByTestId('explanation').textContent()).toMatch(/选此网格/);
+    await screenshot(page, 'console-08-week-plan');
+
+    // A grid partner who does not serve the task's cell: the rule is named before anything is sent.
+    const plan = (await api.call('GET', `/plans/${taskId.split('.')[0]}`, { as: 'sup-east' })).body;
+    const task = plan.tasks.find((x: { id: string }) => x.id === taskId);
+    const serving = new Set(
+      (await api.call('GET', `/people?cell=${task.cellId}&limit=200`, { as: 'sup-east' })).body.items.map(
+        (p: { id: string }) => p.id,
+      ),
+    );
+    const office = (await api.call('GET', '/people?limit=200', { as: 'sup-east' })).body.items as {
+      id: string;
+      role: string;
+      active: boolean;
+    }[];
+    const stranger = office.find(
+      (p) => (p.role === 'grid_worker' || p.role === 'grid_leader') && p.active && !serving.has(p.id),
+    );
+    if (!stranger) throw new Error(`every grid person of the office serves ${task.cellId}`);
+    await detail.getByLabel('网格人员').selectOption(stranger.id);
+    await expect.poll(() => detail.getByTestId('violations').textContent()).toContain('partner_cell');
+    expect(await detail.getByRole('button', { name: '提交调整' }).isDisabled()).toBe(true);
+    await screenshot(page, 'console-09-reassign-violation');
+    // Nothing was sent: the task is as drafted.
+    const after = (await api.call('GET', `/plans/${plan.id}`, { as: 'sup-east' })).body.tasks.find(
+      (x: { id: string }) => x.id === taskId,
+    );
+    expect(after.version).toBe(task.version);
+
+    await page.getByRole('button', { name: '发布' }).click();
+    await expect
+      .poll(() => page.getByTestId('plan-status').textContent(), { timeout: 15_000 })
+      .toBe('已发布');
+    expect((await api.call('GET', `/plans/${plan.id}`, { as: 'sup-east' })).body.status).toBe('published');
+    await screenshot(page, 'console-10-plan-published');
+  });
+
+  it('shows a supervisor of another office a not-found page for a foreign finding and plan', async () => {
+    const plans = (await api.call('GET', '/plans', { as: 'sup-east' })).body.items as { id: string }[];
+    const page = await desk('sup-west', `/app/console/findings/${findingId}`);
+    await expect.poll(() => page.getByTestId('not-found').textContent()).toContain('未找到');
+    expect(await page.content()).not.toContain(findingName);
+    await screenshot(page, 'console-11-foreign-finding');
+    await page.goto(`${api.url}/app/console/plan/${plans[0]?.id}`);
+    await expect.poll(() => page.getByTestId('not-found').textContent()).toContain('未找到');
+    await screenshot(page, 'console-12-foreign-plan');
+  });
+
   it('sends a grid worker opening the console to the field pages', async () => {
     const page = await desk('worker-liu', '/app/console/map');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/app/');

@@ -148,7 +148,10 @@ export function CellPanel(
   );
 }
 
-function PriorityForm(props: ConsolePageProps & { cellId: string; current: number; onChanged: () => void }) {
+/** A cell's manual priority for the next plans (managers); the week plan's map uses it too. */
+export function PriorityForm(
+  props: ConsolePageProps & { cellId: string; current: number; onChanged: () => void },
+) {
   const [value, setValue] = useState(props.current);
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'error' } | undefined>();
   const save = async (e: Event) => {

@@ -38,7 +38,13 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     roles: DESK,
     load: () => import('./queue').then((m) => m.QueuePage),
   },
-  // { key: 'plan', path: 'plan', title: 'console.nav.plan', roles: MANAGERS, load: () => import('./week-plan').then((m) => m.WeekPlanPage) },
+  {
+    key: 'plan',
+    path: 'plan',
+    title: 'console.nav.plan',
+    roles: MANAGERS,
+    load: () => import('./week-plan').then((m) => m.WeekPlanPage),
+  },
   // TODO(issue 13 part B): grid versions, statistics and people, in their own files; uncomment when they land.
   // { key: 'grid', path: 'grid', title: 'console.nav.grid', roles: ['city_admin'], load: () => import('./grid-versions').then((m) => m.GridVersionsPage) },
   // { key: 'stats', path: 'stats', title: 'console.nav.stats', roles: MANAGERS, load: () => import('./stats').then((m) => m.StatsPage) },
