@@ -10,15 +10,25 @@
  *    interleaved round by round, a bare page that only fetches /me/tasks and prints it. Target: the
  *    app ≤ 2× the bare page (ratio of medians).
  *
+ * 3. The desk console's area map (issue 13) for a city admin at 1k / 5k / 20k cells (a synthetic
+ *    grid imported and activated in a server of its own): time from navigation to the choropleth
+ *    drawn (the first frame painted with every cell), the main thread's busy time over that span
+ *    (CDP TaskDuration), and the page's JavaScript heap after a GC. Desk screen, no throttling.
+ *    Targets: 20k cells drawn within 2 s of main-thread time; memory growing no faster than linearly.
+ *
  * Runs its own local server on DynamoDB Local (in memory unless DYNAMODB_ENDPOINT is set), with
- * three of worker-liu's tasks under way now.
+ * three of worker-liu's tasks under way now. `npm run bench -- web console` runs part 3 alone.
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { buildGrid } from '@gridpatrol/core';
+import { activateReviewed } from '@gridpatrol/functions/grid-import/activation';
+import { syntheticCity } from '@gridpatrol/local';
+import { storeBuiltGrid } from '@gridpatrol/store';
 import { ensureWebBuilt } from '@gridpatrol/web/build';
-import { chromium } from 'playwright-core';
+import { type Browser, chromium } from 'playwright-core';
 import { CHROMIUM } from '../test/support/browser';
 import { startTestApi } from '../test/support/local-api';
 import { writePublishedTask } from '../test/support/tasks';
@@ -57,7 +67,12 @@ function weights(dir: string) {
 }
 
 export async function run(args: string[]): Promise<void> {
-  const rounds = Number(args[0] ?? ROUNDS);
+  if (args[0] === 'console') return consoleMap(Number(args[1] ?? CONSOLE_ROUNDS));
+  await fieldPages(Number(args[0] ?? ROUNDS));
+  await consoleMap(CONSOLE_ROUNDS);
+}
+
+async function fieldPages(rounds: number): Promise<void> {
   const build = await ensureWebBuilt();
   const rows = weights(build.outDir);
   console.log('Shipped bytes (gzip -9):');
@@ -138,5 +153,122 @@ export async function run(args: string[]): Promise<void> {
     await browser.close();
     await api.close();
     rmSync(webDir, { recursive: true, force: true });
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// The console's area map at city scale
+
+const CONSOLE_SIZES = [1_000, 5_000, 20_000];
+const CONSOLE_ROUNDS = 3;
+const MAP_BUDGET_MS = 2_000;
+
+interface MapVisit {
+  readonly toDrawnMs: number;
+  readonly mainThreadMs: number;
+  readonly heapMb: number;
+  readonly nodes: number;
+}
+
+async function visitConsoleMap(
+  browser: Browser,
+  url: string,
+  session: string,
+  cells: number,
+): Promise<MapVisit> {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, locale: 'zh-CN' });
+  await context.addInitScript(`localStorage.setItem('gp.session', ${JSON.stringify(session)});`);
+  const page = await context.newPage();
+  const cdp = await context.newCDPSession(page);
+  await cdp.send('Performance.enable');
+  const metric = async (name: string) =>
+    ((await cdp.send('Performance.getMetrics')).metrics.find((m) => m.name === name)?.value ?? 0) as number;
+  try {
+    const busyBefore = await metric('TaskDuration');
+    await page.goto(`${url}/app/console/map`, { waitUntil: 'commit' });
+    // Drawn, or a refusal on the page (then the bench stops with its words rather than wait).
+    const refused = page
+      .waitForSelector('.console-page .notice.error', { timeout: 300_000 })
+      .then(async (el) => {
+        throw new Error(`the console map failed: ${await el?.textContent()}`);
+      });
+    refused.catch(() => undefined);
+    await Promise.race([
+      page.waitForSelector(`[data-testid="console-map"][data-drawn="${cells}"]`, { timeout: 300_000 }),
+      refused,
+    ]);
+    const toDrawnMs = (await page.evaluate(
+      "performance.getEntriesByName('console-map-drawn')[0]?.startTime ?? performance.now()",
+    )) as number;
+    const mainThreadMs = ((await metric('TaskDuration')) - busyBefore) * 1000;
+    await cdp.send('HeapProfiler.collectGarbage');
+    const heapMb = (await metric('JSHeapUsedSize')) / 1024 / 1024;
+    return { toDrawnMs, mainThreadMs, heapMb, nodes: await metric('Nodes') };
+  } finally {
+    await context.close();
+  }
+}
+
+async function consoleMap(rounds: number): Promise<void> {
+  await ensureWebBuilt();
+  const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
+  const results: { cells: number; visits: MapVisit[]; importS: number }[] = [];
+  try {
+    for (const cells of CONSOLE_SIZES) {
+      const api = await startTestApi('demo');
+      try {
+        const started = Date.now();
+        const city = syntheticCity({ cells, seed: 13 });
+        const built = buildGrid(
+          { type: 'FeatureCollection', features: city.cells },
+          { type: 'FeatureCollection', features: city.zones },
+          { config: api.config },
+        );
+        const meta = await storeBuiltGrid(built, 'bench');
+        await activateReviewed(meta.version, 'bench', { force: true, reason: 'bench' }, 1);
+        const importS = (Date.now() - started) / 1000;
+        const token = await api.token('admin');
+        const session = JSON.stringify({
+          personId: 'admin',
+          token,
+          expiresAt: Math.floor(Date.now() / 1000) + 3600,
+        });
+        await visitConsoleMap(browser, api.url, session, cells); // the server's caches, not the browser's
+        const visits: MapVisit[] = [];
+        for (let i = 0; i < rounds; i++) visits.push(await visitConsoleMap(browser, api.url, session, cells));
+        results.push({ cells, visits, importS });
+      } finally {
+        await api.close();
+      }
+    }
+  } finally {
+    await browser.close();
+  }
+  console.log('\nConsole area map, a city admin, desk screen, cold browser context (median of rounds):');
+  console.log('  cells   to drawn   main thread   JS heap   heap/cell   DOM nodes   (grid import)');
+  const median = (xs: number[]) => summarize(xs).median;
+  const rows = results.map((r) => ({
+    cells: r.cells,
+    drawn: median(r.visits.map((v) => v.toDrawnMs)),
+    busy: median(r.visits.map((v) => v.mainThreadMs)),
+    heap: median(r.visits.map((v) => v.heapMb)),
+    nodes: median(r.visits.map((v) => v.nodes)),
+    importS: r.importS,
+  }));
+  for (const r of rows)
+    console.log(
+      `  ${String(r.cells).padStart(5)}  ${r.drawn.toFixed(0).padStart(6)} ms  ${r.busy.toFixed(0).padStart(8)} ms  ${r.heap.toFixed(1).padStart(6)} MB  ${((r.heap * 1024) / r.cells).toFixed(2).padStart(6)} KB  ${String(r.nodes).padStart(9)}   ${r.importS.toFixed(0)} s`,
+    );
+  const largest = rows[rows.length - 1];
+  const smallest = rows[0];
+  if (largest && smallest) {
+    console.log(
+      `  20k main-thread time ${largest.busy.toFixed(0)} ms (target < ${MAP_BUDGET_MS} ms: ${largest.busy < MAP_BUDGET_MS ? 'met' : 'MISSED'})`,
+    );
+    const perCellSmall = smallest.heap / smallest.cells;
+    const perCellLarge = largest.heap / largest.cells;
+    console.log(
+      `  heap per cell ${(perCellSmall * 1024).toFixed(2)} KB at ${smallest.cells} → ${(perCellLarge * 1024).toFixed(2)} KB at ${largest.cells} (no faster than linear: ${perCellLarge <= perCellSmall * 1.1 ? 'met' : 'MISSED'})`,
+    );
   }
 }

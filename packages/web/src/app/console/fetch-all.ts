@@ -1,5 +1,24 @@
-/** Every page of a paged API list (`items` and `cursor`), in order, up to `maxPages`. */
-import type { ApiClient } from '../api';
+/**
+ * Every page of a paged API list (`items` and `cursor`), in order, up to `maxPages`. A city's map is
+ * tens of pages: a page the service could not answer for the moment (503, no connection) is asked
+ * again twice, after 0.5 s and 1.5 s, rather than lose the whole map to one busy second.
+ */
+import { type ApiClient, ApiError } from '../api';
+
+const RETRY_AFTER_MS = [500, 1500];
+
+async function withRetries<T>(ask: () => Promise<T>): Promise<T> {
+  for (let attempt = 0; ; attempt++) {
+    try {
+      return await ask();
+    } catch (err) {
+      const wait = RETRY_AFTER_MS[attempt];
+      const passing = err instanceof ApiError && (err.kind === 'unavailable' || err.kind === 'offline');
+      if (!passing || wait === undefined) throw err;
+      await new Promise((r) => setTimeout(r, wait));
+    }
+  }
+}
 
 export async function allPages<T>(
   api: ApiClient,
@@ -16,10 +35,9 @@ export async function allPages<T>(
   let pages = 0;
   do {
     const sep = path.includes('?') ? '&' : '?';
-    const page = await api.request<Record<string, unknown> & { cursor?: string }>(
-      'GET',
-      cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path,
-      { signal: opts.signal },
+    const url = cursor ? `${path}${sep}cursor=${encodeURIComponent(cursor)}` : path;
+    const page = await withRetries(() =>
+      api.request<Record<string, unknown> & { cursor?: string }>('GET', url, { signal: opts.signal }),
     );
     out.push(...((page[key] as T[] | undefined) ?? []));
     cursor = page.cursor;
