@@ -17,7 +17,8 @@
  *    Targets: 20k cells drawn within 2 s of main-thread time; memory growing no faster than linearly.
  *
  * Runs its own local server on DynamoDB Local (in memory unless DYNAMODB_ENDPOINT is set), with
- * three of worker-liu's tasks under way now. `npm run bench -- web console` runs part 3 alone.
+ * three of worker-liu's tasks under way now. `npm run bench -- web console [rounds] [1000,5000]` runs
+ * part 3 alone (at the sizes given).
  */
 import { cpSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -67,7 +68,11 @@ function weights(dir: string) {
 }
 
 export async function run(args: string[]): Promise<void> {
-  if (args[0] === 'console') return consoleMap(Number(args[1] ?? CONSOLE_ROUNDS));
+  if (args[0] === 'console')
+    return consoleMap(
+      Number(args[1] ?? CONSOLE_ROUNDS),
+      args[2] ? args[2].split(',').map(Number) : CONSOLE_SIZES,
+    );
   await fieldPages(Number(args[0] ?? ROUNDS));
   await consoleMap(CONSOLE_ROUNDS);
 }
@@ -209,66 +214,69 @@ async function visitConsoleMap(
   }
 }
 
-async function consoleMap(rounds: number): Promise<void> {
+async function consoleMap(rounds: number, sizes: readonly number[] = CONSOLE_SIZES): Promise<void> {
   await ensureWebBuilt();
+  // One server; each size is a grid version of its own, imported and activated in turn (the server
+  // reads the new active version at once: the activation is made in its process).
+  const api = await startTestApi('demo');
   const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox'] });
-  const results: { cells: number; visits: MapVisit[]; importS: number }[] = [];
+  const median = (xs: number[]) => summarize(xs).median;
+  const rows: { cells: number; drawn: number; busy: number; heap: number; nodes: number; importS: number }[] =
+    [];
+  console.log('\nConsole area map, a city admin, desk screen, cold browser context (median of rounds):');
+  console.log('  cells   to drawn   main thread   JS heap   heap/cell   DOM nodes   (grid import)');
   try {
-    for (const cells of CONSOLE_SIZES) {
-      const api = await startTestApi('demo');
-      try {
-        const started = Date.now();
-        const city = syntheticCity({ cells, seed: 13 });
-        const built = buildGrid(
-          { type: 'FeatureCollection', features: city.cells },
-          { type: 'FeatureCollection', features: city.zones },
-          { config: api.config },
-        );
-        const meta = await storeBuiltGrid(built, 'bench');
-        await activateReviewed(meta.version, 'bench', { force: true, reason: 'bench' }, 1);
-        const importS = (Date.now() - started) / 1000;
-        const token = await api.token('admin');
-        const session = JSON.stringify({
-          personId: 'admin',
-          token,
-          expiresAt: Math.floor(Date.now() / 1000) + 3600,
-        });
-        await visitConsoleMap(browser, api.url, session, cells); // the server's caches, not the browser's
-        const visits: MapVisit[] = [];
-        for (let i = 0; i < rounds; i++) visits.push(await visitConsoleMap(browser, api.url, session, cells));
-        results.push({ cells, visits, importS });
-      } finally {
-        await api.close();
-      }
+    for (const [i, cells] of sizes.entries()) {
+      const started = Date.now();
+      const city = syntheticCity({ cells, seed: 13 + i });
+      const built = buildGrid(
+        { type: 'FeatureCollection', features: city.cells },
+        { type: 'FeatureCollection', features: city.zones },
+        { config: api.config },
+      );
+      const meta = await storeBuiltGrid(built, 'bench');
+      await activateReviewed(meta.version, 'bench', { force: true, reason: 'bench' }, 1);
+      const importS = (Date.now() - started) / 1000;
+      const token = await api.token('admin');
+      const session = JSON.stringify({
+        personId: 'admin',
+        token,
+        expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      });
+      await visitConsoleMap(browser, api.url, session, cells); // the server's caches, not the browser's
+      const visits: MapVisit[] = [];
+      for (let r = 0; r < rounds; r++) visits.push(await visitConsoleMap(browser, api.url, session, cells));
+      const row = {
+        cells,
+        drawn: median(visits.map((v) => v.toDrawnMs)),
+        busy: median(visits.map((v) => v.mainThreadMs)),
+        heap: median(visits.map((v) => v.heapMb)),
+        nodes: median(visits.map((v) => v.nodes)),
+        importS,
+      };
+      rows.push(row);
+      console.log(
+        `  ${String(row.cells).padStart(5)}  ${row.drawn.toFixed(0).padStart(6)} ms  ${row.busy.toFixed(0).padStart(8)} ms  ${row.heap.toFixed(1).padStart(6)} MB  ${((row.heap * 1024) / row.cells).toFixed(2).padStart(6)} KB  ${String(row.nodes).padStart(9)}   ${row.importS.toFixed(0)} s`,
+      );
     }
   } finally {
     await browser.close();
+    await api.close();
   }
-  console.log('\nConsole area map, a city admin, desk screen, cold browser context (median of rounds):');
-  console.log('  cells   to drawn   main thread   JS heap   heap/cell   DOM nodes   (grid import)');
-  const median = (xs: number[]) => summarize(xs).median;
-  const rows = results.map((r) => ({
-    cells: r.cells,
-    drawn: median(r.visits.map((v) => v.toDrawnMs)),
-    busy: median(r.visits.map((v) => v.mainThreadMs)),
-    heap: median(r.visits.map((v) => v.heapMb)),
-    nodes: median(r.visits.map((v) => v.nodes)),
-    importS: r.importS,
-  }));
-  for (const r of rows)
-    console.log(
-      `  ${String(r.cells).padStart(5)}  ${r.drawn.toFixed(0).padStart(6)} ms  ${r.busy.toFixed(0).padStart(8)} ms  ${r.heap.toFixed(1).padStart(6)} MB  ${((r.heap * 1024) / r.cells).toFixed(2).padStart(6)} KB  ${String(r.nodes).padStart(9)}   ${r.importS.toFixed(0)} s`,
-    );
   const largest = rows[rows.length - 1];
   const smallest = rows[0];
   if (largest && smallest) {
     console.log(
-      `  20k main-thread time ${largest.busy.toFixed(0)} ms (target < ${MAP_BUDGET_MS} ms: ${largest.busy < MAP_BUDGET_MS ? 'met' : 'MISSED'})`,
+      `  ${largest.cells} cells: main-thread time ${largest.busy.toFixed(0)} ms (target < ${MAP_BUDGET_MS} ms: ${largest.busy < MAP_BUDGET_MS ? 'met' : 'MISSED'})`,
     );
-    const perCellSmall = smallest.heap / smallest.cells;
-    const perCellLarge = largest.heap / largest.cells;
+    // Linear growth: each step's extra heap per extra cell no larger than the step before's (10% slack).
+    const slopes = rows.slice(1).map((r, i) => {
+      const before = rows[i] as (typeof rows)[number];
+      return ((r.heap - before.heap) * 1024) / (r.cells - before.cells);
+    });
+    const linear = slopes.every((k, i) => i === 0 || k <= (slopes[i - 1] as number) * 1.1);
     console.log(
-      `  heap per cell ${(perCellSmall * 1024).toFixed(2)} KB at ${smallest.cells} → ${(perCellLarge * 1024).toFixed(2)} KB at ${largest.cells} (no faster than linear: ${perCellLarge <= perCellSmall * 1.1 ? 'met' : 'MISSED'})`,
+      `  heap per added cell ${slopes.map((k) => `${k.toFixed(2)} KB`).join(' → ')} (no faster than linear: ${linear ? 'met' : 'MISSED'})`,
     );
   }
 }

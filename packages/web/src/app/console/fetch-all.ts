@@ -1,11 +1,11 @@
 /**
  * Every page of a paged API list (`items` and `cursor`), in order, up to `maxPages`. A city's map is
  * tens of pages: a page the service could not answer for the moment (503, no connection) is asked
- * again twice, after 0.5 s and 1.5 s, rather than lose the whole map to one busy second.
+ * again up to four times, 0.5 s to 6 s apart, rather than lose the whole map to one busy moment.
  */
 import { type ApiClient, ApiError } from '../api';
 
-const RETRY_AFTER_MS = [500, 1500];
+const RETRY_AFTER_MS = [500, 1500, 3000, 6000];
 
 async function withRetries<T>(ask: () => Promise<T>): Promise<T> {
   for (let attempt = 0; ; attempt++) {
