@@ -415,7 +415,7 @@ export const ROUTES = [
     group: 'plans',
     operationId: 'reassignTask',
     summary:
-      "Move a draft or assigned task to another officer and/or partner and/or date and shift, checked against the planner's rules (pair eligible for the cell, availability, weekly capacity, maxTasksPerOfficerShift, nobody twice in a shift, one task per cell and shift, conflict avoidance): a broken rule is a 422 naming the rule and the person. expectedVersion must be the task's version (409 otherwise).",
+      "Move a draft or assigned task to another officer and/or partner and/or date and shift, checked against the planner's rules (pair eligible for the cell, availability, weekly capacity, maxTasksPerOfficerShift, nobody twice in a shift, one task per cell and shift, conflict avoidance): a broken rule is a 422 naming the rule and the person. expectedVersion must be the task's version (409 otherwise). `dryRun: true` runs the same checks and answers the task unchanged, writing nothing (the console checks a move before it is sent).",
     roles: MANAGERS,
     request: { params: PlanTaskParams, body: ReassignBody },
     response: PatrolTaskOut,

@@ -1,18 +1,15 @@
 /**
- * The week plan's pure parts: the calendar of days × shifts, a task's demand in words (the API's own
- * catalogue), and the planner's rules checked on the device before a reassignment is sent.
+ * The week plan's pure parts: the calendar of days × shifts and a task's demand in words.
  */
-import type { Person } from '@gridpatrol/core';
 import { describe, expect, it } from 'vitest';
 import {
   calendarOf,
   demandTerms,
-  demandTermText,
+  demandWords,
   type PlanTaskView,
-  reassignViolations,
-  shiftText,
   weekDates,
 } from '../../packages/web/src/app/console/plan-view';
+import { format, type MessageKey } from '../../packages/web/src/messages';
 
 const risk = (c: Partial<Record<string, [number, number]>>) => ({
   score: 0,
@@ -37,20 +34,6 @@ const task = (over: Partial<PlanTaskView>): PlanTaskView => ({
   reasons: { risk: risk({}), pair: [] },
   ...over,
 });
-
-const person = (over: Partial<Person>): Person =>
-  ({
-    id: 'x',
-    name: 'x',
-    role: 'grid_worker',
-    active: true,
-    zones: [],
-    cells: [],
-    conflictCells: [],
-    capacity: 10,
-    availability: { weekdays: [1, 2, 3, 4, 5, 6, 7], datesOff: [] },
-    ...over,
-  }) as Person;
 
 describe('calendarOf', () => {
   it('puts tasks in their day and shift, by cell, leaving cancelled ones out', () => {
@@ -81,52 +64,22 @@ describe('calendarOf', () => {
   });
 });
 
-describe('demand in words', () => {
-  it('lists the terms that counted, the heaviest first, in the API catalogue’s words', () => {
-    const terms = demandTerms(risk({ open: [2, 2], staleness: [28, 2.8], manualPriority: [3, 1.5] }));
-    expect(terms.map((x) => x.term)).toEqual(['staleness', 'open', 'manualPriority']);
-    expect(terms.map((x) => demandTermText(x, 'zh-CN'))).toEqual([
-      '距上次联合巡查 28 天 +2.8［staleness］',
-      '未办结线索 2 条 +2［open］',
-      '所长设定的优先级 3 +1.5［manualPriority］',
+describe('demandWords', () => {
+  const say = (key: MessageKey, params?: Record<string, string | number>) => format('zh-CN', key, params);
+  it('words the terms that counted, the heaviest first, then the pair reasons', () => {
+    const reasons = {
+      risk: risk({ open: [2, 2], staleness: [28, 2.8], manualPriority: [3, 1.5] }),
+      pair: ['primary_zone', 'drawn', 'a_new_reason'],
+    };
+    expect(demandTerms(reasons.risk).map((x) => x.term)).toEqual(['staleness', 'open', 'manualPriority']);
+    expect(demandWords(reasons, say)).toEqual([
+      '距上次联合巡查 28 天（+2.8）',
+      '未办结线索 2 条（+2）',
+      '所长设定的优先级 3（+1.5）',
+      '网格主要属于该干部的责任区',
+      '双随机抽取',
+      'a_new_reason',
     ]);
-    expect(demandTermText({ term: 'overdue', count: 1, points: 1 / 3 }, 'en')).toBe(
-      'overdue findings: 1, +0.33 [overdue]',
-    );
-    expect(demandTerms(risk({}))).toEqual([]);
-    expect(shiftText('am', 'zh-CN')).toBe('上午');
-    expect(shiftText('night', 'zh-CN')).toBe('night');
-  });
-});
-
-describe('reassignViolations', () => {
-  const officer = person({ id: 'officer-li', role: 'zone_officer', zones: ['Z1'] });
-  const liu = person({ id: 'worker-liu', cells: ['C1', 'C2'] });
-  const sun = person({ id: 'worker-sun', cells: ['C9'] });
-  const base = {
-    task: task({}),
-    officer,
-    partner: liu,
-    cellZones: ['Z1'],
-    weekStart: '2026-12-14',
-    shifts: ['am', 'pm'],
-    maxTasksPerOfficerShift: 3,
-    tasks: [task({}), task({ id: 'other', cellId: 'C2', date: '2026-12-15' })],
-  };
-  const target = { officerId: 'officer-li', partnerId: 'worker-liu', date: '2026-12-14', shift: 'am' };
-
-  it('names a partner who does not serve the cell, and one booked twice in a shift', () => {
-    const v = reassignViolations(
-      { ...base, partner: sun, target: { ...target, partnerId: 'worker-sun' } },
-      'zh-CN',
-    );
-    expect(v.map((x) => x.rule)).toEqual(['partner_cell']);
-    expect(v[0]?.text).toContain('worker-sun');
-    const twice = reassignViolations({ ...base, target: { ...target, date: '2026-12-15' } }, 'zh-CN');
-    expect(twice.map((x) => x.rule)).toContain('double_booked');
-  });
-
-  it('finds nothing wrong with a move that keeps the rules', () => {
-    expect(reassignViolations({ ...base, target: { ...target, shift: 'pm' } }, 'en')).toEqual([]);
+    expect(demandWords({ risk: risk({}), pair: [] }, say)).toEqual([]);
   });
 });

@@ -189,6 +189,15 @@ describe('the desk console', () => {
       (x: { id: string }) => x.id === taskId,
     );
     expect(after.version).toBe(task.version);
+    // A dry run that keeps every rule answers the task as it is and writes nothing either.
+    const dry = await api.call('POST', `/plans/${plan.id}/tasks/${taskId}/reassign`, {
+      as: 'sup-east',
+      body: { expectedVersion: task.version, officerId: task.officerId, dryRun: true },
+    });
+    expect(dry.status, dry.text).toBe(200);
+    expect(dry.body).toMatchObject({ id: taskId, version: task.version, partnerId: task.partnerId });
+    const still = (await api.call('GET', `/tasks/${taskId}/history`, { as: 'sup-east' })).body.items;
+    expect(still.map((e: { action: string }) => e.action)).toEqual(['plan']);
 
     await page.getByRole('button', { name: '发布' }).click();
     await expect

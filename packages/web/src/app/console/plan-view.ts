@@ -1,15 +1,10 @@
 /**
- * The week plan's pure parts: the calendar (days × shifts) of a plan's tasks, a task's demand terms
- * in the order they weigh, and the planner's rules checked on the device before a reassignment is
- * sent — core's own `reassignProblems`, the very check the API runs, worded by core's catalogue, so
- * a broken rule reads as the API's 422 would (docs/decisions/0053-desk-console.md).
+ * The week plan's pure parts: the calendar (days × shifts) of a plan's tasks, and a task's demand in
+ * words, the heaviest term first, in the app's own words for them (the field app's `reason.*`).
+ * The planner's rules themselves are checked by the API (a dry run of the reassignment,
+ * docs/decisions/0053-desk-console.md): the browser keeps no copy of them.
  */
-
-import { message, render } from '@gridpatrol/core/messages/index';
-import type { Language } from '@gridpatrol/core/messages/language';
-import type { Person } from '@gridpatrol/core/people';
-import { type BrokenRule, type ReassignCheck, reassignProblems } from '@gridpatrol/core/planning/plans';
-import type { TaskStatus } from '@gridpatrol/core/planning/records';
+import type { MessageKey } from '../../messages';
 
 export interface PlanTaskView {
   readonly id: string;
@@ -19,7 +14,7 @@ export interface PlanTaskView {
   readonly zoneId: string;
   readonly officerId: string;
   readonly partnerId: string;
-  readonly status: TaskStatus;
+  readonly status: 'draft' | 'assigned' | 'completed' | 'missed' | 'cancelled';
   readonly version: number;
   readonly explanation?: string;
   readonly reasons: {
@@ -76,37 +71,34 @@ export function demandTerms(
   }).sort((a, b) => b.points - a.points || TERMS.indexOf(a.term) - TERMS.indexOf(b.term));
 }
 
-/** A demand term in the reader's language, as the API's explanations word it. */
-export function demandTermText(
-  t: { term: DemandTerm; count: number; points: number },
-  language: Language,
-): string {
-  return render(
-    message(`plan.term.${t.term}`, { count: t.count, points: Math.round(t.points * 100) / 100 }),
-    {
-      language,
-    },
-  );
-}
-
-/** A shift's word (上午, 下午) where the catalogue has one, else its name. */
-export function shiftText(shift: string, language: Language): string {
-  return shift === 'am' || shift === 'pm' ? render(message(`plan.shift.${shift}`), { language }) : shift;
-}
+const PAIR_REASONS = new Set([
+  'primary_zone',
+  'secondary_zone',
+  'least_loaded',
+  'rotated',
+  'repeat_no_alternative',
+  'near_own_tasks',
+  'partner_least_needed',
+  'drawn',
+  'improvement',
+]);
 
 /**
- * Every planner rule a reassignment would break, in the reader's language, before it is sent.
+ * Why this cell and this pair, in words: the demand terms that counted (heaviest first), then the
+ * pair's reasons (zone, rotation, the 双随机 draw, …); a reason the app has no words for by its code.
  *
- * @example reassignViolations({ ...check, target: { ...busy } }, 'zh-CN') // ['［double_booked］…']
+ * @example demandWords(task.reasons, t) // ['距上次联合巡查 28 天（+2.8）', '网格主要属于该干部的责任区']
  */
-export function reassignViolations(
-  check: ReassignCheck,
-  language: Language,
-): { rule: string; text: string }[] {
-  return reassignProblems(check).map((p: BrokenRule) => ({
-    rule: p.rule,
-    text: p.text ? render(p.text, { language }) : p.message,
-  }));
+export function demandWords(
+  reasons: PlanTaskView['reasons'],
+  say: (key: MessageKey, params?: Record<string, string | number>) => string,
+): string[] {
+  const terms = demandTerms(reasons.risk).map(
+    (d) =>
+      `${say(`reason.${d.term}` as MessageKey, { count: d.count })}（+${Math.round(d.points * 100) / 100}）`,
+  );
+  const pair = reasons.pair.map((code) =>
+    PAIR_REASONS.has(code) ? say(`reason.pair.${code}` as MessageKey) : code,
+  );
+  return [...terms, ...pair];
 }
-
-export type { Person, ReassignCheck };

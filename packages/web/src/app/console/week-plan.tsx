@@ -20,17 +20,18 @@ import { colourOf, colourScale } from './colour-scale';
 import { allPages } from './fetch-all';
 import type { ConsolePageProps } from './page-props';
 import { consolePath } from './pages';
-import {
-  calendarOf,
-  demandTerms,
-  demandTermText,
-  type Person,
-  type PlanTaskView,
-  reassignViolations,
-  shiftText,
-  weekDates,
-} from './plan-view';
+import { calendarOf, demandWords, type PlanTaskView, weekDates } from './plan-view';
 import { ConsoleNotFound } from './shell';
+
+interface Person {
+  id: string;
+  name: string;
+  role: string;
+  active: boolean;
+}
+
+/** A shift by its word (上午, 下午) where the app has one, else its name. */
+const shiftText = (shift: string) => (shift === 'am' || shift === 'pm' ? t(`tasks.shift.${shift}`) : shift);
 
 interface PlanHeader {
   id: string;
@@ -302,7 +303,7 @@ function PlanBoard(props: ConsolePageProps & { id: string }) {
               <tr>
                 <th>{t('console.plan.day')}</th>
                 {header.shifts.map((s) => (
-                  <th key={s}>{shiftText(s, lang)}</th>
+                  <th key={s}>{shiftText(s)}</th>
                 ))}
               </tr>
             </thead>
@@ -355,15 +356,7 @@ function PlanBoard(props: ConsolePageProps & { id: string }) {
               {...props}
               header={header}
               task={task}
-              tasks={tasks}
               people={people}
-              cellZones={
-                (
-                  area?.cells.find((c) => c.properties.id === task.cellId)?.properties.zones as
-                    | { zoneId: string }[]
-                    | undefined
-                )?.map((z) => z.zoneId) ?? [task.zoneId]
-              }
               cellName={cellName(task.cellId)}
               person={person}
               onChanged={() => setReloads((n) => n + 1)}
@@ -426,9 +419,7 @@ function TaskDetail(
   props: ConsolePageProps & {
     header: PlanHeader;
     task: PlanTaskView;
-    tasks: readonly PlanTaskView[];
     people: readonly Person[];
-    cellZones: readonly string[];
     cellName: string;
     person: (id: string) => string;
     onChanged: () => void;
@@ -444,29 +435,42 @@ function TaskDetail(
   });
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'error' } | undefined>();
   const [busy, setBusy] = useState(false);
-  const byId = (id: string) => props.people.find((p) => p.id === id);
   const changed =
     target.officerId !== task.officerId ||
     target.partnerId !== task.partnerId ||
     target.date !== task.date ||
     target.shift !== task.shift;
-  // The planner's rules, checked here as the API will check them, before anything is sent.
-  const violations = changed
-    ? reassignViolations(
-        {
-          task,
-          target,
-          officer: byId(target.officerId),
-          partner: byId(target.partnerId),
-          cellZones: props.cellZones,
-          weekStart: header.weekStart,
-          shifts: header.shifts,
-          maxTasksPerOfficerShift: header.config.maxTasksPerOfficerShift,
-          tasks: props.tasks,
-        },
-        lang,
-      )
-    : [];
+  const path = `/plans/${encodeURIComponent(header.id)}/tasks/${encodeURIComponent(task.id)}/reassign`;
+  const bodyOf = (dryRun: boolean) => {
+    const body: Record<string, unknown> = { expectedVersion: task.version, ...(dryRun ? { dryRun } : {}) };
+    for (const k of ['officerId', 'partnerId', 'date', 'shift'] as const)
+      if (target[k] !== task[k]) body[k] = target[k];
+    return body;
+  };
+  // The planner's rules, as the API checks them (a dry run writes nothing), before anything is sent.
+  const [check, setCheck] = useState<
+    { state: 'idle' | 'checking' | 'ok' } | { state: 'broken'; rules: string[] }
+  >({
+    state: 'idle',
+  });
+  useEffect(() => {
+    if (!changed) return setCheck({ state: 'idle' });
+    let live = true;
+    setCheck({ state: 'checking' });
+    props.ctx.api.request('POST', path, { body: bodyOf(true) }).then(
+      () => live && setCheck({ state: 'ok' }),
+      (err) => {
+        if (!live) return;
+        const rules =
+          err instanceof ApiError && err.kind === 'unprocessable' ? err.details.map((d) => d.message) : [];
+        setCheck({ state: 'broken', rules: rules.length > 0 ? rules : [errorText(err, t)] });
+      },
+    );
+    return () => {
+      live = false;
+    };
+  }, [target.officerId, target.partnerId, target.date, target.shift]);
+  const violations = check.state === 'broken' ? check.rules : [];
   const movable = task.status === 'draft' || task.status === 'assigned';
 
   const send = async (e: Event) => {
@@ -474,14 +478,7 @@ function TaskDetail(
     setBusy(true);
     setMessage(undefined);
     try {
-      const body: Record<string, unknown> = { expectedVersion: task.version };
-      for (const k of ['officerId', 'partnerId', 'date', 'shift'] as const)
-        if (target[k] !== task[k]) body[k] = target[k];
-      await props.ctx.api.request(
-        'POST',
-        `/plans/${encodeURIComponent(header.id)}/tasks/${encodeURIComponent(task.id)}/reassign`,
-        { body },
-      );
+      await props.ctx.api.request('POST', path, { body: bodyOf(false) });
       setMessage({ text: t('console.plan.reassigned'), tone: 'ok' });
       props.onChanged();
     } catch (err) {
@@ -517,15 +514,15 @@ function TaskDetail(
   return (
     <article class="task-detail" data-testid="task-detail">
       <h2>
-        {props.cellName} · {cityDate(task.date, lang)} {shiftText(task.shift, lang)}
+        {props.cellName} · {cityDate(task.date, lang)} {shiftText(task.shift)}
       </h2>
       <p class="muted">
         {props.person(task.officerId)} · {props.person(task.partnerId)}
       </p>
       <h3>{t('console.plan.why')}</h3>
       <ul class="demand-terms">
-        {demandTerms(task.reasons.risk).map((d) => (
-          <li key={d.term}>{demandTermText(d, lang)}</li>
+        {demandWords(task.reasons, t).map((w) => (
+          <li key={w}>{w}</li>
         ))}
       </ul>
       {task.explanation && <p data-testid="explanation">{task.explanation}</p>}
@@ -550,19 +547,19 @@ function TaskDetail(
           {select(
             'shift',
             'console.plan.shift',
-            header.shifts.map((s) => ({ value: s, label: shiftText(s, lang) })),
+            header.shifts.map((s) => ({ value: s, label: shiftText(s) })),
           )}
           {violations.length > 0 && (
             <div class="notice error" role="alert" data-testid="violations">
               <strong>{t('console.plan.violations', { count: violations.length })}</strong>
               <ul>
                 {violations.map((v) => (
-                  <li key={`${v.rule}-${v.text}`}>{v.text}</li>
+                  <li key={v}>{v}</li>
                 ))}
               </ul>
             </div>
           )}
-          <button type="submit" class="primary" disabled={busy || !changed || violations.length > 0}>
+          <button type="submit" class="primary" disabled={busy || check.state !== 'ok'}>
             {t('console.plan.send')}
           </button>
           {message && (
