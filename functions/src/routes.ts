@@ -18,6 +18,8 @@ import {
   CellListQuery,
   CellPlanningOut,
   CellPriorityBody,
+  CellStatsOut,
+  CellStatsQuery,
   CellsExportQuery,
   CheckInBody,
   CompleteBody,
@@ -456,7 +458,7 @@ export const ROUTES = [
     group: 'plans',
     operationId: 'reassignTask',
     summary:
-      "Move a draft or assigned task to another officer and/or partner and/or date and shift, checked against the planner's rules (pair eligible for the cell, availability, weekly capacity, maxTasksPerOfficerShift, nobody twice in a shift, one task per cell and shift, conflict avoidance): a broken rule is a 422 naming the rule and the person. expectedVersion must be the task's version (409 otherwise).",
+      "Move a draft or assigned task to another officer and/or partner and/or date and shift, checked against the planner's rules (pair eligible for the cell, availability, weekly capacity, maxTasksPerOfficerShift, nobody twice in a shift, one task per cell and shift, conflict avoidance): a broken rule is a 422 naming the rule and the person. expectedVersion must be the task's version (409 otherwise). `dryRun: true` runs the same checks and answers the task unchanged, writing nothing (the console checks a move before it is sent).",
     roles: MANAGERS,
     request: { params: PlanTaskParams, body: ReassignBody },
     response: PatrolTaskOut,
@@ -621,6 +623,17 @@ export const ROUTES = [
     roles: MANAGERS,
     request: { query: StatsAssessmentQuery },
     response: StatsAssessmentOut,
+  },
+  {
+    method: 'GET',
+    path: '/stats/cells',
+    group: 'stats',
+    operationId: 'getCellStats',
+    summary:
+      "Every cell of an area with what a map colours it by: open and overdue findings, the current baseline's census, what remains and the reduction against it, the last joint patrol and the days since (in the city's calendar), and the manual priority. `scope` as the exports (default the caller's own: the city for an admin, the office for a supervisor, the cells touching an officer's zones, a grid worker's cells; an area outside the caller's is a 404); up to 500 cells a page by id, follow `cursor`. From counter, baseline and cell planning items alone, never from the findings.",
+    roles: AREA_ROLES,
+    request: { query: CellStatsQuery },
+    response: PageOut(CellStatsOut).extend({ scope: z.string() }),
   },
   {
     method: 'GET',

@@ -514,6 +514,11 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/stats/series?metric=reported&scope=zone:${c.westZone}`),
     expect: { ...all(F), ...AREA_READ },
   },
+  getCellStats: {
+    inScope: (c, r) => get(`/stats/cells?scope=cell:${ownCell(c, r)}`),
+    outOfScope: (c) => get(`/stats/cells?scope=zone:${c.westZone}`),
+    expect: { ...all(F), ...AREA_READ },
+  },
   getStatsAssessment: {
     inScope: () => get('/stats/assessment?scope=office:office-east'),
     outOfScope: () => get('/stats/assessment?scope=office:office-west'),

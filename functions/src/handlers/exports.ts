@@ -5,10 +5,8 @@
  * → object store, streamed → 303 See Other to a presigned URL. See docs/decisions/0016-exports.md.
  */
 import {
-  areaId,
   type CellExportInput,
   cellsGeojson,
-  counterArea,
   type ExportOut,
   type FindingsCsvQuery,
   findingsCsv,
@@ -23,17 +21,11 @@ import {
   taskExportRanges,
   tasksCsv,
 } from '@gridpatrol/core';
-import {
-  cellExportPages,
-  findingExportPages,
-  findingExportReads,
-  getBaselineNumbers,
-  getCurrentBaseline,
-  taskExportPages,
-} from '@gridpatrol/store';
+import { cellExportPages, findingExportPages, findingExportReads, taskExportPages } from '@gridpatrol/store';
 import { withPhotoFlags } from '../attachments/views';
+import { baselineCensus } from '../cell-census';
 import { runExport } from '../exports/run';
-import { gridTopology, requireTopology } from '../grid-cache';
+import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
 import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
@@ -67,17 +59,6 @@ async function exportFindings(caller: Person, query: FindingsCsvQuery, format: '
   const writer = format === 'csv' ? findingsCsv(timeZone, sheetOf(query)) : findingsGeojson(timeZone);
   const pages = withPhotoFlags(findingExportPages(reads));
   return seeOther(await runExport({ what: 'findings', scope: plan.scope, by: caller.id, writer, pages }));
-}
-
-/** The current baseline's census of some cells; null for a cell it did not count (or without one). */
-async function baselineCensus(cells: readonly string[], topology: GridTopology) {
-  const baseline = await getCurrentBaseline();
-  if (!baseline) return new Map<string, number>();
-  const counted =
-    baseline.gridVersion === topology.version ? topology : await gridTopology(baseline.gridVersion);
-  const areas = cells.filter((c) => counted?.cellZones.has(c)).map((c) => counterArea.cell(c));
-  const numbers = await getBaselineNumbers(baseline, areas);
-  return new Map(numbers.map((n) => [areaId('cell', n.area), n.census]));
 }
 
 async function* cellFeatures(

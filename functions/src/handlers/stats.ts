@@ -17,16 +17,20 @@ import {
   bucketAreasOf,
   byResults,
   type CounterArea,
+  cellPage,
+  cellStats,
   censusAreas,
   censusFromCounters,
   censusOf,
   counterArea,
   detail as errorDetail,
   isAreaOf,
+  localDate,
   message,
   NotFoundError,
   periodTotals,
   planAreaRead,
+  planExport,
   scopeOf,
   seriesOf,
   statsRange,
@@ -36,6 +40,8 @@ import {
   createBaseline,
   getBaseline,
   getBaselineNumbers,
+  getCellPlannings,
+  getCounters,
   getCurrentBaseline,
   getCurrentBaselineId,
   listBaselines,
@@ -43,6 +49,7 @@ import {
   readCountersOf,
   setCurrentBaseline,
 } from '@gridpatrol/store';
+import { baselineCensus } from '../cell-census';
 import { now as clockNow } from '../clock';
 import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
@@ -148,6 +155,32 @@ export const handler = httpHandler('stats', {
         baseline: baseline && { ...baseline.ref, census: baseline.census.get(plan.area) ?? 0 },
       }),
     };
+  },
+
+  // The area as the exports scope it (an officer's or grid worker's own cells by default), a page
+  // of its sorted cells, each from its counter row, baseline number and planning record.
+  getCellStats: async ({ caller, query }) => {
+    const topology = await requireTopology();
+    const plan = planExport(query.scope, scopeOf(caller, topology), topology, officeIds());
+    const { ids, next } = cellPage(plan.cells, query.cursor, query.limit);
+    const [counters, baseline, planning] = await Promise.all([
+      getCounters(ids.map((id) => counterArea.cell(id))),
+      baselineCensus(ids, topology),
+      getCellPlannings(ids),
+    ]);
+    const today = localDate(clockNow(), cityConfig().timeZone);
+    const items = ids.map((id) =>
+      cellStats(
+        {
+          id,
+          counters: counters[counterArea.cell(id)],
+          baseline: baseline.get(id) ?? null,
+          planning: planning.get(id),
+        },
+        today,
+      ),
+    );
+    return { body: { scope: plan.scope, items, ...(next ? { cursor: next } : {}) } };
   },
 
   getStatsSeries: async ({ caller, query }) => {

@@ -2,7 +2,8 @@
  * A supervisor's move of one task: another officer and/or partner and/or slot, checked against the
  * planner's own rules (core `assertReassignable`) over every task of the plan, then written as one
  * version-checked transaction with its event (and, for a published task, its pair's schedule
- * entries moved). The task keeps its id: it names the slot it was planned in.
+ * entries moved). The task keeps its id: it names the slot it was planned in. A dry run stops after
+ * the rules: the same checks, nothing written.
  */
 import {
   assertReassignable,
@@ -91,6 +92,7 @@ export async function reassignTask(
     ],
   });
   if (!window) throw new Error(`shift '${target.shift}' passed the rules without times`);
+  if (body.dryRun) return task;
   const from = { officerId: task.officerId, partnerId: task.partnerId, date: task.date, shift: task.shift };
   const moved = taskStep(task, task.status, 'reassign', actor, now.toISOString(), {
     ...(body.note !== undefined ? { note: body.note } : {}),

@@ -41,6 +41,7 @@ export * from './planning/verify';
 export * from './policy';
 export * from './roles';
 export * from './stats/baselines';
+export * from './stats/cell-stats';
 export * from './stats/fold';
 export * from './stats/measures';
 export * from './stats/summary';

@@ -94,6 +94,11 @@ export const ReassignBody = z
       .regex(/^[a-z][a-z0-9_-]{0,15}$/, schemaText(message('schema.shiftName')))
       .optional(),
     note: Text(500, { multiline: true }).optional(),
+    /**
+     * Check the move against every rule and answer without writing: the task unchanged (200), or the
+     * 422 naming each broken rule. The console shows the rules before anything is sent (issue 13).
+     */
+    dryRun: z.boolean().optional(),
   })
   .strict()
   .superRefine((b, ctx) => {

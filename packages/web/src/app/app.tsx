@@ -1,13 +1,15 @@
 /**
  * The shell: header (pages, language, sign-out), what waits in the outbox, what this browser cannot
  * do, and the page for the path. Client-side routes under /app/ (the server answers index.html for
- * them): /app/ my tasks, /app/report.
+ * them): /app/ my tasks, /app/report, /app/findings, and the desk console under /app/console/
+ * (console/pages.ts; loaded only when opened).
  */
 import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
 import { ApiError, errorText, RETRYABLE } from './api';
 import { session, signOut } from './auth';
+import { CONSOLE_ROOT, mayUseConsole } from './console/pages';
 import { type AppContext, requestOnce } from './context';
 import { FindingsPage } from './findings';
 import { hasGeolocation } from './geo';
@@ -30,6 +32,26 @@ interface Me {
   id: string;
   name: string;
   role: string;
+  office?: string;
+  zones?: string[];
+  cells?: string[];
+}
+
+const isConsolePath = (path: string) => path === '/app/console' || path.startsWith(CONSOLE_ROOT);
+
+/** The console's shell, fetched the first time a desk person opens it. */
+let consoleShell: Promise<typeof import('./console/shell')> | undefined;
+function ConsoleLoader(props: { ctx: AppContext; me: Me }) {
+  const [shell, setShell] = useState<typeof import('./console/shell') | undefined>();
+  useEffect(() => {
+    consoleShell ??= import('./console/shell');
+    let live = true;
+    consoleShell.then((m) => live && setShell(m));
+    return () => {
+      live = false;
+    };
+  }, []);
+  return shell ? <shell.ConsoleShell {...props} /> : <main class="page">{t('app.loading')}</main>;
 }
 
 const FIELD_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
@@ -90,6 +112,15 @@ export function App({ ctx }: { ctx: AppContext }) {
     };
   }, [current?.token]);
 
+  // Grid people and volunteers opening the console are sent to their field pages.
+  const sentAway = Boolean(me && isConsolePath(path) && !mayUseConsole(me.role));
+  useEffect(() => {
+    if (sentAway) {
+      history.replaceState(null, '', '/app/');
+      route.set('/app/');
+    }
+  }, [sentAway]);
+
   const leave = () => {
     signOut(ctx.config);
     navigate('/app/');
@@ -112,7 +143,8 @@ export function App({ ctx }: { ctx: AppContext }) {
         </button>
       </main>
     );
-  else if (!me) page = <main class="page">{t('app.loading')}</main>;
+  else if (!me || sentAway) page = <main class="page">{t('app.loading')}</main>;
+  else if (isConsolePath(path)) page = <ConsoleLoader ctx={ctx} me={me} />;
   else if (path.startsWith('/app/report')) page = <ReportPage ctx={ctx} />;
   else if (path.startsWith('/app/findings')) page = <FindingsPage ctx={ctx} role={me.role} />;
   else if (FIELD_ROLES.has(me.role)) page = <TasksPage ctx={ctx} personId={me.id} />;
@@ -120,6 +152,13 @@ export function App({ ctx }: { ctx: AppContext }) {
     page = (
       <main class="page">
         <p class="empty">{t('tasks.notForRole')}</p>
+        {mayUseConsole(me.role) && (
+          <p>
+            <a href={CONSOLE_ROOT} class="button primary" onClick={link(CONSOLE_ROOT)}>
+              {t('console.open')}
+            </a>
+          </p>
+        )}
       </main>
     );
 
@@ -150,6 +189,16 @@ export function App({ ctx }: { ctx: AppContext }) {
             >
               {t('nav.findings')}
             </a>
+            {mayUseConsole(me.role) && (
+              <a
+                href={CONSOLE_ROOT}
+                class={isConsolePath(path) ? 'active' : ''}
+                onClick={link(CONSOLE_ROOT)}
+                data-testid="console-link"
+              >
+                {t('console.title')}
+              </a>
+            )}
           </nav>
         )}
         <span class="spacer" />

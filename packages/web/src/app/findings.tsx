@@ -12,7 +12,8 @@ import { type AppContext, cityTime } from './context';
 import { language, t } from './i18n';
 import { useSignal } from './state';
 
-interface Finding {
+/** A finding as the API lists it, as far as the pages read it (the console's queue shows the same). */
+export interface Finding {
   id: string;
   version: number;
   status: string;
@@ -103,7 +104,8 @@ export function endOfCityDay(date: string, timeZone: string): string {
   return `${date}T23:59:59${offset}`;
 }
 
-function FindingCard({
+/** One finding with the actions the caller may take on it now; the console's queue shows the same card. */
+export function FindingCard({
   ctx,
   finding,
   duplicate,

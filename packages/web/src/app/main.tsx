@@ -1,6 +1,8 @@
 /** Starts the app: runtime config, language, API client, outbox, service worker, first page. */
 import { render } from 'preact';
 import '../styles.css';
+// The console's few rules ride with the app's one stylesheet (a lazy chunk's CSS would not be loaded).
+import './console/console.css';
 import { CATALOGUES } from '../messages';
 import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';

@@ -13,7 +13,8 @@ import { baseMapShift } from './base-map';
 type L = typeof Leaflet;
 let loading: Promise<L> | undefined;
 
-function leaflet(): Promise<L> {
+/** Leaflet, loaded once, the first time any map (field or console) is shown. */
+export function leaflet(): Promise<L> {
   loading ??= import('leaflet').then((m) => ((m as unknown as { default?: L }).default ?? m) as L);
   return loading;
 }
