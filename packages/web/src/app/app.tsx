@@ -115,6 +115,8 @@ export function App({ ctx }: { ctx: AppContext }) {
   else if (!me) page = <main class="page">{t('app.loading')}</main>;
   else if (path.startsWith('/app/report')) page = <ReportPage ctx={ctx} />;
   else if (path.startsWith('/app/findings')) page = <FindingsPage ctx={ctx} role={me.role} />;
+  // part B mount: replaced by the console registry at merge
+  else if (path.startsWith('/app/console-b/')) page = <ConsoleB ctx={ctx} path={path} />;
   else if (FIELD_ROLES.has(me.role)) page = <TasksPage ctx={ctx} personId={me.id} />;
   else
     page = (
@@ -175,6 +177,13 @@ export function App({ ctx }: { ctx: AppContext }) {
       {page}
     </>
   );
+}
+
+// part B mount: replaced by the console registry at merge (loaded apart: the field pages do not pay for it)
+function ConsoleB({ ctx, path }: { ctx: AppContext; path: string }) {
+  const [mod, setMod] = useState<typeof import('./console/b/mount') | undefined>();
+  useEffect(() => void import('./console/b/mount').then(setMod), []);
+  return mod ? <mod.ConsoleBPage ctx={ctx} path={path} /> : <main class="page">{t('app.loading')}</main>;
 }
 
 function link(path: string) {

@@ -1,0 +1,8 @@
+/** The temporary routes of part B's pages (/app/console-b/…), until the console's registry lists them. */
+import type { AppContext } from '../../context';
+import { GridVersionsPage } from '../grid-versions';
+
+export function ConsoleBPage({ ctx, path }: { ctx: AppContext; path: string }) {
+  if (path.startsWith('/app/console-b/grid')) return <GridVersionsPage ctx={ctx} />;
+  return null;
+}

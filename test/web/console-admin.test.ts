@@ -1,0 +1,183 @@
+/**
+ * The desk console's grid versions, statistics and people pages (issue 13 part B) in headless
+ * Chromium at desk size, against the real local server on DynamoDB Local: a city admin imports a
+ * refused pair (its problem marked on the map), then a valid one, compares and activates it; a
+ * grid worker is refused the admin pages in Chinese. One server and one browser for the file.
+ * Screenshots of every page go to .reports/web/.
+ */
+import { rmSync } from 'node:fs';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { featureCollection } from '../support/grid-imports';
+import { startTestApi, type TestApi } from '../support/local-api';
+
+let api: TestApi;
+let browser: Browser;
+const contexts: BrowserContext[] = [];
+const errors: Error[] = [];
+
+beforeAll(async () => {
+  [api, browser] = await Promise.all([startTestApi('demo'), launchBrowser()]);
+}, 120_000);
+
+afterEach(() => {
+  // Nothing thrown in any page of the test.
+  expect(errors.map((e) => e.message)).toEqual([]);
+});
+
+afterAll(async () => {
+  for (const c of contexts) await c.close().catch(() => undefined);
+  await browser?.close();
+  await api?.close();
+});
+
+/** A desk browser signed in as `personId`, at `path`. */
+async function desk(personId: string, path: string): Promise<Page> {
+  const context = await browser.newContext({
+    viewport: { width: 1280, height: 900 },
+    locale: 'zh-CN',
+    timezoneId: 'Asia/Shanghai',
+    acceptDownloads: true,
+  });
+  contexts.push(context);
+  const page = await context.newPage();
+  page.on('pageerror', (err) => errors.push(err));
+  // What the page showed when a test failed, to look at.
+  onTestFailed(() => screenshot(page, `console-failed-${personId}`));
+  await page.goto(`${api.url}/app/`);
+  await signIn(page, personId);
+  await page.goto(`${api.url}${path}`);
+  return page;
+}
+
+/** A GET as the admin; a 503 (DynamoDB Local slow on a busy machine) is tried again, as a client would. */
+async function get(path: string) {
+  let got = await api.call('GET', path, { as: 'admin' });
+  for (let i = 0; i < 3 && got.status === 503; i++) {
+    await new Promise((r) => setTimeout(r, 1000));
+    got = await api.call('GET', path, { as: 'admin' });
+  }
+  expect(got.status, got.text.slice(0, 300)).toBe(200);
+  return got.body;
+}
+
+const file = (name: string, value: unknown) => ({
+  name,
+  mimeType: 'application/geo+json',
+  buffer: Buffer.from(JSON.stringify(value)),
+});
+
+/** A cell's square of `size` degrees at lon, lat. */
+const square = (lon: number, lat: number, size = 0.002) => [
+  [lon, lat],
+  [lon + size, lat],
+  [lon + size, lat + size],
+  [lon, lat + size],
+  [lon, lat],
+];
+
+describe('grid versions (city admin)', () => {
+  it('marks a refused import’s problem on the map, then compares a valid pair and activates it', async () => {
+    const page = await desk('admin', '/app/console-b/grid');
+    await expect.poll(() => page.locator('h1').textContent()).toBe('网格版本');
+
+    // A bow-tie cell: refused, the crossing named by feature, ring and position and marked.
+    const bowTie = [
+      [120.1, 30.2],
+      [120.102, 30.202],
+      [120.102, 30.2],
+      [120.1, 30.202],
+      [120.1, 30.2],
+    ];
+    const zone = {
+      type: 'Feature',
+      properties: { id: 'Z-900', name: '试验责任区', office: 'office-east' },
+      geometry: { type: 'Polygon', coordinates: [square(120.099, 30.199, 0.004)] },
+    };
+    await page.getByLabel('网格文件（GeoJSON）').setInputFiles(
+      file(
+        'cells.geojson',
+        featureCollection([
+          {
+            type: 'Feature',
+            properties: { id: '330106999000001', name: '蝴蝶网格' },
+            geometry: { type: 'Polygon', coordinates: [bowTie] },
+          },
+        ]),
+      ),
+    );
+    await page
+      .getByLabel('责任区文件（GeoJSON）')
+      .setInputFiles(file('zones.geojson', featureCollection([zone])));
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    const failed = page.getByTestId('grid-failed');
+    await expect.poll(() => failed.textContent(), { timeout: 20_000 }).toMatch(/导入未通过，共 \d+ 个问题/);
+    const problem = page.getByTestId('grid-problems').locator('li', { hasText: 'self_intersection' });
+    await expect
+      .poll(() => problem.textContent())
+      .toMatch(/网格文件 · 第 0 个要素 · id 330106999000001 · 「蝴蝶网格」 · 第 0 个环 · 第 \d+ 个点/);
+    await problem.getByRole('button', { name: '在地图上显示' }).click();
+    await expect
+      .poll(() => page.locator('.leaflet-popup-content').textContent())
+      .toContain('self_intersection');
+    await expect.poll(() => page.locator('[data-layer="refused"]').textContent()).toBe('有问题的要素 (1)');
+    await screenshot(page, 'console-01-grid-refused');
+
+    // A valid pair: the active grid with one cell added where no zone is.
+    const keep = (f: { properties: Record<string, unknown>; geometry: unknown }, keys: string[]) => ({
+      type: 'Feature',
+      properties: Object.fromEntries(keys.filter((k) => k in f.properties).map((k) => [k, f.properties[k]])),
+      geometry: f.geometry,
+    });
+    const cells = (await get('/grid/cells.geojson?limit=500')).features.map((f: never) =>
+      keep(f, ['id', 'name', 'street', 'community']),
+    );
+    const zones = (await get('/grid/zones.geojson?limit=500')).features.map((f: never) =>
+      keep(f, ['id', 'name', 'office']),
+    );
+    cells.push({
+      type: 'Feature',
+      properties: { id: '330106999001001', name: '新增网格' },
+      geometry: { type: 'Polygon', coordinates: [square(120.06, 30.16)] },
+    });
+    await page
+      .getByLabel('网格文件（GeoJSON）')
+      .setInputFiles(file('cells.geojson', featureCollection(cells)));
+    await page
+      .getByLabel('责任区文件（GeoJSON）')
+      .setInputFiles(file('zones.geojson', featureCollection(zones)));
+    await page.getByRole('button', { name: '导入', exact: true }).click();
+    await expect
+      .poll(() => page.getByTestId('grid-counts').textContent(), { timeout: 30_000 })
+      .toBe('网格 301 个，责任区 15 个，自动修复 0 处');
+    await expect.poll(() => page.getByTestId('grid-coverage').textContent()).toContain('330106999001001');
+    await expect
+      .poll(() => page.locator('[data-layer="unzoned"]').textContent())
+      .toMatch(/^不属于任何责任区的网格 \(\d+\)$/);
+    await expect.poll(() => page.getByTestId('diff-added').textContent()).toBe('1 · 330106999001001');
+    await screenshot(page, 'console-02-grid-draft');
+
+    await page.getByRole('button', { name: /^启用版本 \d+…$/ }).click();
+    await expect
+      .poll(() => page.getByTestId('activate-confirm').textContent())
+      .toContain('新增网格 1 个，删除 0 个');
+    await screenshot(page, 'console-03-grid-confirm');
+    await page.getByRole('button', { name: '确认启用' }).click();
+    await expect.poll(() => page.getByTestId('grid-activated').textContent()).toMatch(/^版本 \d+ 已启用。$/);
+    const versions = (await get('/grid/imports')).items as { version: number; status: string }[];
+    expect(versions.find((v) => v.status === 'active')?.version).toBe(
+      Math.max(...versions.map((v) => v.version)),
+    );
+  });
+
+  it('refuses a grid worker the admin pages, in Chinese', async () => {
+    const page = await desk('worker-liu', '/app/console-b/grid');
+    await expect.poll(() => page.getByTestId('refused').textContent()).toBe('您的角色无权使用此页面。');
+    expect(await page.locator('input[type=file]').count()).toBe(0);
+    await screenshot(page, 'console-09-refused');
+  });
+});
+
+// Screenshots of an earlier run must not pass for this one's.
+rmSync('.reports/web/console-01-grid-refused.png', { force: true });
