@@ -5,12 +5,15 @@
  * grid worker is refused the admin pages in Chinese. One server and one browser for the file.
  * Screenshots of every page go to .reports/web/.
  */
-import { rmSync } from 'node:fs';
+import { randomUUID } from 'node:crypto';
+import { readFileSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { reportBody } from '../support/findings';
 import { featureCollection } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { pointInCell } from '../support/points';
 
 let api: TestApi;
 let browser: Browser;
@@ -176,6 +179,56 @@ describe('grid versions (city admin)', () => {
     await expect.poll(() => page.getByTestId('refused').textContent()).toBe('您的角色无权使用此页面。');
     expect(await page.locator('input[type=file]').count()).toBe(0);
     await screenshot(page, 'console-09-refused');
+  });
+});
+
+describe('statistics (supervisor)', () => {
+  it('shows the summary, the series as charts and the assessment, and downloads the findings as CSV', async () => {
+    // Two findings reported in the supervisor's office today, folded into the counters.
+    const [cellId] = (await get('/people/worker-liu')).cells as string[];
+    const at = await pointInCell(get, cellId as string);
+    for (const name of ['统计小吃店', '统计理发店']) {
+      const r = await api.call('POST', '/findings', {
+        as: 'worker-liu',
+        body: reportBody(at as { lon: number; lat: number }, name),
+        headers: { 'idempotency-key': randomUUID() },
+      });
+      expect(r.status, r.text).toBe(201);
+    }
+    await api.settle();
+
+    const page = await desk('sup-east', '/app/console-b/stats');
+    const summary = page.getByTestId('stats-summary');
+    await expect
+      .poll(() => summary.locator('h2').textContent())
+      .toMatch(/^监管所 office-east 概况（\d{4}-\d\d-\d\d 至 \d{4}-\d\d-\d\d）$/);
+    await expect.poll(() => summary.locator('.card[data-card="上报"] .v').textContent()).toBe('2');
+    const chart = page.getByTestId('chart-reported');
+    await expect.poll(() => chart.locator('figcaption').textContent()).toBe('每周上报线索（合计 2）');
+    expect(await chart.locator('svg rect').count()).toBeGreaterThanOrEqual(4);
+    await expect.poll(() => page.getByTestId('assessment-officers').locator('tbody tr').count()).toBe(2);
+    // Results come before activity, as the API orders them.
+    const groups = await page
+      .getByTestId('assessment-officers')
+      .locator('thead tr')
+      .first()
+      .locator('th')
+      .allTextContents();
+    expect(groups.slice(2)).toEqual(['成效', '巡查工作量']);
+    // A supervisor reads the baselines but may not freeze one.
+    await expect.poll(() => page.getByTestId('stats-baselines').textContent()).toContain('尚未冻结基数');
+    expect(await page.getByRole('button', { name: '冻结新基数' }).count()).toBe(0);
+    await screenshot(page, 'console-04-stats');
+
+    const [download] = await Promise.all([
+      page.waitForEvent('download'),
+      page.getByRole('button', { name: '线索台账（CSV）' }).click(),
+    ]);
+    expect(download.suggestedFilename()).toMatch(/^findings_office-office-east_.*\.csv$/);
+    const csv = readFileSync((await download.path()) as string, 'utf8');
+    expect(csv.split('\r\n')[0]).toContain('商户名称');
+    expect(csv).toContain('统计小吃店');
+    await expect.poll(() => page.getByTestId('export-saved').textContent()).toMatch(/^已下载 findings_/);
   });
 });
 
