@@ -19,6 +19,7 @@ import {
   CellsExportQuery,
   CheckInBody,
   CompleteBody,
+  DeactivationReport,
   DrawVerification,
   ExportOut,
   FindingEventOut,
@@ -144,6 +145,17 @@ export const ROUTES = [
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
     response: PersonSaved,
+  },
+  {
+    method: 'GET',
+    path: '/people/{id}/deactivation',
+    group: 'people',
+    operationId: 'previewDeactivation',
+    summary:
+      'What saving this person inactive would leave, written nowhere (shown before a manager confirms): the future published tasks that would be flagged for reassignment, how many are not flagged yet, the zones left without an active officer with their open findings, and the supervisors whose to-do would take them — the `deactivation` block PUT /people/{id} answers. Whoever may deactivate the person may ask (404 otherwise, as for PUT).',
+    roles: ['city_admin', 'supervisor'],
+    request: { params: z.object({ id: PersonId }) },
+    response: DeactivationReport,
   },
   {
     method: 'POST',

@@ -202,6 +202,13 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: { ...all(F), city_admin: [201, 201], supervisor: [200, 404] },
   },
+  // Asked as the deactivation itself would be: a supervisor for the field people of their office, 404
+  // for a person of another office.
+  previewDeactivation: {
+    inScope: () => get('/people/probe-east/deactivation'),
+    outOfScope: (c) => get(`/people/${c.westPerson}/deactivation`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),
     // Nothing is out of a city admin's scope: the second request is an empty import, accepted (202)

@@ -14,6 +14,7 @@ import { reportBody } from '../support/findings';
 import { featureCollection } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
+import { writePublishedTask } from '../support/tasks';
 
 let api: TestApi;
 let browser: Browser;
@@ -229,6 +230,85 @@ describe('statistics (supervisor)', () => {
     expect(csv.split('\r\n')[0]).toContain('商户名称');
     expect(csv).toContain('统计小吃店');
     await expect.poll(() => page.getByTestId('export-saved').textContent()).toMatch(/^已下载 findings_/);
+  });
+});
+
+describe('people (city admin and supervisor)', () => {
+  it('creates a person, edits one and deactivates one with the consequences shown first', async () => {
+    const admin = await desk('admin', '/app/console-b/people');
+    await admin.getByRole('button', { name: '新建人员' }).click();
+    const form = admin.getByTestId('person-form');
+    await form.getByLabel('编号').fill('worker-new1');
+    await form.getByLabel('姓名').fill('新网格员');
+    await form.getByLabel('角色').selectOption('grid_worker');
+    await form.getByLabel('所属监管所').fill('office-east');
+    const [liuCell] = (await get('/people/worker-liu')).cells as string[];
+    await form.getByLabel('负责的网格（用顿号分隔）').fill(liuCell as string);
+    await form.getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => admin.getByTestId('people-notice').textContent()).toBe('已新建 新网格员。');
+    expect(await get('/people/worker-new1')).toMatchObject({
+      role: 'grid_worker',
+      office: 'office-east',
+      cells: [liuCell],
+      active: true,
+    });
+
+    // A supervisor: no "new person" (ids are city-wide: 0007), edits and deactivates in their office.
+    const start = new Date(Date.now() + 2 * 86_400_000);
+    const sunCell = ((await get('/people/worker-sun')).cells as string[])[0] as string;
+    const task = await writePublishedTask({
+      planId: 'P-consoleweb1',
+      cellId: sunCell,
+      zoneId: (await get(`/cells/${sunCell}`)).properties.primaryZone,
+      officeId: 'office-east',
+      officerId: 'officer-li',
+      partnerId: 'worker-sun',
+      date: new Intl.DateTimeFormat('en-CA', { timeZone: 'Asia/Shanghai' }).format(start),
+      shift: 'am',
+      shiftStart: start.toISOString(),
+      shiftEnd: new Date(start.getTime() + 3 * 3600_000).toISOString(),
+    });
+    const page = await desk('sup-east', '/app/console-b/people');
+    await expect.poll(() => page.locator('tr[data-person="worker-sun"]').count()).toBe(1);
+    expect(await page.getByRole('button', { name: '新建人员' }).count()).toBe(0);
+    expect(await page.locator('tr[data-person="worker-he"]').count()).toBe(0);
+    await page.getByRole('button', { name: /^编辑 孙网格员/ }).click();
+    await page.getByTestId('person-form').getByLabel('每周联合巡查次数').fill('5');
+    await page.getByTestId('person-form').getByRole('button', { name: '保存' }).click();
+    await expect.poll(() => page.getByTestId('people-notice').textContent()).toMatch(/^已保存 孙网格员/);
+    expect((await get('/people/worker-sun')).capacity).toBe(5);
+    await screenshot(page, 'console-05-people');
+
+    await page.getByRole('button', { name: /^停用 孙网格员.*…$/ }).click();
+    const dialog = page.getByTestId('deactivate-confirm');
+    await expect
+      .poll(() => page.getByTestId('deactivate-tasks').textContent())
+      .toBe('1 个已发布的未来巡查任务将标记为待改派：');
+    await expect
+      .poll(() => dialog.locator('li').textContent())
+      .toBe(`${task.date} 上午 网格 ${sunCell}（担任搭档）`);
+    // Shown, not done: the person is still active until confirmed.
+    expect((await get('/people/worker-sun')).active).toBe(true);
+    await screenshot(page, 'console-06-people-deactivate');
+    await dialog.getByRole('button', { name: '确认停用' }).click();
+    await expect
+      .poll(() => page.getByTestId('people-notice').textContent())
+      .toMatch(/^已停用 孙网格员.*：1 个未来任务待改派。$/);
+    expect((await get('/people/worker-sun')).active).toBe(false);
+
+    // An officer's zones left without an officer are named with who takes their cases.
+    await page.getByRole('button', { name: /^停用 赵警官/ }).click();
+    await expect
+      .poll(() => page.getByTestId('deactivate-zones').textContent())
+      .toBe('责任区 Z-002 将没有在岗的责任区干部，其 0 条未办结线索转入 sup-east 的待办。');
+    await page.getByTestId('deactivate-confirm').getByRole('button', { name: '取消' }).click();
+    expect((await get('/people/officer-zhao')).active).toBe(true);
+  });
+
+  it('refuses a grid worker the people page, in Chinese', async () => {
+    const page = await desk('worker-liu', '/app/console-b/people');
+    await expect.poll(() => page.getByTestId('refused').textContent()).toBe('您的角色无权使用此页面。');
+    expect(await page.locator('table').count()).toBe(0);
   });
 });
 

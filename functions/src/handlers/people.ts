@@ -18,9 +18,23 @@ import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
 import { actorOf } from '../caller';
 import { now } from '../clock';
 import { httpHandler } from '../http/chain';
-import { deactivationConsequences, reactivationConsequences } from '../people/deactivate';
+import {
+  deactivationConsequences,
+  deactivationPreview,
+  reactivationConsequences,
+} from '../people/deactivate';
 import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
+
+/** The 403 of a person the caller sees but may not manage as this role. */
+const mayNotManage = (caller: Person, person: Person) =>
+  new ForbiddenError(
+    message('people.mayNotManage', {
+      role: { ...message(`role.${caller.role}`), original: caller.role },
+      id: person.id,
+      as: { ...message(`role.${person.role}`), original: person.role },
+    }),
+  );
 
 export const handler = httpHandler('people', {
   getMe: async ({ caller }) => ({ body: caller }),
@@ -38,21 +52,26 @@ export const handler = httpHandler('people', {
     return { body: person };
   },
 
+  // What deactivating would leave, before a manager confirms: asked as the deactivation itself would be
+  // (404 for a person the caller may not see or manage quietly, 403 for one they see but may not change).
+  previewDeactivation: async ({ caller, params }) => {
+    const { scope } = await activeScope(caller);
+    const existing = await getPerson(params.id);
+    const access = existing
+      ? personWriteAccess(scope, caller, { ...existing, active: false }, existing)
+      : 'hidden';
+    if (!existing || access === 'hidden') throw new NotFoundError('person', params.id);
+    if (access === 'forbidden') throw mayNotManage(caller, existing);
+    return { body: await deactivationPreview(existing, now()) };
+  },
+
   putPerson: async ({ caller, params, body }) => {
     const person = Person.parse({ ...body, id: params.id });
     const { scope, topology } = await activeScope(caller);
     const existing = await getPerson(params.id);
     const access = personWriteAccess(scope, caller, person, existing);
     if (access === 'hidden') throw new NotFoundError('person', params.id);
-    if (access === 'forbidden') {
-      throw new ForbiddenError(
-        message('people.mayNotManage', {
-          role: { ...message(`role.${caller.role}`), original: caller.role },
-          id: params.id,
-          as: { ...message(`role.${person.role}`), original: person.role },
-        }),
-      );
-    }
+    if (access === 'forbidden') throw mayNotManage(caller, person);
     const config = cityConfig();
     const offices = officeIds();
     const today = localDate(now(), config.timeZone);

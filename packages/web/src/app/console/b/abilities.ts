@@ -29,6 +29,7 @@ export const CONSOLE_OPERATIONS = {
   exportCellsGeojson: AREA_ROLES,
   listPeople: AREA_ROLES,
   putPerson: MANAGERS,
+  previewDeactivation: MANAGERS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type ConsoleOperation = keyof typeof CONSOLE_OPERATIONS;
@@ -44,3 +45,28 @@ export const PAGE_NEEDS = {
   stats: 'getStatsSummary',
   people: 'putPerson',
 } as const satisfies Record<string, ConsoleOperation>;
+
+/**
+ * Which of a person's area fields each role has (core people.ts AREA_FIELDS_BY_ROLE, which imports
+ * zod: copied here and compared by the same unit test): the form shows only those.
+ */
+export const AREA_FIELDS_BY_ROLE = {
+  city_admin: [],
+  supervisor: ['office'],
+  zone_officer: ['office', 'zones', 'conflictCells'],
+  grid_leader: ['office', 'cells', 'conflictCells'],
+  grid_worker: ['office', 'cells', 'conflictCells'],
+  volunteer: ['office', 'cells'],
+} as const satisfies Record<string, readonly ('office' | 'zones' | 'cells' | 'conflictCells')[]>;
+
+export type PersonRole = keyof typeof AREA_FIELDS_BY_ROLE;
+
+/**
+ * The roles a manager may give (core policy personWriteAccess): a city admin any, a supervisor the
+ * field roles of their own office.
+ */
+export function rolesGivenBy(role: string): PersonRole[] {
+  if (role === 'city_admin') return Object.keys(AREA_FIELDS_BY_ROLE) as PersonRole[];
+  if (role === 'supervisor') return ['zone_officer', 'grid_leader', 'grid_worker', 'volunteer'];
+  return [];
+}
