@@ -43,6 +43,8 @@ import {
   PageOut,
   PageQuery,
   PatrolTaskOut,
+  PeopleImportBody,
+  PeopleImportOut,
   PeopleQuery,
   PersonId,
   PersonInput,
@@ -145,6 +147,17 @@ export const ROUTES = [
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
     response: PersonSaved,
+  },
+  {
+    method: 'POST',
+    path: '/people/imports',
+    group: 'people',
+    operationId: 'importPeople',
+    summary:
+      "Create or replace people from a CSV (`csv`: the text of `gridpatrol people import`'s file: a header row, columns id, name, phone, role, office, zones, cells, capacity, weekdays, datesOff, active; lists separated by ; or |). Every row is checked first — the schema, the city's offices, the active grid's zones and cells, no id twice, and that the caller may manage each person as PUT /people/{id} would allow — and one problem refuses the whole file with a 422 listing each at `csv.lines[N].field`; nothing is written then. At most 200 people (larger files: the CLI). Answers who was created and who replaced, and each deactivation's and reactivation's report.",
+    roles: ['city_admin', 'supervisor'],
+    request: { body: PeopleImportBody },
+    response: PeopleImportOut,
   },
   {
     method: 'GET',

@@ -114,3 +114,88 @@ describe('GET /people/{id}/deactivation', () => {
     expect(bad.body.error.details[0].path).toBe('params.id');
   });
 });
+
+describe('POST /people/imports', () => {
+  const header = 'id,name,role,office,zones,cells,capacity,active';
+
+  it('imports a CSV: creates, replaces and deactivates with the report of each', async () => {
+    const [cell] = (await api.call('GET', '/people/worker-liu', { as: 'admin' })).body.cells;
+    const csv = [
+      header,
+      `worker-csv1,表格网格员,grid_worker,office-east,,${cell},4,true`,
+      `leader-chen,陈网格长,grid_leader,office-east,,${cell},6,false`,
+      '',
+    ].join('\r\n');
+    const res = await api.call('POST', '/people/imports', { as: 'admin', body: { csv } });
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toMatchObject({
+      imported: 2,
+      created: ['worker-csv1'],
+      updated: ['leader-chen'],
+      deactivations: [{ personId: 'leader-chen', futureTasks: [] }],
+    });
+    expect((await api.call('GET', '/people/worker-csv1', { as: 'admin' })).body).toMatchObject({
+      capacity: 4,
+      cells: [cell],
+      active: true,
+    });
+    expect((await api.call('GET', '/people/leader-chen', { as: 'admin' })).body.active).toBe(false);
+  });
+
+  it('refuses a file with bad rows, naming each by line and field, and writes nobody', async () => {
+    const csv = [
+      header,
+      'worker-csv2,好人,grid_worker,office-east,,,2,true',
+      'worker-csv3,坏角色,janitor,office-east,,,2,true',
+      'worker-csv4,无此网格,grid_worker,office-east,,330106999999999,2,true',
+      'worker-csv2,重复,grid_worker,office-east,,,2,maybe',
+    ].join('\n');
+    const res = await api.call('POST', '/people/imports', {
+      as: 'admin',
+      body: { csv },
+      headers: { 'accept-language': 'zh-CN' },
+    });
+    expect(res.status, res.text).toBe(422);
+    expect(res.body.error.message).toMatch(/^人员文件有 \d+ 处问题/);
+    const paths = res.body.error.details.map((d: { path: string }) => d.path);
+    expect(paths).toEqual(
+      expect.arrayContaining(['csv.lines[3].role', 'csv.lines[4].cells[0]', 'csv.lines[5].active']),
+    );
+    const line4 = res.body.error.details.find((d: { path: string }) => d.path === 'csv.lines[4].cells[0]');
+    expect(line4).toMatchObject({ line: 4, field: 'cells[0]' });
+    expect(line4.message).toContain('330106999999999');
+    // Nothing half-written: the good row of a refused file is not imported either.
+    expect((await api.call('GET', '/people/worker-csv2', { as: 'admin' })).status).toBe(404);
+  });
+
+  it('refuses a supervisor’s row for a person of another office exactly as an unknown id', async () => {
+    const he = (await api.call('GET', '/people/worker-he', { as: 'admin' })).body;
+    const csv = `id,name,role,office,cells\nworker-he,何,grid_worker,office-west,${he.cells[0]}\nworker-nobody,无名,grid_worker,office-east,\n`;
+    const res = await api.call('POST', '/people/imports', { as: 'sup-east', body: { csv } });
+    expect(res.status, res.text).toBe(422);
+    const details = res.body.error.details as { path: string; message: string }[];
+    expect(details.map((d) => d.path)).toEqual(['csv.lines[2].id', 'csv.lines[3].id']);
+    expect(details[0]?.message.replace('worker-he', 'X')).toBe(
+      details[1]?.message.replace('worker-nobody', 'X'),
+    );
+    expect((await api.call('GET', '/people/worker-he', { as: 'admin' })).body.name).toBe(he.name);
+  });
+
+  it('refuses a file that is not a people CSV, and a body over the limit, in words', async () => {
+    const unknownColumn = await api.call('POST', '/people/imports', {
+      as: 'admin',
+      body: { csv: 'id,name,role,shoe\nx,y,grid_worker,42\n' },
+    });
+    expect(unknownColumn.status).toBe(422);
+    expect(unknownColumn.body.error.details[0]).toMatchObject({ path: 'csv.lines[1].shoe' });
+    const empty = await api.call('POST', '/people/imports', { as: 'admin', body: { csv: '' } });
+    expect(empty.status).toBe(400);
+    expect(empty.body.error.details[0].path).toBe('body.csv');
+    const huge = await api.call('POST', '/people/imports', {
+      as: 'admin',
+      body: { csv: 'x'.repeat(200_001) },
+    });
+    expect(huge.status).toBe(400);
+    expect(huge.body.error.details[0].path).toBe('body.csv');
+  });
+});

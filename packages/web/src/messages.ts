@@ -176,6 +176,15 @@ const CONSOLE_B_ZH = {
   'people.zonesLeft': '责任区 {zones} 将没有在岗的责任区干部，其 {open} 条未办结线索转入 {to} 的待办。',
   'people.nobody': '（本所暂无在岗所长）',
   'people.confirmDeactivate': '确认停用',
+  'people.import': '从 CSV 导入',
+  'people.csvFile': '人员 CSV 文件',
+  'people.importButton': '导入',
+  'people.csvColumns':
+    '列：id, name, phone, role, office, zones, cells, capacity, weekdays, datesOff, active（多个值用 ; 分隔）。有一处问题则全部不导入；网页最多 200 人，更多请用 gridpatrol people import。',
+  'people.csvLine': '行',
+  'people.csvField': '字段',
+  'people.csvProblem': '问题',
+  'people.imported': '已导入 {count} 人（新建 {created}，更新 {updated}）；{tasks} 个未来任务待改派。',
   'people.deactivated': '已停用 {name}：{tasks} 个未来任务待改派。',
 };
 
@@ -541,6 +550,16 @@ const CONSOLE_B_EN: Record<keyof typeof CONSOLE_B_ZH, string> = {
     'Zones {zones} would have no active zone officer; their {open} open findings go to the to-do of {to}.',
   'people.nobody': 'nobody yet (the office has no active head)',
   'people.confirmDeactivate': 'Deactivate',
+  'people.import': 'Import from CSV',
+  'people.csvFile': 'People CSV file',
+  'people.importButton': 'Import',
+  'people.csvColumns':
+    'Columns: id, name, phone, role, office, zones, cells, capacity, weekdays, datesOff, active (several values separated by ;). One problem and nobody is imported; at most 200 people here, more with gridpatrol people import.',
+  'people.csvLine': 'Line',
+  'people.csvField': 'Field',
+  'people.csvProblem': 'Problem',
+  'people.imported':
+    '{count} people imported ({created} new, {updated} replaced); {tasks} future tasks wait for a reassignment.',
   'people.deactivated': '{name} deactivated: {tasks} future tasks wait for a reassignment.',
 };
 

@@ -6,7 +6,7 @@
  */
 import { useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
-import { errorText } from '../api';
+import { ApiError, errorText } from '../api';
 import type { AppContext } from '../context';
 import { language, t } from '../i18n';
 import { useSignal } from '../state';
@@ -132,6 +132,7 @@ export function PeoplePage({ ctx }: { ctx: AppContext }) {
           onDone={(words) => done(words)}
         />
       )}
+      {may(role, 'importPeople') && <CsvImport ctx={ctx} onImported={(words) => done(words)} />}
       <Part id="people-list" title={t('people.list', { count: list.data?.items.length ?? 0 })}>
         <Problem text={list.error} />
         <table data-testid="people-table">
@@ -393,5 +394,93 @@ function Deactivation(props: {
       )}
       <Problem text={error} />
     </div>
+  );
+}
+
+interface ImportAnswer {
+  imported: number;
+  created: string[];
+  updated: string[];
+  deactivations: DeactivationReport[];
+}
+
+/** A people CSV sent whole; a refusal lists every problem by line and field, as the API names them. */
+function CsvImport({ ctx, onImported }: { ctx: AppContext; onImported: (words: string) => void }) {
+  const [file, setFile] = useState<File | undefined>();
+  const [problems, setProblems] = useState<{ line?: number; field: string; message: string }[]>([]);
+  const [error, setError] = useState<string | undefined>();
+  const [busy, setBusy] = useState(false);
+  const send = async (e: Event) => {
+    e.preventDefault();
+    setError(undefined);
+    setProblems([]);
+    if (!file) return;
+    setBusy(true);
+    try {
+      const answer = await ctx.api.request<ImportAnswer>('POST', '/people/imports', {
+        body: { csv: await file.text() },
+      });
+      onImported(
+        t('people.imported', {
+          count: answer.imported,
+          created: answer.created.length,
+          updated: answer.updated.length,
+          tasks: answer.deactivations.reduce((n, d) => n + d.futureTasks.length, 0),
+        }),
+      );
+    } catch (err) {
+      // A refused file's words, then its problems as a table (not run together in one sentence).
+      const refused = err instanceof ApiError && err.kind === 'unprocessable';
+      setError(refused ? t('error.unprocessable', { message: err.message }) : errorText(err, t));
+      if (refused)
+        setProblems(
+          err.details.map((d) => ({
+            ...(typeof d.line === 'number' ? { line: d.line } : {}),
+            field: typeof d.field === 'string' ? d.field : d.path,
+            message: d.message,
+          })),
+        );
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <Part id="people-import" title={t('people.import')}>
+      <form class="row" onSubmit={send}>
+        <label>
+          {t('people.csvFile')}
+          <input
+            type="file"
+            accept=".csv,text/csv"
+            onChange={(e) => setFile((e.currentTarget as HTMLInputElement).files?.[0])}
+          />
+        </label>
+        <button type="submit" disabled={busy || !file}>
+          {t('people.importButton')}
+        </button>
+      </form>
+      <p class="muted">{t('people.csvColumns')}</p>
+      <Problem text={error} />
+      {problems.length > 0 && (
+        <table data-testid="import-problems">
+          <thead>
+            <tr>
+              <th class="n">{t('people.csvLine')}</th>
+              <th>{t('people.csvField')}</th>
+              <th>{t('people.csvProblem')}</th>
+            </tr>
+          </thead>
+          <tbody>
+            {problems.map((p, i) => (
+              <tr key={`${p.line}-${p.field}-${i}`}>
+                <td class="n">{p.line ?? '—'}</td>
+                <td>{p.field || '—'}</td>
+                <td>{p.message}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </Part>
   );
 }

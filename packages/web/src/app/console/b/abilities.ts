@@ -30,6 +30,7 @@ export const CONSOLE_OPERATIONS = {
   listPeople: AREA_ROLES,
   putPerson: MANAGERS,
   previewDeactivation: MANAGERS,
+  importPeople: MANAGERS,
 } as const satisfies Record<string, readonly string[]>;
 
 export type ConsoleOperation = keyof typeof CONSOLE_OPERATIONS;
