@@ -9,6 +9,7 @@ import { randomUUID } from 'node:crypto';
 import { readFileSync, rmSync } from 'node:fs';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { reportBody } from '../support/findings';
 import { featureCollection } from '../support/grid-imports';
@@ -82,7 +83,9 @@ const square = (lon: number, lat: number, size = 0.002) => [
 ];
 
 describe('grid versions (city admin)', () => {
-  it('marks a refused import’s problem on the map, then compares a valid pair and activates it', async () => {
+  it('marks a refused import’s problem on the map, then compares a valid pair and activates it', {
+    timeout: 90_000,
+  }, async () => {
     const page = await desk('admin', '/app/console-b/grid');
     await expect.poll(() => page.locator('h1').textContent()).toBe('网格版本');
 
@@ -127,6 +130,7 @@ describe('grid versions (city admin)', () => {
       .toContain('self_intersection');
     await expect.poll(() => page.locator('[data-layer="refused"]').textContent()).toBe('有问题的要素 (1)');
     await screenshot(page, 'console-01-grid-refused');
+    expect(await seriousViolations(page)).toEqual([]);
 
     // A valid pair: the active grid with one cell added where no zone is.
     const keep = (f: { properties: Record<string, unknown>; geometry: unknown }, keys: string[]) => ({
@@ -161,12 +165,14 @@ describe('grid versions (city admin)', () => {
       .toMatch(/^不属于任何责任区的网格 \(\d+\)$/);
     await expect.poll(() => page.getByTestId('diff-added').textContent()).toBe('1 · 330106999001001');
     await screenshot(page, 'console-02-grid-draft');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: /^启用版本 \d+…$/ }).click();
     await expect
       .poll(() => page.getByTestId('activate-confirm').textContent())
       .toContain('新增网格 1 个，删除 0 个');
     await screenshot(page, 'console-03-grid-confirm');
+    expect(await seriousViolations(page)).toEqual([]);
     await page.getByRole('button', { name: '确认启用' }).click();
     await expect.poll(() => page.getByTestId('grid-activated').textContent()).toMatch(/^版本 \d+ 已启用。$/);
     const versions = (await get('/grid/imports')).items as { version: number; status: string }[];
@@ -180,6 +186,7 @@ describe('grid versions (city admin)', () => {
     await expect.poll(() => page.getByTestId('refused').textContent()).toBe('您的角色无权使用此页面。');
     expect(await page.locator('input[type=file]').count()).toBe(0);
     await screenshot(page, 'console-09-refused');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });
 
@@ -220,11 +227,13 @@ describe('statistics (supervisor)', () => {
     await expect.poll(() => page.getByTestId('stats-baselines').textContent()).toContain('尚未冻结基数');
     expect(await page.getByRole('button', { name: '冻结新基数' }).count()).toBe(0);
     await screenshot(page, 'console-04-stats');
+    expect(await seriousViolations(page)).toEqual([]);
 
-    const [download] = await Promise.all([
-      page.waitForEvent('download'),
-      page.getByRole('button', { name: '线索台账（CSV）' }).click(),
-    ]);
+    // Reached and pressed from the keyboard alone: Tab until the CSV export has the focus, then Enter.
+    const csvButton = page.getByRole('button', { name: '线索台账（CSV）' });
+    for (let i = 0; i < 80 && !(await csvButton.evaluate((b) => b === b.ownerDocument.activeElement)); i++)
+      await page.keyboard.press('Tab');
+    const [download] = await Promise.all([page.waitForEvent('download'), page.keyboard.press('Enter')]);
     expect(download.suggestedFilename()).toMatch(/^findings_office-office-east_.*\.csv$/);
     const csv = readFileSync((await download.path()) as string, 'utf8');
     expect(csv.split('\r\n')[0]).toContain('商户名称');
@@ -278,6 +287,7 @@ describe('people (city admin and supervisor)', () => {
     await expect.poll(() => page.getByTestId('people-notice').textContent()).toMatch(/^已保存 孙网格员/);
     expect((await get('/people/worker-sun')).capacity).toBe(5);
     await screenshot(page, 'console-05-people');
+    expect(await seriousViolations(page)).toEqual([]);
 
     await page.getByRole('button', { name: /^停用 孙网格员.*…$/ }).click();
     const dialog = page.getByTestId('deactivate-confirm');
@@ -290,6 +300,7 @@ describe('people (city admin and supervisor)', () => {
     // Shown, not done: the person is still active until confirmed.
     expect((await get('/people/worker-sun')).active).toBe(true);
     await screenshot(page, 'console-06-people-deactivate');
+    expect(await seriousViolations(page)).toEqual([]);
     await dialog.getByRole('button', { name: '确认停用' }).click();
     await expect
       .poll(() => page.getByTestId('people-notice').textContent())
@@ -303,6 +314,46 @@ describe('people (city admin and supervisor)', () => {
       .toBe('责任区 Z-002 将没有在岗的责任区干部，其 0 条未办结线索转入 sup-east 的待办。');
     await page.getByTestId('deactivate-confirm').getByRole('button', { name: '取消' }).click();
     expect((await get('/people/officer-zhao')).active).toBe(true);
+  });
+
+  it('imports a people CSV, and lists a refused file’s problems by line and field', async () => {
+    const page = await desk('sup-east', '/app/console-b/people');
+    const csvFile = (text: string) => ({
+      name: 'people.csv',
+      mimeType: 'text/csv',
+      buffer: Buffer.from(text),
+    });
+    const input = page.getByLabel('人员 CSV 文件');
+    await input.setInputFiles(
+      csvFile(
+        'id,name,role,office,cells\nworker-liu,刘,grid_worker,office-east,330106999999999\nworker-he,何,grid_worker,office-west,\n',
+      ),
+    );
+    await page.getByTestId('people-import').getByRole('button', { name: '导入' }).click();
+    const rows = page.getByTestId('import-problems').locator('tbody tr');
+    // Line 2: a cell that does not exist (and so outside the supervisor's area); line 3: another office's person.
+    await expect.poll(() => rows.count()).toBe(3);
+    const table = await Promise.all(
+      [0, 1, 2].map(async (i) => (await rows.nth(i).locator('td').allTextContents()).slice(0, 2)),
+    );
+    expect(table).toEqual([
+      ['2', 'cells[0]'],
+      ['2', 'id'],
+      ['3', 'id'],
+    ]);
+    expect(await rows.nth(0).locator('td').nth(2).textContent()).toContain('330106999999999');
+    await screenshot(page, 'console-07-people-import-refused');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    const [cell] = (await get('/people/worker-liu')).cells as string[];
+    await input.setInputFiles(
+      csvFile(`id,name,role,office,cells,capacity\nworker-liu,刘网格员,grid_worker,office-east,${cell},7\n`),
+    );
+    await page.getByTestId('people-import').getByRole('button', { name: '导入' }).click();
+    await expect
+      .poll(() => page.getByTestId('people-notice').textContent())
+      .toBe('已导入 1 人（新建 0，更新 1）；0 个未来任务待改派。');
+    expect((await get('/people/worker-liu')).capacity).toBe(7);
   });
 
   it('refuses a grid worker the people page, in Chinese', async () => {

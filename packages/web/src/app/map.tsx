@@ -107,7 +107,13 @@ export function CellMap(props: CellMapProps) {
       if (!m || !props.marker) return;
       const at: Leaflet.LatLngExpression = latLng(props.marker.lon, props.marker.lat);
       if (!marker.current) {
-        marker.current = L.marker(at, { draggable: Boolean(onMove.current), icon: pin(L), keyboard: true })
+        // Its title names it for screen readers (a focusable marker without a name is an unnamed button).
+        marker.current = L.marker(at, {
+          draggable: Boolean(onMove.current),
+          icon: pin(L),
+          keyboard: true,
+          title: props.label,
+        })
           .on('dragend', () => {
             const p = marker.current?.getLatLng();
             if (!p) return;
@@ -130,5 +136,6 @@ export function CellMap(props: CellMapProps) {
     [],
   );
 
-  return <div class="gp-map" ref={el} role="img" aria-label={props.label} />;
+  // A region, not an image: Leaflet puts focusable controls and the marker inside, which an image may not hold.
+  return <div class="gp-map" ref={el} role="region" aria-label={props.label} />;
 }

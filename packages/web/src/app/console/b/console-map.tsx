@@ -139,7 +139,8 @@ export function ConsoleMap(props: ConsoleMapProps) {
 
   return (
     <>
-      <div class="gp-map big" ref={el} role="img" aria-label={props.label} />
+      {/* A region, not an image: Leaflet puts focusable controls inside, which an image may not hold. */}
+      <div class="gp-map big" ref={el} role="region" aria-label={props.label} />
       <ul class="legend" aria-label={props.label}>
         {props.layers
           .filter((l) => l.features.length > 0)

@@ -20,7 +20,7 @@ export const CONSOLE_CSS = `
 .console .chart svg { width: 100%; height: auto; max-width: 720px; }
 .console .chart figcaption { font-size: .9rem; color: #374151; }
 .console dialog { max-width: 560px; border: 1px solid #9ca3af; border-radius: 8px; }
-.console .inactive { color: #6b7280; }
+.console .inactive { color: #4b5563; }
 .visually-hidden { position: absolute; width: 1px; height: 1px; overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap; }
 .console .scroll { max-height: 320px; overflow: auto; }
 `;
