@@ -79,7 +79,8 @@ export type PersonRecord = z.infer<typeof PersonRecord>;
  */
 export const PEOPLE_IMPORT_LIMITS = { chars: 200_000, rows: 200 } as const;
 export const PeopleImportBody = z.strictObject({
-  csv: z.string().min(1).max(PEOPLE_IMPORT_LIMITS.chars),
+  // Cleaned as every free text is (no control or bidi characters reach a stored name); lines kept.
+  csv: Text(PEOPLE_IMPORT_LIMITS.chars, { multiline: true }).min(1),
 });
 export type PeopleImportBody = z.infer<typeof PeopleImportBody>;
 

@@ -38,7 +38,7 @@ const pin = (L: L) =>
   L.divIcon({ className: 'gp-pin', html: '<span></span>', iconSize: [28, 28], iconAnchor: [14, 28] });
 
 export function CellMap(props: CellMapProps) {
-  const el = useRef<HTMLDivElement>(null);
+  const el = useRef<HTMLElement>(null);
   const map = useRef<Leaflet.Map | undefined>(undefined);
   const marker = useRef<Leaflet.Marker | undefined>(undefined);
   const onMove = useRef(props.onMove);
@@ -136,6 +136,6 @@ export function CellMap(props: CellMapProps) {
     [],
   );
 
-  // A region, not an image: Leaflet puts focusable controls and the marker inside, which an image may not hold.
-  return <div class="gp-map" ref={el} role="region" aria-label={props.label} />;
+  // A region (a named section), not an image: Leaflet puts focusable controls and the marker inside, which an image may not hold.
+  return <section class="gp-map" ref={el} aria-label={props.label} />;
 }

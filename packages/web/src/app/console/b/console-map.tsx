@@ -51,7 +51,7 @@ export interface ConsoleMapProps {
 }
 
 export function ConsoleMap(props: ConsoleMapProps) {
-  const el = useRef<HTMLDivElement>(null);
+  const el = useRef<HTMLElement>(null);
   const map = useRef<Leaflet.Map | undefined>(undefined);
   const shift = baseMapShift(props.config.tiles);
   const latLng = (lon: number, lat: number): [number, number] => {
@@ -139,8 +139,8 @@ export function ConsoleMap(props: ConsoleMapProps) {
 
   return (
     <>
-      {/* A region, not an image: Leaflet puts focusable controls inside, which an image may not hold. */}
-      <div class="gp-map big" ref={el} role="region" aria-label={props.label} />
+      {/* A region (a named section), not an image: Leaflet puts focusable controls inside, which an image may not hold. */}
+      <section class="gp-map big" ref={el} aria-label={props.label} />
       <ul class="legend" aria-label={props.label}>
         {props.layers
           .filter((l) => l.features.length > 0)
