@@ -204,6 +204,37 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: { ...all(F), city_admin: [201, 201], supervisor: [200, 404] },
   },
+  // The CSV import checks each row as PUT /people/{id} would: a supervisor's row for someone outside
+  // their office refuses the file (422, nothing written), a city admin's is imported.
+  importPeople: {
+    inScope: (c, r) => ({
+      method: 'POST',
+      path: '/people/imports',
+      body: {
+        csv:
+          r === 'supervisor'
+            ? `id,name,role,office,cells\nprobe-east,probe,grid_worker,office-east,${[...new Set([c.cellA, c.cZ1])].join(';')}\n`
+            : `id,name,role,office,cells\nprobe-imp-${r},probe,grid_worker,office-east,${c.cZ1}\n`,
+      },
+    }),
+    outOfScope: (c) => ({
+      method: 'POST',
+      path: '/people/imports',
+      // A new id in another office: a supervisor may create nobody, and the admin's row changes no one
+      // the other entries use.
+      body: {
+        csv: `id,name,role,office,cells\nprobe-imp-west,probe,grid_worker,office-west,${c.westCell}\n`,
+      },
+    }),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 422] },
+  },
+  // Asked as the deactivation itself would be: a supervisor for the field people of their office, 404
+  // for a person of another office.
+  previewDeactivation: {
+    inScope: () => get('/people/probe-east/deactivation'),
+    outOfScope: (c) => get(`/people/${c.westPerson}/deactivation`),
+    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+  },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),
     // Nothing is out of a city admin's scope: the second request is an empty import, accepted (202)

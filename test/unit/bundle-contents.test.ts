@@ -28,7 +28,11 @@ it('holds zod’s English locale only', async () => {
   expect(locales).toEqual(['en.js']);
 }, 30_000);
 
-it('keeps the API’s message catalogue out of the field app: the app words things itself', async () => {
+/**
+ * The field app's build, and the inputs of what a phone loads at start: the entry and every chunk it
+ * imports statically (the map and the desk console's pages are chunks loaded when asked for).
+ */
+async function fieldAppInputs(): Promise<[string, { bytesInOutput: number }][]> {
   const result = await build({
     entryPoints: { app: path.resolve(import.meta.dirname, '../../packages/web/src/app/main.tsx') },
     bundle: true,
@@ -43,11 +47,29 @@ it('keeps the API’s message catalogue out of the field app: the app words thin
     loader: { '.png': 'dataurl', '.svg': 'dataurl' },
     logLevel: 'error',
   });
-  const inApp = Object.entries(result.metafile.outputs)
-    .filter(([file]) => path.basename(file).startsWith('app'))
-    .flatMap(([, output]) => Object.entries(output.inputs))
+  const outputs = result.metafile.outputs;
+  const entry = Object.keys(outputs).find((f) => path.basename(f).startsWith('app') && f.endsWith('.js'));
+  const loaded = new Set<string>();
+  const visit = (file: string) => {
+    if (loaded.has(file)) return;
+    loaded.add(file);
+    for (const i of outputs[file]?.imports ?? []) if (i.kind === 'import-statement') visit(i.path);
+  };
+  visit(entry as string);
+  return [...loaded].flatMap((file) => Object.entries(outputs[file]?.inputs ?? {}));
+}
+
+it('keeps the API’s message catalogue out of the field app: the app words things itself', async () => {
+  const inApp = (await fieldAppInputs())
     .filter(([file, input]) => file.includes('packages/core/src/messages/') && input.bytesInOutput > 0)
     .map(([file]) => path.basename(file));
   // The credit-code faults' words only: the app words them itself (messages/uscc.ts).
   expect(inApp).toEqual(['uscc.ts']);
+}, 30_000);
+
+it('keeps the desk console’s pages and charts out of what the field pages load', async () => {
+  const inField = (await fieldAppInputs())
+    .filter(([file, input]) => file.includes('src/app/console/') && input.bytesInOutput > 0)
+    .map(([file]) => file);
+  expect(inField).toEqual([]);
 }, 30_000);

@@ -2,7 +2,8 @@
  * The field app in headless Chromium on a 360×740 phone, against the real local server on DynamoDB
  * Local: sign-in, a report with the device's position, the same made offline and sent after a
  * reload, a joint check-in by both partners, a check-in refused 1 km away, a stale completion, a
- * deactivated account. Screenshots of each page go to .reports/web/.
+ * deactivated account. Screenshots of each page go to .reports/web/; each page has no serious or
+ * critical accessibility violation (axe-core, test/support/axe.ts).
  */
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
@@ -10,6 +11,7 @@ import type { AddressInfo } from 'node:net';
 import type { PatrolTask } from '@gridpatrol/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser, openPhone, type Phone, screenshot, signIn } from '../support/browser';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -100,6 +102,7 @@ describe('the field app on a phone', () => {
     await expect.poll(() => page.locator('button[data-person]').count()).toBeGreaterThan(5);
     await expect.poll(() => page.locator('h1').textContent()).toBe('登录');
     await screenshot(page, '01-sign-in');
+    expect(await seriousViolations(page)).toEqual([]);
     await signIn(page, 'worker-liu');
     await expect.poll(() => page.locator('.whoami').textContent()).toContain('网格员');
     await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
@@ -131,6 +134,7 @@ describe('the field app on a phone', () => {
     await page.getByRole('button', { name: '上报', exact: true }).click();
     await expect.poll(() => page.getByTestId('report-message').textContent()).toMatch(/^已上报，线索编号 F-/);
     await screenshot(page, '02-report-sent');
+    expect(await seriousViolations(page)).toEqual([]);
     const [finding] = await findingsNamed(name);
     expect(finding).toMatchObject({
       businessName: name,
@@ -253,11 +257,13 @@ describe('the field app on a phone', () => {
     await expect.poll(() => card.locator('.partner').textContent()).toContain('李警官');
     expect(await card.locator('a.call').getAttribute('href')).toBe('tel:13800138000');
     await screenshot(worker.page, '05-tasks-joint');
+    expect(await seriousViolations(worker.page)).toEqual([]);
 
     await card.getByRole('button', { name: '完成巡查' }).click();
     await card.getByRole('radio', { name: '有问题' }).first().click();
     await card.getByLabel('备注').fill('消防通道堵塞');
     await screenshot(worker.page, '06-complete-form');
+    expect(await seriousViolations(worker.page)).toEqual([]);
     await card.getByRole('button', { name: '提交' }).click();
     await expect.poll(() => card.locator('.joint').textContent()).toBe('已完成：联合巡查');
     const stored = (await api.call('GET', '/me/tasks', { as: 'officer-li' })).body.items.find(
@@ -358,6 +364,7 @@ describe('the field app on a phone', () => {
     const due = cityDate(new Date(Date.now() + 7 * 24 * HOUR));
     await again.getByLabel('期限（日期）').fill(due);
     await screenshot(page, '10-officer-order');
+    expect(await seriousViolations(page)).toEqual([]);
     await again.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => again.locator('.notice.ok').textContent()).toBe('已提交：限期整改中');
     const ordered = (await api.call('GET', `/findings/${finding.id}`, { as: officer })).body;
@@ -390,6 +397,7 @@ describe('the field app on a phone', () => {
       .poll(() => card3.locator('.notice.error').textContent())
       .toContain('其他人已先修改了此记录，请刷新后再操作。');
     await screenshot(page, '11-finding-conflict');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 
   it("signs in through Cognito's hosted UI with a PKCE code, and refuses a callback it did not ask for", async () => {
@@ -543,5 +551,6 @@ describe('the field app on a phone', () => {
       .poll(() => page.getByTestId('deactivated').textContent())
       .toContain('您的账号（worker-sun）已被停用');
     await screenshot(page, '08-deactivated');
+    expect(await seriousViolations(page)).toEqual([]);
   });
 });

@@ -109,6 +109,24 @@ export async function deactivationConsequences(
 }
 
 /**
+ * What deactivating the person would leave, written nowhere (GET /people/{id}/deactivation, shown
+ * before a manager confirms): the same report as `deactivationConsequences`, with the future tasks
+ * flagged as they would be and `newlyFlagged` those not flagged for the person yet.
+ *
+ * @example (await deactivationPreview(li, new Date())).futureTasks.length // tasks that would wait for a reassignment
+ */
+export async function deactivationPreview(person: Person, now: Date): Promise<DeactivationReport> {
+  const ids = await taskIdsOfPerson(person.id, now.toISOString(), END_OF_TIME);
+  const due = futureTasksOf(person.id, await getPatrolTasks(ids), now);
+  const wouldBe = due.map((t) => flagForReassignment(t, person.id, PREVIEW_ACTOR, now)?.after ?? t);
+  const newly = due.filter((t) => t.needsReassignment?.personId !== person.id).length;
+  return deactivationReport(person, wouldBe, newly, await todoHandOver(person));
+}
+
+/** The actor of a step computed for a preview and never written. */
+const PREVIEW_ACTOR: TaskEvent['actor'] = { id: 'preview', role: 'system' };
+
+/**
  * Removes the flags a reactivated person's future tasks carry for them (docs/decisions/0025): one
  * version-checked step each (`unflag`), re-read once when a concurrent step changed the task; a
  * task whose other partner is deactivated keeps a flag, moved to that partner. `person` is the

@@ -73,6 +73,17 @@ export const PersonRecord = Person.extend({
 });
 export type PersonRecord = z.infer<typeof PersonRecord>;
 
+/**
+ * POST /people/imports: a people CSV as text (columns of `gridpatrol people import`). Bounded so that
+ * one request writes what fits in the API's time: larger files go through the CLI.
+ */
+export const PEOPLE_IMPORT_LIMITS = { chars: 200_000, rows: 200 } as const;
+export const PeopleImportBody = z.strictObject({
+  // Cleaned as every free text is (no control or bidi characters reach a stored name); lines kept.
+  csv: Text(PEOPLE_IMPORT_LIMITS.chars, { multiline: true }).min(1),
+});
+export type PeopleImportBody = z.infer<typeof PeopleImportBody>;
+
 /** GET /people: one of zone or cell at most; role narrows either. */
 export const PeopleQuery = z.strictObject({
   role: Role.optional(),

@@ -430,6 +430,11 @@ export const en = {
   'stats.assessmentScopeDetail': "'office:<id>'",
   // People, reports and stored versions
   'people.cannotStore': "Cannot store '{id}': {problems}.",
+  'people.import.refused':
+    'The people file has {count} problem(s), each in details with its line and field; nobody was imported.',
+  'people.import.notYours': "a {role} may not create or change '{id}' here",
+  'people.import.tooManyRows':
+    '{count} people; at most {max} can be imported here. Import larger files with `gridpatrol people import`.',
   'people.cannotStoreMore': "Cannot store '{id}': {problems} (and {more} more).",
   'people.noOffice': "no office '{id}' in this city",
   'people.noZone': "no zone '{id}' in the active grid",

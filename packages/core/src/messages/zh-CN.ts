@@ -418,6 +418,10 @@ export const zhCN: Record<MessageKey, string> = {
   'stats.assessmentScopeDetail': '应为 office:<编号>',
   // People, reports and stored versions
   'people.cannotStore': '无法保存「{id}」：{problems}。',
+  'people.import.refused': '人员文件有 {count} 处问题，逐条列在 details 中（行号和字段）；未导入任何人员。',
+  'people.import.notYours': '{role}无权在此新建或修改「{id}」',
+  'people.import.tooManyRows':
+    '共 {count} 人，网页最多导入 {max} 人。更大的文件请用 `gridpatrol people import` 导入。',
   'people.cannotStoreMore': '无法保存「{id}」：{problems}（另有 {more} 处）。',
   'people.noOffice': '本市没有市场监管所「{id}」',
   'people.noZone': '当前网格版本中没有责任区「{id}」',

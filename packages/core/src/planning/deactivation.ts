@@ -251,3 +251,12 @@ export const PersonSaved = PersonRecord.extend({
   deactivation: DeactivationReport.optional(),
   reactivation: ReactivationReport.optional(),
 });
+
+/** POST /people/imports answers who was created and who replaced, and each deactivation's report. */
+export const PeopleImportOut = z.object({
+  imported: z.number().int(),
+  created: z.array(z.string()),
+  updated: z.array(z.string()),
+  deactivations: z.array(DeactivationReport),
+  reactivations: z.array(ReactivationReport),
+});

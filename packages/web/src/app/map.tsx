@@ -39,7 +39,7 @@ const pin = (L: L) =>
   L.divIcon({ className: 'gp-pin', html: '<span></span>', iconSize: [28, 28], iconAnchor: [14, 28] });
 
 export function CellMap(props: CellMapProps) {
-  const el = useRef<HTMLDivElement>(null);
+  const el = useRef<HTMLElement>(null);
   const map = useRef<Leaflet.Map | undefined>(undefined);
   const marker = useRef<Leaflet.Marker | undefined>(undefined);
   const onMove = useRef(props.onMove);
@@ -108,7 +108,13 @@ export function CellMap(props: CellMapProps) {
       if (!m || !props.marker) return;
       const at: Leaflet.LatLngExpression = latLng(props.marker.lon, props.marker.lat);
       if (!marker.current) {
-        marker.current = L.marker(at, { draggable: Boolean(onMove.current), icon: pin(L), keyboard: true })
+        // Its title names it for screen readers (a focusable marker without a name is an unnamed button).
+        marker.current = L.marker(at, {
+          draggable: Boolean(onMove.current),
+          icon: pin(L),
+          keyboard: true,
+          title: props.label,
+        })
           .on('dragend', () => {
             const p = marker.current?.getLatLng();
             if (!p) return;
@@ -131,5 +137,6 @@ export function CellMap(props: CellMapProps) {
     [],
   );
 
-  return <div class="gp-map" ref={el} role="img" aria-label={props.label} />;
+  // A region (a named section), not an image: Leaflet puts focusable controls and the marker inside, which an image may not hold.
+  return <section class="gp-map" ref={el} aria-label={props.label} />;
 }

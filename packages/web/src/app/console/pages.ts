@@ -45,10 +45,27 @@ export const CONSOLE_PAGES: readonly ConsolePage[] = [
     roles: MANAGERS,
     load: () => import('./week-plan').then((m) => m.WeekPlanPage),
   },
-  // TODO(issue 13 part B): grid versions, statistics and people, in their own files; uncomment when they land.
-  // { key: 'grid', path: 'grid', title: 'console.nav.grid', roles: ['city_admin'], load: () => import('./grid-versions').then((m) => m.GridVersionsPage) },
-  // { key: 'stats', path: 'stats', title: 'console.nav.stats', roles: MANAGERS, load: () => import('./stats').then((m) => m.StatsPage) },
-  // { key: 'people', path: 'people', title: 'console.nav.people', roles: MANAGERS, load: () => import('./people').then((m) => m.PeoplePage) },
+  {
+    key: 'grid',
+    path: 'grid',
+    title: 'console.nav.grid',
+    roles: MANAGERS,
+    load: () => import('./grid-versions').then((m) => m.GridVersionsPage),
+  },
+  {
+    key: 'stats',
+    path: 'stats',
+    title: 'console.nav.stats',
+    roles: DESK,
+    load: () => import('./stats').then((m) => m.StatsPage),
+  },
+  {
+    key: 'people',
+    path: 'people',
+    title: 'console.nav.people',
+    roles: MANAGERS,
+    load: () => import('./people').then((m) => m.PeoplePage),
+  },
 ];
 
 export const CONSOLE_ROOT = '/app/console/';

@@ -1,0 +1,162 @@
+/**
+ * The desk pages' map: GeoJSON layers each in its own style with a legend, and marked points (an
+ * import problem's position), on Leaflet's canvas renderer — thousands of cells draw as one canvas,
+ * not as thousands of SVG paths (docs/decisions/0033 left that choice to the console). Leaflet is
+ * the chunk the field map loads; WGS-84 in, shifted for a GCJ-02 base map as the field map does.
+ */
+import type { Feature } from 'geojson';
+import type * as Leaflet from 'leaflet';
+import { useEffect, useRef } from 'preact/hooks';
+import type { AppConfig } from '../../../runtime-config';
+import { baseMapShift } from '../../base-map';
+
+type L = typeof Leaflet;
+let loading: Promise<L> | undefined;
+const leaflet = (): Promise<L> => {
+  loading ??= import('leaflet').then((m) => ((m as unknown as { default?: L }).default ?? m) as L);
+  return loading;
+};
+
+/** Words as a text node: Leaflet sets a string tooltip as HTML, and names come from files people send. */
+function text(words: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = words;
+  return span;
+}
+
+export interface MapLayer {
+  readonly id: string;
+  /** The legend's words. */
+  readonly label: string;
+  readonly features: readonly unknown[];
+  readonly color: string;
+  readonly fill?: string;
+  readonly dashed?: boolean;
+  readonly tooltip?: (properties: Record<string, unknown>) => string;
+}
+
+export interface MapMark {
+  readonly lon: number;
+  readonly lat: number;
+  readonly label: string;
+}
+
+export interface ConsoleMapProps {
+  readonly config: AppConfig;
+  readonly layers: readonly MapLayer[];
+  readonly marks?: readonly MapMark[];
+  /** A mark to bring into view and open (the selected problem). */
+  readonly focus?: MapMark;
+  readonly label: string;
+}
+
+export function ConsoleMap(props: ConsoleMapProps) {
+  const el = useRef<HTMLElement>(null);
+  const map = useRef<Leaflet.Map | undefined>(undefined);
+  const shift = baseMapShift(props.config.tiles);
+  const latLng = (lon: number, lat: number): [number, number] => {
+    const [x, y] = shift.toMap(lon, lat);
+    return [y, x];
+  };
+
+  useEffect(() => {
+    let cancelled = false;
+    const overlays: Leaflet.Layer[] = [];
+    void leaflet().then((L) => {
+      if (cancelled || !el.current) return;
+      if (!map.current) {
+        map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25, preferCanvas: true });
+        const tiles = props.config.tiles;
+        if (tiles)
+          L.tileLayer(tiles.url, {
+            attribution: tiles.attribution,
+            ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
+          }).addTo(map.current);
+      }
+      const m = map.current;
+      const bounds = L.latLngBounds([]);
+      for (const layer of props.layers) {
+        if (layer.features.length === 0) continue;
+        const geo = L.geoJSON({ type: 'FeatureCollection', features: layer.features } as never, {
+          coordsToLatLng: (c) => L.latLng(latLng(c[0] as number, c[1] as number)),
+          style: {
+            color: layer.color,
+            weight: 2,
+            fillColor: layer.fill ?? layer.color,
+            fillOpacity: layer.fill ? 0.35 : 0.05,
+            ...(layer.dashed ? { dashArray: '6 4' } : {}),
+          },
+        });
+        if (layer.tooltip) {
+          const tip = layer.tooltip;
+          geo.eachLayer((f) => {
+            const props = ((f as Leaflet.GeoJSON).feature as Feature | undefined)?.properties ?? {};
+            f.bindTooltip(text(tip(props as Record<string, unknown>)));
+          });
+        }
+        overlays.push(geo);
+        bounds.extend(geo.getBounds());
+      }
+      for (const p of props.marks ?? []) {
+        const dot = L.circleMarker(latLng(p.lon, p.lat), {
+          radius: 8,
+          color: '#7f1d1d',
+          weight: 3,
+          fillColor: '#ef4444',
+          fillOpacity: 0.9,
+        }).bindTooltip(text(p.label));
+        overlays.push(dot);
+        bounds.extend(dot.getLatLng());
+      }
+      if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
+      else m.setView([props.config.city.center[1], props.config.city.center[0]], 12);
+      for (const layer of overlays) layer.addTo(m);
+    });
+    return () => {
+      cancelled = true;
+      for (const layer of overlays) layer.remove();
+    };
+  }, [props.layers, props.marks]);
+
+  useEffect(() => {
+    const f = props.focus;
+    if (!f) return;
+    void leaflet().then((L) => {
+      const m = map.current;
+      if (!m) return;
+      m.setView(latLng(f.lon, f.lat), Math.max(m.getZoom(), 17));
+      L.popup().setLatLng(latLng(f.lon, f.lat)).setContent(text(f.label)).openOn(m);
+    });
+  }, [props.focus]);
+
+  useEffect(
+    () => () => {
+      map.current?.remove();
+      map.current = undefined;
+    },
+    [],
+  );
+
+  return (
+    <>
+      {/* A region (a named section), not an image: Leaflet puts focusable controls inside, which an image may not hold. */}
+      <section class="gp-map big" ref={el} aria-label={props.label} />
+      <ul class="legend" aria-label={props.label}>
+        {props.layers
+          .filter((l) => l.features.length > 0)
+          .map((l) => (
+            <li key={l.id} data-layer={l.id}>
+              <i style={{ borderColor: l.color, background: l.fill ?? 'transparent' }} />
+              {l.label} ({l.features.length})
+            </li>
+          ))}
+        {(props.marks?.length ?? 0) > 0 && (
+          <li data-layer="marks">
+            <i style={{ borderColor: '#7f1d1d', background: '#ef4444', borderRadius: '50%' }} />
+            {props.marks?.length}
+          </li>
+        )}
+      </ul>
+    </>
+  );
+}
