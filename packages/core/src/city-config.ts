@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { BadRequestError } from './errors';
 import { LANGUAGES } from './messages/language';
+import { NotificationsConfig } from './notifications/config';
 import { PatrolConfig } from './planning/patrol-config';
 import { zodIssuesToDetails } from './validation';
 
@@ -104,6 +105,8 @@ export const CityConfig = z
       .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
     /** Joint patrols: planner weights and caps, shift times, check-in tolerance and grace. */
     patrols: PatrolConfig,
+    /** Who hears of what, and through which channels (docs/decisions/0052). */
+    notifications: NotificationsConfig,
     /**
      * How the city's AWS stack is run (read by infra/ only; the handlers never look at it): who gets
      * the alarms, sign-in threat protection, CloudFront + WAF in front of the API, a backup copy.

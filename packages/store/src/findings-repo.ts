@@ -18,6 +18,7 @@ import {
   FindingEvent,
   type FindingStatus,
   message,
+  type Notification,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
@@ -34,6 +35,7 @@ import {
   keys,
 } from './keys';
 import { mergedRangePage } from './merged-page';
+import { notificationPuts } from './notifications-repo';
 import { partitionPage } from './query';
 import { transactWrite } from './transact';
 
@@ -125,6 +127,7 @@ export async function createFindingTx(
   finding: Finding,
   event: FindingEvent,
   idempotency?: { readonly reporterId: string; readonly requestHash: string },
+  notifications: readonly Notification[] = [],
 ): Promise<'created' | 'exists'> {
   const table = tableName();
   const items: TransactItem[] = [
@@ -143,6 +146,8 @@ export async function createFindingTx(
           }),
         ]
       : []),
+    // The outbox (docs/decisions/0052): last, so the reasons above keep their places.
+    ...notificationPuts(table, notifications),
   ];
   try {
     await transactWrite(items);
@@ -164,7 +169,12 @@ export async function createFindingTx(
  *
  * @example await applyActionTx(before, next, event)
  */
-export async function applyActionTx(before: Finding, after: Finding, event: FindingEvent): Promise<void> {
+export async function applyActionTx(
+  before: Finding,
+  after: Finding,
+  event: FindingEvent,
+  notifications: readonly Notification[] = [],
+): Promise<void> {
   const table = tableName();
   const items: TransactItem[] = [
     {
@@ -177,6 +187,7 @@ export async function applyActionTx(before: Finding, after: Finding, event: Find
       },
     },
     { Put: { TableName: table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
+    ...notificationPuts(table, notifications),
   ];
   try {
     await transactWrite(items);

@@ -70,6 +70,9 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
   return {};
 }
 
+/** A person's notifications (gsi2). */
+export const notificationsPartition = (personId: string) => `NOTES#PERSON#${personId}`;
+
 /** Plans of one office, or of the whole city (officeId null). */
 export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${officeId ?? '-'}`;
 /** The gsi3 partition of the missed-task job: assigned tasks by the end of their shift. */
@@ -271,6 +274,19 @@ export const keys = {
   planDraftClaim: (officeId: string | null, weekStart: string) => ({
     pk: `PLANCLAIM#${officeId ?? '-'}#${weekStart}`,
     sk: 'CLAIM',
+  }),
+
+  /**
+   * One notification for one person (docs/decisions/0052), keyed by its dedup id in the person's own
+   * partition: no two changes of the city share it, so it never makes transactions collide (0028).
+   * gsi2 lists a person's notifications unread first (`U#` sorts after `R#`, read descending), newest
+   * first within each.
+   */
+  notification: (n: { recipientId: string; id: string; createdAt: string; read: boolean }) => ({
+    pk: `NOTIFY#${n.recipientId}`,
+    sk: `NOTE#${n.id}`,
+    gsi2pk: notificationsPartition(n.recipientId),
+    gsi2sk: `${n.read ? 'R' : 'U'}#${n.createdAt}#${n.id}`,
   }),
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */

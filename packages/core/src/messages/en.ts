@@ -53,6 +53,7 @@ export const en = {
   'entity.grid version': 'grid version',
   'entity.office': 'office',
   'entity.person': 'person',
+  'entity.notification': 'notification',
   'entity.plan': 'plan',
   'entity.route': 'route',
   'entity.task': 'task',
@@ -655,6 +656,18 @@ export const en = {
   'cli.planVerify.unknownRelease': 'unknown',
   'cli.plans.badId': "'{id}' is not a plan id ('P-' and letters or digits).",
   'cli.plans.notFound': "No plan '{id}' in {table}.",
+  'notification.finding_routed': "New finding '{name}' ({address}) in your zone.",
+  'notification.escalated_to_supervisor': "Case '{name}' ({address}) is overdue and escalated to you.",
+  'notification.escalated_to_admin': "Case '{name}' ({address}) is overdue and escalated to the city.",
+  'notification.deadline_soon': "Case '{name}' comes due at {deadline}.",
+  'notification.transfer_sent': "Your report '{name}' ({address}) was transferred to a department.",
+  'notification.transfer_outcome': "The department answered on your report '{name}': {outcome}.",
+  'notification.reopened': "Case '{name}' ({address}) was reopened.",
+  'notification.plan_published': 'Patrols of the week of {week} are published: {tasks} task(s) for you.',
+  'notification.task_reassigned': 'A patrol task was given to you: cell {cell}, {date} {shift}.',
+  'notification.task_removed': 'A patrol task was taken off you: cell {cell}, {date} {shift}.',
+  'notification.task_missed': 'Patrol task missed: cell {cell}, {date} {shift}.',
+  'notification.person_deactivated': "{name} ('{id}') was deactivated; their tasks wait for reassignment.",
 } as const;
 
 export type MessageKey = keyof typeof en;
