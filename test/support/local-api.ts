@@ -67,12 +67,14 @@ export interface TestApiOptions
   tokenKey?: Uint8Array;
   /** Seed the demo city as `npm start` does: the whole force and six weeks of findings. @default false */
   fullSeed?: boolean;
+  /** Changes to the city file for this server (e.g. notification channels turned on). */
+  adjustConfig?: (config: CityConfig) => CityConfig;
 }
 
 /** `server` passes options on to the local server (e.g. short receive timeouts). */
 export async function startTestApi(city = 'demo', server: TestApiOptions = {}): Promise<TestApi> {
-  const { faultProxy, tokenKey, fullSeed, ...serverOptions } = server;
-  const config = readCityConfig(city);
+  const { faultProxy, tokenKey, fullSeed, adjustConfig, ...serverOptions } = server;
+  const config = adjustConfig ? adjustConfig(readCityConfig(city)) : readCityConfig(city);
   const tableName = `test-${randomUUID().slice(0, 8)}`;
   const directEndpoint = process.env.DYNAMODB_ENDPOINT;
   const proxy = faultProxy

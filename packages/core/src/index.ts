@@ -25,6 +25,7 @@ export * from './grid/resolve';
 export * from './grid/topology';
 export * from './messages';
 export * from './notifications/config';
+export * from './notifications/delivery';
 export * from './notifications/rules';
 export * from './notifications/schema';
 export * from './people';

@@ -73,6 +73,9 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
 /** A person's notifications (gsi2). */
 export const notificationsPartition = (personId: string) => `NOTES#PERSON#${personId}`;
 
+/** The gsi3 partition of notifications held back (quiet hours, digest), by when they may go. */
+export const NOTIFICATIONS_DEFERRED_PARTITION = 'NOTIFY#DEFERRED';
+
 /** Plans of one office, or of the whole city (officeId null). */
 export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${officeId ?? '-'}`;
 /** The gsi3 partition of the missed-task job: assigned tasks by the end of their shift. */
@@ -288,6 +291,9 @@ export const keys = {
     gsi2pk: notificationsPartition(n.recipientId),
     gsi2sk: `${n.read ? 'R' : 'U'}#${n.createdAt}#${n.id}`,
   }),
+
+  /** A person's own notification settings (channels off, phone, e-mail, digest). */
+  notificationSettings: (personId: string) => ({ pk: `NOTIFY#${personId}`, sk: 'SETTINGS' }),
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),

@@ -656,6 +656,8 @@ export const en = {
   'cli.planVerify.unknownRelease': 'unknown',
   'cli.plans.badId': "'{id}' is not a plan id ('P-' and letters or digits).",
   'cli.plans.notFound': "No plan '{id}' in {table}.",
+  'notification.digest': 'GridPatrol: {count} notifications',
+  'notification.emailSubject': 'GridPatrol notification',
   'notification.finding_routed': "New finding '{name}' ({address}) in your zone.",
   'notification.escalated_to_supervisor': "Case '{name}' ({address}) is overdue and escalated to you.",
   'notification.escalated_to_admin': "Case '{name}' ({address}) is overdue and escalated to the city.",

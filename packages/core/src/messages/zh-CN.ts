@@ -635,6 +635,8 @@ export const zhCN: Record<MessageKey, string> = {
   'cli.planVerify.unknownRelease': '未知',
   'cli.plans.badId': '「{id}」不是计划编号（「P-」加字母或数字）。',
   'cli.plans.notFound': '{table} 中没有计划「{id}」。',
+  'notification.digest': '网格巡查：{count} 条通知',
+  'notification.emailSubject': '网格巡查通知',
   'notification.finding_routed': '新线索「{name}」（{address}）已分派到您的责任区。',
   'notification.escalated_to_supervisor': '案件「{name}」（{address}）已逾期，已上报给您督办。',
   'notification.escalated_to_admin': '案件「{name}」（{address}）已逾期，已上报市局。',
