@@ -44,6 +44,7 @@ import {
   NotificationIdParam,
   NotificationListQuery,
   NotificationOut,
+  NotificationSettings,
   PageOut,
   PageQuery,
   PatrolTaskOut,
@@ -140,6 +141,27 @@ export const ROUTES = [
     roles: EVERYONE,
     request: { params: NotificationIdParam },
     response: NotificationOut,
+  },
+  {
+    method: 'GET',
+    path: '/me/notification-settings',
+    group: 'people',
+    operationId: 'getMyNotificationSettings',
+    summary:
+      "How the caller is told: channels they turned off, the phone for SMS (else their record's), the e-mail address, and whether they get one digest a day.",
+    roles: EVERYONE,
+    response: NotificationSettings,
+  },
+  {
+    method: 'PUT',
+    path: '/me/notification-settings',
+    group: 'people',
+    operationId: 'putMyNotificationSettings',
+    summary:
+      "Replace how the caller is told (unknown fields, a channel that does not exist, a phone or e-mail that is not one are refused, naming the field). Only the caller's own.",
+    roles: EVERYONE,
+    request: { body: NotificationSettings },
+    response: NotificationSettings,
   },
   {
     method: 'POST',

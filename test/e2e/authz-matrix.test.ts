@@ -180,6 +180,16 @@ const MATRIX: Record<string, Entry> = {
     }),
     expect: all([404, 404]),
   },
+  getMyNotificationSettings: {
+    inScope: () => get('/me/notification-settings'),
+    outOfScope: () => get('/me/notification-settings'),
+    expect: all([200, 200]),
+  },
+  putMyNotificationSettings: {
+    inScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
+    outOfScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
+    expect: all([200, 200]),
+  },
   markAllMyNotificationsRead: {
     inScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),
     outOfScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),

@@ -329,3 +329,37 @@ describe('the list, read marks and the count', () => {
     expect(res.body.error.details[0].path).toBe('query.limit');
   });
 });
+
+describe('a person’s notification settings', () => {
+  const put = (body: unknown, headers: Record<string, string> = {}) =>
+    api.call('PUT', '/me/notification-settings', { as: 'worker-sun', body, headers });
+
+  it('starts from the defaults, and keeps what the person chose (theirs only)', async () => {
+    expect(await get('/me/notification-settings', 'worker-sun')).toEqual({ optOut: [], digest: false });
+    const chosen = { optOut: ['dingtalk'], phone: '+8613900139000', email: 'sun@example.cn', digest: true };
+    const res = await put(chosen);
+    expect(res.status, res.text).toBe(200);
+    expect(res.body).toEqual(chosen);
+    expect(await get('/me/notification-settings', 'worker-sun')).toEqual(chosen);
+    expect(await get('/me/notification-settings', 'worker-liu')).toEqual({ optOut: [], digest: false });
+  });
+
+  it('refuses a bad phone, e-mail, channel or field, naming it, in both languages; nothing is stored', async () => {
+    const before = await get('/me/notification-settings', 'worker-sun');
+    const cases: [unknown, string][] = [
+      [{ phone: '12345' }, 'body.phone'],
+      [{ email: 'not-an-address' }, 'body.email'],
+      [{ optOut: ['fax'] }, 'body.optOut'],
+      [{ digest: 'yes' }, 'body.digest'],
+      [{ pager: '123' }, 'body.pager'],
+    ];
+    for (const [body, path] of cases) {
+      const res = await put(body);
+      expect(res.status, res.text).toBe(400);
+      expect(res.body.error.details[0].path, res.text).toMatch(new RegExp(`^${path.replace('.', '\\.')}`));
+    }
+    const zh = await put({ phone: '12345' }, { 'accept-language': 'zh-CN' });
+    expect(zh.body.error.details[0].message).toContain('手机号');
+    expect(await get('/me/notification-settings', 'worker-sun')).toEqual(before);
+  });
+});

@@ -15,9 +15,11 @@ import {
   UnprocessableError,
 } from '@gridpatrol/core';
 import {
+  getNotificationSettings,
   getPerson,
   listPeople,
   markAllNotificationsRead,
+  putNotificationSettings,
   savePerson,
   unreadNotificationCount,
 } from '@gridpatrol/store';
@@ -42,6 +44,13 @@ export const handler = httpHandler('people', {
   markMyNotificationRead: async ({ caller, params, event }) => ({
     body: await readMyNotification(caller, params.id, readerOf(event)),
   }),
+
+  getMyNotificationSettings: async ({ caller }) => ({ body: await getNotificationSettings(caller.id) }),
+
+  putMyNotificationSettings: async ({ caller, body }) => {
+    await putNotificationSettings(caller.id, body);
+    return { body };
+  },
 
   markAllMyNotificationsRead: async ({ caller }) => ({
     body: await markAllNotificationsRead(caller.id, now()),

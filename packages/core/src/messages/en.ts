@@ -376,6 +376,8 @@ export const en = {
   'plan.notOwnOffice': "not the caller's office '{office}'",
   // Messages our own schemas set (validation.ts `schemaText`)
   'schema.tooCloseToZero': 'a number too close to 0 to store (below 1e-130 in magnitude); send 0 or round it',
+  'schema.mobile': 'a mainland mobile number, 11 digits starting with 1 (+86 optional), e.g. 13800138000',
+  'schema.emailAddress': 'an e-mail address, e.g. li@example.cn',
   'schema.personId': 'letters, digits and _ . @ -, at most 64',
   'schema.findingId': 'letters, digits, _ and -, at most 64',
   'schema.configId': 'an id from the city config',

@@ -364,6 +364,8 @@ export const zhCN: Record<MessageKey, string> = {
   'plan.notOwnOffice': '不是调用者所属的市场监管所「{office}」',
   // Messages our own schemas set (validation.ts `schemaText`)
   'schema.tooCloseToZero': '数值过于接近 0，无法存储（绝对值小于 1e-130）；请填 0 或取整',
+  'schema.mobile': '应为中国大陆手机号：以 1 开头的 11 位数字（可加 +86），例如 13800138000',
+  'schema.emailAddress': '应为电子邮件地址，例如 li@example.cn',
   'schema.personId': '只能包含字母、数字和 _ . @ -，至多 64 个字符',
   'schema.findingId': '只能包含字母、数字、_ 和 -，至多 64 个字符',
   'schema.configId': '应为城市配置中的编号',

@@ -6,6 +6,8 @@
  */
 import * as z from 'zod';
 import { localDate } from '../calendar';
+import { message } from '../messages';
+import { schemaText } from '../validation';
 import { CHANNELS, type Channel, type NotificationsConfig, TimeOfDay } from './config';
 
 /**
@@ -18,10 +20,13 @@ export const NotificationSettings = z.strictObject({
   /** For SMS; the person record's phone when absent. Mainland mobile numbers, +86 optional. */
   phone: z
     .string()
-    .regex(/^(\+86)?1[3-9]\d{9}$/, 'a mainland mobile number, 11 digits starting with 1, e.g. 13800138000')
+    .regex(/^(\+86)?1[3-9]\d{9}$/, schemaText(message('schema.mobile')))
     .optional(),
   /** For e-mail: without one, no e-mail. */
-  email: z.email().max(254).optional(),
+  email: z
+    .email(schemaText(message('schema.emailAddress')))
+    .max(254)
+    .optional(),
   /** One message a day (at the city's `digestAt`) instead of one per notification. */
   digest: z.boolean().default(false),
 });
