@@ -23,6 +23,8 @@ export const NotificationsConfig = z
     channels: z.array(Channel).max(CHANNELS.length).default([]),
     /** In city local time; a send that falls inside waits for `end`. Crossing midnight is allowed. */
     quietHours: z.object({ start: TimeOfDay, end: TimeOfDay }).optional(),
+    /** The sender of e-mail (an SES-verified address of the bureau's domain); needed for 'email'. */
+    emailFrom: z.email().optional(),
     /** When a person who chose the daily digest gets it, city local time. */
     digestAt: TimeOfDay.default('08:00'),
   })
