@@ -67,6 +67,7 @@ import {
   ResolutionOut,
   ResolveQuery,
   ROLES,
+  SERVER_OWNED_FIELDS,
   StatsAssessmentOut,
   StatsAssessmentQuery,
   StatsSeriesOut,
@@ -204,6 +205,8 @@ export const ROUTES = [
     roles: ['city_admin', 'supervisor'],
     request: { params: z.object({ id: PersonId }), body: PersonInput },
     response: PersonSaved,
+    // What GET /me adds to the record (issue 17) is the server's too: a body sending it back is a 422.
+    serverOwned: [...SERVER_OWNED_FIELDS, 'unreadNotifications'],
   },
   {
     method: 'POST',
