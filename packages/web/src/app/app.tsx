@@ -12,6 +12,7 @@ import type { AppContext } from './context';
 import { FindingsPage } from './findings';
 import { hasGeolocation } from './geo';
 import { language, setLanguage, t } from './i18n';
+import { NotificationsLink, NotificationsPage, unread } from './notifications';
 import { hasIndexedDb, refusals, waiting } from './outbox';
 import { ReportPage } from './report';
 import { DeactivatedPage, SignInPage } from './sign-in';
@@ -30,6 +31,7 @@ interface Me {
   id: string;
   name: string;
   role: string;
+  unreadNotifications?: number;
 }
 
 const FIELD_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
@@ -70,6 +72,7 @@ export function App({ ctx }: { ctx: AppContext }) {
           if (!live) return;
           rememberMe(m);
           setMe(m);
+          unread.set(m.unreadNotifications ?? 0);
           setProblem(undefined);
           void ctx.outbox.flush({ now: true });
         },
@@ -115,6 +118,7 @@ export function App({ ctx }: { ctx: AppContext }) {
   else if (!me) page = <main class="page">{t('app.loading')}</main>;
   else if (path.startsWith('/app/report')) page = <ReportPage ctx={ctx} />;
   else if (path.startsWith('/app/findings')) page = <FindingsPage ctx={ctx} role={me.role} />;
+  else if (path.startsWith('/app/notifications')) page = <NotificationsPage ctx={ctx} navigate={navigate} />;
   else if (FIELD_ROLES.has(me.role)) page = <TasksPage ctx={ctx} personId={me.id} />;
   else
     page = (
@@ -150,6 +154,10 @@ export function App({ ctx }: { ctx: AppContext }) {
             >
               {t('nav.findings')}
             </a>
+            <NotificationsLink
+              active={path.startsWith('/app/notifications')}
+              go={link('/app/notifications')}
+            />
           </nav>
         )}
         <span class="spacer" />
