@@ -213,8 +213,10 @@ describe('delivery', () => {
         lastError: expect.stringContaining('310000'),
       }),
     ]);
+    // The west office has no WeCom robot: nothing to send there, nothing to retry.
     expect(await deliveryMarks({ recipientId: 'officer-wang', id: wang.id })).toMatchObject({
       dingtalk: { status: 'failed', attempts: 5 },
+      wecom: { status: 'skipped', attempts: 1 },
     });
     const finding = await api.call('GET', `/findings/${id}`, { as: 'admin' });
     expect(finding.status).toBe(200);

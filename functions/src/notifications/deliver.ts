@@ -105,11 +105,11 @@ async function sendOnChannel(
       const at = new Date().toISOString();
       await Promise.all(
         claimed.map((n) =>
+          // No robot for the office (or no address): nothing to send, and nothing to retry.
           markChannel(n, channel, {
-            status: 'sent',
+            status: outcome === 'nowhere' ? 'skipped' : 'sent',
             attempts: attempt,
             at,
-            ...(outcome === 'nowhere' ? { lastError: 'no address' } : {}),
           }),
         ),
       );

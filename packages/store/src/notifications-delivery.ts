@@ -31,7 +31,8 @@ export const notificationOfRecord = (r: NotificationStreamRecord): Notification 
   notificationFromItem(unmarshall(r.dynamodb?.NewImage as Record<string, AttributeValue>));
 
 export interface DeliveryMark {
-  readonly status: 'sending' | 'sent' | 'failed';
+  /** skipped: the channel had nowhere to send (no robot for the office, no address). */
+  readonly status: 'sending' | 'sent' | 'skipped' | 'failed';
   readonly attempts: number;
   readonly at: string;
   readonly lastError?: string;
