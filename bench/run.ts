@@ -2,7 +2,17 @@
  * `npm run bench -- NAME [args]`: runs bench/NAME.ts. Benchmarks compare ratios side by side in one
  * run and report medians (the machines are shared and noisy); they are never timed tests.
  */
-const BENCHES = ['bundles', 'exports', 'faults', 'findings', 'geo', 'photos', 'planner', 'web'] as const;
+const BENCHES = [
+  'bundles',
+  'exports',
+  'faults',
+  'findings',
+  'geo',
+  'notifications',
+  'photos',
+  'planner',
+  'web',
+] as const;
 
 const [name, ...args] = process.argv.slice(2);
 if (!name || !(BENCHES as readonly string[]).includes(name)) {

@@ -26,13 +26,21 @@ export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
  * import job (infra/lib/grid-imports.ts), the counter fold (infra/lib/counters.ts), or the user
  * pool's pre-token-generation trigger (infra/lib/auth.ts).
  */
-export type FunctionGroup = HandlerGroup | 'jobs' | 'grid-import' | 'counters' | 'pre-token' | 'attachments';
+export type FunctionGroup =
+  | HandlerGroup
+  | 'jobs'
+  | 'grid-import'
+  | 'counters'
+  | 'notifications'
+  | 'pre-token'
+  | 'attachments';
 
 /** The groups that are not HTTP handler groups: each has its entry beside its own code. */
 const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = [
   'jobs',
   'grid-import',
   'counters',
+  'notifications',
   'pre-token',
   'attachments',
 ];
@@ -104,6 +112,8 @@ const DEAD_LETTER_REASON: Partial<Record<FunctionGroup, string>> = {
     'Invoked by S3 notifications (asynchronously): its failures go to an on-failure destination (SQS, with an alarm) in its EventInvokeConfig, the successor of a DLQ.',
   counters:
     "Invoked by a stream event source mapping, whose on-failure queue (SQS, with an alarm) is the stream's DLQ.",
+  notifications:
+    "Invoked by a stream event source mapping (its on-failure queue is the stream's DLQ) and by a schedule; sends it gives up on go to its own dead-letter queue (SQS, with an alarm).",
   'pre-token':
     'Invoked synchronously by Cognito at each sign-in: an error fails that sign-in, which the user retries; a DLQ only applies to asynchronous invocations.',
 };

@@ -23,6 +23,7 @@ import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } fr
 import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
 import { GridPatrolMonitoring } from './monitoring';
+import { GridPatrolNotifications } from './notifications';
 import { GridPatrolOriginKey } from './origin-key';
 import { GridPatrolWebApp } from './web-app';
 
@@ -136,6 +137,7 @@ export class GridPatrolStack extends Stack {
   readonly gridImports: GridPatrolGridImports;
   readonly stage: string;
   readonly monitoring: GridPatrolMonitoring;
+  readonly notifications: GridPatrolNotifications;
   readonly backup: GridPatrolBackup;
   readonly edge: GridPatrolEdge;
   readonly webApp: GridPatrolWebApp;
@@ -210,6 +212,13 @@ export class GridPatrolStack extends Stack {
       logRetention: props.logRetention,
     });
 
+    // Notifications: the outbox's items sent from the table's stream (decision 0052).
+    this.notifications = new GridPatrolNotifications(this, 'Notifications', {
+      city,
+      table: this.data.table,
+      logRetention: props.logRetention,
+    });
+
     // Grid imports: the grid group stores the body, the bucket's notification starts the job.
     this.gridImports = new GridPatrolGridImports(this, 'GridImports', {
       city,
@@ -273,12 +282,15 @@ export class GridPatrolStack extends Stack {
     this.monitoring.watchFunction('GridImport', this.gridImports.function);
     this.monitoring.watchFunction('Counters', this.counters.function);
     this.monitoring.watchFunction('AttachmentChecker', this.attachments.checker);
+    this.monitoring.watchFunction('Notifications', this.notifications.function);
     this.monitoring.watchFunction('PreTokenTrigger', this.auth.preTokenTrigger);
     this.monitoring.watchDeadLetters({
       Jobs: this.jobs.failures,
       GridImport: this.gridImports.failures,
       Counters: this.counters.failures,
       AttachmentChecks: this.attachments.failures,
+      NotificationStream: this.notifications.failures,
+      NotificationSends: this.notifications.deadLetters,
     });
 
     // The only address that answers: the execute-api one refuses requests without the origin key.

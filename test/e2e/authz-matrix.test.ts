@@ -162,6 +162,41 @@ const MATRIX: Record<string, Entry> = {
     expect: all([200, 200]),
   },
   getMe: { inScope: () => get('/me'), outOfScope: () => get('/me'), expect: all([200, 200]) },
+  // Notifications (issue 17): only the caller's own partition is read or marked; another's item
+  // (the west officer's, of the west finding) is as missing as none at all.
+  listMyNotifications: {
+    inScope: () => get('/me/notifications'),
+    outOfScope: () => get('/me/notifications'),
+    expect: all([200, 200]),
+    checkOut: (res, c) => {
+      if (res.status !== 200) return;
+      const about = (res.body.items as { subject: { id: string } }[]).map((n) => n.subject.id);
+      expect(about).not.toContain(c.westFinding);
+    },
+  },
+  markMyNotificationRead: {
+    inScope: () => ({ method: 'POST', path: '/me/notifications/finding.F-none.v1.finding_routed/read' }),
+    outOfScope: (c) => ({
+      method: 'POST',
+      path: `/me/notifications/finding.${c.westFinding}.v1.finding_routed/read`,
+    }),
+    expect: all([404, 404]),
+  },
+  getMyNotificationSettings: {
+    inScope: () => get('/me/notification-settings'),
+    outOfScope: () => get('/me/notification-settings'),
+    expect: all([200, 200]),
+  },
+  putMyNotificationSettings: {
+    inScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
+    outOfScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
+    expect: all([200, 200]),
+  },
+  markAllMyNotificationsRead: {
+    inScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),
+    outOfScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),
+    expect: all([200, 200]),
+  },
   listPeople: {
     inScope: (c, r) => get(`/people?cell=${ownCell(c, r)}`),
     outOfScope: (c) => get(`/people?cell=${c.westCell}`),

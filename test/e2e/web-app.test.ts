@@ -163,7 +163,14 @@ describe('local sign-in', () => {
 
   it('tells a deactivated person so with a code of its own', async () => {
     const li = await api.call('GET', '/me', { as: 'worker-sun' });
-    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = li.body;
+    const {
+      version: _v,
+      createdAt: _c,
+      updatedAt: _u,
+      id: _id,
+      unreadNotifications: _n,
+      ...record
+    } = li.body;
     const off = await api.call('PUT', '/people/worker-sun', {
       as: 'admin',
       body: { ...record, active: false },

@@ -85,6 +85,7 @@ const ourFunctions = () => [
   stacks.stack.jobs.function,
   stacks.stack.gridImports.function,
   stacks.stack.counters.function,
+  stacks.stack.notifications.function,
   stacks.stack.auth.preTokenTrigger,
   stacks.stack.attachments.checker,
 ];
@@ -121,7 +122,9 @@ describe('failure paths', () => {
       DestinationConfig: { OnFailure: { Destination: queueArn(jobs.failures) } },
     });
     // EventBridge: no retry of the delivery either, and an undeliverable event goes to the same queue.
-    for (const rule of Object.values(template.findResources('AWS::Events::Rule'))) {
+    const jobRules = new Set(Object.values(jobs.rules).map((r) => id(r.node.defaultChild)));
+    for (const [ruleId, rule] of Object.entries(template.findResources('AWS::Events::Rule'))) {
+      if (!jobRules.has(ruleId)) continue;
       expect(rule.Properties.Targets).toEqual([
         expect.objectContaining({
           RetryPolicy: { MaximumRetryAttempts: 0 },
@@ -156,9 +159,16 @@ describe('failure paths', () => {
       stacks.stack.gridImports,
       stacks.stack.counters,
       stacks.stack.attachments,
+      stacks.stack.notifications,
     ];
-    // Exactly the consumers' queues: a new queue without an owner here fails this test.
-    expect(Object.keys(queues).sort()).toEqual(owners.map((o) => id(o.failures.node.defaultChild)).sort());
+    // Exactly the consumers' queues: a new queue without an owner here fails this test. The
+    // notification worker has two: its stream's on-failure queue and the sends it gave up on (0052).
+    expect(Object.keys(queues).sort()).toEqual(
+      [
+        ...owners.map((o) => id(o.failures.node.defaultChild)),
+        id(stacks.stack.notifications.deadLetters.node.defaultChild),
+      ].sort(),
+    );
     for (const queueId of Object.keys(queues)) {
       const watching = alarmsOn('ApproximateNumberOfMessagesVisible', {
         Name: 'QueueName',
@@ -216,7 +226,7 @@ describe('observability', () => {
   it('sends every alarm and its recovery to the topic, and shows every alarm on one dashboard', () => {
     const all = alarms();
     // 2 per function, 2 for the API, 2 for the table, 1 per dead-letter queue.
-    expect(all).toHaveLength(ourFunctions().length * 2 + 2 + 2 + 4);
+    expect(all).toHaveLength(ourFunctions().length * 2 + 2 + 2 + 6);
     for (const [, alarm] of all) {
       expect(alarm.Properties.AlarmActions).toEqual([topicRef()]);
       expect(alarm.Properties.OKActions).toEqual([topicRef()]);
@@ -372,15 +382,17 @@ describe('least privilege', () => {
     expect(readers).toHaveLength(1);
   });
 
-  it('grants no Scan, no stream read outside the counter fold, and no wildcard beyond the explained ones', () => {
+  it('grants no Scan, no stream read outside the two stream consumers, and no wildcard beyond the explained ones', () => {
     const policies = Object.values(template.findResources('AWS::IAM::Policy'));
     const text = JSON.stringify(policies);
     expect(text).not.toContain('dynamodb:Scan');
     expect(text).not.toContain('dynamodb:*');
     expect(text).not.toContain('/index/*');
-    const counterRole = id(stacks.stack.counters.function.role?.node.defaultChild);
+    const streamRoles = [stacks.stack.counters, stacks.stack.notifications].map((c) =>
+      id(c.function.role?.node.defaultChild),
+    );
     for (const p of policies) {
-      if (JSON.stringify(p.Properties.Roles).includes(counterRole)) continue;
+      if (streamRoles.some((r) => JSON.stringify(p.Properties.Roles).includes(r))) continue;
       expect(JSON.stringify(p)).not.toMatch(
         /dynamodb:(GetRecords|GetShardIterator|DescribeStream|ListStreams)/,
       );

@@ -144,9 +144,10 @@ describe('functions', () => {
   it('has one function per handler group: Node 22 on arm64, with its table, city and source maps', () => {
     // One per HTTP group, the jobs' (describe 'jobs'), the grid import job's and CDK's handler of
     // the bucket notification that starts it (describe 'grid imports'), the counter fold's
-    // (describe 'counters'), the user pool's pre-token trigger (production.test.ts, 'identity'),
-    // CDK's deploy-time upload of the web app (describe 'web app') and the attachments checker
-    // (test/infra/attachments.test.ts; the bucket notification handler is shared).
+    // (describe 'counters'), the notification worker's (describe 'notifications'), the user pool's
+    // pre-token trigger (production.test.ts, 'identity'), CDK's deploy-time upload of the web app
+    // (describe 'web app') and the attachments checker (test/infra/attachments.test.ts; the bucket
+    // notification handler is shared).
     demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 7);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
@@ -361,7 +362,10 @@ describe('jobs', () => {
       Environment: { Variables: { TABLE_NAME: { Ref: tableId }, GRIDPATROL_CITY: 'demo' } },
     });
 
-    const rules = Object.values(demo.template.findResources('AWS::Events::Rule'));
+    // The jobs' rules (the notification worker's own schedule: describe 'notifications').
+    const rules = Object.values(demo.template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.Targets?.[0]?.Arn?.['Fn::GetAtt']?.[0] === jobsFn,
+    );
     expect(rules).toHaveLength(JOB_NAMES.length);
     for (const name of JOB_NAMES) {
       const rule = rules.find((r) => r.Properties.Targets?.[0]?.Input === JSON.stringify({ job: name }));
@@ -418,9 +422,12 @@ describe('counters', () => {
   it('feeds finding and task records to the fold in order, bounded, bisected, failures to a queue', () => {
     const queueId = logicalId(demo.stack, counters().failures.node.defaultChild);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
-    const mappings = demo.template.findResources('AWS::Lambda::EventSourceMapping');
-    expect(Object.keys(mappings)).toHaveLength(1);
-    const mapping = Object.values(mappings)[0]?.Properties;
+    // The fold's own mapping (the notification worker has the other: describe 'notifications').
+    const mappings = Object.values(demo.template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => m.Properties.FunctionName?.Ref === counterFnId(),
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties;
     expect(mapping).toMatchObject({
       FunctionName: { Ref: counterFnId() },
       EventSourceArn: { 'Fn::GetAtt': [tableId, 'StreamArn'] },
@@ -647,6 +654,94 @@ describe('origin key (issue 18: the execute-api address answers only 403)', () =
     const output = demo.template.findOutputs('ApiUrl').ApiUrl;
     expect(JSON.stringify(output?.Value)).toContain('DomainName');
     expect(JSON.stringify(output?.Value)).not.toContain('execute-api');
+  });
+});
+
+describe('notifications', () => {
+  const worker = (s: Synthesized) => s.stack.notifications;
+  const statementsOf = (s: Synthesized) => {
+    const roleId = logicalId(s.stack, worker(s).function.role?.node.defaultChild);
+    return Object.values(s.template.findResources('AWS::IAM::Policy'))
+      .filter((p) => JSON.stringify(p.Properties.Roles).includes(roleId))
+      .flatMap(
+        (p) =>
+          p.Properties.PolicyDocument.Statement as {
+            Action: string | string[];
+            Resource: unknown;
+            Condition?: unknown;
+          }[],
+      );
+  };
+  const actionsOf = (s: Synthesized) => statementsOf(s).flatMap((st) => [st.Action].flat());
+
+  it('feeds only new notification items to the worker: bisected, retried, failures to a queue', () => {
+    const fnId = logicalId(demo.stack, worker(demo).function.node.defaultChild);
+    const mappings = Object.values(demo.template.findResources('AWS::Lambda::EventSourceMapping')).filter(
+      (m) => m.Properties.FunctionName?.Ref === fnId,
+    );
+    expect(mappings).toHaveLength(1);
+    const mapping = mappings[0]?.Properties;
+    expect(mapping).toMatchObject({
+      StartingPosition: 'TRIM_HORIZON',
+      BatchSize: 20,
+      BisectBatchOnFunctionError: true,
+      MaximumRetryAttempts: 3,
+      DestinationConfig: {
+        OnFailure: {
+          Destination: {
+            'Fn::GetAtt': [logicalId(demo.stack, worker(demo).failures.node.defaultChild), 'Arn'],
+          },
+        },
+      },
+    });
+    expect(
+      (mapping.FilterCriteria.Filters as { Pattern: string }[]).map((f) => JSON.parse(f.Pattern)),
+    ).toEqual([{ eventName: ['INSERT'], dynamodb: { NewImage: { entity: { S: ['notification'] } } } }]);
+    // The held-back sends: a schedule of its own, no retry (the next run is minutes away).
+    const rules = Object.values(demo.template.findResources('AWS::Events::Rule')).filter(
+      (r) => r.Properties.Targets?.[0]?.Arn?.['Fn::GetAtt']?.[0] === fnId,
+    );
+    expect(rules.map((r) => [r.Properties.ScheduleExpression, r.Properties.Targets[0].Input])).toEqual([
+      ['rate(5 minutes)', JSON.stringify({ deferred: true })],
+    ]);
+    const fn = demo.template.findResources('AWS::Lambda::Function')[fnId];
+    expect(fn?.Properties.Environment.Variables).toMatchObject({
+      NOTIFY_DLQ_URL: { Ref: logicalId(demo.stack, worker(demo).deadLetters.node.defaultChild) },
+      NOTIFY_PARAMETER_PREFIX: '/gridpatrol/demo/notifications',
+    });
+  });
+
+  it('may touch only its own items, its robots’ parameters and its queue; no SMS or e-mail where the city sends none', () => {
+    const statements = statementsOf(demo);
+    const table = statements.find((st) => [st.Action].flat().includes('dynamodb:UpdateItem'));
+    expect(table).toMatchObject({
+      Action: ['dynamodb:GetItem', 'dynamodb:UpdateItem'],
+      Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['PERSON#*', 'NOTIFY#*'] } },
+    });
+    const actions = actionsOf(demo);
+    for (const never of [
+      'dynamodb:PutItem',
+      'dynamodb:DeleteItem',
+      'dynamodb:Scan',
+      'sns:Publish',
+      'ses:SendEmail',
+    ])
+      expect(actions).not.toContain(never);
+    const ssm = statements.find((st) => [st.Action].flat().includes('ssm:GetParameter'));
+    expect(JSON.stringify(ssm?.Resource)).toContain(':parameter/gridpatrol/demo/notifications/*"');
+    expect(demo.city.notifications.channels).toEqual([]);
+  });
+
+  it('grants SNS Publish and SES SendEmail (on its own domain) where the city file enables SMS and e-mail', () => {
+    const statements = statementsOf(riverside);
+    expect(statements.find((st) => [st.Action].flat().includes('sns:Publish'))?.Resource).toBe('*');
+    expect(
+      JSON.stringify(statements.find((st) => [st.Action].flat().includes('ses:SendEmail'))?.Resource),
+    ).toContain(':identity/riverside.example');
+    const fnId = logicalId(riverside.stack, worker(riverside).function.node.defaultChild);
+    expect(
+      riverside.template.findResources('AWS::Lambda::Function')[fnId]?.Properties.Environment.Variables,
+    ).toMatchObject({ NOTIFY_EMAIL_FROM: 'patrol@riverside.example' });
   });
 });
 

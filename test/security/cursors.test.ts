@@ -78,6 +78,10 @@ beforeAll(async () => {
   const f2 = await admin('POST', '/findings', reportBody(at, '游标二号五金店'), 'worker-liu');
   await admin('POST', `/findings/${f1.id}/actions`, { action: 'verify', expectedVersion: 1 });
   await admin('POST', `/findings/${f2.id}/actions`, { action: 'verify', expectedVersion: 1 });
+  // A third report there: the zone's officer has three notifications to page through (issue 17).
+  await admin('POST', '/findings', reportBody(at, '游标三号理发店'));
+  const officers = await admin('GET', `/people?zone=${at.primaryZone}&role=zone_officer`);
+  const zoneOfficer: string = officers.items[0].id;
   const small = syntheticCity({ cells: 12, seed: 3, offices: ['office-east'] });
   await admin('POST', '/grid/imports', {
     cells: { type: 'FeatureCollection', features: small.cells },
@@ -170,6 +174,11 @@ beforeAll(async () => {
       query: { view: 'reported' },
       otherCaller: 'worker-sun',
       other: { query: { view: 'todo' } },
+    },
+    'GET /me/notifications': {
+      as: zoneOfficer,
+      path: '/me/notifications',
+      otherCaller: 'sup-east',
     },
     'GET /plans': {
       as: 'sup-east',

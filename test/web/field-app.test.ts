@@ -236,7 +236,7 @@ describe('the field app on a phone', () => {
 
   it('shows the task as joint once both partners checked in inside the cell', async () => {
     const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
-    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = li;
+    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, unreadNotifications: _n, ...record } = li;
     const saved = await api.call('PUT', '/people/officer-li', {
       as: 'admin',
       body: { ...record, phone: '13800138000' },
@@ -400,6 +400,43 @@ describe('the field app on a phone', () => {
     expect(await seriousViolations(page)).toEqual([]);
   });
 
+  it('shows the unread count in the header and the notifications with a link to their finding, then marks them read', async () => {
+    const at = inside.get(liuCells[0] as string) as { lon: number; lat: number };
+    const name = `通知小店 ${randomUUID().slice(0, 6)}`;
+    const reported = await api.call('POST', '/findings', {
+      as: 'worker-liu',
+      headers: { 'idempotency-key': randomUUID() },
+      body: {
+        ...at,
+        address: '示范路 7 号',
+        businessName: name,
+        businessType: 'grocery',
+        kind: 'unlicensed',
+      },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    const li = (await api.call('GET', '/me', { as: 'officer-li' })).body;
+    const officer = li.zones.includes(reported.body.zoneId) ? 'officer-li' : 'officer-zhao';
+    const unread: number = (await api.call('GET', '/me', { as: officer })).body.unreadNotifications;
+    expect(unread).toBeGreaterThan(0);
+    const { page } = await phone(at, officer);
+    await expect.poll(() => page.getByTestId('unread-count').textContent()).toBe(String(unread));
+    await page.getByTestId('notifications-link').click();
+    const card = page.locator('article[data-notification]', { hasText: name });
+    await expect.poll(() => card.textContent()).toContain(`新线索「${name}」`);
+    await screenshot(page, '09-notifications');
+    await card.getByRole('link', { name: '查看' }).click();
+    await expect.poll(() => page.locator('h1').textContent()).toBe('我的事项');
+    await expect.poll(() => new URL(page.url()).hash).toBe(`#${reported.body.id}`);
+    if (unread > 1) {
+      await expect.poll(() => page.getByTestId('unread-count').textContent()).toBe(String(unread - 1));
+      await page.getByTestId('notifications-link').click();
+      await page.getByRole('button', { name: '全部标为已读' }).click();
+    }
+    await expect.poll(() => page.getByTestId('unread-count').count()).toBe(0);
+    expect((await api.call('GET', '/me', { as: officer })).body.unreadNotifications).toBe(0);
+  });
+
   it("signs in through Cognito's hosted UI with a PKCE code, and refuses a callback it did not ask for", async () => {
     // A stand-in for the two hosted-UI endpoints the app uses (Cognito cannot run here): authorize
     // answers with a code for the challenge it was given, the token endpoint hands out worker-liu's
@@ -540,7 +577,7 @@ describe('the field app on a phone', () => {
 
   it('shows a deactivated person a page saying so', async () => {
     const sun = (await api.call('GET', '/me', { as: 'worker-sun' })).body;
-    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...record } = sun;
+    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, unreadNotifications: _n, ...record } = sun;
     expect(
       (await api.call('PUT', '/people/worker-sun', { as: 'admin', body: { ...record, active: false } }))
         .status,

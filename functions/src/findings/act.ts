@@ -9,6 +9,7 @@ import { photoReferences } from '../attachments/reference';
 import { actorOf } from '../caller';
 import { now } from '../clock';
 import type { Written } from '../idempotency';
+import { findingOutbox } from '../notifications/outbox';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 import { type FindingView, findingView, readableFinding } from './view';
@@ -20,7 +21,7 @@ import { type FindingView, findingView, readableFinding } from './view';
  * @example const { body } = await actOnFinding(caller, 'F-1', { action: 'verify', expectedVersion: 1 })
  */
 export async function actOnFinding(caller: Person, id: string, body: Action): Promise<Written<FindingView>> {
-  const { scope } = await activeScope(caller);
+  const { scope, topology } = await activeScope(caller);
   const hash = requestHash(body);
   const before = await readableFinding(id, scope);
   // The step from `expectedVersion` names one action: if this very action (same person, same
@@ -47,7 +48,11 @@ export async function actOnFinding(caller: Person, id: string, body: Action): Pr
     step.event.at,
   );
   try {
-    await applyActionTx(before, step.finding, { ...step.event, requestHash: hash }, photos);
+    const event = { ...step.event, requestHash: hash };
+    await applyActionTx(before, step.finding, event, {
+      extra: photos,
+      notifications: await findingOutbox(step.finding, event, topology),
+    });
   } catch (err) {
     const replayed = err instanceof ConflictError ? await replay() : undefined;
     if (replayed) return replayed;

@@ -11,6 +11,8 @@ import {
   ConflictError,
   createFinding,
   duplicateSearchCells,
+  findingAudience,
+  findingNotifications,
   findPossibleDuplicate,
   type GridTopology,
   message,
@@ -35,6 +37,7 @@ import { actorOf } from '../caller';
 import { now } from '../clock';
 import { activeGridAndTopology } from '../grid-cache';
 import { earlierAnswer, reusedKey, type Written } from '../idempotency';
+import { readAudience } from '../notifications/outbox';
 import { cityConfig } from '../runtime';
 import { type FindingView, findingView } from './view';
 
@@ -52,6 +55,9 @@ const replayOf = (findingId: string, hash: string, caller: Person, scope: Scope)
       replayed: true,
     }),
   });
+
+/** What the outbox's rules read of a report's event before it exists. */
+const REPORT_STEP = { action: 'report', from: null, data: {} } as const;
 
 /**
  * Resolves, routes, checks for duplicates and writes one new report. Undefined when a finding of
@@ -81,8 +87,12 @@ async function report(
     { kind: 'finding', id, action: 'report' },
     at.toISOString(),
   );
-  // Possible duplicates lie in the cells within the duplicate distance: one small Query each.
-  const nearby = await openFindingsNear(duplicateSearchCells(grid, resolution.point, routing.cellId, config));
+  // Possible duplicates lie in the cells within the duplicate distance: one small Query each. The
+  // zone's officers, who hear of the report (the outbox, docs/decisions/0052), are read beside them.
+  const [nearby, audience] = await Promise.all([
+    openFindingsNear(duplicateSearchCells(grid, resolution.point, routing.cellId, config)),
+    readAudience(findingAudience({ ...routing, reporterId: caller.id }, REPORT_STEP)),
+  ]);
   const { coordSys: _coordSys, ...input } = body;
   const { finding, event } = createFinding({
     id,
@@ -103,7 +113,7 @@ async function report(
     finding,
     event,
     hash !== undefined ? { reporterId: caller.id, requestHash: hash } : undefined,
-    photos,
+    { extra: photos, notifications: findingNotifications(finding, event, audience, topology) },
   );
   return written === 'created' ? { body: findingView(finding, caller, scope), replayed: false } : undefined;
 }

@@ -18,10 +18,20 @@ import {
   type ReactivationReport,
   UnprocessableError,
 } from '@gridpatrol/core';
-import { getPerson, listPeople, savePerson } from '@gridpatrol/store';
+import {
+  getNotificationSettings,
+  getPerson,
+  listPeople,
+  markAllNotificationsRead,
+  putNotificationSettings,
+  savePerson,
+  unreadNotificationCount,
+} from '@gridpatrol/store';
 import { actorOf } from '../caller';
 import { now } from '../clock';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
+import { myNotifications, readMyNotification } from '../notifications/inbox';
+import { deactivationOutbox } from '../notifications/outbox';
 import {
   deactivationConsequences,
   deactivationPreview,
@@ -42,7 +52,28 @@ const mayNotManage = (caller: Person, person: Person) =>
   );
 
 export const handler = httpHandler('people', {
-  getMe: async ({ caller }) => ({ body: caller }),
+  getMe: async ({ caller }) => ({
+    body: { ...caller, unreadNotifications: await unreadNotificationCount(caller.id) },
+  }),
+
+  listMyNotifications: async ({ caller, query, event }) => ({
+    body: await myNotifications(caller, query, readerOf(event)),
+  }),
+
+  markMyNotificationRead: async ({ caller, params, event }) => ({
+    body: await readMyNotification(caller, params.id, readerOf(event)),
+  }),
+
+  getMyNotificationSettings: async ({ caller }) => ({ body: await getNotificationSettings(caller.id) }),
+
+  putMyNotificationSettings: async ({ caller, body }) => {
+    await putNotificationSettings(caller.id, body);
+    return { body };
+  },
+
+  markAllMyNotificationsRead: async ({ caller }) => ({
+    body: await markAllNotificationsRead(caller.id, now()),
+  }),
 
   listPeople: async ({ caller, query }) => {
     const { scope, topology } = await activeScope(caller);
@@ -144,7 +175,9 @@ export const handler = httpHandler('people', {
         problems,
       );
     }
-    const saved = await savePerson(person, existing, now());
+    const at = now();
+    const outbox = await deactivationOutbox(person, existing, caller.id, at, topology);
+    const saved = await savePerson(person, existing, at, outbox);
     if (saved.active) {
       if (!existing) return { status: 201, body: saved };
       // Active again (or saved active again after an interrupted reactivation): remove their flags.

@@ -8,6 +8,8 @@
  */
 import {
   ConflictError,
+  deadlineAudience,
+  deadlineReminders,
   dueForRevisit,
   type Finding,
   type FindingsConfig,
@@ -21,10 +23,13 @@ import {
   findingsDue,
   getFinding,
   getPatrolTask,
+  putNotificationOnce,
   tasksEndedBy,
   writeTaskChange,
 } from '@gridpatrol/store';
+import { EMPTY_TOPOLOGY, gridTopology } from '../grid-cache';
 import { sweepGridImports } from '../grid-import/sweep';
+import { findingOutbox, readAudience, taskOutbox } from '../notifications/outbox';
 import { draftNextWeekPlans } from '../plans/draft';
 import { cityConfig, logger } from '../runtime';
 import { type JobKind, type JobName, jobNameOf } from './schedule';
@@ -97,7 +102,39 @@ async function runFindingsJob(kind: JobKind, now: Date, opts: RunJobOptions): Pr
     for (const o of outcomes) if (o !== 'unchanged') counts[o] += 1;
     cursor = page.cursor;
   } while (cursor !== undefined);
+  if (kind === 'deadline') await remindDeadlines(now, opts);
   return counts;
+}
+
+/**
+ * Reminds the zone's officers of the deadlines coming due within the city's lead time: the running
+ * deadlines from `now` to `now + lead` on the job's own index. Each reminder's dedup id names the
+ * deadline, so later runs write nothing again and an extended deadline reminds once more.
+ */
+async function remindDeadlines(now: Date, opts: RunJobOptions): Promise<void> {
+  const config = cityConfig();
+  const leadHours = config.notifications.deadlineLeadHours;
+  const horizon = new Date(now.getTime() + leadHours * 3_600_000);
+  const topology = (await gridTopology()) ?? EMPTY_TOPOLOGY;
+  let written = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await findingsDue('deadline', horizon, cursor, opts.limit ?? 50);
+    const counts = await Promise.all(
+      page.items
+        .filter((f) => f.deadline !== undefined && Date.parse(f.deadline) > now.getTime())
+        .map(async (f) => {
+          const people = await readAudience(deadlineAudience(f));
+          const sent = await Promise.all(
+            deadlineReminders(f, people, topology, now, leadHours).map(putNotificationOnce),
+          );
+          return sent.filter(Boolean).length;
+        }),
+    );
+    written += counts.reduce((a, b) => a + b, 0);
+    cursor = page.cursor;
+  } while (cursor !== undefined);
+  if (written > 0) logger.info('job: deadline reminders written', { written, leadHours });
 }
 
 async function applyFinding(
@@ -112,7 +149,10 @@ async function applyFinding(
   const change = before === undefined ? null : rule(before, now, config);
   if (before === undefined || change === null) return 'unchanged';
   try {
-    await applyActionTx(before, change.finding, change.event);
+    // Who hears of it (the supervisor, then the admins) is written with it (docs/decisions/0052).
+    await applyActionTx(before, change.finding, change.event, {
+      notifications: await findingOutbox(change.finding, change.event),
+    });
   } catch (err) {
     if (err instanceof ConflictError) {
       logger.warn('job: finding changed meanwhile; the next run retries it', { findingId: id });
@@ -120,8 +160,6 @@ async function applyFinding(
     }
     throw err;
   }
-  // No notification channel exists yet: the log line is what the supervisor's or admins' alert
-  // would be built from (the event on the finding records the same).
   if (change.notify.length > 0)
     logger.info('job: finding escalated', {
       findingId: id,
@@ -157,7 +195,10 @@ async function runMissedTasks(now: Date, opts: RunJobOptions): Promise<JobCounts
         const change = before === undefined ? null : missTask(before, now, config);
         if (before === undefined || change === null) return 'unchanged';
         try {
-          const written = await writeTaskChange(before, change.task, change.event);
+          const outbox = await taskOutbox(before, change.task, change.event);
+          const written = await writeTaskChange(before, change.task, change.event, undefined, {
+            notifications: outbox,
+          });
           if (written === 'written') return 'changed';
         } catch (err) {
           if (!(err instanceof ConflictError)) throw err;

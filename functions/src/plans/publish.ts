@@ -12,8 +12,10 @@ import {
   ConflictError,
   message,
   NotFoundError,
+  type Notification,
   type PatrolTask,
   type PlanRecord,
+  planNotifications,
   publishCheck,
   type TaskEvent,
   taskStep,
@@ -52,13 +54,14 @@ async function eachLimited<T>(items: readonly T[], fn: (item: T) => Promise<void
 async function stepTask(
   task: PatrolTask,
   step: (t: PatrolTask) => { after: PatrolTask; event: TaskEvent } | null,
+  notesOf: NotesOf,
 ): Promise<void> {
   let current: PatrolTask | undefined = task;
   for (let attempt = 0; attempt < 4 && current; attempt++) {
     const change = step(current);
     if (!change) return;
     try {
-      await writeTaskStep(current, change.after, change.event);
+      await writeTaskStep(current, change.after, change.event, notesOf(change.after));
       return;
     } catch (err) {
       if (!(err instanceof ConflictError)) throw err;
@@ -73,9 +76,14 @@ async function stepTask(
  * on the city's and the office's counter items); a batch that finds a task changed meanwhile is
  * redone task by task, each re-read.
  */
+/** The notifications that ride with a task's step (a plan's publication: a person's first task). */
+type NotesOf = (after: PatrolTask) => Notification[];
+const NO_NOTES: NotesOf = () => [];
+
 async function stepAll(
   tasks: readonly PatrolTask[],
   decide: (t: PatrolTask) => { after: PatrolTask; event: TaskEvent } | null,
+  notesOf: NotesOf = NO_NOTES,
 ): Promise<void> {
   const batches: PatrolTask[][] = [];
   for (let i = 0; i < tasks.length; i += TASK_STEPS_PER_TRANSACTION)
@@ -83,9 +91,11 @@ async function stepAll(
   await eachLimited(batches, async (batch) => {
     const steps = batch.flatMap((before) => {
       const change = decide(before);
-      return change ? [{ before, after: change.after, event: change.event }] : [];
+      return change
+        ? [{ before, after: change.after, event: change.event, notifications: notesOf(change.after) }]
+        : [];
     });
-    if ((await writeTaskSteps(steps)) === 'stale') for (const t of batch) await stepTask(t, decide);
+    if ((await writeTaskSteps(steps)) === 'stale') for (const t of batch) await stepTask(t, decide, notesOf);
   });
 }
 
@@ -132,6 +142,28 @@ async function refuseDeactivatedPeople(plan: PlanRecord): Promise<void> {
 }
 
 /**
+ * Each person of the plan's pairs hears of it once, with their number of tasks: the item rides in
+ * the transaction that assigns their first task in the plan's order (docs/decisions/0052). The
+ * first task is chosen over the tasks assigned already and those about to be, so a publish resumed
+ * after a crash picks the same one (already written with its item: nothing more is written).
+ */
+async function publicationNotes(
+  plan: PlanRecord,
+  tasks: readonly PatrolTask[],
+  completed: ReadonlySet<string>,
+  actorId: string,
+  at: string,
+): Promise<NotesOf> {
+  const published = tasks.filter(
+    (t) => t.status === 'assigned' || (t.status === 'draft' && !completed.has(slotKey(t))),
+  );
+  const ids = [...new Set(published.flatMap((t) => [t.officerId, t.partnerId]))];
+  const people = (await Promise.all(ids.map((id) => getPerson(id)))).filter((p) => p !== undefined);
+  const notes = planNotifications(plan, published, people, actorId, at);
+  return (t) => [t.officerId, t.partnerId].flatMap((id) => notes.get(`${t.id}|${id}`) ?? []);
+}
+
+/**
  * Publishes a plan (idempotent: a published plan is answered as it is). 409 when another plan of
  * the week is published and this one does not supersede it, or when it was itself superseded; 422
  * when a draft names a deactivated person.
@@ -172,7 +204,7 @@ export async function publishPlan(planId: string, actor: TaskEvent['actor'], now
         })
       : taskStep(cur, 'assigned', 'publish', actor, at);
   };
-  await stepAll(tasks, decide);
+  await stepAll(tasks, decide, await publicationNotes(plan, tasks, completed, actor.id, at));
   const assigned = tasks.filter((t) => t.status === 'draft' && !completed.has(slotKey(t))).length;
   const cancelled = tasks.filter((t) => t.status === 'draft' && completed.has(slotKey(t))).length;
   const current = plan;

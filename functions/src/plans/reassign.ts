@@ -23,6 +23,7 @@ import {
 } from '@gridpatrol/core';
 import { getPatrolTask, getPerson, planTaskSlots, writeTaskStep } from '@gridpatrol/store';
 import { requireTopology } from '../grid-cache';
+import { taskOutbox } from '../notifications/outbox';
 import { cityConfig } from '../runtime';
 
 /**
@@ -105,6 +106,7 @@ export async function reassignTask(
     after === moved.after
       ? moved.event
       : { ...moved.event, detail: { ...moved.event.detail, cleared: task.needsReassignment } };
-  await writeTaskStep(task, after, event);
+  // The people put on it and taken off it hear of it with the step (docs/decisions/0052).
+  await writeTaskStep(task, after, event, await taskOutbox(task, after, event));
   return after;
 }

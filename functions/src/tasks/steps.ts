@@ -82,7 +82,7 @@ async function change(
       idempotencyKey !== undefined
         ? { personId: caller.id, key: idempotencyKey, requestHash: hash, status: 200, response: after }
         : undefined,
-      extra,
+      { extra },
     );
     if (written === 'written') {
       if (after.completion?.joint) await noteJointPatrol(after);

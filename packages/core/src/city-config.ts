@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { BadRequestError } from './errors';
 import { ACTION_NAMES } from './findings/schema';
 import { LANGUAGES } from './messages/language';
+import { NotificationsConfig } from './notifications/config';
 import { PatrolConfig } from './planning/patrol-config';
 import { zodIssuesToDetails } from './validation';
 
@@ -109,6 +110,8 @@ export const CityConfig = z
       .default({ duplicateDistanceM: 30, revisitDelayDays: 30, escalateToAdminAfterDays: 7 }),
     /** Joint patrols: planner weights and caps, shift times, check-in tolerance and grace. */
     patrols: PatrolConfig,
+    /** Who hears of what, and through which channels (docs/decisions/0052). */
+    notifications: NotificationsConfig,
     /**
      * Evidence photos (docs/decisions/0051): how far from the finding's point or the task's cell
      * (metres) and from the step's time (minutes) a photo's EXIF may be before it is flagged, and

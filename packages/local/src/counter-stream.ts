@@ -18,7 +18,14 @@ import {
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { paddedSequence } from '@gridpatrol/core';
 import { handler as foldCounters } from '@gridpatrol/functions/counters/handler';
-import { isCountedRecord, keys, makeDocumentClient, makeDynamoClient } from '@gridpatrol/store';
+import { handler as deliverNotifications } from '@gridpatrol/functions/notifications/handler';
+import {
+  isCountedRecord,
+  isNotificationInsert,
+  keys,
+  makeDocumentClient,
+  makeDynamoClient,
+} from '@gridpatrol/store';
 import type { DynamoDBRecord, DynamoDBStreamEvent } from 'aws-lambda';
 
 /** The event source mapping's batch size (infra/lib/counters.ts): the same batches here. */
@@ -58,7 +65,15 @@ export interface CounterFoldOptions {
   readonly background?: boolean;
   /** A failed poll (database gone, a batch the handler refused); it is retried on the next poll. */
   readonly onError?: (err: Error) => void;
+  /**
+   * Also feed new notification items to the delivery worker, as its own event source mapping does
+   * in AWS (docs/decisions/0052), and send what it held back every DEFERRED_EVERY_MS. @default true
+   */
+  readonly deliver?: boolean;
 }
+
+/** How often the local runtime sends held-back notifications (AWS: the delivery worker's schedule). */
+export const DEFERRED_EVERY_MS = 60_000;
 
 interface ShardState {
   iterator?: string;
@@ -110,6 +125,17 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
   /** Stream records read so far (counted or not): tells the poll whether the stream is idle. */
   let recordsRead = 0;
   let stopped = false;
+  /** Deliveries under way: settle() and stop() wait for them. */
+  const deliveries = new Set<Promise<void>>();
+  const track = (p: Promise<void>) => {
+    const done: Promise<void> = p
+      .catch((err: Error) => opts.onError?.(err))
+      .finally(() => deliveries.delete(done));
+    deliveries.add(done);
+  };
+  const deliveriesDone = async () => {
+    while (deliveries.size > 0) await Promise.all([...deliveries]);
+  };
 
   const describeShards = async (arn: string): Promise<Shard[]> => {
     const all: Shard[] = [];
@@ -196,7 +222,13 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
         });
       const records = out.Records ?? [];
       recordsRead += records.length;
-      const counted = records.map((r) => lambdaRecord(r, arn)).filter(isCountedRecord);
+      const lambdaRecords = records.map((r) => lambdaRecord(r, arn));
+      const counted = lambdaRecords.filter(isCountedRecord);
+      // Deliveries run beside the fold (a slow webhook must not hold the counters back); settle()
+      // waits for them too.
+      const notes = opts.deliver === false ? [] : lambdaRecords.filter(isNotificationInsert);
+      for (let i = 0; i < notes.length; i += FOLD_BATCH_SIZE)
+        track(deliverNotifications({ Records: notes.slice(i, i + FOLD_BATCH_SIZE) }));
       for (let i = 0; i < counted.length; i += FOLD_BATCH_SIZE) {
         const event: DynamoDBStreamEvent = { Records: counted.slice(i, i + FOLD_BATCH_SIZE) };
         try {
@@ -282,13 +314,25 @@ export function startCounterFold(opts: CounterFoldOptions): CounterFold {
     timer.unref();
   };
   if (opts.background !== false) poll();
+  const deferred =
+    opts.background !== false && opts.deliver !== false
+      ? setInterval(() => {
+          if (!stopped) track(deliverNotifications({ deferred: true }));
+        }, DEFERRED_EVERY_MS)
+      : undefined;
+  deferred?.unref();
 
   return {
-    settle: () => exclusive(() => drain(true)),
+    settle: async () => {
+      await exclusive(() => drain(true));
+      await deliveriesDone();
+    },
     async stop() {
       stopped = true;
       clearTimeout(timer);
+      clearInterval(deferred);
       await running;
+      await deliveriesDone();
       streams.destroy();
       documents.destroy();
       dynamo.destroy();

@@ -5,6 +5,7 @@ export * from './dynamodb-local';
 export * from './fault-proxy';
 export * from './file-object-store';
 export * from './jobs-timer';
+export * from './notification-ports';
 export * from './paths';
 export * from './runtime';
 export * from './s3-local';

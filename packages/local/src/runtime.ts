@@ -3,10 +3,12 @@
  * DYNAMODB_ENDPOINT), the table from its one definition, and the process environment the handlers
  * read. Used by `npm start`, the CLI and the tests alike.
  */
+
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { ListTablesCommand } from '@aws-sdk/client-dynamodb';
 import type { CityConfig } from '@gridpatrol/core';
+import { setDeliveryPorts } from '@gridpatrol/functions/notifications/ports';
 import {
   backfillFindingIndex,
   ensureTableUpToDate,
@@ -20,6 +22,7 @@ import { type CounterFold, startCounterFold } from './counter-stream';
 import { type DynamoSupervision, startDynamoDbLocal } from './dynamodb-local';
 import { formatEventMove } from './event-move';
 import { formatIndexBackfill } from './index-backfill';
+import { localDeliveryPorts } from './notification-ports';
 import { DATA_DIR } from './paths';
 
 /** Where a running `npm start` says which DynamoDB Local it owns, so the CLI can share it. */
@@ -120,6 +123,8 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
     throw err;
   }
   configureHandlerEnv(config, endpoint, tableName);
+  // The delivery worker's local stand-ins (robots as configured, SMS and e-mail recorded).
+  if (opts.foldCounters !== false) setDeliveryPorts(localDeliveryPorts());
   if (upgrade.streamEnabled)
     console.log(`Table ${tableName} now has its change stream: counters are folded in from it from now on.`);
   let lastFoldError = 0;

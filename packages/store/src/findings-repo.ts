@@ -18,6 +18,7 @@ import {
   FindingEvent,
   type FindingStatus,
   message,
+  type Notification,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
@@ -35,6 +36,7 @@ import {
   keys,
 } from './keys';
 import { mergedRangePage } from './merged-page';
+import { type ChangeExtras, notificationPuts } from './notifications-repo';
 import { partitionPage } from './query';
 import { transactWrite } from './transact';
 
@@ -126,8 +128,11 @@ export async function createFindingTx(
   finding: Finding,
   event: FindingEvent,
   idempotency?: { readonly reporterId: string; readonly requestHash: string },
-  /** More of the same change, after the finding's own items (the photos it references, 0051). */
-  extra: readonly TransactItem[] = [],
+  /**
+   * More of the same change, after the finding's own items: the photos it references (0051), and who
+   * hears of it (the outbox, 0052).
+   */
+  { extra = [], notifications = [] }: ChangeExtras = {},
 ): Promise<'created' | 'exists'> {
   const table = tableName();
   const items: TransactItem[] = [
@@ -147,6 +152,8 @@ export async function createFindingTx(
         ]
       : []),
     ...extra,
+    // The outbox (docs/decisions/0052): last, so the reasons above keep their places.
+    ...notificationPuts(table, notifications),
   ];
   try {
     await transactWrite(items);
@@ -172,8 +179,11 @@ export async function applyActionTx(
   before: Finding,
   after: Finding,
   event: FindingEvent,
-  /** More of the same change, after the finding's own items (the photos it references, 0051). */
-  extra: readonly TransactItem[] = [],
+  /**
+   * More of the same change, after the finding's own items: the photos it references (0051), and who
+   * hears of it (the outbox, 0052).
+   */
+  { extra = [], notifications = [] }: ChangeExtras = {},
 ): Promise<void> {
   const table = tableName();
   const items: TransactItem[] = [
@@ -188,6 +198,7 @@ export async function applyActionTx(
     },
     { Put: { TableName: table, Item: eventItem(event), ConditionExpression: 'attribute_not_exists(pk)' } },
     ...extra,
+    ...notificationPuts(table, notifications),
   ];
   try {
     await transactWrite(items);

@@ -17,6 +17,8 @@ export * from './grid-repo';
 export * from './grid-review';
 export * from './idempotency';
 export * from './keys';
+export * from './notifications-delivery';
+export * from './notifications-repo';
 export * from './people-repo';
 export * from './plans-repo';
 export * from './query';

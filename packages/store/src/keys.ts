@@ -71,6 +71,12 @@ function findingDue(f: FindingKeyInput): { gsi3pk?: string; gsi3sk?: string } {
   return {};
 }
 
+/** A person's notifications (gsi2). */
+export const notificationsPartition = (personId: string) => `NOTES#PERSON#${personId}`;
+
+/** The gsi3 partition of notifications held back (quiet hours, digest), by when they may go. */
+export const NOTIFICATIONS_DEFERRED_PARTITION = 'NOTIFY#DEFERRED';
+
 /** Plans of one office, or of the whole city (officeId null). */
 export const planOfficePartition = (officeId: string | null) => `PLANS#OFFICE#${officeId ?? '-'}`;
 /** The gsi3 partition of the missed-task job: assigned tasks by the end of their shift. */
@@ -289,6 +295,22 @@ export const keys = {
     pk: `PLANCLAIM#${officeId ?? '-'}#${weekStart}`,
     sk: 'CLAIM',
   }),
+
+  /**
+   * One notification for one person (docs/decisions/0052), keyed by its dedup id in the person's own
+   * partition: no two changes of the city share it, so it never makes transactions collide (0028).
+   * gsi2 lists a person's notifications unread first (`U#` sorts after `R#`, read descending), newest
+   * first within each.
+   */
+  notification: (n: { recipientId: string; id: string; createdAt: string; read: boolean }) => ({
+    pk: `NOTIFY#${n.recipientId}`,
+    sk: `NOTE#${n.id}`,
+    gsi2pk: notificationsPartition(n.recipientId),
+    gsi2sk: `${n.read ? 'R' : 'U'}#${n.createdAt}#${n.id}`,
+  }),
+
+  /** A person's own notification settings (channels off, phone, e-mail, digest). */
+  notificationSettings: (personId: string) => ({ pk: `NOTIFY#${personId}`, sk: 'SETTINGS' }),
 
   /** Geometry of a cell or zone (gzip'd GeoJSON), in parts under the 400 KB item limit. */
   geometryPart: (ownerPk: string, n: number) => ({ pk: ownerPk, sk: `GEOM#${part(n)}` }),

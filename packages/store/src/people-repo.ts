@@ -4,6 +4,7 @@ import {
   ConflictError,
   detail,
   message,
+  type Notification,
   type PeoplePartition,
   type Person,
   PersonRecord,
@@ -14,6 +15,7 @@ import { documentClient, tableName } from './client';
 import { type Page } from './cursor';
 import { keys, primaryKey } from './keys';
 import { mergedIndexPage } from './merged-page';
+import { notificationPuts } from './notifications-repo';
 
 const ENTITY = 'person';
 
@@ -55,6 +57,7 @@ export async function savePerson(
   person: Person,
   existing: PersonRecord | undefined,
   at: Date = new Date(),
+  notifications: readonly Notification[] = [],
 ): Promise<PersonRecord> {
   const now = at.toISOString();
   const record: PersonRecord = {
@@ -67,7 +70,7 @@ export async function savePerson(
   const members = membershipKeys(person);
   const keep = new Set(members.map((k) => k.sk));
   const dropped = existing ? membershipKeys(existing).filter((k) => !keep.has(k.sk)) : [];
-  const items = 1 + members.length + dropped.length;
+  const items = 1 + members.length + dropped.length + notifications.length;
   if (items > 100) {
     throw new UnprocessableError(message('people.tooManyChanges', { id: person.id, items }), [
       detail('body.cells', message('people.tooManyChangesDetail')),
@@ -93,6 +96,7 @@ export async function savePerson(
             Put: { TableName: table, Item: { ...k, entity: 'person_membership', ...record } },
           })),
           ...dropped.map((k) => ({ Delete: { TableName: table, Key: primaryKey(k) } })),
+          ...notificationPuts(table, notifications),
         ],
       }),
     );

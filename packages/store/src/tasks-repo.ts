@@ -8,7 +8,7 @@
  */
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
-import { ConflictError, detail, message, PatrolTask, TaskEvent } from '@gridpatrol/core';
+import { ConflictError, detail, message, type Notification, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
@@ -18,6 +18,7 @@ import { type OpenFindingSummary, openFindingsNear } from './findings-repo';
 import { keyHash, keyRecordPut, readKeyRecord, requestHash } from './idempotency';
 import { recordOf } from './item';
 import { keys, primaryKey, TASKS_DUE_PARTITION } from './keys';
+import { type ChangeExtras, notificationPuts } from './notifications-repo';
 import { partitionItems, partitionPage } from './query';
 import { transactWrite } from './transact';
 
@@ -235,8 +236,11 @@ export async function writeTaskChange(
   after: PatrolTask,
   event: TaskEvent,
   idempotency?: TaskIdempotencyInput,
-  /** More of the same change, after the task's own items (the photos it references, 0051). */
-  extra: readonly TransactItem[] = [],
+  /**
+   * More of the same change, after the task's own items: the photos it references (0051), and who
+   * hears of it (the outbox, 0052).
+   */
+  { extra = [], notifications = [] }: ChangeExtras = {},
 ): Promise<TaskWriteResult> {
   const table = tableName();
   const [task, taskEvent, ...schedule] = stepItems(before, after, event, table) as [
@@ -266,6 +270,8 @@ export async function writeTaskChange(
       : []),
     ...schedule,
     ...extra,
+    // The outbox (docs/decisions/0052): last, so the reasons above keep their places.
+    ...notificationPuts(table, notifications),
   ];
   try {
     await transactWrite(items);
@@ -287,6 +293,8 @@ export interface TaskStep {
   readonly before: PatrolTask;
   readonly after: PatrolTask;
   readonly event: TaskEvent;
+  /** What the step tells whom (a plan's publication: a person's item rides with their first task). */
+  readonly notifications?: readonly Notification[];
 }
 
 /** Tasks per writeTaskSteps call: 4 items each, well under DynamoDB's 100 a transaction. */
@@ -299,7 +307,10 @@ export const TASK_STEPS_PER_TRANSACTION = 8;
 export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'written' | 'stale'> {
   if (steps.length === 0) return 'written';
   const table = tableName();
-  const items = steps.flatMap((s) => stepItems(s.before, s.after, s.event, table));
+  const items = steps.flatMap((s) => [
+    ...stepItems(s.before, s.after, s.event, table),
+    ...notificationPuts(table, s.notifications ?? []),
+  ]);
   if (items.length > 100) throw new Error(`${items.length} items exceed one transaction; write fewer steps`);
   try {
     await transactWrite(items);
@@ -315,8 +326,13 @@ export async function writeTaskSteps(steps: readonly TaskStep[]): Promise<'writt
  * A manager's or the planner's step of a task (no key): as writeTaskChange, with a task changed
  * meanwhile answered as a 409 naming expectedVersion.
  */
-export async function writeTaskStep(before: PatrolTask, after: PatrolTask, event: TaskEvent): Promise<void> {
-  if ((await writeTaskChange(before, after, event)) === 'stale')
+export async function writeTaskStep(
+  before: PatrolTask,
+  after: PatrolTask,
+  event: TaskEvent,
+  notifications: readonly Notification[] = [],
+): Promise<void> {
+  if ((await writeTaskChange(before, after, event, undefined, { notifications })) === 'stale')
     throw new ConflictError(message('task.changed', { id: after.id, version: before.version }), [
       detail('body.expectedVersion', message('version.noLongerCurrent', { version: before.version })),
     ]);

@@ -54,6 +54,7 @@ export const en = {
   'entity.grid version': 'grid version',
   'entity.office': 'office',
   'entity.person': 'person',
+  'entity.notification': 'notification',
   'entity.plan': 'plan',
   'entity.route': 'route',
   'entity.task': 'task',
@@ -378,6 +379,8 @@ export const en = {
   'plan.notOwnOffice': "not the caller's office '{office}'",
   // Messages our own schemas set (validation.ts `schemaText`)
   'schema.tooCloseToZero': 'a number too close to 0 to store (below 1e-130 in magnitude); send 0 or round it',
+  'schema.mobile': 'a mainland mobile number, 11 digits starting with 1 (+86 optional), e.g. 13800138000',
+  'schema.emailAddress': 'an e-mail address, e.g. li@example.cn',
   'schema.personId': 'letters, digits and _ . @ -, at most 64',
   'schema.findingId': 'letters, digits, _ and -, at most 64',
   'schema.configId': 'an id from the city config',
@@ -681,6 +684,20 @@ export const en = {
   'photo.required':
     "The city requires at least one photo for '{action}' (setting {setting}); upload one and name it in photos.",
   'photo.requiredDetail': "at least one photo is required for '{action}' (setting {setting})",
+  'notification.digest': 'GridPatrol: {count} notifications',
+  'notification.emailSubject': 'GridPatrol notification',
+  'notification.finding_routed': "New finding '{name}' ({address}) in your zone.",
+  'notification.escalated_to_supervisor': "Case '{name}' ({address}) is overdue and escalated to you.",
+  'notification.escalated_to_admin': "Case '{name}' ({address}) is overdue and escalated to the city.",
+  'notification.deadline_soon': "Case '{name}' comes due at {deadline}.",
+  'notification.transfer_sent': "Your report '{name}' ({address}) was transferred to a department.",
+  'notification.transfer_outcome': "The department answered on your report '{name}': {outcome}.",
+  'notification.reopened': "Case '{name}' ({address}) was reopened.",
+  'notification.plan_published': 'Patrols of the week of {week} are published: {tasks} task(s) for you.',
+  'notification.task_reassigned': 'A patrol task was given to you: cell {cell}, {date} {shift}.',
+  'notification.task_removed': 'A patrol task was taken off you: cell {cell}, {date} {shift}.',
+  'notification.task_missed': 'Patrol task missed: cell {cell}, {date} {shift}.',
+  'notification.person_deactivated': "{name} ('{id}') was deactivated; their tasks wait for reassignment.",
 } as const;
 
 export type MessageKey = keyof typeof en;

@@ -14,6 +14,7 @@ import { type AppContext, requestOnce } from './context';
 import { FindingsPage } from './findings';
 import { hasGeolocation } from './geo';
 import { language, setLanguage, t } from './i18n';
+import { NotificationsLink, NotificationsPage, unread } from './notifications';
 import { hasIndexedDb, refusals, waiting } from './outbox';
 import { ReportPage } from './report';
 import { DeactivatedPage, SignInPage } from './sign-in';
@@ -35,6 +36,7 @@ interface Me {
   office?: string;
   zones?: string[];
   cells?: string[];
+  unreadNotifications?: number;
 }
 
 const isConsolePath = (path: string) => path === '/app/console' || path.startsWith(CONSOLE_ROOT);
@@ -92,6 +94,7 @@ export function App({ ctx }: { ctx: AppContext }) {
           if (!live) return;
           rememberMe(m);
           setMe(m);
+          unread.set(m.unreadNotifications ?? 0);
           setProblem(undefined);
           void ctx.outbox.flush({ now: true });
         },
@@ -147,6 +150,7 @@ export function App({ ctx }: { ctx: AppContext }) {
   else if (isConsolePath(path)) page = <ConsoleLoader ctx={ctx} me={me} />;
   else if (path.startsWith('/app/report')) page = <ReportPage ctx={ctx} />;
   else if (path.startsWith('/app/findings')) page = <FindingsPage ctx={ctx} role={me.role} />;
+  else if (path.startsWith('/app/notifications')) page = <NotificationsPage ctx={ctx} navigate={navigate} />;
   else if (FIELD_ROLES.has(me.role)) page = <TasksPage ctx={ctx} personId={me.id} />;
   else
     page = (
@@ -199,6 +203,10 @@ export function App({ ctx }: { ctx: AppContext }) {
                 {t('console.title')}
               </a>
             )}
+            <NotificationsLink
+              active={path.startsWith('/app/notifications')}
+              go={link('/app/notifications')}
+            />
           </nav>
         )}
         <span class="spacer" />
