@@ -113,6 +113,10 @@ describe('the field app on a phone', () => {
       inside.get(liuCells[0] as string) as { lon: number; lat: number },
       'worker-liu',
     );
+    // The sign-in's own first load done and the service worker in control (it claims the page on
+    // its first visit), so that only the reload's requests are counted.
+    await page.waitForLoadState('networkidle');
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
     const asked: string[] = [];
     page.on('request', (r) => {
       if (r.serviceWorker()) return; // the worker passing the page's own request on

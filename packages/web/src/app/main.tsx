@@ -12,8 +12,13 @@ import { BOOT_PATHS, type BootPath, boot } from './boot';
 import { initLanguage, language } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
-/** What the boot script started (app/boot.ts); started here if it did not run (blocked, or an old page). */
-const started = globalThis.gpBoot ?? boot();
+/**
+ * What the boot script started (app/boot.ts); started here if it has not run yet (the module can
+ * be first, from the service worker's cache) or will not (an old page), and left on the global
+ * object so that a boot script running later starts nothing twice.
+ */
+globalThis.gpBoot ??= boot();
+const started = globalThis.gpBoot;
 
 async function loadConfig(): Promise<AppConfig> {
   // The service worker answers from its cache when offline; the server says no-cache, and the
