@@ -205,6 +205,12 @@ beforeAll(async () => {
       other: { path: `/tasks/${task2.id}/history` },
     },
     'GET /baselines': { as: 'admin', path: '/baselines', otherCaller: 'sup-east' },
+    'GET /stats/cells': {
+      as: 'admin',
+      path: '/stats/cells',
+      otherCaller: 'sup-east',
+      other: { query: { scope: 'office:office-east' } },
+    },
   };
 }, 120_000);
 
