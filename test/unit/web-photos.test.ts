@@ -7,7 +7,12 @@ import { MAX_PHOTO_BYTES, PHOTO_TYPES as POLICY_TYPES } from '@gridpatrol/core';
 import { format, type MessageKey } from '@gridpatrol/web/messages';
 import type { Language } from '@gridpatrol/web/runtime-config';
 import { describe, expect, it } from 'vitest';
-import { ApiError, errorText, requiredPhotoText } from '../../packages/web/src/app/api-error';
+import {
+  ApiError,
+  errorText,
+  photoDetailText,
+  requiredPhotoText,
+} from '../../packages/web/src/app/api-error';
 import {
   MAX_PHOTO_BYTES as APP_MAX,
   keyPhotos,
@@ -56,5 +61,27 @@ describe('photos in the field app', () => {
     const first = keyPhotos([photo, { ...photo, name: 'b.jpg' }], () => `k${++n}`);
     expect(first.map((p) => p.key)).toEqual(['k1', 'k2']);
     expect(keyPhotos(first, () => `k${++n}`).map((p) => p.key)).toEqual(['k1', 'k2']);
+  });
+  it('says why the checker refused a photo the step named, by its number, from the detail’s rejectReason', () => {
+    // As the API answers a step naming a rejected photo (core attachments/rules.ts).
+    const err = new ApiError('unprocessable', 422, 'unprocessable', 'Photos refused (1): see details.', [
+      {
+        path: 'body.photos[1]',
+        message: "photo 'A-1' was rejected (not_an_image)",
+        attachmentId: 'A-1',
+        rejectReason: 'not_an_image',
+      },
+    ]);
+    expect(photoDetailText(err.details[0] as never, t('zh-CN'))).toBe(
+      '第 2 张照片未通过文件检查：不是图片，请重新拍摄',
+    );
+    expect(errorText(err, t('en'))).toContain(
+      'Photo 2 was refused by the check of its bytes: not a picture; take it again',
+    );
+    // Another photo refusal keeps the API's words after the photo's number; other details are not photos'.
+    expect(photoDetailText({ path: 'body.photos[0]', message: 'not uploaded yet' }, t('zh-CN'))).toBe(
+      '第 1 张照片: not uploaded yet',
+    );
+    expect(photoDetailText({ path: 'body.note', message: 'x' }, t('zh-CN'))).toBeUndefined();
   });
 });

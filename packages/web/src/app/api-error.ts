@@ -91,6 +91,20 @@ export function requiredPhotoText(err: unknown, t: Words): string | undefined {
 }
 
 /**
+ * A refusal's detail about one photo of a step (`body.photos[i]`) in the app's words: a photo the
+ * checker rejected names its reason (the detail's `rejectReason` field); other photo refusals keep
+ * the API's words after the photo's number. Undefined for a detail about anything else.
+ */
+export function photoDetailText(d: ErrorDetail, t: Words): string | undefined {
+  const at = /^body\.photos\[(\d+)\]$/.exec(d.path);
+  if (!at) return undefined;
+  const n = Number(at[1]) + 1;
+  if (typeof d.rejectReason === 'string')
+    return t('photo.refusedByCheck', { n, reason: t(`photo.reason.${d.rejectReason}` as MessageKey) });
+  return `${t('photo.label', { n })}: ${d.message}`;
+}
+
+/**
  * The words for an error. A 422's and 400's server message and details are shown (they name the
  * field and what is wrong, in the API's words); every other kind has its own sentence.
  */
@@ -102,7 +116,7 @@ export function errorText(
   const required = requiredPhotoText(err, t);
   if (required) return required;
   if (err.kind === 'unprocessable' || err.kind === 'bad_request') {
-    const details = err.details.map((d) => `${d.path}: ${d.message}`).join('；');
+    const details = err.details.map((d) => photoDetailText(d, t) ?? `${d.path}: ${d.message}`).join('；');
     return t(KIND_MESSAGES[err.kind], { message: details ? `${err.message}（${details}）` : err.message });
   }
   return t(KIND_MESSAGES[err.kind]);

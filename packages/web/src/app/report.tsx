@@ -6,7 +6,7 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { ApiError, errorText, requiredPhotoText } from './api';
+import { ApiError, errorText, photoDetailText, requiredPhotoText } from './api';
 import type { AppContext } from './context';
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { t } from './i18n';
@@ -245,8 +245,8 @@ function reportErrorText(err: unknown): string {
     const required = requiredPhotoText(err, t);
     if (required) return required;
     const named = err.details.map((d) => {
-      const photo = /^body\.photos\[(\d+)\]$/.exec(d.path);
-      if (photo) return `${t('photo.label', { n: Number(photo[1]) + 1 })}: ${d.message}`;
+      const photo = photoDetailText(d, t);
+      if (photo) return photo;
       const field = FIELD_OF[d.path];
       return `${field ? t(field) : d.path}: ${d.message}`;
     });
