@@ -15,6 +15,7 @@ import {
   BaselineIdParam,
   BaselineListQuery,
   BaselineOut,
+  CaseFileQuery,
   CellListQuery,
   CellPlanningOut,
   CellPriorityBody,
@@ -422,6 +423,18 @@ export const ROUTES = [
     roles: EVERYONE,
     request: { params: FindingIdParam, query: PageQuery },
     response: PageOut(FindingEventOut).extend({ photos: z.array(AttachmentOut) }),
+  },
+  {
+    method: 'GET',
+    path: '/findings/{id}/case-file',
+    group: 'findings',
+    operationId: 'getFindingCaseFile',
+    summary:
+      "The finding's case file (案卷) as one printable HTML page (A4): the finding, a map extract of its cell and point (inline SVG), every step with who, when (city time), decisions and reasons, and each photo with its flags and EXIF time and place. For whoever may read the finding (404 otherwise). `lang` (zh-CN or en) over Accept-Language. Its CSP allows its inline style by hash and images from the photo links' origin only.",
+    roles: EVERYONE,
+    request: { params: FindingIdParam, query: CaseFileQuery },
+    response: z.string(),
+    contentType: 'text/html',
   },
   // Evidence photos (issue 14, docs/decisions/0051)
   {

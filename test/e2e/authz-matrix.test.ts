@@ -416,6 +416,12 @@ const MATRIX: Record<string, Entry> = {
     outOfScope: (c) => get(`/findings/${c.westFinding}/history`),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
+  // The case file (issue 14, 0055): read like the finding.
+  getFindingCaseFile: {
+    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/case-file`),
+    outOfScope: (c) => get(`/findings/${c.westFinding}/case-file`),
+    expect: { ...all([200, 404]), city_admin: [200, 200] },
+  },
   // Evidence photos (issue 14): a slot for one's own coming report is everyone's; a slot on a
   // finding is for those who act on it, scoped like reading it. Links are scoped like the finding
   // (here an id of no photo: the scope answers first); which photo is whose is attachments.test.ts.

@@ -8,6 +8,7 @@
 import { createHash, randomUUID } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
+import path from 'node:path';
 import type { PatrolTask } from '@gridpatrol/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
@@ -16,6 +17,8 @@ import { launchBrowser, openPhone, type Phone, screenshot, signIn } from '../sup
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 import { writePublishedTask } from '../support/tasks';
+
+const PHOTO = path.join(import.meta.dirname, '..', 'fixtures', 'photos', 'base.jpg');
 
 let api: TestApi;
 let browser: Browser;
@@ -160,6 +163,77 @@ describe('the field app on a phone', () => {
       .poll(() => page.getByTestId('report-message').textContent())
       .toContain(`附近 30 米内已有名称相近的未办结线索（${finding?.id}）`);
     await screenshot(page, '02b-report-duplicate');
+  });
+
+  it('reports with a photo taken on the phone, and the history shows it with its flag in words', async () => {
+    const { page } = await phone(
+      inside.get(liuCells[0] as string) as { lon: number; lat: number },
+      'worker-liu',
+    );
+    const name = `带照片小店 ${randomUUID().slice(0, 6)}`;
+    await fillReport(page, name);
+    await page.getByLabel('拍照或选择照片').setInputFiles(PHOTO);
+    // The thumbnail is drawn on the phone (a JPEG data URL), before anything is sent.
+    await expect
+      .poll(() => page.getByTestId('photo-thumbs').locator('img').getAttribute('src'))
+      .toMatch(/^data:image\/jpeg;base64,/);
+    await page.getByRole('button', { name: '上报', exact: true }).click();
+    await expect.poll(() => page.getByTestId('report-message').textContent()).toMatch(/^已上报，线索编号 F-/);
+    const [finding] = (await findingsNamed(name)) as { id: string; photos?: string[] }[];
+    expect(finding?.photos).toHaveLength(1);
+    await api.settleUploads();
+
+    await page.getByRole('link', { name: '我的事项' }).click();
+    const card = page.locator(`article[data-finding="${finding?.id}"]`);
+    await card.getByRole('button', { name: '处理记录与照片' }).click();
+    const photo = card.locator(`[data-photo="${finding?.photos?.[0]}"]`);
+    await expect.poll(() => photo.getAttribute('data-status')).toBe('verified');
+    // The fixture has no EXIF: said so in words; and the picture loads through its short-lived link.
+    await expect.poll(() => photo.textContent()).toContain('照片没有拍摄时间和位置信息（EXIF）');
+    await expect
+      .poll(() =>
+        photo.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
+      )
+      .toBe(16);
+    await expect
+      .poll(() => card.getByTestId('finding-history').textContent())
+      .toContain('经办人 worker-liu：上报');
+    await screenshot(page, '02c-report-photo-history');
+  });
+
+  it('keeps a report made offline with its photo through a reload, and uploads it once when back online', async () => {
+    const { context, page } = await phone(
+      inside.get(liuCells[0] as string) as { lon: number; lat: number },
+      'worker-liu',
+    );
+    await page.waitForFunction('navigator.serviceWorker.controller !== null');
+    const name = `离线带照片 ${randomUUID().slice(0, 6)}`;
+    await fillReport(page, name);
+    await page.getByLabel('拍照或选择照片').setInputFiles(PHOTO);
+    await expect.poll(() => page.getByTestId('photo-thumbs').locator('img').count()).toBe(1);
+    await context.setOffline(true);
+    await page.getByRole('button', { name: '上报', exact: true }).click();
+    await expect.poll(() => page.getByTestId('report-message').textContent()).toContain('已保存在本机');
+    // The photo lives in IndexedDB with the report: a reload loses neither.
+    await page.reload();
+    await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('1 项等待发送');
+    const slots: string[] = [];
+    page.on('request', (r) => {
+      if (!r.serviceWorker() && r.method() === 'POST' && new URL(r.url()).pathname === '/me/attachments')
+        slots.push(r.headers()['idempotency-key'] ?? '');
+    });
+    await context.setOffline(false);
+    await expect.poll(() => findingsNamed(name).then((f) => f.length), { timeout: 20_000 }).toBe(1);
+    await expect.poll(() => page.getByTestId('outbox-count').count()).toBe(0);
+    const [finding] = (await findingsNamed(name)) as { id: string; photos?: string[] }[];
+    expect(finding?.photos).toHaveLength(1);
+    // Every slot request of this photo, however many tries it took, under the one key made offline.
+    expect(new Set(slots).size).toBe(1);
+    await api.settleUploads();
+    const history = await api.call('GET', `/findings/${finding?.id}/history`, { as: 'worker-liu' });
+    expect(history.body.photos).toMatchObject([
+      { id: finding?.photos?.[0], status: 'verified', flags: ['no_exif'] },
+    ]);
   });
 
   it('keeps a report made offline through a reload and sends it once when back online', async () => {

@@ -23,16 +23,16 @@ function belongsTo(a: Attachment, kind: 'finding' | 'task', id: string): boolean
   return a.owner.kind === kind && a.owner.id === id;
 }
 
+/** A presigned GET of a photo's kept bytes, valid LINK_SECONDS; the caller has checked who asks. */
+export const signedPhotoUrl = (objectKey: string): Promise<string> =>
+  getSignedUrl(s3(), new GetObjectCommand({ Bucket: attachmentsBucket(), Key: objectKey }), {
+    expiresIn: LINK_SECONDS,
+  });
+
 async function linkOf(a: Attachment) {
   if (a.status === 'rejected') throw new NotFoundError('attachment', a.id);
   const expiresAt = new Date(now().getTime() + LINK_SECONDS * 1000).toISOString();
-  const url = await getSignedUrl(
-    s3(),
-    new GetObjectCommand({ Bucket: attachmentsBucket(), Key: a.objectKey }),
-    {
-      expiresIn: LINK_SECONDS,
-    },
-  );
+  const url = await signedPhotoUrl(a.objectKey);
   return { url, expiresAt, attachment: attachmentView(a) };
 }
 

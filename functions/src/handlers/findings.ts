@@ -8,9 +8,10 @@
 import { findingPhotoLink } from '../attachments/link';
 import { findingSlot, reportSlot } from '../attachments/slot';
 import { actOnFinding } from '../findings/act';
+import { findingCaseFile } from '../findings/case-file';
 import { findingFor, findingHistory, findingsFor, myFindings } from '../findings/lists';
 import { reportFinding } from '../findings/report';
-import { httpHandler } from '../http/chain';
+import { httpHandler, readerOf } from '../http/chain';
 import { replyOf } from '../idempotency';
 
 export const handler = httpHandler('findings', {
@@ -28,6 +29,23 @@ export const handler = httpHandler('findings', {
   getFindingHistory: async ({ caller, params, query }) => ({
     body: await findingHistory(caller, params.id, query),
   }),
+
+  getFindingCaseFile: async ({ caller, params, query, event }) => {
+    const { html, contentSecurityPolicy } = await findingCaseFile(
+      caller,
+      params.id,
+      query.lang ?? readerOf(event).language,
+    );
+    return {
+      raw: html,
+      contentType: 'text/html; charset=utf-8',
+      pageSecurityHeaders: {
+        'Content-Security-Policy': contentSecurityPolicy,
+        // The photos come from the bucket, which sends no CORP: loaded without credentials instead.
+        'Cross-Origin-Embedder-Policy': 'credentialless',
+      },
+    };
+  },
 
   createReportAttachment: async ({ caller, body, idempotencyKey }) =>
     replyOf(await reportSlot(caller, body, idempotencyKey), 201),

@@ -59,7 +59,18 @@ export interface OperationInput<R extends Routes> {
  */
 export type Reply<T> =
   | { status?: number; body: T; headers?: Record<string, string>; contentType?: string }
-  | { status?: number; raw: string; contentType: string; headers?: Record<string, string> };
+  | {
+      status?: number;
+      raw: string;
+      contentType: string;
+      headers?: Record<string, string>;
+      /**
+       * An HTML page's own security headers, written over the chain's (`default-src 'none'`,
+       * `require-corp`) for this answer only: the case file's CSP allows its inline style by hash
+       * and its photos' origin, and its COEP lets the presigned photos load without credentials.
+       */
+      pageSecurityHeaders?: Record<string, string>;
+    };
 
 export type Operations<G extends HandlerGroup> = {
   [R in Extract<Routes, { group: G }> as R['operationId']]: (
@@ -71,6 +82,8 @@ type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructur
 interface GpContext extends Context {
   route: RouteDef;
   input: OperationInput<Routes>;
+  /** The answer's own security headers, when its operation gave them (Reply.pageSecurityHeaders). */
+  pageSecurityHeaders?: Record<string, string>;
 }
 
 const JSON_TYPE = 'application/json; charset=utf-8';
@@ -173,6 +186,8 @@ const replyToHttp: MiddlewareObj<
     const requestId = request.context.awsRequestId;
     const status = reply.status ?? request.context.route.successStatus ?? 200;
     const headers = { 'x-request-id': requestId, ...reply.headers };
+    if ('raw' in reply && reply.pageSecurityHeaders)
+      request.context.pageSecurityHeaders = reply.pageSecurityHeaders;
     request.response =
       'raw' in reply
         ? { statusCode: status, headers: { ...headers, 'content-type': reply.contentType }, body: reply.raw }
@@ -249,6 +264,22 @@ const varyOnOrigin: MiddlewareObj<
 > = { after: addVaryOrigin, onError: addVaryOrigin };
 
 /**
+ * Puts back an answer's own security headers after http-security-headers wrote its defaults over
+ * every HTML answer: used before it, so that its `after` runs after. Errors keep the defaults.
+ */
+const pageSecurityHeaders: MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+> = {
+  after: async (request: HttpRequest) => {
+    const own = request.context.pageSecurityHeaders;
+    if (own && request.response?.headers) Object.assign(request.response.headers, own);
+  },
+};
+
+/**
  * Builds the Lambda handler of one handler group from its operations.
  *
  * @example export const handler = httpHandler('people', { getMe: async ({ caller }) => ({ body: caller }) });
@@ -266,6 +297,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
   const { cors } = cityConfig();
   const chain = middy<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>()
     .use(injectLambdaContext(logger, { resetKeys: true }))
+    .use(pageSecurityHeaders)
     .use(httpSecurityHeaders())
     .use(varyOnOrigin)
     .use(httpCors({ origins: cors.allowOrigins, headers: CORS_ALLOW_HEADERS.join(',') }))

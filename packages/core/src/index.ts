@@ -7,6 +7,7 @@ export * from './date-window';
 export * from './errors';
 export * from './exports';
 export * from './findings/api';
+export * from './findings/case-file';
 export * from './findings/counters';
 export * from './findings/duplicates';
 export * from './findings/lifecycle';

@@ -11,6 +11,13 @@ import { ATTACHMENTS_BUCKET_ENV, INCOMING_PREFIX } from '@gridpatrol/functions/a
 import type { S3Event } from 'aws-lambda';
 import S3rver from 's3rver';
 
+/**
+ * The field app uploads from its own origin with the slot's form and shows photos by their links,
+ * so the bucket answers CORS for POST and GET, as the CDK bucket does for the app's origin (any
+ * origin here: the local app's port changes per run).
+ */
+const LOCAL_CORS = `<CORSConfiguration><CORSRule><AllowedOrigin>*</AllowedOrigin><AllowedMethod>POST</AllowedMethod><AllowedMethod>GET</AllowedMethod><AllowedHeader>*</AllowedHeader><MaxAgeSeconds>3000</MaxAgeSeconds></CORSRule></CORSConfiguration>`;
+
 /** The local attachments bucket's name (in AWS, CloudFormation generates one). */
 export const LOCAL_ATTACHMENTS_BUCKET = 'gridpatrol-attachments';
 
@@ -34,7 +41,7 @@ export async function startLocalS3(opts: { readonly dir: string; readonly port?:
     port: opts.port ?? 0,
     silent: true,
     directory: opts.dir,
-    configureBuckets: [{ name: LOCAL_ATTACHMENTS_BUCKET }],
+    configureBuckets: [{ name: LOCAL_ATTACHMENTS_BUCKET, configs: [LOCAL_CORS] }],
   });
   const { port } = await server.run();
   const endpoint = `http://127.0.0.1:${port}`;

@@ -70,6 +70,40 @@ const KIND_MESSAGES: Record<ErrorKind, MessageKey> = {
   server: 'error.server',
 };
 
+type Words = (key: MessageKey, p?: Record<string, string | number>) => string;
+
+/** A step in the person's words: 'report', a finding action, 'complete'. */
+export const stepWords = (action: string, t: Words): string =>
+  action === 'report' || action === 'complete'
+    ? t(`outbox.kind.${action}` as MessageKey)
+    : t(`action.${action}` as MessageKey);
+
+/**
+ * A 422 for a step that needs a photo (the city's `photos.requiredFor`), naming the step in the
+ * app's words from the detail's `action` field; undefined for any other error.
+ */
+export function requiredPhotoText(err: unknown, t: Words): string | undefined {
+  if (!(err instanceof ApiError) || err.kind !== 'unprocessable') return undefined;
+  const d = err.details.find((x) => x.path === 'body.photos' && typeof x.action === 'string');
+  return d
+    ? t('photo.required', { step: stepWords(d.action as string, t), setting: String(d.setting ?? '') })
+    : undefined;
+}
+
+/**
+ * A refusal's detail about one photo of a step (`body.photos[i]`) in the app's words: a photo the
+ * checker rejected names its reason (the detail's `rejectReason` field); other photo refusals keep
+ * the API's words after the photo's number. Undefined for a detail about anything else.
+ */
+export function photoDetailText(d: ErrorDetail, t: Words): string | undefined {
+  const at = /^body\.photos\[(\d+)\]$/.exec(d.path);
+  if (!at) return undefined;
+  const n = Number(at[1]) + 1;
+  if (typeof d.rejectReason === 'string')
+    return t('photo.refusedByCheck', { n, reason: t(`photo.reason.${d.rejectReason}` as MessageKey) });
+  return `${t('photo.label', { n })}: ${d.message}`;
+}
+
 /**
  * The words for an error. A 422's and 400's server message and details are shown (they name the
  * field and what is wrong, in the API's words); every other kind has its own sentence.
@@ -79,8 +113,10 @@ export function errorText(
   t: (key: MessageKey, p?: Record<string, string | number>) => string,
 ): string {
   if (!(err instanceof ApiError)) return t('error.server');
+  const required = requiredPhotoText(err, t);
+  if (required) return required;
   if (err.kind === 'unprocessable' || err.kind === 'bad_request') {
-    const details = err.details.map((d) => `${d.path}: ${d.message}`).join('；');
+    const details = err.details.map((d) => photoDetailText(d, t) ?? `${d.path}: ${d.message}`).join('；');
     return t(KIND_MESSAGES[err.kind], { message: details ? `${err.message}（${details}）` : err.message });
   }
   return t(KIND_MESSAGES[err.kind]);

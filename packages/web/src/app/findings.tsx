@@ -7,9 +7,12 @@
 import { usccFault } from '@gridpatrol/core/findings/uscc';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { errorText } from './api';
+import { errorText, newIdempotencyKey } from './api';
 import { type AppContext, cityTime } from './context';
+import { FindingHistory } from './finding-history';
 import { language, t } from './i18n';
+import { PhotoPicker } from './photo-picker';
+import { keyPhotos, type PendingPhoto, uploadPhotos } from './photos';
 import { useSignal } from './state';
 
 /** A finding as the API lists it, as far as the pages read it (the console's queue shows the same). */
@@ -121,6 +124,8 @@ export function FindingCard({
   const [fields, setFields] = useState<Record<string, string>>({});
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'error' } | undefined>();
   const [busy, setBusy] = useState(false);
+  const [photos, setPhotos] = useState<PendingPhoto[]>([]);
+  const [history, setHistory] = useState(false);
   const field = (name: string) => (e: Event) =>
     setFields({ ...fields, [name]: (e.currentTarget as HTMLInputElement).value });
 
@@ -166,19 +171,19 @@ export function FindingCard({
     }
     setBusy(true);
     setMessage(undefined);
+    // Keys made now, kept with the photos: pressing again after an error reuses each photo's slot.
+    const keyed = keyPhotos(photos, newIdempotencyKey);
+    setPhotos(keyed);
     try {
-      const after = await ctx.api.request<Finding>(
-        'POST',
-        `/findings/${encodeURIComponent(finding.id)}/actions`,
-        {
-          body,
-        },
-      );
+      const findingPath = `/findings/${encodeURIComponent(finding.id)}`;
+      if (keyed.length) body.photos = await uploadPhotos(ctx.api, `${findingPath}/attachments`, keyed);
+      const after = await ctx.api.request<Finding>('POST', `${findingPath}/actions`, { body });
       setMessage({
         text: t('findings.done', { status: t(`finding.status.${after.status}` as MessageKey) }),
         tone: 'ok',
       });
       setAction(undefined);
+      setPhotos([]);
       setTimeout(onChanged, 800);
     } catch (err) {
       // What was typed stays in the form.
@@ -328,6 +333,7 @@ export function FindingCard({
             {t('field.note')}
             <textarea name="note" value={fields.note ?? ''} maxLength={2000} onInput={field('note')} />
           </label>
+          <PhotoPicker photos={photos} onChange={setPhotos} />
           <div class="action-buttons">
             <button type="submit" class="primary" disabled={busy}>
               {t('action.send')}
@@ -338,6 +344,15 @@ export function FindingCard({
           </div>
         </form>
       )}
+      <button
+        type="button"
+        class="history-toggle"
+        aria-expanded={history}
+        onClick={() => setHistory(!history)}
+      >
+        {t(history ? 'history.hide' : 'history.show')}
+      </button>
+      {history && <FindingHistory ctx={ctx} findingId={finding.id} />}
     </article>
   );
 }

@@ -7,6 +7,7 @@
  * idempotency makes a resend of an answered request a replay, so nothing is written twice.
  */
 import { ApiClient, ApiError, newIdempotencyKey, RETRYABLE } from './api';
+import { keyPhotos, type PendingPhoto, uploadPhotos } from './photos';
 import { signal } from './state';
 
 export type OutboxKind = 'report' | 'checkIn' | 'complete';
@@ -21,6 +22,12 @@ export interface OutboxItem {
   /** What the person would recognise it by (business name, cell name). */
   readonly label: string;
   readonly createdAt: number;
+  /**
+   * Its photos (Blobs in IndexedDB) and the slot route they are uploaded through, before the step
+   * is sent; each keeps its own slot Idempotency-Key and, once uploaded, its attachment id.
+   */
+  readonly photos?: PendingPhoto[];
+  readonly slotPath?: string;
   attempts: number;
   nextAttemptAt: number;
 }
@@ -92,7 +99,13 @@ export class Outbox {
    * Stores the write and sends it. `sent` with the server's answer, or `queued` when it could not
    * be delivered now; a refusal (4xx) throws its ApiError and leaves nothing queued.
    */
-  async submit<T>(kind: OutboxKind, path: string, body: unknown, label: string): Promise<SubmitResult<T>> {
+  async submit<T>(
+    kind: OutboxKind,
+    path: string,
+    body: unknown,
+    label: string,
+    attached?: { readonly slotPath: string; readonly photos: readonly PendingPhoto[] },
+  ): Promise<SubmitResult<T>> {
     const personId = this.personId();
     const item: OutboxItem = {
       key: newIdempotencyKey(),
@@ -102,12 +115,18 @@ export class Outbox {
       body,
       label,
       createdAt: Date.now(),
+      ...(attached?.photos.length
+        ? { photos: keyPhotos(attached.photos, newIdempotencyKey), slotPath: attached.slotPath }
+        : {}),
       attempts: 0,
       nextAttemptAt: Date.now(),
     };
     if (!hasIndexedDb()) {
       // No queue in this browser (some in-app browsers): send once; the page keeps the form on error.
-      const response = await this.api.request<T>('POST', path, { body, idempotencyKey: item.key });
+      const response = await this.api.request<T>('POST', path, {
+        body: await this.bodyWithPhotos(item),
+        idempotencyKey: item.key,
+      });
       return { state: 'sent', response };
     }
     await putItem(item);
@@ -121,7 +140,7 @@ export class Outbox {
     this.inFlight.add(item.key);
     try {
       const response = await this.api.request<T>('POST', item.path, {
-        body: item.body,
+        body: await this.bodyWithPhotos(item),
         idempotencyKey: item.key,
       });
       await removeItem(item.key);
@@ -141,6 +160,18 @@ export class Outbox {
       this.inFlight.delete(item.key);
       await this.count();
     }
+  }
+
+  /**
+   * The step's body naming its photos, uploading first those not uploaded yet: each one's id is
+   * stored as it lands, so a resend after a lost connection uploads only what is missing.
+   */
+  private async bodyWithPhotos(item: OutboxItem): Promise<unknown> {
+    if (!item.photos?.length || !item.slotPath) return item.body;
+    const ids = await uploadPhotos(this.api, item.slotPath, item.photos, () =>
+      hasIndexedDb() ? putItem(item) : Promise.resolve(),
+    );
+    return { ...(item.body as Record<string, unknown>), photos: ids };
   }
 
   /** Sends what is due (everything, with `now`), oldest first; one pass at a time. */

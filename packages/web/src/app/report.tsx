@@ -6,11 +6,13 @@
  */
 import { useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../messages';
-import { ApiError, errorText } from './api';
+import { ApiError, errorText, photoDetailText, requiredPhotoText } from './api';
 import type { AppContext } from './context';
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { t } from './i18n';
 import { CellMap } from './map';
+import { PhotoPicker } from './photo-picker';
+import type { PendingPhoto } from './photos';
 
 interface Draft {
   lon?: number;
@@ -34,6 +36,7 @@ const FIELD_OF: Record<string, MessageKey> = {
   'body.note': 'report.note',
   'body.lon': 'report.position',
   'body.lat': 'report.position',
+  'body.photos': 'photo.legend',
 };
 
 function loadDraft(defaultType: string): Draft {
@@ -77,6 +80,8 @@ export function ReportPage({ ctx }: { ctx: AppContext }) {
   });
   const [message, setMessage] = useState<{ text: string; tone: 'ok' | 'warn' | 'error' } | undefined>();
   const [busy, setBusy] = useState(false);
+  // Photos live as long as the page (a Blob does not fit the draft in localStorage); queued, they are kept.
+  const [photos, setPhotos] = useState<PendingPhoto[]>([]);
   const setDraft = (next: Draft) => {
     setDraftState(next);
     saveDraft(next);
@@ -123,7 +128,10 @@ export function ReportPage({ ctx }: { ctx: AppContext }) {
       ...(draft.note.trim() ? { note: draft.note.trim() } : {}),
     };
     try {
-      const result = await ctx.outbox.submit<Reported>('report', '/findings', body, body.businessName);
+      const result = await ctx.outbox.submit<Reported>('report', '/findings', body, body.businessName, {
+        slotPath: '/me/attachments',
+        photos,
+      });
       if (result.state === 'sent') {
         const dup = result.response.possibleDuplicateOf;
         setMessage({
@@ -131,6 +139,7 @@ export function ReportPage({ ctx }: { ctx: AppContext }) {
           tone: dup ? 'warn' : 'ok',
         });
       } else setMessage({ text: t('outbox.queued'), tone: 'warn' });
+      setPhotos([]);
       // Sent or safely queued: the form starts afresh, keeping the place for the next shop nearby.
       setDraft({
         ...loadDraft(draft.businessType),
@@ -208,6 +217,7 @@ export function ReportPage({ ctx }: { ctx: AppContext }) {
           {t('report.note')}
           <textarea name="note" value={draft.note} maxLength={2000} onInput={set('note')} />
         </label>
+        <PhotoPicker photos={photos} onChange={setPhotos} />
         {message && (
           <p
             class={`notice ${message.tone}`}
@@ -232,7 +242,11 @@ function reportErrorText(err: unknown): string {
     (err.kind === 'unprocessable' || err.kind === 'bad_request') &&
     err.details.length
   ) {
+    const required = requiredPhotoText(err, t);
+    if (required) return required;
     const named = err.details.map((d) => {
+      const photo = photoDetailText(d, t);
+      if (photo) return photo;
       const field = FIELD_OF[d.path];
       return `${field ? t(field) : d.path}: ${d.message}`;
     });

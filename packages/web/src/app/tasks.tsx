@@ -14,6 +14,8 @@ import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
 import { CellMap } from './map';
 import { acknowledged, type OutboxItem } from './outbox';
+import { PhotoPicker } from './photo-picker';
+import type { PendingPhoto } from './photos';
 import { refusalText } from './refusals';
 import { useSignal } from './state';
 
@@ -409,6 +411,7 @@ function CompleteForm(props: {
   });
   const [note, setNote] = useState('');
   const [busy, setBusy] = useState(false);
+  const [photos, setPhotos] = useState<PendingPhoto[]>([]);
 
   const submit = async (e: Event) => {
     e.preventDefault();
@@ -419,6 +422,7 @@ function CompleteForm(props: {
         `/tasks/${encodeURIComponent(props.task.id)}/complete`,
         { checks, ...(note.trim() ? { note: note.trim() } : {}) },
         props.task.cell.name,
+        { slotPath: `/tasks/${encodeURIComponent(props.task.id)}/attachments`, photos },
       );
       props.onDone(
         result.state === 'sent' ? t('tasks.completedOk') : t('outbox.queued'),
@@ -456,6 +460,7 @@ function CompleteForm(props: {
         {t('tasks.note')}
         <textarea name="note" value={note} maxLength={2000} onInput={(e) => setNote(e.currentTarget.value)} />
       </label>
+      <PhotoPicker photos={photos} onChange={setPhotos} />
       <button type="submit" class="primary" disabled={busy}>
         {t('tasks.submit')}
       </button>
