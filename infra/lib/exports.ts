@@ -99,4 +99,19 @@ export class GridPatrolExports extends Construct {
     });
     fn.addEnvironment(EXPORTS_BUCKET_ENV, this.bucket.bucketName);
   }
+
+  /**
+   * Lets pages of `origin` read exports: the console fetches an export, follows the API's redirect
+   * to the presigned URL and saves the file, a cross-origin read (the app's origin is known only once
+   * the distribution exists, after this bucket).
+   */
+  allowBrowserOrigin(origin: string): void {
+    this.bucket.addCorsRule({
+      allowedOrigins: [origin],
+      allowedMethods: [HttpMethods.GET, HttpMethods.HEAD],
+      allowedHeaders: ['*'],
+      exposedHeaders: ['content-disposition', 'content-length'],
+      maxAge: 600,
+    });
+  }
 }

@@ -258,6 +258,7 @@ export class GridPatrolStack extends Stack {
       }),
     });
     this.auth.allowSignInFrom(this.webApp.url);
+    this.exports.allowBrowserOrigin(`https://${this.edge.distribution.distributionDomainName}`);
 
     // Evidence photos: the bucket the app uploads to (from its CloudFront origin), the checker its
     // uploads trigger, and the findings and tasks functions that issue slots, keep and link photos.

@@ -107,6 +107,7 @@ export class GridPatrolWebApp extends Construct {
           contentSecurityPolicy: contentSecurityPolicy({
             authDomain: config.auth.mode === 'cognito' ? config.auth.domain : undefined,
             tileUrl: config.tiles?.url,
+            objectStore: `https://*.s3.${Stack.of(this).region}.${Stack.of(this).urlSuffix}`,
           }),
           override: true,
         },

@@ -644,11 +644,15 @@ describe('web app', () => {
     expect(csp).toContain("script-src 'self';");
     expect(csp).toContain("frame-ancestors 'none'");
     expect(csp).toContain("object-src 'none'");
-    // img-src: the city's tile host (any of its {s} subdomains), nothing else outside.
-    expect(csp).toContain("img-src 'self' data: blob: https://*.is.autonavi.com;");
-    // connect-src: the API is on the same origin; the token exchange goes to the hosted UI.
+    // img-src: the city's tile host (any of its {s} subdomains) and the region's S3 (photo links),
+    // nothing else outside.
     expect(csp).toMatch(
-      /connect-src 'self' https:\/\/",\{"Ref":"[A-Za-z0-9]*HostedUi[A-Za-z0-9]*"\},"\.auth\./,
+      /img-src 'self' data: blob: https:\/\/\*\.is\.autonavi\.com https:\/\/\*\.s3\.ap-east-1\.",\{"Ref":"AWS::URLSuffix"\},";/,
+    );
+    // connect-src: the API is on the same origin; the token exchange goes to the hosted UI; photo
+    // uploads and export downloads to the region's S3.
+    expect(csp).toMatch(
+      /connect-src 'self' https:\/\/",\{"Ref":"[A-Za-z0-9]*HostedUi[A-Za-z0-9]*"\},"\.auth\.[^;]* https:\/\/\*\.s3\.ap-east-1\./,
     );
     expect(security).toMatchObject({
       StrictTransportSecurity: { AccessControlMaxAgeSec: 31536000, IncludeSubdomains: true, Override: true },
@@ -656,6 +660,13 @@ describe('web app', () => {
       FrameOptions: { FrameOption: 'DENY', Override: true },
       ReferrerPolicy: { ReferrerPolicy: 'strict-origin-when-cross-origin', Override: true },
     });
+  });
+
+  it('lets the app read exports from its own origin: the console follows the redirect to the presigned file', () => {
+    const exportsBucket = template.toJSON().Resources[id(stacks.stack.exports.bucket.node.defaultChild)];
+    expect(JSON.stringify(exportsBucket.Properties.CorsConfiguration.CorsRules)).toContain(
+      id(stacks.stack.edge.distribution.node.defaultChild),
+    );
   });
 
   it("writes this city's runtime config at deploy time, with the pool, client and hosted UI of this stack", () => {

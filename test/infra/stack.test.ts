@@ -148,7 +148,7 @@ describe('functions', () => {
     // pre-token trigger (production.test.ts, 'identity'), CDK's deploy-time upload of the web app
     // (describe 'web app') and the attachments checker (test/infra/attachments.test.ts; the bucket
     // notification handler is shared).
-    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 7);
+    demo.template.resourceCountIs('AWS::Lambda::Function', HANDLER_GROUPS.length + 8);
     const tableId = logicalId(demo.stack, demo.stack.data.table.node.defaultChild);
     for (const group of HANDLER_GROUPS) {
       const fn = demo.template.findResources('AWS::Lambda::Function')[fnLogicalId(demo, group)];
@@ -177,9 +177,10 @@ describe('functions', () => {
 
   it('logs every function and the API to a log group with a retention, kept on delete', () => {
     const groups = demo.template.findResources('AWS::Logs::LogGroup');
-    // The HTTP groups', the jobs', the grid import job's, the counter fold's, the pre-token
-    // trigger's, the API's access log, the web app's upload handler's and the attachments checker's.
-    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 7);
+    // The HTTP groups', the jobs', the grid import job's, the counter fold's, the notification
+    // worker's, the pre-token trigger's, the API's access log, the web app's upload handler's and
+    // the attachments checker's.
+    expect(Object.keys(groups)).toHaveLength(HANDLER_GROUPS.length + 8);
     for (const g of Object.values(groups)) {
       expect(g.Properties.RetentionInDays).toBe(365);
       expect(g.DeletionPolicy).toBe('Retain');
@@ -536,6 +537,8 @@ describe('exports', () => {
               AllowedOrigins: demo.city.cors.allowOrigins,
               AllowedMethods: ['GET', 'HEAD'],
             }),
+            // The app's own origin (the distribution): the console fetches exports to save them.
+            Match.objectLike({ AllowedMethods: ['GET', 'HEAD'] }),
           ],
         },
       }),

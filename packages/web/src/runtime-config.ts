@@ -98,7 +98,8 @@ export function tileSource(urlTemplate: string): string | undefined {
 /**
  * The Content-Security-Policy the app is served with: its own origin for scripts, styles, the API
  * (same origin: CloudFront sends /app/* to the bucket and the rest to the API) and the service
- * worker; the hosted sign-in UI's token endpoint; the city's tile host for images. Inline styles
+ * worker; the hosted sign-in UI's token endpoint; the city's tile host for images; the region's S3
+ * for presigned uploads, photos and export downloads. Inline styles
  * only (Leaflet positions its layers with style attributes); no inline or foreign script.
  *
  * @example contentSecurityPolicy({ authDomain: 'https://x.auth.ap-east-1.amazoncognito.com' })
@@ -106,14 +107,21 @@ export function tileSource(urlTemplate: string): string | undefined {
 export function contentSecurityPolicy(origins: {
   readonly authDomain?: string;
   readonly tileUrl?: string;
+  /**
+   * Where presigned S3 links lead (photo uploads and links, export downloads), e.g.
+   * `https://*.s3.ap-east-1.amazonaws.com`: the region's buckets, since naming the city's own would
+   * make the distribution depend on buckets whose CORS names the distribution.
+   */
+  readonly objectStore?: string;
 }): string {
   const tiles = origins.tileUrl ? tileSource(origins.tileUrl) : undefined;
+  const objectStore = origins.objectStore ? [origins.objectStore] : [];
   const directives: [string, ...string[]][] = [
     ['default-src', "'self'"],
     ['script-src', "'self'"],
     ['style-src', "'self'", "'unsafe-inline'"],
-    ['img-src', "'self'", 'data:', 'blob:', ...(tiles ? [tiles] : [])],
-    ['connect-src', "'self'", ...(origins.authDomain ? [origins.authDomain] : [])],
+    ['img-src', "'self'", 'data:', 'blob:', ...(tiles ? [tiles] : []), ...objectStore],
+    ['connect-src', "'self'", ...(origins.authDomain ? [origins.authDomain] : []), ...objectStore],
     ['worker-src', "'self'"],
     ['object-src', "'none'"],
     ['base-uri', "'self'"],

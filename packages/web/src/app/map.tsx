@@ -10,6 +10,16 @@ import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../runtime-config';
 import { baseMapShift } from './base-map';
 
+/**
+ * A label as text, never markup: Leaflet puts a string tooltip in as HTML, and cell and business
+ * names are typed by people (a volunteer's report names the shop).
+ */
+export function plainText(label: string): HTMLElement {
+  const span = document.createElement('span');
+  span.textContent = label;
+  return span;
+}
+
 type L = typeof Leaflet;
 let loading: Promise<L> | undefined;
 
@@ -74,7 +84,7 @@ export function CellMap(props: CellMapProps) {
         const layer = L.geoJSON(cell.geometry as Feature, {
           coordsToLatLng: (c) => L.latLng(latLng(c[0] as number, c[1] as number)),
           style: { color: '#1d4ed8', weight: 2, fillColor: '#60a5fa', fillOpacity: 0.18 },
-        }).bindTooltip(cell.name);
+        }).bindTooltip(plainText(cell.name));
         overlays.push(layer);
         bounds.extend(layer.getBounds());
       }
@@ -85,7 +95,7 @@ export function CellMap(props: CellMapProps) {
           weight: 2,
           fillColor: '#ef4444',
           fillOpacity: 0.9,
-        }).bindTooltip(p.label);
+        }).bindTooltip(plainText(p.label));
         overlays.push(dot);
         bounds.extend(dot.getLatLng());
       }

@@ -10,7 +10,7 @@ import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../../runtime-config';
 import { baseMapShift } from '../base-map';
-import { leaflet } from '../map';
+import { leaflet, plainText } from '../map';
 import { clusterPoints } from './cluster';
 
 export interface MapFinding {
@@ -185,7 +185,11 @@ export function Choropleth(props: ChoroplethProps) {
             fillColor: overdue ? '#b91c1c' : '#1d4ed8',
             fillOpacity: 0.95,
           }).bindTooltip(
-            single ? single.label : (latest.current.clusterLabel?.(c.items.length) ?? String(c.items.length)),
+            plainText(
+              single
+                ? single.label
+                : (latest.current.clusterLabel?.(c.items.length) ?? String(c.items.length)),
+            ),
             { permanent: !single, direction: 'center', className: single ? '' : 'gp-cluster-label' },
           );
           marker.on('click', (e) => {

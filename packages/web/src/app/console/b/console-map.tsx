@@ -9,20 +9,7 @@ import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../../../runtime-config';
 import { baseMapShift } from '../../base-map';
-
-type L = typeof Leaflet;
-let loading: Promise<L> | undefined;
-const leaflet = (): Promise<L> => {
-  loading ??= import('leaflet').then((m) => ((m as unknown as { default?: L }).default ?? m) as L);
-  return loading;
-};
-
-/** Words as a text node: Leaflet sets a string tooltip as HTML, and names come from files people send. */
-function text(words: string): HTMLElement {
-  const span = document.createElement('span');
-  span.textContent = words;
-  return span;
-}
+import { leaflet, plainText } from '../../map';
 
 export interface MapLayer {
   readonly id: string;
@@ -91,7 +78,7 @@ export function ConsoleMap(props: ConsoleMapProps) {
           const tip = layer.tooltip;
           geo.eachLayer((f) => {
             const props = ((f as Leaflet.GeoJSON).feature as Feature | undefined)?.properties ?? {};
-            f.bindTooltip(text(tip(props as Record<string, unknown>)));
+            f.bindTooltip(plainText(tip(props as Record<string, unknown>)));
           });
         }
         overlays.push(geo);
@@ -104,7 +91,7 @@ export function ConsoleMap(props: ConsoleMapProps) {
           weight: 3,
           fillColor: '#ef4444',
           fillOpacity: 0.9,
-        }).bindTooltip(text(p.label));
+        }).bindTooltip(plainText(p.label));
         overlays.push(dot);
         bounds.extend(dot.getLatLng());
       }
@@ -125,7 +112,7 @@ export function ConsoleMap(props: ConsoleMapProps) {
       const m = map.current;
       if (!m) return;
       m.setView(latLng(f.lon, f.lat), Math.max(m.getZoom(), 17));
-      L.popup().setLatLng(latLng(f.lon, f.lat)).setContent(text(f.label)).openOn(m);
+      L.popup().setLatLng(latLng(f.lon, f.lat)).setContent(plainText(f.label)).openOn(m);
     });
   }, [props.focus]);
 
