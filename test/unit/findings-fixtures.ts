@@ -104,7 +104,7 @@ export const report: ReportInput = {
   businessName: '张三小吃店',
   businessType: 'restaurant',
   kind: 'unlicensed',
-  photos: ['uploads/liu/2025/03/01/a.jpg'],
+  photos: ['A-0123456789abcdef0123456789abcdef'],
 };
 
 export function newFinding(

@@ -18,7 +18,6 @@ import {
   FindingEvent,
   type FindingStatus,
   message,
-  type Notification,
 } from '@gridpatrol/core';
 import { documentClient, tableName } from './client';
 import type { TransactItem } from './counters';

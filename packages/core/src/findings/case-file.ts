@@ -11,7 +11,9 @@ import { LANGUAGES, type Language, type MessageKey, type Say } from '../messages
 import type { Finding, FindingEvent } from './schema';
 
 /** GET /findings/{id}/case-file: `lang` chooses the language over Accept-Language (a link to print). */
-export const CaseFileQuery = z.object({ lang: z.enum(LANGUAGES as [Language, ...Language[]]).optional() });
+export const CaseFileQuery = z.strictObject({
+  lang: z.enum(LANGUAGES as [Language, ...Language[]]).optional(),
+});
 
 /** A photo as the case file shows it: its link (none for a rejected one) and what the check found. */
 export interface CaseFilePhoto {

@@ -5,7 +5,7 @@
  * the map — the comparison with the active version, and activation after a confirmation that names
  * what blocks it. Files over the API's limit are not sent: the page names the CLI command instead.
  */
-import { useEffect, useMemo, useState } from 'preact/hooks';
+import { useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
 import type { AppContext } from '../context';
@@ -308,8 +308,16 @@ function VersionReport(props: {
     [summary.version, summary.status],
   );
   const v = detail.data;
+  // Said here, not by the activation form: once the list reloads the version is no longer a draft
+  // and the form goes, while the person must still read that it worked.
+  const [activated, setActivated] = useState<number | undefined>();
   return (
     <Part id="grid-report" title={t('grid.report', { version: summary.version })}>
+      {activated === summary.version && (
+        <p class="notice ok" role="status" data-testid="grid-activated">
+          {t('grid.activated', { version: activated })}
+        </p>
+      )}
       <Problem text={detail.error} />
       {v?.status === 'failed' && <FailedReport version={v} sent={props.sent} ctx={ctx} />}
       {v && v.status !== 'failed' && v.status !== 'writing' && (
@@ -324,7 +332,15 @@ function VersionReport(props: {
           {(v.report?.warnings?.length ?? 0) > 0 && <ProblemList problems={v.report?.warnings ?? []} />}
           <CoverageReport ctx={ctx} version={v.version} />
           {v.status === 'draft' && may(role, 'diffGridVersion') && (
-            <DiffAndActivate ctx={ctx} version={v.version} role={role} onActivated={props.onActivated} />
+            <DiffAndActivate
+              ctx={ctx}
+              version={v.version}
+              role={role}
+              onActivated={() => {
+                setActivated(v.version);
+                props.onActivated();
+              }}
+            />
           )}
         </>
       )}
@@ -548,7 +564,6 @@ function DiffAndActivate(props: { ctx: AppContext; version: number; role: string
   const [confirming, setConfirming] = useState(false);
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | undefined>();
-  const [done, setDone] = useState(false);
   const d = diff.data;
   const activate = async () => {
     setError(undefined);
@@ -556,13 +571,11 @@ function DiffAndActivate(props: { ctx: AppContext; version: number; role: string
       const body = d && d.blockers.length > 0 ? { force: true, reason } : undefined;
       await ctx.api.request('POST', `/grid/imports/${version}/activate`, body ? { body } : {});
       setConfirming(false);
-      setDone(true);
       props.onActivated();
     } catch (err) {
       setError(errorText(err, t));
     }
   };
-  useEffect(() => setDone(false), [version]);
   const list = (ids: readonly string[]) =>
     ids.length === 0 ? '—' : ids.slice(0, 20).join('、') + (ids.length > 20 ? ' …' : '');
   return (
@@ -636,12 +649,7 @@ function DiffAndActivate(props: { ctx: AppContext; version: number; role: string
           ))}
         </ul>
       )}
-      {done && (
-        <p class="notice ok" role="status" data-testid="grid-activated">
-          {t('grid.activated', { version })}
-        </p>
-      )}
-      {d && may(props.role, 'activateGridVersion') && !done && !confirming && (
+      {d && may(props.role, 'activateGridVersion') && !confirming && (
         <button type="button" class="primary" onClick={() => setConfirming(true)}>
           {t('grid.activate', { version })}
         </button>
