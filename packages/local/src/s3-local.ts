@@ -64,13 +64,18 @@ export async function startLocalS3(opts: { readonly dir: string; readonly port?:
   const settle = async () => {
     while (running.size > 0) await Promise.all([...running]);
   };
+  // Stopping twice (a server closed by a test, then by its afterAll) is one stop.
+  let stopped: Promise<void> | undefined;
   return {
     endpoint,
     settle,
-    async stop() {
-      server.off('event', onEvent);
-      await settle();
-      await server.close();
+    stop() {
+      stopped ??= (async () => {
+        server.off('event', onEvent);
+        await settle();
+        await server.close();
+      })();
+      return stopped;
     },
   };
 }
