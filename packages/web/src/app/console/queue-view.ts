@@ -35,7 +35,7 @@ export function deadlineState(f: Pick<QueueFinding, 'deadline' | 'overdue'>, now
 export type SortKey = 'deadline' | 'reportedAt' | 'status' | 'businessName';
 
 /** The loop's order: what waits on a person first, what is done last. */
-const STATUS_ORDER = [
+export const STATUS_ORDER = [
   'reported',
   'verified',
   'rectifying',

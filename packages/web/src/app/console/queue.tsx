@@ -22,22 +22,15 @@ import {
   type QueueFilter,
   type QueueFinding,
   type SortKey,
+  STATUS_ORDER,
   sortFindings,
 } from './queue-view';
 import { ConsoleNotFound } from './shell';
 
 type Listed = QueueFinding & Finding;
 
-const STATUSES = [
-  'reported',
-  'verified',
-  'rectifying',
-  'transferred',
-  'resolved',
-  'revisit_due',
-  'closed',
-  'rejected',
-];
+/** The state filter offers the states in the loop's order. */
+const STATUSES = STATUS_ORDER;
 const PAGE = 100;
 
 export function QueuePage(props: ConsolePageProps) {
