@@ -35,6 +35,14 @@ const begin = async () => {
   return started.meta.version;
 };
 
+const cleaned = async (version: number) => {
+  const until = Date.now() + 30_000;
+  while (!(await getGridVersion(version))?.cleanedAt) {
+    if (Date.now() > until) throw new Error(`version ${version} was never cleaned up by its job`);
+    await new Promise((r) => setTimeout(r, 50));
+  }
+};
+
 describe('the grid-imports sweep', () => {
   it('reads only writing and uncleaned failed versions, not every version', async () => {
     // Settled versions: three drafts, one of them refused (failed, then cleaned by its job).
@@ -44,6 +52,8 @@ describe('the grid-imports sweep', () => {
     }
     const refused = await importGrid(api, importBody([], []));
     expect(refused.done.body.status).toBe('failed');
+    // The job cleans a refused version up after it says 'failed': wait for that, not for the status.
+    await cleaned(refused.version);
     const all = (await api.call('GET', '/grid/imports?limit=100', { as: 'admin' })).body.items;
     expect(all.length).toBeGreaterThanOrEqual(4);
     expect(await unsettled()).toEqual([]);
