@@ -92,11 +92,26 @@ export async function postToRobot(
 /** Robot addresses read from SSM, kept for a few minutes per container. */
 const ROBOT_CACHE_MS = 5 * 60_000;
 
-function awsPorts(env: NodeJS.ProcessEnv): DeliveryPorts {
-  const ssm = new SSMClient({});
-  const sns = new SNSClient({});
-  const ses = new SESv2Client({});
-  const sqs = new SQSClient({});
+/** The AWS clients the ports send through; a test gives them a recording request handler. */
+export interface AwsDeliveryClients {
+  readonly ssm: SSMClient;
+  readonly sns: SNSClient;
+  readonly ses: SESv2Client;
+  readonly sqs: SQSClient;
+}
+
+const awsClients = (): AwsDeliveryClients => ({
+  ssm: new SSMClient({}),
+  sns: new SNSClient({}),
+  ses: new SESv2Client({}),
+  sqs: new SQSClient({}),
+});
+
+/** The ports CDK's environment configures: SSM for robots, SNS, SES, and the SQS dead-letter queue. */
+export function awsPorts(
+  env: NodeJS.ProcessEnv,
+  { ssm, sns, ses, sqs }: AwsDeliveryClients = awsClients(),
+): DeliveryPorts {
   const robots = new Map<string, { at: number; robot: RobotAddress | undefined }>();
   return {
     async robot(officeId, channel) {
