@@ -122,6 +122,18 @@ describe('the range of GET /me/tasks', () => {
       path: 'query.to',
     });
   });
+
+  it('refuses a date more than 10 years away, naming the field the caller gave (year 0000 was a 500)', () => {
+    const now = new Date('2026-11-30T00:00:00Z');
+    expect(taskRange({ from: '0000-01-01' }, now, 'Asia/Shanghai')).toMatchObject({
+      path: 'query.from',
+      error: "'from' (0000-01-01) is more than 10 years from today",
+    });
+    expect(taskRange({ to: '9999-12-31' }, now, 'Asia/Shanghai')).toMatchObject({ path: 'query.to' });
+    // Only 'to' given: 'from' is derived from it, and the refusal names 'to'.
+    expect(taskRange({ to: '0000-01-07' }, now, 'Asia/Shanghai')).toMatchObject({ path: 'query.to' });
+    expect(taskRange({ from: '2017-01-01' }, now, 'Asia/Shanghai')).toMatchObject({ from: '2017-01-01' });
+  });
 });
 
 describe('check-in', () => {

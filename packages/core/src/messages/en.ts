@@ -144,6 +144,7 @@ export const en = {
   'task.findingsNotOfTask': 'Findings not of this task: {problems}.',
   'task.findingNotOfTask': "'{id}': {why}",
   'task.range.toBeforeFrom': "'to' ({to}) is before 'from' ({from})",
+  'task.range.tooFarAway': "'{field}' ({date}) is more than {years} years from today",
   'task.range.tooLong': "at most {max} days from 'from' ({from}); got {days}",
   'task.status.draft': 'a draft',
   'task.status.assigned': 'assigned',

@@ -140,6 +140,7 @@ export const zhCN: Record<MessageKey, string> = {
   'task.findingsNotOfTask': '以下线索不属于此巡查任务：{problems}。',
   'task.findingNotOfTask': '「{id}」：{why}',
   'task.range.toBeforeFrom': '结束日期 to（{to}）早于开始日期 from（{from}）',
+  'task.range.tooFarAway': '{field}（{date}）距今超过 {years} 年',
   'task.range.tooLong': '自 from（{from}）起最多 {max} 天；实际 {days} 天',
   'task.status.draft': '列入草稿',
   'task.status.assigned': '派发',

@@ -48,6 +48,12 @@ const MINUTE = 60_000;
 export const MAX_ACCURACY_ALLOWANCE_M = 100;
 /** The longest range GET /me/tasks answers (from and to inclusive). */
 export const MAX_TASK_RANGE_DAYS = 31;
+/**
+ * How far from today (either way) GET /me/tasks may look. Nobody's tasks lie decades away, and the
+ * calendar arithmetic is only sound for years the time-zone data covers (year 0000 came out as
+ * year -3805 and reached DynamoDB as a reversed key range: a 500).
+ */
+export const MAX_TASK_RANGE_YEARS_AWAY = 10;
 
 // ---------------------------------------------------------------------------------------------
 // Requests and answers of the tasks routes
@@ -150,7 +156,17 @@ export function taskRange(
   const week = planningWeekStart(now, timeZone);
   const from = query.from ?? (query.to !== undefined ? addDays(query.to, -6) : week);
   const to = query.to ?? addDays(from, 6);
-  const refused = (text: Message) => ({ error: inEnglish(text), text, path: 'query.to' });
+  const refused = (text: Message, path = 'query.to') => ({ error: inEnglish(text), text, path });
+  for (const [field, date] of [
+    ['from', from],
+    ['to', to],
+  ] as const)
+    if (Math.abs(daysBetween(week, date)) > MAX_TASK_RANGE_YEARS_AWAY * 366)
+      return refused(
+        message('task.range.tooFarAway', { field, date, years: MAX_TASK_RANGE_YEARS_AWAY }),
+        // The field the caller gave: a derived end is named by the one it came from.
+        `query.${query[field] !== undefined ? field : field === 'to' ? 'from' : 'to'}`,
+      );
   if (daysBetween(from, to) < 0) return refused(message('task.range.toBeforeFrom', { to, from }));
   if (daysBetween(from, to) >= MAX_TASK_RANGE_DAYS)
     return refused(
