@@ -9,6 +9,7 @@ import type { MessageKey } from '../messages';
 import { errorText, stepWords } from './api';
 import type { AppContext } from './context';
 import { language, t } from './i18n';
+import { Problem } from './notice';
 import { useSignal } from './state';
 
 interface Step {
@@ -68,12 +69,7 @@ export function FindingHistory({ ctx, findingId }: { ctx: AppContext; findingId:
   const when = (iso: string) =>
     new Date(iso).toLocaleString(language.get(), { timeZone: ctx.config.city.timeZone, hour12: false });
 
-  if (error)
-    return (
-      <p class="notice error" role="alert">
-        {error}
-      </p>
-    );
+  if (error) return <Problem text={error} />;
   if (!history) return <p class="muted">{t('app.loading')}</p>;
   return (
     <section class="history" data-testid="finding-history">

@@ -13,6 +13,7 @@ import { type AppContext, cityDate, cityTime, cityToday, requestOnce } from './c
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
 import { CellMap } from './map';
+import { LoadStatus } from './notice';
 import { acknowledged, type OutboxItem } from './outbox';
 import { PhotoPicker } from './photo-picker';
 import type { PendingPhoto } from './photos';
@@ -150,16 +151,12 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
   return (
     <main class="page" lang={lang}>
       <h1>{t('tasks.title')}</h1>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={reload}>
-            {t('error.reload')}
-          </button>
-        </p>
-      )}
-      {!data && !error && <p>{t('app.loading')}</p>}
-      {data && todays.length === 0 && <p class="empty">{t('tasks.none')}</p>}
+      <LoadStatus
+        error={error}
+        loaded={data !== undefined}
+        empty={data && todays.length === 0 && t('tasks.none')}
+        reload={reload}
+      />
       {todays.map((task) => (
         <TaskCard
           key={task.id}
