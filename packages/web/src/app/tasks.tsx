@@ -147,6 +147,18 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
   const todays = ordered.filter((x) => x.shift.date === today);
   const later = ordered.filter((x) => x.shift.date !== today);
   const reload = () => setReloads((n) => n + 1);
+  /** Today's tasks open with their actions; the rest of the week's closed. */
+  const card = (task: MyTask, open: boolean) => (
+    <TaskCard
+      key={task.id}
+      ctx={ctx}
+      task={task}
+      personId={personId}
+      pending={pending}
+      onChanged={reload}
+      open={open}
+    />
+  );
 
   return (
     <main class="page" lang={lang}>
@@ -157,31 +169,12 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
         empty={data && todays.length === 0 && t('tasks.none')}
         reload={reload}
       />
-      {todays.map((task) => (
-        <TaskCard
-          key={task.id}
-          ctx={ctx}
-          task={task}
-          personId={personId}
-          pending={pending}
-          onChanged={reload}
-          open
-        />
-      ))}
+      {todays.map((task) => card(task, true))}
       {data && (
         <>
           <h2>{t('tasks.week')}</h2>
           {later.length === 0 && <p class="empty">{t('tasks.noneWeek')}</p>}
-          {later.map((task) => (
-            <TaskCard
-              key={task.id}
-              ctx={ctx}
-              task={task}
-              personId={personId}
-              pending={pending}
-              onChanged={reload}
-            />
-          ))}
+          {later.map((task) => card(task, false))}
         </>
       )}
     </main>
