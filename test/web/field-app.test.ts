@@ -94,15 +94,15 @@ afterAll(async () => {
  * the viewport or under something else at its centre, i.e. that only sideways scrolling would reveal.
  */
 function headerOutOfReach(page: Phone['page']): Promise<string[]> {
-  return page.evaluate(() =>
-    [...document.querySelectorAll<HTMLElement>('header.top a, header.top button')].flatMap((el) => {
-      const r = el.getBoundingClientRect();
-      const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
-      const reachable =
-        r.width > 0 && r.left >= 0 && r.right <= innerWidth && hit !== null && el.contains(hit);
-      return reachable ? [] : [`${el.textContent?.trim()} (${Math.round(r.left)}–${Math.round(r.right)} px)`];
-    }),
-  );
+  // As text: the tests compile without the DOM's types; this runs in the page.
+  return page.evaluate<
+    string[]
+  >(`[...document.querySelectorAll('header.top a, header.top button')].flatMap((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const reachable = r.width > 0 && r.left >= 0 && r.right <= innerWidth && hit !== null && el.contains(hit);
+    return reachable ? [] : [el.textContent.trim() + ' (' + Math.round(r.left) + '–' + Math.round(r.right) + ' px)'];
+  })`);
 }
 
 async function fillReport(page: Phone['page'], name: string) {
@@ -520,7 +520,7 @@ describe('the field app on a phone', () => {
     await page.setViewportSize({ width: 360, height: 640 });
     for (const switchTo of ['English', '中文']) {
       expect(await headerOutOfReach(page)).toEqual([]);
-      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(360);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
       await screenshot(page, `09a-header-360-${switchTo === 'English' ? 'zh' : 'en'}`);
       await page.getByRole('button', { name: switchTo }).click();
     }
