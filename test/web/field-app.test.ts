@@ -211,9 +211,11 @@ describe('the field app on a phone', () => {
         photo.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
       )
       .toBe(16);
+    // The person by name, as the API gives it to those who may see them, not by id.
+    const liu = (await api.call('GET', '/me', { as: 'worker-liu' })).body.name as string;
     await expect
       .poll(() => card.getByTestId('finding-history').textContent())
-      .toContain('经办人 worker-liu：上报');
+      .toContain(`经办人 ${liu}：上报`);
     await screenshot(page, '02c-report-photo-history');
   });
 

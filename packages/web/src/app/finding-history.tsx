@@ -16,6 +16,8 @@ interface Step {
   version: number;
   at: string;
   actorId: string;
+  /** The API names the people the caller may see; the id stands for anyone else. */
+  actorName?: string;
   action: string;
   to: string;
   note?: string;
@@ -29,6 +31,10 @@ interface Photo {
   referencedBy?: { action: string };
   exif?: { takenAt?: string };
 }
+
+/** Who took a step: the person's name, their id where the API gives no name, or the system. */
+export const actorText = (s: { actorId: string; actorName?: string }) =>
+  s.actorId === 'system' ? t('console.history.system') : (s.actorName ?? s.actorId);
 
 /** A system step (overdue, revisit due) by the state it led to; a person's by what they did. */
 const stepText = (s: Step) =>
@@ -76,7 +82,7 @@ export function FindingHistory({ ctx, findingId }: { ctx: AppContext; findingId:
       <ol>
         {history.items.map((s) => (
           <li key={s.version}>
-            {t('history.step', { time: when(s.at), who: s.actorId, step: stepText(s) })}
+            {t('history.step', { time: when(s.at), who: actorText(s), step: stepText(s) })}
             {s.note && <span class="muted"> · {s.note}</span>}
           </li>
         ))}

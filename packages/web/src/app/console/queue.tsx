@@ -8,6 +8,7 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
+import { actorText } from '../finding-history';
 import { type Finding, FindingCard } from '../findings';
 import { language, t } from '../i18n';
 import { LoadStatus, Problem } from '../notice';
@@ -213,6 +214,7 @@ interface HistoryEvent {
   version: number;
   at: string;
   actorId: string;
+  actorName?: string;
   actorRole: string;
   action: string;
   from: string | null;
@@ -282,9 +284,8 @@ function FindingDetail(props: ConsolePageProps & { id: string }) {
                 <time dateTime={e.at}>{cityDateTime(e.at, config.city.timeZone)}</time>
                 <strong>{stepWords(e.action)}</strong>
                 <span>
-                  {e.actorId === 'system'
-                    ? t('console.history.system')
-                    : `${e.actorId} · ${t(`role.${e.actorRole}` as MessageKey)}`}
+                  {actorText(e)}
+                  {e.actorId !== 'system' && ` · ${t(`role.${e.actorRole}` as MessageKey)}`}
                 </span>
                 <span class="muted">
                   {e.from ? `${t(`finding.status.${e.from}` as MessageKey)} → ` : ''}
