@@ -296,6 +296,38 @@ describe('reading is per area', () => {
     );
   });
 
+  it('names the people of a history only to a caller who may read them (GET /people/{id})', async () => {
+    const rep = await post('volunteer-zhou', report(pointA, '钱记烟酒'), randomUUID());
+    expect(rep.status, rep.text).toBe(201);
+    const fid = rep.body.id;
+    expect((await act('admin', fid, { action: 'verify', expectedVersion: 1 })).status).toBe(200);
+    const named: Record<string, (string | undefined)[]> = {};
+    for (const as of ['admin', 'worker-liu', 'volunteer-zhou']) {
+      const res = await api.call('GET', `/findings/${fid}/history`, { as });
+      expect(res.status, res.text).toBe(200);
+      const steps = res.body.items as { actorId: string; actorName?: string }[];
+      // Each name is the one the caller's own GET /people/{id} answers; a 404 there, none here.
+      const readable = await Promise.all(
+        steps.map(async (e) => {
+          const person = await api.call('GET', `/people/${e.actorId}`, { as });
+          return person.status === 200 ? (person.body.name as string) : undefined;
+        }),
+      );
+      expect(
+        steps.map((e) => e.actorName),
+        as,
+      ).toEqual(readable);
+      named[as] = readable;
+    }
+    const name = async (id: string) => (await api.call('GET', `/people/${id}`, { as: 'admin' })).body.name;
+    const [zhou, admin] = [await name('volunteer-zhou'), await name('admin')];
+    expect(named).toEqual({
+      admin: [zhou, admin],
+      'worker-liu': [zhou, undefined],
+      'volunteer-zhou': [zhou, undefined],
+    });
+  });
+
   it('a volunteer reads their own report but not another’s in the same cell (404)', async () => {
     const own = await post('volunteer-zhou', report(pointA, '冯记副食'), randomUUID());
     expect(own.status, own.text).toBe(201);

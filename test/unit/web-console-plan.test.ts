@@ -2,6 +2,7 @@
  * The week plan's pure parts: the calendar of days × shifts and a task's demand in words.
  */
 import { describe, expect, it } from 'vitest';
+import { PAIR_REASONS } from '../../packages/core/src/planning/schema';
 import {
   calendarOf,
   demandTerms,
@@ -81,5 +82,9 @@ describe('demandWords', () => {
       'a_new_reason',
     ]);
     expect(demandWords({ risk: risk({}), pair: [] }, say)).toEqual([]);
+  });
+  it('words every pair reason the planner gives, from the planner’s own list', () => {
+    for (const code of PAIR_REASONS)
+      expect(demandWords({ risk: risk({}), pair: [code] }, say), code).not.toEqual([code]);
   });
 });

@@ -141,6 +141,13 @@ describe('the desk console', () => {
     await page.getByRole('button', { name: '确定' }).click();
     await expect.poll(() => page.getByTestId('history').locator('li').count(), { timeout: 10_000 }).toBe(3);
     await expect.poll(() => page.getByTestId('history').textContent()).toContain('核实属实');
+    // People by name (the reporter in the officer's cell, the officer himself), never by id.
+    const name = async (id: string) =>
+      (await api.call('GET', `/people/${id}`, { as: 'officer-li' })).body.name;
+    const history = await page.getByTestId('history').textContent();
+    expect(history).toContain(`${await name('worker-liu')} · 网格员`);
+    expect(history).toContain(`${await name('officer-li')} · 责任区干部`);
+    expect(history).not.toMatch(/worker-liu|officer-li/);
     await expect.poll(() => page.getByTestId('history').textContent()).toContain(`期限 ${due} 23:59`);
     await screenshot(page, 'console-07-finding-history');
   });

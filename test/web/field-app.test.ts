@@ -89,6 +89,22 @@ afterAll(async () => {
   await api?.close();
 });
 
+/**
+ * The header's links and buttons a thumb cannot reach on this screen: any that lies (partly) outside
+ * the viewport or under something else at its centre, i.e. that only sideways scrolling would reveal.
+ */
+function headerOutOfReach(page: Phone['page']): Promise<string[]> {
+  // As text: the tests compile without the DOM's types; this runs in the page.
+  return page.evaluate<
+    string[]
+  >(`[...document.querySelectorAll('header.top a, header.top button')].flatMap((el) => {
+    const r = el.getBoundingClientRect();
+    const hit = document.elementFromPoint(r.left + r.width / 2, r.top + r.height / 2);
+    const reachable = r.width > 0 && r.left >= 0 && r.right <= innerWidth && hit !== null && el.contains(hit);
+    return reachable ? [] : [el.textContent.trim() + ' (' + Math.round(r.left) + '–' + Math.round(r.right) + ' px)'];
+  })`);
+}
+
 async function fillReport(page: Phone['page'], name: string) {
   await page.getByRole('link', { name: '上报' }).click();
   await page.getByRole('button', { name: '使用当前位置' }).click();
@@ -195,9 +211,11 @@ describe('the field app on a phone', () => {
         photo.locator('img').evaluate((img) => (img as unknown as { naturalWidth: number }).naturalWidth),
       )
       .toBe(16);
+    // The person by name, as the API gives it to those who may see them, not by id.
+    const liu = (await api.call('GET', '/me', { as: 'worker-liu' })).body.name as string;
     await expect
       .poll(() => card.getByTestId('finding-history').textContent())
-      .toContain('经办人 worker-liu：上报');
+      .toContain(`经办人 ${liu}：上报`);
     await screenshot(page, '02c-report-photo-history');
   });
 
@@ -499,6 +517,15 @@ describe('the field app on a phone', () => {
     expect(unread).toBeGreaterThan(0);
     const { page } = await phone(at, officer);
     await expect.poll(() => page.getByTestId('unread-count').textContent()).toBe(String(unread));
+    // An officer's header has the most links (the console's too): on a 360 px phone each, 通知 the
+    // last, is on the screen to tap, in both languages, and the page never scrolls sideways.
+    await page.setViewportSize({ width: 360, height: 640 });
+    for (const switchTo of ['English', '中文']) {
+      expect(await headerOutOfReach(page)).toEqual([]);
+      expect(await page.evaluate<number>('document.documentElement.scrollWidth')).toBeLessThanOrEqual(360);
+      await screenshot(page, `09a-header-360-${switchTo === 'English' ? 'zh' : 'en'}`);
+      await page.getByRole('button', { name: switchTo }).click();
+    }
     await page.getByTestId('notifications-link').click();
     const card = page.locator('article[data-notification]', { hasText: name });
     await expect.poll(() => card.textContent()).toContain(`新线索「${name}」`);

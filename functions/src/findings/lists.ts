@@ -25,7 +25,7 @@ import {
 import { findingPhotos } from '../attachments/views';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
-import { type FindingView, findingView, readableFinding } from './view';
+import { type FindingView, findingView, namedSteps, readableFinding } from './view';
 
 /** A page's position in a list, as the route's query gives it. */
 interface PageAt {
@@ -95,5 +95,5 @@ export async function findingHistory(caller: Person, id: string, page: PageAt) {
     listFindingEvents(id, page.cursor, page.limit),
     findingPhotos(finding),
   ]);
-  return { ...events, photos };
+  return { ...events, items: await namedSteps(events.items, scope), photos };
 }

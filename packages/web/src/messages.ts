@@ -521,6 +521,7 @@ const zh = {
   'reason.pair.partner_least_needed': '该网格员在其他网格的任务最少',
   'reason.pair.drawn': '双随机抽取',
   'reason.pair.improvement': '为更需要巡查的网格调整后安排',
+  'reason.pair.pair_repeat_no_alternative': '与上周同一组合：没有其他可安排的组合',
   'reason.none': '常规巡查：按计划轮到此网格',
 
   'finding.status.reported': '待核实',
@@ -932,6 +933,7 @@ const en: Record<MessageKey, string> = {
   'reason.pair.partner_least_needed': 'the partner least needed in their other cells',
   'reason.pair.drawn': 'random draw (双随机)',
   'reason.pair.improvement': 'moved to make room for a patrol needed more',
+  'reason.pair.pair_repeat_no_alternative': 'same pair as last week: no other pair was free',
   'reason.none': 'routine patrol: the plan reached this cell',
 
   'finding.status.reported': 'To verify',

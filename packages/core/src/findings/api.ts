@@ -36,7 +36,8 @@ export const FindingOut = Finding.extend({
 });
 export type FindingOut = z.infer<typeof FindingOut>;
 
-export const FindingEventOut = FindingEvent;
+/** A step as answered: with the actor's display name where the caller may read that person. */
+export const FindingEventOut = FindingEvent.unwrap().extend({ actorName: z.string().optional() }).readonly();
 
 /** A bound of a report-time range: an instant with its offset, or a calendar date in the city's time zone. */
 const TimeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {

@@ -9,6 +9,7 @@ import { AreaId } from '../grid/api';
 import { message } from '../messages';
 import { Person } from '../people';
 import { schemaText } from '../validation';
+import { PAIR_REASONS, RISK_TERMS, type RiskTerm } from './demand-reasons';
 
 const IsoDate = z.iso.date();
 const Count = z.number().int().min(0).max(1_000_000);
@@ -146,15 +147,10 @@ const Points = z.object({ count: z.number(), points: z.number() });
 /** The risk of a cell, kept with every component so that a plan explains itself. */
 export const RiskScore = z.object({
   score: z.number(),
-  components: z.object({
-    open: Points,
-    overdue: Points,
-    recent: Points,
-    reopened: Points,
-    /** count = days since the last joint patrol (capped; no patrol ever counts as the cap). */
-    staleness: Points,
-    manualPriority: Points,
-  }),
+  /** Each of RISK_TERMS; staleness counts days since the last joint patrol (capped; no patrol ever counts as the cap). */
+  components: z.object(
+    Object.fromEntries(RISK_TERMS.map((term) => [term, Points])) as { [T in RiskTerm]: typeof Points },
+  ),
 });
 export type RiskScore = z.infer<typeof RiskScore>;
 
@@ -169,27 +165,7 @@ export const CellDemand = z.object({
 });
 export type CellDemand = z.infer<typeof CellDemand>;
 
-export const PAIR_REASONS = [
-  /** The officer serves the cell's primary zone / only another zone the cell touches. */
-  'primary_zone',
-  'secondary_zone',
-  /** The officer had the lowest load among those who could take the task. */
-  'least_loaded',
-  /** Last week another officer patrolled this cell (or nobody): the pairing rotates. */
-  'rotated',
-  /** The same officer as last week, because no other eligible officer had room. */
-  'repeat_no_alternative',
-  /** Joins a shift in which the officer already patrols a nearby cell. */
-  'near_own_tasks',
-  /** The partner was the one whose other cells needed them least. */
-  'partner_least_needed',
-  /** Equally good choices remained; the seeded draw picked this one. */
-  'drawn',
-  /** Placed or moved by the improvement pass to make room for a higher-value patrol. */
-  'improvement',
-  /** The officer and partner also patrolled together last week: no other pair could take the task. */
-  'pair_repeat_no_alternative',
-] as const;
+export { PAIR_REASONS };
 export const PairReason = z.enum(PAIR_REASONS);
 export type PairReason = z.infer<typeof PairReason>;
 

@@ -9,12 +9,15 @@ import type { MessageKey } from '../messages';
 import { errorText, stepWords } from './api';
 import type { AppContext } from './context';
 import { language, t } from './i18n';
+import { Problem } from './notice';
 import { useSignal } from './state';
 
 interface Step {
   version: number;
   at: string;
   actorId: string;
+  /** The API names the people the caller may see; the id stands for anyone else. */
+  actorName?: string;
   action: string;
   to: string;
   note?: string;
@@ -28,6 +31,10 @@ interface Photo {
   referencedBy?: { action: string };
   exif?: { takenAt?: string };
 }
+
+/** Who took a step: the person's name, their id where the API gives no name, or the system. */
+export const actorText = (s: { actorId: string; actorName?: string }) =>
+  s.actorId === 'system' ? t('console.history.system') : (s.actorName ?? s.actorId);
 
 /** A system step (overdue, revisit due) by the state it led to; a person's by what they did. */
 const stepText = (s: Step) =>
@@ -68,19 +75,14 @@ export function FindingHistory({ ctx, findingId }: { ctx: AppContext; findingId:
   const when = (iso: string) =>
     new Date(iso).toLocaleString(language.get(), { timeZone: ctx.config.city.timeZone, hour12: false });
 
-  if (error)
-    return (
-      <p class="notice error" role="alert">
-        {error}
-      </p>
-    );
+  if (error) return <Problem text={error} />;
   if (!history) return <p class="muted">{t('app.loading')}</p>;
   return (
     <section class="history" data-testid="finding-history">
       <ol>
         {history.items.map((s) => (
           <li key={s.version}>
-            {t('history.step', { time: when(s.at), who: s.actorId, step: stepText(s) })}
+            {t('history.step', { time: when(s.at), who: actorText(s), step: stepText(s) })}
             {s.note && <span class="muted"> · {s.note}</span>}
           </li>
         ))}

@@ -11,9 +11,11 @@ import { errorText, newIdempotencyKey } from './api';
 import { type AppContext, cityTime } from './context';
 import { FindingHistory } from './finding-history';
 import { language, t } from './i18n';
+import { Problem } from './notice';
 import { PhotoPicker } from './photo-picker';
 import { keyPhotos, type PendingPhoto, uploadPhotos } from './photos';
 import { useSignal } from './state';
+import { Tabs } from './tabs';
 
 /** A finding as the API lists it, as far as the pages read it (the console's queue shows the same). */
 export interface Finding {
@@ -60,28 +62,13 @@ export function FindingsPage({ ctx, role }: { ctx: AppContext; role: string }) {
   return (
     <main class="page">
       <h1>{t('findings.title')}</h1>
-      <div class="tabs" role="tablist">
-        {(ACTING_ROLES.has(role) ? (['todo', 'reported'] as const) : (['reported'] as const)).map((v) => (
-          <button
-            key={v}
-            type="button"
-            role="tab"
-            aria-selected={view === v}
-            class={view === v ? 'active' : ''}
-            onClick={() => setView(v)}
-          >
-            {t(v === 'todo' ? 'findings.todo' : 'findings.reported')}
-          </button>
-        ))}
-      </div>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={reload}>
-            {t('error.reload')}
-          </button>
-        </p>
-      )}
+      <Tabs
+        views={ACTING_ROLES.has(role) ? (['todo', 'reported'] as const) : (['reported'] as const)}
+        current={view}
+        label={(v) => t(v === 'todo' ? 'findings.todo' : 'findings.reported')}
+        onSelect={setView}
+      />
+      <Problem text={error} reload={reload} />
       {items?.length === 0 && <p class="empty">{t('findings.none')}</p>}
       {items?.map((f) => (
         <FindingCard

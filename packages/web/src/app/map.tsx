@@ -4,11 +4,11 @@
  * and fetches nothing from outside. Coordinates are WGS-84 in and out; on a GCJ-02 base map (AMap,
  * Tencent) the overlays are drawn shifted and a dragged marker's position is shifted back (base-map.ts).
  */
-import type { Feature, GeoJsonObject } from 'geojson';
+import type { GeoJsonObject } from 'geojson';
 import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../runtime-config';
-import { baseMapShift } from './base-map';
+import { type BaseMapShift, baseMapShift } from './base-map';
 
 /**
  * A label as text, never markup: Leaflet puts a string tooltip in as HTML, and cell and business
@@ -29,6 +29,87 @@ export function leaflet(): Promise<L> {
   return loading;
 }
 
+/** Where Leaflet draws a WGS-84 position: [lat, lon] on the base map (shifted on a GCJ-02 one). */
+export function mapLatLng(shift: BaseMapShift, lon: number, lat: number): [number, number] {
+  const [x, y] = shift.toMap(lon, lat);
+  return [y, x];
+}
+
+/**
+ * A Leaflet map in `el` with the runtime config's tiles, if any (none in the demo and the tests: a
+ * plain background, nothing fetched from outside). Every map of the app, field or console, starts here.
+ */
+export function baseMap(
+  L: L,
+  el: HTMLElement,
+  config: AppConfig,
+  options: Leaflet.MapOptions = {},
+): Leaflet.Map {
+  const map = L.map(el, { attributionControl: false, zoomSnap: 0.25, ...options });
+  const tiles = config.tiles;
+  if (tiles)
+    L.tileLayer(tiles.url, {
+      attribution: tiles.attribution,
+      ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
+    }).addTo(map);
+  return map;
+}
+
+/** GeoJSON (WGS-84) as a layer drawn where the base map has it. */
+export function geoLayer(
+  L: L,
+  data: GeoJsonObject,
+  shift: BaseMapShift,
+  options: Leaflet.GeoJSONOptions,
+): Leaflet.GeoJSON {
+  return L.geoJSON(data, {
+    ...options,
+    coordsToLatLng: (c) => L.latLng(mapLatLng(shift, c[0] as number, c[1] as number)),
+  });
+}
+
+/** A dot with its label as a tooltip (as text: the label may be a name someone typed). */
+export function labelledDot(
+  L: L,
+  at: Leaflet.LatLngExpression,
+  label: string,
+  style: Leaflet.CircleMarkerOptions,
+  tooltip?: Leaflet.TooltipOptions,
+): Leaflet.CircleMarker {
+  return L.circleMarker(at, style).bindTooltip(plainText(label), tooltip);
+}
+
+/** Every overlay in view, or the city's centre at `zoom` when there is nothing to show. */
+export function showBounds(
+  map: Leaflet.Map,
+  bounds: Leaflet.LatLngBounds,
+  config: AppConfig,
+  zoom: number,
+  fit: Leaflet.FitBoundsOptions = { padding: [16, 16], maxZoom: 17 },
+): void {
+  if (bounds.isValid()) map.fitBounds(bounds, fit);
+  else map.setView([config.city.center[1], config.city.center[0]], zoom);
+}
+
+/**
+ * Brings the overlays (and `also`, a marker's position) into view, then adds them: Leaflet cannot
+ * draw into a map without a view, so layers are made first and added last.
+ */
+export function showOverlays(
+  L: L,
+  map: Leaflet.Map,
+  overlays: readonly (Leaflet.FeatureGroup | Leaflet.CircleMarker)[],
+  config: AppConfig,
+  zoom: number,
+  also?: Leaflet.LatLngExpression,
+): void {
+  const bounds = L.latLngBounds([]);
+  for (const o of overlays) bounds.extend(o instanceof L.CircleMarker ? o.getLatLng() : o.getBounds());
+  if (also) bounds.extend(also);
+  showBounds(map, bounds, config, zoom);
+  for (const o of overlays) o.addTo(map);
+}
+
 export interface MapPoint {
   readonly lon: number;
   readonly lat: number;
@@ -45,6 +126,20 @@ export interface CellMapProps {
   readonly label: string;
 }
 
+const CELL_STYLE: Leaflet.PathOptions = {
+  color: '#1d4ed8',
+  weight: 2,
+  fillColor: '#60a5fa',
+  fillOpacity: 0.18,
+};
+const POINT_STYLE: Leaflet.CircleMarkerOptions = {
+  radius: 7,
+  color: '#b91c1c',
+  weight: 2,
+  fillColor: '#ef4444',
+  fillOpacity: 0.9,
+};
+
 const pin = (L: L) =>
   L.divIcon({ className: 'gp-pin', html: '<span></span>', iconSize: [28, 28], iconAnchor: [14, 28] });
 
@@ -55,54 +150,32 @@ export function CellMap(props: CellMapProps) {
   const onMove = useRef(props.onMove);
   onMove.current = props.onMove;
   const shift = baseMapShift(props.config.tiles);
-  const latLng = (lon: number, lat: number): [number, number] => {
-    const [x, y] = shift.toMap(lon, lat);
-    return [y, x];
-  };
+  const latLng = (lon: number, lat: number) => mapLatLng(shift, lon, lat);
 
   // The map and its overlays: built once per set of cells and points.
   useEffect(() => {
     let cancelled = false;
-    let overlays: Leaflet.Layer[] = [];
+    let overlays: (Leaflet.GeoJSON | Leaflet.CircleMarker)[] = [];
     void leaflet().then((L) => {
       if (cancelled || !el.current) return;
-      if (!map.current) {
-        map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25 });
-        const tiles = props.config.tiles;
-        if (tiles)
-          L.tileLayer(tiles.url, {
-            attribution: tiles.attribution,
-            ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
-          }).addTo(map.current);
-      }
+      map.current ??= baseMap(L, el.current, props.config);
       const m = map.current;
-      // Layers are made first and added once the map has a view: Leaflet cannot draw into a map
-      // without one.
-      const bounds = L.latLngBounds([]);
-      for (const cell of props.cells) {
-        if (!cell.geometry) continue;
-        const layer = L.geoJSON(cell.geometry as Feature, {
-          coordsToLatLng: (c) => L.latLng(latLng(c[0] as number, c[1] as number)),
-          style: { color: '#1d4ed8', weight: 2, fillColor: '#60a5fa', fillOpacity: 0.18 },
-        }).bindTooltip(plainText(cell.name));
-        overlays.push(layer);
-        bounds.extend(layer.getBounds());
-      }
-      for (const p of props.points ?? []) {
-        const dot = L.circleMarker(latLng(p.lon, p.lat), {
-          radius: 7,
-          color: '#b91c1c',
-          weight: 2,
-          fillColor: '#ef4444',
-          fillOpacity: 0.9,
-        }).bindTooltip(plainText(p.label));
-        overlays.push(dot);
-        bounds.extend(dot.getLatLng());
-      }
-      if (props.marker) bounds.extend(latLng(props.marker.lon, props.marker.lat));
-      if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
-      else m.setView([props.config.city.center[1], props.config.city.center[0]], 13);
-      for (const layer of overlays) layer.addTo(m);
+      overlays = [
+        ...props.cells.flatMap((cell) =>
+          cell.geometry
+            ? [geoLayer(L, cell.geometry, shift, { style: CELL_STYLE }).bindTooltip(plainText(cell.name))]
+            : [],
+        ),
+        ...(props.points ?? []).map((p) => labelledDot(L, latLng(p.lon, p.lat), p.label, POINT_STYLE)),
+      ];
+      showOverlays(
+        L,
+        m,
+        overlays,
+        props.config,
+        13,
+        props.marker && latLng(props.marker.lon, props.marker.lat),
+      );
     });
     return () => {
       cancelled = true;

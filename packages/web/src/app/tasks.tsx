@@ -13,6 +13,7 @@ import { type AppContext, cityDate, cityTime, cityToday, requestOnce } from './c
 import { currentPosition, GeolocationError, hasGeolocation } from './geo';
 import { language, t } from './i18n';
 import { CellMap } from './map';
+import { LoadStatus } from './notice';
 import { acknowledged, type OutboxItem } from './outbox';
 import { PhotoPicker } from './photo-picker';
 import type { PendingPhoto } from './photos';
@@ -146,45 +147,34 @@ export function TasksPage({ ctx, personId }: { ctx: AppContext; personId: string
   const todays = ordered.filter((x) => x.shift.date === today);
   const later = ordered.filter((x) => x.shift.date !== today);
   const reload = () => setReloads((n) => n + 1);
+  /** Today's tasks open with their actions; the rest of the week's closed. */
+  const card = (task: MyTask, open: boolean) => (
+    <TaskCard
+      key={task.id}
+      ctx={ctx}
+      task={task}
+      personId={personId}
+      pending={pending}
+      onChanged={reload}
+      open={open}
+    />
+  );
 
   return (
     <main class="page" lang={lang}>
       <h1>{t('tasks.title')}</h1>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}{' '}
-          <button type="button" onClick={reload}>
-            {t('error.reload')}
-          </button>
-        </p>
-      )}
-      {!data && !error && <p>{t('app.loading')}</p>}
-      {data && todays.length === 0 && <p class="empty">{t('tasks.none')}</p>}
-      {todays.map((task) => (
-        <TaskCard
-          key={task.id}
-          ctx={ctx}
-          task={task}
-          personId={personId}
-          pending={pending}
-          onChanged={reload}
-          open
-        />
-      ))}
+      <LoadStatus
+        error={error}
+        loaded={data !== undefined}
+        empty={data && todays.length === 0 && t('tasks.none')}
+        reload={reload}
+      />
+      {todays.map((task) => card(task, true))}
       {data && (
         <>
           <h2>{t('tasks.week')}</h2>
           {later.length === 0 && <p class="empty">{t('tasks.noneWeek')}</p>}
-          {later.map((task) => (
-            <TaskCard
-              key={task.id}
-              ctx={ctx}
-              task={task}
-              personId={personId}
-              pending={pending}
-              onChanged={reload}
-            />
-          ))}
+          {later.map((task) => card(task, false))}
         </>
       )}
     </main>

@@ -10,6 +10,7 @@ import type { MessageKey } from '../../messages';
 import { errorText } from '../api';
 import { navigate } from '../app';
 import { language, t } from '../i18n';
+import { LoadStatus } from '../notice';
 import { useSignal } from '../state';
 import { CellPanel } from './cell-panel';
 import { type CellFeature, Choropleth, type MapFinding } from './choropleth';
@@ -113,12 +114,7 @@ export function AreaMapPage(props: ConsolePageProps) {
   return (
     <section class="console-page console-map-page">
       <h1>{t('console.map.title')}</h1>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      {!data && !error && <p>{t('app.loading')}</p>}
+      <LoadStatus error={error} loaded={data !== undefined} />
       {data && (
         <div class="map-and-panel">
           <div class="map-column">

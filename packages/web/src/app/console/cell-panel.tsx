@@ -6,11 +6,11 @@
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
 import { errorText } from '../api';
-import { navigate } from '../app';
 import { t } from '../i18n';
+import { Problem } from '../notice';
 import type { CellNumbers } from './colour-scale';
 import type { ConsolePageProps } from './page-props';
-import { consolePath } from './pages';
+import { ConsoleLink } from './shell';
 
 interface CellDetail {
   properties: { zones?: { zoneId: string; share: number }[] };
@@ -70,11 +70,7 @@ export function CellPanel(
         </button>
       </header>
       <p class="muted">{props.cellId}</p>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
+      <Problem text={error} />
       {n && (
         <dl class="numbers">
           <dt>{t('console.map.metric.open')}</dt>
@@ -128,16 +124,8 @@ export function CellPanel(
       <ul>
         {findings?.map((f) => (
           <li key={f.id}>
-            <a
-              href={consolePath('findings', f.id)}
-              onClick={(e) => {
-                e.preventDefault();
-                navigate(consolePath('findings', f.id));
-              }}
-            >
-              {f.businessName}
-            </a>{' '}
-            · {t(`finding.status.${f.status}` as MessageKey)}
+            <ConsoleLink to={['findings', f.id]}>{f.businessName}</ConsoleLink> ·{' '}
+            {t(`finding.status.${f.status}` as MessageKey)}
             {f.overdue && <span class="badge overdue">{t('finding.overdue')}</span>}
           </li>
         ))}

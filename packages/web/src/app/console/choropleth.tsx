@@ -10,7 +10,7 @@ import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../../runtime-config';
 import { baseMapShift } from '../base-map';
-import { leaflet, plainText } from '../map';
+import { baseMap, geoLayer, labelledDot, leaflet, mapLatLng, showBounds } from '../map';
 import { clusterPoints } from './cluster';
 
 export interface MapFinding {
@@ -74,28 +74,12 @@ export function Choropleth(props: ChoroplethProps) {
       if (cancelled || !el.current) return;
       if (!s.map) {
         s.renderer = L.canvas({ padding: 0.2 });
-        s.map = L.map(el.current, {
-          attributionControl: false,
-          zoomSnap: 0.25,
-          preferCanvas: true,
-          renderer: s.renderer,
-        });
-        const tiles = props.config.tiles;
-        if (tiles)
-          L.tileLayer(tiles.url, {
-            attribution: tiles.attribution,
-            ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
-          }).addTo(s.map);
+        s.map = baseMap(L, el.current, props.config, { preferCanvas: true, renderer: s.renderer });
       }
       const map = s.map;
       s.cells?.remove();
       const collection: FeatureCollection = { type: 'FeatureCollection', features: [...props.cells] };
-      const coordsToLatLng = (c: number[]) => {
-        const [x, y] = shift.toMap(c[0] as number, c[1] as number);
-        return L.latLng(y, x);
-      };
-      s.cells = L.geoJSON(collection, {
-        coordsToLatLng,
+      s.cells = geoLayer(L, collection, shift, {
         style: cellStyle,
         renderer: s.renderer,
       } as Leaflet.GeoJSONOptions).on('click', (e) => {
@@ -103,9 +87,7 @@ export function Choropleth(props: ChoroplethProps) {
           ?.properties?.id;
         if (typeof id === 'string') latest.current.onCell?.(id);
       });
-      const bounds = s.cells.getBounds();
-      if (bounds.isValid()) map.fitBounds(bounds, { padding: [8, 8] });
-      else map.setView([props.config.city.center[1], props.config.city.center[0]], 12);
+      showBounds(map, s.cells.getBounds(), props.config, 12, { padding: [8, 8] });
       s.cells.addTo(map);
       s.zones?.bringToFront();
       s.findings?.eachLayer((l) => (l as Leaflet.Path).bringToFront?.());
@@ -131,13 +113,11 @@ export function Choropleth(props: ChoroplethProps) {
       s.zones?.remove();
       s.zones = undefined;
       if (!props.zones?.length) return;
-      s.zones = L.geoJSON(
+      s.zones = geoLayer(
+        L,
         { type: 'FeatureCollection', features: [...props.zones] } as FeatureCollection,
+        shift,
         {
-          coordsToLatLng: (c: number[]) => {
-            const [x, y] = shift.toMap(c[0] as number, c[1] as number);
-            return L.latLng(y, x);
-          },
           style: { color: '#1d4ed8', weight: 2, fill: false, dashArray: '6 4' },
           interactive: false,
           renderer: s.renderer,
@@ -169,42 +149,35 @@ export function Choropleth(props: ChoroplethProps) {
         group.clearLayers();
         const zoom = map.getZoom();
         const points = (latest.current.findings ?? []).map((f) => {
-          const [x, y] = shift.toMap(f.lon, f.lat);
-          const p = map.project([y, x], zoom);
+          const p = map.project(mapLatLng(shift, f.lon, f.lat), zoom);
           return { x: p.x, y: p.y, item: f };
         });
         for (const c of clusterPoints(points, CLUSTER_PX)) {
           const at = map.unproject([c.x, c.y], zoom);
           const single = c.items.length === 1 ? c.items[0] : undefined;
           const overdue = c.items.some((f) => f.overdue);
-          const marker = L.circleMarker(at, {
-            renderer: s.renderer,
-            radius: single ? 6 : Math.min(18, 8 + Math.log2(c.items.length) * 2.5),
-            color: '#ffffff',
-            weight: 2,
-            fillColor: overdue ? '#b91c1c' : '#1d4ed8',
-            fillOpacity: 0.95,
-          }).bindTooltip(
-            plainText(
-              single
-                ? single.label
-                : (latest.current.clusterLabel?.(c.items.length) ?? String(c.items.length)),
-            ),
+          const marker = labelledDot(
+            L,
+            at,
+            single ? single.label : (latest.current.clusterLabel?.(c.items.length) ?? String(c.items.length)),
+            {
+              renderer: s.renderer,
+              radius: single ? 6 : Math.min(18, 8 + Math.log2(c.items.length) * 2.5),
+              color: '#ffffff',
+              weight: 2,
+              fillColor: overdue ? '#b91c1c' : '#1d4ed8',
+              fillOpacity: 0.95,
+            },
             { permanent: !single, direction: 'center', className: single ? '' : 'gp-cluster-label' },
           );
           marker.on('click', (e) => {
             L.DomEvent.stopPropagation(e);
             if (single) latest.current.onFinding?.(single.id);
             else
-              map.fitBounds(
-                L.latLngBounds(
-                  c.items.map((f) => {
-                    const [x, y] = shift.toMap(f.lon, f.lat);
-                    return [y, x] as [number, number];
-                  }),
-                ),
-                { padding: [24, 24], maxZoom: 18 },
-              );
+              map.fitBounds(L.latLngBounds(c.items.map((f) => mapLatLng(shift, f.lon, f.lat))), {
+                padding: [24, 24],
+                maxZoom: 18,
+              });
           });
           group.addLayer(marker);
         }

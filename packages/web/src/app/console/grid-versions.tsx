@@ -10,6 +10,7 @@ import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
 import type { AppContext } from '../context';
 import { language, t } from '../i18n';
+import { Problem } from '../notice';
 import { useSignal } from '../state';
 import { may } from './b/abilities';
 import { ConsoleMap, type MapLayer, type MapMark } from './b/console-map';
@@ -20,7 +21,7 @@ import {
   importBodyBytes,
   problemPlace,
 } from './b/grid-report';
-import { cityDateTime, num, Part, Problem, pct, Refused, useCaller, useLoad } from './b/ui';
+import { cityDateTime, num, Part, pct, Refused, useCaller, useLoad } from './b/ui';
 
 interface GridVersion {
   version: number;

@@ -9,9 +9,10 @@ import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
 import type { AppContext } from '../context';
 import { language, t } from '../i18n';
+import { Problem } from '../notice';
 import { useSignal } from '../state';
 import { AREA_FIELDS_BY_ROLE, may, type PersonRole, rolesGivenBy } from './b/abilities';
-import { Part, Problem, Refused, useCaller, useLoad } from './b/ui';
+import { Part, Refused, useCaller, useLoad } from './b/ui';
 
 interface Person {
   id: string;

@@ -4,7 +4,11 @@
  * The planner's rules themselves are checked by the API (a dry run of the reassignment,
  * docs/decisions/0053-desk-console.md): the browser keeps no copy of them.
  */
+// By its file path: the module holds plain lists, where the planning schemas would bring zod along.
+import { PAIR_REASONS, RISK_TERMS, type RiskTerm } from '@gridpatrol/core/planning/demand-reasons';
 import type { MessageKey } from '../../messages';
+
+type PairReason = (typeof PAIR_REASONS)[number];
 
 export interface PlanTaskView {
   readonly id: string;
@@ -53,8 +57,7 @@ export function calendarOf(
   return out;
 }
 
-const TERMS = ['open', 'overdue', 'recent', 'reopened', 'staleness', 'manualPriority'] as const;
-export type DemandTerm = (typeof TERMS)[number];
+export type DemandTerm = RiskTerm;
 
 /**
  * What made a cell's demand, the heaviest first: the risk terms that counted (count > 0).
@@ -65,23 +68,13 @@ export type DemandTerm = (typeof TERMS)[number];
 export function demandTerms(
   risk: PlanTaskView['reasons']['risk'],
 ): { term: DemandTerm; count: number; points: number }[] {
-  return TERMS.flatMap((term) => {
+  return RISK_TERMS.flatMap((term) => {
     const c = risk.components[term];
     return c && c.count > 0 ? [{ term, count: c.count, points: c.points }] : [];
-  }).sort((a, b) => b.points - a.points || TERMS.indexOf(a.term) - TERMS.indexOf(b.term));
+  }).sort((a, b) => b.points - a.points || RISK_TERMS.indexOf(a.term) - RISK_TERMS.indexOf(b.term));
 }
 
-const PAIR_REASONS = new Set([
-  'primary_zone',
-  'secondary_zone',
-  'least_loaded',
-  'rotated',
-  'repeat_no_alternative',
-  'near_own_tasks',
-  'partner_least_needed',
-  'drawn',
-  'improvement',
-]);
+const PAIR_REASON_CODES: ReadonlySet<string> = new Set(PAIR_REASONS);
 
 /**
  * Why this cell and this pair, in words: the demand terms that counted (heaviest first), then the
@@ -94,11 +87,10 @@ export function demandWords(
   say: (key: MessageKey, params?: Record<string, string | number>) => string,
 ): string[] {
   const terms = demandTerms(reasons.risk).map(
-    (d) =>
-      `${say(`reason.${d.term}` as MessageKey, { count: d.count })}（+${Math.round(d.points * 100) / 100}）`,
+    (d) => `${say(`reason.${d.term}`, { count: d.count })}（+${Math.round(d.points * 100) / 100}）`,
   );
   const pair = reasons.pair.map((code) =>
-    PAIR_REASONS.has(code) ? say(`reason.pair.${code}` as MessageKey) : code,
+    PAIR_REASON_CODES.has(code) ? say(`reason.pair.${code as PairReason}`) : code,
   );
   return [...terms, ...pair];
 }

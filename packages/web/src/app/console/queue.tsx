@@ -8,13 +8,14 @@ import type { JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
-import { navigate } from '../app';
+import { actorText } from '../finding-history';
 import { type Finding, FindingCard } from '../findings';
 import { language, t } from '../i18n';
+import { LoadStatus, Problem } from '../notice';
 import { useSignal } from '../state';
+import { Tabs } from '../tabs';
 import { allPages } from './fetch-all';
 import type { ConsolePageProps } from './page-props';
-import { consolePath } from './pages';
 import {
   cityDateTime,
   deadlineState,
@@ -25,7 +26,7 @@ import {
   STATUS_ORDER,
   sortFindings,
 } from './queue-view';
-import { ConsoleNotFound } from './shell';
+import { ConsoleLink, ConsoleNotFound } from './shell';
 
 type Listed = QueueFinding & Finding;
 
@@ -100,20 +101,12 @@ function QueueList(props: ConsolePageProps) {
   return (
     <section class="console-page">
       <h1>{t('console.queue.title')}</h1>
-      <div class="tabs" role="tablist">
-        {(['todo', 'list'] as const).map((v) => (
-          <button
-            key={v}
-            type="button"
-            role="tab"
-            aria-selected={view === v}
-            class={view === v ? 'active' : ''}
-            onClick={() => setView(v)}
-          >
-            {t(v === 'todo' ? 'findings.todo' : 'console.queue.filtered')}
-          </button>
-        ))}
-      </div>
+      <Tabs
+        views={['todo', 'list'] as const}
+        current={view}
+        label={(v) => t(v === 'todo' ? 'findings.todo' : 'console.queue.filtered')}
+        onSelect={setView}
+      />
       {view === 'list' && (
         <form
           class="queue-filter"
@@ -169,13 +162,11 @@ function QueueList(props: ConsolePageProps) {
           </button>
         </form>
       )}
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      {!items && !error && <p>{t('app.loading')}</p>}
-      {items && items.length === 0 && !error && <p class="empty">{t('findings.none')}</p>}
+      <LoadStatus
+        error={error}
+        loaded={items !== undefined}
+        empty={items?.length === 0 && !error && t('findings.none')}
+      />
       {items && items.length > 0 && (
         <table class="queue" data-testid="queue">
           <thead>
@@ -193,15 +184,7 @@ function QueueList(props: ConsolePageProps) {
               return (
                 <tr key={f.id} class={`due-${due}`} data-finding={f.id}>
                   <td>
-                    <a
-                      href={consolePath('findings', f.id)}
-                      onClick={(e) => {
-                        e.preventDefault();
-                        navigate(consolePath('findings', f.id));
-                      }}
-                    >
-                      {f.businessName}
-                    </a>
+                    <ConsoleLink to={['findings', f.id]}>{f.businessName}</ConsoleLink>
                     <div class="muted">{f.address}</div>
                   </td>
                   <td>{t(`finding.status.${f.status}` as MessageKey)}</td>
@@ -231,6 +214,7 @@ interface HistoryEvent {
   version: number;
   at: string;
   actorId: string;
+  actorName?: string;
   actorRole: string;
   action: string;
   from: string | null;
@@ -280,12 +264,7 @@ function FindingDetail(props: ConsolePageProps & { id: string }) {
 
   if (problem instanceof ApiError && problem.kind === 'not_found') return <ConsoleNotFound />;
   let body: JSX.Element;
-  if (problem)
-    body = (
-      <p class="notice error" role="alert">
-        {errorText(problem, t)}
-      </p>
-    );
+  if (problem) body = <Problem text={errorText(problem, t)} />;
   else if (!finding || !history) body = <p>{t('app.loading')}</p>;
   else
     body = (
@@ -305,9 +284,8 @@ function FindingDetail(props: ConsolePageProps & { id: string }) {
                 <time dateTime={e.at}>{cityDateTime(e.at, config.city.timeZone)}</time>
                 <strong>{stepWords(e.action)}</strong>
                 <span>
-                  {e.actorId === 'system'
-                    ? t('console.history.system')
-                    : `${e.actorId} · ${t(`role.${e.actorRole}` as MessageKey)}`}
+                  {actorText(e)}
+                  {e.actorId !== 'system' && ` · ${t(`role.${e.actorRole}` as MessageKey)}`}
                 </span>
                 <span class="muted">
                   {e.from ? `${t(`finding.status.${e.from}` as MessageKey)} → ` : ''}
@@ -328,15 +306,7 @@ function FindingDetail(props: ConsolePageProps & { id: string }) {
   return (
     <section class="console-page">
       <p>
-        <a
-          href={consolePath('findings')}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(consolePath('findings'));
-          }}
-        >
-          ← {t('console.queue.back')}
-        </a>
+        <ConsoleLink to={['findings']}>← {t('console.queue.back')}</ConsoleLink>
       </p>
       <h1>{finding?.businessName ?? t('console.queue.title')}</h1>
       {body}

@@ -4,12 +4,13 @@
  * A path the role may not open shows the not-found page, as the API answers what lies outside an
  * area: nothing about it.
  */
-import type { ComponentType } from 'preact';
+import type { ComponentChildren, ComponentType, JSX } from 'preact';
 import { useEffect, useState } from 'preact/hooks';
 import { errorText } from '../api';
 import { navigate, route } from '../app';
 import type { AppContext } from '../context';
 import { language, t } from '../i18n';
+import { Problem } from '../notice';
 import { useSignal } from '../state';
 import type { ConsoleMe, ConsolePageProps } from './page-props';
 import { type ConsolePage, consolePath, pageOf, pagesFor } from './pages';
@@ -24,18 +25,14 @@ export function ConsoleShell({ ctx, me }: { ctx: AppContext; me: ConsoleMe }) {
     <div class="console">
       <nav class="console-nav" aria-label={t('console.title')}>
         {pagesFor(me.role).map((p) => (
-          <a
+          <ConsoleLink
             key={p.key}
-            href={consolePath(p.path)}
+            to={[p.path]}
             class={p === page ? 'active' : ''}
             aria-current={p === page ? 'page' : undefined}
-            onClick={(e) => {
-              e.preventDefault();
-              navigate(consolePath(p.path));
-            }}
           >
             {t(p.title)}
-          </a>
+          </ConsoleLink>
         ))}
       </nav>
       <div class="console-main">
@@ -63,14 +60,36 @@ function Page({ page, ...props }: ConsolePageProps & { page: ConsolePage }) {
       live = false;
     };
   }, [page.key]);
-  if (failed)
-    return (
-      <p class="notice error" role="alert">
-        {errorText(failed, t)}
-      </p>
-    );
+  if (failed) return <Problem text={errorText(failed, t)} />;
   const Component = component;
   return Component ? <Component {...props} /> : <p>{t('app.loading')}</p>;
+}
+
+/**
+ * A link to a console page (`to`: the page's path and what follows, as consolePath takes them),
+ * followed inside the app without reloading it.
+ */
+export function ConsoleLink({
+  to,
+  children,
+  ...attributes
+}: { to: readonly [string, ...string[]]; children: ComponentChildren } & Omit<
+  JSX.HTMLAttributes<HTMLAnchorElement>,
+  'href' | 'onClick'
+>) {
+  const href = consolePath(...to);
+  return (
+    <a
+      {...attributes}
+      href={href}
+      onClick={(e) => {
+        e.preventDefault();
+        navigate(href);
+      }}
+    >
+      {children}
+    </a>
+  );
 }
 
 /** What a page shows for something missing or outside the caller's area (the API's 404). */

@@ -9,12 +9,13 @@ import { useState } from 'preact/hooks';
 import { errorText } from '../api';
 import { type AppContext, cityToday } from '../context';
 import { language, t } from '../i18n';
+import { Problem } from '../notice';
 import { useSignal } from '../state';
 import { may } from './b/abilities';
 import { BarChart, type SeriesPoint } from './b/chart';
 import { downloadExport } from './b/download';
 import { EXPORTS, exportPath } from './b/exports';
-import { cityDateTime, num, Part, Problem, pct, Refused, useCaller, useLoad } from './b/ui';
+import { cityDateTime, num, Part, pct, Refused, useCaller, useLoad } from './b/ui';
 
 interface Reduction {
   baseline: number | null;

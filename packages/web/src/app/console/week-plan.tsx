@@ -12,6 +12,7 @@ import { ApiError, errorText } from '../api';
 import { navigate } from '../app';
 import { cityDate, cityToday } from '../context';
 import { language, t } from '../i18n';
+import { LoadStatus, Problem } from '../notice';
 import { useSignal } from '../state';
 import { type AreaData, loadArea } from './area-map';
 import { PriorityForm } from './cell-panel';
@@ -21,7 +22,7 @@ import { allPages } from './fetch-all';
 import type { ConsolePageProps } from './page-props';
 import { consolePath } from './pages';
 import { calendarOf, demandWords, type PlanTaskView, weekDates } from './plan-view';
-import { ConsoleNotFound } from './shell';
+import { ConsoleLink, ConsoleNotFound } from './shell';
 
 interface Person {
   id: string;
@@ -60,11 +61,6 @@ function nextMonday(today: string): string {
   const ahead = (8 - d.getUTCDay()) % 7 || 7;
   return new Date(d.getTime() + ahead * 86_400_000).toISOString().slice(0, 10);
 }
-
-const open = (id: string) => (e: Event) => {
-  e.preventDefault();
-  navigate(consolePath('plan', id));
-};
 
 function PlanList(props: ConsolePageProps) {
   const { api, config } = props.ctx;
@@ -119,13 +115,11 @@ function PlanList(props: ConsolePageProps) {
           {t('console.plan.draft')}
         </button>
       </form>
-      {error && (
-        <p class="notice error" role="alert">
-          {error}
-        </p>
-      )}
-      {!plans && !error && <p>{t('app.loading')}</p>}
-      {plans?.length === 0 && <p class="empty">{t('console.plan.none')}</p>}
+      <LoadStatus
+        error={error}
+        loaded={plans !== undefined}
+        empty={plans?.length === 0 && t('console.plan.none')}
+      />
       {plans && plans.length > 0 && (
         <table class="queue">
           <thead>
@@ -140,9 +134,7 @@ function PlanList(props: ConsolePageProps) {
             {plans.map((p) => (
               <tr key={p.id}>
                 <td>
-                  <a href={consolePath('plan', p.id)} onClick={open(p.id)}>
-                    {p.weekStart}
-                  </a>
+                  <ConsoleLink to={['plan', p.id]}>{p.weekStart}</ConsoleLink>
                 </td>
                 <td>{p.officeId ?? t('console.plan.wholeCity')}</td>
                 <td>{t(`console.plan.status.${p.status}` as MessageKey)}</td>
@@ -232,12 +224,7 @@ function PlanBoard(props: ConsolePageProps & { id: string }) {
   );
 
   if (problem instanceof ApiError && problem.kind === 'not_found') return <ConsoleNotFound />;
-  if (problem)
-    return (
-      <p class="notice error" role="alert">
-        {errorText(problem, t)}
-      </p>
-    );
+  if (problem) return <Problem text={errorText(problem, t)} />;
   if (!plan) return <p>{t('app.loading')}</p>;
   const { header, tasks } = plan;
   const calendar = calendarOf(tasks, header.weekStart, header.shifts);
@@ -259,15 +246,7 @@ function PlanBoard(props: ConsolePageProps & { id: string }) {
   return (
     <section class="console-page">
       <p>
-        <a
-          href={consolePath('plan')}
-          onClick={(e) => {
-            e.preventDefault();
-            navigate(consolePath('plan'));
-          }}
-        >
-          ← {t('console.plan.back')}
-        </a>
+        <ConsoleLink to={['plan']}>← {t('console.plan.back')}</ConsoleLink>
       </p>
       <h1>
         {t('console.plan.heading', {

@@ -9,7 +9,7 @@ import type * as Leaflet from 'leaflet';
 import { useEffect, useRef } from 'preact/hooks';
 import type { AppConfig } from '../../../runtime-config';
 import { baseMapShift } from '../../base-map';
-import { leaflet, plainText } from '../../map';
+import { baseMap, geoLayer, labelledDot, leaflet, mapLatLng, plainText, showOverlays } from '../../map';
 
 export interface MapLayer {
   readonly id: string;
@@ -37,35 +37,31 @@ export interface ConsoleMapProps {
   readonly label: string;
 }
 
+/** An import problem's position: darker and larger than the field map's points. */
+const MARK_STYLE: Leaflet.CircleMarkerOptions = {
+  radius: 8,
+  color: '#7f1d1d',
+  weight: 3,
+  fillColor: '#ef4444',
+  fillOpacity: 0.9,
+};
+
 export function ConsoleMap(props: ConsoleMapProps) {
   const el = useRef<HTMLElement>(null);
   const map = useRef<Leaflet.Map | undefined>(undefined);
   const shift = baseMapShift(props.config.tiles);
-  const latLng = (lon: number, lat: number): [number, number] => {
-    const [x, y] = shift.toMap(lon, lat);
-    return [y, x];
-  };
+  const latLng = (lon: number, lat: number) => mapLatLng(shift, lon, lat);
 
   useEffect(() => {
     let cancelled = false;
-    const overlays: Leaflet.Layer[] = [];
+    const overlays: (Leaflet.GeoJSON | Leaflet.CircleMarker)[] = [];
     void leaflet().then((L) => {
       if (cancelled || !el.current) return;
-      if (!map.current) {
-        map.current = L.map(el.current, { attributionControl: false, zoomSnap: 0.25, preferCanvas: true });
-        const tiles = props.config.tiles;
-        if (tiles)
-          L.tileLayer(tiles.url, {
-            attribution: tiles.attribution,
-            ...(tiles.subdomains ? { subdomains: tiles.subdomains } : {}),
-          }).addTo(map.current);
-      }
+      map.current ??= baseMap(L, el.current, props.config, { preferCanvas: true });
       const m = map.current;
-      const bounds = L.latLngBounds([]);
       for (const layer of props.layers) {
         if (layer.features.length === 0) continue;
-        const geo = L.geoJSON({ type: 'FeatureCollection', features: layer.features } as never, {
-          coordsToLatLng: (c) => L.latLng(latLng(c[0] as number, c[1] as number)),
+        const geo = geoLayer(L, { type: 'FeatureCollection', features: layer.features } as never, shift, {
           style: {
             color: layer.color,
             weight: 2,
@@ -82,22 +78,10 @@ export function ConsoleMap(props: ConsoleMapProps) {
           });
         }
         overlays.push(geo);
-        bounds.extend(geo.getBounds());
       }
-      for (const p of props.marks ?? []) {
-        const dot = L.circleMarker(latLng(p.lon, p.lat), {
-          radius: 8,
-          color: '#7f1d1d',
-          weight: 3,
-          fillColor: '#ef4444',
-          fillOpacity: 0.9,
-        }).bindTooltip(plainText(p.label));
-        overlays.push(dot);
-        bounds.extend(dot.getLatLng());
-      }
-      if (bounds.isValid()) m.fitBounds(bounds, { padding: [16, 16], maxZoom: 17 });
-      else m.setView([props.config.city.center[1], props.config.city.center[0]], 12);
-      for (const layer of overlays) layer.addTo(m);
+      for (const p of props.marks ?? [])
+        overlays.push(labelledDot(L, latLng(p.lon, p.lat), p.label, MARK_STYLE));
+      showOverlays(L, m, overlays, props.config, 12);
     });
     return () => {
       cancelled = true;

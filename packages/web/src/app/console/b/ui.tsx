@@ -54,15 +54,6 @@ export function Refused({ title }: { title: string }) {
   );
 }
 
-export function Problem({ text }: { text: string | undefined }) {
-  if (!text) return null;
-  return (
-    <p class="notice error" role="alert">
-      {text}
-    </p>
-  );
-}
-
 /** A labelled section with its heading, for the pages' parts. */
 export function Part({ id, title, children }: { id: string; title: string; children: ComponentChildren }) {
   return (
