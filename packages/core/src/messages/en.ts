@@ -590,6 +590,7 @@ export const en = {
   'cli.banner.builtNow': '; built just now',
   'cli.banner.database': 'Database  {endpoint} table {table}{local}',
   'cli.banner.databaseLocal': ' (DynamoDB Local, data in .data/)',
+  'cli.banner.s3': 'S3        {endpoint}   buckets {buckets} (s3rver: photos and exports, data in {dir})',
   'cli.banner.jobs':
     'Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (`npx gridpatrol jobs run overdue --now ISO` runs one)',
   'cli.banner.clock':

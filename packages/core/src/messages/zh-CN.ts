@@ -572,6 +572,7 @@ export const zhCN: Record<MessageKey, string> = {
   'cli.banner.builtNow': '；刚刚构建',
   'cli.banner.database': 'Database  {endpoint} 表 {table}{local}',
   'cli.banner.databaseLocal': '（DynamoDB Local，数据在 .data/）',
+  'cli.banner.s3': 'S3        {endpoint}   存储桶 {buckets}（s3rver：照片和导出文件，数据在 {dir}）',
   'cli.banner.jobs':
     'Jobs      overdue、revisits、missed-tasks 和 grid-imports 每分钟运行，draft-plans 每小时运行（`npx gridpatrol jobs run overdue --now ISO` 运行一次）',
   'cli.banner.clock': 'Clock     {clock}（--clock：API 和定时任务从此时刻起运行；令牌仍用真实时间）',
