@@ -109,8 +109,11 @@ export async function startLocalS3(opts: { readonly dir: string; readonly port?:
         ),
         'grid import job',
       );
-    const exportsWritten = inBucket(LOCAL_EXPORTS_BUCKET, '').length > imports.length;
-    if (exportsWritten) track(expireExports(), 'exports expiry');
+    // An export written (anything else in the exports bucket): the lifecycle rule's stand-in runs.
+    const exportWritten = inBucket(LOCAL_EXPORTS_BUCKET, '').some(
+      (r) => !r.s3.object.key.startsWith(GRID_IMPORTS_PREFIX),
+    );
+    if (exportWritten) track(expireExports(), 'exports expiry');
   };
   server.on('event', onEvent);
   await expireExports();
