@@ -153,13 +153,13 @@ export async function run(args: string[] = []): Promise<void> {
   // The handlers run in this process: their request logs would bury the figures.
   process.env.POWERTOOLS_LOG_LEVEL ??= 'WARN';
   const config = readCityConfig('demo');
-  const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-bench-exports-'));
+  const s3Dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-bench-s3-'));
   const db = await openDatabase(config, { persist: false, tableName: `bench-${randomUUID().slice(0, 8)}` });
   let server: Awaited<ReturnType<typeof startLocalServer>> | undefined;
   try {
     await seedCity(config);
     const key = randomDevKey();
-    server = await startLocalServer({ config, tokenKey: key, host: '127.0.0.1', exportsDir });
+    server = await startLocalServer({ config, tokenKey: key, host: '127.0.0.1', s3Dir });
     const token = await issueDevToken(key, 'admin');
     const url = server.url;
     const get = async (p: string) =>
@@ -362,6 +362,6 @@ export async function run(args: string[] = []): Promise<void> {
   } finally {
     await server?.close();
     await db.stop();
-    rmSync(exportsDir, { recursive: true, force: true });
+    rmSync(s3Dir, { recursive: true, force: true });
   }
 }

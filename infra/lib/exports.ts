@@ -4,6 +4,7 @@
  * objects, TLS only), encrypted at rest, and an export lives one day: a lifecycle rule deletes it,
  * and any multipart upload left unfinished. A download link is valid 15 minutes, so a day is ample.
  */
+import { EXPORTS_BUCKET_ENV } from '@gridpatrol/functions/exports/object-store';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
@@ -17,8 +18,8 @@ import {
 } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 
-/** The environment variable naming the bucket; functions/src/exports/object-store.ts reads it. */
-export const EXPORTS_BUCKET_ENV = 'EXPORTS_BUCKET';
+/** The environment variable naming the bucket: functions/src/exports/object-store.ts owns the name. */
+export { EXPORTS_BUCKET_ENV };
 
 /** The cdk-nag IAM5 finding id of a grant on `bucket.arnForObjects(pattern)`, to acknowledge it. */
 export const bucketObjectsFinding = (bucket: Bucket, pattern: string): string =>

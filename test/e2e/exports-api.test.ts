@@ -4,15 +4,17 @@
  * (@placemarkio/check-geojson) read without errors, and whose rows are exactly what GET /findings,
  * GET /cells and GET /plans/{id} list for the same area. Chinese names, a name with a comma, a
  * quote and a line break, and names that look like spreadsheet formulas; who may export which area;
- * bad queries; tampered and expired download links.
+ * bad queries; tampered and expired download links. The exports bucket is the local S3's (s3rver,
+ * docs/decisions/0056): links are real presigned GETs, refused as S3 refuses them.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand } from '@aws-sdk/client-s3';
+import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { FINDING_EXPORT_COLUMNS, TASK_EXPORT_COLUMNS, TERMINAL_STATUSES } from '@gridpatrol/core';
 import { objectStore } from '@gridpatrol/functions/exports/object-store';
-import { LocalObjectStore } from '@gridpatrol/local';
+import { EXPORT_URL_TTL_MS } from '@gridpatrol/functions/exports/run';
+import { s3 } from '@gridpatrol/functions/s3-client';
+import { expireExports, LOCAL_EXPORTS_BUCKET } from '@gridpatrol/local';
 import { getIssues } from '@placemarkio/check-geojson';
 import { parse } from 'csv-parse/sync';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -33,7 +35,6 @@ const NAMES = {
 const TRICKY_STORED = 'Café "Big", Ltd. Branch 2';
 
 let api: TestApi;
-let exportsDir: string;
 let east: CellPoint;
 let west: CellPoint;
 let westZone: string;
@@ -145,8 +146,6 @@ function expectRowIsFinding(row: Record<string, string>, f: Json) {
 }
 
 beforeAll(async () => {
-  exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
-  process.env.GRIDPATROL_EXPORTS_DIR = exportsDir;
   api = await startTestApi('demo');
   const get = async (p: string) => (await api.call('GET', p, { as: 'admin' })).body;
   const liu = await get('/people/worker-liu');
@@ -170,8 +169,16 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await api?.close();
-  rmSync(exportsDir, { recursive: true, force: true });
 });
+
+/** The keys in the local exports bucket, read as any S3 client reads them. */
+async function bucketKeys(): Promise<string[]> {
+  const page = await s3().send(new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET }));
+  return (page.Contents ?? []).map((o) => o.Key ?? '').sort();
+}
+
+/** S3's XML error code. */
+const s3ErrorCode = (xml: string) => /<Code>([^<]+)<\/Code>/.exec(xml)?.[1];
 
 describe('findings.csv', () => {
   it('is UTF-8 with a BOM and CRLF, parses, and holds exactly the findings GET /findings lists for the office', async () => {
@@ -461,38 +468,61 @@ describe('who may export what', () => {
 });
 
 describe('download links', () => {
-  it('refuse a changed signature, expiry or key (403), and an expired link (403)', async () => {
+  it('are refused as S3 refuses them: changed (403), unsigned (403), expired (403), or of no object (404)', async () => {
     const { out } = await exported(`/exports/findings.csv?scope=cell:${east.cell}`, 'admin');
     const url = new URL(out.url);
-    const variants = [
-      (u: URL) => u.searchParams.set('signature', `${u.searchParams.get('signature')?.slice(0, -2)}AA`),
-      (u: URL) => u.searchParams.set('expires', String(Number(u.searchParams.get('expires')) + 3600)),
-      (u: URL) => u.searchParams.delete('signature'),
-      (u: URL) => {
-        u.pathname = u.pathname.replace(/[0-9a-f](?=\.csv$)/, (c) => (c === '0' ? '1' : '0'));
-      },
+    expect(url.origin).not.toBe(new URL(api.url).origin);
+    const variants: [string, (u: URL) => void][] = [
+      [
+        'SignatureDoesNotMatch',
+        (u) =>
+          u.searchParams.set('X-Amz-Signature', `${u.searchParams.get('X-Amz-Signature')?.slice(0, -2)}00`),
+      ],
+      [
+        'SignatureDoesNotMatch',
+        (u) =>
+          u.searchParams.set('X-Amz-Expires', String(Number(u.searchParams.get('X-Amz-Expires')) + 3600)),
+      ],
+      ['SignatureDoesNotMatch', (u) => u.searchParams.delete('X-Amz-Signature')],
+      [
+        'SignatureDoesNotMatch',
+        (u) => {
+          u.pathname = u.pathname.replace(/[0-9a-f](?=\.csv$)/, (c) => (c === '0' ? '1' : '0'));
+        },
+      ],
+      ['AccessDenied', (u) => (u.search = '')],
     ];
-    for (const change of variants) {
+    for (const [code, change] of variants) {
       const bad = new URL(url);
       change(bad);
       const res = await fetch(bad);
       expect(res.status, bad.toString()).toBe(403);
-      const body: Json = await res.json();
-      expect(body.error.code).toBe('forbidden');
+      expect(s3ErrorCode(await res.text()), bad.toString()).toBe(code);
     }
-    const key = decodeURIComponent(url.pathname.replace('/_exports/', ''));
-    const expired = await objectStore().presignedUrl(key, new Date(Date.now() - 1000));
-    // The local stand-in answers in the reader's language (the city's without one, issue 16).
-    const res = await fetch(expired, { headers: { 'accept-language': 'en' } });
+    const key = decodeURIComponent(url.pathname.replace(`/${LOCAL_EXPORTS_BUCKET}/`, ''));
+    expect(await bucketKeys()).toContain(key);
+    // A link handed out 20 minutes ago: its 15 minutes are over.
+    const expired = await getSignedUrl(
+      s3(),
+      new GetObjectCommand({ Bucket: LOCAL_EXPORTS_BUCKET, Key: key }),
+      {
+        expiresIn: EXPORT_URL_TTL_MS / 1000,
+        signingDate: new Date(Date.now() - 20 * 60_000),
+      },
+    );
+    const res = await fetch(expired);
     expect(res.status).toBe(403);
-    const body: Json = await res.json();
-    expect(body.error.message).toMatch(/expired/);
-    // A well-signed link to an export that is not there (deleted after a day) is a 404.
+    const text = await res.text();
+    expect(s3ErrorCode(text)).toBe('AccessDenied');
+    expect(text).toMatch(/expired/);
+    // A well-signed link to an export that is not there (expired after a day) is S3's 404.
     const gone = await objectStore().presignedUrl(
       '2020-01-01/00000000-0000-0000-0000-000000000000.csv',
       new Date(Date.now() + 60_000),
     );
-    expect((await fetch(gone)).status).toBe(404);
+    const missing = await fetch(gone);
+    expect(missing.status).toBe(404);
+    expect(s3ErrorCode(await missing.text())).toBe('NoSuchKey');
   });
 
   it('is what a client following the redirect gets', async () => {
@@ -506,13 +536,10 @@ describe('download links', () => {
 });
 
 describe('an export that outruns its time', () => {
-  it('is refused with a 422 naming the scope, and leaves no file behind', async () => {
+  it('is refused with a 422 naming the scope, and leaves nothing in the bucket', async () => {
     const { runExport } = await import('@gridpatrol/functions/exports/run');
     const { findingsCsv } = await import('@gridpatrol/core');
-    // The directory of the stand-in the local server injected (packages/local/src/file-object-store.ts).
-    const store = objectStore();
-    if (!(store instanceof LocalObjectStore)) throw new Error('the local server injects its file store');
-    const before = readdirSync(store.dir, { recursive: true }).sort();
+    const before = await bucketKeys();
     async function* pages() {
       yield [];
       await new Promise((resolve) => setTimeout(resolve, 20));
@@ -530,6 +557,20 @@ describe('an export that outruns its time', () => {
       code: 'unprocessable',
       details: [expect.objectContaining({ path: 'query.scope' })],
     });
-    expect(readdirSync(store.dir, { recursive: true }).sort()).toEqual(before);
+    expect(await bucketKeys()).toEqual(before);
+  });
+});
+
+describe('the stand-in for the bucket’s lifecycle rule', () => {
+  it('deletes what was written before yesterday (UTC), as a one-day expiration does, and keeps the rest', async () => {
+    const key = `${new Date().toISOString().slice(0, 10)}/${randomUUID()}.csv`;
+    await s3().send(new PutObjectCommand({ Bucket: LOCAL_EXPORTS_BUCKET, Key: key, Body: 'id\r\n' }));
+    const day = 86_400_000;
+    // Tomorrow the object is yesterday's: kept. The day after, it is older than a day: deleted.
+    expect(await expireExports(new Date(Date.now() + day))).toEqual({ deleted: 0 });
+    expect(await bucketKeys()).toContain(key);
+    const { deleted } = await expireExports(new Date(Date.now() + 2 * day));
+    expect(deleted).toBeGreaterThan(0);
+    expect(await bucketKeys()).toEqual([]);
   });
 });

@@ -2,12 +2,17 @@
  * Issue 21.4: API grid imports are asynchronous and idempotent (docs/decisions/0021). POST answers
  * 202 with the version to poll while the job validates and writes; a retry under the same
  * Idempotency-Key answers the same version; an import that stalls is marked failed by the
- * `grid-imports` sweep and its partial items are deleted.
+ * `grid-imports` sweep and its partial items are deleted. The body waits in the exports bucket of the
+ * local S3, whose own ObjectCreated event starts the job (docs/decisions/0056).
  */
 import { randomUUID } from 'node:crypto';
+import { ListObjectsV2Command } from '@aws-sdk/client-s3';
 import { buildGrid, packIndex } from '@gridpatrol/core';
+import { GRID_IMPORTS_PREFIX } from '@gridpatrol/functions';
 import { runGridImport } from '@gridpatrol/functions/grid-import/job';
 import { runJob } from '@gridpatrol/functions/jobs/run';
+import { s3 } from '@gridpatrol/functions/s3-client';
+import { LOCAL_EXPORTS_BUCKET } from '@gridpatrol/local';
 import {
   beginGridImport,
   getCell,
@@ -46,6 +51,12 @@ describe('a big import', () => {
     expect(done.body).toMatchObject({ status: 'draft', counts: { cells: 800 } });
     expect(done.body.report.counts.cells).toBe(800);
     expect(done.body.heartbeatAt >= done.body.createdAt).toBe(true);
+    // The job read the body from the bucket and deleted it (its event is done once settled).
+    await api.settleUploads();
+    const left = await s3().send(
+      new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET, Prefix: GRID_IMPORTS_PREFIX }),
+    );
+    expect(left.Contents ?? []).toEqual([]);
     console.info(
       `800-cell import: 202, then draft after ${Date.now() - started} ms (the 202 after ${acceptedMs} ms)`,
     );

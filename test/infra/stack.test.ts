@@ -20,7 +20,7 @@ import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/origin-key';
-import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
+import { LOCAL_ATTACHMENTS_BUCKET, LOCAL_EXPORTS_BUCKET } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
@@ -250,13 +250,14 @@ describe('functions', () => {
     }
   });
 
-  it('carries no local stand-in: the file-system object store stays in packages/local (issue 20.5)', () => {
+  it('carries no local stand-in: the local S3 and its wiring stay in packages/local (issue 20.5, 0056)', () => {
     for (const group of HANDLER_GROUPS) {
       const { code, sources } = readBundle(demo, group);
-      const local = sources.filter((f) => /packages\/local\/|exports\/local-store/.test(f));
+      const local = sources.filter((f) => /packages\/local\/|node_modules\/s3rver\//.test(f));
       expect(local, group).toEqual([]);
-      // The path the local server hands exports out at is the stand-in's mark.
-      expect(code, group).not.toContain(LOCAL_EXPORTS_PATH);
+      // The local buckets' names are the stand-in's mark: in AWS the bucket comes from EXPORTS_BUCKET.
+      expect(code, group).not.toContain(LOCAL_EXPORTS_BUCKET);
+      expect(code, group).not.toContain(LOCAL_ATTACHMENTS_BUCKET);
     }
   });
 });

@@ -35,7 +35,10 @@ export interface TestApi {
    * docs/decisions/0028): call it before reading counters, stats, exports or baselines after a write.
    */
   settle(): Promise<void>;
-  /** Waits until every photo uploaded so far is checked (the local bucket trigger, 0051). */
+  /**
+   * Waits until every photo uploaded so far is checked and every grid import body stored so far is
+   * imported (the local buckets' notifications, 0051 and 0056).
+   */
   settleUploads(): Promise<void>;
   close(): Promise<void>;
 }
@@ -88,11 +91,10 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
   await seedCity(config, { full: fullSeed === true });
   if (proxy && faultProxy?.faults) await proxy.set(faultProxy.faults);
   const key = tokenKey ?? randomDevKey();
-  // Exports go to a directory of this API's own, removed on close (not the developer's .data/).
-  const exportsDir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-exports-'));
-  // And so do the local S3's objects (the attachments bucket).
+  // The local S3's objects (the attachments and exports buckets) go to a directory of this API's
+  // own, removed on close (not the developer's .data/).
   const s3Dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-s3-'));
-  const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, exportsDir, s3Dir });
+  const local = await startLocalServer({ ...serverOptions, config, tokenKey: key, s3Dir });
   const token = (id: string) => issueDevToken(key, id);
   return {
     url: local.url,
@@ -130,7 +132,6 @@ export async function startTestApi(city = 'demo', server: TestApiOptions = {}): 
       await db.stop();
       await proxy?.close();
       if (proxy) process.env.DYNAMODB_ENDPOINT = directEndpoint;
-      rmSync(exportsDir, { recursive: true, force: true });
       rmSync(s3Dir, { recursive: true, force: true });
     },
   };

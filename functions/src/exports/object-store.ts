@@ -1,34 +1,25 @@
 /**
- * Where exports (and grid import bodies) are written and how they are handed out: an object store,
- * written as a stream and read through a short-lived signed URL. In AWS it is the exports bucket
- * (EXPORTS_BUCKET, which CDK sets: S3 multipart upload and presigned GET). Where there is no S3, the
- * runtime injects its own stand-in with `setObjectStore`: the local server injects files under the
- * local data directory (packages/local/src/file-object-store.ts), so no Lambda bundle carries it.
+ * Where exports (and grid import bodies) are written and how they are handed out: the exports
+ * bucket, written as a stream (S3 multipart upload) and read through a presigned GET. The bucket is
+ * named by EXPORTS_BUCKET: CDK sets it in AWS, the local runtime sets it to the exports bucket of its
+ * s3rver (packages/local/src/s3-local.ts, with S3_ENDPOINT): the same code either way.
  */
 import { S3ObjectStore } from './s3-store';
 import type { ObjectStore } from './sink';
 
 export type { ObjectMeta, ObjectSink, ObjectStore } from './sink';
 
-let injected: ObjectStore | undefined;
+/** The environment variable naming the exports bucket (infra/lib/exports.ts sets it). */
+export const EXPORTS_BUCKET_ENV = 'EXPORTS_BUCKET';
 
 /**
- * Makes `store` the object store of this process in place of the bucket (the local runtime's
- * stand-in); no argument removes it again.
+ * The object store this process writes to: the exports bucket; no EXPORTS_BUCKET is a configuration
+ * error (an internal 500).
  *
- * @example setObjectStore(new LocalObjectStore(dir, server.url, secret))
- */
-export function setObjectStore(store?: ObjectStore): void {
-  injected = store;
-}
-
-/**
- * The object store this process writes to: the one injected, else the S3 bucket when EXPORTS_BUCKET
- * is set (as CDK sets it); neither is a configuration error (an internal 500).
+ * @example await objectStore().put('grid-imports/000004-….json', body, 'application/json')
  */
 export function objectStore(env: NodeJS.ProcessEnv = process.env): ObjectStore {
-  if (injected) return injected;
-  const bucket = env.EXPORTS_BUCKET;
+  const bucket = env[EXPORTS_BUCKET_ENV];
   if (bucket) return new S3ObjectStore(bucket);
-  throw new Error('No object store for exports: set EXPORTS_BUCKET, or run under the local server.');
+  throw new Error(`No object store for exports: set ${EXPORTS_BUCKET_ENV}.`);
 }

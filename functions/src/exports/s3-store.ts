@@ -1,27 +1,21 @@
 /**
  * The exports bucket: each export is one multipart upload fed from a stream (at most `queueSize`
  * parts of `partSize` in memory, whatever the file's size), handed out as a presigned GET URL. The
- * bucket's lifecycle rule deletes exports after a day (infra/lib/exports.ts).
+ * bucket's lifecycle rule deletes exports after a day (infra/lib/exports.ts; locally a stand-in in
+ * packages/local/src/s3-local.ts). Its client is the container's one (../s3-client.ts).
  */
 import { PassThrough } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { s3 } from '../s3-client';
 import { contentDisposition, type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
 
 /** S3's smallest part is 5 MiB; 8 MiB parts make a 30 MB export four parts, uploaded as they fill. */
 const PART_SIZE = 8 * 1024 * 1024;
 const PARTS_IN_FLIGHT = 4;
 
-let client: S3Client | undefined;
-/** One client per container, made on first use (STYLE.md: never one per request). */
-const s3 = (): S3Client => {
-  client ??= new S3Client({});
-  return client;
-};
-
 export class S3ObjectStore implements ObjectStore {
-  readonly kind = 's3';
   constructor(readonly bucket: string) {}
 
   writeStream(key: string, meta: ObjectMeta): ObjectSink {

@@ -1,6 +1,6 @@
 /**
- * The object-store interface exports are written through, and what its two implementations share:
- * a sink over a Node stream with backpressure, and the download's Content-Disposition.
+ * The object-store interface exports are written through, a sink over a Node stream with
+ * backpressure, and the download's Content-Disposition.
  */
 import { once } from 'node:events';
 import type { Writable } from 'node:stream';
@@ -17,12 +17,11 @@ export interface ObjectSink {
   write(text: string): Promise<void>;
   /** Finishes the object; resolves once it is stored, with its size in bytes. */
   end(): Promise<{ bytes: number }>;
-  /** Gives up: nothing is left behind (the multipart upload aborted, the partial file removed). */
+  /** Gives up: nothing is left behind (the multipart upload aborted). */
   abort(): Promise<void>;
 }
 
 export interface ObjectStore {
-  readonly kind: 's3' | 'local';
   writeStream(key: string, meta: ObjectMeta): ObjectSink;
   /** A URL anyone holding it may GET the object with, until `expiresAt`. */
   presignedUrl(key: string, expiresAt: Date): Promise<string>;

@@ -147,6 +147,11 @@ program
           table: db.tableName,
           local: db.owned ? s.say('cli.banner.databaseLocal') : '',
         })}`,
+        `  ${s.say('cli.banner.s3', {
+          endpoint: server.s3Endpoint,
+          buckets: Object.values(server.s3.buckets).join(', '),
+          dir: path.relative(process.cwd(), server.s3.dir) || server.s3.dir,
+        })}`,
         `  ${s.say('cli.banner.jobs')}`,
         ...(clock.offsetMs === 0 ? [] : [`  ${s.say('cli.banner.clock', { clock: opts.clock ?? '' })}`]),
         '',

@@ -3,7 +3,6 @@ export * from './counter-stream';
 export * from './dev-auth';
 export * from './dynamodb-local';
 export * from './fault-proxy';
-export * from './file-object-store';
 export * from './jobs-timer';
 export * from './notification-ports';
 export * from './paths';

@@ -4,17 +4,13 @@
  * It keeps AWS's limits where they matter (6 MB Lambda payload, 30 s integration timeout) and, like
  * the JWT authorizer, refuses a missing or bad token before any handler runs.
  *
- * It also stands in for the exports bucket: exports are written under the local data directory and
- * served at `/_exports/<key>?expires=&signature=`, URLs signed like S3's presigned ones (403 when
- * the signature is bad or expired), so a client follows the same 303 See Other as in AWS.
+ * It starts and stops the local S3 with the API (s3-local.ts: the attachments and exports buckets,
+ * their notifications' handlers), so an export's 303 leads to a real presigned GET, as in AWS.
  */
 import { createHmac, randomUUID } from 'node:crypto';
-import { createReadStream } from 'node:fs';
-import { stat } from 'node:fs/promises';
 import http from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import path from 'node:path';
-import { pipeline } from 'node:stream/promises';
 import {
   type CityConfig,
   detail,
@@ -27,7 +23,6 @@ import {
 } from '@gridpatrol/core';
 import {
   CORS_ALLOW_HEADERS,
-  GRID_IMPORTS_PREFIX,
   HANDLER_GROUPS,
   type HandlerGroup,
   ROUTES,
@@ -35,23 +30,14 @@ import {
   routeKey,
 } from '@gridpatrol/functions';
 import { setClock } from '@gridpatrol/functions/clock';
-import { setObjectStore } from '@gridpatrol/functions/exports/object-store';
-import { contentDisposition } from '@gridpatrol/functions/exports/sink';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { refusalBody } from '@gridpatrol/functions/http/errors';
 import { WEB_DIST } from '@gridpatrol/web/build';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import { offsetClock } from './clock-option';
 import { type Claims, verifyDevToken } from './dev-auth';
-import {
-  checkDownload,
-  LOCAL_EXPORTS_PATH,
-  LocalObjectStore,
-  localExport,
-  localObjectEvents,
-} from './file-object-store';
 import { DATA_DIR } from './paths';
-import { startLocalS3 } from './s3-local';
+import { type LocalS3, startLocalS3 } from './s3-local';
 import { APP_PATH, DEV_PATH, serveDevSignIn, serveWebApp } from './web-app';
 
 export const MAX_BODY_BYTES = 6 * 1024 * 1024;
@@ -95,11 +81,6 @@ export interface LocalServerOptions {
   readonly port?: number;
   readonly host?: string;
   /**
-   * Where exports are written and served from (the stand-in for the exports bucket).
-   * @default GRIDPATROL_EXPORTS_DIR, else .data/exports
-   */
-  readonly exportsDir?: string;
-  /**
    * How long a client may take to send its request line and headers, and its whole request with the
    * body; then a JSON 408 and the connection is closed (Node's default held one for 300 s).
    * @default { headersMs: 10_000, requestMs: 30_000 }
@@ -117,7 +98,7 @@ export interface LocalServerOptions {
    */
   readonly clockOffsetMs?: number;
   /**
-   * Where the local S3 (s3rver, the attachments bucket) keeps its objects.
+   * Where the local S3 (s3rver: the attachments and exports buckets) keeps its objects.
    * @default GRIDPATROL_S3_DIR, else .data/s3
    */
   readonly s3Dir?: string;
@@ -125,9 +106,14 @@ export interface LocalServerOptions {
 
 export interface LocalServer {
   readonly url: string;
-  /** The local S3's endpoint (path-style): where upload slots' forms post to. */
+  /** The local S3's endpoint (path-style): where upload slots' forms post to, and links lead. */
   readonly s3Endpoint: string;
-  /** Resolves once every upload so far is checked (the bucket trigger's stand-in is done). */
+  /** The local S3's buckets, and the directory s3rver keeps them in. */
+  readonly s3: { readonly dir: string; readonly buckets: LocalS3['buckets'] };
+  /**
+   * Resolves once every upload so far is checked and every import body stored so far is imported
+   * (the buckets' notifications' stand-ins are done).
+   */
   settleUploads(): Promise<void>;
   close(): Promise<void>;
 }
@@ -345,60 +331,9 @@ function writeResult(res: http.ServerResponse, result: unknown, requestId: strin
   res.end(structured.isBase64Encoded ? Buffer.from(body, 'base64') : body);
 }
 
-/** The key export links are signed with: derived from the dev-token key, so links survive a restart. */
-const exportsKey = (tokenKey: Uint8Array) =>
-  createHmac('sha256', tokenKey).update('gridpatrol local exports').digest();
-
 /** The secret cursors are sealed with (in AWS a Secrets Manager value): also derived from the dev-token key. */
 const cursorSecret = (tokenKey: Uint8Array) =>
   createHmac('sha256', tokenKey).update('gridpatrol local cursors').digest('hex');
-
-/**
- * What S3 answers for a presigned GET, locally: the file with its type and name, or a 403 for a bad
- * or expired signature (checked before anything is read), or a 404 for no such export.
- */
-async function serveExport(
-  req: http.IncomingMessage,
-  res: http.ServerResponse,
-  url: URL,
-  dir: string,
-  key: Uint8Array,
-  reader: RenderContext,
-): Promise<void> {
-  req.resume();
-  const method = req.method ?? 'GET';
-  if (method !== 'GET' && method !== 'HEAD')
-    return sendJson(res, reader, 405, 'method_not_allowed', message('local.exportMethod', { method }), {
-      allow: 'GET, HEAD',
-    });
-  const check = checkDownload(key, url, new Date());
-  if (!check.ok)
-    return check.status === 400
-      ? sendJson(res, reader, 400, 'bad_request', check.text, {}, check.details)
-      : sendJson(res, reader, check.status, check.status === 403 ? 'forbidden' : 'not_found', check.text);
-  const found = await localExport(dir, check.key);
-  const size = found
-    ? await stat(found.file).then(
-        (s) => s.size,
-        () => undefined,
-      )
-    : undefined;
-  if (!found || size === undefined)
-    return sendJson(res, reader, 404, 'not_found', message('local.noExportKept'));
-  res.writeHead(200, {
-    'content-type': found.meta.contentType,
-    'content-length': String(size),
-    'content-disposition': contentDisposition(found.meta.filename),
-    'cache-control': 'private, no-store',
-  });
-  if (method === 'HEAD') return void res.end();
-  try {
-    await pipeline(createReadStream(found.file), res);
-  } catch (err) {
-    // A client that stops reading (a closed tab, a cancelled download) is not a server failure.
-    if ((err as { code?: string }).code !== 'ERR_STREAM_PREMATURE_CLOSE') throw err;
-  }
-}
 
 /**
  * Serves the route manifest on localhost.
@@ -408,17 +343,11 @@ async function serveExport(
 export async function startLocalServer(opts: LocalServerOptions): Promise<LocalServer> {
   const handlers = await loadHandlers();
   const allowOrigins = new Set(opts.config.cors.allowOrigins);
-  // The exports bucket's stand-in, injected into the handlers' object store once the URL is known.
-  const exportsDir = path.resolve(
-    opts.exportsDir ?? process.env.GRIDPATROL_EXPORTS_DIR ?? path.join(DATA_DIR, 'exports'),
-  );
-  const downloadKey = exportsKey(opts.tokenKey);
   process.env[CURSOR_KEY_ENV] = cursorSecret(opts.tokenKey);
-  const importJobs = startImportJobs();
-  // The attachments bucket and its checker (docs/decisions/0051), started and stopped with the API.
-  const s3 = await startLocalS3({
-    dir: path.resolve(opts.s3Dir ?? process.env.GRIDPATROL_S3_DIR ?? path.join(DATA_DIR, 's3')),
-  });
+  // The attachments and exports buckets, the checker and the grid import job their events run
+  // (docs/decisions/0051, 0056), started and stopped with the API.
+  const s3Dir = path.resolve(opts.s3Dir ?? process.env.GRIDPATROL_S3_DIR ?? path.join(DATA_DIR, 's3'));
+  const s3 = await startLocalS3({ dir: s3Dir });
   const webDir = opts.webDir ?? WEB_DIST;
 
   const timeouts = opts.receiveTimeouts ?? { headersMs: 10_000, requestMs: 30_000 };
@@ -474,8 +403,6 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
             [detail('path', message('local.malformedPathDetail', { path: url.pathname }))],
           );
         }
-        if (url.pathname.startsWith(LOCAL_EXPORTS_PATH))
-          return await serveExport(req, res, url, exportsDir, downloadKey, reader);
         // Local only, outside the route manifest: the web app and its dev sign-in.
         if (url.pathname === APP_PATH || url.pathname.startsWith(`${APP_PATH}/`))
           return await serveWebApp(req, res, url, { dir: webDir, config: opts.config, reader });
@@ -603,45 +530,20 @@ export async function startLocalServer(opts: LocalServerOptions): Promise<LocalS
   });
   const { port } = server.address() as AddressInfo;
   const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
-  setObjectStore(new LocalObjectStore(exportsDir, url, downloadKey));
   if (opts.clockOffsetMs) setClock(offsetClock(opts.clockOffsetMs));
   return {
     url,
     s3Endpoint: s3.endpoint,
+    s3: { dir: s3Dir, buckets: s3.buckets },
     settleUploads: () => s3.settle(),
     close: async () => {
       await new Promise<void>((resolve) => {
         server.closeAllConnections();
         server.close(() => resolve());
       });
-      // The database must outlive a job under way.
-      await importJobs.stop();
+      // The database must outlive a job under way: the local S3 waits for its imports and checks.
       await s3.stop();
       if (opts.clockOffsetMs) setClock();
-    },
-  };
-}
-
-/**
- * The stand-in for the exports bucket's event notification (infra/lib/grid-imports.ts): each
- * import body the grid handler stores starts the grid import job in this process, as S3 starts the
- * job's function in AWS. `stop` stops listening and waits for jobs under way.
- */
-function startImportJobs(): { stop(): Promise<void> } {
-  const running = new Set<Promise<unknown>>();
-  const onCreated = (key: string) => {
-    if (!key.startsWith(GRID_IMPORTS_PREFIX)) return;
-    const job = import('@gridpatrol/functions/grid-import/job')
-      .then(({ runGridImport }) => runGridImport(key))
-      .catch((err: unknown) => console.error(`[local] grid import job ${key} failed:`, err))
-      .finally(() => running.delete(job));
-    running.add(job);
-  };
-  localObjectEvents.on('created', onCreated);
-  return {
-    async stop() {
-      localObjectEvents.off('created', onCreated);
-      await Promise.all([...running]);
     },
   };
 }

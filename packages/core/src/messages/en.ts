@@ -505,12 +505,6 @@ export const en = {
   'local.bodyTooLarge': 'The request body is larger than {max} bytes.',
   'local.handlerTimeout': 'The handler did not answer within {seconds} s.',
   'local.internal': 'Internal error. Quote request id {requestId}.',
-  'local.exportMethod': '{method} is not allowed on an export; use GET.',
-  'local.exportMalformed': "The download path '{path}' has malformed percent-encoding.",
-  'local.noExport': 'No such export.',
-  'local.noExportKept': 'No such export (exports are kept a day).',
-  'local.badSignature': 'The download link is not valid: its signature does not match.',
-  'local.linkExpired': 'The download link has expired; export again for a new one.',
   'local.devSendPerson': 'Send {"personId": "<id of a seeded person>"}.',
   'local.devRequiredString': 'required, a string',
   'local.devNoPerson': "No seeded person '{id}'.",
@@ -597,6 +591,7 @@ export const en = {
   'cli.banner.builtNow': '; built just now',
   'cli.banner.database': 'Database  {endpoint} table {table}{local}',
   'cli.banner.databaseLocal': ' (DynamoDB Local, data in .data/)',
+  'cli.banner.s3': 'S3        {endpoint}   buckets {buckets} (s3rver: photos and exports, data in {dir})',
   'cli.banner.jobs':
     'Jobs      overdue, revisits, missed-tasks and grid-imports every minute, draft-plans hourly (`npx gridpatrol jobs run overdue --now ISO` runs one)',
   'cli.banner.clock':
