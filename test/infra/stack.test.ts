@@ -20,17 +20,17 @@ import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/origin-key';
+import { CITY_CONTEXT_KEY, cityFromContext } from '@gridpatrol/infra/lib/city';
+import { addCityStacks } from '@gridpatrol/infra/lib/city-stacks';
+import { REPO_ROOT, tableActions, toNodejsBundling } from '@gridpatrol/infra/lib/function';
+import { GRID_IMPORT_TABLE_ACCESS } from '@gridpatrol/infra/lib/grid-imports';
+import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '@gridpatrol/infra/lib/stack';
 import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
-import { addCityStacks } from '../../infra/lib/city-stacks';
-import { REPO_ROOT, tableActions, toNodejsBundling } from '../../infra/lib/function';
-import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
-import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '../../infra/lib/stack';
 
 interface Synthesized {
   readonly city: CityConfig;
