@@ -18,11 +18,11 @@
  */
 import v8 from 'node:v8';
 import vm from 'node:vm';
+import type { Person } from '@gridpatrol/core/people';
+import { planWeek } from '@gridpatrol/core/planning/planner';
+import { isoWeekday, type Plan, PlanInput, type PlanInputArg } from '@gridpatrol/core/planning/schema';
+import { scarcePeopleOptions, syntheticPlanInput } from '@gridpatrol/core/planning/synthetic';
 import highsLoader from 'highs';
-import type { Person } from '../packages/core/src/people';
-import { planWeek } from '../packages/core/src/planning/planner';
-import { isoWeekday, type Plan, PlanInput, type PlanInputArg } from '../packages/core/src/planning/schema';
-import { scarcePeopleOptions, syntheticPlanInput } from '../packages/core/src/planning/synthetic';
 import { fmt, summarize } from './stats';
 
 interface Options {

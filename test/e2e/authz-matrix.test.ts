@@ -102,6 +102,18 @@ const AREA_READ = {
   grid_leader: [200, 404],
   grid_worker: [200, 404],
 } as const;
+/** Managers of an office: a city admin anywhere, a supervisor in their own office only. */
+const OFFICE_MANAGERS = { ...all(F), city_admin: [200, 200], supervisor: [200, 404] } as const;
+/** What names no area (or is filtered to the caller's): both managers read it whole. */
+const MANAGERS_CITY_WIDE = { ...all(F), city_admin: [200, 200], supervisor: [200, 200] } as const;
+
+/** Routes with no target to miss: the same request in and out of scope. */
+const both = (req: Req) => ({ inScope: () => req, outOfScope: () => req });
+/** The same request on the caller's own target (in scope) and on the west's (out of scope). */
+const ownAndWest = <T>(own: (c: Ctx, r: Caller) => T, west: (c: Ctx) => T, req: (target: T) => Req) => ({
+  inScope: (c: Ctx, r: Caller) => req(own(c, r)),
+  outOfScope: (c: Ctx) => req(west(c)),
+});
 
 /** The cell, zone or person of each role's own area. */
 const ownCell = (c: Ctx, r: Caller) => (r === 'supervisor' || r === 'zone_officer' ? c.cZ1 : c.cellA);
@@ -145,28 +157,32 @@ const verify = (id: string): Req => ({
   path: `/findings/${id}/actions`,
   body: { action: 'verify', expectedVersion: 1 },
 });
+const westFinding = (c: Ctx) => c.westFinding;
+const eastPlan = (c: Ctx) => c.plans.east;
+const westPlan = (c: Ctx) => c.plans.west;
+/** Scopes of statistics and exports: the caller's own cell, the west zone or cell. */
+const ownCellScope = (c: Ctx, r: Caller) => `cell:${ownCell(c, r)}`;
+const westZoneScope = (c: Ctx) => `zone:${c.westZone}`;
+const westCellScope = (c: Ctx) => `cell:${c.westCell}`;
 const actTarget = (c: Ctx, r: Caller) =>
   r === 'city_admin' || r === 'supervisor' || r === 'zone_officer' ? c.actOn[r] : c.actOn.city_admin;
 
 const MATRIX: Record<string, Entry> = {
   getHealth: {
     public: true,
-    inScope: () => get('/health'),
-    outOfScope: () => get('/health'),
+    ...both(get('/health')),
     expect: all([200, 200]),
   },
   getOpenApi: {
     public: true,
-    inScope: () => get('/openapi.json'),
-    outOfScope: () => get('/openapi.json'),
+    ...both(get('/openapi.json')),
     expect: all([200, 200]),
   },
-  getMe: { inScope: () => get('/me'), outOfScope: () => get('/me'), expect: all([200, 200]) },
+  getMe: { ...both(get('/me')), expect: all([200, 200]) },
   // Notifications (issue 17): only the caller's own partition is read or marked; another's item
   // (the west officer's, of the west finding) is as missing as none at all.
   listMyNotifications: {
-    inScope: () => get('/me/notifications'),
-    outOfScope: () => get('/me/notifications'),
+    ...both(get('/me/notifications')),
     expect: all([200, 200]),
     checkOut: (res, c) => {
       if (res.status !== 200) return;
@@ -183,43 +199,26 @@ const MATRIX: Record<string, Entry> = {
     expect: all([404, 404]),
   },
   getMyNotificationSettings: {
-    inScope: () => get('/me/notification-settings'),
-    outOfScope: () => get('/me/notification-settings'),
+    ...both(get('/me/notification-settings')),
     expect: all([200, 200]),
   },
   putMyNotificationSettings: {
-    inScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
-    outOfScope: () => ({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
+    ...both({ method: 'PUT', path: '/me/notification-settings', body: { digest: false } }),
     expect: all([200, 200]),
   },
   markAllMyNotificationsRead: {
-    inScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),
-    outOfScope: () => ({ method: 'POST', path: '/me/notifications/read-all' }),
+    ...both({ method: 'POST', path: '/me/notifications/read-all' }),
     expect: all([200, 200]),
   },
   listPeople: {
     inScope: (c, r) => get(`/people?cell=${ownCell(c, r)}`),
     outOfScope: (c) => get(`/people?cell=${c.westCell}`),
-    expect: {
-      city_admin: [200, 200],
-      supervisor: [200, 404],
-      zone_officer: [200, 404],
-      grid_leader: [200, 404],
-      grid_worker: [200, 404],
-      volunteer: F,
-    },
+    expect: { ...AREA_READ, volunteer: F },
   },
   getPerson: {
     inScope: (_c, r) => get(`/people/${ownPerson(r)}`),
     outOfScope: (c) => get(`/people/${c.westPerson}`),
-    expect: {
-      city_admin: [200, 200],
-      supervisor: [200, 404],
-      zone_officer: [200, 404],
-      grid_leader: [200, 404],
-      grid_worker: [200, 404],
-      volunteer: [200, 404],
-    },
+    expect: { ...AREA_READ, volunteer: [200, 404] },
   },
   // A city admin creates people; a supervisor replaces those of their office (as they are) and gets
   // 404 for a person of another office, exactly as for an unknown id (decision 0007).
@@ -268,7 +267,7 @@ const MATRIX: Record<string, Entry> = {
   previewDeactivation: {
     inScope: () => get('/people/probe-east/deactivation'),
     outOfScope: (c) => get(`/people/${c.westPerson}/deactivation`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   importGrid: {
     inScope: () => ({ method: 'POST', path: '/grid/imports', body: importBody }),
@@ -288,7 +287,7 @@ const MATRIX: Record<string, Entry> = {
     // Version metadata (numbers, dates, counts) names no area; managers see it whole.
     inScope: () => get('/grid/imports'),
     outOfScope: () => get('/grid/imports?limit=1'),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200] },
+    expect: MANAGERS_CITY_WIDE,
   },
   getGridVersion: {
     inScope: () => get('/grid/imports/1'),
@@ -314,9 +313,8 @@ const MATRIX: Record<string, Entry> = {
     expect: all([200, 200]),
   },
   getCoverage: {
-    inScope: () => get('/grid/coverage'),
-    outOfScope: () => get('/grid/coverage'),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200] },
+    ...both(get('/grid/coverage')),
+    expect: MANAGERS_CITY_WIDE,
     checkOut: (res, c, r) => {
       if (r !== 'supervisor') return;
       for (const z of res.body.zonesOutsideCells) expect(c.eastZones).toContain(z.zoneId);
@@ -326,44 +324,27 @@ const MATRIX: Record<string, Entry> = {
     },
   },
   exportCells: {
-    inScope: () => get('/grid/cells.geojson?limit=500'),
-    outOfScope: () => get('/grid/cells.geojson?limit=500'),
+    ...both(get('/grid/cells.geojson?limit=500')),
     expect: { ...all([200, 200]), volunteer: F },
     checkOut: leavesOut((c) => c.westCell),
   },
   exportZones: {
-    inScope: () => get('/grid/zones.geojson?limit=500'),
-    outOfScope: () => get('/grid/zones.geojson?limit=500'),
+    ...both(get('/grid/zones.geojson?limit=500')),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200], zone_officer: [200, 200] },
     checkOut: leavesOut((c) => c.westZone),
   },
   listCells: {
     inScope: () => get('/cells?limit=500'),
     outOfScope: (c) => get(`/cells?zone=${c.westZone}`),
-    expect: {
-      city_admin: [200, 200],
-      supervisor: [200, 404],
-      zone_officer: [200, 404],
-      grid_leader: [200, 404],
-      grid_worker: [200, 404],
-      volunteer: F,
-    },
+    expect: { ...AREA_READ, volunteer: F },
   },
   getCell: {
     inScope: (c, r) => get(`/cells/${ownCell(c, r)}`),
     outOfScope: (c) => get(`/cells/${c.westCell}`),
-    expect: {
-      city_admin: [200, 200],
-      supervisor: [200, 404],
-      zone_officer: [200, 404],
-      grid_leader: [200, 404],
-      grid_worker: [200, 404],
-      volunteer: F,
-    },
+    expect: { ...AREA_READ, volunteer: F },
   },
   listZones: {
-    inScope: () => get('/zones?limit=500'),
-    outOfScope: () => get('/zones?limit=500'),
+    ...both(get('/zones?limit=500')),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200], zone_officer: [200, 200] },
     checkOut: leavesOut((c) => c.westZone),
   },
@@ -379,8 +360,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { ...all([201, 403]), city_admin: [201, 201] },
   },
   getFinding: {
-    inScope: (c, r) => get(`/findings/${readableBy(c, r)}`),
-    outOfScope: (c) => get(`/findings/${c.westFinding}`),
+    ...ownAndWest(readableBy, westFinding, (id) => get(`/findings/${id}`)),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
   actOnFinding: {
@@ -412,14 +392,12 @@ const MATRIX: Record<string, Entry> = {
     checkOut: leavesOut((c) => c.westFinding),
   },
   getFindingHistory: {
-    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/history`),
-    outOfScope: (c) => get(`/findings/${c.westFinding}/history`),
+    ...ownAndWest(readableBy, westFinding, (id) => get(`/findings/${id}/history`)),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
   // The case file (issue 14, 0055): read like the finding.
   getFindingCaseFile: {
-    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/case-file`),
-    outOfScope: (c) => get(`/findings/${c.westFinding}/case-file`),
+    ...ownAndWest(readableBy, westFinding, (id) => get(`/findings/${id}/case-file`)),
     expect: { ...all([200, 404]), city_admin: [200, 200] },
   },
   // Evidence photos (issue 14): a slot for one's own coming report is everyone's; a slot on a
@@ -436,8 +414,7 @@ const MATRIX: Record<string, Entry> = {
     expect: { ...all(F), city_admin: [201, 201], supervisor: [201, 404], zone_officer: [201, 404] },
   },
   getFindingPhotoLink: {
-    inScope: (c, r) => get(`/findings/${readableBy(c, r)}/attachments/${NO_PHOTO}`),
-    outOfScope: (c) => get(`/findings/${c.westFinding}/attachments/${NO_PHOTO}`),
+    ...ownAndWest(readableBy, westFinding, (id) => get(`/findings/${id}/attachments/${NO_PHOTO}`)),
     expect: all([404, 404]),
   },
   // Plans (issue 6): managers only; a supervisor plans and reads their own office (another: 403 to
@@ -460,23 +437,20 @@ const MATRIX: Record<string, Entry> = {
   listPlans: {
     inScope: () => get('/plans'),
     outOfScope: () => get('/plans?office=office-west'),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   getPlan: {
-    inScope: (c) => get(`/plans/${c.plans.east}`),
-    outOfScope: (c) => get(`/plans/${c.plans.west}`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    ...ownAndWest(eastPlan, westPlan, (id) => get(`/plans/${id}`)),
+    expect: OFFICE_MANAGERS,
   },
   listPlanCells: {
-    inScope: (c) => get(`/plans/${c.plans.east}/cells`),
-    outOfScope: (c) => get(`/plans/${c.plans.west}/cells`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    ...ownAndWest(eastPlan, westPlan, (id) => get(`/plans/${id}/cells`)),
+    expect: OFFICE_MANAGERS,
   },
   verifyPlan: {
     // Whoever may read the plan may re-run its draw (issue 22, 0046).
-    inScope: (c) => get(`/plans/${c.plans.east}/verify`),
-    outOfScope: (c) => get(`/plans/${c.plans.west}/verify`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    ...ownAndWest(eastPlan, westPlan, (id) => get(`/plans/${id}/verify`)),
+    expect: OFFICE_MANAGERS,
   },
   reassignTask: {
     // Moving a task to the slot it is in keeps every rule: 200 with version 2.
@@ -488,24 +462,22 @@ const MATRIX: Record<string, Entry> = {
       const t = c.plans.westTask;
       return { method: 'POST', path: `/plans/${t.planId}/tasks/${t.id}/reassign`, body: reassignSame(t.id) };
     },
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   publishPlan: {
     // Publishing twice answers the published plan.
-    inScope: (c) => ({ method: 'POST', path: `/plans/${c.plans.east}/publish` }),
-    outOfScope: (c) => ({ method: 'POST', path: `/plans/${c.plans.west}/publish` }),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    ...ownAndWest(eastPlan, westPlan, (id) => ({ method: 'POST', path: `/plans/${id}/publish` })),
+    expect: OFFICE_MANAGERS,
   },
   setCellPriority: {
     inScope: (c) => ({ method: 'PUT', path: `/cells/${c.cZ1}/priority`, body: { priority: 2 } }),
     outOfScope: (c) => ({ method: 'PUT', path: `/cells/${c.westCell}/priority`, body: { priority: 2 } }),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   // Tasks (issue 6): the pair's own routes; anyone else is refused by role (403) or, as a field
   // role outside the pair, told the task does not exist (404).
   listMyTasks: {
-    inScope: () => get('/me/tasks'),
-    outOfScope: () => get('/me/tasks'),
+    ...both(get('/me/tasks')),
     expect: { ...all(F), zone_officer: [200, 200], grid_leader: [200, 200], grid_worker: [200, 200] },
     checkOut: (res, c) => {
       if (res.status !== 200) return;
@@ -562,12 +534,12 @@ const MATRIX: Record<string, Entry> = {
   listBaselines: {
     inScope: () => get('/baselines'),
     outOfScope: () => get('/baselines?limit=1'),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 200] },
+    expect: MANAGERS_CITY_WIDE,
   },
   getBaseline: {
     inScope: (c) => get(`/baselines/${c.baseline}?scope=zone:${c.z1}`),
     outOfScope: (c) => get(`/baselines/${c.baseline}?scope=zone:${c.westZone}`),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   setCurrentBaseline: {
     inScope: (c) => ({ method: 'POST', path: `/baselines/${c.baseline}/current` }),
@@ -577,45 +549,38 @@ const MATRIX: Record<string, Entry> = {
   // Statistics over dates: everyone with an area reads its numbers (a cell of their own), not
   // another office's zone; assessments are for managers, of their office.
   getStatsSummary: {
-    inScope: (c, r) => get(`/stats/summary?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/stats/summary?scope=zone:${c.westZone}`),
+    ...ownAndWest(ownCellScope, westZoneScope, (s) => get(`/stats/summary?scope=${s}`)),
     expect: { ...all(F), ...AREA_READ },
   },
   getStatsSeries: {
-    inScope: (c, r) => get(`/stats/series?metric=reported&scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/stats/series?metric=reported&scope=zone:${c.westZone}`),
+    ...ownAndWest(ownCellScope, westZoneScope, (s) => get(`/stats/series?metric=reported&scope=${s}`)),
     expect: { ...all(F), ...AREA_READ },
   },
   getCellStats: {
-    inScope: (c, r) => get(`/stats/cells?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/stats/cells?scope=zone:${c.westZone}`),
+    ...ownAndWest(ownCellScope, westZoneScope, (s) => get(`/stats/cells?scope=${s}`)),
     expect: { ...all(F), ...AREA_READ },
   },
   getStatsAssessment: {
     inScope: () => get('/stats/assessment?scope=office:office-east'),
     outOfScope: () => get('/stats/assessment?scope=office:office-west'),
-    expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404] },
+    expect: OFFICE_MANAGERS,
   },
   // Exports (issue 7): the areas GET /findings and GET /cells read, tasks for managers and officers;
   // an area outside the caller's is a 404. The 303 is followed to the file, hence 200.
   exportFindingsCsv: {
-    inScope: (c, r) => get(`/exports/findings.csv?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/exports/findings.csv?scope=zone:${c.westZone}`),
+    ...ownAndWest(ownCellScope, westZoneScope, (s) => get(`/exports/findings.csv?scope=${s}`)),
     expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
   },
   exportFindingsGeojson: {
-    inScope: (c, r) => get(`/exports/findings.geojson?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/exports/findings.geojson?scope=cell:${c.westCell}`),
+    ...ownAndWest(ownCellScope, westCellScope, (s) => get(`/exports/findings.geojson?scope=${s}`)),
     expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
   },
   exportCellsGeojson: {
-    inScope: (c, r) => get(`/exports/cells.geojson?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/exports/cells.geojson?scope=cell:${c.westCell}`),
+    ...ownAndWest(ownCellScope, westCellScope, (s) => get(`/exports/cells.geojson?scope=${s}`)),
     expect: { ...all([200, 404]), city_admin: [200, 200], volunteer: F },
   },
   exportTasksCsv: {
-    inScope: (c, r) => get(`/exports/tasks.csv?scope=cell:${ownCell(c, r)}`),
-    outOfScope: (c) => get(`/exports/tasks.csv?scope=zone:${c.westZone}`),
+    ...ownAndWest(ownCellScope, westZoneScope, (s) => get(`/exports/tasks.csv?scope=${s}`)),
     expect: { ...all(F), city_admin: [200, 200], supervisor: [200, 404], zone_officer: [200, 404] },
   },
 };

@@ -5,9 +5,6 @@
  * copies and deletes on condition, marks the table, and a second run finds nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { DeleteCommand, PutCommand } from '@aws-sdk/lib-dynamodb';
 import {
   documentClient,
@@ -19,20 +16,19 @@ import {
   tableName,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import { runCli } from '../support/cli';
-import { testDatabaseEndpoint } from '../support/database';
+import { cliOnTable } from '../support/cli';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 
 let api: TestApi;
-const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-event-keys-'));
+const cli = cliOnTable('event-keys', () => api.tableName);
 beforeAll(async () => {
   api = await startTestApi('demo');
 }, 120_000);
 afterAll(async () => {
   await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+  cli.cleanup();
 });
 
 const act = async (id: string, body: Record<string, unknown>) => {
@@ -86,12 +82,9 @@ it('reads a history from both places until the move, then moves it once and mark
   expect(await history(id)).toEqual([1, 2, 3]);
 
   // The operator's command, as after a deploy.
-  const cli = runCli(
-    ['events', 'move', '--json', '--table', api.tableName, '--endpoint', testDatabaseEndpoint()],
-    dir,
-  );
-  expect(cli.status, cli.stderr + cli.stdout).toBe(0);
-  expect(JSON.parse(cli.stdout)).toEqual({ found: 2, copied: 1, complete: true });
+  const moved = cli.run(['events', 'move', '--json']);
+  expect(moved.status, moved.stderr + moved.stdout).toBe(0);
+  expect(JSON.parse(moved.stdout)).toEqual({ found: 2, copied: 1, complete: true });
   expect(await partitionItems({ pk: `FINDING#${id}`, prefix: 'EVENT#', consistent: true })).toEqual([]);
   expect(await eventsMoved()).toBe(true);
   expect(await history(id)).toEqual([1, 2, 3]);

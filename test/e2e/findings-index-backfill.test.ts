@@ -7,14 +7,10 @@
  * nothing.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, getCounters, keys, tableName } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli';
-import { testDatabaseEndpoint } from '../support/database';
+import { cliOnTable } from '../support/cli';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
@@ -23,7 +19,7 @@ import { type CellPoint, pointInCell } from '../support/points';
 type Json = any;
 
 let api: TestApi;
-const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-backfill-'));
+const cli = cliOnTable('backfill', () => api.tableName);
 
 const get = async (p: string): Promise<Json> => {
   // Coverage reads counters, which follow the stream: fold what was written first.
@@ -92,20 +88,15 @@ async function makeOld(id: string): Promise<void> {
   );
 }
 
-const backfill = () =>
-  runCli(
-    ['findings', 'backfill-index', '--json', '--table', api.tableName, '--endpoint', testDatabaseEndpoint()],
-    dir,
-  );
-const verify = () =>
-  runCli(['stats', 'verify', '--json', '--table', api.tableName, '--endpoint', testDatabaseEndpoint()], dir);
+const backfill = () => cli.run(['findings', 'backfill-index', '--json']);
+const verify = () => cli.run(['stats', 'verify', '--json']);
 
 beforeAll(async () => {
   api = await startTestApi('demo');
 }, 120_000);
 afterAll(async () => {
   await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+  cli.cleanup();
 });
 
 describe('findings written before the city-wide index', () => {

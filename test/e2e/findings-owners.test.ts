@@ -6,13 +6,9 @@
  * every counter. A supervisor lists their whole office without naming a zone.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli';
-import { testDatabaseEndpoint } from '../support/database';
+import { cliOnTable } from '../support/cli';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
@@ -23,7 +19,7 @@ type Json = any;
 let api: TestApi;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-owners-'));
+const cli = cliOnTable('owners', () => api.tableName);
 
 const get = async (p: string, as = 'admin'): Promise<Json> => {
   // Statistics and coverage read counters, which follow the stream: fold what was written first.
@@ -95,7 +91,7 @@ beforeAll(async () => {
 }, 120_000);
 afterAll(async () => {
   await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+  cli.cleanup();
 });
 
 describe('a finding in a cell that lies in no zone', () => {
@@ -165,8 +161,7 @@ describe('a finding in a cell that lies in no zone', () => {
   });
 
   it('leaves every counter as a recount finds it (gridpatrol stats verify)', () => {
-    const endpoint = testDatabaseEndpoint();
-    const res = runCli(['stats', 'verify', '--table', api.tableName, '--endpoint', endpoint], dir);
+    const res = cli.run(['stats', 'verify']);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toContain('All counters agree');
   }, 120_000);

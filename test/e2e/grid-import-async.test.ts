@@ -23,7 +23,7 @@ import {
   writeGridVersion,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importGrid, pollImport, syntheticImport } from '../support/grid-imports';
+import { beginWritingVersion, importGrid, pollImport, syntheticImport } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -127,18 +127,14 @@ describe('a stalled import', () => {
     // A job that died half-way: a version begun, some of its items written, then silence.
     const { body } = syntheticImport(120, 21);
     const built = buildGrid(body.cells, body.zones, { config: api.config });
-    const started = await beginGridImport({
-      createdBy: 'admin',
-      inputOf: (v) => ({ key: `grid-imports/${String(v).padStart(6, '0')}-${randomUUID()}.json` }),
-    });
-    if (!('meta' in started)) throw new Error('no version begun');
-    const { version } = started.meta;
+    const begun = await beginWritingVersion();
+    const { version } = begun;
     const crash = new Error('the job died');
     await expect(
       writeGridVersion(
         version,
         {
-          meta: { createdAt: started.meta.createdAt, createdBy: 'admin', counts: built.report.counts },
+          meta: { createdAt: begun.createdAt, createdBy: 'admin', counts: built.report.counts },
           report: built.report,
           artifact: { indexChunks: packIndex(built.index), sidecar: built.sidecar },
           cells: built.cells,

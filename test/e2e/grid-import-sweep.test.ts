@@ -1,19 +1,7 @@
-/**
- * The grid-imports sweep reads only the versions it may have work on (docs/decisions/0021, issue
- * 21.4 follow-up): a sparse gsi3 partition holds a version while it is writing or failed and not
- * yet cleaned up. Drafts, active and superseded versions are never read again by the sweep.
- */
-import { randomUUID } from 'node:crypto';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import {
-  beginGridImport,
-  failGridImport,
-  GRID_UNSETTLED_PARTITION,
-  getGridVersion,
-  partitionItems,
-} from '@gridpatrol/store';
+import { failGridImport, GRID_UNSETTLED_PARTITION, getGridVersion, partitionItems } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { importBody, importGrid, syntheticImport } from '../support/grid-imports';
+import { beginWritingVersion, importBody, importGrid, syntheticImport } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 
 let api: TestApi;
@@ -26,14 +14,7 @@ afterAll(async () => {
 
 const unsettled = async () =>
   (await partitionItems({ index: 'gsi3', pk: GRID_UNSETTLED_PARTITION })).map((i) => Number(i.version));
-const begin = async () => {
-  const started = await beginGridImport({
-    createdBy: 'admin',
-    inputOf: (v) => ({ key: `grid-imports/${String(v).padStart(6, '0')}-${randomUUID()}.json` }),
-  });
-  if (!('meta' in started)) throw new Error('no version begun');
-  return started.meta.version;
-};
+const begin = async () => (await beginWritingVersion()).version;
 
 const cleaned = async (version: number) => {
   const until = Date.now() + 30_000;

@@ -6,6 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { personBodyOf } from '../support/people';
 
 let api: TestApi;
 let cellsA: string[];
@@ -75,7 +76,7 @@ describe('a grid worker of cell A', () => {
 
   it('sees cell B as soon as it is assigned to them, and loses it when taken away', async () => {
     const me = (await api.call('GET', '/me', { as: 'worker-liu' })).body;
-    const { version: _v, createdAt: _c, updatedAt: _u, id: _id, unreadNotifications: _n, ...rest } = me;
+    const rest = personBodyOf(me);
     const moved = await api.call('PUT', '/people/worker-liu', {
       as: 'sup-east',
       body: { ...rest, cells: [...cellsA, cellB] },

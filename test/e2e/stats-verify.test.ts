@@ -7,9 +7,6 @@
  * alone, by the function and by the command (exit 1).
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { addDays, type PatrolTask, planningWeekStart } from '@gridpatrol/core';
 import { runJob } from '@gridpatrol/functions/jobs/run';
@@ -25,8 +22,7 @@ import {
   verifyCounters,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../support/cli';
-import { testDatabaseEndpoint } from '../support/database';
+import { cliOnTable } from '../support/cli';
 import { randomActionBody, seeded } from '../support/findings';
 import { importGrid } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
@@ -40,7 +36,7 @@ let setClock: (fn?: () => Date) => void;
 let clock = new Date();
 const DAY = 86_400_000;
 const MIN = 60_000;
-const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-stats-'));
+const verifyCli = cliOnTable('stats', () => api.tableName);
 
 /** Seeded, so that a failing run can be replayed. */
 const SEED = 20_261_123;
@@ -131,7 +127,7 @@ beforeAll(async () => {
 afterAll(async () => {
   setClock?.();
   await api?.close();
-  rmSync(dir, { recursive: true, force: true });
+  verifyCli.cleanup();
 });
 
 describe('gridpatrol stats verify', () => {
@@ -269,12 +265,7 @@ describe('gridpatrol stats verify', () => {
     const report = await verifyCounters({ offices: offices(), timeZone: api.config.timeZone });
     expect(report.disagreements).toEqual([{ area, metric: 'total', stored: before + 2, recounted: before }]);
 
-    const endpoint = testDatabaseEndpoint();
-    const cli = (json: boolean) =>
-      runCli(
-        ['stats', 'verify', ...(json ? ['--json'] : []), '--table', api.tableName, '--endpoint', endpoint],
-        dir,
-      );
+    const cli = (json: boolean) => verifyCli.run(['stats', 'verify', ...(json ? ['--json'] : [])]);
     const bad = cli(true);
     expect(bad.status, bad.stderr + bad.stdout).toBe(1);
     expect(JSON.parse(bad.stdout).disagreements).toEqual(report.disagreements);

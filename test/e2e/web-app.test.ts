@@ -11,6 +11,7 @@ import path from 'node:path';
 import { ROUTES } from '@gridpatrol/functions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { personBodyOf } from '../support/people';
 
 let api: TestApi;
 let root: string;
@@ -163,17 +164,9 @@ describe('local sign-in', () => {
 
   it('tells a deactivated person so with a code of its own', async () => {
     const li = await api.call('GET', '/me', { as: 'worker-sun' });
-    const {
-      version: _v,
-      createdAt: _c,
-      updatedAt: _u,
-      id: _id,
-      unreadNotifications: _n,
-      ...record
-    } = li.body;
     const off = await api.call('PUT', '/people/worker-sun', {
       as: 'admin',
-      body: { ...record, active: false },
+      body: { ...personBodyOf(li.body), active: false },
     });
     expect(off.status).toBe(200);
     const me = await api.call('GET', '/me', { as: 'worker-sun' });

@@ -13,6 +13,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import {
+  ACTION_NAMES,
   addDays,
   canonicalJson,
   type Finding,
@@ -184,17 +185,8 @@ const LOOP: Record<string, Record<string, string>> = {
   transferred: { resolve: 'resolved', extend_deadline: 'transferred' },
   revisit_due: { confirm_revisit: 'closed', reopen: 'rectifying' },
 };
-const ACTIONS = [
-  'verify',
-  'separate',
-  'reject',
-  'order_rectification',
-  'transfer',
-  'resolve',
-  'extend_deadline',
-  'confirm_revisit',
-  'reopen',
-] as const;
+/** Every action the API takes: one the LOOP above does not allow from a state must be refused. */
+const ACTIONS = ACTION_NAMES;
 /** May act on findings of officer-li's zone: the officer, the east supervisor, the admin; worker-liu may not. */
 const ACTORS = ['officer-li', 'sup-east', 'admin', 'worker-liu'] as const;
 const MANAGERS = new Set(['sup-east', 'admin']);

@@ -8,13 +8,13 @@
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
+import { addCityStacks } from '@gridpatrol/infra/lib/city-stacks';
+import { REPO_ROOT } from '@gridpatrol/infra/lib/function';
+import type { GridPatrolStack } from '@gridpatrol/infra/lib/stack';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { addCityStacks } from '../../infra/lib/city-stacks';
-import { REPO_ROOT } from '../../infra/lib/function';
-import type { GridPatrolStack } from '../../infra/lib/stack';
+import { expectNagClean } from '../support/cdk-nag';
 
 const CDK_CONTEXT = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: object }
@@ -144,13 +144,6 @@ describe('the API functions', () => {
 
 describe('cdk-nag', () => {
   it('finds nothing unacknowledged with the attachments in the stack', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(app);
-      const findings = report.violations.map(
-        (v) =>
-          `${v.ruleName} at ${v.violatingResources.map((r) => r.locations.join(',') || r.templatePath).join('; ')}`,
-      );
-      expect(findings, pack.readPackName).toEqual([]);
-    }
+    expectNagClean(app);
   });
 });

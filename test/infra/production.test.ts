@@ -11,23 +11,27 @@ import { readCityConfig } from '@gridpatrol/cities';
 import type { CityConfig } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, routeKey } from '@gridpatrol/functions';
 import { cityConfigDefine } from '@gridpatrol/functions/bundling';
+import { isExpensiveRoute, ROUTE_THROTTLES } from '@gridpatrol/infra/lib/api';
+import {
+  MFA_REQUIRED_ROLES,
+  PASSWORD_POLICY,
+  PRE_TOKEN_RESERVED_CONCURRENCY,
+} from '@gridpatrol/infra/lib/auth';
+import { BACKUP_RETENTION } from '@gridpatrol/infra/lib/backup';
+import { addCityStacks, type CityStacks } from '@gridpatrol/infra/lib/city-stacks';
+import { MANAGED_RULE_GROUPS } from '@gridpatrol/infra/lib/edge';
+import { REPO_ROOT, type TableAccess, tableActions } from '@gridpatrol/infra/lib/function';
+import { GRID_IMPORT_TABLE_ACCESS } from '@gridpatrol/infra/lib/grid-imports';
+import { JOB_RETRY_ATTEMPTS, JOBS_TABLE_ACCESS } from '@gridpatrol/infra/lib/jobs';
+import { ALARM_THRESHOLDS } from '@gridpatrol/infra/lib/monitoring';
+import { RESERVED_CONCURRENCY, TABLE_ACCESS } from '@gridpatrol/infra/lib/stack';
+import { APP_ROUTING_FUNCTION, APP_SHELL_FILES } from '@gridpatrol/infra/lib/web-app';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { isExpensiveRoute, ROUTE_THROTTLES } from '../../infra/lib/api';
-import { MFA_REQUIRED_ROLES, PASSWORD_POLICY, PRE_TOKEN_RESERVED_CONCURRENCY } from '../../infra/lib/auth';
-import { BACKUP_RETENTION } from '../../infra/lib/backup';
-import { addCityStacks, type CityStacks } from '../../infra/lib/city-stacks';
-import { MANAGED_RULE_GROUPS } from '../../infra/lib/edge';
-import { REPO_ROOT, type TableAccess, tableActions } from '../../infra/lib/function';
-import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
-import { JOB_RETRY_ATTEMPTS, JOBS_TABLE_ACCESS } from '../../infra/lib/jobs';
-import { ALARM_THRESHOLDS } from '../../infra/lib/monitoring';
-import { RESERVED_CONCURRENCY, TABLE_ACCESS } from '../../infra/lib/stack';
-import { APP_ROUTING_FUNCTION, APP_SHELL_FILES } from '../../infra/lib/web-app';
+import { expectNagClean } from '../support/cdk-nag';
 
 const CDK_CONTEXT = (
   JSON.parse(readFileSync(path.join(REPO_ROOT, 'cdk.json'), 'utf8')) as { context: object }
@@ -743,13 +747,6 @@ describe('web app', () => {
 
 describe('cdk-nag', () => {
   it('finds no unacknowledged error or warning in the AwsSolutions and Serverless packs', () => {
-    for (const pack of [new AwsSolutionsChecks(), new ServerlessChecks()]) {
-      const report = pack.validateScope(app);
-      const findings = report.violations.map(
-        (v) =>
-          `${v.ruleName} at ${v.violatingResources.map((r) => r.locations.join(',') || r.templatePath).join('; ')}`,
-      );
-      expect(findings, pack.readPackName).toEqual([]);
-    }
+    expectNagClean(app);
   });
 });

@@ -44,6 +44,15 @@ const url = (path: string, query: Record<string, string | undefined>) => {
   return q ? `${path}?${q}` : path;
 };
 
+/** An admin's page of grid version 1 of a versioned list, and the same of version 2. */
+const ofGridVersion = (path: string): ListCase => ({
+  as: 'admin',
+  path,
+  query: { version: '1' },
+  otherCaller: 'sup-east',
+  other: { query: { version: '2' } },
+});
+
 /** The page's items, whatever the list calls them. */
 const itemsOf = (body: Json): unknown[] => body.items ?? body.features ?? body.tasks ?? [];
 
@@ -125,6 +134,13 @@ beforeAll(async () => {
   await admin('POST', '/baselines', { label: 'cursor one', asOf: '2026-01-01' });
   await admin('POST', '/baselines', { label: 'cursor two', asOf: '2026-02-01' });
   const zone = at.primaryZone as string;
+  /** A supervisor's page of plan p1 (or one of its sub-lists), and the same of p2. */
+  const ofPlan = (sub: string): ListCase => ({
+    as: 'sup-east',
+    path: `/plans/${p1.id}${sub}`,
+    otherCaller: 'admin',
+    other: { path: `/plans/${p2.id}${sub}` },
+  });
   cases = {
     'GET /people': {
       as: 'admin',
@@ -133,28 +149,10 @@ beforeAll(async () => {
       other: { query: { role: 'grid_worker' } },
     },
     'GET /grid/imports': { as: 'admin', path: '/grid/imports', otherCaller: 'sup-east' },
-    'GET /grid/cells.geojson': {
-      as: 'admin',
-      path: '/grid/cells.geojson',
-      query: { version: '1' },
-      otherCaller: 'sup-east',
-      other: { query: { version: '2' } },
-    },
-    'GET /grid/zones.geojson': {
-      as: 'admin',
-      path: '/grid/zones.geojson',
-      query: { version: '1' },
-      otherCaller: 'sup-east',
-      other: { query: { version: '2' } },
-    },
+    'GET /grid/cells.geojson': ofGridVersion('/grid/cells.geojson'),
+    'GET /grid/zones.geojson': ofGridVersion('/grid/zones.geojson'),
     'GET /cells': { as: 'admin', path: '/cells', otherCaller: 'sup-east', other: { query: { zone } } },
-    'GET /zones': {
-      as: 'admin',
-      path: '/zones',
-      query: { version: '1' },
-      otherCaller: 'sup-east',
-      other: { query: { version: '2' } },
-    },
+    'GET /zones': ofGridVersion('/zones'),
     'GET /findings/{id}/history': {
       as: 'admin',
       path: `/findings/${f1.id}/history`,
@@ -186,18 +184,8 @@ beforeAll(async () => {
       otherCaller: 'admin',
       other: { query: { week: week1 } },
     },
-    'GET /plans/{id}': {
-      as: 'sup-east',
-      path: `/plans/${p1.id}`,
-      otherCaller: 'admin',
-      other: { path: `/plans/${p2.id}` },
-    },
-    'GET /plans/{id}/cells': {
-      as: 'sup-east',
-      path: `/plans/${p1.id}/cells`,
-      otherCaller: 'admin',
-      other: { path: `/plans/${p2.id}/cells` },
-    },
+    'GET /plans/{id}': ofPlan(''),
+    'GET /plans/{id}/cells': ofPlan('/cells'),
     'GET /tasks/{id}/history': {
       as: 'admin',
       path: `/tasks/${task.id}/history`,

@@ -13,6 +13,7 @@ vi.hoisted(() => {
 import { addDays, planningWeekStart } from '@gridpatrol/core';
 import { DEV_AUDIENCE, DEV_ISSUER, issueDevToken } from '@gridpatrol/local';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { personBodyOf } from '../support/people';
 
 let api: TestApi;
 
@@ -144,14 +145,7 @@ describe('the person behind the token', () => {
   it('refuses the very next write of a deactivated person, though their record was just cached', async () => {
     const li = await api.call('GET', '/me', { as: 'officer-li' });
     expect(li.status).toBe(200);
-    const {
-      version: _v,
-      createdAt: _c,
-      updatedAt: _u,
-      id: _id,
-      unreadNotifications: _n,
-      ...record
-    } = li.body;
+    const record = personBodyOf(li.body);
     const off = await api.call('PUT', '/people/officer-li', {
       as: 'admin',
       body: { ...record, active: false },

@@ -7,6 +7,7 @@ import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import { configureHandlerEnv } from '@gridpatrol/local';
 import { ensureTable, makeDynamoClient } from '@gridpatrol/store';
+import { testDatabaseEndpoint } from './database';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -21,6 +22,23 @@ export function runCli(args: string[], dataDir: string, env: NodeJS.ProcessEnv =
     encoding: 'utf8',
     timeout: 120_000,
   });
+}
+
+/**
+ * The command pointed at a test server's table in this file's DynamoDB Local, as an operator runs
+ * it after a deploy, with a scratch data folder: `run` adds `--table` and `--endpoint` to the
+ * arguments; `cleanup` (in afterAll) removes the folder. The table is read when a command runs,
+ * so the server may start later (in beforeAll).
+ *
+ * @example const cli = cliOnTable('owners', () => api.tableName); cli.run(['stats', 'verify'])
+ */
+export function cliOnTable(prefix: string, tableName: () => string) {
+  const dir = mkdtempSync(path.join(tmpdir(), `gridpatrol-${prefix}-`));
+  return {
+    run: (args: string[]) =>
+      runCli([...args, '--table', tableName(), '--endpoint', testDatabaseEndpoint()], dir),
+    cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
 }
 
 /**

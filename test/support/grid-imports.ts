@@ -2,7 +2,9 @@
  * API grid imports are asynchronous (docs/decisions/0021): POST answers 202 with the version and
  * where to poll; the job turns it into a draft or a failed version. These helpers post and poll.
  */
+import { randomUUID } from 'node:crypto';
 import { syntheticCity } from '@gridpatrol/local';
+import { beginGridImport, type GridVersionMeta } from '@gridpatrol/store';
 import { expect } from 'vitest';
 import type { TestApi, TestResponse } from './local-api';
 
@@ -38,6 +40,19 @@ export const importBody = (cells: readonly unknown[], zones: readonly unknown[])
 export function syntheticImport(cells: number, seed: number) {
   const city = syntheticCity({ cells, seed, offices: ['office-north', 'office-south'] });
   return { city, body: importBody(city.cells, city.zones) };
+}
+
+/**
+ * Begins a version straight in the store, as POST /grid/imports does before its job runs: a
+ * 'writing' version whose job never comes, for tests of what the sweep does with it.
+ */
+export async function beginWritingVersion(): Promise<GridVersionMeta> {
+  const started = await beginGridImport({
+    createdBy: 'admin',
+    inputOf: (v) => ({ key: `grid-imports/${String(v).padStart(6, '0')}-${randomUUID()}.json` }),
+  });
+  if (!('meta' in started)) throw new Error('no version begun');
+  return started.meta;
 }
 
 export interface ImportOptions {

@@ -11,3 +11,12 @@ export const person = (p: Partial<Person> & Pick<Person, 'id' | 'role'>): Person
   active: true,
   ...p,
 });
+
+/**
+ * A person as GET /me answers it, less what the server sets (version, timestamps, id, the unread
+ * count): the body a PUT /people/{id} takes back, for tests that change one field of it.
+ */
+export function personBodyOf(me: Record<string, unknown>): Record<string, unknown> {
+  const { version: _v, createdAt: _c, updatedAt: _u, id: _id, unreadNotifications: _n, ...record } = me;
+  return record;
+}

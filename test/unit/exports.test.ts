@@ -33,6 +33,8 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
   admin,
+  EAST_WEST_OFFICES,
+  eastWestTopology,
   findingIn,
   leader,
   newFinding,
@@ -342,27 +344,12 @@ describe('cellFeature', () => {
   });
 });
 
+/** The stats tests' areas and an unzoned cell C0. */
 const topology: GridTopology = {
-  version: 3,
-  cellZones: new Map([
-    ['C1', ['Z1']],
-    ['C2', ['Z1', 'Z2']],
-    ['C3', ['Z2']],
-    ['C9', ['W1']],
-    ['C0', []],
-  ]),
-  zoneCells: new Map([
-    ['Z1', ['C1', 'C2']],
-    ['Z2', ['C2', 'C3']],
-    ['W1', ['C9']],
-  ]),
-  zoneOffice: new Map([
-    ['Z1', 'east'],
-    ['Z2', 'east'],
-    ['W1', 'west'],
-  ]),
+  ...eastWestTopology,
+  cellZones: new Map([...eastWestTopology.cellZones, ['C0', []]]),
 };
-const offices = ['west', 'east'];
+const offices = EAST_WEST_OFFICES;
 
 describe('planExport', () => {
   it('defaults to the city, the own office, an officer’s zones, grid people’s cells', () => {

@@ -57,6 +57,17 @@ describe('idempotency helpers', () => {
   });
 });
 
+/** The worker's report F-1 in zone Z1, at T0, as createFinding takes it. */
+const workerReportsF1 = {
+  id: 'F-1',
+  input: report,
+  routing: routingZ1,
+  reporter: worker,
+  scope: scopeFor(worker),
+  now: T0,
+  config,
+};
+
 describe('reporting policy', () => {
   it('names the cell a report was refused in', () => {
     const routing = { ...routingZ1, cellId: 'C3', zoneId: 'Z2' };
@@ -66,33 +77,16 @@ describe('reporting policy', () => {
   });
 
   it('records a converted point’s original in the report event, and nothing for WGS-84', () => {
-    const base = {
-      id: 'F-1',
-      input: report,
-      routing: routingZ1,
-      reporter: worker,
-      scope: scopeFor(worker),
-      now: T0,
-      config,
-    };
     const original = { lon: 120.105, lat: 30.198, coordSys: 'gcj02' };
-    expect(createFinding({ ...base, originalPoint: original }).event.data.input).toEqual(original);
+    expect(createFinding({ ...workerReportsF1, originalPoint: original }).event.data.input).toEqual(original);
     expect(
-      createFinding({ ...base, originalPoint: { ...original, coordSys: 'wgs84' } }).event.data,
+      createFinding({ ...workerReportsF1, originalPoint: { ...original, coordSys: 'wgs84' } }).event.data,
     ).not.toHaveProperty('input');
   });
 });
 
 describe('finding keys', () => {
-  const f = createFinding({
-    id: 'F-1',
-    input: report,
-    routing: routingZ1,
-    reporter: worker,
-    scope: scopeFor(worker),
-    now: T0,
-    config,
-  }).finding;
+  const f = createFinding(workerReportsF1).finding;
 
   it('list a finding under its zone, open before shut, and under its reporter', () => {
     const k = keys.finding(f);

@@ -17,6 +17,7 @@ import type {
   FindingStatus,
   ReportInput,
 } from '@gridpatrol/core/findings/schema';
+import type { GridTopology } from '@gridpatrol/core/grid/topology';
 import type { Scope } from '@gridpatrol/core/policy';
 
 export const config = parseCityConfig({
@@ -229,3 +230,29 @@ export function findingIn(
   }
   return { finding: f, now };
 }
+
+/**
+ * Grid version 3 of the area-scoped tests (statistics, exports): east zones Z1 and Z2 sharing C2
+ * (C1 only in Z1, C3 only in Z2), and the west's W1 with C9.
+ */
+export const eastWestTopology: GridTopology = {
+  version: 3,
+  cellZones: new Map([
+    ['C1', ['Z1']],
+    ['C2', ['Z1', 'Z2']],
+    ['C3', ['Z2']],
+    ['C9', ['W1']],
+  ]),
+  zoneCells: new Map([
+    ['Z1', ['C1', 'C2']],
+    ['Z2', ['C2', 'C3']],
+    ['W1', ['C9']],
+  ]),
+  zoneOffice: new Map([
+    ['Z1', 'east'],
+    ['Z2', 'east'],
+    ['W1', 'west'],
+  ]),
+};
+/** The offices of eastWestTopology, as the city lists them. */
+export const EAST_WEST_OFFICES = ['west', 'east'];

@@ -71,7 +71,7 @@ describe('dropAxisRuns', () => {
   it('lets clipper2-ts finish on the upstream reproduction, which hangs without it', () => {
     const script = (guard: boolean) => `
       import { Clipper, FillRule } from 'clipper2-ts';
-      import { dropAxisRuns } from ${JSON.stringify(path.resolve(__dirname, '../../packages/core/src/geo/overlay-clip.ts'))};
+      import { dropAxisRuns } from '@gridpatrol/core/geo/overlay-clip';
       const P = (a) => a.map(([x, y]) => ({ x, y }));
       const g = ${guard} ? dropAxisRuns : (p) => p;
       const subj = g(P([[0,7],[0,4],[6,2],[7,4],[12,9],[6,8],[8,0],[5,0],[10,11],[1,1],[7,6],[9,1],[5,0],[10,9]]));

@@ -10,7 +10,7 @@ import { describe, expect, it, vi } from 'vitest';
  * with the last bits of a coordinate, so instead of a brittle fixture the rebuild is made to fail
  * here, to check how the failure is reported.
  */
-vi.mock('../../packages/core/src/geo/repair-make-valid', () => ({
+vi.mock('@gridpatrol/core/geo/repair-make-valid', () => ({
   makeValid: () => {
     throw new Error('Unable to complete output ring');
   },

@@ -32,6 +32,19 @@ function where(p: ImportProblem) {
   };
 }
 
+/** An expected error: its code and feature always, its other location fields where it has them. */
+type ExpectedError = Pick<ReturnType<typeof where>, 'code' | 'featureIndex'> &
+  Partial<ReturnType<typeof where>>;
+/** An error as `where` shows it, with the location fields it does not name left undefined. */
+const errorAt = (e: ExpectedError): ReturnType<typeof where> => ({
+  severity: 'error',
+  polygon: undefined,
+  ring: undefined,
+  position: undefined,
+  featureId: undefined,
+  ...e,
+});
+
 const ID = (n: number): string => `420106002003-${String(n).padStart(3, '0')}`;
 
 function signedArea(ring: readonly Position[]): number {
@@ -64,7 +77,7 @@ describe('prepareLayer: errors refuse the import, each located', () => {
   const cases: {
     name: string;
     opts?: Partial<PrepareOptions>;
-    expected: Partial<ReturnType<typeof where>>[];
+    expected: ExpectedError[];
   }[] = [
     {
       name: 'not-feature-collection',
@@ -206,16 +219,7 @@ describe('prepareLayer: errors refuse the import, each located', () => {
       const result = run(name, opts);
       expect(result.ok).toBe(false);
       const errors = result.problems.filter((p) => p.severity === 'error').map(where);
-      expect(errors).toEqual(
-        expected.map((e) => ({
-          severity: 'error',
-          polygon: undefined,
-          ring: undefined,
-          position: undefined,
-          featureId: undefined,
-          ...e,
-        })),
-      );
+      expect(errors).toEqual(expected.map(errorAt));
       for (const p of result.problems) expect(p.message.length).toBeGreaterThan(10);
     });
   }
@@ -239,60 +243,12 @@ describe('prepareLayer: errors refuse the import, each located', () => {
     const result = run('many-errors');
     expect(result.ok).toBe(false);
     expect(result.problems.map(where)).toEqual([
-      {
-        severity: 'error',
-        code: 'missing_name',
-        featureIndex: 1,
-        featureId: ID(2),
-        polygon: undefined,
-        ring: undefined,
-        position: undefined,
-      },
-      {
-        severity: 'error',
-        code: 'non_polygon_geometry',
-        featureIndex: 1,
-        featureId: ID(2),
-        polygon: undefined,
-        ring: undefined,
-        position: undefined,
-      },
-      {
-        severity: 'error',
-        code: 'duplicate_id',
-        featureIndex: 2,
-        featureId: ID(1),
-        polygon: undefined,
-        ring: undefined,
-        position: undefined,
-      },
-      {
-        severity: 'error',
-        code: 'coordinate_out_of_range',
-        featureIndex: 2,
-        featureId: ID(1),
-        polygon: undefined,
-        ring: 0,
-        position: 1,
-      },
-      {
-        severity: 'error',
-        code: 'not_a_feature',
-        featureIndex: 3,
-        featureId: undefined,
-        polygon: undefined,
-        ring: undefined,
-        position: undefined,
-      },
-      {
-        severity: 'error',
-        code: 'too_few_positions',
-        featureIndex: 4,
-        featureId: ID(5),
-        polygon: undefined,
-        ring: 0,
-        position: 0,
-      },
+      errorAt({ code: 'missing_name', featureIndex: 1, featureId: ID(2) }),
+      errorAt({ code: 'non_polygon_geometry', featureIndex: 1, featureId: ID(2) }),
+      errorAt({ code: 'duplicate_id', featureIndex: 2, featureId: ID(1) }),
+      errorAt({ code: 'coordinate_out_of_range', featureIndex: 2, featureId: ID(1), ring: 0, position: 1 }),
+      errorAt({ code: 'not_a_feature', featureIndex: 3 }),
+      errorAt({ code: 'too_few_positions', featureIndex: 4, featureId: ID(5), ring: 0, position: 0 }),
     ]);
     // The one good feature still comes back, for a preview; nothing may be stored though (ok is false).
     expect(result.features.map((f) => f.properties.id)).toEqual([ID(1)]);

@@ -69,6 +69,16 @@ const at = (lon: number, lat: number, extra: Partial<CheckInBody> = {}): CheckIn
   ...extra,
 });
 const checks = { safety: 'ok', food: 'issue', license: 'not_applicable' } as const;
+/** The task checked in to inside the cell during its shift: by the worker, then the officer (version 3). */
+const checkedInByBoth = () =>
+  checkIn(
+    checkIn(task, worker, at(120.2, 30.25), cell, during, config).task,
+    officer,
+    at(120.2, 30.25),
+    cell,
+    during,
+    config,
+  ).task;
 
 describe('distance to a cell', () => {
   it('is 0 inside and on the boundary, the distance to the nearest edge outside', () => {
@@ -213,14 +223,7 @@ describe('check-in', () => {
 });
 
 describe('completion', () => {
-  const both = checkIn(
-    checkIn(task, worker, at(120.2, 30.25), cell, during, config).task,
-    officer,
-    at(120.2, 30.25),
-    cell,
-    during,
-    config,
-  ).task;
+  const both = checkedInByBoth();
   const solo = checkIn(task, officer, at(120.2, 30.25), cell, during, config).task;
   const input = { checks, findingIds: [] };
 
@@ -255,20 +258,7 @@ describe('missed tasks', () => {
 });
 
 describe('task counters', () => {
-  const joint = completeTask(
-    checkIn(
-      checkIn(task, worker, at(120.2, 30.25), cell, during, config).task,
-      officer,
-      at(120.2, 30.25),
-      cell,
-      during,
-      config,
-    ).task,
-    officer,
-    { checks, findingIds: [] },
-    during,
-    config,
-  ).task;
+  const joint = completeTask(checkedInByBoth(), officer, { checks, findingIds: [] }, during, config).task;
   const solo = completeTask(
     checkIn(task, officer, at(120.2, 30.25), cell, during, config).task,
     officer,

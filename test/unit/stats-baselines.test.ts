@@ -1,6 +1,5 @@
 import { counterDeltas, findingMetrics, recount } from '@gridpatrol/core/findings/counters';
 import { applyAction } from '@gridpatrol/core/findings/lifecycle';
-import type { GridTopology } from '@gridpatrol/core/grid/topology';
 import type { Scope } from '@gridpatrol/core/policy';
 import {
   BaselineCreateBody,
@@ -14,28 +13,19 @@ import {
   planAreaRead,
 } from '@gridpatrol/core/stats/baselines';
 import { describe, expect, it } from 'vitest';
-import { admin, config, newFinding, scopeFor, supEast, T0 } from './findings-fixtures';
+import {
+  admin,
+  config,
+  EAST_WEST_OFFICES,
+  eastWestTopology,
+  newFinding,
+  scopeFor,
+  supEast,
+  T0,
+} from './findings-fixtures';
 
-const topology: GridTopology = {
-  version: 3,
-  cellZones: new Map([
-    ['C1', ['Z1']],
-    ['C2', ['Z1', 'Z2']],
-    ['C3', ['Z2']],
-    ['C9', ['W1']],
-  ]),
-  zoneCells: new Map([
-    ['Z1', ['C1', 'C2']],
-    ['Z2', ['C2', 'C3']],
-    ['W1', ['C9']],
-  ]),
-  zoneOffice: new Map([
-    ['Z1', 'east'],
-    ['Z2', 'east'],
-    ['W1', 'west'],
-  ]),
-};
-const offices = ['west', 'east'];
+const topology = eastWestTopology;
+const offices = EAST_WEST_OFFICES;
 const adminScope = scopeFor(admin);
 const supScope = scopeFor(supEast);
 

@@ -3,8 +3,8 @@
  * shifted, a dragged position brought back to WGS-84; on any other map nothing moves.
  */
 import { wgs84ToGcj02 } from '@gridpatrol/core/geo/gcj02';
+import { baseMapShift } from '@gridpatrol/web/app/base-map';
 import { describe, expect, it } from 'vitest';
-import { baseMapShift } from '../../packages/web/src/app/base-map';
 
 const DEMO = [120.2, 30.275] as const;
 const tiles = (coordSys: 'wgs84' | 'gcj02' | 'cgcs2000') => ({

@@ -4,13 +4,13 @@
  */
 import { AREA_FIELDS_BY_ROLE as CORE_AREA_FIELDS, personWriteAccess, ROLES } from '@gridpatrol/core';
 import { ROUTES } from '@gridpatrol/functions/routes';
-import { expect, it } from 'vitest';
 import {
   AREA_FIELDS_BY_ROLE,
   CONSOLE_OPERATIONS,
   may,
   rolesGivenBy,
-} from '../../packages/web/src/app/console/b/abilities';
+} from '@gridpatrol/web/app/console/b/abilities';
+import { expect, it } from 'vitest';
 
 it.each(Object.entries(CONSOLE_OPERATIONS))('%s: the roles of the route manifest', (operation, roles) => {
   const route = ROUTES.find((r) => r.operationId === operation);

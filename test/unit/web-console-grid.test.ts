@@ -1,12 +1,12 @@
 /** A grid import from the browser: its size against the API's limit, and each problem's place. */
 import { MAX_BODY_BYTES } from '@gridpatrol/local/server';
-import { expect, it } from 'vitest';
 import {
   IMPORT_BODY_LIMIT,
   importBodyBytes,
   pathSteps,
   problemPlace,
-} from '../../packages/web/src/app/console/b/grid-report';
+} from '@gridpatrol/web/app/console/b/grid-report';
+import { expect, it } from 'vitest';
 
 const ring = [
   [120.1, 30.2],

@@ -1,13 +1,8 @@
 /** The console map's pure parts: the choropleth's classes and colours, and the findings' clusters. */
+
+import { clusterPoints } from '@gridpatrol/web/app/console/cluster';
+import { colourOf, colourScale, legendOf, NO_VALUE, PALETTE } from '@gridpatrol/web/app/console/colour-scale';
 import { describe, expect, it } from 'vitest';
-import { clusterPoints } from '../../packages/web/src/app/console/cluster';
-import {
-  colourOf,
-  colourScale,
-  legendOf,
-  NO_VALUE,
-  PALETTE,
-} from '../../packages/web/src/app/console/colour-scale';
 
 describe('colourScale', () => {
   it('puts classes at the quantiles of the values and colours the worst darkest', () => {

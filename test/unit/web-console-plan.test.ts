@@ -1,16 +1,16 @@
 /**
  * The week plan's pure parts: the calendar of days × shifts and a task's demand in words.
  */
-import { describe, expect, it } from 'vitest';
-import { PAIR_REASONS } from '../../packages/core/src/planning/schema';
+import { PAIR_REASONS } from '@gridpatrol/core/planning/demand-reasons';
 import {
   calendarOf,
   demandTerms,
   demandWords,
   type PlanTaskView,
   weekDates,
-} from '../../packages/web/src/app/console/plan-view';
-import { format, type MessageKey } from '../../packages/web/src/messages';
+} from '@gridpatrol/web/app/console/plan-view';
+import { format, type MessageKey } from '@gridpatrol/web/messages';
+import { describe, expect, it } from 'vitest';
 
 const risk = (c: Partial<Record<string, [number, number]>>) => ({
   score: 0,

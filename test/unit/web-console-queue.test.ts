@@ -1,11 +1,12 @@
 /** The findings queue's pure parts: deadlines at a glance, sort orders, the list's query, city time. */
-import { describe, expect, it } from 'vitest';
+
 import {
   cityDateTime,
   deadlineState,
   findingsQuery,
   sortFindings,
-} from '../../packages/web/src/app/console/queue-view';
+} from '@gridpatrol/web/app/console/queue-view';
+import { describe, expect, it } from 'vitest';
 
 const NOW = new Date('2026-12-07T12:00:00Z');
 const f = (id: string, over: Record<string, unknown> = {}) => ({

@@ -1,7 +1,8 @@
 /** The statistics page's pure parts: the bar chart's geometry, the export requests, the saved file's name. */
+
+import { barLayout, niceMax } from '@gridpatrol/web/app/console/b/chart-layout';
+import { EXPORTS, exportPath, fileNameOf } from '@gridpatrol/web/app/console/b/exports';
 import { expect, it } from 'vitest';
-import { barLayout, niceMax } from '../../packages/web/src/app/console/b/chart-layout';
-import { EXPORTS, exportPath, fileNameOf } from '../../packages/web/src/app/console/b/exports';
 
 it('tops the axis at 1, 2 or 5 times a power of ten', () => {
   expect([0, 1, 3, 7, 12, 20, 51, 950].map(niceMax)).toEqual([1, 1, 5, 10, 20, 20, 100, 1000]);

@@ -4,21 +4,16 @@
  * the history run in the browser (test/web/field-app.test.ts).
  */
 import { MAX_PHOTO_BYTES, PHOTO_TYPES as POLICY_TYPES } from '@gridpatrol/core';
-import { format, type MessageKey } from '@gridpatrol/web/messages';
-import type { Language } from '@gridpatrol/web/runtime-config';
-import { describe, expect, it } from 'vitest';
-import {
-  ApiError,
-  errorText,
-  photoDetailText,
-  requiredPhotoText,
-} from '../../packages/web/src/app/api-error';
+import { ApiError, errorText, photoDetailText, requiredPhotoText } from '@gridpatrol/web/app/api-error';
 import {
   MAX_PHOTO_BYTES as APP_MAX,
   keyPhotos,
   PHOTO_TYPES,
   photoType,
-} from '../../packages/web/src/app/photo-rules';
+} from '@gridpatrol/web/app/photo-rules';
+import { format, type MessageKey } from '@gridpatrol/web/messages';
+import type { Language } from '@gridpatrol/web/runtime-config';
+import { describe, expect, it } from 'vitest';
 
 const t = (language: Language) => (key: MessageKey, params?: Record<string, string | number>) =>
   format(language, key, params);

@@ -2,7 +2,7 @@
  * The field app's hosted-UI sign-in pieces (packages/web/src/app/pkce.ts): the S256 challenge of
  * RFC 7636's own example, the authorize URL, and a callback refused unless it answers this sign-in.
  */
-import { describe, expect, it } from 'vitest';
+
 import {
   authorizeUrl,
   codeChallenge,
@@ -12,7 +12,8 @@ import {
   randomToken,
   refreshDelayMs,
   SignInCallbackError,
-} from '../../packages/web/src/app/pkce';
+} from '@gridpatrol/web/app/pkce';
+import { describe, expect, it } from 'vitest';
 
 const UI = {
   domain: 'https://gridpatrol-demo-dev.auth.ap-east-1.amazoncognito.com',

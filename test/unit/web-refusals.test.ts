@@ -3,11 +3,12 @@
  * their words (which now come in the person's language). That the app asks for the person's
  * language is checked in the browser (test/web/field-app.test.ts).
  */
+
+import { ApiError } from '@gridpatrol/web/app/api-error';
+import { refusalText } from '@gridpatrol/web/app/refusals';
 import { format, type MessageKey } from '@gridpatrol/web/messages';
 import type { Language } from '@gridpatrol/web/runtime-config';
 import { describe, expect, it } from 'vitest';
-import { ApiError } from '../../packages/web/src/app/api-error';
-import { refusalText } from '../../packages/web/src/app/refusals';
 
 const words = (language: Language) => ({
   t: (key: MessageKey, params?: Record<string, string | number>) => format(language, key, params),

@@ -79,6 +79,13 @@ export type Operations<G extends HandlerGroup> = {
 };
 
 type HttpRequest = middy.Request<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext>;
+/** One step of the chain, typed like its requests. */
+type HttpMiddleware = MiddlewareObj<
+  APIGatewayProxyEventV2,
+  APIGatewayProxyStructuredResultV2,
+  Error,
+  GpContext
+>;
 interface GpContext extends Context {
   route: RouteDef;
   input: OperationInput<Routes>;
@@ -109,9 +116,7 @@ function readIdempotencyKey(event: APIGatewayProxyEventV2, caller: Person | null
   return parsed.data;
 }
 
-function routeInput(
-  group: HandlerGroup,
-): MiddlewareObj<APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Error, GpContext> {
+function routeInput(group: HandlerGroup): HttpMiddleware {
   const byKey = new Map<string, RouteDef>(
     ROUTES.filter((r) => r.group === group).map((r) => [routeKey(r), r]),
   );
@@ -175,12 +180,7 @@ function withSealedCursor(body: unknown, context: GpContext): unknown {
 }
 
 /** Converts the operation's Reply into API Gateway's structured result. */
-const replyToHttp: MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  GpContext
-> = {
+const replyToHttp: HttpMiddleware = {
   after: async (request: HttpRequest) => {
     const reply = request.response as unknown as Reply<unknown>;
     const requestId = request.context.awsRequestId;
@@ -212,12 +212,7 @@ export function readerOf(event: Pick<APIGatewayProxyEventV2, 'headers'>): Render
 }
 
 /** The one place a thrown error becomes an HTTP answer; 5xx bodies never carry internals. */
-const errorMapper: MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  GpContext
-> = {
+const errorMapper: HttpMiddleware = {
   onError: async (request: HttpRequest) => {
     const requestId = request.context.awsRequestId;
     const reader = readerOf(request.event);
@@ -256,23 +251,13 @@ async function addVaryOrigin(request: HttpRequest): Promise<void> {
   response.headers = { ...headers, Vary: [...parts].join(', ') };
 }
 
-const varyOnOrigin: MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  GpContext
-> = { after: addVaryOrigin, onError: addVaryOrigin };
+const varyOnOrigin: HttpMiddleware = { after: addVaryOrigin, onError: addVaryOrigin };
 
 /**
  * Puts back an answer's own security headers after http-security-headers wrote its defaults over
  * every HTML answer: used before it, so that its `after` runs after. Errors keep the defaults.
  */
-const pageSecurityHeaders: MiddlewareObj<
-  APIGatewayProxyEventV2,
-  APIGatewayProxyStructuredResultV2,
-  Error,
-  GpContext
-> = {
+const pageSecurityHeaders: HttpMiddleware = {
   after: async (request: HttpRequest) => {
     const own = request.context.pageSecurityHeaders;
     if (own && request.response?.headers) Object.assign(request.response.headers, own);

@@ -5,13 +5,7 @@
  */
 import { gunzipSync, gzipSync } from 'node:zlib';
 import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
-import {
-  GetCommand,
-  PutCommand,
-  QueryCommand,
-  TransactWriteCommand,
-  UpdateCommand,
-} from '@aws-sdk/lib-dynamodb';
+import { GetCommand, PutCommand, TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import {
   type ActivationOverride,
   assertActivatable,
@@ -30,9 +24,9 @@ import {
 } from '@gridpatrol/core';
 import { batchGet, batchPut } from './batch';
 import { documentClient, tableName } from './client';
-import { decodeCursor, encodeCursor, type Page } from './cursor';
+import { type Page } from './cursor';
 import { keys, primaryKey } from './keys';
-import { partitionItems } from './query';
+import { partitionItems, partitionPage } from './query';
 
 /** Binary attributes stay under DynamoDB's 400 KB item limit with room for keys. */
 const PART_BYTES = 350 * 1024;
@@ -262,19 +256,12 @@ export async function getGridReport(meta: GridVersionMeta): Promise<unknown> {
 
 /** Newest first. */
 export async function listGridVersions(cursor?: string, limit = 50): Promise<Page<GridVersionMeta>> {
-  const pk = keys.gridVersion(0).gsi1pk;
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      ScanIndexForward: false,
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
-    }),
+  return partitionPage(
+    { index: 'gsi1', pk: keys.gridVersion(0).gsi1pk, descending: true },
+    toMeta,
+    cursor,
+    limit,
   );
-  return { items: (out.Items ?? []).map(toMeta), cursor: encodeCursor(out.LastEvaluatedKey) };
 }
 
 /**
@@ -431,19 +418,8 @@ export const getCell = (version: number, id: string) =>
 export const getZone = (version: number, id: string) =>
   getWithGeometry<StoredZone>(keys.zone(version, id).pk, 'ZONE');
 
-async function queryIndex<T>(pk: string, cursor: string | undefined, limit: number): Promise<Page<T>> {
-  const out = await documentClient().send(
-    new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi1',
-      KeyConditionExpression: 'gsi1pk = :pk',
-      ExpressionAttributeValues: { ':pk': pk },
-      Limit: limit,
-      ExclusiveStartKey: decodeCursor(cursor, { name: 'gsi1pk', value: pk }),
-    }),
-  );
-  return { items: (out.Items ?? []).map((i) => strip<T>(i)), cursor: encodeCursor(out.LastEvaluatedKey) };
-}
+const queryIndex = <T>(pk: string, cursor: string | undefined, limit: number): Promise<Page<T>> =>
+  partitionPage({ index: 'gsi1', pk }, (i) => strip<T>(i), cursor, limit);
 
 export const listCells = (version: number, cursor?: string, limit = 100) =>
   queryIndex<StoredCell>(keys.cell(version, '').gsi1pk, cursor, limit);

@@ -126,6 +126,14 @@ export async function markNotificationRead(
   return read;
 }
 
+/** The Query of the unread part of a person's gsi2 partition (keys.notification: 'U#' before unread). */
+const unreadOf = (recipientId: string) => ({
+  TableName: tableName(),
+  IndexName: 'gsi2',
+  KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :unread)',
+  ExpressionAttributeValues: { ':pk': notificationsPartition(recipientId), ':unread': 'U#' },
+});
+
 /**
  * Marks up to `max` of a person's unread notifications read, newest first. `more` says unread ones
  * remain (the caller asks again): a bounded request whatever a person let pile up.
@@ -139,10 +147,7 @@ export async function markAllNotificationsRead(
 ): Promise<{ marked: number; more: boolean }> {
   const out = await documentClient().send(
     new QueryCommand({
-      TableName: tableName(),
-      IndexName: 'gsi2',
-      KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :unread)',
-      ExpressionAttributeValues: { ':pk': notificationsPartition(recipientId), ':unread': 'U#' },
+      ...unreadOf(recipientId),
       ProjectionExpression: 'pk, sk, gsi2sk',
       Limit: max,
     }),
@@ -184,10 +189,7 @@ export async function unreadNotificationCount(recipientId: string): Promise<numb
   do {
     const out = await documentClient().send(
       new QueryCommand({
-        TableName: tableName(),
-        IndexName: 'gsi2',
-        KeyConditionExpression: 'gsi2pk = :pk AND begins_with(gsi2sk, :unread)',
-        ExpressionAttributeValues: { ':pk': notificationsPartition(recipientId), ':unread': 'U#' },
+        ...unreadOf(recipientId),
         Select: 'COUNT',
         Limit: UNREAD_COUNT_CAP - count,
         ExclusiveStartKey: start,

@@ -148,11 +148,7 @@ export class FeatureProblems {
   finish(): void {
     for (const [code, { severity, n }] of this.overflow) {
       this.out.push({
-        severity,
-        code,
-        layer: this.layer,
-        featureIndex: this.index,
-        ...this.names(),
+        ...this.about(severity, code),
         path: this.path(),
         message: `…and ${n} more '${code}' problems in this feature`,
         omitted: n,
@@ -161,8 +157,13 @@ export class FeatureProblems {
     this.overflow.clear();
   }
 
-  private names(): { featureId?: string; featureName?: string } {
+  /** What every problem of this feature starts with: its kind, layer, index and names. */
+  private about(severity: 'error' | 'warning', code: ImportProblemCode) {
     return {
+      severity,
+      code,
+      layer: this.layer,
+      featureIndex: this.index,
       ...(this.featureId === undefined ? {} : { featureId: this.featureId }),
       ...(this.featureName === undefined ? {} : { featureName: this.featureName }),
     };
@@ -187,11 +188,7 @@ export class FeatureProblems {
       return;
     }
     this.out.push({
-      severity,
-      code,
-      layer: this.layer,
-      featureIndex: this.index,
-      ...this.names(),
+      ...this.about(severity, code),
       ...(this.multi && place.polygon !== undefined ? { polygon: place.polygon } : {}),
       ...(place.ring === undefined ? {} : { ring: place.ring }),
       ...(place.position === undefined ? {} : { position: place.position }),

@@ -122,21 +122,25 @@ function serves(start: Int32Array, people: Int32Array, ci: number, k: number): b
   return false;
 }
 
-/** Some unmet cell of the run, other than a and b, with an officer (or partner) with room. */
+/**
+ * Some unmet cell of freed person k (an officer if `freedOfficer`, else a partner), other than a
+ * and b, with a person of the other side with room: the freed one alone cannot patrol.
+ */
 function unmetWithRoom(
   s: PlannerState,
-  list: Int32Array,
-  from: number,
-  to: number,
+  im: Improvement,
+  freedOfficer: boolean,
+  k: number,
   a: number,
   b: number,
-  officerSide: boolean,
 ): boolean {
   const { assigned, demand } = s;
-  for (let i = from; i < to; i++) {
+  const list = freedOfficer ? im.officerCells : im.partnerCells;
+  const start = freedOfficer ? im.officerCellStart : im.partnerCellStart;
+  for (let i = start[k] as number; i < (start[k + 1] as number); i++) {
     const cj = list[i] as number;
     if (cj === a || cj === b || (assigned[cj] as number) >= (demand[cj] as number)) continue;
-    if (officerSide ? officerRoom(s, cj, -1) : partnerRoom(s, cj, -1)) return true;
+    if (freedOfficer ? partnerRoom(s, cj, -1) : officerRoom(s, cj, -1)) return true;
   }
   return false;
 }
@@ -171,32 +175,8 @@ function promising(
   const pk = s.tPartner[t] as number;
   if ((s.weight[ci] as number) > (s.weight[bc] as number)) return true;
   if (officersFull && partnersFull) return officerRoom(s, bc, k) && partnerRoom(s, bc, pk);
-  if (officersFull)
-    return (
-      officerRoom(s, bc, k) ||
-      unmetWithRoom(
-        s,
-        im.partnerCells,
-        im.partnerCellStart[pk] as number,
-        im.partnerCellStart[pk + 1] as number,
-        ci,
-        bc,
-        true,
-      )
-    );
-  if (partnersFull)
-    return (
-      partnerRoom(s, bc, pk) ||
-      unmetWithRoom(
-        s,
-        im.officerCells,
-        im.officerCellStart[k] as number,
-        im.officerCellStart[k + 1] as number,
-        ci,
-        bc,
-        false,
-      )
-    );
+  if (officersFull) return officerRoom(s, bc, k) || unmetWithRoom(s, im, false, pk, ci, bc);
+  if (partnersFull) return partnerRoom(s, bc, pk) || unmetWithRoom(s, im, true, k, ci, bc);
   return true;
 }
 
@@ -222,19 +202,23 @@ function mark(s: PlannerState, im: Improvement, t: number): void {
   im.partnerChanged[s.tPartner[t] as number] = im.round;
 }
 
-/** Fills the cells of a run not yet tried for the refill of one bump; gain plus their value. */
+/**
+ * Fills the cells of person k (an officer if `officerSide`, else a partner) not yet tried for the
+ * refill of one bump; gain plus their value.
+ */
 function refill(
   s: PlannerState,
   im: Improvement,
-  list: Int32Array,
-  from: number,
-  to: number,
+  officerSide: boolean,
+  k: number,
   ci: number,
   bc: number,
   gain: number,
 ): number {
   const { assigned, demand, weight } = s;
-  for (let i = from; i < to; i++) {
+  const list = officerSide ? im.officerCells : im.partnerCells;
+  const start = officerSide ? im.officerCellStart : im.partnerCellStart;
+  for (let i = start[k] as number; i < (start[k + 1] as number); i++) {
     const cj = list[i] as number;
     if (im.cellStamp[cj] === im.stampCells || cj === ci || cj === bc) continue;
     im.cellStamp[cj] = im.stampCells;
@@ -290,28 +274,8 @@ function augment(s: PlannerState, im: Improvement, ci: number): boolean {
         // its officer and partner (one out, several in), highest value first.
         gain -= weight[bc] as number;
         im.stampCells++;
-        const k = offK[s.tEntry[t] as number] as number;
-        const pk = s.tPartner[t] as number;
-        gain = refill(
-          s,
-          im,
-          im.officerCells,
-          im.officerCellStart[k] as number,
-          im.officerCellStart[k + 1] as number,
-          ci,
-          bc,
-          gain,
-        );
-        gain = refill(
-          s,
-          im,
-          im.partnerCells,
-          im.partnerCellStart[pk] as number,
-          im.partnerCellStart[pk + 1] as number,
-          ci,
-          bc,
-          gain,
-        );
+        gain = refill(s, im, true, offK[s.tEntry[t] as number] as number, ci, bc, gain);
+        gain = refill(s, im, false, s.tPartner[t] as number, ci, bc, gain);
       }
       if (gain > 1e-9) {
         mark(s, im, t);
