@@ -7,7 +7,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CityConfig } from '@gridpatrol/core';
 import type { HandlerGroup } from '@gridpatrol/functions';
-import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { type LambdaFunction, lambdaEntry, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { EVENT_PARTITION_PREFIX, TABLE } from '@gridpatrol/store/table';
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -22,37 +22,13 @@ import type { BuildOptions } from 'esbuild';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), the grid
- * import job (infra/lib/grid-imports.ts), the counter fold (infra/lib/counters.ts), or the user
- * pool's pre-token-generation trigger (infra/lib/auth.ts).
+ * What a function serves: an HTTP handler group or one of the other functions (LAMBDA_FUNCTIONS in
+ * functions/bundling.ts, the one list of them).
  */
-export type FunctionGroup =
-  | HandlerGroup
-  | 'jobs'
-  | 'grid-import'
-  | 'counters'
-  | 'notifications'
-  | 'pre-token'
-  | 'attachments';
+export type FunctionGroup = LambdaFunction;
 
-/** The groups that are not HTTP handler groups: each has its entry beside its own code. */
-const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = [
-  'jobs',
-  'grid-import',
-  'counters',
-  'notifications',
-  'pre-token',
-  'attachments',
-];
-
-/**
- * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
- * functions/src/manifest-types.ts), any other's at `<group>/handler.ts`, beside the code it runs.
- */
-export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
-  OWN_ENTRY_GROUPS.includes(group)
-    ? path.join(root, 'functions', 'src', group, 'handler.ts')
-    : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
+/** Where each function's entry lives (functions/bundling.ts says, for the bench and for us alike). */
+export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string => lambdaEntry(group, root);
 
 /**
  * Translates the esbuild options of functions/bundling.ts (the one place that says how a group is
