@@ -24,11 +24,18 @@ import { LOCAL_EXPORTS_PATH } from '@gridpatrol/local';
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { AwsSolutionsChecks, ServerlessChecks } from 'cdk-nag';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CITY_CONTEXT_KEY, cityFromContext } from '../../infra/lib/city';
 import { addCityStacks } from '../../infra/lib/city-stacks';
-import { REPO_ROOT, tableActions, toNodejsBundling } from '../../infra/lib/function';
+import {
+  GridPatrolFunction,
+  keptSourceMapPath,
+  REPO_ROOT,
+  tableActions,
+  toNodejsBundling,
+} from '../../infra/lib/function';
 import { GRID_IMPORT_TABLE_ACCESS } from '../../infra/lib/grid-imports';
 import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '../../infra/lib/stack';
 
@@ -59,14 +66,24 @@ const logicalId = (stack: GridPatrolStack, element: unknown): string =>
 const fnLogicalId = (s: Synthesized, group: HandlerGroup): string =>
   logicalId(s.stack, s.stack.functions[group].node.defaultChild);
 
-/** The bundle of one group's function: the asset directory named by its S3 key. */
+/** The asset directory of a function's code, named by its S3 key. */
+function assetDir(s: Synthesized, fn: GridPatrolFunction): string {
+  const resource =
+    s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack, fn.node.defaultChild)];
+  const key: unknown = resource?.Properties?.Code?.S3Key;
+  if (typeof key !== 'string') throw new Error(`no S3Key on the ${fn.group} function`);
+  return path.join(s.assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+/** Every function of the city's stack, HTTP groups and the others alike. */
+const allFunctions = (s: Synthesized): GridPatrolFunction[] =>
+  s.stack.node.findAll().filter((c): c is GridPatrolFunction => c instanceof GridPatrolFunction);
+
+/** The bundle of one group's function, and the sources its source map (kept beside the asset) names. */
 function readBundle(s: Synthesized, group: HandlerGroup): { code: string; sources: string[] } {
-  const fn = s.template.findResources('AWS::Lambda::Function')[fnLogicalId(s, group)];
-  const key: unknown = fn?.Properties?.Code?.S3Key;
-  if (typeof key !== 'string') throw new Error(`no S3Key on the ${group} function`);
-  const dir = path.join(s.assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
-  const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
-  const map = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+  const code = readFileSync(path.join(assetDir(s, s.stack.functions[group]), 'index.js'), 'utf8');
+  const mapFile = keptSourceMapPath(s.assemblyDir, s.stack.stackName, group);
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
   return { code, sources: map.sources };
 }
 
@@ -163,7 +180,6 @@ describe('functions', () => {
             GRIDPATROL_CITY: 'demo',
             POWERTOOLS_SERVICE_NAME: 'gridpatrol',
             POWERTOOLS_LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
           },
         },
       });
@@ -225,9 +241,83 @@ describe('functions', () => {
 
   it('bundles with the shared esbuild options: minified CJS with source maps, for the runtime it runs on', () => {
     const bundling = toNodejsBundling(lambdaEsbuildOptions(demo.city));
-    expect(bundling).toMatchObject({ minify: true, sourceMap: true, externalModules: [], format: 'cjs' });
+    expect(bundling).toMatchObject({
+      minify: true,
+      sourceMap: true,
+      sourceMapMode: SourceMapMode.EXTERNAL,
+      externalModules: [],
+      format: 'cjs',
+    });
     expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
     expect(() => toNodejsBundling({ bundle: true, splitting: true })).toThrow(/splitting/);
+  });
+
+  it('keeps source maps out of the zips (issue 18: cold start): none in an asset, none referenced, none loaded; each kept beside the assembly', () => {
+    const functions = allFunctions(demo);
+    expect(functions.length).toBe(HANDLER_GROUPS.length + 6);
+    const variables = demo.template.findResources('AWS::Lambda::Function');
+    for (const fn of functions) {
+      const dir = assetDir(demo, fn);
+      expect(readdirSync(dir), fn.group).toEqual(['index.js']);
+      expect(readFileSync(path.join(dir, 'index.js'), 'utf8'), fn.group).not.toContain('sourceMappingURL');
+      const env = variables[logicalId(demo.stack, fn.node.defaultChild)]?.Properties.Environment.Variables;
+      expect(env?.NODE_OPTIONS ?? '', fn.group).not.toContain('--enable-source-maps');
+      const kept = keptSourceMapPath(demo.assemblyDir, demo.stack.stackName, fn.group);
+      const map = JSON.parse(readFileSync(kept, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect(map.sources.length, fn.group).toBeGreaterThan(0);
+      expect(map.sourcesContent, fn.group).toBeUndefined();
+    }
+  });
+
+  it("runs only the DynamoDB client at init and the function's code at its first request (issue 18: cold start)", () => {
+    // One Node process requires every deployed bundle and checks that zod (which every function's
+    // own code builds schemas with) did not run; then one request to the system bundle, against a
+    // stub DynamoDB, loads its code and answers. The pre-token trigger is not deferred (0057).
+    const deferred = allFunctions(demo).filter((fn) => fn.group !== 'pre-token');
+    const files = Object.fromEntries(
+      deferred.map((fn) => [fn.group, path.join(assetDir(demo, fn), 'index.js')]),
+    );
+    const script = `
+      const http = require('node:http');
+      const files = ${JSON.stringify(files)};
+      const ranAtInit = [];
+      for (const [group, file] of Object.entries(files)) {
+        require(file);
+        if (globalThis.__zod_globalConfig !== undefined) ranAtInit.push(group);
+        delete globalThis.__zod_globalConfig;
+        delete globalThis.__zod_globalRegistry;
+      }
+      const stub = http.createServer((q, s) => { q.resume(); q.on('end', () => {
+        s.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }); s.end('{}'); }); });
+      stub.listen(0, '127.0.0.1', async () => {
+        process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:' + stub.address().port;
+        const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {},
+          requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'r' } };
+        const context = { awsRequestId: 'r', functionName: 'system', getRemainingTimeInMillis: () => 10000 };
+        const reply = await require(files.system).handler(event, context);
+        stub.close();
+        process.stdout.write(JSON.stringify({ ranAtInit, status: reply.statusCode, body: JSON.parse(reply.body),
+          zodAfterRequest: globalThis.__zod_globalConfig !== undefined }));
+      });`;
+    const child = spawnSync(process.execPath, ['-e', script], {
+      encoding: 'utf8',
+      env: {
+        ...process.env,
+        AWS_REGION: 'us-east-1',
+        AWS_ACCESS_KEY_ID: 'test',
+        AWS_SECRET_ACCESS_KEY: 'test',
+        TABLE_NAME: 'test',
+        POWERTOOLS_LOG_LEVEL: 'SILENT',
+        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
+      },
+    });
+    expect(child.stderr).toBe('');
+    expect(JSON.parse(child.stdout)).toEqual({
+      ranAtInit: [],
+      status: 200,
+      body: { ok: true, version: expect.any(String) },
+      zodAfterRequest: true,
+    });
   });
 
   it('bundles the AWS SDK, inlines the city config, and carries no whole @turf/turf', () => {
