@@ -25,16 +25,16 @@ export const LAMBDA_FUNCTIONS = [
 ] as const;
 export type LambdaFunction = (typeof LAMBDA_FUNCTIONS)[number];
 
+const HTTP_GROUPS: readonly string[] = HANDLER_GROUPS;
+
 /**
- * The entry file esbuild bundles for a function (`root` is the repository root): a small one under
- * `src/lambda/` that makes the DynamoDB client at init and loads the function's code at its first
- * invocation (src/lambda/deferred.ts, decision 0057). The pre-token trigger is the exception: it
- * never reads the table, and its whole bundle (the Cognito client) is already the size of that floor.
+ * The entry file esbuild bundles for a function: an HTTP group's under `handlers/`, any other's at
+ * `<function>/handler.ts`, beside the code it runs. `root` is the repository root.
  */
 export const lambdaEntry = (fn: LambdaFunction, root: string): string =>
-  fn === 'pre-token'
-    ? path.join(root, 'functions', 'src', fn, 'handler.ts')
-    : path.join(root, 'functions', 'src', 'lambda', `${fn}.ts`);
+  HTTP_GROUPS.includes(fn)
+    ? path.join(root, 'functions', 'src', 'handlers', `${fn}.ts`)
+    : path.join(root, 'functions', 'src', fn, 'handler.ts');
 
 /** Node.js version Lambda runs (runtime nodejs22.x). */
 export const LAMBDA_NODE_TARGET = 'node22';

@@ -269,57 +269,6 @@ describe('functions', () => {
     }
   });
 
-  it("runs only the DynamoDB client at init and the function's code at its first request (issue 18: cold start)", () => {
-    // One Node process requires every deployed bundle and checks that zod (which every function's
-    // own code builds schemas with) did not run; then one request to the system bundle, against a
-    // stub DynamoDB, loads its code and answers. The pre-token trigger is not deferred (0057).
-    const deferred = allFunctions(demo).filter((fn) => fn.group !== 'pre-token');
-    const files = Object.fromEntries(
-      deferred.map((fn) => [fn.group, path.join(assetDir(demo, fn), 'index.js')]),
-    );
-    const script = `
-      const http = require('node:http');
-      const files = ${JSON.stringify(files)};
-      const ranAtInit = [];
-      for (const [group, file] of Object.entries(files)) {
-        require(file);
-        if (globalThis.__zod_globalConfig !== undefined) ranAtInit.push(group);
-        delete globalThis.__zod_globalConfig;
-        delete globalThis.__zod_globalRegistry;
-      }
-      const stub = http.createServer((q, s) => { q.resume(); q.on('end', () => {
-        s.writeHead(200, { 'content-type': 'application/x-amz-json-1.0' }); s.end('{}'); }); });
-      stub.listen(0, '127.0.0.1', async () => {
-        process.env.DYNAMODB_ENDPOINT = 'http://127.0.0.1:' + stub.address().port;
-        const event = { version: '2.0', routeKey: 'GET /health', rawPath: '/health', headers: {},
-          requestContext: { http: { method: 'GET', path: '/health' }, requestId: 'r' } };
-        const context = { awsRequestId: 'r', functionName: 'system', getRemainingTimeInMillis: () => 10000 };
-        const reply = await require(files.system).handler(event, context);
-        stub.close();
-        process.stdout.write(JSON.stringify({ ranAtInit, status: reply.statusCode, body: JSON.parse(reply.body),
-          zodAfterRequest: globalThis.__zod_globalConfig !== undefined }));
-      });`;
-    const child = spawnSync(process.execPath, ['-e', script], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        AWS_REGION: 'us-east-1',
-        AWS_ACCESS_KEY_ID: 'test',
-        AWS_SECRET_ACCESS_KEY: 'test',
-        TABLE_NAME: 'test',
-        POWERTOOLS_LOG_LEVEL: 'SILENT',
-        AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
-      },
-    });
-    expect(child.stderr).toBe('');
-    expect(JSON.parse(child.stdout)).toEqual({
-      ranAtInit: [],
-      status: 200,
-      body: { ok: true, version: expect.any(String) },
-      zodAfterRequest: true,
-    });
-  });
-
   it('bundles the AWS SDK, inlines the city config, and carries no whole @turf/turf', () => {
     for (const group of HANDLER_GROUPS) {
       const { code, sources } = readBundle(demo, group);

@@ -1,4 +1,0 @@
-/** Lambda entry of the grid-import function: its code loads at its first invocation (0057). */
-import { deferredHandler } from './deferred';
-
-export const handler = deferredHandler(() => import('../grid-import/handler'));
