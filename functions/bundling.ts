@@ -43,12 +43,15 @@ export const LAMBDA_NODE_TARGET = 'node22';
  * The city config is inlined at bundle time: no 4 KB environment limit, no read at cold start.
  * Without its `deployment` section, which only infra/ reads: alarm e-mail addresses do not belong
  * in a function's code, and a new address must not rebuild every function.
+ * `config` is parseCityConfig's output, so the bundle says so (CITY_CONFIG_PARSED_AT_BUILD) and
+ * skips parsing it again at every cold start (functions/src/runtime.ts, decision 0057).
  */
 export const cityConfigDefine = ({
   deployment: _infraOnly,
   ...config
 }: CityConfig): Record<string, string> => ({
   'process.env.GRIDPATROL_CITY_CONFIG': JSON.stringify(JSON.stringify(config)),
+  GRIDPATROL_CITY_CONFIG_PARSED_AT_BUILD: 'true',
 });
 
 export function lambdaEsbuildOptions(config: CityConfig): BuildOptions {
