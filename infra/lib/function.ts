@@ -6,14 +6,18 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CityConfig } from '@gridpatrol/core';
-import type { HandlerGroup } from '@gridpatrol/functions';
-import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { type LambdaFunction, lambdaEntry, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { EVENT_PARTITION_PREFIX, TABLE } from '@gridpatrol/store/table';
-import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
 import { Effect, PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import { Architecture, Runtime, Tracing } from 'aws-cdk-lib/aws-lambda';
-import { type BundlingOptions, NodejsFunction, OutputFormat } from 'aws-cdk-lib/aws-lambda-nodejs';
+import {
+  type BundlingOptions,
+  NodejsFunction,
+  OutputFormat,
+  SourceMapMode,
+} from 'aws-cdk-lib/aws-lambda-nodejs';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
 import type { Construct } from 'constructs';
 import type { BuildOptions } from 'esbuild';
@@ -22,37 +26,13 @@ import type { BuildOptions } from 'esbuild';
 export const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 
 /**
- * What a function serves: an HTTP handler group, the scheduled jobs (infra/lib/jobs.ts), the grid
- * import job (infra/lib/grid-imports.ts), the counter fold (infra/lib/counters.ts), or the user
- * pool's pre-token-generation trigger (infra/lib/auth.ts).
+ * What a function serves: an HTTP handler group or one of the other functions (LAMBDA_FUNCTIONS in
+ * functions/bundling.ts, the one list of them).
  */
-export type FunctionGroup =
-  | HandlerGroup
-  | 'jobs'
-  | 'grid-import'
-  | 'counters'
-  | 'notifications'
-  | 'pre-token'
-  | 'attachments';
+export type FunctionGroup = LambdaFunction;
 
-/** The groups that are not HTTP handler groups: each has its entry beside its own code. */
-const OWN_ENTRY_GROUPS: readonly FunctionGroup[] = [
-  'jobs',
-  'grid-import',
-  'counters',
-  'notifications',
-  'pre-token',
-  'attachments',
-];
-
-/**
- * Where each function's entry lives: an HTTP group's under `handlers/` (HANDLER_GROUPS in
- * functions/src/manifest-types.ts), any other's at `<group>/handler.ts`, beside the code it runs.
- */
-export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string =>
-  OWN_ENTRY_GROUPS.includes(group)
-    ? path.join(root, 'functions', 'src', group, 'handler.ts')
-    : path.join(root, 'functions', 'src', 'handlers', `${group}.ts`);
+/** Where each function's entry lives (functions/bundling.ts says, for the bench and for us alike). */
+export const handlerEntry = (group: FunctionGroup, root = REPO_ROOT): string => lambdaEntry(group, root);
 
 /**
  * Translates the esbuild options of functions/bundling.ts (the one place that says how a group is
@@ -85,13 +65,15 @@ export function toNodejsBundling(options: BuildOptions): BundlingOptions {
   if (format === 'iife') throw new Error('Lambda cannot load an iife bundle.');
   if (typeof target !== 'string' && target !== undefined)
     throw new Error('esbuild target must be one string.');
-  if (sourcemap !== undefined && typeof sourcemap !== 'boolean')
-    throw new Error('sourcemap must be true or false.');
+  if (sourcemap !== undefined && typeof sourcemap !== 'boolean' && sourcemap !== 'external')
+    throw new Error("sourcemap must be true, false or 'external'.");
   return {
     target,
     format: format === 'esm' ? OutputFormat.ESM : OutputFormat.CJS,
     minify,
-    sourceMap: sourcemap,
+    sourceMap: sourcemap !== undefined && sourcemap !== false,
+    // 'external': the map is written, and the bundle does not point at it.
+    sourceMapMode: sourcemap === 'external' ? SourceMapMode.EXTERNAL : undefined,
     externalModules: external ?? [],
     define,
     mainFields,
@@ -100,6 +82,15 @@ export function toNodejsBundling(options: BuildOptions): BundlingOptions {
       : undefined,
   };
 }
+
+/**
+ * Where the source map of a function's bundle is kept: in the cloud assembly, beside (not in) the
+ * asset that becomes the zip. A stack trace's `index.js:<line>:<column>` maps back through it.
+ *
+ * @example keptSourceMapPath('cdk.out', 'GridPatrol-demo-dev', 'grid') // 'cdk.out/sourcemaps/GridPatrol-demo-dev/grid.js.map'
+ */
+export const keptSourceMapPath = (assemblyDir: string, stackName: string, group: FunctionGroup): string =>
+  path.join(assemblyDir, 'sourcemaps', stackName, `${group}.js.map`);
 
 /** Why a function has no Lambda dead-letter queue (cdk-nag Serverless-LambdaDLQ), by how it is invoked. */
 const SYNCHRONOUS_REASON =
@@ -238,8 +229,9 @@ export class GridPatrolFunction extends NodejsFunction {
         GRIDPATROL_CITY: props.city.name,
         POWERTOOLS_SERVICE_NAME: 'gridpatrol',
         POWERTOOLS_LOG_LEVEL: props.logLevel ?? 'INFO',
-        // Stack traces in the logs point at the TypeScript sources, not the minified bundle.
-        NODE_OPTIONS: '--enable-source-maps',
+        // No --enable-source-maps: the map is not in the zip, and reading it cost 3-33 ms of
+        // every cold start (0057). Stacks name index.js:<line>:<column>; the map at
+        // keptSourceMapPath turns that into file and line.
       },
       bundling: {
         ...toNodejsBundling(lambdaEsbuildOptions(props.city)),
@@ -247,6 +239,20 @@ export class GridPatrolFunction extends NodejsFunction {
         forceDockerBundling: false,
         // Mappings are enough to name file and line; the sources would only grow the asset.
         sourcesContent: false,
+        // The map leaves the asset before it is hashed and zipped: kept beside the cloud assembly,
+        // to be stored with the deployment's artefacts, not loaded by Lambda (0057).
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          afterBundling: (_inputDir, outputDir) => {
+            const kept = keptSourceMapPath(path.dirname(outputDir), Stack.of(scope).stackName, props.group);
+            const quoted = (p: string) => JSON.stringify(p);
+            return [
+              `mkdir -p ${quoted(path.dirname(kept))}`,
+              `mv ${quoted(path.join(outputDir, 'index.js.map'))} ${quoted(kept)}`,
+            ];
+          },
+        },
       },
     });
     this.group = props.group;

@@ -23,7 +23,13 @@ import { ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/or
 
 import { CITY_CONTEXT_KEY, cityFromContext } from '@gridpatrol/infra/lib/city';
 import { addCityStacks } from '@gridpatrol/infra/lib/city-stacks';
-import { REPO_ROOT, tableActions, toNodejsBundling } from '@gridpatrol/infra/lib/function';
+import {
+  GridPatrolFunction,
+  keptSourceMapPath,
+  REPO_ROOT,
+  tableActions,
+  toNodejsBundling,
+} from '@gridpatrol/infra/lib/function';
 import { GRID_IMPORT_TABLE_ACCESS } from '@gridpatrol/infra/lib/grid-imports';
 import { FUNCTION_SIZING, GridPatrolStack, TABLE_ACCESS } from '@gridpatrol/infra/lib/stack';
 import { LOCAL_ATTACHMENTS_BUCKET, LOCAL_EXPORTS_BUCKET } from '@gridpatrol/local';
@@ -31,6 +37,7 @@ import { LOCAL_ATTACHMENTS_BUCKET, LOCAL_EXPORTS_BUCKET } from '@gridpatrol/loca
 import { TABLE } from '@gridpatrol/store';
 import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
+import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectNagClean } from '../support/cdk-nag';
 
@@ -61,14 +68,24 @@ const logicalId = (stack: GridPatrolStack, element: unknown): string =>
 const fnLogicalId = (s: Synthesized, group: HandlerGroup): string =>
   logicalId(s.stack, s.stack.functions[group].node.defaultChild);
 
-/** The bundle of one group's function: the asset directory named by its S3 key. */
+/** The asset directory of a function's code, named by its S3 key. */
+function assetDir(s: Synthesized, fn: GridPatrolFunction): string {
+  const resource =
+    s.template.findResources('AWS::Lambda::Function')[logicalId(s.stack, fn.node.defaultChild)];
+  const key: unknown = resource?.Properties?.Code?.S3Key;
+  if (typeof key !== 'string') throw new Error(`no S3Key on the ${fn.group} function`);
+  return path.join(s.assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
+}
+
+/** Every function of the city's stack, HTTP groups and the others alike. */
+const allFunctions = (s: Synthesized): GridPatrolFunction[] =>
+  s.stack.node.findAll().filter((c): c is GridPatrolFunction => c instanceof GridPatrolFunction);
+
+/** The bundle of one group's function, and the sources its source map (kept beside the asset) names. */
 function readBundle(s: Synthesized, group: HandlerGroup): { code: string; sources: string[] } {
-  const fn = s.template.findResources('AWS::Lambda::Function')[fnLogicalId(s, group)];
-  const key: unknown = fn?.Properties?.Code?.S3Key;
-  if (typeof key !== 'string') throw new Error(`no S3Key on the ${group} function`);
-  const dir = path.join(s.assemblyDir, `asset.${key.replace(/\.zip$/, '')}`);
-  const code = readFileSync(path.join(dir, 'index.js'), 'utf8');
-  const map = JSON.parse(readFileSync(path.join(dir, 'index.js.map'), 'utf8')) as { sources: string[] };
+  const code = readFileSync(path.join(assetDir(s, s.stack.functions[group]), 'index.js'), 'utf8');
+  const mapFile = keptSourceMapPath(s.assemblyDir, s.stack.stackName, group);
+  const map = JSON.parse(readFileSync(mapFile, 'utf8')) as { sources: string[] };
   return { code, sources: map.sources };
 }
 
@@ -165,7 +182,6 @@ describe('functions', () => {
             GRIDPATROL_CITY: 'demo',
             POWERTOOLS_SERVICE_NAME: 'gridpatrol',
             POWERTOOLS_LOG_LEVEL: 'INFO',
-            NODE_OPTIONS: '--enable-source-maps',
           },
         },
       });
@@ -227,9 +243,32 @@ describe('functions', () => {
 
   it('bundles with the shared esbuild options: minified CJS with source maps, for the runtime it runs on', () => {
     const bundling = toNodejsBundling(lambdaEsbuildOptions(demo.city));
-    expect(bundling).toMatchObject({ minify: true, sourceMap: true, externalModules: [], format: 'cjs' });
+    expect(bundling).toMatchObject({
+      minify: true,
+      sourceMap: true,
+      sourceMapMode: SourceMapMode.EXTERNAL,
+      externalModules: [],
+      format: 'cjs',
+    });
     expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
     expect(() => toNodejsBundling({ bundle: true, splitting: true })).toThrow(/splitting/);
+  });
+
+  it('keeps source maps out of the zips (issue 18: cold start): none in an asset, none referenced, none loaded; each kept beside the assembly', () => {
+    const functions = allFunctions(demo);
+    expect(functions.length).toBe(HANDLER_GROUPS.length + 6);
+    const variables = demo.template.findResources('AWS::Lambda::Function');
+    for (const fn of functions) {
+      const dir = assetDir(demo, fn);
+      expect(readdirSync(dir), fn.group).toEqual(['index.js']);
+      expect(readFileSync(path.join(dir, 'index.js'), 'utf8'), fn.group).not.toContain('sourceMappingURL');
+      const env = variables[logicalId(demo.stack, fn.node.defaultChild)]?.Properties.Environment.Variables;
+      expect(env?.NODE_OPTIONS ?? '', fn.group).not.toContain('--enable-source-maps');
+      const kept = keptSourceMapPath(demo.assemblyDir, demo.stack.stackName, fn.group);
+      const map = JSON.parse(readFileSync(kept, 'utf8')) as { sources: string[]; sourcesContent?: unknown };
+      expect(map.sources.length, fn.group).toBeGreaterThan(0);
+      expect(map.sourcesContent, fn.group).toBeUndefined();
+    }
   });
 
   it('bundles the AWS SDK, inlines the city config, and carries no whole @turf/turf', () => {
