@@ -14,6 +14,7 @@ import type { Browser } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe';
 import { launchBrowser, openPhone, type Phone, screenshot, signIn } from '../support/browser';
+import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 import { writePublishedTask } from '../support/tasks';
@@ -328,6 +329,33 @@ describe('the field app on a phone', () => {
     expect(
       (await api.call('GET', `/tasks/${task.id}/history`, { as: 'worker-liu' })).body.items,
     ).toHaveLength(1);
+  });
+
+  it("shows a shop name typed as markup as text in the task map's tooltip, never as HTML", async () => {
+    // Leaflet puts a string tooltip in as HTML; names are typed by people (plainText in map.tsx).
+    const cellId = liuCells[1] as string;
+    const at = inside.get(cellId) as { lon: number; lat: number };
+    const name = `小店<img src=x onerror="window.__xss=1">${randomUUID().slice(0, 4)}`;
+    const reported = await api.call('POST', '/findings', {
+      as: 'worker-liu',
+      body: reportBody(at, name),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(reported.status, reported.text).toBe(201);
+    const task = await taskNow(cellId);
+    const { page } = await phone(at, 'worker-liu');
+    const card = page.locator(`article[data-task="${task.id}"]`);
+    // Leaflet draws a dot as an SVG path of arcs; the cell's outline has none.
+    const dots = card.locator('path.leaflet-interactive[d*="a"]');
+    await expect.poll(() => dots.count(), { timeout: 15_000 }).toBeGreaterThan(0);
+    const tips: string[] = [];
+    for (const dot of await dots.all()) {
+      await dot.hover({ force: true });
+      tips.push((await page.locator('.leaflet-tooltip').last().textContent()) ?? '');
+    }
+    expect(tips).toContain(name);
+    expect(await page.locator('.leaflet-tooltip img').count()).toBe(0);
+    expect(await page.evaluate('window.__xss')).toBeUndefined();
   });
 
   it('shows the task as joint once both partners checked in inside the cell', async () => {
