@@ -7,7 +7,8 @@ import {
   DynamoDBClient,
   ListTablesCommand,
 } from '@aws-sdk/client-dynamodb';
-import { assertJava, JavaMissingError, startDynamoDbLocal } from '@gridpatrol/local';
+import { readCityConfig } from '@gridpatrol/cities';
+import { assertJava, JavaMissingError, openDatabase, startDynamoDbLocal } from '@gridpatrol/local';
 import { createTableInput, ensureTable, ensureTableUpToDate, TABLE } from '@gridpatrol/store';
 import { describe, expect, it } from 'vitest';
 import { testDatabaseEndpoint } from '../support/database';
@@ -118,4 +119,26 @@ describe('DynamoDB Local lifecycle', () => {
       process.env.PATH = saved;
     }
   });
+});
+
+describe('a database the process starts itself (no DYNAMODB_ENDPOINT given)', () => {
+  it('is forgotten when stopped, so the next one opened in the process is started, not the dead one reused', async () => {
+    const fileDatabase = process.env.DYNAMODB_ENDPOINT;
+    delete process.env.DYNAMODB_ENDPOINT;
+    const config = readCityConfig('demo');
+    try {
+      const first = await openDatabase(config, { persist: false, tableName: 'own-1', foldCounters: false });
+      expect(first.owned).toBe(true);
+      expect(process.env.DYNAMODB_ENDPOINT).toBe(first.endpoint);
+      await first.stop();
+      expect(process.env.DYNAMODB_ENDPOINT).toBeUndefined();
+      // The web bench opens two in turn: the second one used to be sent to the first's port.
+      const second = await openDatabase(config, { persist: false, tableName: 'own-2', foldCounters: false });
+      expect(second.owned).toBe(true);
+      expect(second.endpoint).not.toBe(first.endpoint);
+      await second.stop();
+    } finally {
+      process.env.DYNAMODB_ENDPOINT = fileDatabase;
+    }
+  }, 60_000);
 });

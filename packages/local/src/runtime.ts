@@ -174,6 +174,8 @@ export async function openDatabase(config: CityConfig, opts: DatabaseOptions): P
       await Promise.race([fold?.settle().catch(() => undefined), sleep(FOLD_SETTLE_ON_STOP_MS)]);
       await fold?.stop();
       await dynamo?.stop();
+      // A database this process started is gone: the next one opened here must not be sent to it.
+      if (dynamo && process.env.DYNAMODB_ENDPOINT === endpoint) delete process.env.DYNAMODB_ENDPOINT;
     },
   };
 }
