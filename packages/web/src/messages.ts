@@ -3,6 +3,7 @@
  * (网格, 责任区, 联合巡查, 无照经营线索 …). Placeholders are `{name}`; both languages must have
  * every key and the same placeholders (test/unit/web-messages.test.ts). Pure: no DOM.
  */
+import { findingStatusZhCN } from '@gridpatrol/core/messages/finding-status';
 import { usccEn, usccZhCN } from '@gridpatrol/core/messages/uscc';
 import type { Language } from './runtime-config';
 
@@ -524,14 +525,7 @@ const zh = {
   'reason.pair.pair_repeat_no_alternative': '与上周同一组合：没有其他可安排的组合',
   'reason.none': '常规巡查：按计划轮到此网格',
 
-  'finding.status.reported': '待核实',
-  'finding.status.verified': '已核实',
-  'finding.status.rejected': '已驳回',
-  'finding.status.rectifying': '限期整改中',
-  'finding.status.transferred': '已移送',
-  'finding.status.resolved': '已办结',
-  'finding.status.revisit_due': '待回头看',
-  'finding.status.closed': '已销号',
+  ...findingStatusZhCN,
   'finding.overdue': '已逾期',
 
   'report.title': '上报无照经营线索',

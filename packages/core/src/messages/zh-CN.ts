@@ -4,6 +4,7 @@
  * 巡查, 线索, 整改, 移送, 回头看.
  */
 import type { MessageKey } from './en';
+import { findingStatusZhCN } from './finding-status';
 import { usccZhCN } from './uscc';
 
 export const zhCN: Record<MessageKey, string> = {
@@ -163,14 +164,7 @@ export const zhCN: Record<MessageKey, string> = {
   'finding.whereNoCell': '任何网格之外',
   'finding.unknownValues': '上报内容含有本市未设置的取值。',
   'finding.unknownCategory': '本市没有经营类型「{id}」',
-  'finding.status.reported': '待核实',
-  'finding.status.verified': '已核实',
-  'finding.status.rejected': '已驳回',
-  'finding.status.rectifying': '限期整改中',
-  'finding.status.transferred': '已移送',
-  'finding.status.resolved': '已办结',
-  'finding.status.revisit_due': '待回头看',
-  'finding.status.closed': '已销号',
+  ...findingStatusZhCN,
   'finding.kind.unlicensed': '无照',
   'finding.kind.unpermitted': '无证',
   'finding.kind.both': '无证无照',
