@@ -3,8 +3,8 @@
  * words as in DOMAIN.md and the web app's catalogue (packages/web/src/messages.ts): 网格, 责任区,
  * 巡查, 线索, 整改, 移送, 回头看.
  */
+import { findingStatusZhCN, roleNamesZhCN } from './domain-words';
 import type { MessageKey } from './en';
-import { findingStatusZhCN } from './finding-status';
 import { usccZhCN } from './uscc';
 
 export const zhCN: Record<MessageKey, string> = {
@@ -60,12 +60,7 @@ export const zhCN: Record<MessageKey, string> = {
   'entity.task': '巡查任务',
   'entity.zone': '责任区',
 
-  'role.city_admin': '系统管理员',
-  'role.supervisor': '所长',
-  'role.zone_officer': '责任区干部',
-  'role.grid_leader': '网格长',
-  'role.grid_worker': '网格员',
-  'role.volunteer': '平安志愿者',
+  ...roleNamesZhCN,
 
   'request.invalid': '{where}有误：{problems}',
   'request.invalidMore': '{where}有误：{problems}（另有 {more} 处）',
