@@ -2,6 +2,7 @@ import { ROUTES } from '@gridpatrol/functions';
 import { SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
+import { gridWorker, putPerson } from '../support/people';
 
 let api: TestApi;
 beforeAll(async () => {
@@ -113,10 +114,7 @@ describe('routing and bad input', () => {
   });
 
   it('answers a schema violation with 400 whose details point at each field', async () => {
-    const res = await api.call('PUT', '/people/worker-new', {
-      as: 'admin',
-      body: { name: '', role: 'boss', capacity: -1 },
-    });
+    const res = await putPerson(api, 'worker-new', 'admin', { name: '', role: 'boss', capacity: -1 });
     expect(res.status).toBe(400);
     const paths = res.body.error.details.map((d: { path: string }) => d.path).sort();
     expect(paths).toEqual(['body.capacity', 'body.name', 'body.role']);
@@ -154,66 +152,44 @@ describe('routing and bad input', () => {
 
 describe('PUT /people/{id}', () => {
   it('lets the city admin create a person, who can then call the API', async () => {
-    const res = await api.call('PUT', '/people/worker-wu', {
-      as: 'admin',
-      body: { name: '吴网格员', role: 'grid_worker', office: 'office-east', cells: [], capacity: 5 },
-    });
+    const body = gridWorker('吴网格员', 'office-east', { cells: [], capacity: 5 });
+    const res = await putPerson(api, 'worker-wu', 'admin', body);
     expect(res.status).toBe(201);
     const me = await api.call('GET', '/me', { as: 'worker-wu' });
     expect(me.body).toMatchObject({ id: 'worker-wu', name: '吴网格员', role: 'grid_worker' });
   });
 
   it('refuses a field role with 403', async () => {
-    const res = await api.call('PUT', '/people/x1', {
-      as: 'worker-liu',
-      body: { name: 'x', role: 'grid_worker' },
-    });
+    const res = await putPerson(api, 'x1', 'worker-liu', { name: 'x', role: 'grid_worker' });
     expect(res.status).toBe(403);
   });
 
   it('lets a supervisor manage field people of their own office only', async () => {
     // People are created by a city admin; a supervisor replaces those of their office.
-    const created = await api.call('PUT', '/people/worker-own', {
-      as: 'admin',
-      body: { name: 'own', role: 'grid_worker', office: 'office-east' },
-    });
+    const created = await putPerson(api, 'worker-own', 'admin', gridWorker('own', 'office-east'));
     expect(created.status).toBe(201);
-    const own = await api.call('PUT', '/people/worker-own', {
-      as: 'sup-east',
-      body: { name: 'own 2', role: 'grid_worker', office: 'office-east' },
-    });
+    const own = await putPerson(api, 'worker-own', 'sup-east', gridWorker('own 2', 'office-east'));
     expect(own.status).toBe(200);
-    const other = await api.call('PUT', '/people/worker-own', {
-      as: 'sup-east',
-      body: { name: 'other', role: 'grid_worker', office: 'office-west' },
-    });
+    const other = await putPerson(api, 'worker-own', 'sup-east', gridWorker('other', 'office-west'));
     expect(other.status).toBe(403);
-    const promote = await api.call('PUT', '/people/worker-own', {
-      as: 'sup-east',
-      body: { name: 's', role: 'city_admin' },
-    });
+    const promote = await putPerson(api, 'worker-own', 'sup-east', { name: 's', role: 'city_admin' });
     expect(promote.status).toBe(403);
   });
 
   it('refuses fields a client may not set with 422 (the id comes from the path)', async () => {
-    const res = await api.call('PUT', '/people/worker-x', {
-      as: 'admin',
-      body: { id: 'someone-else', name: 'x', role: 'grid_worker' },
+    const res = await putPerson(api, 'worker-x', 'admin', {
+      id: 'someone-else',
+      name: 'x',
+      role: 'grid_worker',
     });
     expect(res.status).toBe(422);
     expect(res.body.error.details).toEqual([{ path: 'body.id', message: expect.any(String) }]);
   });
 
   it('deactivating a person locks them out at once', async () => {
-    await api.call('PUT', '/people/worker-gone', {
-      as: 'admin',
-      body: { name: 'gone', role: 'grid_worker' },
-    });
+    await putPerson(api, 'worker-gone', 'admin', { name: 'gone', role: 'grid_worker' });
     expect((await api.call('GET', '/me', { as: 'worker-gone' })).status).toBe(200);
-    await api.call('PUT', '/people/worker-gone', {
-      as: 'admin',
-      body: { name: 'gone', role: 'grid_worker', active: false },
-    });
+    await putPerson(api, 'worker-gone', 'admin', { name: 'gone', role: 'grid_worker', active: false });
     const res = await api.call('GET', '/me', { as: 'worker-gone' });
     expect(res.status).toBe(403);
     expect(res.body.error.message).toContain('deactivated');

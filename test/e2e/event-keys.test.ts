@@ -15,24 +15,16 @@ import {
   partitionItems,
   tableName,
 } from '@gridpatrol/store';
-import { afterAll, beforeAll, expect, it } from 'vitest';
-import { cliOnTable } from '../support/cli';
+import { expect, it } from 'vitest';
+import { demoApiWithCli } from '../support/cli';
 import { reportBody } from '../support/findings';
-import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 
-let api: TestApi;
-const cli = cliOnTable('event-keys', () => api.tableName);
-beforeAll(async () => {
-  api = await startTestApi('demo');
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  cli.cleanup();
-});
+const demo = demoApiWithCli('event-keys');
+const { cli } = demo;
 
 const act = async (id: string, body: Record<string, unknown>) => {
-  const res = await api.call('POST', `/findings/${id}/actions`, { as: 'admin', body });
+  const res = await demo.api.call('POST', `/findings/${id}/actions`, { as: 'admin', body });
   expect(res.status, res.text).toBe(200);
 };
 const put = (item: Record<string, unknown>) =>
@@ -40,17 +32,17 @@ const put = (item: Record<string, unknown>) =>
 const del = (pk: string, sk: string) =>
   documentClient().send(new DeleteCommand({ TableName: tableName(), Key: { pk, sk } }));
 const history = async (id: string): Promise<number[]> => {
-  const res = await api.call('GET', `/findings/${id}/history`, { as: 'admin' });
+  const res = await demo.api.call('GET', `/findings/${id}/history`, { as: 'admin' });
   expect(res.status, res.text).toBe(200);
   return res.body.items.map((e: { version: number }) => e.version);
 };
 
 it('reads a history from both places until the move, then moves it once and marks the table', async () => {
-  const get = async (p: string) => (await api.call('GET', p, { as: 'admin' })).body;
-  const cellId: string = (await api.call('GET', '/me', { as: 'worker-liu' })).body.cells[0];
+  const get = async (p: string) => (await demo.api.call('GET', p, { as: 'admin' })).body;
+  const cellId: string = (await demo.api.call('GET', '/me', { as: 'worker-liu' })).body.cells[0];
   const point = await pointInCell(get, cellId);
   if (!point) throw new Error(`no point inside ${cellId}`);
-  const rep = await api.call('POST', '/findings', {
+  const rep = await demo.api.call('POST', '/findings', {
     as: 'admin',
     body: reportBody(point, '旧版事件小吃店'),
     headers: { 'idempotency-key': randomUUID() },
@@ -89,7 +81,7 @@ it('reads a history from both places until the move, then moves it once and mark
   expect(await eventsMoved()).toBe(true);
   expect(await history(id)).toEqual([1, 2, 3]);
   // Paged now: one event a page, and the cursor leads on.
-  const first = await api.call('GET', `/findings/${id}/history?limit=1`, { as: 'admin' });
+  const first = await demo.api.call('GET', `/findings/${id}/history?limit=1`, { as: 'admin' });
   expect(first.body.items.map((e: { version: number }) => e.version)).toEqual([1]);
   expect(first.body.cursor).toBeTruthy();
 

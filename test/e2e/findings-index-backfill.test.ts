@@ -9,22 +9,21 @@
 import { randomUUID } from 'node:crypto';
 import { UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, getCounters, keys, tableName } from '@gridpatrol/store';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliOnTable } from '../support/cli';
+import { describe, expect, it } from 'vitest';
+import { demoApiWithCli } from '../support/cli';
 import { reportBody } from '../support/findings';
-import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
 type Json = any;
 
-let api: TestApi;
-const cli = cliOnTable('backfill', () => api.tableName);
+const demo = demoApiWithCli('backfill');
+const { cli } = demo;
 
 const get = async (p: string): Promise<Json> => {
   // Coverage reads counters, which follow the stream: fold what was written first.
-  await api.settle();
-  const res = await api.call('GET', p, { as: 'admin' });
+  await demo.api.settle();
+  const res = await demo.api.call('GET', p, { as: 'admin' });
   expect(res.status, `${p}: ${res.text}`).toBe(200);
   return res.body;
 };
@@ -64,7 +63,7 @@ async function zonedPoint(): Promise<CellPoint> {
 }
 
 async function report(point: CellPoint, name: string): Promise<string> {
-  const res = await api.call('POST', '/findings', {
+  const res = await demo.api.call('POST', '/findings', {
     as: 'admin',
     body: reportBody(point, name),
     headers: { 'idempotency-key': randomUUID() },
@@ -90,14 +89,6 @@ async function makeOld(id: string): Promise<void> {
 
 const backfill = () => cli.run(['findings', 'backfill-index', '--json']);
 const verify = () => cli.run(['stats', 'verify', '--json']);
-
-beforeAll(async () => {
-  api = await startTestApi('demo');
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  cli.cleanup();
-});
 
 describe('findings written before the city-wide index', () => {
   const old: string[] = [];
@@ -134,7 +125,7 @@ describe('findings written before the city-wide index', () => {
     });
     const listed = await cityWideIds();
     for (const id of [...old, fresh]) expect(listed).toContain(id);
-    await api.settle();
+    await demo.api.settle();
     expect((await getCounters(['unzoned'])).unzoned).toMatchObject({ total: 1, open: 1 });
 
     const check = verify();
@@ -143,12 +134,12 @@ describe('findings written before the city-wide index', () => {
   }, 120_000);
 
   it('are left alone by a second run', async () => {
-    await api.settle();
+    await demo.api.settle();
     const before = await getCounters(['unzoned', 'city']);
     const res = backfill();
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(JSON.parse(res.stdout)).toMatchObject({ found: 0, updated: 0, unzonedCounted: 0, complete: true });
-    await api.settle();
+    await demo.api.settle();
     expect(await getCounters(['unzoned', 'city'])).toEqual(before);
   }, 120_000);
 });

@@ -7,29 +7,28 @@
  */
 import { randomUUID } from 'node:crypto';
 import { runJob } from '@gridpatrol/functions/jobs/run';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { cliOnTable } from '../support/cli';
+import { describe, expect, it } from 'vitest';
+import { demoApiWithCli } from '../support/cli';
 import { reportBody } from '../support/findings';
-import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
 type Json = any;
 
-let api: TestApi;
+const demo = demoApiWithCli('owners');
+const { cli } = demo;
 const DAY = 86_400_000;
 const HOUR = 3_600_000;
-const cli = cliOnTable('owners', () => api.tableName);
 
 const get = async (p: string, as = 'admin'): Promise<Json> => {
   // Statistics and coverage read counters, which follow the stream: fold what was written first.
-  await api.settle();
-  const res = await api.call('GET', p, { as });
+  await demo.api.settle();
+  const res = await demo.api.call('GET', p, { as });
   expect(res.status, `${p}: ${res.text}`).toBe(200);
   return res.body;
 };
 const act = async (as: string, id: string, body: Record<string, unknown>) => {
-  const res = await api.call('POST', `/findings/${id}/actions`, { as, body });
+  const res = await demo.api.call('POST', `/findings/${id}/actions`, { as, body });
   expect(res.status, res.text).toBe(200);
   return res.body;
 };
@@ -70,7 +69,7 @@ async function pointOfZone(zoneId: string): Promise<CellPoint> {
 
 /** Reports as `as` at `point`, verifies and orders rectification by `deadline`; the finding's id. */
 async function rectifying(as: string, point: CellPoint, name: string, deadline: number): Promise<string> {
-  const rep = await api.call('POST', '/findings', {
+  const rep = await demo.api.call('POST', '/findings', {
     as,
     body: reportBody(point, name),
     headers: { 'idempotency-key': randomUUID() },
@@ -86,14 +85,6 @@ async function rectifying(as: string, point: CellPoint, name: string, deadline: 
   return id;
 }
 
-beforeAll(async () => {
-  api = await startTestApi('demo');
-}, 120_000);
-afterAll(async () => {
-  await api?.close();
-  cli.cleanup();
-});
-
 describe('a finding in a cell that lies in no zone', () => {
   let point: CellPoint;
   let reported: string;
@@ -102,7 +93,10 @@ describe('a finding in a cell that lies in no zone', () => {
 
   it('is routed to no zone and waits in the city admins’ to-do', async () => {
     point = await unzonedPoint();
-    const rep = await api.call('POST', '/findings', { as: 'admin', body: reportBody(point, '无主小吃店') });
+    const rep = await demo.api.call('POST', '/findings', {
+      as: 'admin',
+      body: reportBody(point, '无主小吃店'),
+    });
     expect(rep.status, rep.text).toBe(201);
     expect(rep.body).toMatchObject({ cellId: point.cell, zoneId: null, officeId: null, status: 'reported' });
     reported = rep.body.id;
@@ -129,7 +123,7 @@ describe('a finding in a cell that lies in no zone', () => {
     expect((await get('/stats/summary')).now.open).toBe(1);
     // It is the city level's: a supervisor sees no bucket and cannot read the scope.
     expect((await get('/grid/coverage', 'sup-east')).noZone).toBeUndefined();
-    const sup = await api.call('GET', '/stats/summary?scope=unzoned', { as: 'sup-east' });
+    const sup = await demo.api.call('GET', '/stats/summary?scope=unzoned', { as: 'sup-east' });
     expect(sup.status, sup.text).toBe(404);
     expect(sup.body.error).toMatchObject({ code: 'not_found' });
   });
@@ -148,7 +142,7 @@ describe('a finding in a cell that lies in no zone', () => {
     // The escalated list comes first, then what lies in no zone; each finding once.
     expect(await allIds('/me/findings?view=todo', 'admin')).toEqual([late, reported]);
     // Later runs have nothing left to escalate.
-    const days = api.config.findings.escalateToAdminAfterDays;
+    const days = demo.api.config.findings.escalateToAdminAfterDays;
     expect((await runJob('deadline', new Date(deadline + (days + 1) * DAY))).changed).toBe(0);
 
     const coverage = await get('/grid/coverage');

@@ -34,6 +34,20 @@ const ok = async (method: string, p: string, as: string, body?: unknown): Promis
   return res.body;
 };
 
+/** A one-person people file in the scratch folder: `p` as stored, but `active`. */
+function onePersonFile(name: string, p: Json, active: boolean): string {
+  const file = path.join(dir, name);
+  writeFileSync(
+    file,
+    `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},${active}\n`,
+  );
+  return file;
+}
+
+/** `gridpatrol people import` of `file` on the test server's table. */
+const importPeopleFile = (file: string) =>
+  runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', testDatabaseEndpoint()], dir);
+
 async function planTasks(): Promise<PatrolTask[]> {
   const out: PatrolTask[] = [];
   let cursor: string | undefined;
@@ -212,13 +226,8 @@ describe('deactivating through gridpatrol people import', () => {
     const [partner] = [...counts].sort((a, b) => b[1] - a[1])[0] as [string, number];
     const own = tasks.filter((t) => t.partnerId === partner).sort(byStart);
     const p = await ok('GET', `/people/${partner}`, 'admin');
-    const file = path.join(dir, 'people.csv');
-    writeFileSync(
-      file,
-      `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},false\n`,
-    );
-    const endpoint = testDatabaseEndpoint();
-    const res = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
+    const file = onePersonFile('people.csv', p, false);
+    const res = importPeopleFile(file);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toContain(
       `Deactivated ${partner}: ${own.length} future task${own.length === 1 ? '' : 's'} in published plans flagged for reassignment`,
@@ -294,13 +303,8 @@ describe('reactivating a person', () => {
 
   it('clears and prints the partner’s flags when the import reactivates them', async () => {
     const p = await ok('GET', `/people/${partner}`, 'admin');
-    const file = path.join(dir, 'people-back.csv');
-    writeFileSync(
-      file,
-      `id,name,role,office,cells,capacity,active\n${p.id},${p.name},${p.role},${p.office},${p.cells.join(';')},${p.capacity},true\n`,
-    );
-    const endpoint = testDatabaseEndpoint();
-    const res = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
+    const file = onePersonFile('people-back.csv', p, true);
+    const res = importPeopleFile(file);
     expect(res.status, res.stderr + res.stdout).toBe(0);
     expect(res.stdout).toMatch(new RegExp(`Reactivated ${partner}: \\d+ future tasks? no longer flagged`));
     for (const t of shared) {
@@ -313,7 +317,7 @@ describe('reactivating a person', () => {
       });
     }
     // Imported again: nothing left to clear, nothing printed for them.
-    const again = runCli(['people', 'import', file, '--table', api.tableName, '--endpoint', endpoint], dir);
+    const again = importPeopleFile(file);
     expect(again.status, again.stderr + again.stdout).toBe(0);
     expect(again.stdout).not.toContain(`Reactivated ${partner}`);
   }, 120_000);

@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startTestApi, type TestApi } from '../support/local-api';
-import { personBodyOf } from '../support/people';
+import { gridWorker, personBodyOf, putPerson } from '../support/people';
 
 let api: TestApi;
 let cellsA: string[];
@@ -67,9 +67,10 @@ describe('a grid worker of cell A', () => {
   });
 
   it('cannot change anyone', async () => {
-    const res = await api.call('PUT', '/people/worker-sun', {
-      as: 'worker-liu',
-      body: { name: 'x', role: 'grid_worker', cells: [cellB] },
+    const res = await putPerson(api, 'worker-sun', 'worker-liu', {
+      name: 'x',
+      role: 'grid_worker',
+      cells: [cellB],
     });
     expect(res.status).toBe(403);
   });
@@ -77,10 +78,7 @@ describe('a grid worker of cell A', () => {
   it('sees cell B as soon as it is assigned to them, and loses it when taken away', async () => {
     const me = (await api.call('GET', '/me', { as: 'worker-liu' })).body;
     const rest = personBodyOf(me);
-    const moved = await api.call('PUT', '/people/worker-liu', {
-      as: 'sup-east',
-      body: { ...rest, cells: [...cellsA, cellB] },
-    });
+    const moved = await putPerson(api, 'worker-liu', 'sup-east', { ...rest, cells: [...cellsA, cellB] });
     expect(moved.status).toBe(200);
     expect(moved.body.version).toBe(me.version + 1);
     expect((await api.call('GET', `/cells/${cellB}`, { as: 'worker-liu' })).status).toBe(200);
@@ -110,10 +108,7 @@ describe('a deactivated officer', () => {
     expect((await api.call('GET', '/zones', { as: 'officer-zhao' })).status).toBe(200);
     const zhao = (await api.call('GET', '/people/officer-zhao', { as: 'sup-east' })).body;
     const { version: _v, createdAt: _c, updatedAt: _u, id: _id, ...rest } = zhao;
-    const off = await api.call('PUT', '/people/officer-zhao', {
-      as: 'sup-east',
-      body: { ...rest, active: false },
-    });
+    const off = await putPerson(api, 'officer-zhao', 'sup-east', { ...rest, active: false });
     expect(off.status).toBe(200);
     for (const path of ['/me', '/zones', '/cells', '/people', '/grid/resolve?lon=100&lat=10']) {
       const res = await api.call('GET', path, { as: 'officer-zhao' });
@@ -161,9 +156,12 @@ describe('people lists', () => {
 
 describe('PUT /people/{id}', () => {
   it('refuses server-owned fields with 422 naming each, and unknown fields with 400', async () => {
-    const owned = await api.call('PUT', '/people/p-x', {
-      as: 'admin',
-      body: { name: 'x', role: 'grid_worker', version: 3, createdAt: '2020-01-01', updatedAt: 'x' },
+    const owned = await putPerson(api, 'p-x', 'admin', {
+      name: 'x',
+      role: 'grid_worker',
+      version: 3,
+      createdAt: '2020-01-01',
+      updatedAt: 'x',
     });
     expect(owned.status).toBe(422);
     expect(owned.body.error.details.map((d: { path: string }) => d.path).sort()).toEqual([
@@ -171,18 +169,13 @@ describe('PUT /people/{id}', () => {
       'body.updatedAt',
       'body.version',
     ]);
-    const unknown = await api.call('PUT', '/people/p-x', {
-      as: 'admin',
-      body: { name: 'x', role: 'grid_worker', shoe: 42 },
-    });
+    const unknown = await putPerson(api, 'p-x', 'admin', { name: 'x', role: 'grid_worker', shoe: 42 });
     expect(unknown.status).toBe(400);
   });
 
   it('refuses unknown offices, zones and cells with 422, naming each', async () => {
-    const res = await api.call('PUT', '/people/p-y', {
-      as: 'admin',
-      body: { name: 'y', role: 'grid_worker', office: 'office-moon', cells: [cellB, '330106000000000'] },
-    });
+    const body = gridWorker('y', 'office-moon', { cells: [cellB, '330106000000000'] });
+    const res = await putPerson(api, 'p-y', 'admin', body);
     expect(res.status).toBe(422);
     expect(res.body.error.details.map((d: { path: string }) => d.path)).toEqual([
       'body.office',
@@ -193,15 +186,9 @@ describe('PUT /people/{id}', () => {
   it('lets a supervisor assign only cells of their own area', async () => {
     const he = (await api.call('GET', '/people/worker-he', { as: 'admin' })).body;
     // A city admin creates the person; the supervisor may then change them within their area only.
-    const created = await api.call('PUT', '/people/p-z', {
-      as: 'admin',
-      body: { name: 'z', role: 'grid_worker', office: 'office-east' },
-    });
+    const created = await putPerson(api, 'p-z', 'admin', gridWorker('z', 'office-east'));
     expect(created.status).toBe(201);
-    const res = await api.call('PUT', '/people/p-z', {
-      as: 'sup-east',
-      body: { name: 'z', role: 'grid_worker', office: 'office-east', cells: he.cells },
-    });
+    const res = await putPerson(api, 'p-z', 'sup-east', gridWorker('z', 'office-east', { cells: he.cells }));
     expect(res.status).toBe(403);
   });
 });

@@ -38,10 +38,16 @@ export async function openPhone(
     geolocation: { longitude: position.lon, latitude: position.lat, accuracy: position.accuracy ?? 8 },
     permissions: ['geolocation'],
   });
+  const phone = await watchedPage(context);
+  await phone.page.goto(`${baseUrl}/app/`);
+  return phone;
+}
+
+/** A new page in `context` whose thrown errors are collected in `errors`. */
+export async function watchedPage(context: BrowserContext): Promise<Phone> {
   const page = await context.newPage();
   const errors: Error[] = [];
   page.on('pageerror', (err) => errors.push(err));
-  await page.goto(`${baseUrl}/app/`);
   return { context, page, errors };
 }
 

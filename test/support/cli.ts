@@ -7,7 +7,9 @@ import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import { configureHandlerEnv } from '@gridpatrol/local';
 import { ensureTable, makeDynamoClient } from '@gridpatrol/store';
+import { afterAll, beforeAll } from 'vitest';
 import { testDatabaseEndpoint } from './database';
+import { startTestApi, type TestApi } from './local-api';
 
 export const REPO_ROOT = path.resolve(__dirname, '../..');
 
@@ -38,6 +40,35 @@ export function cliOnTable(prefix: string, tableName: () => string) {
     run: (args: string[]) =>
       runCli([...args, '--table', tableName(), '--endpoint', testDatabaseEndpoint()], dir),
     cleanup: () => rmSync(dir, { recursive: true, force: true }),
+  };
+}
+
+/**
+ * This file's demo-city test server and the command on its table (cliOnTable), for the tests that
+ * run both: the server starts in beforeAll; afterAll closes it and removes the command's folder.
+ * Read `api` inside a test or hook, once the server is up.
+ *
+ * @example const demo = demoApiWithCli('owners'); … await demo.api.call('GET', '/findings'); demo.cli.run([…])
+ */
+export function demoApiWithCli(prefix: string) {
+  let api: TestApi | undefined;
+  const started = (): TestApi => {
+    if (api === undefined) throw new Error('the test server has not started yet (read api inside a test)');
+    return api;
+  };
+  const cli = cliOnTable(prefix, () => started().tableName);
+  beforeAll(async () => {
+    api = await startTestApi('demo');
+  }, 120_000);
+  afterAll(async () => {
+    await api?.close();
+    cli.cleanup();
+  });
+  return {
+    get api() {
+      return started();
+    },
+    cli,
   };
 }
 

@@ -1,4 +1,5 @@
 import type { Person } from '@gridpatrol/core/people';
+import type { TestApi } from './local-api';
 
 /** A person of a planning test: active, available every day, capacity 5, unless said otherwise. */
 export const person = (p: Partial<Person> & Pick<Person, 'id' | 'role'>): Person => ({
@@ -20,3 +21,20 @@ export function personBodyOf(me: Record<string, unknown>): Record<string, unknow
   const { version: _v, createdAt: _c, updatedAt: _u, id: _id, unreadNotifications: _n, ...record } = me;
   return record;
 }
+
+/**
+ * PUT /people/{id} as the dev token of `as`, the body as JSON: how the people tests create and
+ * replace a person.
+ *
+ * @example await putPerson(api, 'worker-own', 'sup-east', { name: 'own', role: 'grid_worker' })
+ */
+export const putPerson = (api: TestApi, id: string, as: string, body: Record<string, unknown>) =>
+  api.call('PUT', `/people/${id}`, { as, body });
+
+/** A grid worker of `office` as a PUT /people body, with any other fields in `more`. */
+export const gridWorker = (name: string, office: string, more: Record<string, unknown> = {}) => ({
+  name,
+  role: 'grid_worker',
+  office,
+  ...more,
+});

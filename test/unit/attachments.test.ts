@@ -37,6 +37,18 @@ const CELL: PolygonGeometry = {
   ],
 };
 
+/** Worker Liu's verified JPEG for a report, but for what `over` says. */
+const anAttachment = (over: Partial<Attachment>): Attachment => ({
+  id: `A-${'1'.repeat(32)}`,
+  owner: { kind: 'report', id: 'worker-liu' },
+  uploaderId: 'worker-liu',
+  objectKey: `incoming/A-${'1'.repeat(32)}`,
+  contentType: 'image/jpeg',
+  status: 'verified',
+  createdAt: AT,
+  ...over,
+});
+
 describe('sniffPhotoFormat', () => {
   it('tells the four types by their magic numbers, whatever the name, and nothing else', () => {
     expect(sniffPhotoFormat(baseJpeg())).toBe('image/jpeg');
@@ -109,16 +121,6 @@ describe('photoFlags', () => {
 });
 
 describe('referenceProblems', () => {
-  const a = (over: Partial<Attachment>): Attachment => ({
-    id: `A-${'1'.repeat(32)}`,
-    owner: { kind: 'report', id: 'worker-liu' },
-    uploaderId: 'worker-liu',
-    objectKey: `incoming/A-${'1'.repeat(32)}`,
-    contentType: 'image/jpeg',
-    status: 'verified',
-    createdAt: AT,
-    ...over,
-  });
   const ref = {
     callerId: 'worker-liu',
     owner: { kind: 'report', id: 'worker-liu' },
@@ -128,19 +130,19 @@ describe('referenceProblems', () => {
 
   it('passes the caller’s own pending or verified photos, also again for the same step (a retry)', () => {
     const found = new Map([
-      [id(1), a({ id: id(1) })],
-      [id(2), a({ id: id(2), status: 'pending' })],
-      [id(3), a({ id: id(3), referencedBy: { kind: 'finding', id: 'F-1', action: 'report' } })],
+      [id(1), anAttachment({ id: id(1) })],
+      [id(2), anAttachment({ id: id(2), status: 'pending' })],
+      [id(3), anAttachment({ id: id(3), referencedBy: { kind: 'finding', id: 'F-1', action: 'report' } })],
     ]);
     expect(referenceProblems([id(1), id(2), id(3)], found, ref)).toEqual([]);
   });
 
   it('names each refused photo by its path: missing, another’s, another owner’s, rejected, used elsewhere', () => {
     const found = new Map([
-      [id(2), a({ id: id(2), uploaderId: 'worker-sun' })],
-      [id(3), a({ id: id(3), owner: { kind: 'finding', id: 'F-9' } })],
-      [id(4), a({ id: id(4), status: 'rejected', rejectReason: 'not_an_image' })],
-      [id(5), a({ id: id(5), referencedBy: { kind: 'finding', id: 'F-2', action: 'report' } })],
+      [id(2), anAttachment({ id: id(2), uploaderId: 'worker-sun' })],
+      [id(3), anAttachment({ id: id(3), owner: { kind: 'finding', id: 'F-9' } })],
+      [id(4), anAttachment({ id: id(4), status: 'rejected', rejectReason: 'not_an_image' })],
+      [id(5), anAttachment({ id: id(5), referencedBy: { kind: 'finding', id: 'F-2', action: 'report' } })],
     ]);
     const problems = referenceProblems([id(1), id(2), id(3), id(4), id(5)], found, ref);
     expect(problems.map((p) => p.path)).toEqual([
@@ -182,15 +184,12 @@ describe('the upload policy', () => {
       region: 'cn-north-1',
       credentials: { accessKeyId: 'AKIDEXAMPLE', secretAccessKey: 'secret' },
     });
-    const attachment: Attachment = {
+    const attachment = anAttachment({
       id: `A-${'a'.repeat(32)}`,
-      owner: { kind: 'report', id: 'worker-liu' },
-      uploaderId: 'worker-liu',
       objectKey: `incoming/A-${'a'.repeat(32)}`,
       contentType: 'image/heic',
       status: 'pending',
-      createdAt: AT,
-    };
+    });
     expect(uploadConditions(attachment)).toContainEqual(['content-length-range', 1, 10 * 1024 * 1024]);
     const form = await uploadForm(client, 'photos-bucket', attachment, new Date());
     const policy = JSON.parse(Buffer.from(form.fields.Policy as string, 'base64').toString('utf8'));

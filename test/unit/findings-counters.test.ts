@@ -15,6 +15,7 @@ import { Finding, type FindingEvent } from '@gridpatrol/core/findings/schema';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import {
+  actAs,
   admin,
   config,
   DAY,
@@ -58,7 +59,7 @@ describe('counter deltas', () => {
 
   it('moves open-by-state on verify and nothing else', () => {
     const f = newFinding();
-    const next = applyAction(f, sampleAction('verify', f, T0), admin, adminScope, T0, config).finding;
+    const next = actAs(admin, f, 'verify', T0).finding;
     expect(counterDeltas(f, next, TZ).city).toEqual({ 'status:reported': -1, 'status:verified': 1 });
     expect(counterDeltas(next, next, TZ)).toEqual({});
   });
@@ -106,7 +107,7 @@ describe('counter deltas', () => {
       'status:closed': 1,
     });
     const f = newFinding();
-    const rejected = applyAction(f, sampleAction('reject', f, T0), admin, adminScope, T0, config).finding;
+    const rejected = actAs(admin, f, 'reject', T0).finding;
     expect(counterDeltas(f, rejected, TZ).city).toEqual({
       open: -1,
       'status:reported': -1,

@@ -175,6 +175,18 @@ export function sampleAction(
   }
 }
 
+/**
+ * A sample action of kind `name` (`pick` as sampleAction) taken by `actor` in their scope at `now`,
+ * under the test city's config.
+ */
+export const actAs = (
+  actor: Actor,
+  f: Finding,
+  name: ActionName,
+  now: Date,
+  pick: Parameters<typeof sampleAction>[3] = {},
+): ActionResult => applyAction(f, sampleAction(name, f, now, pick), actor, scopeFor(actor), now, config);
+
 /** The legal path to each state, acting as the city admin. */
 const PATHS: Record<FindingStatus, readonly (ActionName | 'job:revisit')[]> = {
   reported: [],
@@ -208,7 +220,7 @@ export function runStep(before: Finding, step: RunStep, now: Date): ActionResult
   const allowed = allowedActions(before, admin, scopeFor(admin));
   const name = allowed[step.choice % Math.max(1, allowed.length)];
   if (name === undefined) return null;
-  return applyAction(before, sampleAction(name, before, now, step), admin, scopeFor(admin), now, config);
+  return actAs(admin, before, name, now, step);
 }
 
 export function findingIn(
@@ -225,7 +237,7 @@ export function findingIn(
       if (change === null) throw new Error('revisit did not fall due');
       f = change.finding;
     } else {
-      f = applyAction(f, sampleAction(step, f, now), admin, scopeFor(admin), now, config).finding;
+      f = actAs(admin, f, step, now).finding;
     }
   }
   return { finding: f, now };

@@ -27,6 +27,7 @@ import { ROLES } from '@gridpatrol/core/roles';
 import { describe, expect, it } from 'vitest';
 import {
   ACTORS,
+  actAs,
   admin,
   at,
   config,
@@ -134,7 +135,7 @@ describe('every state × action, acting as the city admin', () => {
   it('refuses separate on a finding not flagged as a possible duplicate', () => {
     const f = newFinding();
     expect(allowedActions(f, admin, adminScope)).toEqual(['verify', 'reject']);
-    const e = caught(() => applyAction(f, sampleAction('separate', f, T0), admin, adminScope, T0, config));
+    const e = caught(() => actAs(admin, f, 'separate', T0));
     expect(e).toBeInstanceOf(IllegalActionError);
     expect((e as IllegalActionError).allowedActions).toEqual(['verify', 'reject']);
   });
@@ -197,9 +198,7 @@ describe('roles and areas', () => {
 
   it('refuses a reporter role with 403 listing no allowed action', () => {
     const f = newFinding();
-    const e = caught(() =>
-      applyAction(f, sampleAction('verify', f, T0), worker, scopeFor(worker), T0, config),
-    );
+    const e = caught(() => actAs(worker, f, 'verify', T0));
     expect(e).toBeInstanceOf(ActionForbiddenError);
     expect((e as ActionForbiddenError).allowedActions).toEqual([]);
     expect((e as ActionForbiddenError).details[0]?.message).toBe('allowed actions: none');
@@ -258,7 +257,7 @@ describe('versions', () => {
   it('adds one to the version on every step and leaves the input untouched', () => {
     const f = newFinding();
     const copy = structuredClone(f);
-    const { finding: next } = applyAction(f, sampleAction('verify', f, T0), admin, adminScope, T0, config);
+    const { finding: next } = actAs(admin, f, 'verify', T0);
     expect(f).toEqual(copy);
     expect(next.version).toBe(2);
   });
@@ -363,14 +362,7 @@ describe('report', () => {
 describe('duplicates in the loop', () => {
   it('separate clears the flag and records the decision; the finding stays reported', () => {
     const f = newFinding({ possibleDuplicateOf: 'F-0' });
-    const { finding, event } = applyAction(
-      f,
-      sampleAction('separate', f, T0),
-      officerZ1,
-      scopeFor(officerZ1),
-      T0,
-      config,
-    );
+    const { finding, event } = actAs(officerZ1, f, 'separate', T0);
     expect(finding.status).toBe('reported');
     expect(finding.possibleDuplicateOf).toBeUndefined();
     expect(finding.separatedFrom).toBe('F-0');
@@ -394,14 +386,7 @@ describe('duplicates in the loop', () => {
 
   it('verify settles a pending duplicate question as separate', () => {
     const f = newFinding({ possibleDuplicateOf: 'F-0' });
-    const { finding } = applyAction(
-      f,
-      sampleAction('verify', f, T0),
-      officerZ1,
-      scopeFor(officerZ1),
-      T0,
-      config,
-    );
+    const { finding } = actAs(officerZ1, f, 'verify', T0);
     expect(finding).toMatchObject({ status: 'verified', separatedFrom: 'F-0', verifiedBy: 'li' });
     expect(finding.possibleDuplicateOf).toBeUndefined();
   });
@@ -453,14 +438,7 @@ describe('rectification, transfer and resolution', () => {
 
   it('records the licence of a licensed outcome and fixes the revisit date', () => {
     const { finding, now } = findingIn('rectifying');
-    const { finding: next, event } = applyAction(
-      finding,
-      sampleAction('resolve', finding, now, { outcome: 0 }),
-      officerZ1,
-      scopeFor(officerZ1),
-      now,
-      config,
-    );
+    const { finding: next, event } = actAs(officerZ1, finding, 'resolve', now, { outcome: 0 });
     expect(next).toMatchObject({ status: 'resolved', outcome: 'licensed', uscc: '91110108551385082Q' });
     expect(next.revisitDueAt).toBe(new Date(now.getTime() + 30 * DAY).toISOString());
     expect(event.data).toMatchObject({ outcome: 'licensed', uscc: '91110108551385082Q' });
@@ -566,25 +544,11 @@ describe('deadlines and escalation', () => {
     const { finding, deadline } = rectifying();
     const late = new Date(deadline + 8 * DAY);
     const overdue = markOverdue(finding, late, config)?.finding ?? finding;
-    const resolved = applyAction(
-      overdue,
-      sampleAction('resolve', overdue, late),
-      officerZ1,
-      scopeFor(officerZ1),
-      late,
-      config,
-    ).finding;
+    const resolved = actAs(officerZ1, overdue, 'resolve', late).finding;
     expect(resolved).toMatchObject({ overdue: false, wasOverdue: true, escalation: 'none' });
     expect(resolved.overdueSince).toBeUndefined();
     expect(resolved.escalatedToAdminAt).toBeUndefined();
-    const extended = applyAction(
-      overdue,
-      sampleAction('extend_deadline', overdue, late),
-      supEast,
-      scopeFor(supEast),
-      late,
-      config,
-    );
+    const extended = actAs(supEast, overdue, 'extend_deadline', late);
     expect(extended.finding).toMatchObject({
       status: 'rectifying',
       overdue: false,
@@ -605,14 +569,7 @@ describe('deadlines and escalation', () => {
 describe('revisit', () => {
   it('falls due exactly revisitDelayDays after resolution, once', () => {
     const { finding, now } = findingIn('rectifying');
-    const resolved = applyAction(
-      finding,
-      sampleAction('resolve', finding, now),
-      officerZ1,
-      scopeFor(officerZ1),
-      now,
-      config,
-    ).finding;
+    const resolved = actAs(officerZ1, finding, 'resolve', now).finding;
     expect(dueForRevisit(resolved, later(now, 30 * DAY - 1), config)).toBeNull();
     const change = dueForRevisit(resolved, later(now, 30 * DAY), config);
     expect(change?.finding).toMatchObject({ status: 'revisit_due', version: resolved.version + 1 });
@@ -641,14 +598,7 @@ describe('revisit', () => {
 
   it('closes on a confirmed revisit', () => {
     const { finding, now } = findingIn('revisit_due');
-    const { finding: closed } = applyAction(
-      finding,
-      sampleAction('confirm_revisit', finding, now),
-      officerZ1,
-      scopeFor(officerZ1),
-      now,
-      config,
-    );
+    const { finding: closed } = actAs(officerZ1, finding, 'confirm_revisit', now);
     expect(closed).toMatchObject({
       status: 'closed',
       revisitedAt: now.toISOString(),
@@ -679,9 +629,7 @@ describe('revisit', () => {
 
   it('never closes a resolved finding before its revisit', () => {
     const { finding, now } = findingIn('resolved');
-    const e = caught(() =>
-      applyAction(finding, sampleAction('confirm_revisit', finding, now), admin, adminScope, now, config),
-    );
+    const e = caught(() => actAs(admin, finding, 'confirm_revisit', now));
     expect(e).toBeInstanceOf(IllegalActionError);
     expect((e as IllegalActionError).allowedActions).toEqual([]);
   });

@@ -10,10 +10,10 @@ import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import type { PatrolTask } from '@gridpatrol/core';
-import type { Browser } from 'playwright-core';
+import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe';
-import { launchBrowser, openPhone, type Phone, screenshot, signIn } from '../support/browser';
+import { launchBrowser, openPhone, type Phone, screenshot, signIn, watchedPage } from '../support/browser';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -60,6 +60,13 @@ async function phone(position: { lon: number; lat: number }, as?: string): Promi
   phones.push(p);
   if (as) await signIn(p.page, as);
   return p;
+}
+
+/** A page in a context the test set up itself, its errors watched as phone()'s are. */
+async function pageIn(context: BrowserContext): Promise<Phone['page']> {
+  const watched = await watchedPage(context);
+  phones.push(watched);
+  return watched.page;
 }
 
 const findingsNamed = async (name: string) => {
@@ -438,10 +445,7 @@ describe('the field app on a phone', () => {
     await context.addInitScript(
       'delete Navigator.prototype.serviceWorker; delete Navigator.prototype.geolocation; delete Window.prototype.indexedDB; delete window.indexedDB;',
     );
-    const page = await context.newPage();
-    const errors: Error[] = [];
-    page.on('pageerror', (err) => errors.push(err));
-    phones.push({ context, page, errors });
+    const page = await pageIn(context);
     await page.goto(`${api.url}/app/`);
     await signIn(page, 'worker-liu');
     const notice = page.getByTestId('capabilities');
@@ -609,10 +613,7 @@ describe('the field app on a phone', () => {
     const cognito = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
     try {
       const context = await browser.newContext({ viewport: { width: 360, height: 740 }, locale: 'zh-CN' });
-      const page = await context.newPage();
-      const errors: Error[] = [];
-      page.on('pageerror', (err) => errors.push(err));
-      phones.push({ context, page, errors });
+      const page = await pageIn(context);
       // The runtime config the stack would write: Cognito, with the stand-in as its hosted UI.
       await context.route('**/app/config.json', async (route) => {
         const config = await (await route.fetch()).json();
@@ -657,10 +658,7 @@ describe('the field app on a phone', () => {
       const tiles = { url: 'https://tiles.invalid/{z}/{x}/{y}.png', attribution: 'test', coordSys: 'gcj02' };
       await route.fulfill({ json: { ...config, tiles } });
     });
-    const page = await context.newPage();
-    const errors: Error[] = [];
-    page.on('pageerror', (err) => errors.push(err));
-    phones.push({ context, page, errors });
+    const page = await pageIn(context);
     await page.goto(`${api.url}/app/`);
     await signIn(page, 'worker-liu');
     await page.getByRole('link', { name: '上报' }).click();

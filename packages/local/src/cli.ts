@@ -12,6 +12,7 @@ import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
 import {
   buildGrid,
+  type CityConfig,
   COORD_SYSTEMS,
   ConflictError,
   type CoordSys,
@@ -57,7 +58,7 @@ import { formatJobCounts, type JobTimer, startJobTimer } from './jobs-timer';
 import { DATA_DIR } from './paths';
 import { formatDeactivation, formatReactivation, readPeopleFile } from './people-import';
 import { formatDrawVerification } from './plan-verify-print';
-import { openDatabase } from './runtime';
+import { type LocalDatabase, openDatabase } from './runtime';
 import { seedCity } from './seed';
 import { startLocalServer } from './server';
 
@@ -74,6 +75,32 @@ const speakerFor = (config: { language: Language; timeZone: string }): Speaker =
     cliLanguage((program.opts() as { lang?: string }).lang, process.env, config.language),
     config.timeZone,
   );
+
+/**
+ * Runs `work` on the table a command names (`--table`, `--endpoint`; else the city's local table,
+ * the running `npm start`'s database when there is one), and closes it whatever happens.
+ */
+async function onTable<T>(
+  config: CityConfig,
+  opts: { table?: string; endpoint?: string },
+  work: (db: LocalDatabase) => Promise<T>,
+): Promise<T> {
+  if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
+  const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
+  try {
+    return await work(db);
+  } finally {
+    await db.stop();
+  }
+}
+
+/** `--max`, when given, as the positive whole number it must be. */
+function positiveMax(max: string | undefined): number | undefined {
+  const n = max === undefined ? undefined : Number(max);
+  if (n !== undefined && !(Number.isInteger(n) && n > 0))
+    throw new Error(`--max '${max}' is not a positive whole number.`);
+  return n;
+}
 
 program
   .command('start')
@@ -286,9 +313,7 @@ grid
         const { counts, coverage } = built.report;
         writeImportReport(opts.report, { ok: true, ...summary, counts, coverage });
       }
-      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-      try {
+      await onTable(config, opts, async (db) => {
         const bar = new SingleBar({
           format: `${s.say('cli.grid.writing')}  [{bar}] {percentage}% {value}/{total}`,
           hideCursor: true,
@@ -337,9 +362,7 @@ grid
             process.exitCode = 3;
           }
         }
-      } finally {
-        await db.stop();
-      }
+      });
     },
   );
 
@@ -376,9 +399,7 @@ people
       throw new Error(`${file}: ${(err as Error).message}`);
     }
     const format = /\.json$/i.test(file) ? 'json' : 'csv';
-    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-    try {
+    await onTable(config, opts, async (db) => {
       const offices = config.offices.map((o) => o.id);
       const today = localDate(new Date(), config.timeZone);
       const { people: rows, problems } = readPeopleFile(text, format, offices, await activeTopology(), today);
@@ -411,9 +432,7 @@ people
         const report = await reactivationConsequences(person, { id: 'people-import', role: 'system' }, now);
         for (const line of formatReactivation(report)) console.log(line);
       }
-    } finally {
-      await db.stop();
-    }
+    });
   });
 
 people
@@ -433,9 +452,7 @@ people
       opts: { userPoolId: string; username?: string; city: string; table?: string; endpoint?: string },
     ) => {
       const config = readCityConfig(opts.city);
-      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-      try {
+      await onTable(config, opts, async () => {
         const person = await getPerson(personId);
         if (!person) throw new Error(`No person '${personId}'.`);
         const user = opts.username ?? person.id;
@@ -446,9 +463,7 @@ people
             `aws cognito-idp admin-add-user-to-group --user-pool-id ${opts.userPoolId} --username ${user} --group-name ${person.role}`,
           ].join('\n'),
         );
-      } finally {
-        await db.stop();
-      }
+      });
     },
   );
 
@@ -471,13 +486,9 @@ jobsCommand
     const now = opts.now === undefined ? new Date() : new Date(opts.now);
     if (Number.isNaN(now.getTime())) throw new Error(`--now '${opts.now}' is not a date.`);
     const config = readCityConfig(opts.city);
-    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-    try {
+    await onTable(config, opts, async () => {
       console.log(formatJobCounts(name, await runJob(name, now, { config }), speakerFor(config)));
-    } finally {
-      await db.stop();
-    }
+    });
   });
 
 const statsCommand = program.command('stats').description('The automatic statistics: counters per area.');
@@ -492,9 +503,7 @@ statsCommand
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
     const config = readCityConfig(opts.city);
-    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-    try {
+    await onTable(config, opts, async (db) => {
       // Counters lag their findings by the fold (0028): drain the stream first, so that a change
       // not yet folded is never reported as a disagreement.
       await db.settleCounters();
@@ -506,9 +515,7 @@ statsCommand
         opts.json ? JSON.stringify(report, null, 2) : formatVerification(report, speakerFor(config).say),
       );
       if (report.disagreements.length > 0) process.exitCode = 1;
-    } finally {
-      await db.stop();
-    }
+    });
   });
 
 const plansCommand = program.command('plans').description('Joint-patrol plans.');
@@ -527,9 +534,7 @@ plansCommand
       const config = readCityConfig(opts.city);
       const s = speakerFor(config);
       if (!PlanId.safeParse(planId).success) throw new Error(s.say('cli.plans.badId', { id: planId }));
-      if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-      const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-      try {
+      await onTable(config, opts, async (db) => {
         const plan = await getPlan(planId);
         if (!plan) throw new Error(s.say('cli.plans.notFound', { id: planId, table: db.tableName }));
         let verification: Awaited<ReturnType<typeof verifyPlan>>;
@@ -547,9 +552,7 @@ plansCommand
             : formatDrawVerification(verification, s.say).join('\n'),
         );
         if (!verification.identical) process.exitCode = 1;
-      } finally {
-        await db.stop();
-      }
+      });
     },
   );
 
@@ -565,20 +568,14 @@ findingsCommand
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
-    const maxUpdates = opts.max === undefined ? undefined : Number(opts.max);
-    if (maxUpdates !== undefined && !(Number.isInteger(maxUpdates) && maxUpdates > 0))
-      throw new Error(`--max '${opts.max}' is not a positive whole number.`);
+    const maxUpdates = positiveMax(opts.max);
     const config = readCityConfig(opts.city);
-    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-    try {
+    await onTable(config, opts, async () => {
       const report = await backfillFindingIndex({ timeZone: config.timeZone, maxUpdates });
       console.log(
         opts.json ? JSON.stringify(report, null, 2) : formatIndexBackfill(report, speakerFor(config).say),
       );
-    } finally {
-      await db.stop();
-    }
+    });
   });
 
 const eventsCommand = program
@@ -595,20 +592,14 @@ eventsCommand
   .option('--table <name>', 'table to work on (default: the local table of the city)')
   .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
   .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
-    const maxMoves = opts.max === undefined ? undefined : Number(opts.max);
-    if (maxMoves !== undefined && !(Number.isInteger(maxMoves) && maxMoves > 0))
-      throw new Error(`--max '${opts.max}' is not a positive whole number.`);
+    const maxMoves = positiveMax(opts.max);
     const config = readCityConfig(opts.city);
-    if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
-    const db = await openDatabase(config, { persist: true, tableName: opts.table, reuseRunning: true });
-    try {
+    await onTable(config, opts, async () => {
       const report = await moveEvents({ maxMoves });
       console.log(
         opts.json ? JSON.stringify(report, null, 2) : formatEventMove(report, speakerFor(config).say),
       );
-    } finally {
-      await db.stop();
-    }
+    });
   });
 
 program.parseAsync(process.argv).catch((err: unknown) => {

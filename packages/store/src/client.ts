@@ -83,3 +83,19 @@ export function tableName(): string {
   if (!name) throw new Error('TABLE_NAME is not set');
   return name;
 }
+
+/**
+ * Runs a conditional write: true when it was written, false when its condition did not hold (then
+ * nothing was written). Any other failure is thrown.
+ *
+ * @example await conditionalWrite(() => documentClient().send(new UpdateCommand({ …, ConditionExpression })))
+ */
+export async function conditionalWrite(write: () => Promise<unknown>): Promise<boolean> {
+  try {
+    await write();
+    return true;
+  } catch (err) {
+    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
+    throw err;
+  }
+}

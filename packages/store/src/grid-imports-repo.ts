@@ -7,7 +7,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoordSys, ErrorDetail, Message } from '@gridpatrol/core';
 import { batchDelete, batchPut } from './batch';
-import { documentClient, tableName } from './client';
+import { conditionalWrite, documentClient, tableName } from './client';
 import {
   allocateGridVersion,
   type GridVersionMeta,
@@ -150,8 +150,8 @@ export async function failGridImport(
 ): Promise<boolean> {
   const parts = packJson(details);
   await batchPut(parts.map((bytes, n) => ({ ...keys.gridFailurePart(version, n), bytes })));
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: primaryKey(keys.gridVersion(version)),
@@ -165,12 +165,8 @@ export async function failGridImport(
           ':parts': parts.length,
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** The error details a failed version keeps. */

@@ -23,7 +23,7 @@ import {
   type ZoneShare,
 } from '@gridpatrol/core';
 import { batchGet, batchPut } from './batch';
-import { documentClient, tableName } from './client';
+import { conditionalWrite, documentClient, tableName } from './client';
 import { type Page } from './cursor';
 import { keys, primaryKey } from './keys';
 import { partitionItems, partitionPage } from './query';
@@ -217,8 +217,8 @@ export async function writeGridVersion(
  * longer 'writing' (it was marked failed as stalled), which stops the late writer.
  */
 export async function heartbeatGridVersion(version: number, now = new Date()): Promise<void> {
-  try {
-    await documentClient().send(
+  const written = await conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: primaryKey(keys.gridVersion(version)),
@@ -227,12 +227,9 @@ export async function heartbeatGridVersion(version: number, now = new Date()): P
         ExpressionAttributeNames: { '#s': 'status' },
         ExpressionAttributeValues: { ':now': now.toISOString(), ':writing': 'writing' },
       }),
-    );
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ConditionalCheckFailedException')
-      throw new ConflictError(message('grid.noLongerWritten', { version }));
-    throw err;
-  }
+    ),
+  );
+  if (!written) throw new ConflictError(message('grid.noLongerWritten', { version }));
 }
 
 export function toMeta(item: Record<string, unknown>): GridVersionMeta {

@@ -4,11 +4,11 @@
  * delivered again sends nothing twice; and, for an item held back by quiet hours or a digest, its
  * place in the deferred list (gsi3) until the worker sends it. Also a person's own settings.
  */
-import { type AttributeValue, ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { type Channel, DEFAULT_SETTINGS, type Notification, NotificationSettings } from '@gridpatrol/core';
-import { documentClient, tableName } from './client';
+import { conditionalWrite, documentClient, tableName } from './client';
 import type { Page } from './cursor';
 import { keys, NOTIFICATIONS_DEFERRED_PARTITION, primaryKey } from './keys';
 import { NOTIFICATION_ENTITY, notificationFromItem } from './notifications-repo';
@@ -52,8 +52,8 @@ export const CLAIM_STALE_MS = 5 * 60_000;
  * @example if (await claimChannel(n, 'wecom', now)) await send()
  */
 export async function claimChannel(n: Notification, channel: Channel, now: Date): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: keyOf(n),
@@ -67,12 +67,8 @@ export async function claimChannel(n: Notification, channel: Channel, now: Date)
           ':stale': new Date(now.getTime() - CLAIM_STALE_MS).toISOString(),
         },
       }),
-    );
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /** Records how a channel's send ended (sent, or failed after its attempts). */

@@ -6,7 +6,7 @@
 import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, PutCommand, QueryCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { Notification } from '@gridpatrol/core';
-import { documentClient, tableName } from './client';
+import { conditionalWrite, documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
 import type { Page } from './cursor';
 import { recordOf } from './item';
@@ -59,13 +59,9 @@ export function notificationPuts(table: string, items: readonly Notification[]):
  */
 export async function putNotificationOnce(n: Notification): Promise<boolean> {
   const [put] = notificationPuts(tableName(), [n]);
-  try {
-    await documentClient().send(new PutCommand(put?.Put as ConstructorParameters<typeof PutCommand>[0]));
-    return true;
-  } catch (err) {
-    if (err instanceof ConditionalCheckFailedException) return false;
-    throw err;
-  }
+  return conditionalWrite(() =>
+    documentClient().send(new PutCommand(put?.Put as ConstructorParameters<typeof PutCommand>[0])),
+  );
 }
 
 /**

@@ -10,7 +10,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { GetCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import { ConflictError, detail, message, type Notification, PatrolTask, TaskEvent } from '@gridpatrol/core';
 import { batchGet } from './batch';
-import { documentClient, tableName } from './client';
+import { conditionalWrite, documentClient, tableName } from './client';
 import type { TransactItem } from './counters';
 import type { Page } from './cursor';
 import { historyPage } from './events';
@@ -344,8 +344,8 @@ export async function writeTaskStep(
  * after the step's transaction.
  */
 export async function recordJointPatrol(cellId: string, date: string): Promise<boolean> {
-  try {
-    await documentClient().send(
+  return conditionalWrite(() =>
+    documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: primaryKey(keys.cellPlanning(cellId)),
@@ -358,12 +358,8 @@ export async function recordJointPatrol(cellId: string, date: string): Promise<b
         },
         ExpressionAttributeValues: { ':entity': 'cell_planning', ':cellId': cellId, ':date': date },
       }),
-    );
-    return true;
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return false;
-    throw err;
-  }
+    ),
+  );
 }
 
 /**

@@ -3,6 +3,7 @@
  * (网格, 责任区, 联合巡查, 无照经营线索 …). Placeholders are `{name}`; both languages must have
  * every key and the same placeholders (test/unit/web-messages.test.ts). Pure: no DOM.
  */
+import { findingStatusZhCN, roleNamesZhCN } from '@gridpatrol/core/messages/domain-words';
 import { usccEn, usccZhCN } from '@gridpatrol/core/messages/uscc';
 import type { Language } from './runtime-config';
 
@@ -452,12 +453,7 @@ const zh = {
   'deactivated.title': '账号已停用',
   'deactivated.body': '您的账号（{id}）已被停用，无法继续使用巡查功能。如有疑问，请联系所在市场监管所所长。',
 
-  'role.city_admin': '系统管理员',
-  'role.supervisor': '所长',
-  'role.zone_officer': '责任区干部',
-  'role.grid_leader': '网格长',
-  'role.grid_worker': '网格员',
-  'role.volunteer': '平安志愿者',
+  ...roleNamesZhCN,
 
   'tasks.title': '今日任务',
   'tasks.week': '本周任务',
@@ -524,14 +520,7 @@ const zh = {
   'reason.pair.pair_repeat_no_alternative': '与上周同一组合：没有其他可安排的组合',
   'reason.none': '常规巡查：按计划轮到此网格',
 
-  'finding.status.reported': '待核实',
-  'finding.status.verified': '已核实',
-  'finding.status.rejected': '已驳回',
-  'finding.status.rectifying': '限期整改中',
-  'finding.status.transferred': '已移送',
-  'finding.status.resolved': '已办结',
-  'finding.status.revisit_due': '待回头看',
-  'finding.status.closed': '已销号',
+  ...findingStatusZhCN,
   'finding.overdue': '已逾期',
 
   'report.title': '上报无照经营线索',

@@ -15,7 +15,7 @@
 import type { Paths64 } from 'clipper2-ts';
 import { Clipper, FillRule } from 'clipper2-ts';
 import type { GridIndex } from './grid-index';
-import { FEATURE_REC, type FlatLayer, flattenGeometries, RING_REC } from './index-flat';
+import { FEATURE_REC, type FlatLayer, featureBox, flattenGeometries, RING_REC } from './index-flat';
 import { flatRingAreaSigned } from './measure';
 import { boxTree, featurePaths, featureRingsInWindow } from './overlay';
 import { clipWindow, pathsAreaM2 } from './overlay-clip';
@@ -50,13 +50,7 @@ export function measureDroppedArea(active: FlatLayer, draft: FlatLayer): Dropped
   for (let a = 0; a < active.count; a++) {
     const cellM2 = featureAreaM2(active, a);
     activeM2 += cellM2;
-    const o = FEATURE_REC * a;
-    const [x0, y0, x1, y1] = [
-      active.featureRec[o],
-      active.featureRec[o + 1],
-      active.featureRec[o + 2],
-      active.featureRec[o + 3],
-    ] as [number, number, number, number];
+    const [x0, y0, x1, y1] = featureBox(active, a);
     const candidates = tree === null ? [] : tree.search(x0, y0, x1, y1);
     if (candidates.length === 0) {
       stats.uncovered++;

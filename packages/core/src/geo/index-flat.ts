@@ -38,6 +38,13 @@ export interface FlatRecords {
 
 export type FlatLayer = FlatPolygons & FlatRecords;
 
+/** Feature f's bbox from its record: [minX, minY, maxX, maxY]. */
+export function featureBox(records: FlatRecords, f: number): [number, number, number, number] {
+  const o = FEATURE_REC * f;
+  const rec = records.featureRec;
+  return [rec[o] as number, rec[o + 1] as number, rec[o + 2] as number, rec[o + 3] as number];
+}
+
 /**
  * Flattens Polygon/MultiPolygon geometries in the given order.
  *

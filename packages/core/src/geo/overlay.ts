@@ -21,7 +21,7 @@ import type { Paths64 } from 'clipper2-ts';
 import Flatbush from 'flatbush';
 import { BadRequestError } from '../errors';
 import { compareIds } from './grid-index';
-import { FEATURE_REC, type FlatLayer, flattenGeometries, RING_REC } from './index-flat';
+import { FEATURE_REC, type FlatLayer, featureBox, flattenGeometries, RING_REC } from './index-flat';
 import { featureRelation, INSIDE, OUTSIDE, segmentsMeet } from './index-predicates';
 import { flatRingAreaSigned } from './measure';
 import {
@@ -165,13 +165,7 @@ export function computeOverlay(
   const zoneInCells = new Float64Array(zones.count);
   const nearEdges: number[] = [];
   for (let c = 0; c < cells.count; c++) {
-    const o = FEATURE_REC * c;
-    const [x0, y0, x1, y1] = [
-      cells.featureRec[o],
-      cells.featureRec[o + 1],
-      cells.featureRec[o + 2],
-      cells.featureRec[o + 3],
-    ] as [number, number, number, number];
+    const [x0, y0, x1, y1] = featureBox(cells, c);
     const candidates = zoneTree === null ? [] : zoneTree.search(x0, y0, x1, y1).sort((a, b) => a - b);
     if (candidates.length === 0) continue;
     nearEdges.length = 0;
@@ -301,15 +295,7 @@ interface EdgeIndex {
 export function boxTree(layer: FlatLayer): Flatbush | null {
   if (layer.count === 0) return null;
   const tree = new Flatbush(layer.count);
-  for (let f = 0; f < layer.count; f++) {
-    const o = FEATURE_REC * f;
-    tree.add(
-      layer.featureRec[o] as number,
-      layer.featureRec[o + 1] as number,
-      layer.featureRec[o + 2] as number,
-      layer.featureRec[o + 3] as number,
-    );
-  }
+  for (let f = 0; f < layer.count; f++) tree.add(...featureBox(layer, f));
   tree.finish();
   return tree;
 }

@@ -3,6 +3,7 @@
  * words as in DOMAIN.md and the web app's catalogue (packages/web/src/messages.ts): 网格, 责任区,
  * 巡查, 线索, 整改, 移送, 回头看.
  */
+import { findingStatusZhCN, roleNamesZhCN } from './domain-words';
 import type { MessageKey } from './en';
 import { usccZhCN } from './uscc';
 
@@ -59,12 +60,7 @@ export const zhCN: Record<MessageKey, string> = {
   'entity.task': '巡查任务',
   'entity.zone': '责任区',
 
-  'role.city_admin': '系统管理员',
-  'role.supervisor': '所长',
-  'role.zone_officer': '责任区干部',
-  'role.grid_leader': '网格长',
-  'role.grid_worker': '网格员',
-  'role.volunteer': '平安志愿者',
+  ...roleNamesZhCN,
 
   'request.invalid': '{where}有误：{problems}',
   'request.invalidMore': '{where}有误：{problems}（另有 {more} 处）',
@@ -163,14 +159,7 @@ export const zhCN: Record<MessageKey, string> = {
   'finding.whereNoCell': '任何网格之外',
   'finding.unknownValues': '上报内容含有本市未设置的取值。',
   'finding.unknownCategory': '本市没有经营类型「{id}」',
-  'finding.status.reported': '待核实',
-  'finding.status.verified': '已核实',
-  'finding.status.rejected': '已驳回',
-  'finding.status.rectifying': '限期整改中',
-  'finding.status.transferred': '已移送',
-  'finding.status.resolved': '已办结',
-  'finding.status.revisit_due': '待回头看',
-  'finding.status.closed': '已销号',
+  ...findingStatusZhCN,
   'finding.kind.unlicensed': '无照',
   'finding.kind.unpermitted': '无证',
   'finding.kind.both': '无证无照',

@@ -2,6 +2,7 @@
  * The findings queue's pure parts: how near a deadline is, the list's sort orders, a filter as the
  * query GET /findings reads, and an instant in the city's local time for the history.
  */
+import { wallClock } from '@gridpatrol/core/calendar';
 
 export interface QueueFinding {
   readonly id: string;
@@ -104,15 +105,6 @@ export function findingsQuery(filter: QueueFilter, limit: number): string {
  * @example cityDateTime('2026-12-07T01:30:00Z', 'Asia/Shanghai') // '2026-12-07 09:30'
  */
 export function cityDateTime(iso: string, timeZone: string): string {
-  const parts = new Intl.DateTimeFormat('en-CA', {
-    timeZone,
-    year: 'numeric',
-    month: '2-digit',
-    day: '2-digit',
-    hour: '2-digit',
-    minute: '2-digit',
-    hourCycle: 'h23',
-  }).formatToParts(new Date(iso));
-  const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
-  return `${part('year')}-${part('month')}-${part('day')} ${part('hour')}:${part('minute')}`;
+  const { year, month, day, hour, minute } = wallClock(new Date(iso), timeZone);
+  return `${year}-${month}-${day} ${hour}:${minute}`;
 }

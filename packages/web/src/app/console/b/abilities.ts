@@ -5,6 +5,8 @@
  * browser, so these are its roles copied by operation id, and test/unit/web-console-abilities.test.ts
  * fails when the two differ.
  */
+import { AREA_FIELDS_BY_ROLE } from '@gridpatrol/core/area-fields';
+import type { Role } from '@gridpatrol/core/roles';
 
 const MANAGERS = ['city_admin', 'supervisor'] as const;
 const AREA_ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', 'grid_worker'] as const;
@@ -47,20 +49,10 @@ export const PAGE_NEEDS = {
   people: 'putPerson',
 } as const satisfies Record<string, ConsoleOperation>;
 
-/**
- * Which of a person's area fields each role has (core people.ts AREA_FIELDS_BY_ROLE, which imports
- * zod: copied here and compared by the same unit test): the form shows only those.
- */
-export const AREA_FIELDS_BY_ROLE = {
-  city_admin: [],
-  supervisor: ['office'],
-  zone_officer: ['office', 'zones', 'conflictCells'],
-  grid_leader: ['office', 'cells', 'conflictCells'],
-  grid_worker: ['office', 'cells', 'conflictCells'],
-  volunteer: ['office', 'cells'],
-} as const satisfies Record<string, readonly ('office' | 'zones' | 'cells' | 'conflictCells')[]>;
+/** Which of a person's area fields each role has (core's table, zod-free): the form shows only those. */
+export { AREA_FIELDS_BY_ROLE };
 
-export type PersonRole = keyof typeof AREA_FIELDS_BY_ROLE;
+export type PersonRole = Role;
 
 /**
  * The roles a manager may give (core policy personWriteAccess): a city admin any, a supervisor the
