@@ -2,14 +2,9 @@
  * The console shows a control only to roles the API lets call it: its copy of the roles
  * (console/b/abilities.ts) must be the route manifest's, operation by operation.
  */
-import { AREA_FIELDS_BY_ROLE as CORE_AREA_FIELDS, personWriteAccess, ROLES } from '@gridpatrol/core';
+import { personWriteAccess, ROLES } from '@gridpatrol/core';
 import { ROUTES } from '@gridpatrol/functions/routes';
-import {
-  AREA_FIELDS_BY_ROLE,
-  CONSOLE_OPERATIONS,
-  may,
-  rolesGivenBy,
-} from '@gridpatrol/web/app/console/b/abilities';
+import { CONSOLE_OPERATIONS, may, rolesGivenBy } from '@gridpatrol/web/app/console/b/abilities';
 import { expect, it } from 'vitest';
 
 it.each(Object.entries(CONSOLE_OPERATIONS))('%s: the roles of the route manifest', (operation, roles) => {
@@ -22,10 +17,6 @@ it('answers by role', () => {
   expect(may('city_admin', 'activateGridVersion')).toBe(true);
   expect(may('supervisor', 'activateGridVersion')).toBe(false);
   expect(may('grid_worker', 'listGridVersions')).toBe(false);
-});
-
-it('shows the area fields each role has, as core keeps them', () => {
-  expect(AREA_FIELDS_BY_ROLE).toEqual(CORE_AREA_FIELDS);
 });
 
 it('offers a supervisor the roles policy lets them give, a city admin every role', () => {
