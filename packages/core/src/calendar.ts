@@ -58,6 +58,8 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
   if (!format) {
     format = new Intl.DateTimeFormat('en-CA', {
       timeZone,
+      // The era, so that a year before 1 AD can be told from the one after it.
+      era: 'short',
       year: 'numeric',
       month: '2-digit',
       day: '2-digit',
@@ -70,8 +72,10 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
   }
   const parts = format.formatToParts(instant);
   const part = (type: string) => parts.find((p) => p.type === type)?.value ?? '';
+  // Astronomical year (1 BC is 0), as ISO 8601 writes it: four digits, six and a sign before 0.
+  const year = part('era') === 'BC' ? 1 - Number(part('year')) : Number(part('year'));
   return {
-    year: part('year'),
+    year: year >= 0 ? String(year).padStart(4, '0') : `-${String(-year).padStart(6, '0')}`,
     month: part('month'),
     day: part('day'),
     hour: part('hour'),
@@ -82,14 +86,11 @@ export function wallClock(instant: Date, timeZone: string): WallClock {
 
 /** The wall-clock reading as if it were UTC (epoch ms): its distance from the instant is the offset. */
 export function wallClockAsUtc(w: WallClock): number {
-  return Date.UTC(
-    Number(w.year),
-    Number(w.month) - 1,
-    Number(w.day),
-    Number(w.hour),
-    Number(w.minute),
-    Number(w.second),
-  );
+  // Not Date.UTC(year, …): it takes years 0–99 for 1900–1999.
+  const at = new Date(0);
+  at.setUTCFullYear(Number(w.year), Number(w.month) - 1, Number(w.day));
+  at.setUTCHours(Number(w.hour), Number(w.minute), Number(w.second), 0);
+  return at.getTime();
 }
 
 /**

@@ -49,9 +49,8 @@ export const MAX_ACCURACY_ALLOWANCE_M = 100;
 /** The longest range GET /me/tasks answers (from and to inclusive). */
 export const MAX_TASK_RANGE_DAYS = 31;
 /**
- * How far from today (either way) GET /me/tasks may look. Nobody's tasks lie decades away, and the
- * calendar arithmetic is only sound for years the time-zone data covers (year 0000 came out as
- * year -3805 and reached DynamoDB as a reversed key range: a 500).
+ * How far from today (either way) GET /me/tasks may look: nobody's tasks lie decades away (year
+ * 0000 once reached DynamoDB as a reversed key range, a 500).
  */
 export const MAX_TASK_RANGE_YEARS_AWAY = 10;
 
