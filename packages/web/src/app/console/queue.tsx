@@ -30,8 +30,6 @@ import { ConsoleLink, ConsoleNotFound } from './shell';
 
 type Listed = QueueFinding & Finding;
 
-/** The state filter offers the states in the loop's order. */
-const STATUSES = STATUS_ORDER;
 const PAGE = 100;
 
 export function QueuePage(props: ConsolePageProps) {
@@ -134,7 +132,8 @@ function QueueList(props: ConsolePageProps) {
             {t('console.queue.status')}
             <select value={draft.status ?? ''} onChange={set('status')}>
               <option value="">{t('console.queue.any')}</option>
-              {STATUSES.map((s) => (
+              {/* The state filter offers the states in the loop's order. */}
+              {STATUS_ORDER.map((s) => (
                 <option key={s} value={s}>
                   {t(`finding.status.${s}` as MessageKey)}
                 </option>
