@@ -2,7 +2,7 @@
  * The OpenAPI 3.0 document, generated from the route manifest and the zod schemas, so it cannot
  * drift from what the handlers accept.
  */
-import { ErrorResponse } from '@gridpatrol/core';
+import { ErrorResponse, withBuiltSchemas } from '@gridpatrol/core';
 import * as z from 'zod';
 import { type RouteDef, routeKey } from './manifest-types';
 import { ROUTES } from './routes';
@@ -11,7 +11,11 @@ import { VERSION } from './version';
 type JsonSchema = Record<string, unknown>;
 
 const toSchema = (schema: z.ZodType, io: 'input' | 'output'): JsonSchema =>
-  z.toJSONSchema(schema, { target: 'openapi-3.0', io, unrepresentable: 'any' }) as JsonSchema;
+  z.toJSONSchema(withBuiltSchemas(schema), {
+    target: 'openapi-3.0',
+    io,
+    unrepresentable: 'any',
+  }) as JsonSchema;
 
 function parameters(route: RouteDef): JsonSchema[] {
   const out: JsonSchema[] = [];

@@ -42,6 +42,7 @@ import {
   HealthResponse,
   ImportBody,
   ImportQuery,
+  lazySchema,
   MarkAllReadOut,
   MeOut,
   MyFindingsQuery,
@@ -100,7 +101,7 @@ const AREA_ROLES = ['city_admin', 'supervisor', 'zone_officer', 'grid_leader', '
 /** Zones are the bureau's: grid people's scope is their cells, not the zones those touch. */
 const ZONE_ROLES = ['city_admin', 'supervisor', 'zone_officer'] as const;
 /** Reads of the grid may name an older version; the active one otherwise. */
-const VersionQuery = z.strictObject({ version: GridVersionParam.shape.version.optional() });
+const VersionQuery = lazySchema(() => z.strictObject({ version: GridVersionParam.shape.version.optional() }));
 
 export const ROUTES = [
   {
@@ -120,7 +121,7 @@ export const ROUTES = [
     operationId: 'getOpenApi',
     summary: 'This API as an OpenAPI 3.0 document, generated from the route manifest.',
     roles: 'public',
-    response: z.looseObject({ openapi: z.string() }),
+    response: lazySchema(() => z.looseObject({ openapi: z.string() })),
   },
   {
     method: 'GET',
@@ -141,7 +142,7 @@ export const ROUTES = [
       "The caller's notifications, unread first and newest first within each, with their text in the reader's language and a link to their object.",
     roles: EVERYONE,
     request: { query: NotificationListQuery },
-    response: PageOut(NotificationOut),
+    response: lazySchema(() => PageOut(NotificationOut)),
   },
   {
     method: 'POST',
@@ -194,7 +195,7 @@ export const ROUTES = [
       "People of the caller's area, by role then id. `zone` lists those serving the zone and the cells touching it; `cell` those serving the cell. Without a filter: the city (admin), the office (supervisor), or the caller's own zones and cells.",
     roles: AREA_ROLES,
     request: { query: PeopleQuery },
-    response: PageOut(PersonRecord),
+    response: lazySchema(() => PageOut(PersonRecord)),
   },
   {
     method: 'GET',
@@ -203,7 +204,7 @@ export const ROUTES = [
     operationId: 'getPerson',
     summary: "A person of the caller's area (anyone may read themselves); 404 otherwise.",
     roles: EVERYONE,
-    request: { params: z.object({ id: PersonId }) },
+    request: { params: lazySchema(() => z.object({ id: PersonId })) },
     response: PersonRecord,
   },
   {
@@ -214,7 +215,7 @@ export const ROUTES = [
     summary:
       'Create or replace a person with their memberships. A supervisor may manage field people of their own office, in the zones and cells of their scope only. Server-owned fields (id, version, timestamps) are a 422. Saving a person inactive flags their future published tasks for reassignment and reports them, with the zones whose cases move to the supervisor (`deactivation`).',
     roles: ['city_admin', 'supervisor'],
-    request: { params: z.object({ id: PersonId }), body: PersonInput },
+    request: { params: lazySchema(() => z.object({ id: PersonId })), body: PersonInput },
     response: PersonSaved,
     // What GET /me adds to the record (issue 17) is the server's too: a body sending it back is a 422.
     serverOwned: [...SERVER_OWNED_FIELDS, 'unreadNotifications'],
@@ -238,7 +239,7 @@ export const ROUTES = [
     summary:
       'What saving this person inactive would leave, written nowhere (shown before a manager confirms): the future published tasks that would be flagged for reassignment, how many are not flagged yet, the zones left without an active officer with their open findings, and the supervisors whose to-do would take them — the `deactivation` block PUT /people/{id} answers. Whoever may deactivate the person may ask (404 otherwise, as for PUT).',
     roles: ['city_admin', 'supervisor'],
-    request: { params: z.object({ id: PersonId }) },
+    request: { params: lazySchema(() => z.object({ id: PersonId })) },
     response: DeactivationReport,
   },
   {
@@ -262,7 +263,7 @@ export const ROUTES = [
     summary: 'Grid versions, newest first.',
     roles: MANAGERS,
     request: { query: PageQuery },
-    response: PageOut(GridVersionOut),
+    response: lazySchema(() => PageOut(GridVersionOut)),
   },
   {
     method: 'GET',
@@ -315,7 +316,7 @@ export const ROUTES = [
       'Gaps and overlaps of the active mapping: cells with no zone, straddling cells, overlapping zones.',
     roles: MANAGERS,
     request: { query: VersionQuery },
-    response: z.looseObject({ gridVersion: z.number() }),
+    response: lazySchema(() => z.looseObject({ gridVersion: z.number() })),
   },
   {
     method: 'GET',
@@ -324,7 +325,7 @@ export const ROUTES = [
     operationId: 'exportCells',
     summary: 'A page of cells as a GeoJSON FeatureCollection; `cursor` gives the next page.',
     roles: AREA_ROLES,
-    request: { query: PageQuery.extend(VersionQuery.shape) },
+    request: { query: lazySchema(() => PageQuery.extend(VersionQuery.shape)) },
     response: GeoJsonCollectionOut,
     contentType: 'application/geo+json',
   },
@@ -335,7 +336,7 @@ export const ROUTES = [
     operationId: 'exportZones',
     summary: 'A page of zones as a GeoJSON FeatureCollection; `cursor` gives the next page.',
     roles: ZONE_ROLES,
-    request: { query: PageQuery.extend(VersionQuery.shape) },
+    request: { query: lazySchema(() => PageQuery.extend(VersionQuery.shape)) },
     response: GeoJsonCollectionOut,
     contentType: 'application/geo+json',
   },
@@ -346,8 +347,8 @@ export const ROUTES = [
     operationId: 'listCells',
     summary: "Cells of the caller's area in the active grid, or of one zone of it with their shares.",
     roles: AREA_ROLES,
-    request: { query: CellListQuery.extend(VersionQuery.shape) },
-    response: PageOut(z.looseObject({ id: z.string() })),
+    request: { query: lazySchema(() => CellListQuery.extend(VersionQuery.shape)) },
+    response: lazySchema(() => PageOut(z.looseObject({ id: z.string() }))),
   },
   {
     method: 'GET',
@@ -366,8 +367,8 @@ export const ROUTES = [
     operationId: 'listZones',
     summary: "Zones of the caller's area in the active grid.",
     roles: ZONE_ROLES,
-    request: { query: PageQuery.extend(VersionQuery.shape) },
-    response: PageOut(z.looseObject({ id: z.string() })),
+    request: { query: lazySchema(() => PageQuery.extend(VersionQuery.shape)) },
+    response: lazySchema(() => PageOut(z.looseObject({ id: z.string() }))),
   },
   {
     method: 'GET',
@@ -422,7 +423,7 @@ export const ROUTES = [
     summary: 'Every step of a finding, oldest first: who did what and when, kept for good.',
     roles: EVERYONE,
     request: { params: FindingIdParam, query: PageQuery },
-    response: PageOut(FindingEventOut).extend({ photos: z.array(AttachmentOut) }),
+    response: lazySchema(() => PageOut(FindingEventOut).extend({ photos: z.array(AttachmentOut) })),
   },
   {
     method: 'GET',
@@ -433,7 +434,7 @@ export const ROUTES = [
       "The finding's case file (案卷) as one printable HTML page (A4): the finding, a map extract of its cell and point (inline SVG), every step with who, when (city time), decisions and reasons, and each photo with its flags and EXIF time and place. For whoever may read the finding (404 otherwise). `lang` (zh-CN or en) over Accept-Language. Its CSP allows its inline style by hash and images from the photo links' origin only.",
     roles: EVERYONE,
     request: { params: FindingIdParam, query: CaseFileQuery },
-    response: z.string(),
+    response: lazySchema(() => z.string()),
     contentType: 'text/html',
   },
   // Evidence photos (issue 14, docs/decisions/0051)
@@ -471,7 +472,7 @@ export const ROUTES = [
     summary:
       "A link valid 5 minutes to a photo of a finding the caller may read; 404 for a foreign finding, another finding's photo or a rejected one.",
     roles: EVERYONE,
-    request: { params: FindingIdParam.extend({ attachmentId: AttachmentId }) },
+    request: { params: lazySchema(() => FindingIdParam.extend({ attachmentId: AttachmentId })) },
     response: PhotoLinkOut,
   },
   {
@@ -483,7 +484,7 @@ export const ROUTES = [
       "Findings by responsible zone (`zone`) or by the cell their point lies in (`cell`): open ones first by state, then by report time. Without either, the caller's own zones (grid people: their cells; an admin must name one). `status` narrows to one state, `overdue=true|false` by the overdue flag, `from`/`to` by report time (ISO instants, or dates taken as whole days in the city's time zone). A zone or cell outside the caller's area is a 404.",
     roles: AREA_ROLES,
     request: { query: FindingListQuery },
-    response: PageOut(FindingOut),
+    response: lazySchema(() => PageOut(FindingOut)),
   },
   {
     method: 'GET',
@@ -494,7 +495,7 @@ export const ROUTES = [
       "`view=reported` (default): what the caller reported, newest first (a volunteer follows their tips here). `view=todo`: what waits on the caller — an officer's open cases whose next step is theirs, a supervisor's overdue cases, the cases escalated to the city admins; empty for grid people and volunteers.",
     roles: EVERYONE,
     request: { query: MyFindingsQuery },
-    response: PageOut(FindingOut),
+    response: lazySchema(() => PageOut(FindingOut)),
   },
   // Plans (issue 6)
   {
@@ -518,7 +519,7 @@ export const ROUTES = [
       "Plan headers (status, metrics, unmet demand, seed) by week then creation. `office`: a supervisor's own by default (another office is a 404); a city admin's every office and the city-wide plans by default. `week` narrows to one week (a Monday).",
     roles: MANAGERS,
     request: { query: PlanListQuery },
-    response: PageOut(PlanSummaryOut),
+    response: lazySchema(() => PageOut(PlanSummaryOut)),
   },
   {
     method: 'GET',
@@ -540,7 +541,7 @@ export const ROUTES = [
       "What a plan asked of the planner, cell by cell (by cell id): the cell's input as the planner saw it (zones, finding counts, last joint patrol, manual priority), its risk with every component, the weight of one patrol, the patrols demanded, those a superseded plan had completed, those assigned, and the unmet rest with its reason (no_officer, no_partner, unavailable, capacity, or excluded: taken out again because the week was under way). Readable by whoever may read the plan (another office's plan: 404). Follow `cursor` for more cells.",
     roles: MANAGERS,
     request: { params: PlanIdParam, query: PlanCellsQuery },
-    response: PageOut(PlanCellOut),
+    response: lazySchema(() => PageOut(PlanCellOut)),
   },
   {
     method: 'GET',
@@ -607,7 +608,7 @@ export const ROUTES = [
       "A patrol task's events in order (plan, reassign, publish, check-ins, completion, miss, cancel: who, when, from and to). For the task's pair and for anyone whose area holds its cell; a draft only for managers. 404 otherwise.",
     roles: AREA_ROLES,
     request: { params: TaskIdParam, query: PageQuery },
-    response: PageOut(TaskEvent).extend({ photos: z.array(AttachmentOut) }),
+    response: lazySchema(() => PageOut(TaskEvent).extend({ photos: z.array(AttachmentOut) })),
   },
   {
     method: 'POST',
@@ -630,7 +631,7 @@ export const ROUTES = [
     summary:
       "A link valid 5 minutes to a photo of a task the caller may read; 404 for a foreign task, another task's photo or a rejected one.",
     roles: AREA_ROLES,
-    request: { params: TaskIdParam.extend({ attachmentId: AttachmentId }) },
+    request: { params: lazySchema(() => TaskIdParam.extend({ attachmentId: AttachmentId })) },
     response: PhotoLinkOut,
   },
   {
@@ -679,7 +680,7 @@ export const ROUTES = [
       'Baseline headers (label, asOf, countedAt, grid version), newest first, the current one marked. Numbers are read per area with GET /baselines/{id}.',
     roles: MANAGERS,
     request: { query: BaselineListQuery },
-    response: PageOut(BaselineOut),
+    response: lazySchema(() => PageOut(BaselineOut)),
   },
   {
     method: 'GET',
@@ -734,7 +735,7 @@ export const ROUTES = [
       "Every cell of an area with what a map colours it by: open and overdue findings, the current baseline's census, what remains and the reduction against it, the last joint patrol and the days since (in the city's calendar), and the manual priority. `scope` as the exports (default the caller's own: the city for an admin, the office for a supervisor, the cells touching an officer's zones, a grid worker's cells; an area outside the caller's is a 404); up to 500 cells a page by id, follow `cursor`. From counter, baseline and cell planning items alone, never from the findings.",
     roles: AREA_ROLES,
     request: { query: CellStatsQuery },
-    response: PageOut(CellStatsOut).extend({ scope: z.string() }),
+    response: lazySchema(() => PageOut(CellStatsOut).extend({ scope: z.string() })),
   },
   {
     method: 'GET',

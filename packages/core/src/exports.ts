@@ -11,6 +11,7 @@
  * control or space characters, or a tab or CR) gets a leading apostrophe, so a spreadsheet shows it
  * as text instead of running it as a formula (CSV injection).
  */
+
 import * as z from 'zod';
 import { PhotoFlag } from './attachments/schema';
 import { addDays, daysBetween, localDate, localDateTime } from './calendar';
@@ -22,6 +23,7 @@ import { FINDING_STATUSES, Finding } from './findings/schema';
 import type { PolygonGeometry } from './geo/types';
 import type { CellRecord } from './grid/build';
 import type { GridTopology } from './grid/topology';
+import { lazySchema } from './lazy-schema';
 import { isMessageKey, LANGUAGES, type Language, message, render } from './messages';
 import type { PatrolTask } from './planning/records';
 import { TASK_METRICS } from './planning/tasks';
@@ -33,18 +35,20 @@ import { schemaText } from './validation';
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-const IsoDate = z.iso.date(schemaText(message('schema.date')));
+const IsoDate = lazySchema(() => z.iso.date(schemaText(message('schema.date'))));
 
 /**
  * GET /exports/findings.{csv,geojson}: an area (`scope`; the caller's own by default) and the report
  * time (`from`/`to`, both included: instants, or dates as whole days in the city's time zone).
  * Strict: a misspelt parameter must not silently export something else.
  */
-export const FindingsExportQuery = z.strictObject({
-  scope: BaselineScopeParam.optional(),
-  from: FindingListQuery.shape.from,
-  to: FindingListQuery.shape.to,
-});
+export const FindingsExportQuery = lazySchema(() =>
+  z.strictObject({
+    scope: BaselineScopeParam.optional(),
+    from: FindingListQuery.shape.from,
+    to: FindingListQuery.shape.to,
+  }),
+);
 export type FindingsExportQuery = z.infer<typeof FindingsExportQuery>;
 
 /**
@@ -54,41 +58,45 @@ export type FindingsExportQuery = z.infer<typeof FindingsExportQuery>;
  * columns (camelCase names, codes, UTC instants) for programs that read the file.
  */
 const CsvForm = {
-  lang: z.enum(LANGUAGES as unknown as ['zh-CN', 'en']).optional(),
-  form: z.enum(['sheet', 'data']).optional(),
+  lang: lazySchema(() => z.enum(LANGUAGES as unknown as ['zh-CN', 'en']).optional()),
+  form: lazySchema(() => z.enum(['sheet', 'data']).optional()),
 };
 
 /** GET /exports/findings.csv: the findings export's query, and how the CSV reads. */
-export const FindingsCsvQuery = FindingsExportQuery.extend(CsvForm);
+export const FindingsCsvQuery = lazySchema(() => FindingsExportQuery.extend(CsvForm));
 export type FindingsCsvQuery = z.infer<typeof FindingsCsvQuery>;
 
 /** GET /exports/tasks.csv: an area and the task dates (local dates, both included), and how it reads. */
-export const TasksExportQuery = z.strictObject({
-  scope: BaselineScopeParam.optional(),
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
-  ...CsvForm,
-});
+export const TasksExportQuery = lazySchema(() =>
+  z.strictObject({
+    scope: BaselineScopeParam.optional(),
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+    ...CsvForm,
+  }),
+);
 export type TasksExportQuery = z.infer<typeof TasksExportQuery>;
 
 /** GET /exports/cells.geojson: the cells of an area of the active grid, with their numbers now. */
-export const CellsExportQuery = z.strictObject({ scope: BaselineScopeParam.optional() });
+export const CellsExportQuery = lazySchema(() => z.strictObject({ scope: BaselineScopeParam.optional() }));
 
 /** The answer of an export: 303 See Other, `Location` = `url`, and this body. */
-export const ExportOut = z.object({
-  /** A presigned GET URL of the file, valid until `expiresAt`. */
-  url: z.string(),
-  expiresAt: z.iso.datetime(),
-  /** What was exported: 'city', 'office:<id>', 'zone:<id>', 'cell:<id>', or 'mine' (the caller's own area). */
-  scope: z.string(),
-  filename: z.string(),
-  contentType: z.string(),
-  /** Data rows (CSV, without the header) or features (GeoJSON). */
-  rows: z.number().int().nonnegative(),
-  bytes: z.number().int().nonnegative(),
-  /** Database pages read (Query pages, or slices of cells read by key). */
-  pages: z.number().int().nonnegative(),
-});
+export const ExportOut = lazySchema(() =>
+  z.object({
+    /** A presigned GET URL of the file, valid until `expiresAt`. */
+    url: z.string(),
+    expiresAt: z.iso.datetime(),
+    /** What was exported: 'city', 'office:<id>', 'zone:<id>', 'cell:<id>', or 'mine' (the caller's own area). */
+    scope: z.string(),
+    filename: z.string(),
+    contentType: z.string(),
+    /** Data rows (CSV, without the header) or features (GeoJSON). */
+    rows: z.number().int().nonnegative(),
+    bytes: z.number().int().nonnegative(),
+    /** Database pages read (Query pages, or slices of cells read by key). */
+    pages: z.number().int().nonnegative(),
+  }),
+);
 export type ExportOut = z.infer<typeof ExportOut>;
 
 // ---------------------------------------------------------------------------------------------
@@ -426,14 +434,16 @@ export const EXPORT_FINDING_FIELDS = [
 ] as const satisfies readonly (keyof Finding)[];
 
 /** A finding as an export reads it: the stored record's exported fields, validated. */
-export const ExportFinding = Finding.pick(
-  Object.fromEntries(EXPORT_FINDING_FIELDS.map((f) => [f, true])) as {
-    [K in (typeof EXPORT_FINDING_FIELDS)[number]]: true;
-  },
-).extend({
-  /** Not stored: the flags of the finding's photos, added by the export from their records. */
-  photoFlags: z.array(PhotoFlag).optional(),
-});
+export const ExportFinding = lazySchema(() =>
+  Finding.pick(
+    Object.fromEntries(EXPORT_FINDING_FIELDS.map((f) => [f, true])) as {
+      [K in (typeof EXPORT_FINDING_FIELDS)[number]]: true;
+    },
+  ).extend({
+    /** Not stored: the flags of the finding's photos, added by the export from their records. */
+    photoFlags: z.array(PhotoFlag).optional(),
+  }),
+);
 export type ExportFinding = z.infer<typeof ExportFinding>;
 
 /**

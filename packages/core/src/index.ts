@@ -26,6 +26,7 @@ export * from './grid/diff';
 export * from './grid/imports';
 export * from './grid/resolve';
 export * from './grid/topology';
+export { builtSchema, lazySchema, withBuiltSchemas } from './lazy-schema';
 export * from './messages';
 export * from './notifications/config';
 export * from './notifications/delivery';

@@ -4,15 +4,18 @@ import { DATES_OFF_WINDOW, dateWindowProblem } from './date-window';
 import { detail, type ErrorDetail } from './errors';
 import { AreaId } from './grid/api';
 import type { GridTopology } from './grid/topology';
+import { lazySchema } from './lazy-schema';
 import { message } from './messages';
 import { Role } from './roles';
 import { Text } from './text';
 import { schemaText } from './validation';
 
-export const PersonId = z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, schemaText(message('schema.personId')));
+export const PersonId = lazySchema(() =>
+  z.string().regex(/^[A-Za-z0-9_.@-]{1,64}$/, schemaText(message('schema.personId'))),
+);
 
-const IsoDate = z.iso.date();
-const Weekday = z.number().int().min(1).max(7); // ISO: 1 = Monday ... 7 = Sunday
+const IsoDate = lazySchema(() => z.iso.date());
+const Weekday = lazySchema(() => z.number().int().min(1).max(7)); // ISO: 1 = Monday ... 7 = Sunday
 
 /**
  * Bounds of a person's lists. With them the largest person item stays far below DynamoDB's 400 KB
@@ -28,50 +31,54 @@ export const PERSON_LIMITS = {
 } as const;
 
 /** A person of the bureau or of a grid cell's management group (DOMAIN.md "Who works here"). */
-export const Person = z.object({
-  id: PersonId,
-  name: Text(100).min(1, schemaText(message('schema.nameRequired'))),
-  phone: Text(32).optional(),
-  role: Role,
-  /** The supervision office they belong to; grid people name the office whose zones they serve. */
-  office: AreaId.optional(),
-  /**
-   * Zones and cells served. Bounded so that a person and all their membership items are replaced in
-   * one DynamoDB transaction (≤ 100 items: the person, the new memberships, the dropped ones).
-   */
-  zones: z.array(AreaId).max(PERSON_LIMITS.zones).default([]),
-  cells: z.array(AreaId).max(PERSON_LIMITS.cells).default([]),
-  /** Joint patrols a week. */
-  capacity: z.number().int().min(0).max(100).default(0),
-  availability: z
-    .strictObject({
-      weekdays: z.array(Weekday).max(7).default([1, 2, 3, 4, 5]),
-      /** Within DATES_OFF_WINDOW of today (checked by `personProblems`, which knows the date). */
-      datesOff: z.array(IsoDate).max(PERSON_LIMITS.datesOff).default([]),
-    })
-    .default({ weekdays: [1, 2, 3, 4, 5], datesOff: [] }),
-  /**
-   * Conflict avoidance (回避): cells this person must never patrol; cells of the active grid in the
-   * person's own area (`personProblems`).
-   */
-  conflictCells: z.array(AreaId).max(PERSON_LIMITS.conflictCells).default([]),
-  active: z.boolean().default(true),
-});
+export const Person = lazySchema(() =>
+  z.object({
+    id: PersonId,
+    name: Text(100).min(1, schemaText(message('schema.nameRequired'))),
+    phone: Text(32).optional(),
+    role: Role,
+    /** The supervision office they belong to; grid people name the office whose zones they serve. */
+    office: AreaId.optional(),
+    /**
+     * Zones and cells served. Bounded so that a person and all their membership items are replaced in
+     * one DynamoDB transaction (≤ 100 items: the person, the new memberships, the dropped ones).
+     */
+    zones: z.array(AreaId).max(PERSON_LIMITS.zones).default([]),
+    cells: z.array(AreaId).max(PERSON_LIMITS.cells).default([]),
+    /** Joint patrols a week. */
+    capacity: z.number().int().min(0).max(100).default(0),
+    availability: z
+      .strictObject({
+        weekdays: z.array(Weekday).max(7).default([1, 2, 3, 4, 5]),
+        /** Within DATES_OFF_WINDOW of today (checked by `personProblems`, which knows the date). */
+        datesOff: z.array(IsoDate).max(PERSON_LIMITS.datesOff).default([]),
+      })
+      .default({ weekdays: [1, 2, 3, 4, 5], datesOff: [] }),
+    /**
+     * Conflict avoidance (回避): cells this person must never patrol; cells of the active grid in the
+     * person's own area (`personProblems`).
+     */
+    conflictCells: z.array(AreaId).max(PERSON_LIMITS.conflictCells).default([]),
+    active: z.boolean().default(true),
+  }),
+);
 export type Person = z.infer<typeof Person>;
 
 /** The body of PUT /people/{id}: everything but the id, which the path gives. Unknown fields are refused. */
-export const PersonInput = Person.omit({ id: true }).strict();
+export const PersonInput = lazySchema(() => Person.omit({ id: true }).strict());
 export type PersonInput = z.infer<typeof PersonInput>;
 
 /**
  * What the store keeps beside a person: server-owned fields a client never sends (a body naming one
  * is a 422, see SERVER_OWNED_FIELDS). Optional so that records written before they existed still read.
  */
-export const PersonRecord = Person.extend({
-  version: z.number().int().positive().optional(),
-  createdAt: z.string().optional(),
-  updatedAt: z.string().optional(),
-});
+export const PersonRecord = lazySchema(() =>
+  Person.extend({
+    version: z.number().int().positive().optional(),
+    createdAt: z.string().optional(),
+    updatedAt: z.string().optional(),
+  }),
+);
 export type PersonRecord = z.infer<typeof PersonRecord>;
 
 /**
@@ -79,20 +86,24 @@ export type PersonRecord = z.infer<typeof PersonRecord>;
  * one request writes what fits in the API's time: larger files go through the CLI.
  */
 export const PEOPLE_IMPORT_LIMITS = { chars: 200_000, rows: 200 } as const;
-export const PeopleImportBody = z.strictObject({
-  // Cleaned as every free text is (no control or bidi characters reach a stored name); lines kept.
-  csv: Text(PEOPLE_IMPORT_LIMITS.chars, { multiline: true }).min(1),
-});
+export const PeopleImportBody = lazySchema(() =>
+  z.strictObject({
+    // Cleaned as every free text is (no control or bidi characters reach a stored name); lines kept.
+    csv: Text(PEOPLE_IMPORT_LIMITS.chars, { multiline: true }).min(1),
+  }),
+);
 export type PeopleImportBody = z.infer<typeof PeopleImportBody>;
 
 /** GET /people: one of zone or cell at most; role narrows either. */
-export const PeopleQuery = z.strictObject({
-  role: Role.optional(),
-  zone: AreaId.optional(),
-  cell: AreaId.optional(),
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(200).optional(),
-});
+export const PeopleQuery = lazySchema(() =>
+  z.strictObject({
+    role: Role.optional(),
+    zone: AreaId.optional(),
+    cell: AreaId.optional(),
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(200).optional(),
+  }),
+);
 export type PeopleQuery = z.infer<typeof PeopleQuery>;
 
 /**

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { lazySchema } from './lazy-schema';
 
 /** The people of DOMAIN.md, as they appear in tokens, person records and the route manifest. */
 export const ROLES = [
@@ -9,7 +10,7 @@ export const ROLES = [
   'grid_worker',
   'volunteer',
 ] as const;
-export const Role = z.enum(ROLES);
+export const Role = lazySchema(() => z.enum(ROLES));
 export type Role = z.infer<typeof Role>;
 
 /** Roles that work in the field with a phone: their writes must carry an Idempotency-Key. */

@@ -2,11 +2,13 @@
  * Request and response schemas of the findings routes. The finding itself, the report and the
  * actions are defined in ./schema; this file only adds what HTTP needs around them.
  */
+
 import * as z from 'zod';
 import { addDays } from '../calendar';
 import { BadRequestError, detail } from '../errors';
 import { COORD_SYSTEMS } from '../geo/types';
 import { GridIdParam, PageQuery } from '../grid/api';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { localToUtc } from '../planning/records';
 import { schemaText } from '../validation';
@@ -17,12 +19,14 @@ import { ACTION_NAMES, Action, Finding, FindingEvent, FindingId, FindingStatus, 
  * GCJ-02, Baidu BD-09); the point is converted to WGS-84 before routing, and a converted
  * original is kept in the report event's data (`input`).
  */
-export const ReportBody = ReportInput.extend({
-  coordSys: z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).optional(),
-});
+export const ReportBody = lazySchema(() =>
+  ReportInput.extend({
+    coordSys: z.enum(COORD_SYSTEMS as unknown as ['wgs84', 'gcj02', 'bd09']).optional(),
+  }),
+);
 export type ReportBody = z.infer<typeof ReportBody>;
 
-export const FindingIdParam = z.object({ id: FindingId });
+export const FindingIdParam = lazySchema(() => z.object({ id: FindingId }));
 
 /** POST /findings/{id}/actions. */
 export const ActionBody = Action;
@@ -31,32 +35,40 @@ export const ActionBody = Action;
  * A finding as answered: the stored record, plus the actions the caller may take on it now (so a
  * field app shows only the buttons that will work).
  */
-export const FindingOut = Finding.extend({
-  allowedActions: z.array(z.enum(ACTION_NAMES)).optional(),
-});
+export const FindingOut = lazySchema(() =>
+  Finding.extend({
+    allowedActions: z.array(z.enum(ACTION_NAMES)).optional(),
+  }),
+);
 export type FindingOut = z.infer<typeof FindingOut>;
 
 /** A step as answered: with the actor's display name where the caller may read that person. */
-export const FindingEventOut = FindingEvent.unwrap().extend({ actorName: z.string().optional() }).readonly();
+export const FindingEventOut = lazySchema(() =>
+  FindingEvent.unwrap().extend({ actorName: z.string().optional() }).readonly(),
+);
 
 /** A bound of a report-time range: an instant with its offset, or a calendar date in the city's time zone. */
-const TimeBound = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  ...schemaText(message('schema.instantOrDate')),
-});
+const TimeBound = lazySchema(() =>
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    ...schemaText(message('schema.instantOrDate')),
+  }),
+);
 
 /**
  * GET /findings: by responsible zone (`zone`, required of admins unless `cell` is given) or by cell
  * (`cell`: every finding whose point lies in it, whatever its responsible zone), narrowed by state,
  * by the overdue flag and by report time (`from`/`to`, both included; a date means its whole day).
  */
-export const FindingListQuery = PageQuery.extend({
-  zone: GridIdParam.shape.id.optional(),
-  cell: GridIdParam.shape.id.optional(),
-  status: FindingStatus.optional(),
-  overdue: z.stringbool().optional(),
-  from: TimeBound.optional(),
-  to: TimeBound.optional(),
-});
+export const FindingListQuery = lazySchema(() =>
+  PageQuery.extend({
+    zone: GridIdParam.shape.id.optional(),
+    cell: GridIdParam.shape.id.optional(),
+    status: FindingStatus.optional(),
+    overdue: z.stringbool().optional(),
+    from: TimeBound.optional(),
+    to: TimeBound.optional(),
+  }),
+);
 export type FindingListQuery = z.infer<typeof FindingListQuery>;
 
 /**
@@ -90,17 +102,19 @@ export function reportTimeRange(
  * GET /me/findings: `reported` (default), what the caller reported, newest first; `todo`, what
  * waits on the caller (policy `planTodoList`).
  */
-export const MyFindingsQuery = PageQuery.extend({
-  view: z.enum(['reported', 'todo']).default('reported'),
-});
+export const MyFindingsQuery = lazySchema(() =>
+  PageQuery.extend({
+    view: z.enum(['reported', 'todo']).default('reported'),
+  }),
+);
 
 /**
  * The Idempotency-Key header: what a field app generates once per submission (a UUID, typically)
  * and sends again on every retry of it.
  */
-export const IdempotencyKey = z
-  .string()
-  .regex(/^[\x21-\x7e]{8,128}$/, schemaText(message('schema.idempotencyKey')));
+export const IdempotencyKey = lazySchema(() =>
+  z.string().regex(/^[\x21-\x7e]{8,128}$/, schemaText(message('schema.idempotencyKey'))),
+);
 
 /**
  * JSON with object keys sorted, so that equal bodies hash equal whatever order a client sent

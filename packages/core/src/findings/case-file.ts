@@ -5,15 +5,19 @@
  * decisions and reasons), and each photo with what the server found. Pure: the handler gathers the
  * records and the photo links, this writes the page in the reader's words.
  */
+
 import * as z from 'zod';
 import type { PolygonGeometry } from '../geo/types';
+import { lazySchema } from '../lazy-schema';
 import { LANGUAGES, type Language, type MessageKey, type Say } from '../messages';
 import type { Finding, FindingEvent } from './schema';
 
 /** GET /findings/{id}/case-file: `lang` chooses the language over Accept-Language (a link to print). */
-export const CaseFileQuery = z.strictObject({
-  lang: z.enum(LANGUAGES as [Language, ...Language[]]).optional(),
-});
+export const CaseFileQuery = lazySchema(() =>
+  z.strictObject({
+    lang: z.enum(LANGUAGES as [Language, ...Language[]]).optional(),
+  }),
+);
 
 /** A photo as the case file shows it: its link (none for a rejected one) and what the check found. */
 export interface CaseFilePhoto {

@@ -4,8 +4,10 @@
  * of the WeCom and DingTalk group robots. The delivery worker (functions/src/notifications) does
  * the I/O.
  */
+
 import * as z from 'zod';
 import { localDate } from '../calendar';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { schemaText } from '../validation';
 import { CHANNELS, type Channel, type NotificationsConfig, TimeOfDay } from './config';
@@ -14,22 +16,24 @@ import { CHANNELS, type Channel, type NotificationsConfig, TimeOfDay } from './c
  * What a person chose (PUT /me/notification-settings). Absent settings: every channel the city
  * enables that the person can be reached on (the group robots always; SMS with a phone).
  */
-export const NotificationSettings = z.strictObject({
-  /** Channels this person turned off. */
-  optOut: z.array(z.enum(CHANNELS)).max(CHANNELS.length).default([]),
-  /** For SMS; the person record's phone when absent. Mainland mobile numbers, +86 optional. */
-  phone: z
-    .string()
-    .regex(/^(\+86)?1[3-9]\d{9}$/, schemaText(message('schema.mobile')))
-    .optional(),
-  /** For e-mail: without one, no e-mail. */
-  email: z
-    .email(schemaText(message('schema.emailAddress')))
-    .max(254)
-    .optional(),
-  /** One message a day (at the city's `digestAt`) instead of one per notification. */
-  digest: z.boolean().default(false),
-});
+export const NotificationSettings = lazySchema(() =>
+  z.strictObject({
+    /** Channels this person turned off. */
+    optOut: z.array(z.enum(CHANNELS)).max(CHANNELS.length).default([]),
+    /** For SMS; the person record's phone when absent. Mainland mobile numbers, +86 optional. */
+    phone: z
+      .string()
+      .regex(/^(\+86)?1[3-9]\d{9}$/, schemaText(message('schema.mobile')))
+      .optional(),
+    /** For e-mail: without one, no e-mail. */
+    email: z
+      .email(schemaText(message('schema.emailAddress')))
+      .max(254)
+      .optional(),
+    /** One message a day (at the city's `digestAt`) instead of one per notification. */
+    digest: z.boolean().default(false),
+  }),
+);
 export type NotificationSettings = z.infer<typeof NotificationSettings>;
 export const DEFAULT_SETTINGS: NotificationSettings = { optOut: [], digest: false };
 

@@ -2,7 +2,9 @@
  * Notifications (issue 17, docs/decisions/0052): the stored item, what the API answers, and the
  * catalogue entry each trigger reads as.
  */
+
 import * as z from 'zod';
+import { lazySchema } from '../lazy-schema';
 import { type Message, message } from '../messages';
 import { PersonId, PersonRecord } from '../people';
 
@@ -20,32 +22,36 @@ export const NOTIFICATION_TRIGGERS = [
   'task_missed',
   'person_deactivated',
 ] as const;
-export const NotificationTrigger = z.enum(NOTIFICATION_TRIGGERS);
+export const NotificationTrigger = lazySchema(() => z.enum(NOTIFICATION_TRIGGERS));
 export type NotificationTrigger = z.infer<typeof NotificationTrigger>;
 
 /** The object a notification is about; the API turns it into a link. */
-export const NotificationSubject = z.object({
-  kind: z.enum(['finding', 'task', 'plan', 'person']),
-  id: z.string(),
-});
+export const NotificationSubject = lazySchema(() =>
+  z.object({
+    kind: z.enum(['finding', 'task', 'plan', 'person']),
+    id: z.string(),
+  }),
+);
 
 /**
  * One notification for one person. `id` is its dedup id, derived from the change that caused it
  * (the event's key and the trigger), unique per recipient: a retried change writes no second item,
  * and the delivery worker sends it as the receiver's dedup key.
  */
-export const Notification = z.object({
-  id: z.string().regex(/^[A-Za-z0-9_.:+-]{1,300}$/),
-  recipientId: PersonId,
-  trigger: NotificationTrigger,
-  subject: NotificationSubject,
-  /** The office the object belongs to (a WeCom / DingTalk group is per office); null: the city's. */
-  officeId: z.string().nullable(),
-  createdAt: z.iso.datetime(),
-  readAt: z.iso.datetime().optional(),
-  /** What the text says: a few values of the object at the time of the change. */
-  data: z.record(z.string(), z.union([z.string(), z.number()])),
-});
+export const Notification = lazySchema(() =>
+  z.object({
+    id: z.string().regex(/^[A-Za-z0-9_.:+-]{1,300}$/),
+    recipientId: PersonId,
+    trigger: NotificationTrigger,
+    subject: NotificationSubject,
+    /** The office the object belongs to (a WeCom / DingTalk group is per office); null: the city's. */
+    officeId: z.string().nullable(),
+    createdAt: z.iso.datetime(),
+    readAt: z.iso.datetime().optional(),
+    /** What the text says: a few values of the object at the time of the change. */
+    data: z.record(z.string(), z.union([z.string(), z.number()])),
+  }),
+);
 export type Notification = z.infer<typeof Notification>;
 
 /** The API's link to a notification's object (the field app and the console route by it). */
@@ -107,25 +113,31 @@ export function notificationMessage(n: Pick<Notification, 'trigger' | 'data' | '
 }
 
 /** GET /me/notifications. */
-export const NotificationListQuery = z.strictObject({
-  cursor: z.string().max(2048).optional(),
-  limit: z.coerce.number().int().min(1).max(100).optional(),
-});
+export const NotificationListQuery = lazySchema(() =>
+  z.strictObject({
+    cursor: z.string().max(2048).optional(),
+    limit: z.coerce.number().int().min(1).max(100).optional(),
+  }),
+);
 export type NotificationListQuery = z.infer<typeof NotificationListQuery>;
 
 /** The path of POST /me/notifications/{id}/read. */
-export const NotificationIdParam = z.strictObject({ id: Notification.shape.id });
+export const NotificationIdParam = lazySchema(() => z.strictObject({ id: Notification.shape.id }));
 
 /** A notification as the API answers it: the item, its text in the reader's language and its link. */
-export const NotificationOut = Notification.omit({ recipientId: true }).extend({
-  read: z.boolean(),
-  text: z.string(),
-  link: z.string(),
-});
+export const NotificationOut = lazySchema(() =>
+  Notification.omit({ recipientId: true }).extend({
+    read: z.boolean(),
+    text: z.string(),
+    link: z.string(),
+  }),
+);
 export type NotificationOut = z.infer<typeof NotificationOut>;
 
 /** POST /me/notifications/read-all: how many it marked, and whether more unread remain (call again). */
-export const MarkAllReadOut = z.object({ marked: z.number().int().min(0), more: z.boolean() });
+export const MarkAllReadOut = lazySchema(() =>
+  z.object({ marked: z.number().int().min(0), more: z.boolean() }),
+);
 
 /** GET /me: the caller's record and their unread count (the app's badge). */
-export const MeOut = PersonRecord.extend({ unreadNotifications: z.number().int().min(0) });
+export const MeOut = lazySchema(() => PersonRecord.extend({ unreadNotifications: z.number().int().min(0) }));

@@ -4,40 +4,46 @@
  * rules), and the cases of zones left with no active officer join their office supervisor's to-do
  * (policy `planTodoList`). Pure: the store reads the tasks and people, these functions decide.
  */
+
 import * as z from 'zod';
 import { detail, type ErrorDetail, UnprocessableError } from '../errors';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { type Person, PersonRecord } from '../people';
 import { taskStep } from './plans';
 import { NeedsReassignment, type PatrolTask, type TaskEvent } from './records';
 
 /** One future task of a deactivated person, as the deactivation reports it. */
-export const AffectedTask = z.object({
-  id: z.string(),
-  planId: z.string(),
-  date: z.string(),
-  shift: z.string(),
-  cellId: z.string(),
-  /** The deactivated person's part in it. */
-  as: z.enum(['officer', 'partner']),
-  needsReassignment: NeedsReassignment,
-});
+export const AffectedTask = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    planId: z.string(),
+    date: z.string(),
+    shift: z.string(),
+    cellId: z.string(),
+    /** The deactivated person's part in it. */
+    as: z.enum(['officer', 'partner']),
+    needsReassignment: NeedsReassignment,
+  }),
+);
 export type AffectedTask = z.infer<typeof AffectedTask>;
 
 /** The answer's `deactivation` block (PUT /people/{id} and `gridpatrol people import`). */
-export const DeactivationReport = z.object({
-  personId: z.string(),
-  /** Assigned tasks of published plans whose shift starts after the deactivation, flagged. */
-  futureTasks: z.array(AffectedTask),
-  /** Of those, how many this deactivation flagged (the others were flagged by an earlier one). */
-  newlyFlagged: z.number().int().min(0),
-  /** The person's zones no active zone officer serves any more: their cases wait on `movedTo`. */
-  zonesWithoutOfficer: z.array(z.string()),
-  /** Open findings of those zones now. */
-  openFindings: z.number().int().min(0),
-  /** Active supervisors of the person's office, whose to-do those cases join. */
-  movedTo: z.array(z.string()),
-});
+export const DeactivationReport = lazySchema(() =>
+  z.object({
+    personId: z.string(),
+    /** Assigned tasks of published plans whose shift starts after the deactivation, flagged. */
+    futureTasks: z.array(AffectedTask),
+    /** Of those, how many this deactivation flagged (the others were flagged by an earlier one). */
+    newlyFlagged: z.number().int().min(0),
+    /** The person's zones no active zone officer serves any more: their cases wait on `movedTo`. */
+    zonesWithoutOfficer: z.array(z.string()),
+    /** Open findings of those zones now. */
+    openFindings: z.number().int().min(0),
+    /** Active supervisors of the person's office, whose to-do those cases join. */
+    movedTo: z.array(z.string()),
+  }),
+);
 export type DeactivationReport = z.infer<typeof DeactivationReport>;
 
 /**
@@ -125,20 +131,24 @@ export function reactivationStep(
 }
 
 /** One future task of a reactivated person whose flag the reactivation removed or moved on. */
-export const ReactivatedTask = AffectedTask.omit({ needsReassignment: true }).extend({
-  /** Absent when cleared; the other of the pair when they are deactivated too. */
-  needsReassignment: NeedsReassignment.optional(),
-});
+export const ReactivatedTask = lazySchema(() =>
+  AffectedTask.omit({ needsReassignment: true }).extend({
+    /** Absent when cleared; the other of the pair when they are deactivated too. */
+    needsReassignment: NeedsReassignment.optional(),
+  }),
+);
 export type ReactivatedTask = z.infer<typeof ReactivatedTask>;
 
 /** The answer's `reactivation` block (PUT /people/{id} and `gridpatrol people import`). */
-export const ReactivationReport = z.object({
-  personId: z.string(),
-  /** Future tasks whose flag named the person and no longer needs to: now unflagged. */
-  cleared: z.array(ReactivatedTask),
-  /** Future tasks whose flag named the person but whose other partner is deactivated: flag moved to them. */
-  stillFlagged: z.array(ReactivatedTask),
-});
+export const ReactivationReport = lazySchema(() =>
+  z.object({
+    personId: z.string(),
+    /** Future tasks whose flag named the person and no longer needs to: now unflagged. */
+    cleared: z.array(ReactivatedTask),
+    /** Future tasks whose flag named the person but whose other partner is deactivated: flag moved to them. */
+    stillFlagged: z.array(ReactivatedTask),
+  }),
+);
 export type ReactivationReport = z.infer<typeof ReactivationReport>;
 
 /** A task as the deactivation and reactivation reports list it: where, when, the person's part, its flag. */
@@ -247,16 +257,20 @@ export function deactivationReport(
  * PUT /people/{id} answers the saved record, for an inactive person what deactivating left, and for
  * a reactivated one the flags it removed.
  */
-export const PersonSaved = PersonRecord.extend({
-  deactivation: DeactivationReport.optional(),
-  reactivation: ReactivationReport.optional(),
-});
+export const PersonSaved = lazySchema(() =>
+  PersonRecord.extend({
+    deactivation: DeactivationReport.optional(),
+    reactivation: ReactivationReport.optional(),
+  }),
+);
 
 /** POST /people/imports answers who was created and who replaced, and each deactivation's report. */
-export const PeopleImportOut = z.object({
-  imported: z.number().int(),
-  created: z.array(z.string()),
-  updated: z.array(z.string()),
-  deactivations: z.array(DeactivationReport),
-  reactivations: z.array(ReactivationReport),
-});
+export const PeopleImportOut = lazySchema(() =>
+  z.object({
+    imported: z.number().int(),
+    created: z.array(z.string()),
+    updated: z.array(z.string()),
+    deactivations: z.array(DeactivationReport),
+    reactivations: z.array(ReactivationReport),
+  }),
+);

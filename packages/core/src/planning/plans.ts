@@ -5,6 +5,7 @@
  * out, the rules a supervisor's reassignment must keep (the planner's own), and when a new plan
  * may replace a published one. Pure: the store and the clock are the caller's.
  */
+
 import * as z from 'zod';
 import { addDays } from '../calendar';
 import { ConflictError, detail, type ErrorDetail, UnprocessableError } from '../errors';
@@ -12,6 +13,7 @@ import type { GridIndex } from '../geo/grid-index';
 import { FEATURE_REC } from '../geo/index-flat';
 import { AreaId, PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
+import { lazySchema } from '../lazy-schema';
 import { inEnglish, localTime, type Message, message } from '../messages';
 import { type Person, PersonId } from '../people';
 import { mayBePlannedOnPatrol } from '../policy';
@@ -45,93 +47,109 @@ import {
   type UnmetReason,
 } from './schema';
 
-const IsoDate = z.iso.date();
-const MondayDate = IsoDate.refine((d) => isoWeekday(d) === 1, schemaText(message('schema.monday')));
+const IsoDate = lazySchema(() => z.iso.date());
+const MondayDate = lazySchema(() =>
+  IsoDate.refine((d) => isoWeekday(d) === 1, schemaText(message('schema.monday'))),
+);
 
 // ---------------------------------------------------------------------------------------------
 // HTTP schemas of the plans routes
 
 /** POST /plans. Without `office` (city admins only) the plan covers the whole city. */
-export const PlanCreateBody = z
-  .object({
-    weekStart: MondayDate,
-    office: AreaId.optional(),
-    /** Replace the week's published plan: required when there is one (409 otherwise). */
-    supersede: z.boolean().optional(),
-    /** The draw's seed, for an audit that re-draws a week (city admins only: `mayChooseSeed`). */
-    seed: z.number().int().min(0).max(0xffffffff).optional(),
-  })
-  .strict();
+export const PlanCreateBody = lazySchema(() =>
+  z
+    .object({
+      weekStart: MondayDate,
+      office: AreaId.optional(),
+      /** Replace the week's published plan: required when there is one (409 otherwise). */
+      supersede: z.boolean().optional(),
+      /** The draw's seed, for an audit that re-draws a week (city admins only: `mayChooseSeed`). */
+      seed: z.number().int().min(0).max(0xffffffff).optional(),
+    })
+    .strict(),
+);
 export type PlanCreateBody = z.infer<typeof PlanCreateBody>;
 
-export const PlanIdParam = z.object({ id: PlanId });
+export const PlanIdParam = lazySchema(() => z.object({ id: PlanId }));
 
 /** A stored task's id: `<planId>.<date>.<shift>.<cellId>` (patrolTaskId). */
-export const PatrolTaskId = z
-  .string()
-  .regex(
-    /^P-[A-Za-z0-9]{6,40}\.\d{4}-\d{2}-\d{2}\.[a-z][a-z0-9_-]{0,15}\.[^#\s/]{1,64}$/,
-    schemaText(message('schema.planTaskId')),
-  );
-export const PlanTaskParams = z.object({ id: PlanId, taskId: PatrolTaskId });
+export const PatrolTaskId = lazySchema(() =>
+  z
+    .string()
+    .regex(
+      /^P-[A-Za-z0-9]{6,40}\.\d{4}-\d{2}-\d{2}\.[a-z][a-z0-9_-]{0,15}\.[^#\s/]{1,64}$/,
+      schemaText(message('schema.planTaskId')),
+    ),
+);
+export const PlanTaskParams = lazySchema(() => z.object({ id: PlanId, taskId: PatrolTaskId }));
 
 /** GET /plans/{id}: the header, and one page of its tasks by date, shift and cell. */
 export const PlanGetQuery = PageQuery;
 
 /** GET /plans: one office's plans (a supervisor: their own by default), optionally of one week. */
-export const PlanListQuery = PageQuery.extend({ week: MondayDate.optional(), office: AreaId.optional() });
+export const PlanListQuery = lazySchema(() =>
+  PageQuery.extend({ week: MondayDate.optional(), office: AreaId.optional() }),
+);
 export type PlanListQuery = z.infer<typeof PlanListQuery>;
 
 /** POST /plans/{id}/tasks/{taskId}/reassign: any of the pair and the slot, against the version read. */
-export const ReassignBody = z
-  .object({
-    expectedVersion: z.number().int().positive(),
-    officerId: PersonId.optional(),
-    partnerId: PersonId.optional(),
-    date: IsoDate.optional(),
-    shift: z
-      .string()
-      .regex(/^[a-z][a-z0-9_-]{0,15}$/, schemaText(message('schema.shiftName')))
-      .optional(),
-    note: Text(500, { multiline: true }).optional(),
-    /**
-     * Check the move against every rule and answer without writing: the task unchanged (200), or the
-     * 422 naming each broken rule. The console shows the rules before anything is sent (issue 13).
-     */
-    dryRun: z.boolean().optional(),
-  })
-  .strict()
-  .superRefine((b, ctx) => {
-    if (
-      b.officerId === undefined &&
-      b.partnerId === undefined &&
-      b.date === undefined &&
-      b.shift === undefined
-    )
-      ctx.addIssue({ code: 'custom', path: [], ...schemaText(message('schema.reassignNothing')) });
-  });
+export const ReassignBody = lazySchema(() =>
+  z
+    .object({
+      expectedVersion: z.number().int().positive(),
+      officerId: PersonId.optional(),
+      partnerId: PersonId.optional(),
+      date: IsoDate.optional(),
+      shift: z
+        .string()
+        .regex(/^[a-z][a-z0-9_-]{0,15}$/, schemaText(message('schema.shiftName')))
+        .optional(),
+      note: Text(500, { multiline: true }).optional(),
+      /**
+       * Check the move against every rule and answer without writing: the task unchanged (200), or the
+       * 422 naming each broken rule. The console shows the rules before anything is sent (issue 13).
+       */
+      dryRun: z.boolean().optional(),
+    })
+    .strict()
+    .superRefine((b, ctx) => {
+      if (
+        b.officerId === undefined &&
+        b.partnerId === undefined &&
+        b.date === undefined &&
+        b.shift === undefined
+      )
+        ctx.addIssue({ code: 'custom', path: [], ...schemaText(message('schema.reassignNothing')) });
+    }),
+);
 export type ReassignBody = z.infer<typeof ReassignBody>;
 
 /** PUT /cells/{id}/priority. */
-export const CellPriorityBody = z.object({ priority: z.number().int().min(0).max(5) }).strict();
+export const CellPriorityBody = lazySchema(() =>
+  z.object({ priority: z.number().int().min(0).max(5) }).strict(),
+);
 
-export const CellPlanningOut = z.object({
-  cellId: z.string(),
-  manualPriority: z.number().int(),
-  lastJointPatrolDate: IsoDate.nullable(),
-  updatedAt: z.string().optional(),
-  updatedBy: z.string().optional(),
-});
+export const CellPlanningOut = lazySchema(() =>
+  z.object({
+    cellId: z.string(),
+    manualPriority: z.number().int(),
+    lastJointPatrolDate: IsoDate.nullable(),
+    updatedAt: z.string().optional(),
+    updatedBy: z.string().optional(),
+  }),
+);
 export type CellPlanningOut = z.infer<typeof CellPlanningOut>;
 
 export const PlanSummaryOut = PlanRecord;
 export const PatrolTaskOut = PatrolTask;
 /** A plan with one page of its tasks (a large office's plan has thousands: follow `cursor`). */
-export const PlanOut = PlanRecord.extend({
-  /** Each task with `explanation`: why this cell, day and pair, in the reader's language (issue 16). */
-  tasks: z.array(PatrolTask.extend({ explanation: z.string().optional() })),
-  cursor: z.string().optional(),
-});
+export const PlanOut = lazySchema(() =>
+  PlanRecord.extend({
+    /** Each task with `explanation`: why this cell, day and pair, in the reader's language (issue 16). */
+    tasks: z.array(PatrolTask.extend({ explanation: z.string().optional() })),
+    cursor: z.string().optional(),
+  }),
+);
 
 /** GET /plans/{id}/cells: one page of a plan's per-cell demand, by cell id. */
 export const PlanCellsQuery = PageQuery;
@@ -149,24 +167,26 @@ export const PLAN_CELL_UNMET_REASONS = [...UNMET_REASONS, 'excluded'] as const;
  * the weight of one patrol, the patrols demanded, those a superseded plan had already completed,
  * those assigned, the shortfall and why.
  */
-export const PlanCellOut = z.object({
-  cellId: z.string(),
-  /** Zones the cell touches, primary (largest share) first. */
-  zones: z.array(z.string()),
-  stats: z.object({ open: z.number(), overdue: z.number(), recent: z.number(), reopened: z.number() }),
-  lastPatrolDate: IsoDate.nullable(),
-  manualPriority: z.number().int(),
-  risk: RiskScore,
-  weight: z.number(),
-  demand: z.number().int(),
-  /** Patrols of this week the superseded plan had completed (they count against the demand). */
-  completedBefore: z.number().int(),
-  assigned: z.number().int(),
-  /** demand − completedBefore − assigned, never below 0. */
-  unmet: z.number().int(),
-  /** null when nothing is unmet. */
-  unmetReason: z.enum(PLAN_CELL_UNMET_REASONS).nullable(),
-});
+export const PlanCellOut = lazySchema(() =>
+  z.object({
+    cellId: z.string(),
+    /** Zones the cell touches, primary (largest share) first. */
+    zones: z.array(z.string()),
+    stats: z.object({ open: z.number(), overdue: z.number(), recent: z.number(), reopened: z.number() }),
+    lastPatrolDate: IsoDate.nullable(),
+    manualPriority: z.number().int(),
+    risk: RiskScore,
+    weight: z.number(),
+    demand: z.number().int(),
+    /** Patrols of this week the superseded plan had completed (they count against the demand). */
+    completedBefore: z.number().int(),
+    assigned: z.number().int(),
+    /** demand − completedBefore − assigned, never below 0. */
+    unmet: z.number().int(),
+    /** null when nothing is unmet. */
+    unmetReason: z.enum(PLAN_CELL_UNMET_REASONS).nullable(),
+  }),
+);
 export type PlanCellOut = z.infer<typeof PlanCellOut>;
 
 /** A per-cell item of a stored plan (keys.planCell). */

@@ -6,6 +6,7 @@
  * geometry and the city's patrol settings; nothing here reads a database or a clock.
  * See docs/decisions/0011-patrol-execution.md.
  */
+
 import * as z from 'zod';
 import { PhotoIds } from '../attachments/schema';
 import { addDays, daysBetween, planningWeekStart } from '../calendar';
@@ -23,6 +24,7 @@ import {
 import { toWgs84 } from '../geo/coords';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from '../geo/measure';
 import type { CoordSys, PolygonGeometry, Position, Ring } from '../geo/types';
+import { lazySchema } from '../lazy-schema';
 import { inEnglish, localTime, type Message, message } from '../messages';
 import type { Role } from '../roles';
 import { Text } from '../text';
@@ -37,7 +39,7 @@ import {
   type TaskEvent,
 } from './records';
 
-const IsoDate = z.iso.date();
+const IsoDate = lazySchema(() => z.iso.date());
 const MINUTE = 60_000;
 
 /**
@@ -59,79 +61,93 @@ export const MAX_TASK_RANGE_YEARS_AWAY = 10;
 // ---------------------------------------------------------------------------------------------
 
 /** Task ids are `<planId>.<date>.<shift>.<cellId>` (patrolTaskId). */
-export const TaskIdParam = z.object({
-  id: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, schemaText(message('schema.taskId'))),
-});
+export const TaskIdParam = lazySchema(() =>
+  z.object({
+    id: z.string().regex(/^[A-Za-z0-9._-]{1,200}$/, schemaText(message('schema.taskId'))),
+  }),
+);
 
 /** GET /me/tasks: local calendar dates of the city, both inclusive; the current planning week by default. */
-export const MyTasksQuery = z.strictObject({
-  from: IsoDate.optional(),
-  to: IsoDate.optional(),
-});
+export const MyTasksQuery = lazySchema(() =>
+  z.strictObject({
+    from: IsoDate.optional(),
+    to: IsoDate.optional(),
+  }),
+);
 export type MyTasksQuery = z.infer<typeof MyTasksQuery>;
 
-export const CheckInBody = z.strictObject({
-  lon: storableNumber(z.number().min(-180).max(180)),
-  lat: storableNumber(z.number().min(-90).max(90)),
-  /** The accuracy radius the phone reports (metres). */
-  accuracyM: storableNumber(z.number().min(0).max(10_000)).optional(),
-  coordSys: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
-});
+export const CheckInBody = lazySchema(() =>
+  z.strictObject({
+    lon: storableNumber(z.number().min(-180).max(180)),
+    lat: storableNumber(z.number().min(-90).max(90)),
+    /** The accuracy radius the phone reports (metres). */
+    accuracyM: storableNumber(z.number().min(0).max(10_000)).optional(),
+    coordSys: z.enum(['wgs84', 'gcj02', 'bd09']).default('wgs84'),
+  }),
+);
 export type CheckInBody = z.infer<typeof CheckInBody>;
 
-export const CompleteBody = z.strictObject({
-  checks: z.strictObject({ safety: CheckValue, food: CheckValue, license: CheckValue }),
-  note: Text(2000, { multiline: true }).optional(),
-  /** Findings reported or handled on this patrol. */
-  findingIds: z
-    .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.findingIdShort'))))
-    .max(50)
-    .default([])
-    .refine((ids) => new Set(ids).size === ids.length, schemaText(message('schema.findingIdsUnique'))),
-  /** Photos of this patrol, uploaded for this task (POST /tasks/{id}/attachments, docs/decisions/0051). */
-  photos: PhotoIds.optional(),
-});
+export const CompleteBody = lazySchema(() =>
+  z.strictObject({
+    checks: z.strictObject({ safety: CheckValue, food: CheckValue, license: CheckValue }),
+    note: Text(2000, { multiline: true }).optional(),
+    /** Findings reported or handled on this patrol. */
+    findingIds: z
+      .array(z.string().regex(/^[A-Za-z0-9_-]{1,64}$/, schemaText(message('schema.findingIdShort'))))
+      .max(50)
+      .default([])
+      .refine((ids) => new Set(ids).size === ids.length, schemaText(message('schema.findingIdsUnique'))),
+    /** Photos of this patrol, uploaded for this task (POST /tasks/{id}/attachments, docs/decisions/0051). */
+    photos: PhotoIds.optional(),
+  }),
+);
 export type CompleteBody = z.infer<typeof CompleteBody>;
 
 /** A task as the routes answer it (the stored record; loose, so that added fields pass). */
-export const TaskOut = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  version: z.number(),
-  cellId: z.string(),
-  officerId: z.string(),
-  partnerId: z.string(),
-  shiftStart: z.string(),
-  shiftEnd: z.string(),
-  checkIns: z.array(z.looseObject({ personId: z.string() })),
-});
+export const TaskOut = lazySchema(() =>
+  z.looseObject({
+    id: z.string(),
+    status: z.string(),
+    version: z.number(),
+    cellId: z.string(),
+    officerId: z.string(),
+    partnerId: z.string(),
+    shiftStart: z.string(),
+    shiftEnd: z.string(),
+    checkIns: z.array(z.looseObject({ personId: z.string() })),
+  }),
+);
 
-export const MyTaskOut = z.looseObject({
-  id: z.string(),
-  status: z.string(),
-  cell: z.looseObject({ id: z.string(), name: z.string() }),
-  partner: z.looseObject({ id: z.string(), role: z.string() }),
-  shift: z.object({ date: z.string(), name: z.string(), start: z.string(), end: z.string() }),
-  /** Why this cell, day and pair, in the reader's language, with the reason codes in brackets. */
-  explanation: z.string(),
-  openFindings: z.array(z.looseObject({ id: z.string() })),
-});
+export const MyTaskOut = lazySchema(() =>
+  z.looseObject({
+    id: z.string(),
+    status: z.string(),
+    cell: z.looseObject({ id: z.string(), name: z.string() }),
+    partner: z.looseObject({ id: z.string(), role: z.string() }),
+    shift: z.object({ date: z.string(), name: z.string(), start: z.string(), end: z.string() }),
+    /** Why this cell, day and pair, in the reader's language, with the reason codes in brackets. */
+    explanation: z.string(),
+    openFindings: z.array(z.looseObject({ id: z.string() })),
+  }),
+);
 
-export const MyTasksOut = z.object({
-  from: z.string(),
-  to: z.string(),
-  items: z.array(MyTaskOut),
-  /** An officer's shifts with the cells in visiting order; empty for grid partners. */
-  shifts: z.array(
-    z.object({
-      date: z.string(),
-      name: z.string(),
-      start: z.string(),
-      end: z.string(),
-      taskIds: z.array(z.string()),
-    }),
-  ),
-});
+export const MyTasksOut = lazySchema(() =>
+  z.object({
+    from: z.string(),
+    to: z.string(),
+    items: z.array(MyTaskOut),
+    /** An officer's shifts with the cells in visiting order; empty for grid partners. */
+    shifts: z.array(
+      z.object({
+        date: z.string(),
+        name: z.string(),
+        start: z.string(),
+        end: z.string(),
+        taskIds: z.array(z.string()),
+      }),
+    ),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Ranges and windows

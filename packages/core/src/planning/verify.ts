@@ -8,9 +8,11 @@
  *
  * Pure: the caller passes the hash function (node:crypto's SHA-256 in the functions), reads the store.
  */
+
 import * as z from 'zod';
 import { BadRequestError, DomainError, detail, type ErrorDetail, NotVerifiableError } from '../errors';
 import { canonicalJson } from '../findings/api';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { Person } from '../people';
 import { zodIssuesToDetails } from '../validation';
@@ -44,20 +46,22 @@ export interface DrawSource {
   readonly slotStarts?: readonly string[] | undefined;
 }
 
-const ExclusionsPart = z
-  .object({
-    notBefore: PlanExclusions.shape.notBefore,
-    completed: PlanExclusions.shape.completed,
-    slotStarts: z.array(z.iso.datetime({ offset: true })),
-  })
-  .nullable();
+const ExclusionsPart = lazySchema(() =>
+  z
+    .object({
+      notBefore: PlanExclusions.shape.notBefore,
+      completed: PlanExclusions.shape.completed,
+      slotStarts: z.array(z.iso.datetime({ offset: true })),
+    })
+    .nullable(),
+);
 
 const PART_SCHEMAS = {
-  week: z.object({ weekStart: z.iso.date() }),
+  week: lazySchema(() => z.object({ weekStart: z.iso.date() })),
   config: PlannerConfig,
-  cells: z.array(PlanCell),
-  people: z.array(Person),
-  lastWeek: z.array(PastPairing),
+  cells: lazySchema(() => z.array(PlanCell)),
+  people: lazySchema(() => z.array(Person)),
+  lastWeek: lazySchema(() => z.array(PastPairing)),
   exclusions: ExclusionsPart,
 } satisfies Record<DrawInputPart, z.ZodType>;
 
@@ -150,13 +154,15 @@ function runDraw(p: Parts, seed: number): { plan: Plan; dropped: number } {
 }
 
 /** A task of a draw: who patrols which cell when. Its stored form is `drawLine`. */
-export const DrawTask = z.object({
-  date: z.string(),
-  shift: z.string(),
-  cellId: z.string(),
-  officerId: z.string(),
-  partnerId: z.string(),
-});
+export const DrawTask = lazySchema(() =>
+  z.object({
+    date: z.string(),
+    shift: z.string(),
+    cellId: z.string(),
+    officerId: z.string(),
+    partnerId: z.string(),
+  }),
+);
 export type DrawTask = z.infer<typeof DrawTask>;
 
 /** A task of a draw as one line, `date|shift|cellId|officerId|partnerId` (ids hold no '|'). */
@@ -227,52 +233,54 @@ const Hashes = <P extends string>(parts: readonly P[]) =>
       [K in P]: z.ZodObject<{ stored: z.ZodString; recomputed: z.ZodNullable<z.ZodString> }>;
     },
   );
-const Problem = z.object({ path: z.string(), message: z.string() });
+const Problem = lazySchema(() => z.object({ path: z.string(), message: z.string() }));
 
 /** GET /plans/{id}/verify: whether the stored plan's draw re-runs identically, and if not, where not. */
-export const DrawVerification = z.object({
-  planId: z.string(),
-  /** The seed the draw was re-run with (the plan's). */
-  seed: z.number().int(),
-  algorithm: z.literal('sha256'),
-  /** Input and output identical: re-running the stored input with the seed gives this draw again. */
-  identical: z.boolean(),
-  /**
-   * The release that drew the plan and the one that re-ran it: a later planner may place tasks
-   * differently, so an output that differs under another release need not mean a changed draw.
-   */
-  codeVersion: z.object({ drafted: z.string().nullable(), running: z.string().nullable() }),
-  input: z.object({
+export const DrawVerification = lazySchema(() =>
+  z.object({
+    planId: z.string(),
+    /** The seed the draw was re-run with (the plan's). */
+    seed: z.number().int(),
+    algorithm: z.literal('sha256'),
+    /** Input and output identical: re-running the stored input with the seed gives this draw again. */
     identical: z.boolean(),
-    stored: z.string(),
-    recomputed: z.string().nullable(),
-    /** Parts whose stored snapshot no longer hashes as when the plan was drawn. */
-    changed: z.array(z.enum(DRAW_INPUT_PARTS)),
-    parts: Hashes(DRAW_INPUT_PARTS),
-    /** Where a part of the snapshot no longer parses (then it is not re-run). */
-    problems: z.array(Problem),
+    /**
+     * The release that drew the plan and the one that re-ran it: a later planner may place tasks
+     * differently, so an output that differs under another release need not mean a changed draw.
+     */
+    codeVersion: z.object({ drafted: z.string().nullable(), running: z.string().nullable() }),
+    input: z.object({
+      identical: z.boolean(),
+      stored: z.string(),
+      recomputed: z.string().nullable(),
+      /** Parts whose stored snapshot no longer hashes as when the plan was drawn. */
+      changed: z.array(z.enum(DRAW_INPUT_PARTS)),
+      parts: Hashes(DRAW_INPUT_PARTS),
+      /** Where a part of the snapshot no longer parses (then it is not re-run). */
+      problems: z.array(Problem),
+    }),
+    output: z.object({
+      identical: z.boolean(),
+      stored: z.string(),
+      /** null when the planner could not be re-run (see `problems`). */
+      recomputed: z.string().nullable(),
+      changed: z.array(z.enum(DRAW_OUTPUT_PARTS)),
+      parts: Hashes(DRAW_OUTPUT_PARTS),
+      tasks: z.object({ stored: z.number().int(), recomputed: z.number().int().nullable() }),
+      /** The first task (in the draw's order: date, shift, cell) that is not the same; null when none. */
+      firstDifference: z
+        .object({
+          index: z.number().int(),
+          /** The stored task's id (null when the re-run has more tasks than were stored). */
+          taskId: z.string().nullable(),
+          stored: DrawTask.nullable(),
+          recomputed: DrawTask.nullable(),
+        })
+        .nullable(),
+      problems: z.array(Problem),
+    }),
   }),
-  output: z.object({
-    identical: z.boolean(),
-    stored: z.string(),
-    /** null when the planner could not be re-run (see `problems`). */
-    recomputed: z.string().nullable(),
-    changed: z.array(z.enum(DRAW_OUTPUT_PARTS)),
-    parts: Hashes(DRAW_OUTPUT_PARTS),
-    tasks: z.object({ stored: z.number().int(), recomputed: z.number().int().nullable() }),
-    /** The first task (in the draw's order: date, shift, cell) that is not the same; null when none. */
-    firstDifference: z
-      .object({
-        index: z.number().int(),
-        /** The stored task's id (null when the re-run has more tasks than were stored). */
-        taskId: z.string().nullable(),
-        stored: DrawTask.nullable(),
-        recomputed: DrawTask.nullable(),
-      })
-      .nullable(),
-    problems: z.array(Problem),
-  }),
-});
+);
 export type DrawVerification = z.infer<typeof DrawVerification>;
 
 /** The snapshot of a plan's input as stored with it, and the lines of its draw. */

@@ -12,6 +12,7 @@
  * Every kind counts (unlicensed, unpermitted, both); resolved and closed findings count, since the
  * business was found.
  */
+
 import * as z from 'zod';
 import { localDate } from '../calendar';
 import { BASELINE_AS_OF_WINDOW, dateWindowProblem } from '../date-window';
@@ -19,6 +20,7 @@ import { BadRequestError, detail, NotFoundError, UnprocessableError } from '../e
 import { CITY_AREA, type CounterArea, type Counters, counterArea, UNZONED_AREA } from '../findings/counters';
 import { PageQuery } from '../grid/api';
 import type { GridTopology } from '../grid/topology';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { localToUtc } from '../planning/records';
 import { canReadCell, canReadUnzoned, canReadZone, type Scope } from '../policy';
@@ -28,68 +30,80 @@ import { schemaText } from '../validation';
 // ---------------------------------------------------------------------------------------------
 // Schemas
 
-export const BaselineId = z.string().regex(/^B-[A-Za-z0-9]{6,40}$/, schemaText(message('schema.baselineId')));
-export const BaselineIdParam = z.object({ id: BaselineId });
+export const BaselineId = lazySchema(() =>
+  z.string().regex(/^B-[A-Za-z0-9]{6,40}$/, schemaText(message('schema.baselineId'))),
+);
+export const BaselineIdParam = lazySchema(() => z.object({ id: BaselineId }));
 
-const AsOf = z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
-  ...schemaText(message('schema.asOf')),
-});
+const AsOf = lazySchema(() =>
+  z.union([z.iso.datetime({ offset: true }), z.iso.date()], {
+    ...schemaText(message('schema.asOf')),
+  }),
+);
 
 /** POST /baselines. */
-export const BaselineCreateBody = z
-  .object({
-    label: Text(100).min(1, schemaText(message('schema.labelRequired'))),
-    /** The census's reference instant as the bureau declares it; a date is the start of that day. */
-    asOf: AsOf,
-  })
-  .strict();
+export const BaselineCreateBody = lazySchema(() =>
+  z
+    .object({
+      label: Text(100).min(1, schemaText(message('schema.labelRequired'))),
+      /** The census's reference instant as the bureau declares it; a date is the start of that day. */
+      asOf: AsOf,
+    })
+    .strict(),
+);
 export type BaselineCreateBody = z.infer<typeof BaselineCreateBody>;
 
 /** `city`, `office:<id>`, `zone:<id>` or `cell:<id>`. */
-export const BaselineScopeParam = z
-  .string()
-  .regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.baselineScope')));
+export const BaselineScopeParam = lazySchema(() =>
+  z.string().regex(/^(city|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.baselineScope'))),
+);
 
 /** GET /baselines/{id}: one area's number and its breakdown (the caller's office by default for a supervisor). */
-export const BaselineGetQuery = z.strictObject({ scope: BaselineScopeParam.optional() });
+export const BaselineGetQuery = lazySchema(() => z.strictObject({ scope: BaselineScopeParam.optional() }));
 export const BaselineListQuery = PageQuery;
 
 /** The stored header of a baseline; its numbers live in `parts` chunk items beside it. */
-export const BaselineRecord = z.object({
-  id: BaselineId,
-  label: z.string(),
-  /** The declared reference instant (UTC). */
-  asOf: z.iso.datetime(),
-  /** When the numbers were read from the counters: they are those known then, not at `asOf`. */
-  countedAt: z.iso.datetime(),
-  createdBy: z.string(),
-  /** The grid version whose zones and cells were counted. */
-  gridVersion: z.number().int().nonnegative(),
-  /** How many areas were counted, and in how many chunk items their numbers are stored. */
-  areaCount: z.number().int().nonnegative(),
-  parts: z.number().int().positive(),
-});
+export const BaselineRecord = lazySchema(() =>
+  z.object({
+    id: BaselineId,
+    label: z.string(),
+    /** The declared reference instant (UTC). */
+    asOf: z.iso.datetime(),
+    /** When the numbers were read from the counters: they are those known then, not at `asOf`. */
+    countedAt: z.iso.datetime(),
+    createdBy: z.string(),
+    /** The grid version whose zones and cells were counted. */
+    gridVersion: z.number().int().nonnegative(),
+    /** How many areas were counted, and in how many chunk items their numbers are stored. */
+    areaCount: z.number().int().nonnegative(),
+    parts: z.number().int().positive(),
+  }),
+);
 export type BaselineRecord = z.infer<typeof BaselineRecord>;
 
 /** The numbers of one area: the census and the counter metrics it was derived from. */
-export const AreaCensus = z.object({
-  area: z.string(),
-  census: z.number().int(),
-  total: z.number().int(),
-  rejected: z.number().int(),
-  openDuplicate: z.number().int(),
-});
+export const AreaCensus = lazySchema(() =>
+  z.object({
+    area: z.string(),
+    census: z.number().int(),
+    total: z.number().int(),
+    rejected: z.number().int(),
+    openDuplicate: z.number().int(),
+  }),
+);
 export type AreaCensus = z.infer<typeof AreaCensus>;
 
-export const BaselineOut = BaselineRecord.extend({ current: z.boolean() });
+export const BaselineOut = lazySchema(() => BaselineRecord.extend({ current: z.boolean() }));
 export type BaselineOut = z.infer<typeof BaselineOut>;
 
 /** A baseline with one area's numbers and the numbers of the areas one level below it. */
-export const BaselineDetailOut = BaselineOut.extend({
-  scope: z.string(),
-  numbers: AreaCensus,
-  breakdown: z.array(AreaCensus),
-});
+export const BaselineDetailOut = lazySchema(() =>
+  BaselineOut.extend({
+    scope: z.string(),
+    numbers: AreaCensus,
+    breakdown: z.array(AreaCensus),
+  }),
+);
 export type BaselineDetailOut = z.infer<typeof BaselineDetailOut>;
 
 // ---------------------------------------------------------------------------------------------

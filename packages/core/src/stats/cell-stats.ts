@@ -5,31 +5,35 @@
  * baseline's numbers and the cells' planning records alone, never from the findings
  * (docs/decisions/0053-desk-console.md).
  */
+
 import * as z from 'zod';
 import { daysBetween } from '../calendar';
 import { PageQuery } from '../grid/api';
+import { lazySchema } from '../lazy-schema';
 import { BaselineScopeParam } from './baselines';
 import { reductionOf } from './measures';
 
 /** The area (`scope`, the caller's own by default, as the exports) and a page of its cells. */
-export const CellStatsQuery = PageQuery.extend({ scope: BaselineScopeParam.optional() });
+export const CellStatsQuery = lazySchema(() => PageQuery.extend({ scope: BaselineScopeParam.optional() }));
 export type CellStatsQuery = z.infer<typeof CellStatsQuery>;
 
-export const CellStatsOut = z.object({
-  id: z.string(),
-  open: z.number().int(),
-  overdue: z.number().int(),
-  /** The current baseline's census of the cell; null without one, or when it did not count the cell. */
-  baseline: z.number().int().nullable(),
-  /** Unlicensed businesses still operating as far as the bureau knows. */
-  remaining: z.number().int(),
-  reduction: z.number().int().nullable(),
-  reductionPct: z.number().nullable(),
-  lastJointPatrolDate: z.string().nullable(),
-  /** Whole days from the last joint patrol to today in the city; null when there never was one. */
-  daysSinceJointPatrol: z.number().int().nullable(),
-  manualPriority: z.number().int(),
-});
+export const CellStatsOut = lazySchema(() =>
+  z.object({
+    id: z.string(),
+    open: z.number().int(),
+    overdue: z.number().int(),
+    /** The current baseline's census of the cell; null without one, or when it did not count the cell. */
+    baseline: z.number().int().nullable(),
+    /** Unlicensed businesses still operating as far as the bureau knows. */
+    remaining: z.number().int(),
+    reduction: z.number().int().nullable(),
+    reductionPct: z.number().nullable(),
+    lastJointPatrolDate: z.string().nullable(),
+    /** Whole days from the last joint patrol to today in the city; null when there never was one. */
+    daysSinceJointPatrol: z.number().int().nullable(),
+    manualPriority: z.number().int(),
+  }),
+);
 export type CellStatsOut = z.infer<typeof CellStatsOut>;
 
 /** One page of cells: the default is large because a map wants them all (20,000 cells: 40 pages). */

@@ -5,11 +5,13 @@
  * these functions sum them. Nothing here, and nothing that calls it, reads a finding or a task
  * (docs/decisions/0015-statistics.md).
  */
+
 import * as z from 'zod';
 import { addDays, daysBetween, localDate } from '../calendar';
 import { BadRequestError, detail } from '../errors';
 import { bucketArea, type CounterArea, type Counters } from '../findings/counters';
 import { FINDING_STATUSES, OUTCOMES, TERMINAL_STATUSES } from '../findings/schema';
+import { lazySchema } from '../lazy-schema';
 import { message } from '../messages';
 import { schemaText } from '../validation';
 import { percentOf, type Reduction, reductionOf } from './measures';
@@ -17,25 +19,29 @@ import { percentOf, type Reduction, reductionOf } from './measures';
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-const StatsDate = z.iso.date(schemaText(message('schema.statsDate')));
+const StatsDate = lazySchema(() => z.iso.date(schemaText(message('schema.statsDate'))));
 /**
  * `city`, `office:<id>`, `zone:<id>` or `cell:<id>` (as baselines read them), or `unzoned`: the
  * findings routed to no zone, which the city level owns.
  */
-const StatsScope = z
-  .string()
-  .regex(/^(city|unzoned|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.statsScope')));
+const StatsScope = lazySchema(() =>
+  z
+    .string()
+    .regex(/^(city|unzoned|(office|zone|cell):[^#\s:]{1,64})$/, schemaText(message('schema.statsScope'))),
+);
 
 /** The longest range one request sums: two years of days (24–25 bucket items per area). */
 export const MAX_STATS_DAYS = 731;
 /** Days a summary or assessment covers when `from` is not given (to and from included). */
 export const DEFAULT_STATS_DAYS = 30;
 
-export const StatsSummaryQuery = z.strictObject({
-  scope: StatsScope.optional(),
-  from: StatsDate.optional(),
-  to: StatsDate.optional(),
-});
+export const StatsSummaryQuery = lazySchema(() =>
+  z.strictObject({
+    scope: StatsScope.optional(),
+    from: StatsDate.optional(),
+    to: StatsDate.optional(),
+  }),
+);
 export const StatsAssessmentQuery = StatsSummaryQuery;
 
 /** The measure families a series can follow (findings/counters `DayMeasure`). */
@@ -55,84 +61,98 @@ export const SERIES_METRICS = [
 ] as const;
 export type SeriesMetric = (typeof SERIES_METRICS)[number];
 
-export const StatsSeriesQuery = StatsSummaryQuery.extend({
-  metric: z.enum(SERIES_METRICS),
-  interval: z.enum(['day', 'week']).default('week'),
-});
+export const StatsSeriesQuery = lazySchema(() =>
+  StatsSummaryQuery.extend({
+    metric: z.enum(SERIES_METRICS),
+    interval: z.enum(['day', 'week']).default('week'),
+  }),
+);
 
 // ---------------------------------------------------------------------------------------------
 // Answers (for the manifest and OpenAPI; the functions below build them)
 
-const Count = z.number().int();
-const Pct = z.number().nullable();
-const ReductionOut = z.object({
-  baseline: Count.nullable(),
-  remaining: Count,
-  count: Count.nullable(),
-  percent: Pct,
-});
-const PatrolsOut = z.object({
-  planned: Count,
-  completed: Count,
-  joint: Count,
-  solo: Count,
-  missed: Count,
-  jointRate: Pct,
-});
-const ResultsOut = z.object({
-  verified: Count,
-  resolved: Count,
-  closed: Count,
-  wentOverdue: Count,
-  overdueNow: Count,
-  reduction: ReductionOut,
-});
-const BaselineRefOut = z.object({ id: z.string(), label: z.string(), asOf: z.string() });
-
-export const StatsSummaryOut = z.object({
-  scope: z.string(),
-  from: z.string(),
-  to: z.string(),
-  baseline: BaselineRefOut.extend({ census: Count }).nullable(),
-  now: z.object({
-    open: Count,
-    openByState: z.record(z.string(), Count),
-    overdue: Count,
-    escalated: z.object({ supervisor: Count, admin: Count }),
+const Count = lazySchema(() => z.number().int());
+const Pct = lazySchema(() => z.number().nullable());
+const ReductionOut = lazySchema(() =>
+  z.object({
+    baseline: Count.nullable(),
+    remaining: Count,
+    count: Count.nullable(),
+    percent: Pct,
   }),
-  period: z.object({
-    reported: Count,
+);
+const PatrolsOut = lazySchema(() =>
+  z.object({
+    planned: Count,
+    completed: Count,
+    joint: Count,
+    solo: Count,
+    missed: Count,
+    jointRate: Pct,
+  }),
+);
+const ResultsOut = lazySchema(() =>
+  z.object({
     verified: Count,
-    rejected: Count,
-    resolved: z.object({ total: Count, byOutcome: z.record(z.string(), Count) }),
+    resolved: Count,
     closed: Count,
     wentOverdue: Count,
-    transfers: z.object({ total: Count, byDepartment: z.record(z.string(), Count) }),
-    daysToClose: z.object({ closed: Count, median: z.number().nullable(), p90: z.number().nullable() }),
-    patrols: PatrolsOut,
+    overdueNow: Count,
+    reduction: ReductionOut,
   }),
-  reduction: ReductionOut,
-});
+);
+const BaselineRefOut = lazySchema(() => z.object({ id: z.string(), label: z.string(), asOf: z.string() }));
 
-const AssessedOut = z.object({ results: ResultsOut, activity: PatrolsOut });
-export const StatsAssessmentOut = z.object({
-  scope: z.string(),
-  from: z.string(),
-  to: z.string(),
-  baseline: BaselineRefOut.nullable(),
-  officers: z.array(AssessedOut.extend({ id: z.string(), name: z.string(), zones: z.array(z.string()) })),
-  cells: z.array(AssessedOut.extend({ id: z.string(), zones: z.array(z.string()) })),
-});
+export const StatsSummaryOut = lazySchema(() =>
+  z.object({
+    scope: z.string(),
+    from: z.string(),
+    to: z.string(),
+    baseline: BaselineRefOut.extend({ census: Count }).nullable(),
+    now: z.object({
+      open: Count,
+      openByState: z.record(z.string(), Count),
+      overdue: Count,
+      escalated: z.object({ supervisor: Count, admin: Count }),
+    }),
+    period: z.object({
+      reported: Count,
+      verified: Count,
+      rejected: Count,
+      resolved: z.object({ total: Count, byOutcome: z.record(z.string(), Count) }),
+      closed: Count,
+      wentOverdue: Count,
+      transfers: z.object({ total: Count, byDepartment: z.record(z.string(), Count) }),
+      daysToClose: z.object({ closed: Count, median: z.number().nullable(), p90: z.number().nullable() }),
+      patrols: PatrolsOut,
+    }),
+    reduction: ReductionOut,
+  }),
+);
 
-export const StatsSeriesOut = z.object({
-  scope: z.string(),
-  metric: z.enum(SERIES_METRICS),
-  interval: z.enum(['day', 'week']),
-  from: z.string(),
-  to: z.string(),
-  total: Count,
-  points: z.array(z.object({ from: z.string(), to: z.string(), value: Count })),
-});
+const AssessedOut = lazySchema(() => z.object({ results: ResultsOut, activity: PatrolsOut }));
+export const StatsAssessmentOut = lazySchema(() =>
+  z.object({
+    scope: z.string(),
+    from: z.string(),
+    to: z.string(),
+    baseline: BaselineRefOut.nullable(),
+    officers: z.array(AssessedOut.extend({ id: z.string(), name: z.string(), zones: z.array(z.string()) })),
+    cells: z.array(AssessedOut.extend({ id: z.string(), zones: z.array(z.string()) })),
+  }),
+);
+
+export const StatsSeriesOut = lazySchema(() =>
+  z.object({
+    scope: z.string(),
+    metric: z.enum(SERIES_METRICS),
+    interval: z.enum(['day', 'week']),
+    from: z.string(),
+    to: z.string(),
+    total: Count,
+    points: z.array(z.object({ from: z.string(), to: z.string(), value: Count })),
+  }),
+);
 
 /** The dates a request covers, both included, in the city's calendar. */
 export interface DateRange {
