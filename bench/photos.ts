@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<void> {
       if (slot.status !== 201 || status !== 204) throw new Error(`slot ${slot.status}, upload ${status}`);
       // 2. the bare PutObject, same bytes, same server.
       const p0 = performance.now();
-      await s3().send(
+      await (await s3()).send(
         new PutObjectCommand({
           Bucket: attachmentsBucket(),
           Key: `bench/${randomUUID()}`,

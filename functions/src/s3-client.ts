@@ -3,8 +3,17 @@
  * the attachments bucket and the exports bucket: AWS's default chain in Lambda; locally a path-style
  * endpoint (the local s3rver, packages/local/src/s3-local.ts, which takes any key signed with its
  * own credentials) when S3_ENDPOINT is set. The same commands either way.
+ *
+ * The S3 SDK is loaded at its first use, never at init: most requests of a group with a photo or an
+ * export route never touch S3, and loading it at every cold start cost them ~20 ms (decision 0058).
+ * So nothing the Lambdas bundle may import a value from `@aws-sdk/client-s3` (or the packages built
+ * on it) statically: `await s3Sdk()` and `await import(…)` instead; types are free.
  */
-import { S3Client } from '@aws-sdk/client-s3';
+import type { S3Client } from '@aws-sdk/client-s3';
+
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+/** The S3 SDK's commands and client class. */
+export const s3Sdk = (): Promise<S3Sdk> => import('@aws-sdk/client-s3');
 
 /** The local runtime sets it to its s3rver; CDK never does. */
 export const S3_ENDPOINT_ENV = 'S3_ENDPOINT';
@@ -13,7 +22,8 @@ let client: S3Client | undefined;
 /** The endpoint the client was made for: a local runtime restarted on another port gets a new one. */
 let clientEndpoint: string | undefined;
 
-export function s3(env: NodeJS.ProcessEnv = process.env): S3Client {
+export async function s3(env: NodeJS.ProcessEnv = process.env): Promise<S3Client> {
+  const { S3Client } = await s3Sdk();
   const endpoint = env[S3_ENDPOINT_ENV];
   if (client && clientEndpoint === endpoint) return client;
   clientEndpoint = endpoint;

@@ -173,7 +173,7 @@ afterAll(async () => {
 
 /** The keys in the local exports bucket, read as any S3 client reads them. */
 async function bucketKeys(): Promise<string[]> {
-  const page = await s3().send(new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET }));
+  const page = await (await s3()).send(new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET }));
   return (page.Contents ?? []).map((o) => o.Key ?? '').sort();
 }
 
@@ -503,7 +503,7 @@ describe('download links', () => {
     expect(await bucketKeys()).toContain(key);
     // A link handed out 20 minutes ago: its 15 minutes are over.
     const expired = await getSignedUrl(
-      s3(),
+      await s3(),
       new GetObjectCommand({ Bucket: LOCAL_EXPORTS_BUCKET, Key: key }),
       {
         expiresIn: EXPORT_URL_TTL_MS / 1000,
@@ -564,7 +564,7 @@ describe('an export that outruns its time', () => {
 describe('the stand-in for the bucket’s lifecycle rule', () => {
   it('deletes what was written before yesterday (UTC), as a one-day expiration does, and keeps the rest', async () => {
     const key = `${new Date().toISOString().slice(0, 10)}/${randomUUID()}.csv`;
-    await s3().send(new PutObjectCommand({ Bucket: LOCAL_EXPORTS_BUCKET, Key: key, Body: 'id\r\n' }));
+    await (await s3()).send(new PutObjectCommand({ Bucket: LOCAL_EXPORTS_BUCKET, Key: key, Body: 'id\r\n' }));
     const day = 86_400_000;
     // Tomorrow the object is yesterday's: kept. The day after, it is older than a day: deleted.
     expect(await expireExports(new Date(Date.now() + day))).toEqual({ deleted: 0 });

@@ -53,7 +53,7 @@ describe('a big import', () => {
     expect(done.body.heartbeatAt >= done.body.createdAt).toBe(true);
     // The job read the body from the bucket and deleted it (its event is done once settled).
     await api.settleUploads();
-    const left = await s3().send(
+    const left = await (await s3()).send(
       new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET, Prefix: GRID_IMPORTS_PREFIX }),
     );
     expect(left.Contents ?? []).toEqual([]);

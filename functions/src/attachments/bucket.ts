@@ -21,7 +21,7 @@ export function idOfIncomingKey(key: string): string | undefined {
 }
 
 /** The client lives beside the exports bucket's, in one place (functions/src/s3-client.ts). */
-export { s3 } from '../s3-client';
+export { s3, s3Sdk } from '../s3-client';
 
 /** The bucket's name; unset is a configuration error (an internal 500). */
 export function attachmentsBucket(env: NodeJS.ProcessEnv = process.env): string {

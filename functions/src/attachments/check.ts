@@ -5,7 +5,6 @@
  * device of a kept photo. Triggered by the bucket's ObjectCreated notification in AWS
  * (./handler.ts); locally by s3rver's `event`, the same event shape.
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
 import {
   type Attachment,
   judgeUpload,
@@ -18,7 +17,7 @@ import exifr from 'exifr';
 import { imageSize } from 'image-size';
 import { now } from '../clock';
 import { logger } from '../runtime';
-import { attachmentsBucket, idOfIncomingKey, PHOTOS_PREFIX, s3 } from './bucket';
+import { attachmentsBucket, idOfIncomingKey, PHOTOS_PREFIX, s3, s3Sdk } from './bucket';
 
 /** `2026:12:07 10:30:00` (EXIF's own spelling) as `2026-12-07T10:30:00`. */
 const exifTime = (raw: unknown): string | undefined => {
@@ -81,7 +80,8 @@ export async function checkUpload(key: string): Promise<Attachment['status'] | '
   // Once a step references the photo, its kept copy is what is judged: bytes uploaded again under
   // incoming/ afterwards (a slot's form can be replayed) must not change the verdict or the EXIF.
   const judged = attachment.objectKey.startsWith(PHOTOS_PREFIX) ? attachment.objectKey : key;
-  const out = await s3().send(new GetObjectCommand({ Bucket: attachmentsBucket(), Key: judged }));
+  const { GetObjectCommand } = await s3Sdk();
+  const out = await (await s3()).send(new GetObjectCommand({ Bucket: attachmentsBucket(), Key: judged }));
   const size = out.ContentLength ?? 0;
   let bytes: Uint8Array = new Uint8Array(0);
   // A body past the limit is not read at all: its size alone rejects it.

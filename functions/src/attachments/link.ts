@@ -3,15 +3,13 @@
  * the finding or task the photo belongs to (else 404, exactly like a missing one), and never for a
  * rejected photo (404 too: its bytes are not evidence of anything).
  */
-import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
 import { type Attachment, NotFoundError, type Person } from '@gridpatrol/core';
 import { getAttachment } from '@gridpatrol/store';
 import { now } from '../clock';
 import { readableFinding } from '../findings/view';
 import { activeScope } from '../scope';
 import { readableTask } from '../tasks/access';
-import { attachmentsBucket, s3 } from './bucket';
+import { attachmentsBucket, s3, s3Sdk } from './bucket';
 import { attachmentView } from './views';
 
 /** How long a link works: enough to load the picture, too short to pass around. */
@@ -24,10 +22,16 @@ function belongsTo(a: Attachment, kind: 'finding' | 'task', id: string): boolean
 }
 
 /** A presigned GET of a photo's kept bytes, valid LINK_SECONDS; the caller has checked who asks. */
-export const signedPhotoUrl = (objectKey: string): Promise<string> =>
-  getSignedUrl(s3(), new GetObjectCommand({ Bucket: attachmentsBucket(), Key: objectKey }), {
+export async function signedPhotoUrl(objectKey: string): Promise<string> {
+  const [{ GetObjectCommand }, { getSignedUrl }, client] = await Promise.all([
+    s3Sdk(),
+    import('@aws-sdk/s3-request-presigner'),
+    s3(),
+  ]);
+  return getSignedUrl(client, new GetObjectCommand({ Bucket: attachmentsBucket(), Key: objectKey }), {
     expiresIn: LINK_SECONDS,
   });
+}
 
 async function linkOf(a: Attachment) {
   if (a.status === 'rejected') throw new NotFoundError('attachment', a.id);

@@ -5,7 +5,6 @@
  * 1 byte to MAX_PHOTO_BYTES.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
-import { createPresignedPost } from '@aws-sdk/s3-presigned-post';
 import { type Attachment, MAX_PHOTO_BYTES } from '@gridpatrol/core';
 
 /** How long a slot's form may be used: long enough for a slow upload on a field connection. */
@@ -21,6 +20,8 @@ export const uploadConditions = (a: Pick<Attachment, 'objectKey' | 'contentType'
 
 /** The form of one slot: URL, fields (key, type, policy, signature) and when it stops working. */
 export async function uploadForm(client: S3Client, bucket: string, a: Attachment, now: Date) {
+  // Loaded here, not at init: it carries the S3 SDK (../s3-client.ts).
+  const { createPresignedPost } = await import('@aws-sdk/s3-presigned-post');
   const post = await createPresignedPost(client, {
     Bucket: bucket,
     Key: a.objectKey,

@@ -5,7 +5,6 @@
  * lifecycle rule empties, to `photos/`, which nothing expires; the record is marked referenced in
  * the step's own transaction (docs/decisions/0051).
  */
-import { CopyObjectCommand } from '@aws-sdk/client-s3';
 import {
   type Attachment,
   type AttachmentOwner,
@@ -16,14 +15,15 @@ import {
   referenceProblems,
 } from '@gridpatrol/core';
 import { getAttachments, referenceAttachmentItems, type TransactItem } from '@gridpatrol/store';
-import { attachmentsBucket, PHOTOS_PREFIX, photoKey, s3 } from './bucket';
+import { attachmentsBucket, PHOTOS_PREFIX, photoKey, s3, s3Sdk } from './bucket';
 
 /** Copies an upload to where it is kept; false when nothing was uploaded under its key. */
 async function keep(a: Attachment): Promise<boolean> {
   if (a.objectKey.startsWith(PHOTOS_PREFIX)) return true;
   const bucket = attachmentsBucket();
+  const { CopyObjectCommand } = await s3Sdk();
   try {
-    await s3().send(
+    await (await s3()).send(
       new CopyObjectCommand({
         Bucket: bucket,
         Key: photoKey(a.id),

@@ -32,7 +32,12 @@ import { attachmentView } from './views';
 async function slotView(a: Attachment) {
   // Always the upload key: a replayed slot of a photo already kept under photos/ must not hand out a
   // form that writes over the kept bytes.
-  const form = await uploadForm(s3(), attachmentsBucket(), { ...a, objectKey: incomingKey(a.id) }, now());
+  const form = await uploadForm(
+    await s3(),
+    attachmentsBucket(),
+    { ...a, objectKey: incomingKey(a.id) },
+    now(),
+  );
   return { attachment: attachmentView(a), upload: form };
 }
 export type SlotView = Awaited<ReturnType<typeof slotView>>;

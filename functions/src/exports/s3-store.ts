@@ -5,10 +5,7 @@
  * packages/local/src/s3-local.ts). Its client is the container's one (../s3-client.ts).
  */
 import { PassThrough } from 'node:stream';
-import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { Upload } from '@aws-sdk/lib-storage';
-import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { s3 } from '../s3-client';
+import { s3, s3Sdk } from '../s3-client';
 import { contentDisposition, type ObjectMeta, type ObjectSink, type ObjectStore, streamSink } from './sink';
 
 /** S3's smallest part is 5 MiB; 8 MiB parts make a 30 MB export four parts, uploaded as they fill. */
@@ -20,40 +17,57 @@ export class S3ObjectStore implements ObjectStore {
 
   writeStream(key: string, meta: ObjectMeta): ObjectSink {
     const body = new PassThrough({ highWaterMark: 1024 * 1024 });
-    const upload = new Upload({
-      client: s3(),
-      params: {
-        Bucket: this.bucket,
-        Key: key,
-        Body: body,
-        ContentType: meta.contentType,
-        ContentDisposition: contentDisposition(meta.filename),
-      },
-      partSize: PART_SIZE,
-      queueSize: PARTS_IN_FLIGHT,
-      leavePartsOnError: false,
-    });
-    return streamSink(body, upload.done(), () => upload.abort());
+    // The upload starts once the SDK is loaded (../s3-client.ts); the stream holds what is written
+    // meanwhile, as it would while a part is in flight.
+    const upload = Promise.all([import('@aws-sdk/lib-storage'), s3()]).then(
+      ([{ Upload }, client]) =>
+        new Upload({
+          client,
+          params: {
+            Bucket: this.bucket,
+            Key: key,
+            Body: body,
+            ContentType: meta.contentType,
+            ContentDisposition: contentDisposition(meta.filename),
+          },
+          partSize: PART_SIZE,
+          queueSize: PARTS_IN_FLIGHT,
+          leavePartsOnError: false,
+        }),
+    );
+    return streamSink(
+      body,
+      upload.then((u) => u.done()),
+      async () => (await upload).abort(),
+    );
   }
 
   async put(key: string, body: string, contentType: string): Promise<void> {
-    await s3().send(
+    const { PutObjectCommand } = await s3Sdk();
+    await (await s3()).send(
       new PutObjectCommand({ Bucket: this.bucket, Key: key, Body: body, ContentType: contentType }),
     );
   }
 
   async get(key: string): Promise<string> {
-    const out = await s3().send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { GetObjectCommand } = await s3Sdk();
+    const out = await (await s3()).send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
     if (!out.Body) throw new Error(`s3://${this.bucket}/${key} has no body`);
     return out.Body.transformToString('utf8');
   }
 
   async remove(key: string): Promise<void> {
-    await s3().send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
+    const { DeleteObjectCommand } = await s3Sdk();
+    await (await s3()).send(new DeleteObjectCommand({ Bucket: this.bucket, Key: key }));
   }
 
-  presignedUrl(key: string, expiresAt: Date): Promise<string> {
+  async presignedUrl(key: string, expiresAt: Date): Promise<string> {
     const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-    return getSignedUrl(s3(), new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
+    const [{ GetObjectCommand }, { getSignedUrl }, client] = await Promise.all([
+      s3Sdk(),
+      import('@aws-sdk/s3-request-presigner'),
+      s3(),
+    ]);
+    return getSignedUrl(client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
   }
 }

@@ -150,14 +150,14 @@ export async function expireExports(now = new Date()): Promise<{ deleted: number
   let deleted = 0;
   let token: string | undefined;
   do {
-    const page = await s3().send(
+    const page = await (await s3()).send(
       new ListObjectsV2Command({ Bucket: LOCAL_EXPORTS_BUCKET, ContinuationToken: token }),
     );
     const expired = (page.Contents ?? []).filter(
       (o) => o.Key && o.LastModified && o.LastModified.getTime() < yesterday,
     );
     if (expired.length > 0) {
-      await s3().send(
+      await (await s3()).send(
         new DeleteObjectsCommand({
           Bucket: LOCAL_EXPORTS_BUCKET,
           Delete: { Objects: expired.map((o) => ({ Key: o.Key })), Quiet: true },
@@ -208,7 +208,7 @@ async function presignedSignatureMatches(method: string, path: string, query: UR
   }
   const request = { Bucket: decodeURIComponent(match[1]), Key: key };
   const expected = await getSignedUrl(
-    s3(),
+    await s3(),
     method === 'HEAD' ? new HeadObjectCommand(request) : new GetObjectCommand(request),
     { expiresIn, signingDate },
   );
