@@ -7,10 +7,10 @@
  * for SMS and e-mail, for which no local implementation exists. Clients are made once per container.
  */
 import { createHmac } from 'node:crypto';
-import { SESv2Client, SendEmailCommand } from '@aws-sdk/client-sesv2';
-import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
-import { SendMessageCommand, SQSClient } from '@aws-sdk/client-sqs';
-import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
+import type { SESv2Client } from '@aws-sdk/client-sesv2';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { SQSClient } from '@aws-sdk/client-sqs';
+import type { SSMClient } from '@aws-sdk/client-ssm';
 import { type Channel, dingTalkStringToSign, robotPayload } from '@gridpatrol/core';
 
 /** A group robot's webhook: its URL (with its key or access token) and, for DingTalk, its secret. */
@@ -100,25 +100,39 @@ export interface AwsDeliveryClients {
   readonly sqs: SQSClient;
 }
 
-const awsClients = (): AwsDeliveryClients => ({
-  ssm: new SSMClient({}),
-  sns: new SNSClient({}),
-  ses: new SESv2Client({}),
-  sqs: new SQSClient({}),
-});
+/**
+ * The SDK of each service, loaded at its first send, not at init: a batch that only posts to group
+ * robots never loads SES's, SNS's or SQS's (decision 0058).
+ */
+const sdk = {
+  ssm: () => import('@aws-sdk/client-ssm'),
+  sns: () => import('@aws-sdk/client-sns'),
+  ses: () => import('@aws-sdk/client-sesv2'),
+  sqs: () => import('@aws-sdk/client-sqs'),
+};
 
 /** The ports CDK's environment configures: SSM for robots, SNS, SES, and the SQS dead-letter queue. */
-export function awsPorts(
-  env: NodeJS.ProcessEnv,
-  { ssm, sns, ses, sqs }: AwsDeliveryClients = awsClients(),
-): DeliveryPorts {
+export function awsPorts(env: NodeJS.ProcessEnv, given: Partial<AwsDeliveryClients> = {}): DeliveryPorts {
+  /** A client made once, at its first use (or the one given). */
+  const once = <C>(client: C | undefined, make: () => Promise<C>): (() => Promise<C>) => {
+    let made: Promise<C> | undefined = client === undefined ? undefined : Promise.resolve(client);
+    return () => {
+      made ??= make();
+      return made;
+    };
+  };
+  const ssm = once<SSMClient>(given.ssm, async () => new (await sdk.ssm()).SSMClient({}));
+  const sns = once<SNSClient>(given.sns, async () => new (await sdk.sns()).SNSClient({}));
+  const ses = once<SESv2Client>(given.ses, async () => new (await sdk.ses()).SESv2Client({}));
+  const sqs = once<SQSClient>(given.sqs, async () => new (await sdk.sqs()).SQSClient({}));
   const robots = new Map<string, { at: number; robot: RobotAddress | undefined }>();
   return {
     async robot(officeId, channel) {
       const name = `${env.NOTIFY_PARAMETER_PREFIX}/${officeId ?? 'city'}/${channel}`;
       const hit = robots.get(name);
       if (hit && Date.now() - hit.at < ROBOT_CACHE_MS) return hit.robot;
-      const robot = await ssm
+      const { GetParameterCommand } = await sdk.ssm();
+      const robot = await (await ssm())
         .send(new GetParameterCommand({ Name: name, WithDecryption: true }))
         .then((out) => JSON.parse(out.Parameter?.Value ?? 'null') as RobotAddress | null)
         .catch((err: Error) => {
@@ -130,10 +144,12 @@ export function awsPorts(
     },
     async sms(phone, text) {
       const number = phone.startsWith('+') ? phone : `+86${phone}`;
-      await sns.send(new PublishCommand({ PhoneNumber: number, Message: text }));
+      const { PublishCommand } = await sdk.sns();
+      await (await sns()).send(new PublishCommand({ PhoneNumber: number, Message: text }));
     },
     async email(address, subject, text) {
-      await ses.send(
+      const { SendEmailCommand } = await sdk.ses();
+      await (await ses()).send(
         new SendEmailCommand({
           FromEmailAddress: env.NOTIFY_EMAIL_FROM,
           Destination: { ToAddresses: [address] },
@@ -142,7 +158,8 @@ export function awsPorts(
       );
     },
     async deadLetter(entry) {
-      await sqs.send(
+      const { SendMessageCommand } = await sdk.sqs();
+      await (await sqs()).send(
         new SendMessageCommand({ QueueUrl: env.NOTIFY_DLQ_URL, MessageBody: JSON.stringify(entry) }),
       );
     },
