@@ -60,8 +60,6 @@ export const zhCN: Record<MessageKey, string> = {
   'entity.task': '巡查任务',
   'entity.zone': '责任区',
 
-  ...roleNamesZhCN,
-
   'request.invalid': '{where}有误：{problems}',
   'request.invalidMore': '{where}有误：{problems}（另有 {more} 处）',
   'request.problem': '{path}：{problem}',
@@ -159,7 +157,6 @@ export const zhCN: Record<MessageKey, string> = {
   'finding.whereNoCell': '任何网格之外',
   'finding.unknownValues': '上报内容含有本市未设置的取值。',
   'finding.unknownCategory': '本市没有经营类型「{id}」',
-  ...findingStatusZhCN,
   'finding.kind.unlicensed': '无照',
   'finding.kind.unpermitted': '无证',
   'finding.kind.both': '无证无照',
@@ -391,7 +388,6 @@ export const zhCN: Record<MessageKey, string> = {
   'schema.usccRequired': '结果为已办照（licensed）时必须填写统一社会信用代码',
   'schema.onlyWithLicensed': '仅在结果为 licensed（已办照）时填写',
   'schema.uscc': '不是有效的统一社会信用代码：{problem}',
-  ...usccZhCN,
   // Ranges, statistics and baselines
   'range.between': '应在 {first} 至 {last} 之间',
   'range.endsBeforeStart': '时间范围的结束（{to}）早于开始（{from}）。',
@@ -695,4 +691,10 @@ export const zhCN: Record<MessageKey, string> = {
   'caseFile.exifDevice': '设备：{device}',
   'caseFile.photoRejected': '未通过文件检查（{reason}），不予显示',
   'caseFile.photoPending': '尚未检查',
+
+  // Shared entries last: a spread before other entries makes V8 build the whole object one property
+  // at a time (~10 ms a catalogue, at every cold start and page load; decision 0058).
+  ...roleNamesZhCN,
+  ...findingStatusZhCN,
+  ...usccZhCN,
 };
