@@ -28,6 +28,7 @@ import {
   UNZONED_AREA,
 } from '@gridpatrol/core';
 import {
+  everyPage,
   type GridVersionMeta,
   geometriesOf,
   getCell,
@@ -268,21 +269,13 @@ export const handler = httpHandler('grid', {
     const version = topology.version;
     const zone = canReadZone(scope, params.id) ? await getZone(version, params.id) : undefined;
     if (!zone) throw new NotFoundError('zone', params.id);
-    const cells = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listZoneCells(version, params.id, cursor, 500);
-      cells.push(
-        ...page.items.map((c) => ({
-          id: c.cellId,
-          name: c.cellName,
-          share: c.share,
-          areaM2: c.areaM2,
-          primary: c.primary,
-        })),
-      );
-      cursor = page.cursor;
-    } while (cursor);
+    const cells = (await everyPage((cursor) => listZoneCells(version, params.id, cursor, 500))).map((c) => ({
+      id: c.cellId,
+      name: c.cellName,
+      share: c.share,
+      areaM2: c.areaM2,
+      primary: c.primary,
+    }));
     const { geometry, ...props } = zone;
     return { body: feature({ ...props, gridVersion: version, cells }, geometry) };
   },
