@@ -18,6 +18,10 @@ export const rectangle = (x0: number, y0: number, x1: number, y1: number): Polyg
   ],
 });
 
+/** The closed ring of the square of side `d` whose lower-left corner is (x, y): rectangle's ring. */
+export const squareRing = (x: number, y: number, d: number): number[][] =>
+  rectangle(x, y, x + d, y + d).coordinates[0] as number[][];
+
 /** A cell feature named by its id. */
 export const cellFeature = (id: string, geometry: PolygonGeometry): CellFeature => ({
   type: 'Feature',
