@@ -5,25 +5,15 @@
  * and any multipart upload left unfinished. A download link is valid 15 minutes, so a day is ample.
  */
 import { EXPORTS_BUCKET_ENV } from '@gridpatrol/functions/exports/object-store';
-import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import { PolicyStatement } from 'aws-cdk-lib/aws-iam';
 import type { Function as LambdaFunction } from 'aws-cdk-lib/aws-lambda';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  HttpMethods,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket, HttpMethods } from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { bucketObjectsFinding, privateBucket } from './private-bucket';
 
 /** The environment variable naming the bucket: functions/src/exports/object-store.ts owns the name. */
 export { EXPORTS_BUCKET_ENV };
-
-/** The cdk-nag IAM5 finding id of a grant on `bucket.arnForObjects(pattern)`, to acknowledge it. */
-export const bucketObjectsFinding = (bucket: Bucket, pattern: string): string =>
-  `AwsSolutions-IAM5[Resource::<${Stack.of(bucket).getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/${pattern}]`;
 
 export interface GridPatrolExportsProps {
   /**
@@ -52,11 +42,7 @@ export class GridPatrolExports extends Construct {
     super(scope, id);
     const expiration = props.expiration ?? Duration.days(1);
     // No bucketName: CloudFormation generates one, so cities never collide.
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    this.bucket = privateBucket(this, 'Bucket', {
       lifecycleRules: [
         { id: 'expire-exports', expiration, abortIncompleteMultipartUploadAfter: Duration.days(1) },
       ],
@@ -73,10 +59,7 @@ export class GridPatrolExports extends Construct {
             ]
           : undefined,
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+      noAccessLogBecause:
         'Objects live a day and only our functions write them; every download is a presigned GET issued by a logged API request (API access log + function log), so S3 access logs would add a bucket without adding an answer.',
     });
   }

@@ -17,8 +17,9 @@ import { LambdaDestination } from 'aws-cdk-lib/aws-s3-notifications';
 import type { Queue } from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { deadLetterQueue } from './dead-letters';
-import { bucketObjectsFinding, EXPORTS_BUCKET_ENV } from './exports';
+import { EXPORTS_BUCKET_ENV } from './exports';
 import { GridPatrolFunction, type TableAccess } from './function';
+import { bucketObjectsFinding } from './private-bucket';
 
 /** The id CDK gives its singleton S3-notification handler (aws-s3 BucketNotificationsHandler). */
 const CDK_BUCKET_NOTIFICATIONS_HANDLER = 'BucketNotificationsHandler050a0587b7544547bf325f094a3db834';

@@ -24,17 +24,12 @@ import {
 } from 'aws-cdk-lib/aws-cloudfront';
 import { S3BucketOrigin } from 'aws-cdk-lib/aws-cloudfront-origins';
 import { LogGroup, RetentionDays } from 'aws-cdk-lib/aws-logs';
-import {
-  BlockPublicAccess,
-  Bucket,
-  BucketEncryption,
-  type CfnBucket,
-  ObjectOwnership,
-} from 'aws-cdk-lib/aws-s3';
+import { Bucket } from 'aws-cdk-lib/aws-s3';
 import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import { BucketDeployment, CacheControl, Source } from 'aws-cdk-lib/aws-s3-deployment';
 import { Construct } from 'constructs';
 import { REPO_ROOT } from './function';
+import { bucketObjectsFinding, privateBucket } from './private-bucket';
 
 const WEB_ROOT = path.join(REPO_ROOT, 'packages', 'web');
 
@@ -87,16 +82,9 @@ export class GridPatrolWebApp extends Construct {
     // Private: only CloudFront (origin access control) reads it. Nothing in it is data: a stack
     // deletion may take it, but a non-empty bucket cannot be deleted by CloudFormation, so it is
     // retained rather than emptied by another deploy-time function.
-    this.bucket = new Bucket(this, 'Bucket', {
-      blockPublicAccess: BlockPublicAccess.BLOCK_ALL,
-      objectOwnership: ObjectOwnership.BUCKET_OWNER_ENFORCED,
-      encryption: BucketEncryption.S3_MANAGED,
-      enforceSSL: true,
+    this.bucket = privateBucket(this, 'Bucket', {
       removalPolicy: RemovalPolicy.RETAIN,
-    });
-    Validations.of(this.bucket).acknowledge({
-      id: 'AwsSolutions-S1',
-      reason:
+      noAccessLogBecause:
         "The app's public build files, read only by CloudFront: an access log would record CloudFront's fetches, nothing about people.",
     });
 
@@ -231,7 +219,7 @@ function acknowledgeDeployHandler(stack: Stack, bucket: Bucket): void {
       (a) => `AwsSolutions-IAM5[Action::${a}]`,
     ),
     `AwsSolutions-IAM5[Resource::arn:${shown(stack.partition, 'Partition')}:s3:::cdk-hnb659fds-assets-${shown(stack.account, 'AccountId')}-${shown(stack.region, 'Region')}/*]`,
-    `AwsSolutions-IAM5[Resource::<${stack.getLogicalId(bucket.node.defaultChild as CfnBucket)}.Arn>/*]`,
+    bucketObjectsFinding(bucket, '*'),
     // CDK grants the invalidation on '*'; its handler invalidates only the distribution it is given.
     'AwsSolutions-IAM5[Resource::*]',
     'Serverless-LambdaDLQ',

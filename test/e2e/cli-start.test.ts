@@ -18,12 +18,15 @@ const { DYNAMODB_ENDPOINT: _shared, ...inherited } = process.env;
 // the full demo's seed is test/e2e/demo-city.test.ts's.
 const env = { ...inherited, GRIDPATROL_DATA_DIR: dataDir, GRIDPATROL_DEMO: 'small' };
 
+const BIN = path.join(root, 'packages/local/bin/gridpatrol.js');
+
 function cli(args: string[]): ChildProcess {
-  return spawn(process.execPath, [path.join(root, 'packages/local/bin/gridpatrol.js'), ...args], {
-    env,
-    cwd: root,
-  });
+  return spawn(process.execPath, [BIN, ...args], { env, cwd: root });
 }
+
+/** A dev token from `gridpatrol token`, signed with the key in the data folder the server uses. */
+const tokenFor = (personId: string): string =>
+  spawnSync(process.execPath, [BIN, 'token', personId], { env, cwd: root }).stdout.toString().trim();
 
 async function startAndWait(port: number): Promise<{ child: ChildProcess; output: () => string }> {
   const child = cli(['start', '--port', String(port)]);
@@ -71,13 +74,7 @@ describe('gridpatrol start', () => {
     expect(await config.json()).toMatchObject({ auth: { mode: 'local' }, city: { name: 'demo' } });
 
     // A token from the CLI works against the running server (same key in the data folder).
-    const token = spawnSync(
-      process.execPath,
-      [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'admin'],
-      { env, cwd: root },
-    )
-      .stdout.toString()
-      .trim();
+    const token = tokenFor('admin');
     const put = await fetch(`http://127.0.0.1:${port}/people/kept-worker`, {
       method: 'PUT',
       headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
@@ -92,13 +89,7 @@ describe('gridpatrol start', () => {
     const second = await startAndWait(port);
     const me = await fetch(`http://127.0.0.1:${port}/me`, { headers: { authorization: `Bearer ${token}` } });
     expect(me.status).toBe(200);
-    const kept = spawnSync(
-      process.execPath,
-      [path.join(root, 'packages/local/bin/gridpatrol.js'), 'token', 'kept-worker'],
-      { env, cwd: root },
-    )
-      .stdout.toString()
-      .trim();
+    const kept = tokenFor('kept-worker');
     const keptMe = await fetch(`http://127.0.0.1:${port}/me`, {
       headers: { authorization: `Bearer ${kept}` },
     });

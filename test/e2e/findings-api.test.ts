@@ -10,6 +10,7 @@ import { type Finding, pruneCounters, recount } from '@gridpatrol/core';
 import { runJob } from '@gridpatrol/functions/jobs/run';
 import { applyActionTx, getCounters, getFinding } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedRecords } from '../support/database';
 import { reportBody as report } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -341,11 +342,7 @@ describe('reading is per area', () => {
 
 describe('counters', () => {
   it('equal a recount of the findings, in every area they touch', async () => {
-    const findings: Finding[] = [];
-    for (const id of created) {
-      const f = await getFinding(id);
-      if (f) findings.push(f);
-    }
+    const findings = await storedRecords(created, getFinding);
     expect(findings.length).toBe(created.size);
     // Live items and day buckets alike: every area the recount names.
     const counted = recount(findings, api.config.timeZone);

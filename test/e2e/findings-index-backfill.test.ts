@@ -12,7 +12,7 @@ import { documentClient, getCounters, keys, tableName } from '@gridpatrol/store'
 import { describe, expect, it } from 'vitest';
 import { demoApiWithCli } from '../support/cli';
 import { reportBody } from '../support/findings';
-import { type CellPoint, pointInCell } from '../support/points';
+import { type CellPoint, pointInCell, unzonedPoint } from '../support/points';
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
 type Json = any;
@@ -39,15 +39,6 @@ async function cityWideIds(): Promise<string[]> {
     if (!cursor) return ids;
   }
   throw new Error('more than 50 pages');
-}
-
-async function unzonedPoint(): Promise<CellPoint> {
-  const coverage = await get('/grid/coverage');
-  for (const c of coverage.unzonedCells as { cellId: string }[]) {
-    const p = await pointInCell(get, c.cellId, (r) => r.primaryZone === null && r.zones.length === 0);
-    if (p) return p;
-  }
-  throw new Error('the demo grid has no zone-less cell with a point in no zone');
 }
 
 async function zonedPoint(): Promise<CellPoint> {
@@ -96,7 +87,7 @@ describe('findings written before the city-wide index', () => {
   let zoneless: string;
 
   it('are missing from the city-wide list, and verify names the unzoned counter', async () => {
-    zoneless = await report(await unzonedPoint(), '旧版无主小吃店');
+    zoneless = await report(await unzonedPoint(get), '旧版无主小吃店');
     const zoned = await report(await zonedPoint(), '旧版无照摊点');
     old.push(zoneless, zoned);
     for (const id of old) await makeOld(id);

@@ -10,7 +10,7 @@ import { runJob } from '@gridpatrol/functions/jobs/run';
 import { describe, expect, it } from 'vitest';
 import { demoApiWithCli } from '../support/cli';
 import { reportBody } from '../support/findings';
-import { type CellPoint, pointInCell } from '../support/points';
+import { type CellPoint, pointInCell, unzonedPoint } from '../support/points';
 
 // biome-ignore lint/suspicious/noExplicitAny: API bodies are inspected loosely here
 type Json = any;
@@ -45,16 +45,6 @@ async function allIds(p: string, as: string): Promise<string[]> {
     if (!cursor) return ids;
   }
   throw new Error(`${p}: more than 50 pages`);
-}
-
-/** A point of a zone-less cell of the active grid (the coverage report lists them). */
-async function unzonedPoint(): Promise<CellPoint> {
-  const coverage = await get('/grid/coverage');
-  for (const c of coverage.unzonedCells as { cellId: string }[]) {
-    const p = await pointInCell(get, c.cellId, (r) => r.primaryZone === null && r.zones.length === 0);
-    if (p) return p;
-  }
-  throw new Error('the demo grid has no zone-less cell with a point in no zone');
 }
 
 /** A point whose cell's primary zone is `zoneId`. */
@@ -92,7 +82,7 @@ describe('a finding in a cell that lies in no zone', () => {
   const deadline = Date.now() + 2 * DAY;
 
   it('is routed to no zone and waits in the city admins’ to-do', async () => {
-    point = await unzonedPoint();
+    point = await unzonedPoint(get);
     const rep = await demo.api.call('POST', '/findings', {
       as: 'admin',
       body: reportBody(point, '无主小吃店'),

@@ -38,6 +38,7 @@ import {
   writeTaskChange,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedRecords } from '../support/database';
 import { randomActionBody, seeded } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { type CellPoint, pointInCell } from '../support/points';
@@ -352,22 +353,8 @@ async function patrols(): Promise<void> {
   }
 }
 
-async function allFindings(): Promise<Finding[]> {
-  const out: Finding[] = [];
-  for (const id of findingIds) {
-    const f = await getFinding(id);
-    if (f) out.push(f);
-  }
-  return out;
-}
-async function allTasks(): Promise<PatrolTask[]> {
-  const out: PatrolTask[] = [];
-  for (const id of taskIds) {
-    const t = await getPatrolTask(id);
-    if (t) out.push(t);
-  }
-  return out;
-}
+const allFindings = (): Promise<Finding[]> => storedRecords(findingIds, getFinding);
+const allTasks = (): Promise<PatrolTask[]> => storedRecords(taskIds, getPatrolTask);
 
 beforeAll(async () => {
   api = await startTestApi('demo');

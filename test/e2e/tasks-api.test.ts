@@ -28,6 +28,7 @@ import {
   tableName,
 } from '@gridpatrol/store';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { storedRecords } from '../support/database';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
 import { writePublishedTask } from '../support/tasks';
@@ -474,11 +475,7 @@ describe('the draft-plans job', () => {
 
 describe('counters', () => {
   it('equal a recount of the tasks', async () => {
-    const tasks: PatrolTask[] = [];
-    for (const id of created) {
-      const t = await getPatrolTask(id);
-      if (t) tasks.push(t);
-    }
+    const tasks = await storedRecords(created, getPatrolTask);
     const counted = recountTasks(tasks);
     // Live items and day buckets alike (every area the recount names); findings share the items.
     await api.settle();

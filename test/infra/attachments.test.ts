@@ -14,6 +14,7 @@ import type { GridPatrolStack } from '@gridpatrol/infra/lib/stack';
 import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PUBLIC_ACCESS_BLOCKED } from '../support/buckets';
 import { expectNagClean } from '../support/cdk-nag';
 
 const CDK_CONTEXT = (
@@ -56,12 +57,7 @@ describe('the attachments bucket', () => {
     const bucketId = id(stack.attachments.bucket.node.defaultChild);
     const bucket = template.toJSON().Resources[bucketId];
     expect(bucket.DeletionPolicy).toBe('Retain');
-    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual({
-      BlockPublicAcls: true,
-      BlockPublicPolicy: true,
-      IgnorePublicAcls: true,
-      RestrictPublicBuckets: true,
-    });
+    expect(bucket.Properties.PublicAccessBlockConfiguration).toEqual(ALL_PUBLIC_ACCESS_BLOCKED);
     expect(bucket.Properties.BucketEncryption.ServerSideEncryptionConfiguration[0]).toMatchObject({
       ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' },
     });

@@ -31,6 +31,7 @@ import { App, type CfnElement } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import type { IConstruct } from 'constructs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PUBLIC_ACCESS_BLOCKED, OWNER_ENFORCED } from '../support/buckets';
 import { expectNagClean } from '../support/cdk-nag';
 
 const CDK_CONTEXT = (
@@ -574,13 +575,8 @@ describe('web app', () => {
     template.hasResource('AWS::S3::Bucket', {
       DeletionPolicy: 'Retain',
       Properties: Match.objectLike({
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        PublicAccessBlockConfiguration: ALL_PUBLIC_ACCESS_BLOCKED,
+        OwnershipControls: OWNER_ENFORCED,
       }),
     });
     const policy = Object.values(template.findResources('AWS::S3::BucketPolicy')).find(

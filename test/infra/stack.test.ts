@@ -39,6 +39,7 @@ import { App, type CfnElement, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import { SourceMapMode } from 'aws-cdk-lib/aws-lambda-nodejs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ALL_PUBLIC_ACCESS_BLOCKED, OWNER_ENFORCED } from '../support/buckets';
 import { expectNagClean } from '../support/cdk-nag';
 
 interface Synthesized {
@@ -554,13 +555,8 @@ describe('exports', () => {
       UpdateReplacePolicy: 'Retain',
       Properties: Match.objectLike({
         BucketName: Match.absent(),
-        PublicAccessBlockConfiguration: {
-          BlockPublicAcls: true,
-          BlockPublicPolicy: true,
-          IgnorePublicAcls: true,
-          RestrictPublicBuckets: true,
-        },
-        OwnershipControls: { Rules: [{ ObjectOwnership: 'BucketOwnerEnforced' }] },
+        PublicAccessBlockConfiguration: ALL_PUBLIC_ACCESS_BLOCKED,
+        OwnershipControls: OWNER_ENFORCED,
         BucketEncryption: {
           ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }],
         },

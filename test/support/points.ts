@@ -42,3 +42,18 @@ export async function pointInCell(
     }
   return undefined;
 }
+
+/**
+ * A point of a zone-less cell of the active grid (the coverage report lists them) that resolves to
+ * no zone at all. `get` must fold the counters first: the coverage report reads them.
+ *
+ * @example const p = await unzonedPoint(get);
+ */
+export async function unzonedPoint(get: AdminGet): Promise<CellPoint> {
+  const coverage = await get('/grid/coverage');
+  for (const c of coverage.unzonedCells as { cellId: string }[]) {
+    const p = await pointInCell(get, c.cellId, (r) => r.primaryZone === null && r.zones.length === 0);
+    if (p) return p;
+  }
+  throw new Error('the demo grid has no zone-less cell with a point in no zone');
+}

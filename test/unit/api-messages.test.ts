@@ -18,6 +18,7 @@ import {
 import { errorToResponse } from '@gridpatrol/functions/http/errors';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { expectCataloguesAlike } from '../support/catalogues';
 
 const zh = CATALOGUES['zh-CN'];
 const en = CATALOGUES.en;
@@ -26,12 +27,7 @@ const EN = { language: 'en', timeZone: 'Asia/Shanghai' } as const;
 
 describe('API message catalogue', () => {
   it('has every key in both languages, with the same placeholders and no empty text', () => {
-    expect(Object.keys(zh).sort()).toEqual(Object.keys(en).sort());
-    const mismatched = Object.keys(en).filter(
-      (k) => placeholders(zh[k as keyof typeof zh]).join() !== placeholders(en[k as keyof typeof en]).join(),
-    );
-    expect(mismatched).toEqual([]);
-    expect(Object.entries({ ...zh, ...en }).filter(([, v]) => v.trim() === '')).toEqual([]);
+    expectCataloguesAlike(zh, en, placeholders);
   });
 
   it('writes Chinese in the Chinese catalogue', () => {

@@ -14,16 +14,10 @@ import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { cellFeature, rectangle } from '../support/geometry';
+import { cellFeature, rectangle, rectangleAreaM2 } from '../support/geometry';
 
 /** The tolerance this measure promises: the dropped share within 1e-6 of the exact one. */
 const SHARE_TOLERANCE = 1e-6;
-
-const R = 6371008.8;
-const rad = (d: number): number => (d * Math.PI) / 180;
-/** Turf's spherical area of a longitude/latitude rectangle, in closed form. */
-const rectArea = (x0: number, y0: number, x1: number, y1: number): number =>
-  R * R * rad(x1 - x0) * (Math.sin(rad(y1)) - Math.sin(rad(y0)));
 
 const cell = cellFeature;
 const rect = rectangle;
@@ -94,7 +88,7 @@ describe('measureDroppedArea', () => {
     const halved = block({ widthShare: 0.5 });
     const m = measureDroppedArea(layer(active), layer(halved));
     expect(Math.abs(share(m) - 0.5)).toBeLessThan(SHARE_TOLERANCE);
-    expect(m.activeM2).toBeCloseTo(rectArea(X0, Y0, X0 + N * D, Y0 + N * D), 3);
+    expect(m.activeM2).toBeCloseTo(rectangleAreaM2(X0, Y0, X0 + N * D, Y0 + N * D), 3);
     const diff = diffOf(active, halved);
     expect(diff.cells.removed).toEqual([]);
     expect(diff.cells.reshaped).toHaveLength(100);
@@ -114,7 +108,7 @@ describe('measureDroppedArea', () => {
 
   it('counts a real removal whole: ten cells of a hundred gone is a tenth', () => {
     const m = measureDroppedArea(layer(block()), layer(block({ skip: (i) => i === 9 })));
-    const exact = rectArea(X0 + 9 * D, Y0, X0 + N * D, Y0 + N * D);
+    const exact = rectangleAreaM2(X0 + 9 * D, Y0, X0 + N * D, Y0 + N * D);
     expect(Math.abs(m.droppedM2 - exact) / m.activeM2).toBeLessThan(SHARE_TOLERANCE);
     expect(m.stats.uncovered).toBe(0); // the cells next to the removed column still meet its bboxes
   });
@@ -122,7 +116,7 @@ describe('measureDroppedArea', () => {
   it('measures land across cell boundaries: every cell renamed and moved east by a quarter cell', () => {
     const m = measureDroppedArea(layer(block()), layer(block({ idPrefix: 'S', shiftX: D / 4 })));
     // Only the western strip a quarter cell wide is left uncovered.
-    const exact = rectArea(X0, Y0, X0 + D / 4, Y0 + N * D);
+    const exact = rectangleAreaM2(X0, Y0, X0 + D / 4, Y0 + N * D);
     expect(Math.abs(m.droppedM2 - exact) / m.activeM2).toBeLessThan(SHARE_TOLERANCE);
     expect(m.stats.clipped).toBe(100);
   });

@@ -6,13 +6,7 @@ import { area } from '@turf/area';
 import { featureCollection } from '@turf/helpers';
 import { intersect } from '@turf/intersect';
 import { describe, expect, it } from 'vitest';
-import { cellFeature, rectangle } from '../support/geometry';
-
-const R = 6371008.8;
-const rad = (d: number): number => (d * Math.PI) / 180;
-/** Turf's spherical area of a longitude/latitude rectangle, in closed form. */
-const rectArea = (x0: number, y0: number, x1: number, y1: number): number =>
-  R * R * rad(x1 - x0) * (Math.sin(rad(y1)) - Math.sin(rad(y0)));
+import { cellFeature, EARTH_RADIUS_M, radians, rectangle, rectangleAreaM2 } from '../support/geometry';
 
 const rect = rectangle;
 const cell = cellFeature;
@@ -35,8 +29,8 @@ describe('overlay on a hand-made example', () => {
     zone('Z-1', rect(119.99, 29.99, 120.007, 30.02)),
     zone('Z-3', rect(120.0195, 29.995, 120.02, 30.005)),
   ];
-  const cellArea = rectArea(120.0, 30.0, 120.01, 30.01);
-  const cellAreaC2 = rectArea(120.01, 30.0, 120.02, 30.01);
+  const cellArea = rectangleAreaM2(120.0, 30.0, 120.01, 30.01);
+  const cellAreaC2 = rectangleAreaM2(120.01, 30.0, 120.02, 30.01);
   const result = computeOverlay(cells, zones);
 
   it('computes each share and orders rows by cell then zone', () => {
@@ -53,7 +47,7 @@ describe('overlay on a hand-made example', () => {
     expect(share('C1', 'Z-2')).toBeCloseTo(0.3, 8);
     expect(share('C2', 'Z-2')).toBeCloseTo(0.99, 8);
     // Along latitude they do not: half the latitude span is not quite half the area.
-    expect(share('C2', 'Z-3')).toBeCloseTo(rectArea(120.0195, 30.0, 120.02, 30.005) / cellAreaC2, 8);
+    expect(share('C2', 'Z-3')).toBeCloseTo(rectangleAreaM2(120.0195, 30.0, 120.02, 30.005) / cellAreaC2, 8);
     expect(share('C2', 'Z-3')).not.toBe(0.025);
     const row = result.rows[0];
     expect(Math.abs((row?.areaM2 ?? 0) / (0.7 * cellArea) - 1)).toBeLessThan(1e-8);
@@ -92,17 +86,17 @@ describe('overlay on a hand-made example', () => {
     expect(result.coverage.zoneOverlaps).toHaveLength(1);
     const overlap = result.coverage.zoneOverlaps[0];
     expect(overlap).toMatchObject({ zoneA: 'Z-2', zoneB: 'Z-3' });
-    const expected = rectArea(120.0195, 29.995, 120.0199, 30.005);
+    const expected = rectangleAreaM2(120.0195, 29.995, 120.0199, 30.005);
     expect(Math.abs((overlap?.areaM2 ?? 0) - expected) / expected).toBeLessThan(1e-6);
   });
 
   it('reports each zone’s land outside every cell', () => {
     const outside = new Map(result.coverage.zonesOutsideCells.map((z) => [z.zoneId, z.outsideCellsM2]));
-    const z3InC2 = rectArea(120.0195, 30.0, 120.02, 30.005);
+    const z3InC2 = rectangleAreaM2(120.0195, 30.0, 120.02, 30.005);
     const expected: [string, number][] = [
-      ['Z-1', rectArea(119.99, 29.99, 120.007, 30.02) - 0.7 * cellArea],
-      ['Z-2', rectArea(120.007, 29.99, 120.0199, 30.02) - 0.3 * cellArea - 0.99 * cellAreaC2],
-      ['Z-3', rectArea(120.0195, 29.995, 120.02, 30.005) - z3InC2],
+      ['Z-1', rectangleAreaM2(119.99, 29.99, 120.007, 30.02) - 0.7 * cellArea],
+      ['Z-2', rectangleAreaM2(120.007, 29.99, 120.0199, 30.02) - 0.3 * cellArea - 0.99 * cellAreaC2],
+      ['Z-3', rectangleAreaM2(120.0195, 29.995, 120.02, 30.005) - z3InC2],
     ];
     for (const [id, m2] of expected) expect(Math.abs((outside.get(id) ?? 0) - m2) / m2).toBeLessThan(1e-7);
     expect(Math.abs((result.zones.get('Z-3')?.inCellsM2 ?? 0) / z3InC2 - 1)).toBeLessThan(1e-7);
@@ -150,8 +144,8 @@ describe('overlay on a hand-made example', () => {
       ],
     });
     const r = computeOverlay([exclave], [holed], { sliverShare: 0 });
-    const far = rectArea(120.05, 30.05, 120.06, 30.06);
-    const inHole = rectArea(120.005, 30.0, 120.01, 30.01);
+    const far = rectangleAreaM2(120.05, 30.05, 120.06, 30.06);
+    const inHole = rectangleAreaM2(120.005, 30.0, 120.01, 30.01);
     expect(r.rows[0]?.share).toBeCloseTo((far + cellArea - inHole) / (far + cellArea), 8);
     expect(r.cells.get('X')?.areaM2).toBeCloseTo(far + cellArea, 3);
   });
@@ -246,12 +240,15 @@ describe('geodesic measures', () => {
       const ours = geometryAreaM2(c.geometry);
       expect(Math.abs(ours - area(c)) / ours).toBeLessThan(1e-12);
     }
-    expect(geometryAreaM2(rect(120, 30, 120.01, 30.01))).toBeCloseTo(rectArea(120, 30, 120.01, 30.01), 3);
+    expect(geometryAreaM2(rect(120, 30, 120.01, 30.01))).toBeCloseTo(
+      rectangleAreaM2(120, 30, 120.01, 30.01),
+      3,
+    );
   });
 
   it('measures great-circle distances', () => {
-    expect(haversineM(120, 30, 120, 31)).toBeCloseTo(R * rad(1), 3);
+    expect(haversineM(120, 30, 120, 31)).toBeCloseTo(EARTH_RADIUS_M * radians(1), 3);
     expect(haversineM(120, 30, 120.001, 30)).toBeCloseTo(96.3, 1);
-    expect(haversineM(0, 0, 180, 0)).toBeCloseTo(Math.PI * R, 3);
+    expect(haversineM(0, 0, 180, 0)).toBeCloseTo(Math.PI * EARTH_RADIUS_M, 3);
   });
 });

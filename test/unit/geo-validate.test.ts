@@ -3,6 +3,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { checkPolygonValidity, type PolygonalInput } from '@gridpatrol/core/geo/validate';
 import { describe, expect, it } from 'vitest';
+import { squareRing } from '../support/geometry';
 
 /**
  * Conformance of the independent validity checker against test vectors written by other projects
@@ -52,13 +53,7 @@ describe('checkPolygonValidity conformance', () => {
 });
 
 const poly = (...rings: number[][][]): PolygonalInput => ({ type: 'Polygon', coordinates: rings });
-const square = (x: number, y: number, d: number): number[][] => [
-  [x, y],
-  [x + d, y],
-  [x + d, y + d],
-  [x, y + d],
-  [x, y],
-];
+const square = squareRing;
 
 describe('checkPolygonValidity reasons and locations', () => {
   it('names a bow-tie a self-intersection at its crossing point', () => {

@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it, onTestFailed } fr
 import { seriousViolations } from '../support/axe';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { reportBody } from '../support/findings';
+import { squareRing } from '../support/geometry';
 import { featureCollection } from '../support/grid-imports';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -74,13 +75,7 @@ const file = (name: string, value: unknown) => ({
 });
 
 /** A cell's square of `size` degrees at lon, lat. */
-const square = (lon: number, lat: number, size = 0.002) => [
-  [lon, lat],
-  [lon + size, lat],
-  [lon + size, lat + size],
-  [lon, lat + size],
-  [lon, lat],
-];
+const square = (lon: number, lat: number, size = 0.002) => squareRing(lon, lat, size);
 
 describe('grid versions (city admin)', () => {
   it('marks a refused import’s problem on the map, then compares a valid pair and activates it', {

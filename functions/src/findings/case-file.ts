@@ -18,7 +18,7 @@ import {
   type Person,
   render,
 } from '@gridpatrol/core';
-import { getAttachments, listFindingEvents } from '@gridpatrol/store';
+import { everyPage, getAttachments, listFindingEvents } from '@gridpatrol/store';
 import { signedPhotoUrl } from '../attachments/link';
 import { findingPhotos } from '../attachments/views';
 import { now } from '../clock';
@@ -43,16 +43,8 @@ export function caseFilePolicy(photoOrigins: readonly string[]): string {
   ].join('; ');
 }
 
-async function allSteps(findingId: string): Promise<FindingEvent[]> {
-  const steps: FindingEvent[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listFindingEvents(findingId, cursor, 100);
-    steps.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor && steps.length < MAX_STEPS);
-  return steps;
-}
+const allSteps = (findingId: string): Promise<FindingEvent[]> =>
+  everyPage((cursor) => listFindingEvents(findingId, cursor, 100), MAX_STEPS);
 
 /** The page and its policy, in `language` (the query's `lang`, else Accept-Language, else the city's). */
 export async function findingCaseFile(caller: Person, id: string, language: Language) {

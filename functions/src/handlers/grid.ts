@@ -24,9 +24,11 @@ import {
   readableZones,
   render,
   resolvePoint,
+  type Scope,
   UNZONED_AREA,
 } from '@gridpatrol/core';
 import {
+  everyPage,
   type GridVersionMeta,
   geometriesOf,
   getCell,
@@ -94,7 +96,6 @@ interface ListQuery {
   limit?: number | undefined;
 }
 
-/** A page of the cells the caller may read: the whole index for the city, else their cells by key. */
 /**
  * A failed import as its reader reads it: the failure and each stored error in their language. An
  * error keeps its problem's fields (code, layer, feature), from which its words are given again.
@@ -113,23 +114,43 @@ async function failedImportView(meta: GridVersionMeta, reader: RenderContext) {
   };
 }
 
-async function scopedCells(caller: Caller, query: ListQuery) {
-  const { scope, topology } = await gridScope(caller, query.version);
-  const version = topology.version;
-  const ids = readableCells(scope);
-  if (ids === 'all') return { version, ...(await listCells(version, query.cursor, query.limit ?? 100)) };
-  const page = pageOfIds(ids, `cells:${version}`, query.cursor, query.limit ?? 100);
-  return { version, items: await getCellsByIds(version, page.ids), cursor: page.cursor };
+/** How one kind of grid feature is listed: which ids a scope reads, the version's index, reads by key. */
+interface FeatureLister<T> {
+  readonly kind: 'cells' | 'zones';
+  readonly readable: (scope: Scope) => 'all' | string[];
+  readonly listAll: (
+    version: number,
+    cursor?: string,
+    limit?: number,
+  ) => Promise<{ items: T[]; cursor?: string }>;
+  readonly byIds: (version: number, ids: readonly string[]) => Promise<T[]>;
 }
 
-async function scopedZones(caller: Caller, query: ListQuery) {
+/** A page of the features the caller may read: the whole index for the city, else theirs by key. */
+async function scopedPage<T>(caller: Caller, query: ListQuery, lister: FeatureLister<T>) {
   const { scope, topology } = await gridScope(caller, query.version);
   const version = topology.version;
-  const ids = readableZones(scope);
-  if (ids === 'all') return { version, ...(await listZones(version, query.cursor, query.limit ?? 100)) };
-  const page = pageOfIds(ids, `zones:${version}`, query.cursor, query.limit ?? 100);
-  return { version, items: await getZonesByIds(version, page.ids), cursor: page.cursor };
+  const ids = lister.readable(scope);
+  const limit = query.limit ?? 100;
+  if (ids === 'all') return { version, ...(await lister.listAll(version, query.cursor, limit)) };
+  const page = pageOfIds(ids, `${lister.kind}:${version}`, query.cursor, limit);
+  return { version, items: await lister.byIds(version, page.ids), cursor: page.cursor };
 }
+
+const scopedCells = (caller: Caller, query: ListQuery) =>
+  scopedPage(caller, query, {
+    kind: 'cells',
+    readable: readableCells,
+    listAll: listCells,
+    byIds: getCellsByIds,
+  });
+const scopedZones = (caller: Caller, query: ListQuery) =>
+  scopedPage(caller, query, {
+    kind: 'zones',
+    readable: readableZones,
+    listAll: listZones,
+    byIds: getZonesByIds,
+  });
 
 export const handler = httpHandler('grid', {
   // Only the shape is checked here; validation, repair, overlay and writing run in the import job
@@ -248,21 +269,13 @@ export const handler = httpHandler('grid', {
     const version = topology.version;
     const zone = canReadZone(scope, params.id) ? await getZone(version, params.id) : undefined;
     if (!zone) throw new NotFoundError('zone', params.id);
-    const cells = [];
-    let cursor: string | undefined;
-    do {
-      const page = await listZoneCells(version, params.id, cursor, 500);
-      cells.push(
-        ...page.items.map((c) => ({
-          id: c.cellId,
-          name: c.cellName,
-          share: c.share,
-          areaM2: c.areaM2,
-          primary: c.primary,
-        })),
-      );
-      cursor = page.cursor;
-    } while (cursor);
+    const cells = (await everyPage((cursor) => listZoneCells(version, params.id, cursor, 500))).map((c) => ({
+      id: c.cellId,
+      name: c.cellName,
+      share: c.share,
+      areaM2: c.areaM2,
+      primary: c.primary,
+    }));
     const { geometry, ...props } = zone;
     return { body: feature({ ...props, gridVersion: version, cells }, geometry) };
   },

@@ -76,13 +76,35 @@ const speakerFor = (config: { language: Language; timeZone: string }): Speaker =
     config.timeZone,
   );
 
+/** The options of a command that works on a city's table, as onTable reads them. */
+interface TableOptions {
+  city: string;
+  table?: string;
+  endpoint?: string;
+}
+
+/**
+ * A subcommand of `parent` that works on a city's table: --city, --table and --endpoint, which
+ * onTable reads; `use` says in the help what the command does to the table.
+ */
+function tableCommand(parent: Command, name: string, use: string): Command {
+  return parent
+    .command(name)
+    .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
+    .option('--table <name>', `table to ${use} (default: the local table of the city)`)
+    .option(
+      '--endpoint <url>',
+      'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else the running `npm start`, else a DynamoDB Local of its own)',
+    );
+}
+
 /**
  * Runs `work` on the table a command names (`--table`, `--endpoint`; else the city's local table,
  * the running `npm start`'s database when there is one), and closes it whatever happens.
  */
 async function onTable<T>(
   config: CityConfig,
-  opts: { table?: string; endpoint?: string },
+  opts: Omit<TableOptions, 'city'>,
   work: (db: LocalDatabase) => Promise<T>,
 ): Promise<T> {
   if (opts.endpoint) process.env.DYNAMODB_ENDPOINT = opts.endpoint;
@@ -239,8 +261,7 @@ function readJsonFile(file: string): unknown {
 }
 
 const grid = program.command('grid').description('The grid registry: cells and zones.');
-grid
-  .command('import')
+tableCommand(grid, 'import', 'write to')
   .description('Import cells and zones from GeoJSON files of any size as a new draft grid version.')
   .requiredOption('--cells <file>', 'FeatureCollection of grid cells')
   .requiredOption('--zones <file>', 'FeatureCollection of responsibility zones')
@@ -256,26 +277,19 @@ grid
   .addOption(
     new Option('--coord-sys <sys>', 'coordinate system of the files').choices(COORD_SYSTEMS).default('wgs84'),
   )
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to write to (default: the local table of the city)')
-  .option(
-    '--endpoint <url>',
-    'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else the running `npm start`, else a DynamoDB Local of its own)',
-  )
   .action(
-    async (opts: {
-      cells: string;
-      zones: string;
-      activate: boolean;
-      force: boolean;
-      reason?: string;
-      strict: boolean;
-      coordSys: CoordSys;
-      report?: string;
-      city: string;
-      table?: string;
-      endpoint?: string;
-    }) => {
+    async (
+      opts: {
+        cells: string;
+        zones: string;
+        activate: boolean;
+        force: boolean;
+        reason?: string;
+        strict: boolean;
+        coordSys: CoordSys;
+        report?: string;
+      } & TableOptions,
+    ) => {
       const config = readCityConfig(opts.city);
       const s = speakerFor(config);
       if (opts.force && !opts.reason?.trim()) {
@@ -377,19 +391,12 @@ async function activeTopology(): Promise<Pick<GridTopology, 'zoneCells' | 'cellZ
 const people = program
   .command('people')
   .description('People: officers, grid leaders and workers, volunteers.');
-people
-  .command('import')
+tableCommand(people, 'import', 'write to')
   .description(
     'Create or replace people from a CSV or JSON file. Every row is checked first; one bad row and nothing is imported.',
   )
   .argument('<file>', 'a .csv file (columns in packages/local/src/people-import.ts, README) or a .json array')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to write to (default: the local table of the city)')
-  .option(
-    '--endpoint <url>',
-    'DynamoDB endpoint (default: DYNAMODB_ENDPOINT, else the running `npm start`, else a DynamoDB Local of its own)',
-  )
-  .action(async (file: string, opts: { city: string; table?: string; endpoint?: string }) => {
+  .action(async (file: string, opts: TableOptions) => {
     const config = readCityConfig(opts.city);
     const s = speakerFor(config);
     let text: string;
@@ -435,52 +442,39 @@ people
     });
   });
 
-people
-  .command('cognito-command')
+tableCommand(people, 'cognito-command', 'read the person from')
   .description(
     "Print the AWS CLI commands that create a person's Cognito user and put it in their role's group.",
   )
   .argument('<personId>')
   .requiredOption('--user-pool-id <id>', 'the stack output UserPoolId')
   .option('--username <name>', 'sign-in name (default: the person id)')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to read the person from (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for import')
-  .action(
-    async (
-      personId: string,
-      opts: { userPoolId: string; username?: string; city: string; table?: string; endpoint?: string },
-    ) => {
-      const config = readCityConfig(opts.city);
-      await onTable(config, opts, async () => {
-        const person = await getPerson(personId);
-        if (!person) throw new Error(`No person '${personId}'.`);
-        const user = opts.username ?? person.id;
-        console.log(
-          [
-            `aws cognito-idp admin-create-user --user-pool-id ${opts.userPoolId} --username ${user} \\`,
-            `  --user-attributes Name=custom:person_id,Value=${person.id}`,
-            `aws cognito-idp admin-add-user-to-group --user-pool-id ${opts.userPoolId} --username ${user} --group-name ${person.role}`,
-          ].join('\n'),
-        );
-      });
-    },
-  );
+  .action(async (personId: string, opts: { userPoolId: string; username?: string } & TableOptions) => {
+    const config = readCityConfig(opts.city);
+    await onTable(config, opts, async () => {
+      const person = await getPerson(personId);
+      if (!person) throw new Error(`No person '${personId}'.`);
+      const user = opts.username ?? person.id;
+      console.log(
+        [
+          `aws cognito-idp admin-create-user --user-pool-id ${opts.userPoolId} --username ${user} \\`,
+          `  --user-attributes Name=custom:person_id,Value=${person.id}`,
+          `aws cognito-idp admin-add-user-to-group --user-pool-id ${opts.userPoolId} --username ${user} --group-name ${person.role}`,
+        ].join('\n'),
+      );
+    });
+  });
 
 const jobsCommand = program
   .command('jobs')
   .description('The scheduled jobs (EventBridge in AWS, a timer under `npm start`).');
-jobsCommand
-  .command('run')
+tableCommand(jobsCommand, 'run', 'work on')
   .description(
     'Run one job once and print what it did: overdue (deadlines), revisits, missed-tasks or draft-plans (next week).',
   )
   .addOption(new Option('--now <iso>', 'the time to run at (default: now); moves the clock for tests'))
   .argument('<job>', JOB_NAMES.join(' | '))
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to work on (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
-  .action(async (job: string, opts: { now?: string; city: string; table?: string; endpoint?: string }) => {
+  .action(async (job: string, opts: { now?: string } & TableOptions) => {
     const name = jobNameOf(job);
     if (name === undefined) throw new Error(`No job '${job}'; the jobs are ${JOB_NAMES.join(', ')}.`);
     const now = opts.now === undefined ? new Date() : new Date(opts.now);
@@ -492,16 +486,12 @@ jobsCommand
   });
 
 const statsCommand = program.command('stats').description('The automatic statistics: counters per area.');
-statsCommand
-  .command('verify')
+tableCommand(statsCommand, 'verify', 'work on')
   .description(
     'Recount every counter from the findings and patrol tasks (no Scan) and report each one that disagrees; exits 1 if any does.',
   )
   .option('--json', 'print the report as JSON')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to work on (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
-  .action(async (opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
+  .action(async (opts: { json?: boolean } & TableOptions) => {
     const config = readCityConfig(opts.city);
     await onTable(config, opts, async (db) => {
       // Counters lag their findings by the fold (0028): drain the stream first, so that a change
@@ -519,55 +509,45 @@ statsCommand
   });
 
 const plansCommand = program.command('plans').description('Joint-patrol plans.');
-plansCommand
-  .command('verify')
+tableCommand(plansCommand, 'verify', 'read')
   .description(
     "Re-run a plan's draw (双随机一公开) from the input snapshot stored with it and its seed, as GET /plans/{id}/verify does; prints whether it is identical and, if not, which input part changed and the first task that differs. Exits 1 when not identical, 2 when the plan cannot be verified.",
   )
   .argument('<planId>')
   .option('--json', 'print the verification as JSON')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to read (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
-  .action(
-    async (planId: string, opts: { json?: boolean; city: string; table?: string; endpoint?: string }) => {
-      const config = readCityConfig(opts.city);
-      const s = speakerFor(config);
-      if (!PlanId.safeParse(planId).success) throw new Error(s.say('cli.plans.badId', { id: planId }));
-      await onTable(config, opts, async (db) => {
-        const plan = await getPlan(planId);
-        if (!plan) throw new Error(s.say('cli.plans.notFound', { id: planId, table: db.tableName }));
-        let verification: Awaited<ReturnType<typeof verifyPlan>>;
-        try {
-          verification = await verifyPlan(plan);
-        } catch (err) {
-          if (!(err instanceof NotVerifiableError)) throw err;
-          console.error(s.error(err));
-          process.exitCode = 2;
-          return;
-        }
-        console.log(
-          opts.json
-            ? JSON.stringify(verification, null, 2)
-            : formatDrawVerification(verification, s.say).join('\n'),
-        );
-        if (!verification.identical) process.exitCode = 1;
-      });
-    },
-  );
+  .action(async (planId: string, opts: { json?: boolean } & TableOptions) => {
+    const config = readCityConfig(opts.city);
+    const s = speakerFor(config);
+    if (!PlanId.safeParse(planId).success) throw new Error(s.say('cli.plans.badId', { id: planId }));
+    await onTable(config, opts, async (db) => {
+      const plan = await getPlan(planId);
+      if (!plan) throw new Error(s.say('cli.plans.notFound', { id: planId, table: db.tableName }));
+      let verification: Awaited<ReturnType<typeof verifyPlan>>;
+      try {
+        verification = await verifyPlan(plan);
+      } catch (err) {
+        if (!(err instanceof NotVerifiableError)) throw err;
+        console.error(s.error(err));
+        process.exitCode = 2;
+        return;
+      }
+      console.log(
+        opts.json
+          ? JSON.stringify(verification, null, 2)
+          : formatDrawVerification(verification, s.say).join('\n'),
+      );
+      if (!verification.identical) process.exitCode = 1;
+    });
+  });
 
 const findingsCommand = program.command('findings').description('Maintenance of the stored findings.');
-findingsCommand
-  .command('backfill-index')
+tableCommand(findingsCommand, 'backfill-index', 'work on')
   .description(
     "Give every finding written before the city-wide index (gsi5) its keys, and count the zone-less ones in 'unzoned'; safe to run again (it changes nothing the second time).",
   )
   .option('--max <n>', 'stop after this many findings (run again to go on)')
   .option('--json', 'print the report as JSON')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to work on (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
-  .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
+  .action(async (opts: { max?: string; json?: boolean } & TableOptions) => {
     const maxUpdates = positiveMax(opts.max);
     const config = readCityConfig(opts.city);
     await onTable(config, opts, async () => {
@@ -581,17 +561,13 @@ findingsCommand
 const eventsCommand = program
   .command('events')
   .description('Maintenance of the stored finding and task events.');
-eventsCommand
-  .command('move')
+tableCommand(eventsCommand, 'move', 'work on')
   .description(
     'Move the finding and task events stored before they had partitions of their own (EVENT#…, docs/decisions/0040) and mark the table; safe to stop and run again. Run once after deploying this version.',
   )
   .option('--max <n>', 'stop after about this many events (run again to go on)')
   .option('--json', 'print the report as JSON')
-  .option('--city <name>', 'city file in packages/cities/configs/', 'demo')
-  .option('--table <name>', 'table to work on (default: the local table of the city)')
-  .option('--endpoint <url>', 'DynamoDB endpoint, as for grid import')
-  .action(async (opts: { max?: string; json?: boolean; city: string; table?: string; endpoint?: string }) => {
+  .action(async (opts: { max?: string; json?: boolean } & TableOptions) => {
     const maxMoves = positiveMax(opts.max);
     const config = readCityConfig(opts.city);
     await onTable(config, opts, async () => {

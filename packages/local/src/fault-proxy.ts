@@ -338,28 +338,25 @@ export async function startFaultProxy(opts: FaultProxyOptions): Promise<FaultPro
     let release = () => {};
     if (faults.conflicts) {
       const ids = items.map((r) => r?.id);
-      if (isTransactWrite) {
+      // A write transaction conflicts with any transaction holding its items, a read one only with
+      // a write; each then holds its items until it answers.
+      const transaction = isTransactWrite
+        ? { conflictsWith: [writeHeld, readHeld], holds: writeHeld }
+        : operation === 'TransactGetItems'
+          ? { conflictsWith: [writeHeld], holds: readHeld }
+          : undefined;
+      if (transaction) {
         const codes = ids.map((id) =>
-          id !== undefined && (writeHeld.has(id) || readHeld.has(id)) ? 'TransactionConflict' : 'None',
+          id !== undefined && transaction.conflictsWith.some((held) => held.has(id))
+            ? 'TransactionConflict'
+            : 'None',
         );
         if (codes.includes('TransactionConflict')) {
           stats.transactionConflicts++;
           return sendAws(res, 400, cancellation(codes));
         }
         release = hold(
-          writeHeld,
-          ids.filter((id): id is string => id !== undefined),
-        );
-      } else if (operation === 'TransactGetItems') {
-        const codes = ids.map((id) =>
-          id !== undefined && writeHeld.has(id) ? 'TransactionConflict' : 'None',
-        );
-        if (codes.includes('TransactionConflict')) {
-          stats.transactionConflicts++;
-          return sendAws(res, 400, cancellation(codes));
-        }
-        release = hold(
-          readHeld,
+          transaction.holds,
           ids.filter((id): id is string => id !== undefined),
         );
       } else if (SINGLE_WRITES.has(operation) && ids[0] !== undefined && writeHeld.has(ids[0])) {

@@ -5,7 +5,25 @@ import { InvalidCursorError, message } from '@gridpatrol/core';
  * the HTTP chain seals them before a client sees one (functions/src/http/cursor-seal.ts).
  */
 export function encodeCursor(key: Record<string, unknown> | undefined): string | undefined {
-  return key ? Buffer.from(JSON.stringify(key)).toString('base64url') : undefined;
+  return key ? encoded(key) : undefined;
+}
+
+/** Both kinds of cursor are base64url JSON. */
+const encoded = (value: unknown): string => Buffer.from(JSON.stringify(value)).toString('base64url');
+
+/** Every bad cursor gets the same refusal: it does not say what it found. */
+const notThisList = () => new InvalidCursorError(message('cursor.notThisList'));
+
+/** The JSON object a cursor holds; anything else (not base64url JSON, not an object) is refused. */
+function decodedObject(cursor: string): Record<string, unknown> {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+  } catch {
+    throw notThisList();
+  }
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw notThisList();
+  return value as Record<string, unknown>;
 }
 
 /** The key attributes of a LastEvaluatedKey: the table's, plus the index's when read from one. */
@@ -25,25 +43,14 @@ export function decodeCursor(
   expectedPk: { name: string; value: string },
 ): Record<string, unknown> | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  let key: unknown;
-  try {
-    key = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError(message('cursor.notThisList'));
-  }
+  const key = decodedObject(cursor);
   const expected = keyAttributes(expectedPk.name);
   const ok =
-    key !== null &&
-    typeof key === 'object' &&
-    !Array.isArray(key) &&
     Object.keys(key).length === expected.length &&
-    expected.every((name) => {
-      const value = (key as Record<string, unknown>)[name];
-      return typeof value === 'string' && value !== '';
-    }) &&
-    (key as Record<string, unknown>)[expectedPk.name] === expectedPk.value;
-  if (!ok) throw new InvalidCursorError(message('cursor.notThisList'));
-  return key as Record<string, unknown>;
+    expected.every((name) => typeof key[name] === 'string' && key[name] !== '') &&
+    key[expectedPk.name] === expectedPk.value;
+  if (!ok) throw notThisList();
+  return key;
 }
 
 export interface Page<T> {
@@ -57,25 +64,13 @@ export interface Page<T> {
  * of another list or another caller's scope is a 400.
  */
 export function encodeAfterCursor(list: string, after: string | undefined): string | undefined {
-  return after === undefined
-    ? undefined
-    : Buffer.from(JSON.stringify({ l: list, a: after })).toString('base64url');
+  return after === undefined ? undefined : encoded({ l: list, a: after });
 }
 
 export function decodeAfterCursor(cursor: string | undefined, list: string): string | undefined {
   if (cursor === undefined || cursor === '') return undefined;
-  let c: unknown;
-  try {
-    c = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
-  } catch {
-    throw new InvalidCursorError(message('cursor.notThisList'));
-  }
-  const { l, a, ...rest } = (c !== null && typeof c === 'object' && !Array.isArray(c) ? c : {}) as {
-    l?: unknown;
-    a?: unknown;
-  };
-  if (l !== list || typeof a !== 'string' || a === '' || Object.keys(rest).length > 0)
-    throw new InvalidCursorError(message('cursor.notThisList'));
+  const { l, a, ...rest } = decodedObject(cursor);
+  if (l !== list || typeof a !== 'string' || a === '' || Object.keys(rest).length > 0) throw notThisList();
   return a;
 }
 

@@ -7,7 +7,7 @@ import { TransactionCanceledException } from '@aws-sdk/client-dynamodb';
 import { TransactWriteCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { CoordSys, ErrorDetail, Message } from '@gridpatrol/core';
 import { batchDelete, batchPut } from './batch';
-import { conditionalWrite, documentClient, tableName } from './client';
+import { documentClient, tableName } from './client';
 import {
   allocateGridVersion,
   type GridVersionMeta,
@@ -15,6 +15,7 @@ import {
   packJson,
   toMeta,
   unpackJson,
+  updateWhileWriting,
 } from './grid-repo';
 import { keyRecordPut, readKeyRecord } from './idempotency';
 import { GRID_UNSETTLED_PARTITION, keys, primaryKey } from './keys';
@@ -119,23 +120,13 @@ export async function claimGridImport(
   version: number,
   now = new Date(),
 ): Promise<GridVersionMeta | undefined> {
-  try {
-    const out = await documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: primaryKey(keys.gridVersion(version)),
-        UpdateExpression: 'SET jobStartedAt = :now, heartbeatAt = :now',
-        ConditionExpression: '#s = :writing AND attribute_not_exists(jobStartedAt)',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':writing': 'writing' },
-        ReturnValues: 'ALL_NEW',
-      }),
-    );
-    return out.Attributes ? await getGridVersion(version) : undefined;
-  } catch (err) {
-    if ((err as { name?: string }).name === 'ConditionalCheckFailedException') return undefined;
-    throw err;
-  }
+  const claimed = await updateWhileWriting(
+    version,
+    'jobStartedAt = :now, heartbeatAt = :now',
+    { ':now': now.toISOString() },
+    'attribute_not_exists(jobStartedAt)',
+  );
+  return claimed ? await getGridVersion(version) : undefined;
 }
 
 /**
@@ -150,23 +141,11 @@ export async function failGridImport(
 ): Promise<boolean> {
   const parts = packJson(details);
   await batchPut(parts.map((bytes, n) => ({ ...keys.gridFailurePart(version, n), bytes })));
-  return conditionalWrite(() =>
-    documentClient().send(
-      new UpdateCommand({
-        TableName: tableName(),
-        Key: primaryKey(keys.gridVersion(version)),
-        UpdateExpression: 'SET #s = :failed, failure = :failure, failureParts = :parts',
-        ConditionExpression: '#s = :writing',
-        ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: {
-          ':failed': 'failed',
-          ':writing': 'writing',
-          ':failure': { ...failure, at: now.toISOString() },
-          ':parts': parts.length,
-        },
-      }),
-    ),
-  );
+  return updateWhileWriting(version, '#s = :failed, failure = :failure, failureParts = :parts', {
+    ':failed': 'failed',
+    ':failure': { ...failure, at: now.toISOString() },
+    ':parts': parts.length,
+  });
 }
 
 /** The error details a failed version keeps. */

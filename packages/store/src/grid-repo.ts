@@ -213,22 +213,38 @@ export async function writeGridVersion(
 }
 
 /**
- * Records that the import writing `version` is alive. Throws ConflictError when the version is no
- * longer 'writing' (it was marked failed as stalled), which stops the late writer.
+ * Sets fields of a version's record only while the version is 'writing' (and `alsoIf`, when given):
+ * once marked failed (by its job, or swept as stalled) no late writer changes it again. False when
+ * the condition did not hold. `#s` names the status in `set` too.
+ *
+ * @example await updateWhileWriting(7, 'heartbeatAt = :now', { ':now': new Date().toISOString() })
  */
-export async function heartbeatGridVersion(version: number, now = new Date()): Promise<void> {
-  const written = await conditionalWrite(() =>
+export function updateWhileWriting(
+  version: number,
+  set: string,
+  values: Record<string, unknown>,
+  alsoIf?: string,
+): Promise<boolean> {
+  return conditionalWrite(() =>
     documentClient().send(
       new UpdateCommand({
         TableName: tableName(),
         Key: primaryKey(keys.gridVersion(version)),
-        UpdateExpression: 'SET heartbeatAt = :now',
-        ConditionExpression: '#s = :writing',
+        UpdateExpression: `SET ${set}`,
+        ConditionExpression: alsoIf === undefined ? '#s = :writing' : `#s = :writing AND ${alsoIf}`,
         ExpressionAttributeNames: { '#s': 'status' },
-        ExpressionAttributeValues: { ':now': now.toISOString(), ':writing': 'writing' },
+        ExpressionAttributeValues: { ...values, ':writing': 'writing' },
       }),
     ),
   );
+}
+
+/**
+ * Records that the import writing `version` is alive. Throws ConflictError when the version is no
+ * longer 'writing' (it was marked failed as stalled), which stops the late writer.
+ */
+export async function heartbeatGridVersion(version: number, now = new Date()): Promise<void> {
+  const written = await updateWhileWriting(version, 'heartbeatAt = :now', { ':now': now.toISOString() });
   if (!written) throw new ConflictError(message('grid.noLongerWritten', { version }));
 }
 

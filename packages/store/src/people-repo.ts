@@ -16,6 +16,7 @@ import { type Page } from './cursor';
 import { keys, primaryKey } from './keys';
 import { mergedIndexPage } from './merged-page';
 import { notificationPuts } from './notifications-repo';
+import { everyPage } from './query';
 
 const ENTITY = 'person';
 
@@ -145,18 +146,8 @@ export async function listPeople(
  *
  * @example await allPeople([{ kind: 'office', id: 'office-east' }], 'zone_officer')
  */
-export async function allPeople(
-  partitions: readonly PeoplePartition[],
-  role?: Role,
-): Promise<PersonRecord[]> {
-  const out: PersonRecord[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listPeople(partitions, { role, cursor, limit: 200 });
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
+export function allPeople(partitions: readonly PeoplePartition[], role?: Role): Promise<PersonRecord[]> {
+  return everyPage((cursor) => listPeople(partitions, { role, cursor, limit: 200 }));
 }
 
 /**

@@ -27,7 +27,7 @@ import { type Page } from './cursor';
 import { recordOf } from './item';
 import { findingZonePartition, keys, planOfficePartition } from './keys';
 import { mergedIndexPage } from './merged-page';
-import { partitionItems, partitionPage } from './query';
+import { everyPage, partitionItems, partitionPage } from './query';
 import { patrolTaskItem, taskEventItem } from './tasks-repo';
 
 const toPlan = (item: Record<string, unknown>) => PlanRecord.parse(recordOf(item));
@@ -92,16 +92,8 @@ export function listPlanTasks(planId: string, cursor?: string, limit = 200): Pro
 }
 
 /** Every task of a plan (a bounded set: a plan's week), page by page. */
-export async function allPlanTasks(planId: string): Promise<PatrolTask[]> {
-  const all: PatrolTask[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listPlanTasks(planId, cursor, 1000);
-    all.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return all;
-}
+export const allPlanTasks = (planId: string): Promise<PatrolTask[]> =>
+  everyPage((cursor) => listPlanTasks(planId, cursor, 1000));
 
 /**
  * Where every task of a plan is (who, when, which cell, status), for the reassignment rules: the

@@ -1,7 +1,7 @@
 /**
  * The two shapes every partition read here takes: one page of a partition (with a cursor bound to
  * it), or the whole of a bounded partition, page by page. Keys are named by index, so a read of the
- * table and a read of gsi1–4 are written alike.
+ * table and a read of gsi1–4 are written alike. And every item of a bounded paged list.
  */
 import { QueryCommand } from '@aws-sdk/lib-dynamodb';
 import { documentClient, tableName } from './client';
@@ -80,6 +80,26 @@ export async function partitionPage<T>(
   const out = await query(r, start, limit);
   const next = encodeCursor(out.LastEvaluatedKey);
   return { items: (out.Items ?? []).map(toItem), ...(next ? { cursor: next } : {}) };
+}
+
+/**
+ * Every item of a bounded list that is read a page at a time through its cursor (a plan's tasks,
+ * the people of some offices); with `max`, no further page once it holds `max` items or more.
+ *
+ * @example await everyPage((cursor) => listPlanTasks(planId, cursor, 1000))
+ */
+export async function everyPage<T>(
+  readPage: (cursor: string | undefined) => Promise<Page<T>>,
+  max?: number,
+): Promise<T[]> {
+  const items: T[] = [];
+  let cursor: string | undefined;
+  do {
+    const page = await readPage(cursor);
+    items.push(...page.items);
+    cursor = page.cursor;
+  } while (cursor && (max === undefined || items.length < max));
+  return items;
 }
 
 /**

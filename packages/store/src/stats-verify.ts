@@ -35,7 +35,7 @@ import { findingFromItem } from './findings-repo';
 import { type GridVersionMeta, listGridVersions, loadSidecar } from './grid-repo';
 import { recordOf } from './item';
 import { findingZonePartition, keys, planOfficePartition } from './keys';
-import { partitionItems, partitionPage } from './query';
+import { everyPage, partitionItems, partitionPage } from './query';
 
 /** Items per page when reading findings and tasks: counts are folded in page by page. */
 const PAGE = 500;
@@ -49,16 +49,8 @@ export interface GridAreas {
   readonly offices: ReadonlySet<string>;
 }
 
-async function allGridVersions(): Promise<GridVersionMeta[]> {
-  const out: GridVersionMeta[] = [];
-  let cursor: string | undefined;
-  do {
-    const page = await listGridVersions(cursor, 100);
-    out.push(...page.items);
-    cursor = page.cursor;
-  } while (cursor);
-  return out;
-}
+const allGridVersions = (): Promise<GridVersionMeta[]> =>
+  everyPage((cursor) => listGridVersions(cursor, 100));
 
 /**
  * Every zone, cell and office named by any grid version that is readable (`writing` ones are not:

@@ -57,6 +57,12 @@ export async function ensureWebBuilt(opts: { outDir?: string; force?: boolean } 
   return buildWeb(outDir);
 }
 
+/**
+ * The browsers the app and its boot script are built for. Android WebView and WeChat's XWeb are
+ * Chromium 87+ today; iOS 15 is the oldest Safari esbuild can target (14 has a destructuring bug).
+ */
+const BROWSERS = ['chrome87', 'safari15', 'firefox78'];
+
 export async function buildWeb(outDir = WEB_DIST): Promise<WebBuild> {
   // Built beside the target and swapped in, so a server reading the folder never sees half a build.
   const temp = `${outDir}.tmp-${process.pid}`;
@@ -67,8 +73,7 @@ export async function buildWeb(outDir = WEB_DIST): Promise<WebBuild> {
     bundle: true,
     minify: true,
     format: 'esm',
-    // Android WebView and WeChat's XWeb are Chromium 87+ today; iOS 15 is the oldest Safari esbuild can target (14 has a destructuring bug).
-    target: ['chrome87', 'safari15', 'firefox78'],
+    target: BROWSERS,
     jsx: 'automatic',
     jsxImportSource: 'preact',
     entryNames: '[name]-[hash]',
@@ -92,7 +97,7 @@ export async function buildWeb(outDir = WEB_DIST): Promise<WebBuild> {
     bundle: true,
     minify: true,
     format: 'iife',
-    target: ['chrome87', 'safari15', 'firefox78'],
+    target: BROWSERS,
     entryNames: '[name]-[hash]',
     outdir: temp,
     metafile: true,

@@ -14,7 +14,7 @@
  * (invalid input), the lowest id among the cells whose interior holds the point wins.
  */
 import { BadRequestError, UnprocessableError } from '../errors';
-import { FEATURE_REC, type FlatLayer, flattenGeometries, RING_REC } from './index-flat';
+import { FEATURE_REC, type FlatLayer, flattenGeometries, outsideBox, RING_REC } from './index-flat';
 import { featureRelation, INSIDE, ON_BOUNDARY, OUTSIDE } from './index-predicates';
 import { METRES_PER_DEGREE, metresPerDegreeLon, segmentDistanceSqFromOrigin } from './measure';
 import type { CellFeature } from './types';
@@ -383,13 +383,7 @@ export class GridIndex {
         for (let k = from; k < to; k++) {
           const c = lists[k] as number;
           const o = FEATURE_REC * c;
-          if (
-            lon < (rec[o] as number) ||
-            lat < (rec[o + 1] as number) ||
-            lon > (rec[o + 2] as number) ||
-            lat > (rec[o + 3] as number)
-          )
-            continue;
+          if (outsideBox(rec, o, lon, lat)) continue;
           if (this.decoded !== undefined && this.decoded[c] === 0) this.decode(c);
           const rel = featureRelation(layer, c, lon, lat);
           if (rel === INSIDE) {

@@ -45,6 +45,16 @@ export function featureBox(records: FlatRecords, f: number): [number, number, nu
   return [rec[o] as number, rec[o + 1] as number, rec[o + 2] as number, rec[o + 3] as number];
 }
 
+/** Whether (x, y) lies outside the bbox a ring or feature record holds at offset o. */
+export function outsideBox(rec: Float64Array, o: number, x: number, y: number): boolean {
+  return (
+    x < (rec[o] as number) ||
+    y < (rec[o + 1] as number) ||
+    x > (rec[o + 2] as number) ||
+    y > (rec[o + 3] as number)
+  );
+}
+
 /**
  * Flattens Polygon/MultiPolygon geometries in the given order.
  *

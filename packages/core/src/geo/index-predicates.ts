@@ -6,7 +6,7 @@
  * the exact sign of the same 2×2 determinant. That is what lets the index answer exactly like the
  * brute-force Turf reference, boundary points included, instead of "almost always".
  */
-import type { FlatLayer } from './index-flat';
+import { type FlatLayer, outsideBox, RING_REC } from './index-flat';
 import { orient2d as orient } from './validate-predicates';
 
 /** Shewchuk's error bound for a 2×2 determinant of exact inputs (robust-predicates' ccwerrboundA). */
@@ -98,14 +98,8 @@ export function polygonRelation(
 ): Relation {
   let crossings = 0;
   for (let r = ringFrom; r < ringTo; r++) {
-    const o = 6 * r;
-    if (
-      x < (ringRec[o] as number) ||
-      y < (ringRec[o + 1] as number) ||
-      x > (ringRec[o + 2] as number) ||
-      y > (ringRec[o + 3] as number)
-    )
-      continue;
+    const o = RING_REC * r;
+    if (outsideBox(ringRec, o, x, y)) continue;
     let i = ringRec[o + 4] as number;
     const last = (ringRec[o + 5] as number) - 1;
     let u1 = (coords[2 * i] as number) - x;
