@@ -225,6 +225,27 @@ describe('the desk console', () => {
     await screenshot(page, 'console-12-foreign-plan');
   });
 
+  it("asks a supervisor's reload for who they are once and never for patrol tasks they have none of", async () => {
+    const page = await desk('sup-east', '/app/console/findings');
+    await page.waitForLoadState('networkidle');
+    const asked: string[] = [];
+    page.on('request', (r) => {
+      if (r.serviceWorker()) return; // the worker passing the page's own request on
+      const { pathname } = new URL(r.url());
+      if (pathname === '/me' || pathname === '/me/tasks') asked.push(pathname);
+    });
+    const refused: number[] = [];
+    page.on('response', (r) => {
+      if (new URL(r.url()).pathname === '/me/tasks') refused.push(r.status());
+    });
+    await page.reload();
+    await expect.poll(() => page.getByTestId('console-link').count()).toBeGreaterThan(0);
+    await page.waitForLoadState('networkidle');
+    // Before: the boot script asked /me/tasks for everyone and got a 403 at every desk page load.
+    expect(asked).toEqual(['/me']);
+    expect(refused).toEqual([]);
+  });
+
   it('sends a grid worker opening the console to the field pages', async () => {
     const page = await desk('worker-liu', '/app/console/map');
     await expect.poll(() => new URL(page.url()).pathname).toBe('/app/');

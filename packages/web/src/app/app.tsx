@@ -16,6 +16,7 @@ import { hasGeolocation } from './geo';
 import { language, setLanguage, t } from './i18n';
 import { NotificationsLink, NotificationsPage, unread } from './notifications';
 import { hasIndexedDb, refusals, waiting } from './outbox';
+import { FIELD_ROLES, rememberedPerson, rememberPerson } from './remembered';
 import { ReportPage } from './report';
 import { DeactivatedPage, SignInPage } from './sign-in';
 import { signal, useSignal } from './state';
@@ -56,26 +57,6 @@ function ConsoleLoader(props: { ctx: AppContext; me: Me }) {
   return shell ? <shell.ConsoleShell {...props} /> : <main class="page">{t('app.loading')}</main>;
 }
 
-const FIELD_ROLES = new Set(['zone_officer', 'grid_leader', 'grid_worker']);
-const ME_KEY = 'gp.me';
-
-function rememberMe(me: Me): void {
-  try {
-    localStorage.setItem(ME_KEY, JSON.stringify({ id: me.id, name: me.name, role: me.role }));
-  } catch {
-    // Private mode: nothing remembered.
-  }
-}
-
-function rememberedMe(personId: string): Me | undefined {
-  try {
-    const me = JSON.parse(localStorage.getItem(ME_KEY) ?? 'null') as Me | null;
-    return me?.id === personId ? me : undefined;
-  } catch {
-    return undefined;
-  }
-}
-
 export function App({ ctx }: { ctx: AppContext }) {
   useSignal(language);
   const current = useSignal(session);
@@ -92,7 +73,7 @@ export function App({ ctx }: { ctx: AppContext }) {
       requestOnce<Me>(ctx, '/me', current.token).then(
         (m) => {
           if (!live) return;
-          rememberMe(m);
+          rememberPerson(m);
           setMe(m);
           unread.set(m.unreadNotifications ?? 0);
           setProblem(undefined);
@@ -102,7 +83,7 @@ export function App({ ctx }: { ctx: AppContext }) {
           if (!live) return;
           const problem = err instanceof ApiError ? err : new ApiError('server', 0, 'internal', String(err));
           // Opened without a connection: the person as last seen, so reporting offline still works.
-          const known = rememberedMe(current.personId);
+          const known = rememberedPerson(current.personId);
           if (RETRYABLE.has(problem.kind) && known) setMe(known);
           else setProblem(problem);
         },

@@ -4,15 +4,30 @@
  * while the module is still on its way (on a slow phone network, the module's download and a round
  * trip earlier). The app takes these answers over instead of asking again; an answer that is not a
  * success is asked again by the app, so every refusal is still worded by the app's one client.
+ * `/me/tasks` only for someone whose first page is their tasks: a desk role would get a 403.
  */
+import { FIELD_ROLES, rememberedPerson } from './remembered';
+
 export const BOOT_PATHS = ['/me', '/me/tasks'] as const;
 export type BootPath = (typeof BOOT_PATHS)[number];
+
+/**
+ * What a signed-in person's first page reads: who they are, and their tasks unless this browser
+ * last saw them in a role without tasks (the first visit after signing in asks for both).
+ */
+export function bootPaths(personId: string): readonly BootPath[] {
+  const role = rememberedPerson(personId)?.role;
+  return role === undefined || FIELD_ROLES.has(role) ? BOOT_PATHS : ['/me'];
+}
 
 export interface Boot {
   /** The runtime config, fetched once (this is the request index.html's preload matches). */
   readonly config: Promise<Response>;
-  /** The first pages' reads under the stored session's token, if there was an unexpired one. */
-  readonly reads?: { readonly token: string; readonly answers: Record<BootPath, Promise<Response>> };
+  /** The first page's reads (`bootPaths`) under the stored session's token, if there was an unexpired one. */
+  readonly reads?: {
+    readonly token: string;
+    readonly answers: Partial<Record<BootPath, Promise<Response>>>;
+  };
 }
 
 /** Shared by the boot script and the module through the global object (hence `var`). */
@@ -20,14 +35,18 @@ declare global {
   var gpBoot: Boot | undefined;
 }
 
-function storedToken(): string | undefined {
+function storedSession(): { token: string; personId: string } | undefined {
   try {
     const s = JSON.parse(localStorage.getItem('gp.session') ?? 'null') as {
       token?: unknown;
+      personId?: unknown;
       expiresAt?: unknown;
     } | null;
-    return typeof s?.token === 'string' && typeof s.expiresAt === 'number' && s.expiresAt > Date.now() / 1000
-      ? s.token
+    return typeof s?.token === 'string' &&
+      typeof s.personId === 'string' &&
+      typeof s.expiresAt === 'number' &&
+      s.expiresAt > Date.now() / 1000
+      ? { token: s.token, personId: s.personId }
       : undefined;
   } catch {
     return undefined;
@@ -36,8 +55,9 @@ function storedToken(): string | undefined {
 
 export function boot(): Boot {
   const config = fetch('/app/config.json');
-  const token = storedToken();
-  if (!token) return { config };
+  const stored = storedSession();
+  if (!stored) return { config };
+  const { token, personId } = stored;
   const base = config.then((res) =>
     (res.clone().json() as Promise<{ apiBaseUrl: string }>).then((c) => c.apiBaseUrl),
   );
@@ -52,5 +72,8 @@ export function boot(): Boot {
     answer.catch(() => undefined);
     return answer;
   };
-  return { config, reads: { token, answers: { '/me': read('/me'), '/me/tasks': read('/me/tasks') } } };
+  return {
+    config,
+    reads: { token, answers: Object.fromEntries(bootPaths(personId).map((path) => [path, read(path)])) },
+  };
 }

@@ -8,7 +8,7 @@ import type { AppConfig } from '../runtime-config';
 import { ApiClient } from './api';
 import { App } from './app';
 import { currentToken, finishCognitoSignIn, keepSessionFresh, session, signInFailed } from './auth';
-import { BOOT_PATHS, type BootPath, boot } from './boot';
+import { type BootPath, boot, bootPaths } from './boot';
 import { initLanguage, language } from './i18n';
 import { Outbox, requestPersistentStorage } from './outbox';
 
@@ -53,18 +53,20 @@ async function start(root: HTMLElement) {
   keepSessionFresh(config);
   const api = new ApiClient(config.apiBaseUrl, currentToken, () => language.get());
   const outbox = new Outbox(api, () => session.get()?.personId);
-  // A signed-in person opens on who they are and their tasks: both asked for at once, by the boot
-  // script if it ran.
+  // A signed-in person opens on who they are and, in the field, their tasks: asked for at once, by
+  // the boot script if it ran (bootPaths).
   const token = currentToken();
-  const early = token
-    ? Object.fromEntries(
-        BOOT_PATHS.map((path) => {
-          const answer = earlyRead(api, token, path);
-          answer.catch(() => undefined);
-          return [path, { token, answer }];
-        }),
-      )
-    : undefined;
+  const signedIn = session.get();
+  const early =
+    token && signedIn
+      ? Object.fromEntries(
+          bootPaths(signedIn.personId).map((path) => {
+            const answer = earlyRead(api, token, path);
+            answer.catch(() => undefined);
+            return [path, { token, answer }];
+          }),
+        )
+      : undefined;
   outbox.start();
   session.subscribe(() => void outbox.count());
   void requestPersistentStorage();
