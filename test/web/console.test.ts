@@ -9,6 +9,7 @@
 import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { seriousViolations } from '../support/axe';
 import { launchBrowser, screenshot, signIn } from '../support/browser';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
@@ -17,6 +18,7 @@ import { pointInCell } from '../support/points';
 let api: TestApi;
 let browser: Browser;
 const desks: { context: BrowserContext; page: Page; errors: Error[] }[] = [];
+let liCells: string[];
 let liCell: string;
 let findingId: string;
 const findingName = `工作台小店 ${randomUUID().slice(0, 6)}`;
@@ -46,7 +48,8 @@ async function desk(as: string, path = '/app/'): Promise<Page> {
 beforeAll(async () => {
   [api, browser] = await Promise.all([startTestApi('demo'), launchBrowser()]);
   const li = (await api.call('GET', '/cells?limit=500', { as: 'officer-li' })).body.items as { id: string }[];
-  liCell = (li.map((c) => c.id).sort()[0] ?? '') as string;
+  liCells = li.map((c) => c.id).sort();
+  liCell = liCells[0] ?? '';
   const point = await pointInCell(async (p) => (await api.call('GET', p, { as: 'admin' })).body, liCell);
   if (!point) throw new Error(`no point inside ${liCell}`);
   const report = await api.call('POST', '/findings', {
@@ -107,7 +110,7 @@ describe('the desk console', () => {
     await screenshot(page, 'console-04-queue-todo');
 
     await page.getByRole('tab', { name: '筛选列表' }).click();
-    await page.getByLabel('网格编号').fill(liCell);
+    await page.getByLabel('网格', { exact: true }).fill(liCell);
     await page.getByLabel('状态').selectOption('reported');
     await page.getByRole('button', { name: '查询' }).click();
     await expect.poll(() => queue.textContent()).toContain(findingName);
@@ -244,6 +247,74 @@ describe('the desk console', () => {
     // Before: the boot script asked /me/tasks for everyone and got a 403 at every desk page load.
     expect(asked).toEqual(['/me']);
     expect(refused).toEqual([]);
+  });
+
+  it("names the findings' cells, filters by a cell chosen by its name, and reads the names once", async () => {
+    // A second finding in another of the officer's cells, so that a cell filter has something to leave out.
+    const otherCell = liCells[1] ?? '';
+    const point = await pointInCell(async (p) => (await api.call('GET', p, { as: 'admin' })).body, otherCell);
+    if (!point) throw new Error(`no point inside ${otherCell}`);
+    const otherName = `隔壁小店 ${randomUUID().slice(0, 6)}`;
+    const other = await api.call('POST', '/findings', {
+      as: 'officer-li',
+      body: reportBody(point, otherName),
+      headers: { 'idempotency-key': randomUUID() },
+    });
+    expect(other.status, other.text).toBe(201);
+    const cellName = async (id: string): Promise<string> =>
+      (await api.call('GET', `/cells/${id}`, { as: 'officer-li' })).body.properties.name;
+    const [liCellName, otherCellName] = [await cellName(liCell), await cellName(otherCell)];
+
+    const page = await desk('officer-li', '/app/console/findings');
+    await page.getByRole('tab', { name: '筛选列表' }).click();
+    const queue = page.getByTestId('queue');
+    const cellField = page.getByLabel('网格', { exact: true });
+    // The datalist offers every cell the officer may read, by name.
+    await expect.poll(() => page.locator('#queue-cells option').count()).toBe(liCells.length);
+
+    const asked = page.waitForRequest((r) => new URL(r.url()).pathname === '/findings');
+    await cellField.fill(otherCellName);
+    await page.getByRole('button', { name: '查询' }).click();
+    expect(new URL((await asked).url()).searchParams.get('cell')).toBe(otherCell);
+    await expect.poll(() => queue.textContent()).toContain(otherName);
+    expect(await queue.textContent()).not.toContain(findingName);
+    const otherRow = page.locator(`tr[data-finding="${other.body.id}"] td[data-cell]`);
+    expect(await otherRow.textContent()).toBe(`${otherCellName}${otherCell}`);
+
+    await cellField.fill(liCellName);
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect.poll(() => queue.textContent()).toContain(findingName);
+    expect(await queue.textContent()).not.toContain(otherName);
+    const row = page.locator(`tr[data-finding="${findingId}"] td[data-cell]`);
+    expect(await row.locator('.muted').textContent()).toBe(liCell);
+    expect(await row.textContent()).toBe(`${liCellName}${liCell}`);
+    await screenshot(page, 'console-13-queue-cell-names');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Part of a name is no cell: said at the field, and nothing is asked.
+    const sent: string[] = [];
+    page.on('request', (r) => {
+      const { pathname } = new URL(r.url());
+      if (['/findings', '/cells', '/zones'].includes(pathname)) sent.push(pathname);
+    });
+    await cellField.fill(liCellName.slice(0, 2));
+    await page.getByRole('button', { name: '查询' }).click();
+    await expect
+      .poll(() => page.getByRole('alert').textContent())
+      .toBe(`“${liCellName.slice(0, 2)}”不是您辖区内某一个网格的名称，请从列表中选择。`);
+    expect(await cellField.getAttribute('aria-invalid')).toBe('true');
+    expect(sent).toEqual([]);
+    await screenshot(page, 'console-14-queue-cell-unknown');
+    expect(await seriousViolations(page)).toEqual([]);
+
+    // Away to the finding and back: the queue comes back with the names it read, asking for none again.
+    await page.getByRole('link', { name: findingName }).click();
+    await page.getByRole('link', { name: '返回线索队列' }).click();
+    await page.getByRole('tab', { name: '筛选列表' }).click();
+    await expect.poll(() => page.locator('#queue-cells option').count()).toBe(liCells.length);
+    await page.waitForLoadState('networkidle');
+    // (The list itself is asked again: only the names are kept.)
+    expect(sent.filter((p) => p !== '/findings')).toEqual([]);
   });
 
   it('sends a grid worker opening the console to the field pages', async () => {

@@ -20,17 +20,23 @@ async function withRetries<T>(ask: () => Promise<T>): Promise<T> {
   }
 }
 
-export async function allPages<T>(
+/**
+ * `keep` turns each item into what the caller holds on to, page by page, so that a long list (a
+ * city's thousands of cells) is never all held in full at once.
+ */
+export async function allPages<T, U = T>(
   api: ApiClient,
   path: string,
   opts: {
     readonly key?: 'items' | 'features';
     readonly maxPages?: number;
     readonly signal?: AbortSignal;
+    readonly keep?: (item: T) => U;
   } = {},
-): Promise<T[]> {
+): Promise<U[]> {
   const key = opts.key ?? 'items';
-  const out: T[] = [];
+  const keep = opts.keep ?? ((item: T) => item as unknown as U);
+  const out: U[] = [];
   let cursor: string | undefined;
   let pages = 0;
   do {
@@ -39,7 +45,7 @@ export async function allPages<T>(
     const page = await withRetries(() =>
       api.request<Record<string, unknown> & { cursor?: string }>('GET', url, { signal: opts.signal }),
     );
-    out.push(...((page[key] as T[] | undefined) ?? []));
+    out.push(...((page[key] as T[] | undefined) ?? []).map(keep));
     cursor = page.cursor;
     pages++;
   } while (cursor && pages < (opts.maxPages ?? Number.POSITIVE_INFINITY));

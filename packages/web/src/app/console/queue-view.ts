@@ -108,3 +108,44 @@ export function cityDateTime(iso: string, timeZone: string): string {
   const { year, month, day, hour, minute } = wallClock(new Date(iso), timeZone);
   return `${year}-${month}-${day} ${hour}:${minute}`;
 }
+
+/** A cell or zone as a filter offers it: its id, and the words shown and typed for it. */
+export interface NameChoice {
+  readonly id: string;
+  readonly label: string;
+}
+
+// numeric: '第2责任区' before '第10责任区', as a person counts.
+const zhCN = new Intl.Collator('zh-CN', { numeric: true });
+
+/**
+ * Cells or zones by name in the zh-CN collation (pinyin order), ties by id. A name two of them share
+ * carries the id too (`东一村（C-0012）`), so that every label names exactly one.
+ *
+ * @example nameChoices(new Map([['C2', '西村'], ['C1', '东村']])) // [{ id: 'C1', label: '东村' }, { id: 'C2', label: '西村' }]
+ */
+export function nameChoices(names: ReadonlyMap<string, string>): NameChoice[] {
+  const count = new Map<string, number>();
+  for (const name of names.values()) count.set(name, (count.get(name) ?? 0) + 1);
+  return [...names]
+    .sort(([a, an], [b, bn]) => zhCN.compare(an, bn) || (a < b ? -1 : a > b ? 1 : 0))
+    .map(([id, name]) => ({ id, label: (count.get(name) ?? 0) > 1 ? `${name}（${id}）` : name }));
+}
+
+/**
+ * What a typed or picked cell field means: nothing (every cell), the id of the choice whose label or
+ * id it is exactly, or `unknown` — never a guess, since a wrong cell would quietly list other findings.
+ *
+ * @example chosenId(' 东村 ', [{ id: 'C1', label: '东村' }]) // { id: 'C1' }
+ * @example chosenId('', choices) // {}
+ * @example chosenId('东', [{ id: 'C1', label: '东村' }]) // { unknown: '东' }
+ */
+export function chosenId(
+  text: string,
+  choices: readonly NameChoice[],
+): { readonly id?: string; readonly unknown?: string } {
+  const typed = text.trim();
+  if (!typed) return {};
+  const hit = choices.find((c) => c.label === typed) ?? choices.find((c) => c.id === typed);
+  return hit ? { id: hit.id } : { unknown: typed };
+}

@@ -5,7 +5,7 @@
  * its history as a timeline in the city's local time.
  */
 import type { JSX } from 'preact';
-import { useEffect, useState } from 'preact/hooks';
+import { useEffect, useMemo, useState } from 'preact/hooks';
 import type { MessageKey } from '../../messages';
 import { ApiError, errorText } from '../api';
 import { actorText } from '../finding-history';
@@ -14,12 +14,16 @@ import { language, t } from '../i18n';
 import { LoadStatus, Problem } from '../notice';
 import { useSignal } from '../state';
 import { Tabs } from '../tabs';
+import { type AreaNames, areaNames } from './area-names';
 import { allPages } from './fetch-all';
 import type { ConsolePageProps } from './page-props';
 import {
+  chosenId,
   cityDateTime,
   deadlineState,
   findingsQuery,
+  type NameChoice,
+  nameChoices,
   type QueueFilter,
   type QueueFinding,
   type SortKey,
@@ -43,15 +47,28 @@ function QueueList(props: ConsolePageProps) {
   const [view, setView] = useState<'todo' | 'list'>('todo');
   const [draft, setDraft] = useState<QueueFilter>({});
   const [filter, setFilter] = useState<QueueFilter>({});
-  const [zones, setZones] = useState<{ id: string; name: string }[]>([]);
+  const [zones, setZones] = useState<AreaNames>(new Map());
+  // Until the names come (or if they cannot), rows show cell ids and the cell field takes an id.
+  const [cells, setCells] = useState<AreaNames | undefined>();
+  const [cellText, setCellText] = useState('');
+  const [cellProblem, setCellProblem] = useState<string | undefined>();
   const [items, setItems] = useState<Listed[] | undefined>();
   const [cursor, setCursor] = useState<string | undefined>();
   const [error, setError] = useState<string | undefined>();
   const [sort, setSort] = useState<{ key: SortKey; dir: 'asc' | 'desc' }>({ key: 'deadline', dir: 'asc' });
 
   useEffect(() => {
-    allPages<{ id: string; name: string }>(api, '/zones?limit=500').then(setZones, () => setZones([]));
+    areaNames(api, props.me.id, 'zones').then(setZones, () => setZones(new Map()));
+    areaNames(api, props.me.id, 'cells').then(setCells, () => setCells(undefined));
   }, []);
+  const zoneChoices = useMemo(() => nameChoices(zones), [zones]);
+  const cellChoices = useMemo(() => (cells ? nameChoices(cells) : []), [cells]);
+  // A city admin may read thousands of cells: a <select> of 5,000 options is a long scroll, and its
+  // type-ahead matches only the start of a name and not through an IME. An input backed by a
+  // datalist lets the desk type any part of a name (Chromium, Firefox and Safari match substrings)
+  // and still drops the whole list open for an officer's few cells. The same element while the
+  // choices are the same: Preact then skips the thousands of options at every keystroke elsewhere.
+  const cellList = useMemo(() => <CellOptions choices={cellChoices} />, [cellChoices]);
 
   const path = view === 'todo' ? `/me/findings?view=todo&limit=${PAGE}` : findingsQuery(filter, PAGE);
   const load = (after?: string) => {
@@ -110,24 +127,39 @@ function QueueList(props: ConsolePageProps) {
           class="queue-filter"
           onSubmit={(e) => {
             e.preventDefault();
-            setFilter({ ...draft });
+            // The API keeps taking the cell's id; without the names the field is read as an id.
+            const cell = cells ? chosenId(cellText, cellChoices) : { id: cellText.trim() };
+            if (cell.unknown) return setCellProblem(t('console.queue.cellUnknown', { text: cell.unknown }));
+            setCellProblem(undefined);
+            setFilter({ ...draft, cell: cell.id ?? '' });
           }}
         >
           <label>
             {t('console.queue.zone')}
             <select value={draft.zone ?? ''} onChange={set('zone')}>
               <option value="">{t('console.queue.any')}</option>
-              {zones.map((z) => (
+              {zoneChoices.map((z) => (
                 <option key={z.id} value={z.id}>
-                  {z.name}
+                  {z.label}
                 </option>
               ))}
             </select>
           </label>
           <label>
             {t('console.queue.cell')}
-            <input value={draft.cell ?? ''} onInput={set('cell')} />
+            <input
+              list="queue-cells"
+              value={cellText}
+              placeholder={t('console.queue.any')}
+              aria-invalid={cellProblem ? 'true' : undefined}
+              aria-describedby={cellProblem ? 'queue-cell-problem' : undefined}
+              onInput={(e) => {
+                setCellText(e.currentTarget.value);
+                setCellProblem(undefined);
+              }}
+            />
           </label>
+          {cellList}
           <label>
             {t('console.queue.status')}
             <select value={draft.status ?? ''} onChange={set('status')}>
@@ -159,6 +191,11 @@ function QueueList(props: ConsolePageProps) {
           <button type="submit" class="primary">
             {t('console.queue.apply')}
           </button>
+          {cellProblem && (
+            <p id="queue-cell-problem" class="notice error" role="alert">
+              {cellProblem}
+            </p>
+          )}
         </form>
       )}
       <LoadStatus
@@ -193,7 +230,9 @@ function QueueList(props: ConsolePageProps) {
                     {due === 'soon' && <span class="badge soon">{t('console.queue.dueSoon')}</span>}
                   </td>
                   <td>{cityDateTime(f.reportedAt, config.city.timeZone)}</td>
-                  <td>{f.cellId ?? '—'}</td>
+                  <td data-cell={f.cellId ?? undefined}>
+                    <CellName id={f.cellId} names={cells} />
+                  </td>
                 </tr>
               );
             })}
@@ -206,6 +245,29 @@ function QueueList(props: ConsolePageProps) {
         </button>
       )}
     </section>
+  );
+}
+
+function CellOptions({ choices }: { choices: readonly NameChoice[] }) {
+  return (
+    <datalist id="queue-cells">
+      {choices.map((c) => (
+        <option key={c.id} value={c.label} />
+      ))}
+    </datalist>
+  );
+}
+
+/** A row's cell by its name, the id beneath for whoever needs it; the id alone if the page has no name. */
+function CellName({ id, names }: { id: string | null | undefined; names: AreaNames | undefined }) {
+  if (!id) return <>—</>;
+  const name = names?.get(id);
+  if (name === undefined) return <>{id}</>;
+  return (
+    <>
+      {name}
+      <div class="muted">{id}</div>
+    </>
   );
 }
 
