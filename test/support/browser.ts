@@ -61,3 +61,17 @@ export async function screenshot(page: Page, name: string): Promise<void> {
   mkdirSync(SCREENSHOTS, { recursive: true });
   await page.screenshot({ path: path.join(SCREENSHOTS, `${name}.png`), fullPage: true });
 }
+
+/**
+ * The paths among `paths` the page asks for from now on, in order: its own requests only, not the
+ * service worker passing one of them on (which would count it twice).
+ */
+export function pathsAsked(page: Page, paths: readonly string[]): string[] {
+  const asked: string[] = [];
+  page.on('request', (r) => {
+    if (r.serviceWorker()) return;
+    const { pathname } = new URL(r.url());
+    if (paths.includes(pathname)) asked.push(pathname);
+  });
+  return asked;
+}

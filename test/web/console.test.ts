@@ -10,7 +10,7 @@ import { randomUUID } from 'node:crypto';
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe';
-import { launchBrowser, screenshot, signIn } from '../support/browser';
+import { launchBrowser, pathsAsked, screenshot, signIn } from '../support/browser';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -231,12 +231,7 @@ describe('the desk console', () => {
   it("asks a supervisor's reload for who they are once and never for patrol tasks they have none of", async () => {
     const page = await desk('sup-east', '/app/console/findings');
     await page.waitForLoadState('networkidle');
-    const asked: string[] = [];
-    page.on('request', (r) => {
-      if (r.serviceWorker()) return; // the worker passing the page's own request on
-      const { pathname } = new URL(r.url());
-      if (pathname === '/me' || pathname === '/me/tasks') asked.push(pathname);
-    });
+    const asked = pathsAsked(page, ['/me', '/me/tasks']);
     const refused: number[] = [];
     page.on('response', (r) => {
       if (new URL(r.url()).pathname === '/me/tasks') refused.push(r.status());
@@ -292,11 +287,7 @@ describe('the desk console', () => {
     expect(await seriousViolations(page)).toEqual([]);
 
     // Part of a name is no cell: said at the field, and nothing is asked.
-    const sent: string[] = [];
-    page.on('request', (r) => {
-      const { pathname } = new URL(r.url());
-      if (['/findings', '/cells', '/zones'].includes(pathname)) sent.push(pathname);
-    });
+    const sent = pathsAsked(page, ['/findings', '/cells', '/zones']);
     await cellField.fill(liCellName.slice(0, 2));
     await page.getByRole('button', { name: '查询' }).click();
     await expect

@@ -13,7 +13,15 @@ import type { PatrolTask } from '@gridpatrol/core';
 import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe';
-import { launchBrowser, openPhone, type Phone, screenshot, signIn, watchedPage } from '../support/browser';
+import {
+  launchBrowser,
+  openPhone,
+  type Phone,
+  pathsAsked,
+  screenshot,
+  signIn,
+  watchedPage,
+} from '../support/browser';
 import { reportBody } from '../support/findings';
 import { startTestApi, type TestApi } from '../support/local-api';
 import { pointInCell } from '../support/points';
@@ -144,12 +152,7 @@ describe('the field app on a phone', () => {
     // its first visit), so that only the reload's requests are counted.
     await page.waitForLoadState('networkidle');
     await page.waitForFunction('navigator.serviceWorker.controller !== null');
-    const asked: string[] = [];
-    page.on('request', (r) => {
-      if (r.serviceWorker()) return; // the worker passing the page's own request on
-      const { pathname } = new URL(r.url());
-      if (pathname === '/me' || pathname === '/me/tasks') asked.push(pathname);
-    });
+    const asked = pathsAsked(page, ['/me', '/me/tasks']);
     await page.reload();
     await expect.poll(() => page.locator('h1').textContent()).toBe('今日任务');
     await expect.poll(() => page.locator('.whoami').textContent()).toContain('网格员');
