@@ -32,9 +32,6 @@ import {
   type LambdaFunction,
   lambdaEntry,
   lambdaEsbuildOptions,
-  S3_FUNCTIONS,
-  S3_SDK_FILE,
-  s3SdkBuildCommand,
 } from '@gridpatrol/functions/bundling';
 import { build } from 'esbuild';
 import { fmt, summarize } from './stats';
@@ -162,14 +159,6 @@ export async function run(): Promise<void> {
         event: httpGroups.includes(fn) ? firstRequestEvent(fn as HandlerGroup) : EMPTY_BATCH[fn],
       })),
     ];
-    // The S3 SDK's own file, beside the bundles that import it at their first S3 call (0058); none of
-    // the requests measured here loads it.
-    const s3SdkFile = path.join(dir, S3_SDK_FILE);
-    const [esbuild, ...args] = s3SdkBuildCommand(ROOT, s3SdkFile);
-    execFileSync(esbuild, args);
-    console.log(
-      `${S3_SDK_FILE} (${Math.round(statSync(s3SdkFile).size / 1024)} KB) beside ${S3_FUNCTIONS.join(', ')}: loaded at the first S3 call, in no figure below`,
-    );
     const built = [];
     for (const t of targets) {
       const file = path.join(dir, `${t.name.split(':')[0]}.cjs`);

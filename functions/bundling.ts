@@ -40,40 +40,6 @@ export const lambdaEntry = (fn: LambdaFunction, root: string): string =>
 export const LAMBDA_NODE_TARGET = 'node22';
 
 /**
- * The S3 SDK's own file in the zip (decision 0058): the functions' bundles keep `import('./s3-sdk.js')`
- * (functions/src/s3-client.ts) external, and each function whose code reaches S3 gets the file
- * beside its index.js, so its cold start does not parse the SDK it may never call.
- */
-export const S3_SDK_FILE = 's3-sdk.js';
-const S3_SDK_IMPORT = `./${S3_SDK_FILE}`;
-
-/** The functions whose code reaches S3 (test/unit/cold-start.test.ts checks the list against the bundles). */
-export const S3_FUNCTIONS: readonly LambdaFunction[] = [
-  'grid',
-  'findings',
-  'tasks',
-  'exports',
-  'grid-import',
-  'attachments',
-];
-
-/**
- * The command (executable first) that builds the S3 SDK's file to `outfile`: the one build, for CDK,
- * bench and tests. esbuild's bin is its native executable (or a shim with a shebang).
- */
-export const s3SdkBuildCommand = (root: string, outfile: string): [string, ...string[]] => [
-  path.join(root, 'node_modules', 'esbuild', 'bin', 'esbuild'),
-  path.join(root, 'functions', 'src', 's3-sdk.ts'),
-  '--bundle',
-  '--platform=node',
-  `--target=${LAMBDA_NODE_TARGET}`,
-  '--format=cjs',
-  '--minify',
-  '--log-level=error',
-  `--outfile=${outfile}`,
-];
-
-/**
  * The city config is inlined at bundle time: no 4 KB environment limit, no read at cold start.
  * Without its `deployment` section, which only infra/ reads: alarm e-mail addresses do not belong
  * in a function's code, and a new address must not rebuild every function.
@@ -97,9 +63,9 @@ export function lambdaEsbuildOptions(config: CityConfig): BuildOptions {
     minify: true,
     // Written beside the bundle for the deployment's artefacts, never loaded by Lambda (0057).
     sourcemap: 'external',
-    // The AWS SDK is bundled too: pinned versions, and a smaller cold start than resolving the
-    // runtime's copy from disk (0002). The one external is our own S3 SDK file, beside index.js.
-    external: [S3_SDK_IMPORT],
+    // The AWS SDK is bundled too (no externals): pinned versions, and a smaller cold start than
+    // resolving the runtime's copy from disk (see docs/decisions/0002-lambda-bundling.md).
+    external: [],
     define: cityConfigDefine(config),
     // import.meta.url is used by no handler; keep esbuild quiet about CJS output of ESM sources.
     logOverride: { 'empty-import-meta': 'silent' },

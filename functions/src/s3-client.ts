@@ -6,18 +6,14 @@
  *
  * The S3 SDK is loaded at its first use, never at init: most requests of a group with a photo or an
  * export route never touch S3, and loading it at every cold start cost them ~20 ms (decision 0058).
- * So the functions reach it only through `await s3Sdk()`, never by importing a value from
- * `@aws-sdk/client-s3` or the packages built on it; types are free.
+ * So nothing the Lambdas bundle may import a value from `@aws-sdk/client-s3` (or the packages built
+ * on it) statically: `await s3Sdk()` and `await import(…)` instead; types are free.
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 
-/**
- * The module's specifier as the Lambda bundles keep it (functions/bundling.ts: external, and built
- * to its own file beside index.js). With `.js`: Node's import() of a file wants its extension.
- */
-export type S3Sdk = typeof import('./s3-sdk');
-/** The S3 SDK's commands, client, presigners and multipart upload. */
-export const s3Sdk = (): Promise<S3Sdk> => import('./s3-sdk.js');
+export type S3Sdk = typeof import('@aws-sdk/client-s3');
+/** The S3 SDK's commands and client class. */
+export const s3Sdk = (): Promise<S3Sdk> => import('@aws-sdk/client-s3');
 
 /** The local runtime sets it to its s3rver; CDK never does. */
 export const S3_ENDPOINT_ENV = 'S3_ENDPOINT';

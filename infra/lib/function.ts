@@ -6,14 +6,7 @@
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { CityConfig } from '@gridpatrol/core';
-import {
-  type LambdaFunction,
-  lambdaEntry,
-  lambdaEsbuildOptions,
-  S3_FUNCTIONS,
-  S3_SDK_FILE,
-  s3SdkBuildCommand,
-} from '@gridpatrol/functions/bundling';
+import { type LambdaFunction, lambdaEntry, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { EVENT_PARTITION_PREFIX, TABLE } from '@gridpatrol/store/table';
 import { Duration, RemovalPolicy, Stack, Validations } from 'aws-cdk-lib';
 import type { ITableV2 } from 'aws-cdk-lib/aws-dynamodb';
@@ -247,21 +240,16 @@ export class GridPatrolFunction extends NodejsFunction {
         // Mappings are enough to name file and line; the sources would only grow the asset.
         sourcesContent: false,
         // The map leaves the asset before it is hashed and zipped: kept beside the cloud assembly,
-        // to be stored with the deployment's artefacts, not loaded by Lambda (0057). A function
-        // that reaches S3 gets the S3 SDK's own file beside index.js (0058).
+        // to be stored with the deployment's artefacts, not loaded by Lambda (0057).
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
           afterBundling: (_inputDir, outputDir) => {
             const kept = keptSourceMapPath(path.dirname(outputDir), Stack.of(scope).stackName, props.group);
             const quoted = (p: string) => JSON.stringify(p);
-            const s3Sdk = S3_FUNCTIONS.includes(props.group)
-              ? [s3SdkBuildCommand(REPO_ROOT, path.join(outputDir, S3_SDK_FILE)).map(quoted).join(' ')]
-              : [];
             return [
               `mkdir -p ${quoted(path.dirname(kept))}`,
               `mv ${quoted(path.join(outputDir, 'index.js.map'))} ${quoted(kept)}`,
-              ...s3Sdk,
             ];
           },
         },

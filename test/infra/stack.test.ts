@@ -16,12 +16,7 @@ import {
   rateExpression,
   routeKey,
 } from '@gridpatrol/functions';
-import {
-  LAMBDA_NODE_TARGET,
-  lambdaEsbuildOptions,
-  S3_FUNCTIONS,
-  S3_SDK_FILE,
-} from '@gridpatrol/functions/bundling';
+import { LAMBDA_NODE_TARGET, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import { CURSOR_KEY_ENV } from '@gridpatrol/functions/http/cursor-seal';
 import { MAX_TOKEN_LIFETIME_S } from '@gridpatrol/functions/http/identity';
 import { ORIGIN_KEY_ENV, ORIGIN_KEY_HEADER } from '@gridpatrol/functions/http/origin-key';
@@ -253,8 +248,7 @@ describe('functions', () => {
       minify: true,
       sourceMap: true,
       sourceMapMode: SourceMapMode.EXTERNAL,
-      // The one external is our own S3 SDK file beside index.js (0058); the AWS SDK is bundled.
-      externalModules: [`./${S3_SDK_FILE}`],
+      externalModules: [],
       format: 'cjs',
     });
     expect(`nodejs${LAMBDA_NODE_TARGET.replace('node', '')}.x`).toBe('nodejs22.x');
@@ -267,9 +261,7 @@ describe('functions', () => {
     const variables = demo.template.findResources('AWS::Lambda::Function');
     for (const fn of functions) {
       const dir = assetDir(demo, fn);
-      // Beside index.js only the S3 SDK's own file, in the functions that reach S3 (0058).
-      const files = S3_FUNCTIONS.includes(fn.group) ? ['index.js', S3_SDK_FILE] : ['index.js'];
-      expect(readdirSync(dir).sort(), fn.group).toEqual(files);
+      expect(readdirSync(dir), fn.group).toEqual(['index.js']);
       expect(readFileSync(path.join(dir, 'index.js'), 'utf8'), fn.group).not.toContain('sourceMappingURL');
       const env = variables[logicalId(demo.stack, fn.node.defaultChild)]?.Properties.Environment.Variables;
       expect(env?.NODE_OPTIONS ?? '', fn.group).not.toContain('--enable-source-maps');
@@ -288,7 +280,7 @@ describe('functions', () => {
         group,
       ).toBe(false);
       expect(code, group).not.toMatch(/@turf\/turf/);
-      // The pinned SDK is in the bundle instead of the runtime's copy (only our S3 SDK file is external).
+      // externalModules: [] puts the pinned SDK in the bundle instead of the runtime's copy.
       expect(
         sources.some((f) => f.includes('node_modules/@aws-sdk/client-dynamodb/')),
         group,
@@ -642,21 +634,16 @@ describe('exports', () => {
     }
   });
 
-  it('gives the S3 client only to the functions that use a bucket, in its own file, not in the bundle', () => {
-    // Exports write theirs; findings and tasks issue photo slots and links (docs/decisions/0051); the
-    // SDK sits beside index.js and is loaded at the first S3 call (0058).
-    for (const group of ['exports', 'findings', 'tasks'] as const) {
-      const sdk = readFileSync(path.join(assetDir(demo, demo.stack.functions[group]), S3_SDK_FILE), 'utf8');
-      expect(sdk, group).toContain('PutObjectCommand');
-      const { code, sources } = readBundle(demo, group);
-      expect(code, group).toContain(`./${S3_SDK_FILE}`);
+  it('bundles the S3 client only into the functions that use a bucket', () => {
+    // Exports write theirs; findings and tasks issue photo slots and links (docs/decisions/0051).
+    for (const group of ['exports', 'findings', 'tasks'] as const)
       expect(
-        sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+        readBundle(demo, group).sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
         group,
-      ).toBe(false);
-    }
-    expect(existsSync(path.join(assetDir(demo, demo.stack.functions.people), S3_SDK_FILE))).toBe(false);
-    expect(readBundle(demo, 'people').code).not.toContain(S3_SDK_FILE);
+      ).toBe(true);
+    expect(
+      readBundle(demo, 'people').sources.some((f) => f.includes('node_modules/@aws-sdk/client-s3/')),
+    ).toBe(false);
   });
 });
 

@@ -1,26 +1,15 @@
 /**
- * What a Lambda’s init does not do (decision 0058): build a zod schema, or load the S3 SDK. Both
+ * What a Lambda's init does not do (decision 0058): build a zod schema, or load the S3 SDK. Both
  * wait for the request that needs them; `npm run bench -- bundles` measures what that saves.
  */
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { types } from 'node:util';
 import { readCityConfig } from '@gridpatrol/cities';
 import * as core from '@gridpatrol/core';
 import { builtSchema, lazySchema, withBuiltSchemas } from '@gridpatrol/core';
 import { ROUTES, type RouteDef } from '@gridpatrol/functions';
-import {
-  LAMBDA_FUNCTIONS,
-  lambdaEntry,
-  lambdaEsbuildOptions,
-  S3_FUNCTIONS,
-  S3_SDK_FILE,
-  s3SdkBuildCommand,
-} from '@gridpatrol/functions/bundling';
-import { build } from 'esbuild';
+import { LAMBDA_FUNCTIONS, lambdaEntry, lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
+import { build, type Metafile } from 'esbuild';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 
@@ -87,9 +76,8 @@ describe('loading the code', () => {
     expect(built).toEqual([]);
   });
 
-  it('bundles the S3 SDK into no function: those that reach S3 load its own file at their first S3 call', async () => {
-    const carrying: Record<string, string[]> = {};
-    const importing: string[] = [];
+  it('loads the S3 SDK in no Lambda function before a request needs it', async () => {
+    const atInit: Record<string, string[]> = {};
     for (const fn of LAMBDA_FUNCTIONS) {
       const { metafile } = await build({
         ...lambdaEsbuildOptions(readCityConfig('demo')),
@@ -100,57 +88,28 @@ describe('loading the code', () => {
         sourcemap: false,
         logLevel: 'error',
       });
-      const s3 = Object.keys(metafile.inputs).filter((file) =>
+      const s3 = [...loadedAtInit(metafile, lambdaEntry(fn, ROOT))].filter((file) =>
         /node_modules\/@aws-sdk\/(client-s3|s3-|lib-storage)/.test(file),
       );
-      if (s3.length) carrying[fn] = s3.slice(0, 3);
-      const imports = Object.values(metafile.inputs).flatMap((input) => input.imports);
-      if (imports.some((i) => i.external && i.path === `./${S3_SDK_FILE}`)) importing.push(fn);
+      if (s3.length) atInit[fn] = s3.slice(0, 3);
     }
-    expect(carrying).toEqual({});
-    expect(importing).toEqual([...S3_FUNCTIONS]);
-  }, 60_000);
-
-  it('serves s3Sdk() of a bundle from the SDK’s own file beside it, as in a Lambda zip', async () => {
-    const dir = mkdtempSync(path.join(tmpdir(), 'gridpatrol-s3-sdk-'));
-    try {
-      await build({
-        ...lambdaEsbuildOptions(readCityConfig('demo')),
-        stdin: {
-          contents: "export { s3Sdk } from './functions/src/s3-client';",
-          resolveDir: ROOT,
-          loader: 'ts',
-        },
-        outfile: path.join(dir, 'index.js'),
-        sourcemap: false,
-        logLevel: 'error',
-      });
-      const [esbuild, ...args] = s3SdkBuildCommand(ROOT, path.join(dir, S3_SDK_FILE));
-      execFileSync(esbuild, args);
-      const { s3Sdk } = createRequire(import.meta.url)(path.join(dir, 'index.js')) as {
-        s3Sdk: () => Promise<typeof import('@gridpatrol/functions/s3-sdk')>;
-      };
-      const sdk = await s3Sdk();
-      const client = new sdk.S3Client({
-        region: 'cn-north-1',
-        credentials: { accessKeyId: 'AKID', secretAccessKey: 'secret' },
-      });
-      const url = await sdk.getSignedUrl(
-        client,
-        new sdk.GetObjectCommand({ Bucket: 'b', Key: 'photos/A-1' }),
-        {
-          expiresIn: 300,
-        },
-      );
-      expect(new URL(url).searchParams.get('X-Amz-Expires')).toBe('300');
-      expect(new URL(url).searchParams.get('X-Amz-Signature')).toMatch(/^[0-9a-f]{64}$/);
-      const post = await sdk.createPresignedPost(client, { Bucket: 'b', Key: 'incoming/A-1', Expires: 60 });
-      expect(post.fields.key).toBe('incoming/A-1');
-      expect(typeof sdk.Upload).toBe('function');
-      for (const command of ['CopyObjectCommand', 'DeleteObjectCommand', 'PutObjectCommand'] as const)
-        expect(typeof sdk[command]).toBe('function');
-    } finally {
-      rmSync(dir, { recursive: true, force: true });
-    }
+    expect(atInit).toEqual({});
   }, 60_000);
 });
+
+/** The bundle's modules reachable from its entry by static imports and requires: what init runs. */
+function loadedAtInit(metafile: Metafile, entry: string): Set<string> {
+  const start = path.relative(process.cwd(), entry);
+  const seen = new Set<string>();
+  const next = [start];
+  while (next.length) {
+    const file = next.pop() as string;
+    if (seen.has(file)) continue;
+    seen.add(file);
+    for (const imp of metafile.inputs[file]?.imports ?? []) {
+      if (imp.kind !== 'dynamic-import' && !imp.external) next.push(imp.path);
+    }
+  }
+  if (!metafile.inputs[start]) throw new Error(`${start} is not in the bundle`);
+  return seen;
+}

@@ -23,7 +23,11 @@ function belongsTo(a: Attachment, kind: 'finding' | 'task', id: string): boolean
 
 /** A presigned GET of a photo's kept bytes, valid LINK_SECONDS; the caller has checked who asks. */
 export async function signedPhotoUrl(objectKey: string): Promise<string> {
-  const [{ GetObjectCommand, getSignedUrl }, client] = await Promise.all([s3Sdk(), s3()]);
+  const [{ GetObjectCommand }, { getSignedUrl }, client] = await Promise.all([
+    s3Sdk(),
+    import('@aws-sdk/s3-request-presigner'),
+    s3(),
+  ]);
   return getSignedUrl(client, new GetObjectCommand({ Bucket: attachmentsBucket(), Key: objectKey }), {
     expiresIn: LINK_SECONDS,
   });

@@ -6,7 +6,6 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { type Attachment, MAX_PHOTO_BYTES } from '@gridpatrol/core';
-import { s3Sdk } from '../s3-client';
 
 /** How long a slot's form may be used: long enough for a slow upload on a field connection. */
 export const SLOT_SECONDS = 15 * 60;
@@ -21,7 +20,8 @@ export const uploadConditions = (a: Pick<Attachment, 'objectKey' | 'contentType'
 
 /** The form of one slot: URL, fields (key, type, policy, signature) and when it stops working. */
 export async function uploadForm(client: S3Client, bucket: string, a: Attachment, now: Date) {
-  const { createPresignedPost } = await s3Sdk();
+  // Loaded here, not at init: it carries the S3 SDK (../s3-client.ts).
+  const { createPresignedPost } = await import('@aws-sdk/s3-presigned-post');
   const post = await createPresignedPost(client, {
     Bucket: bucket,
     Key: a.objectKey,

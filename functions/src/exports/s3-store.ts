@@ -19,7 +19,7 @@ export class S3ObjectStore implements ObjectStore {
     const body = new PassThrough({ highWaterMark: 1024 * 1024 });
     // The upload starts once the SDK is loaded (../s3-client.ts); the stream holds what is written
     // meanwhile, as it would while a part is in flight.
-    const upload = Promise.all([s3Sdk(), s3()]).then(
+    const upload = Promise.all([import('@aws-sdk/lib-storage'), s3()]).then(
       ([{ Upload }, client]) =>
         new Upload({
           client,
@@ -63,7 +63,11 @@ export class S3ObjectStore implements ObjectStore {
 
   async presignedUrl(key: string, expiresAt: Date): Promise<string> {
     const expiresIn = Math.max(1, Math.round((expiresAt.getTime() - Date.now()) / 1000));
-    const [{ GetObjectCommand, getSignedUrl }, client] = await Promise.all([s3Sdk(), s3()]);
+    const [{ GetObjectCommand }, { getSignedUrl }, client] = await Promise.all([
+      s3Sdk(),
+      import('@aws-sdk/s3-request-presigner'),
+      s3(),
+    ]);
     return getSignedUrl(client, new GetObjectCommand({ Bucket: this.bucket, Key: key }), { expiresIn });
   }
 }
