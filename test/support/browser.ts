@@ -75,3 +75,24 @@ export function pathsAsked(page: Page, paths: readonly string[]): string[] {
   });
   return asked;
 }
+
+/**
+ * Cuts the context's network and waits until the page's own requests fail: Chromium applies the
+ * emulation asynchronously, and a request sent meanwhile can reach the server while its answer is
+ * lost (seen once under load: a report "queued offline" was already stored).
+ */
+export async function goOffline(context: BrowserContext, page: Page): Promise<void> {
+  await context.setOffline(true);
+  await page.waitForFunction(
+    async () => {
+      try {
+        await fetch(`/health?offline-check=${Date.now()}`);
+        return false;
+      } catch {
+        return true;
+      }
+    },
+    undefined,
+    { polling: 100 },
+  );
+}

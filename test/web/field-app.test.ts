@@ -14,6 +14,7 @@ import type { Browser, BrowserContext } from 'playwright-core';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { seriousViolations } from '../support/axe';
 import {
+  goOffline,
   launchBrowser,
   openPhone,
   type Phone,
@@ -240,7 +241,7 @@ describe('the field app on a phone', () => {
     await fillReport(page, name);
     await page.getByLabel('拍照或选择照片').setInputFiles(PHOTO);
     await expect.poll(() => page.getByTestId('photo-thumbs').locator('img').count()).toBe(1);
-    await context.setOffline(true);
+    await goOffline(context, page);
     await page.getByRole('button', { name: '上报', exact: true }).click();
     await expect.poll(() => page.getByTestId('report-message').textContent()).toContain('已保存在本机');
     // The photo lives in IndexedDB with the report: a reload loses neither.
@@ -274,7 +275,7 @@ describe('the field app on a phone', () => {
     await page.waitForFunction('navigator.serviceWorker.controller !== null');
     const name = `离线小店 ${randomUUID().slice(0, 6)}`;
     await fillReport(page, name);
-    await context.setOffline(true);
+    await goOffline(context, page);
     await page.getByRole('button', { name: '上报', exact: true }).click();
     await expect.poll(() => page.getByTestId('report-message').textContent()).toContain('已保存在本机');
     await expect.poll(() => page.getByTestId('outbox-count').textContent()).toBe('1 项等待发送');
