@@ -46,7 +46,22 @@ const ERROR_STATUSES: Record<string, string> = {
   '422': 'Refused by a rule (e.g. an illegal action); details say which.',
 };
 
+/**
+ * Made once per city and container: the manifest does not change while it runs, and the walk over
+ * every schema is the dearest work of a public route. Callers only serialise it.
+ */
+const documents = new Map<string, JsonSchema>();
+
 export function openApiDocument(cityName: string): JsonSchema {
+  let document = documents.get(cityName);
+  if (!document) {
+    document = buildOpenApiDocument(cityName);
+    documents.set(cityName, document);
+  }
+  return document;
+}
+
+function buildOpenApiDocument(cityName: string): JsonSchema {
   const paths: Record<string, Record<string, JsonSchema>> = {};
   const errorRef = { $ref: '#/components/schemas/Error' };
   for (const route of ROUTES as readonly RouteDef[]) {
