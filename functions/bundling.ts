@@ -66,6 +66,9 @@ export function lambdaEsbuildOptions(config: CityConfig): BuildOptions {
     // The AWS SDK is bundled too (no externals): pinned versions, and a smaller cold start than
     // resolving the runtime's copy from disk (see docs/decisions/0002-lambda-bundling.md).
     external: [],
+    // The ES build of a package where it has one: esbuild drops what is never imported (the AWS
+    // SDK's unused commands, shapes and browser code), which CommonJS builds do not allow (0060).
+    mainFields: ['module', 'main'],
     define: cityConfigDefine(config),
     // import.meta.url is used by no handler; keep esbuild quiet about CJS output of ESM sources.
     logOverride: { 'empty-import-meta': 'silent' },

@@ -11,9 +11,9 @@
  */
 import type { S3Client } from '@aws-sdk/client-s3';
 
-export type S3Sdk = typeof import('@aws-sdk/client-s3');
-/** The S3 SDK's commands and client class. */
-export const s3Sdk = (): Promise<S3Sdk> => import('@aws-sdk/client-s3');
+export type S3Sdk = typeof import('./s3-sdk');
+/** The S3 SDK's commands and client class, those the functions use (s3-sdk.ts). */
+export const s3Sdk = (): Promise<S3Sdk> => import('./s3-sdk');
 
 /** The local runtime sets it to its s3rver; CDK never does. */
 export const S3_ENDPOINT_ENV = 'S3_ENDPOINT';

@@ -102,13 +102,13 @@ export interface AwsDeliveryClients {
 
 /**
  * The SDK of each service, loaded at its first send, not at init: a batch that only posts to group
- * robots never loads SES's, SNS's or SQS's (decision 0058).
+ * robots never loads SES's, SNS's or SQS's (decision 0058). Each holds only what is sent here (0060).
  */
 const sdk = {
-  ssm: () => import('@aws-sdk/client-ssm'),
-  sns: () => import('@aws-sdk/client-sns'),
-  ses: () => import('@aws-sdk/client-sesv2'),
-  sqs: () => import('@aws-sdk/client-sqs'),
+  ssm: () => import('./sdk/ssm'),
+  sns: () => import('./sdk/sns'),
+  ses: () => import('./sdk/ses'),
+  sqs: () => import('./sdk/sqs'),
 };
 
 /** The ports CDK's environment configures: SSM for robots, SNS, SES, and the SQS dead-letter queue. */
