@@ -3,12 +3,15 @@
  * accounts first (each in its own construct, retained on delete), then the stateless functions
  * and the API in front of them, and the scheduled jobs.
  */
+
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
 import { type CityConfig, parseCityConfig } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef } from '@gridpatrol/functions';
-
 import { appConfig } from '@gridpatrol/web/runtime-config';
-import { CfnOutput, Duration, Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { CfnOutput, Duration, Stack, type StackProps, Stage, Tags } from 'aws-cdk-lib';
 import type { RetentionDays } from 'aws-cdk-lib/aws-logs';
+import { Asset } from 'aws-cdk-lib/aws-s3-assets';
 import type { Construct } from 'constructs';
 import { GridPatrolApi, type ThrottleProps } from './api';
 import { GridPatrolAttachments } from './attachments';
@@ -19,7 +22,12 @@ import { GridPatrolCursorKey } from './cursors';
 import { GridPatrolData } from './data';
 import { GridPatrolEdge } from './edge';
 import { GridPatrolExports } from './exports';
-import { GridPatrolFunction, type GridPatrolFunctionProps, type TableAccess } from './function';
+import {
+  GridPatrolFunction,
+  type GridPatrolFunctionProps,
+  keptSourceMapPath,
+  type TableAccess,
+} from './function';
 import { GridPatrolGridImports } from './grid-imports';
 import { GridPatrolJobs } from './jobs';
 import { GridPatrolMonitoring } from './monitoring';
@@ -142,6 +150,8 @@ export class GridPatrolStack extends Stack {
   readonly edge: GridPatrolEdge;
   readonly webApp: GridPatrolWebApp;
   readonly attachments: GridPatrolAttachments;
+  /** Every function's source map, uploaded with the deployment (output `SourceMaps`, 0057). */
+  readonly sourceMaps: Asset;
 
   constructor(scope: Construct, id: string, props: GridPatrolStackProps) {
     super(scope, id, {
@@ -309,6 +319,21 @@ export class GridPatrolStack extends Stack {
     new CfnOutput(this, 'AttachmentsBucket', { value: this.attachments.bucket.bucketName });
     new CfnOutput(this, 'UserPoolId', { value: this.auth.userPool.userPoolId });
     new CfnOutput(this, 'UserPoolClientId', { value: this.auth.client.userPoolClientId });
+
+    // The source maps the functions' bundling kept out of their zips (0057) go up with the
+    // deployment, as one asset: a stack trace's index.js:<line>:<column> is read with the maps of
+    // the code that runs, not of whatever was built last. Last, once every function is bundled; a
+    // stack whose bundling was skipped (not selected for this synth) uploads an empty one.
+    const mapsDir = path.dirname(
+      keptSourceMapPath(Stage.of(this)?.assetOutdir ?? '.', this.stackName, 'system'),
+    );
+    mkdirSync(mapsDir, { recursive: true });
+    this.sourceMaps = new Asset(this, 'SourceMapsAsset', { path: mapsDir });
+    new CfnOutput(this, 'SourceMaps', {
+      value: this.sourceMaps.s3ObjectUrl,
+      description:
+        "This deployment's functions' source maps (a zip of <function>.js.map; 0057 says how to read a stack trace with one)",
+    });
   }
 }
 

@@ -288,6 +288,18 @@ describe('functions', () => {
     }
   });
 
+  it('uploads the source maps with the deployment: one asset of every function’s map, named by an output', () => {
+    const outputs = demo.template.findOutputs('SourceMaps');
+    expect(Object.keys(outputs)).toHaveLength(1);
+    const staged = path.join(demo.assemblyDir, demo.stack.sourceMaps.assetPath);
+    const functions = allFunctions(demo);
+    expect(readdirSync(staged).sort()).toEqual(functions.map((fn) => `${fn.group}.js.map`).sort());
+    for (const fn of functions)
+      expect(readFileSync(path.join(staged, `${fn.group}.js.map`), 'utf8'), fn.group).toBe(
+        readFileSync(keptSourceMapPath(demo.assemblyDir, demo.stack.stackName, fn.group), 'utf8'),
+      );
+  });
+
   it('bundles the AWS SDK, inlines the city config, and carries no whole @turf/turf', () => {
     for (const group of HANDLER_GROUPS) {
       const { code, sources } = readBundle(demo, group);
