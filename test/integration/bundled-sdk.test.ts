@@ -12,6 +12,8 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { readCityConfig } from '@gridpatrol/cities';
+import { toWgs84 } from '@gridpatrol/core/geo/coords';
+import { makeValid } from '@gridpatrol/core/geo/repair-make-valid';
 import { lambdaEsbuildOptions } from '@gridpatrol/functions/bundling';
 import {
   LOCAL_ATTACHMENTS_BUCKET,
@@ -127,4 +129,25 @@ it('signs a photo slot’s POST form that the local S3 takes', async () => {
   const kept = new bundled.S3ObjectStore(LOCAL_ATTACHMENTS_BUCKET);
   expect(await kept.get(objectKey)).toBe(bytes.toString('utf8'));
   await kept.remove(objectKey);
+});
+
+it('converts Baidu coordinates and mends a bow-tie exactly as the sources do', () => {
+  const bd09: [number, number] = [116.404, 39.915];
+  expect(bundled.toWgs84(bd09, 'bd09')).toEqual(toWgs84(bd09, 'bd09'));
+  expect(bundled.toWgs84(bd09, 'bd09')).not.toEqual(bd09);
+  // A ring that crosses itself: polygon-clipping's union splits it into two triangles.
+  const bowTie = [
+    [
+      [
+        [0, 0],
+        [2, 2],
+        [2, 0],
+        [0, 2],
+        [0, 0],
+      ],
+    ],
+  ] as Parameters<Bundled['makeValid']>[0];
+  const mended = bundled.makeValid(bowTie);
+  expect(mended).toEqual(makeValid(bowTie));
+  expect(mended).toHaveLength(2);
 });
