@@ -1,6 +1,6 @@
 /**
- * What a Lambda's init does not do (decision 0058): build a zod schema, or load the S3 SDK. Both
- * wait for the request that needs them; `npm run bench -- bundles` measures what that saves.
+ * What a Lambda's init does not do (decisions 0058, 0060): build a zod schema or a message
+ * catalogue, or load the S3 SDK. They wait for the request that needs them; `npm run bench -- bundles` measures what that saves.
  */
 import path from 'node:path';
 import { types } from 'node:util';
@@ -74,6 +74,16 @@ describe('loading the code', () => {
         .map(([where]) => `${r.operationId}.${where}`),
     );
     expect(built).toEqual([]);
+  });
+
+  it('builds a message catalogue at its first read, once', () => {
+    // Getters on CATALOGUES: loading core builds neither language (0060).
+    for (const language of core.LANGUAGES)
+      expect(typeof Object.getOwnPropertyDescriptor(core.CATALOGUES, language)?.get, language).toBe(
+        'function',
+      );
+    expect(core.CATALOGUES['zh-CN']).toBe(core.CATALOGUES['zh-CN']);
+    expect(core.CATALOGUES.en['error.not_found']).toBe('Not found.');
   });
 
   it('loads the S3 SDK in no Lambda function before a request needs it', async () => {

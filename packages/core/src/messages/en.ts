@@ -4,7 +4,8 @@
  */
 import { usccEn } from './uscc';
 
-export const en = {
+/** Built at its first use (./index.ts, CATALOGUES), not when the module loads. */
+export const buildEn = () => ({
   // One sentence per error code: the message of an error no throw site has worded yet.
   'error.bad_request': 'The request is malformed.',
   'error.unauthenticated': 'A valid bearer token is required.',
@@ -733,6 +734,6 @@ export const en = {
   // Shared entries last: a spread before other entries makes V8 build the whole object one property
   // at a time (~10 ms a catalogue, at every cold start and page load; decision 0058).
   ...usccEn,
-} as const;
+});
 
-export type MessageKey = keyof typeof en;
+export type MessageKey = keyof ReturnType<typeof buildEn>;

@@ -5,14 +5,29 @@
  * and the paths of an error never change with the language. docs/decisions/0037-api-messages.md.
  */
 import { localDateTime } from '../calendar';
-import { en, type MessageKey } from './en';
+import { buildEn, type MessageKey } from './en';
 import type { Language } from './language';
-import { zhCN } from './zh-CN';
+import { buildZhCN } from './zh-CN';
 
 export type { MessageKey } from './en';
 export * from './language';
 
-export const CATALOGUES: Record<Language, Record<MessageKey, string>> = { 'zh-CN': zhCN, en };
+const built: Partial<Record<Language, Record<MessageKey, string>>> = {};
+/**
+ * Each catalogue is built at its first read, not at load (~2 ms each): a cold start builds none,
+ * and a container whose requests render no message, or only Chinese ones, never builds the
+ * English one (decision 0060). Errors carry their English text, so the first error builds it.
+ */
+export const CATALOGUES: Readonly<Record<Language, Record<MessageKey, string>>> = {
+  get 'zh-CN'() {
+    built['zh-CN'] ??= buildZhCN();
+    return built['zh-CN'];
+  },
+  get en() {
+    built.en ??= buildEn();
+    return built.en;
+  },
+};
 
 /** An instant a person reads: rendered local, with the city's offset (never as UTC). */
 export interface LocalTime {
@@ -94,4 +109,4 @@ export type Say = (key: MessageKey, params?: Record<string, MessageParam>) => st
 export const sayInEnglish: Say = (key, params) => inEnglish(message(key, params));
 
 /** Whether a string is a key of the catalogue. */
-export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(en, key);
+export const isMessageKey = (key: string): key is MessageKey => Object.hasOwn(CATALOGUES.en, key);

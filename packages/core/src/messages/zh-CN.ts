@@ -7,7 +7,8 @@ import { findingStatusZhCN, roleNamesZhCN } from './domain-words';
 import type { MessageKey } from './en';
 import { usccZhCN } from './uscc';
 
-export const zhCN: Record<MessageKey, string> = {
+/** Built at its first use (./index.ts, CATALOGUES), not when the module loads. */
+export const buildZhCN = (): Record<MessageKey, string> => ({
   'error.bad_request': '请求有误。',
   'error.unauthenticated': '需要有效的登录凭证（Bearer 令牌）。',
   'error.forbidden': '您没有权限执行此操作。',
@@ -697,4 +698,4 @@ export const zhCN: Record<MessageKey, string> = {
   ...roleNamesZhCN,
   ...findingStatusZhCN,
   ...usccZhCN,
-};
+});
