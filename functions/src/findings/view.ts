@@ -15,7 +15,7 @@ import {
   type Scope,
   SYSTEM_ACTOR,
 } from '@gridpatrol/core';
-import { getFinding, getPerson } from '@gridpatrol/store';
+import { getFinding, getPeople } from '@gridpatrol/store';
 import { actorOf } from '../caller';
 
 /** The finding as answered: with the actions this caller may take on it now. */
@@ -43,7 +43,7 @@ export async function namedSteps(
   scope: Scope,
 ): Promise<(FindingEvent & { actorName?: string })[]> {
   const ids = [...new Set(steps.map((s) => s.actorId))].filter((id) => id !== SYSTEM_ACTOR);
-  const people = await Promise.all(ids.map((id) => getPerson(id)));
+  const people = await getPeople(ids);
   const names = new Map(people.flatMap((p) => (p && canReadPerson(scope, p) ? [[p.id, p.name]] : [])));
   return steps.map((s) => {
     const actorName = names.get(s.actorId);

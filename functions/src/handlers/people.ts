@@ -20,6 +20,7 @@ import {
 } from '@gridpatrol/core';
 import {
   getNotificationSettings,
+  getPeople,
   getPerson,
   listPeople,
   markAllNotificationsRead,
@@ -117,7 +118,7 @@ export const handler = httpHandler('people', {
     }
     // Every row read is checked against the caller's rights too, so a refusal lists all at once.
     const tooMany = read.people.length > PEOPLE_IMPORT_LIMITS.rows;
-    const existing = tooMany ? [] : await Promise.all(read.people.map((p) => getPerson(p.id)));
+    const existing = tooMany ? [] : await getPeople(read.people.map((p) => p.id));
     read.people.forEach((person, i) => {
       if (tooMany) return;
       if (personWriteAccess(scope, caller, person, existing[i]) === 'allowed') return;

@@ -19,7 +19,7 @@ import {
   taskAudience,
   taskNotifications,
 } from '@gridpatrol/core';
-import { allPeople, getPerson } from '@gridpatrol/store';
+import { allPeople, getPeople } from '@gridpatrol/store';
 import { EMPTY_TOPOLOGY, gridTopology } from '../grid-cache';
 
 let outboxOn = true;
@@ -47,7 +47,8 @@ export async function readAudience(needs: AudienceNeeds): Promise<Person[]> {
   if (needs.supervisorsOf !== undefined)
     reads.push(allPeople([{ kind: 'office', id: needs.supervisorsOf }], 'supervisor'));
   if (needs.cityAdmins) reads.push(allPeople([{ kind: 'all' }], 'city_admin'));
-  for (const id of needs.people ?? []) reads.push(getPerson(id).then((p) => (p === undefined ? [] : [p])));
+  if (needs.people?.length)
+    reads.push(getPeople(needs.people).then((people) => people.filter((p) => p !== undefined)));
   return (await Promise.all(reads)).flat();
 }
 

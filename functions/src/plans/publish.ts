@@ -23,7 +23,7 @@ import {
 import {
   allPlanTasks,
   getPatrolTask,
-  getPerson,
+  getPeople,
   getPlan,
   plansOfWeek,
   TASK_STEPS_PER_TRANSACTION,
@@ -133,7 +133,7 @@ async function supersedeOld(old: PlanRecord, by: PlanRecord, actor: TaskEvent['a
 async function refuseDeactivatedPeople(plan: PlanRecord): Promise<void> {
   const tasks = await allPlanTasks(plan.id);
   const ids = [...new Set(tasks.flatMap((t) => [t.officerId, t.partnerId]))];
-  const people = await Promise.all(ids.map((id) => getPerson(id)));
+  const people = await getPeople(ids);
   assertDraftPeopleActive(
     plan.id,
     tasks,
@@ -158,7 +158,7 @@ async function publicationNotes(
     (t) => t.status === 'assigned' || (t.status === 'draft' && !completed.has(slotKey(t))),
   );
   const ids = [...new Set(published.flatMap((t) => [t.officerId, t.partnerId]))];
-  const people = (await Promise.all(ids.map((id) => getPerson(id)))).filter((p) => p !== undefined);
+  const people = (await getPeople(ids)).filter((p) => p !== undefined);
   const notes = planNotifications(plan, published, people, actorId, at);
   return (t) => [t.officerId, t.partnerId].flatMap((id) => notes.get(`${t.id}|${id}`) ?? []);
 }

@@ -21,7 +21,7 @@ import {
 } from '@gridpatrol/core';
 import {
   getPatrolTasks,
-  getPerson,
+  getPeople,
   listTaskHistory,
   openFindingsOfCells,
   taskIdsOfPerson,
@@ -88,7 +88,7 @@ export async function myTasks(caller: Person, query: MyTasksQuery, reader: Rende
     ),
   );
   const otherIds = [...new Set(tasks.map((t) => (t.officerId === caller.id ? t.partnerId : t.officerId)))];
-  const people = new Map(await Promise.all(otherIds.map(async (id) => [id, await getPerson(id)] as const)));
+  const people = new Map((await getPeople(otherIds)).map((p, i) => [otherIds[i] as string, p] as const));
   const findings = await openFindingsOfCells(cellIds);
 
   // The order of an officer's round: the cells of one (date, shift) in visiting order.
