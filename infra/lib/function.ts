@@ -90,7 +90,11 @@ export function toNodejsBundling(options: BuildOptions): BundlingOptions {
  * @example keptSourceMapPath('cdk.out', 'GridPatrol-demo-dev', 'grid') // 'cdk.out/sourcemaps/GridPatrol-demo-dev/grid.js.map'
  */
 export const keptSourceMapPath = (assemblyDir: string, stackName: string, group: FunctionGroup): string =>
-  path.join(assemblyDir, 'sourcemaps', stackName, `${group}.js.map`);
+  path.join(keptSourceMapDir(assemblyDir, stackName), `${group}.js.map`);
+
+/** The directory of a stack's kept source maps, which the stack uploads as one asset (output `SourceMaps`). */
+export const keptSourceMapDir = (assemblyDir: string, stackName: string): string =>
+  path.join(assemblyDir, 'sourcemaps', stackName);
 
 /** Why a function has no Lambda dead-letter queue (cdk-nag Serverless-LambdaDLQ), by how it is invoked. */
 const SYNCHRONOUS_REASON =

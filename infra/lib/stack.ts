@@ -5,7 +5,6 @@
  */
 
 import { mkdirSync } from 'node:fs';
-import path from 'node:path';
 import { type CityConfig, parseCityConfig } from '@gridpatrol/core';
 import { HANDLER_GROUPS, type HandlerGroup, ROUTES, type RouteDef } from '@gridpatrol/functions';
 import { appConfig } from '@gridpatrol/web/runtime-config';
@@ -25,7 +24,7 @@ import { GridPatrolExports } from './exports';
 import {
   GridPatrolFunction,
   type GridPatrolFunctionProps,
-  keptSourceMapPath,
+  keptSourceMapDir,
   type TableAccess,
 } from './function';
 import { GridPatrolGridImports } from './grid-imports';
@@ -324,9 +323,7 @@ export class GridPatrolStack extends Stack {
     // deployment, as one asset: a stack trace's index.js:<line>:<column> is read with the maps of
     // the code that runs, not of whatever was built last. Last, once every function is bundled; a
     // stack whose bundling was skipped (not selected for this synth) uploads an empty one.
-    const mapsDir = path.dirname(
-      keptSourceMapPath(Stage.of(this)?.assetOutdir ?? '.', this.stackName, 'system'),
-    );
+    const mapsDir = keptSourceMapDir(Stage.of(this)?.assetOutdir ?? '.', this.stackName);
     mkdirSync(mapsDir, { recursive: true });
     this.sourceMaps = new Asset(this, 'SourceMapsAsset', { path: mapsDir });
     new CfnOutput(this, 'SourceMaps', {
