@@ -1,5 +1,5 @@
 /**
- * The HTTP API, built from the route manifest (functions/src/routes.ts): one route per entry, sent
+ * The HTTP API, built from the route manifest (functions/src/routes/): one route per entry, sent
  * to its handler group's function, behind the JWT authorizer unless the entry is public. Adding a
  * route to the manifest adds it here with no change to this file.
  */

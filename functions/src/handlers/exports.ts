@@ -27,6 +27,7 @@ import { baselineCensus } from '../cell-census';
 import { runExport } from '../exports/run';
 import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
+import { EXPORTS_ROUTES } from '../routes/exports';
 import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -75,7 +76,7 @@ async function* cellFeatures(
     }));
 }
 
-export const handler = httpHandler('exports', {
+export const handler = httpHandler('exports', EXPORTS_ROUTES, {
   exportFindingsCsv: async ({ caller, query }) => exportFindings(caller, query, 'csv'),
 
   exportFindingsGeojson: async ({ caller, query }) => exportFindings(caller, query, 'geojson'),

@@ -13,8 +13,9 @@ import { findingFor, findingHistory, findingsFor, myFindings } from '../findings
 import { reportFinding } from '../findings/report';
 import { httpHandler, readerOf } from '../http/chain';
 import { replyOf } from '../idempotency';
+import { FINDINGS_ROUTES } from '../routes/findings';
 
-export const handler = httpHandler('findings', {
+export const handler = httpHandler('findings', FINDINGS_ROUTES, {
   reportFinding: async ({ caller, body, idempotencyKey }) =>
     replyOf(await reportFinding(caller, body, idempotencyKey), 201),
 

@@ -52,6 +52,7 @@ import { startGridImport } from '../grid-import/start';
 import { httpHandler, readerOf } from '../http/chain';
 import { renderDetail } from '../http/errors';
 import { REPLAYED_HEADERS } from '../idempotency';
+import { GRID_ROUTES } from '../routes/grid';
 import { cityConfig } from '../runtime';
 import { gridScope } from '../scope';
 
@@ -152,7 +153,7 @@ const scopedZones = (caller: Caller, query: ListQuery) =>
     byIds: getZonesByIds,
   });
 
-export const handler = httpHandler('grid', {
+export const handler = httpHandler('grid', GRID_ROUTES, {
   // Only the shape is checked here; validation, repair, overlay and writing run in the import job
   // (grid-import/job.ts), which the stored body starts (docs/decisions/0021).
   importGrid: async ({ caller, query, body, idempotencyKey }) => {

@@ -39,6 +39,7 @@ import {
   reactivationConsequences,
 } from '../people/deactivate';
 import { importProblemDetails, type RowProblem, readPeopleFile } from '../people/import-file';
+import { PEOPLE_ROUTES } from '../routes/people';
 import { cityConfig, officeIds } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -52,7 +53,7 @@ const mayNotManage = (caller: Person, person: Person) =>
     }),
   );
 
-export const handler = httpHandler('people', {
+export const handler = httpHandler('people', PEOPLE_ROUTES, {
   getMe: async ({ caller }) => ({
     body: { ...caller, unreadNotifications: await unreadNotificationCount(caller.id) },
   }),

@@ -31,6 +31,7 @@ import { assertOffice, draftOnce } from '../plans/draft';
 import { publishPlan } from '../plans/publish';
 import { reassignTask } from '../plans/reassign';
 import { verifyPlan } from '../plans/verify';
+import { PLANS_ROUTES } from '../routes/plans';
 import { cityConfig } from '../runtime';
 import { activeScope } from '../scope';
 
@@ -48,7 +49,7 @@ async function withTasks(plan: PlanRecord, reader: RenderContext, cursor?: strin
   return { ...plan, tasks, ...(page.cursor ? { cursor: page.cursor } : {}) };
 }
 
-export const handler = httpHandler('plans', {
+export const handler = httpHandler('plans', PLANS_ROUTES, {
   createPlan: async ({ caller, body, event }) => {
     const now = clockNow();
     const today = localDate(now, cityConfig().timeZone);

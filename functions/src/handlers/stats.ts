@@ -53,6 +53,7 @@ import { baselineCensus } from '../cell-census';
 import { now as clockNow } from '../clock';
 import { requireTopology } from '../grid-cache';
 import { httpHandler } from '../http/chain';
+import { STATS_ROUTES } from '../routes/stats';
 import { cityConfig, officeIds } from '../runtime';
 
 /** The current baseline and its census of some areas; null when none was ever made. */
@@ -90,7 +91,7 @@ function detail(b: BaselineRecord, plan: AreaReadPlan, numbers: readonly AreaCen
   return { ...b, current, scope: plan.scope, numbers: of(plan.area), breakdown: plan.breakdown.map(of) };
 }
 
-export const handler = httpHandler('stats', {
+export const handler = httpHandler('stats', STATS_ROUTES, {
   createBaseline: async ({ caller, body }) => {
     const now = clockNow();
     const asOf = baselineAsOf(body.asOf, cityConfig().timeZone, now);

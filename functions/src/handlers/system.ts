@@ -1,12 +1,13 @@
 import { getCityRecord, withRequestBudget } from '@gridpatrol/store';
 import { httpHandler } from '../http/chain';
 import { openApiDocument } from '../openapi';
+import { SYSTEM_ROUTES } from '../routes/system';
 import { cityConfig, logger } from '../runtime';
 import { VERSION } from '../version';
 
 const HEALTH_RETRY_WINDOW_MS = 1_000;
 
-export const handler = httpHandler('system', {
+export const handler = httpHandler('system', SYSTEM_ROUTES, {
   // Public: it names neither the city nor the table, only whether the database answers.
   getHealth: async () => {
     try {

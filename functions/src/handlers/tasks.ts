@@ -10,13 +10,14 @@ import { taskSlot } from '../attachments/slot';
 import { setClock } from '../clock';
 import { httpHandler, readerOf } from '../http/chain';
 import { replyOf } from '../idempotency';
+import { TASKS_ROUTES } from '../routes/tasks';
 import { myTasks, taskHistory } from '../tasks/my-tasks';
 import { checkInTask, completeTask } from '../tasks/steps';
 
 /** The handlers' clock, under the name the tasks tests know it by; no argument restores the real one. */
 export const setTasksClock = setClock;
 
-export const handler = httpHandler('tasks', {
+export const handler = httpHandler('tasks', TASKS_ROUTES, {
   listMyTasks: async ({ caller, query, event }) => ({ body: await myTasks(caller, query, readerOf(event)) }),
 
   getTaskHistory: async ({ caller, params, query }) => ({

@@ -28,7 +28,8 @@ import httpSecurityHeaders from '@middy/http-security-headers';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2, Context } from 'aws-lambda';
 import type * as z from 'zod';
 import { type HandlerGroup, type RouteDef, routeKey } from '../manifest-types';
-import { ROUTES } from '../routes';
+// Types only: a function bundles its own group's routes, which its handler passes in (0060).
+import type { ROUTES } from '../routes';
 import { cityConfig, logger } from '../runtime';
 import { CORS_ALLOW_HEADERS } from './cors';
 import { type CursorBinding, openCursor, sealCursor } from './cursor-seal';
@@ -116,10 +117,11 @@ function readIdempotencyKey(event: APIGatewayProxyEventV2, caller: Person | null
   return parsed.data;
 }
 
-function routeInput(group: HandlerGroup): HttpMiddleware {
-  const byKey = new Map<string, RouteDef>(
-    ROUTES.filter((r) => r.group === group).map((r) => [routeKey(r), r]),
-  );
+function routeInput(group: HandlerGroup, routes: readonly RouteDef[]): HttpMiddleware {
+  const strangers = routes.filter((r) => r.group !== group).map((r) => r.operationId);
+  if (strangers.length > 0)
+    throw new Error(`handler group '${group}' was given others' routes: ${strangers.join(', ')}`);
+  const byKey = new Map<string, RouteDef>(routes.map((r) => [routeKey(r), r]));
   return {
     before: async (request: HttpRequest) => {
       const { event, context } = request;
@@ -265,11 +267,17 @@ const pageSecurityHeaders: HttpMiddleware = {
 };
 
 /**
- * Builds the Lambda handler of one handler group from its operations.
+ * Builds the Lambda handler of one handler group from its routes (its file of ../routes) and their
+ * operations.
  *
- * @example export const handler = httpHandler('people', { getMe: async ({ caller }) => ({ body: caller }) });
+ * @example export const handler = httpHandler('people', PEOPLE_ROUTES, { getMe: async ({ caller }) => ({ body: caller }) });
  */
-export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfer<Operations<G>>) {
+export function httpHandler<G extends HandlerGroup>(
+  group: G,
+  routes: readonly Extract<Routes, { group: G }>[],
+  operations: NoInfer<Operations<G>>,
+) {
+  const input = routeInput(group, routes);
   const ops = operations as unknown as Record<
     string,
     (input: OperationInput<Routes>) => Promise<Reply<unknown>>
@@ -288,7 +296,7 @@ export function httpHandler<G extends HandlerGroup>(group: G, operations: NoInfe
     .use(httpCors({ origins: cors.allowOrigins, headers: CORS_ALLOW_HEADERS.join(',') }))
     .use(errorMapper)
     .use(replyToHttp)
-    .use(routeInput(group))
+    .use(input)
     .handler(core);
   // One retry budget for everything the request asks of DynamoDB, from the token check to the
   // answer: no attempt starts so late that it could outlast the function (decision 0029).

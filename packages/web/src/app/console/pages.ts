@@ -1,7 +1,7 @@
 /**
  * The desk console's pages: ONE list. Each page is its key, its path under /app/console/, the
  * message key of its title, the roles that may open it (those the API's route manifest already lets
- * read what the page shows: functions/src/routes.ts, nothing more) and its component, loaded the
+ * read what the page shows: functions/src/routes/, nothing more) and its component, loaded the
  * first time it is opened (the field pages never download the console). Adding a page is one line.
  */
 import type { Role } from '@gridpatrol/core/roles';

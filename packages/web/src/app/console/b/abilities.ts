@@ -1,7 +1,7 @@
 /**
  * What each role may do on the console's pages, by the API operation behind each control: a page
  * shows a control only when the caller's role may call it. The route manifest
- * (functions/src/routes.ts) is the one source; it imports zod and every schema, too much for a
+ * (functions/src/routes/) is the one source; it imports zod and every schema, too much for a
  * browser, so these are its roles copied by operation id, and test/unit/web-console-abilities.test.ts
  * fails when the two differ.
  */
