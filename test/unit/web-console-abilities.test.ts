@@ -3,7 +3,7 @@
  * (console/b/abilities.ts) must be the route manifest's, operation by operation.
  */
 import { personWriteAccess, ROLES } from '@gridpatrol/core';
-import { ROUTES } from '@gridpatrol/functions/routes';
+import { ROUTES } from '@gridpatrol/functions';
 import { CONSOLE_OPERATIONS, may, rolesGivenBy } from '@gridpatrol/web/app/console/b/abilities';
 import { expect, it } from 'vitest';
 
