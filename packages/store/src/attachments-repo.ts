@@ -51,21 +51,19 @@ export async function getAttachment(id: string): Promise<Attachment | undefined>
   return out.Item ? Attachment.parse(recordOf(out.Item)) : undefined;
 }
 
-/** The records of up to 100 attachments by id (missing ones absent from the map). */
+/** The records of attachments by id (missing ones absent from the map). */
 export async function getAttachments(ids: readonly string[]): Promise<Map<string, Attachment>> {
   const unique = [...new Set(ids)];
+  const items = await batchGet(
+    unique.map((id) => keys.attachment(id)),
+    { consistent: true },
+  );
   const out = new Map<string, Attachment>();
-  for (let i = 0; i < unique.length; i += 100) {
-    const items = await batchGet(
-      unique.slice(i, i + 100).map((id) => keys.attachment(id)),
-      { consistent: true },
-    );
-    for (const item of items)
-      if (item) {
-        const a = Attachment.parse(recordOf(item));
-        out.set(a.id, a);
-      }
-  }
+  for (const item of items)
+    if (item) {
+      const a = Attachment.parse(recordOf(item));
+      out.set(a.id, a);
+    }
   return out;
 }
 

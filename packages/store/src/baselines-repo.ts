@@ -143,14 +143,10 @@ export async function getBaselineNumbers(
 ): Promise<AreaCensus[]> {
   const wanted = [...new Set(areas.map((a) => baselinePartOf(a, baseline.parts)))].sort((a, b) => a - b);
   const stored = new Map<CounterArea, Packed>();
-  for (let i = 0; i < wanted.length; i += 100) {
-    const items = await batchGet(
-      wanted.slice(i, i + 100).map((n) => primaryKey(keys.baselinePart(baseline.id, n))),
-    );
-    for (const item of items) {
-      const chunk = (item?.areas ?? {}) as Record<string, Packed>;
-      for (const [area, p] of Object.entries(chunk)) stored.set(area, p);
-    }
+  const items = await batchGet(wanted.map((n) => primaryKey(keys.baselinePart(baseline.id, n))));
+  for (const item of items) {
+    const chunk = (item?.areas ?? {}) as Record<string, Packed>;
+    for (const [area, p] of Object.entries(chunk)) stored.set(area, p);
   }
   return areas.map((a) => unpack(a, stored.get(a)));
 }

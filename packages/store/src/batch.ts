@@ -71,12 +71,6 @@ export function batchPut(
 }
 
 /**
- * Deletes items by key, as `batchPut` writes them: batches of 25, retries, and an error if some are
- * still unprocessed after the retries. Deleting a key that is not there is no error.
- *
- * @example await batchDelete(stale.map((t) => keys.patrolTaskById(t.id)))
- */
-/**
  * Items put one PutItem each, `parallel` at a time: for kinds no function may batch-write, as the
  * immutable events (the stack denies BatchWriteItem on their partitions, docs/decisions/0040).
  */
@@ -92,6 +86,12 @@ export async function putEach(items: readonly Item[], parallel = 16): Promise<vo
   await Promise.all(Array.from({ length: Math.min(parallel, items.length) }, worker));
 }
 
+/**
+ * Deletes items by key, as `batchPut` writes them: batches of 25, retries, and an error if some are
+ * still unprocessed after the retries. Deleting a key that is not there is no error.
+ *
+ * @example await batchDelete(stale.map((t) => keys.patrolTaskById(t.id)))
+ */
 export function batchDelete(keyList: readonly TableKey[], parallel = 4): Promise<void> {
   return batchWrite(
     'batchDelete',
@@ -100,29 +100,45 @@ export function batchDelete(keyList: readonly TableKey[], parallel = 4): Promise
   );
 }
 
+/** BatchGetItem's limit of keys per request. */
+const KEYS_PER_GET = 100;
+
 /**
- * Reads up to 100 keys in one BatchGetItem (plus retries of unprocessed keys), in key order.
- * `consistent` for a reader that must see its own last write (the counter fold's ledger).
+ * The one BatchGetItem loop: any number of keys (no repeats), 100 to a request with `parallel`
+ * requests in flight, each request's unprocessed keys retried; answers in key order, undefined where
+ * there is no item. `consistent` for a reader that must see its own last write (the counter fold's
+ * ledger).
+ *
+ * @example const [a, missing] = await batchGet([keys.counter('city'), keys.counter('Z-9')])
  */
 export async function batchGet(
   keys: readonly Item[],
-  opts: { readonly consistent?: boolean } = {},
+  opts: { readonly consistent?: boolean; readonly parallel?: number } = {},
 ): Promise<(Item | undefined)[]> {
-  if (keys.length > 100) throw new Error('batchGet takes at most 100 keys');
   const table = tableName();
   const found: Item[] = [];
-  let pending: Item[] = [...keys];
-  for (let attempt = 0; pending.length > 0; attempt++) {
-    if (attempt > RETRIES) throw new Error(`batchGet: keys still unprocessed after ${RETRIES} retries`);
-    if (attempt > 0) await backoff(attempt);
-    const out = await documentClient().send(
-      new BatchGetCommand({
-        RequestItems: { [table]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) } },
-      }),
-    );
-    found.push(...((out.Responses?.[table] ?? []) as Item[]));
-    pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
-  }
+  let next = 0;
+  const worker = async () => {
+    while (next < keys.length) {
+      let pending: Item[] = keys.slice(next, next + KEYS_PER_GET);
+      next += KEYS_PER_GET;
+      for (let attempt = 0; pending.length > 0; attempt++) {
+        if (attempt > RETRIES) throw new Error(`batchGet: keys still unprocessed after ${RETRIES} retries`);
+        if (attempt > 0) await backoff(attempt);
+        const out = await documentClient().send(
+          new BatchGetCommand({
+            RequestItems: {
+              [table]: { Keys: pending, ...(opts.consistent ? { ConsistentRead: true } : {}) },
+            },
+          }),
+        );
+        found.push(...((out.Responses?.[table] ?? []) as Item[]));
+        pending = (out.UnprocessedKeys?.[table]?.Keys ?? []) as Item[];
+      }
+    }
+  };
+  const requests = Math.ceil(keys.length / KEYS_PER_GET);
+  await Promise.all(Array.from({ length: Math.min(opts.parallel ?? 4, requests) }, worker));
   const id = (k: Item) => `${String(k.pk)}\u0000${String(k.sk)}`;
   const byKey = new Map(found.map((item) => [id(item), item]));
   return keys.map((k) => byKey.get(id(k)));

@@ -106,19 +106,15 @@ export interface FoldReport {
 
 /** The last applied sequence number per source, read strongly consistent (our own last write). */
 async function readLedger(sources: readonly string[]): Promise<Map<string, string>> {
+  const items = await batchGet(
+    sources.map((s) => primaryKey(keys.foldLedger(s))),
+    { consistent: true },
+  );
   const applied = new Map<string, string>();
-  for (let i = 0; i < sources.length; i += 100) {
-    const slice = sources.slice(i, i + 100);
-    const items = await batchGet(
-      slice.map((s) => primaryKey(keys.foldLedger(s))),
-      { consistent: true },
-    );
-    items.forEach((item, j) => {
-      const source = slice[j];
-      if (item && source !== undefined && typeof item.lastSequence === 'string')
-        applied.set(source, item.lastSequence);
-    });
-  }
+  sources.forEach((source, i) => {
+    const item = items[i];
+    if (item && typeof item.lastSequence === 'string') applied.set(source, item.lastSequence);
+  });
   return applied;
 }
 

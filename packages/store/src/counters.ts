@@ -45,9 +45,7 @@ export function counterUpdates(deltas: Counters, table: string): TransactItem[] 
  */
 export async function getCounters(areas: readonly CounterArea[]): Promise<Counters> {
   const unique = [...new Set(areas)];
-  const items: (Record<string, unknown> | undefined)[] = [];
-  for (let i = 0; i < unique.length; i += 100)
-    items.push(...(await batchGet(unique.slice(i, i + 100).map((a) => primaryKey(keys.counter(a))))));
+  const items = await batchGet(unique.map((a) => primaryKey(keys.counter(a))));
   const counters: Counters = {};
   for (const item of items) {
     if (!item) continue;

@@ -501,12 +501,8 @@ export async function loadSidecar(
 }
 
 async function getByIds<T>(keyOf: (id: string) => { pk: string; sk: string }, ids: readonly string[]) {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    const items = await batchGet(ids.slice(i, i + 100).map((id) => primaryKey(keyOf(id))));
-    for (const item of items) if (item) out.push(strip<T>(item));
-  }
-  return out;
+  const items = await batchGet(ids.map((id) => primaryKey(keyOf(id))));
+  return items.flatMap((item) => (item ? [strip<T>(item)] : []));
 }
 
 /** Cells of a version by id, in the order given; missing ones are left out. */

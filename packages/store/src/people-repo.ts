@@ -40,9 +40,6 @@ export async function getPerson(
   return out.Item ? toRecord(out.Item) : undefined;
 }
 
-/** BatchGetItem's limit of keys per request. */
-const BATCH_GET_KEYS = 100;
-
 /**
  * People by id, in the order asked, undefined where there is none: one BatchGetItem per 100
  * distinct ids, not a GetItem each (a case history's actors, a plan's pairs, an import's rows).
@@ -51,18 +48,12 @@ const BATCH_GET_KEYS = 100;
  */
 export async function getPeople(ids: readonly string[]): Promise<(PersonRecord | undefined)[]> {
   const distinct = [...new Set(ids)];
+  const items = await batchGet(distinct.map((id) => primaryKey(keys.person(id, ''))));
   const found = new Map<string, PersonRecord>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < distinct.length; i += BATCH_GET_KEYS)
-    chunks.push(distinct.slice(i, i + BATCH_GET_KEYS));
-  await Promise.all(
-    chunks.map(async (chunk) => {
-      const items = await batchGet(chunk.map((id) => primaryKey(keys.person(id, ''))));
-      items.forEach((item, i) => {
-        if (item) found.set(chunk[i] as string, toRecord(item));
-      });
-    }),
-  );
+  distinct.forEach((id, i) => {
+    const item = items[i];
+    if (item) found.set(id, toRecord(item));
+  });
   return ids.map((id) => found.get(id));
 }
 

@@ -286,17 +286,12 @@ const cellPlanningOf = (cellId: string, i: Record<string, unknown> | undefined) 
 
 /** Manual priority and last joint patrol of many cells (BatchGetItem, 100 at a time). */
 export async function getCellPlannings(cellIds: readonly string[]): Promise<Map<string, CellPlanning>> {
+  const items = await batchGet(cellIds.map((c) => keys.cellPlanning(c)));
   const out = new Map<string, CellPlanning>();
-  const chunks: string[][] = [];
-  for (let i = 0; i < cellIds.length; i += 100) chunks.push(cellIds.slice(i, i + 100));
-  const results = await Promise.all(
-    chunks.map(async (ids) => ({ ids, items: await batchGet(ids.map((c) => keys.cellPlanning(c))) })),
-  );
-  for (const { ids, items } of results)
-    ids.forEach((id, i) => {
-      const item = items[i];
-      if (item) out.set(id, cellPlanningOf(id, item));
-    });
+  cellIds.forEach((id, i) => {
+    const item = items[i];
+    if (item) out.set(id, cellPlanningOf(id, item));
+  });
   return out;
 }
 

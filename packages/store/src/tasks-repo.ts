@@ -85,12 +85,8 @@ export async function getPatrolTask(id: string): Promise<PatrolTask | undefined>
 
 /** Tasks by id (missing ones left out), in the order given. */
 export async function getPatrolTasks(ids: readonly string[]): Promise<PatrolTask[]> {
-  const out: PatrolTask[] = [];
-  for (let i = 0; i < ids.length; i += 100) {
-    const items = await batchGet(ids.slice(i, i + 100).map((id) => keys.patrolTaskById(id)));
-    for (const item of items) if (item) out.push(PatrolTask.parse(recordOf(item)));
-  }
-  return out;
+  const items = await batchGet(ids.map((id) => keys.patrolTaskById(id)));
+  return items.flatMap((item) => (item ? [PatrolTask.parse(recordOf(item))] : []));
 }
 
 /** The most tasks one person's range read returns (31 days × a few shifts × a few cells). */
